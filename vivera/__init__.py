@@ -1,0 +1,1 @@
+"""Vivera: registration, monitoring and collaboration for Dutch social neighbourhood teams."""

@@ -1,0 +1,78 @@
+"""The access log (NEN 7513): who did what to whose record, when, and from where.
+
+Append-only for everyone: the model refuses updates and deletes, and the admin shows it read-only.
+Hash-chaining for tamper evidence is planned separately (issue 5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Create")
+    READ = "read", _("Read")
+    UPDATE = "update", _("Change")
+    DELETE = "delete", _("Delete")
+    SEARCH = "search", _("Search")
+    PRINT = "print", _("Print or copy")
+    EXPORT = "export", _("Export")
+    MERGE = "merge", _("Merge")
+    BREAK_GLASS = "break_glass", _("Break-glass access")
+    REVEAL = "reveal", _("Show BSN")
+
+
+class Result(models.TextChoices):
+    SUCCESS = "success", _("Allowed")
+    REFUSED = "refused", _("Refused")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+", verbose_name=_("user"))
+    # A snapshot, so the line keeps its meaning if the account is renamed.
+    username = models.CharField(_("username"), max_length=150)
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    municipality = models.ForeignKey("organisation.Municipality", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices,
+                              default=Result.SUCCESS)
+    object_type = models.CharField(_("object"), max_length=40)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    # Whose record (the client concerned); an id, not a name, so the log itself holds little.
+    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=200, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-timestamp", "-pk"]
+        indexes = [models.Index(fields=["municipality", "timestamp"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")

@@ -1,0 +1,124 @@
+"""The access log for the functional administrator: a filtered list and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from vivera.accounts.models import Role
+from vivera.core.access import role_required
+
+from .forms import AccessLogFilterForm
+from .models import AccessLogEntry, Action, Result
+from .selectors import access_log_for_municipality
+from .services import log_access
+
+PAGE_SIZE = 50
+ROLE_LABELS = dict(Role.choices)
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who did what to whose record, in the administrator's own municipality, newest first."""
+    form = AccessLogFilterForm(request.GET)
+    if form.is_valid():
+        entries = access_log_for_municipality(
+            municipality_id=request.user.municipality_id, filters=form.filters()
+        )
+    else:
+        entries = AccessLogEntry.objects.none()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.role_label = ROLE_LABELS.get(entry.role, entry.role)
+    return render(request, "audit/access_log.html", {"form": form, "page_obj": page})
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def access_log_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV. The export is itself a line in the log (action `export`)."""
+    form = AccessLogFilterForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
+    filters = form.filters()
+    entries = access_log_for_municipality(
+        municipality_id=request.user.municipality_id, filters=filters
+    )
+    line = log_access(
+        user=request.user, action=Action.EXPORT, object_type="access_log",
+        client_id=filters.client_id, request=request,
+        detail={"filters": filters.as_detail(), "rows": entries.count()},
+    )
+    # The file holds what there was when the export was asked for, not its own line.
+    rows = entries.filter(pk__lt=line.pk).iterator(chunk_size=2000)
+    filename = f"toegangslog-{timezone.localdate():%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(_csv_lines(rows, _ExportLabels.in_active_language()),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet must not run a user agent or a page address as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@dataclass(frozen=True)
+class _ExportLabels:
+    """Translated while the request's language is active: the file is written after the view
+    has returned."""
+
+    header: list[str]
+    roles: dict[str, str]
+    actions: dict[str, str]
+    results: dict[str, str]
+
+    @classmethod
+    def in_active_language(cls) -> _ExportLabels:
+        return cls(
+            header=[
+                _("Time"), _("User"), _("On behalf of"), _("Role"), _("Action"), _("Result"),
+                _("Object type"), _("Object id"), _("Client number"), _("IP address"),
+                _("Device"), _("Page"),
+            ],
+            roles={code: str(label) for code, label in Role.choices},
+            actions={code: str(label) for code, label in Action.choices},
+            results={code: str(label) for code, label in Result.choices},
+        )
+
+
+def _csv_lines(entries: Iterable[AccessLogEntry], labels: _ExportLabels) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
+    yield "\ufeff" + writer.writerow(labels.header)
+    for entry in entries:
+        yield writer.writerow([_cell(value) for value in (
+            timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
+            entry.username,
+            entry.on_behalf_of,
+            labels.roles.get(entry.role, entry.role),
+            labels.actions.get(entry.action, entry.action),
+            labels.results.get(entry.result, entry.result),
+            entry.object_type,
+            entry.object_id,
+            entry.client_id,
+            entry.ip_address,
+            entry.user_agent,
+            entry.path,
+        )])

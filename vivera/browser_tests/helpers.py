@@ -1,0 +1,81 @@
+"""What the browser tests do again and again: log in, submit, check the page is styled.
+
+Selectors, in order of preference:
+- data from the code lists and the tests themselves (life domains, outcomes, locations, names):
+  stable, so by visible text (`select_option(label=...)`, role + name);
+- form fields by `[name=...]` and links by their `href`: the UI is Dutch by default but the Dutch
+  catalogue is not written yet, so label texts will still change;
+- buttons and a few labels by role with a pattern that accepts the English source text and the
+  Dutch word (`either`), where the Dutch word is the project's own vocabulary or Django's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from vivera.conftest import PASSWORD
+
+
+def either(*texts: str) -> re.Pattern[str]:
+    """Match any of `texts` (English source or Dutch translations), whole and case-insensitive;
+    a label may end in the required-field star."""
+    return re.compile("^(" + "|".join(re.escape(t) for t in texts) + r")(\s*\*)?$",
+                      re.IGNORECASE)
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Through the real login page, as a person would."""
+    page.goto("/inloggen/")
+    # Django's own Dutch catalogue labels these fields already ("Log in" is "Aanmelden" there;
+    # the project's catalogue may make it "Inloggen").
+    page.get_by_label(either("Gebruikersnaam", "Username")).fill(username)
+    page.get_by_label(either("Wachtwoord", "Password")).fill(password)
+    page.get_by_role("button", name=either("Inloggen", "Aanmelden", "Log in")).click()
+    expect(page.get_by_role("button", name=either("Uitloggen", "Afmelden", "Log out"))
+           ).to_be_visible()
+
+
+def main_form(page: Page) -> Locator:
+    """The page's one data-entry form (the dossier page also has a status form: not this)."""
+    return page.locator("main form.utrecht-form[method=post]").first
+
+
+def submit(page: Page) -> None:
+    main_form(page).locator("button[type=submit]").click()
+
+
+def expect_saved(page: Page) -> None:
+    """The green confirmation after a save (role=status, NL Design System `ok` alert)."""
+    expect(page.locator(".vivera-messages .utrecht-alert--ok[role=status]")).to_be_visible()
+
+
+def nav_link(page: Page, path: str) -> Locator:
+    """A main-menu item by its address (its label is translatable)."""
+    return page.get_by_role("navigation").locator(f'a[href="{path}"]')
+
+
+def assert_styled(page: Page) -> None:
+    """Every stylesheet loaded and has rules, and the NL Design System classes took effect:
+    an unstyled page (node_modules missing, static files not served) fails here."""
+    sheets = page.evaluate(
+        """() => [...document.querySelectorAll('link[rel=stylesheet]')].map(link => {
+            let rules = -1;
+            try { rules = link.sheet ? link.sheet.cssRules.length : -1; } catch (e) {}
+            return {href: link.getAttribute('href'), rules};
+        })"""
+    )
+    assert len(sheets) >= 3, sheets
+    empty = [sheet["href"] for sheet in sheets if sheet["rules"] <= 0]
+    assert not empty, f"stylesheets missing or empty: {empty}"
+    # The design tokens apply (theme.css), and a primary button is coloured by them instead of
+    # the browser's default grey.
+    token = page.evaluate(
+        "() => getComputedStyle(document.body)"
+        ".getPropertyValue('--utrecht-button-primary-action-background-color').trim()")
+    assert token, "NL Design System theme tokens are not applied to <body>"
+    background = page.evaluate(
+        """() => { const button = document.querySelector('.utrecht-button--primary-action');
+                   return button ? getComputedStyle(button).backgroundColor : null; }""")
+    assert background not in ("rgb(239, 239, 239)", "rgba(0, 0, 0, 0)"), background

@@ -1,0 +1,191 @@
+"""Shared test fixtures: two municipalities, teams, and one persona per role.
+
+Personas (password for all: `PASSWORD`):
+- `pro` professional in team Oost; `pro_west` professional in team West;
+- `coordinator` of team Oost; `policy` policy advisor; `admin` functional administrator;
+- `partner`, `resident`, `researcher`;
+- `other_pro`: a professional in another municipality (Elders).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from vivera.accounts.models import Role, User
+from vivera.organisation.models import (
+    ContactKind,
+    LifeDomain,
+    Location,
+    Municipality,
+    Neighbourhood,
+    Outcome,
+    PartnerKind,
+    PartnerOrganisation,
+    PostcodeArea,
+    Referrer,
+    Specialism,
+    Team,
+    TeamMembership,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Production hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def municipality(db: Any) -> Municipality:
+    return Municipality.objects.create(name="Wijkstad", cbs_code="GM9991")
+
+
+@pytest.fixture
+def other_municipality(db: Any) -> Municipality:
+    return Municipality.objects.create(name="Elders", cbs_code="GM9992")
+
+
+@pytest.fixture
+def neighbourhood(municipality: Municipality) -> Neighbourhood:
+    wijk = Neighbourhood.objects.create(municipality=municipality, name="Centrum",
+                                        cbs_code="WK999101")
+    PostcodeArea.objects.create(neighbourhood=wijk, postcode="9991")
+    return wijk
+
+
+@pytest.fixture
+def team_oost(municipality: Municipality) -> Team:
+    return Team.objects.create(municipality=municipality, name="Oost")
+
+
+@pytest.fixture
+def team_west(municipality: Municipality) -> Team:
+    return Team.objects.create(municipality=municipality, name="West")
+
+
+@pytest.fixture
+def other_team(other_municipality: Municipality) -> Team:
+    return Team.objects.create(municipality=other_municipality, name="Elders-Noord")
+
+
+@pytest.fixture
+def location(municipality: Municipality, team_oost: Team) -> Location:
+    return Location.objects.create(municipality=municipality, team=team_oost,
+                                   name="Buurthuis De Brug")
+
+
+@pytest.fixture
+def partner_org(municipality: Municipality) -> PartnerOrganisation:
+    return PartnerOrganisation.objects.create(municipality=municipality, name="Woonstede",
+                                              kind=PartnerKind.HOUSING)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str, role: Role, municipality: Municipality | None,
+             team: Team | None = None, **extra: Any) -> User:
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, role=role, municipality=municipality,
+            first_name=username.capitalize(), is_staff=(role == Role.ADMIN), **extra
+        )
+        if team is not None:
+            TeamMembership.objects.create(
+                team=team, user=user, specialism=Specialism.AMW, fte=Decimal("0.80"),
+                start_date=dt.date(2015, 1, 1),
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def pro(make_user: Callable[..., User], municipality: Municipality, team_oost: Team) -> User:
+    return make_user("pro", Role.PROFESSIONAL, municipality, team_oost)
+
+
+@pytest.fixture
+def colleague(make_user: Callable[..., User], municipality: Municipality, team_oost: Team) -> User:
+    return make_user("colleague", Role.PROFESSIONAL, municipality, team_oost)
+
+
+@pytest.fixture
+def pro_west(make_user: Callable[..., User], municipality: Municipality, team_west: Team) -> User:
+    return make_user("pro_west", Role.PROFESSIONAL, municipality, team_west)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User], municipality: Municipality,
+                team_oost: Team) -> User:
+    return make_user("coordinator", Role.COORDINATOR, municipality, team_oost)
+
+
+@pytest.fixture
+def policy(make_user: Callable[..., User], municipality: Municipality) -> User:
+    return make_user("policy", Role.POLICY, municipality)
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User], municipality: Municipality) -> User:
+    return make_user("admin", Role.ADMIN, municipality)
+
+
+@pytest.fixture
+def partner_user(make_user: Callable[..., User], municipality: Municipality,
+                 partner_org: PartnerOrganisation) -> User:
+    return make_user("partner", Role.PARTNER, municipality, partner=partner_org)
+
+
+@pytest.fixture
+def resident(make_user: Callable[..., User], municipality: Municipality) -> User:
+    return make_user("resident", Role.RESIDENT, municipality)
+
+
+@pytest.fixture
+def researcher(make_user: Callable[..., User], municipality: Municipality) -> User:
+    return make_user("researcher", Role.RESEARCHER, municipality)
+
+
+@pytest.fixture
+def other_pro(make_user: Callable[..., User], other_municipality: Municipality,
+              other_team: Team) -> User:
+    return make_user("other_pro", Role.PROFESSIONAL, other_municipality, other_team)
+
+
+@pytest.fixture
+def all_personas(pro: User, pro_west: User, coordinator: User, policy: User, admin_user: User,
+                 partner_user: User, resident: User, researcher: User,
+                 other_pro: User) -> dict[str, User]:
+    return {
+        "pro": pro, "pro_west": pro_west, "coordinator": coordinator, "policy": policy,
+        "admin": admin_user, "partner": partner_user, "resident": resident,
+        "researcher": researcher, "other_pro": other_pro,
+    }
+
+
+def login(user: User) -> HttpClient:
+    client = HttpClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def codes(db: Any) -> dict[str, Any]:
+    """The seeded code lists (from the data migration)."""
+    return {
+        "money": LifeDomain.objects.get(code="financien"),
+        "housing": LifeDomain.objects.get(code="huisvesting"),
+        "gp": Referrer.objects.get(code="huisarts"),
+        "self": Referrer.objects.get(code="zelf"),
+        "solved": Outcome.objects.get(code="opgelost-team"),
+        "general": Outcome.objects.get(code="buurthuis"),
+        "home_visit": ContactKind.objects.get(code="huisbezoek"),
+        "phone": ContactKind.objects.get(code="telefoon"),
+    }

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vivera.accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main menu, by role: nobody sees a link to a page it may not open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items: list[tuple[str, str]] = []
+    if user.role == Role.PROFESSIONAL:
+        items = [
+            (_("My work"), reverse("registration:my_work")),
+            (_("Short contact"), reverse("registration:shortcontact_create")),
+            (_("Clients"), reverse("registration:client_search")),
+            (_("Waiting list"), reverse("registration:waiting_list")),
+            (_("Outreach"), reverse("registration:outreach_list")),
+        ]
+    elif user.role == Role.COORDINATOR:
+        items = [
+            (_("Waiting list"), reverse("registration:waiting_list")),
+            (_("My work"), reverse("registration:my_work")),
+            (_("Clients"), reverse("registration:client_search")),
+            (_("Short contact"), reverse("registration:shortcontact_create")),
+            (_("Outreach"), reverse("registration:outreach_list")),
+            (_("Formation"), reverse("organisation:formation")),
+        ]
+    elif user.role == Role.POLICY:
+        items = [(_("Overview"), reverse("home"))]
+    elif user.role == Role.ADMIN:
+        items = [
+            (_("Access log"), reverse("audit:access_log")),
+            (_("Configuration"), reverse("admin:index")),
+        ]
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "current": current.startswith(url) and url != "/"}
+            for label, url in items
+        ]
+    }

@@ -1,0 +1,152 @@
+"""Every page × every role, generated from the URL configuration.
+
+A page without a rule in RULES fails `test_every_page_has_a_rule`, so nothing new can slip in
+unchecked. For each rule, every persona is tried: a role that may not open the page gets 403, an
+anonymous visitor is sent to the login page, and an allowed role that may not see this particular
+person's record gets 404 (and the refusal is logged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from vivera.audit.models import AccessLogEntry
+from vivera.conftest import login
+from vivera.registration.models import Question
+from vivera.registration.services import client_create, dossier_create
+
+pytestmark = pytest.mark.django_db
+
+ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", "resident",
+                "researcher", "other_pro"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]  # personas whose role may open the page
+    method: str = "get"
+    obj: str | None = None  # "client", "dossier" or "question": a record of team Oost
+    # personas whose role is allowed but who may not see the Oost record (→ 404)
+    not_theirs: frozenset[str] = frozenset()
+
+
+def rule(allowed: set[str], method: str = "get", obj: str | None = None) -> Rule:
+    not_theirs = frozenset({"pro_west", "other_pro"} & allowed) if obj else frozenset()
+    return Rule(frozenset(allowed), method, obj, not_theirs)
+
+
+# Personas whose role is professional or coordinator.
+TEAM_ROLES = {"pro", "pro_west", "coordinator", "other_pro"}
+RULES: dict[str, Rule] = {
+    "home": rule(set(ALL_PERSONAS)),
+    "core:policy_overview": rule({"policy"}),
+    "registration:my_work": rule(TEAM_ROLES),
+    "registration:waiting_list": rule(TEAM_ROLES),
+    "registration:shortcontact_create": rule(TEAM_ROLES),
+    "registration:client_search": rule(TEAM_ROLES),
+    "registration:client_create": rule(TEAM_ROLES),
+    "registration:client_detail": rule(TEAM_ROLES, obj="client"),
+    "registration:client_edit": rule(TEAM_ROLES, obj="client"),
+    "registration:client_reveal_bsn": rule(TEAM_ROLES, "post", obj="client"),
+    "registration:dossier_create": rule(TEAM_ROLES, obj="client"),
+    "registration:dossier_detail": rule(TEAM_ROLES, obj="dossier"),
+    "registration:dossier_edit": rule(TEAM_ROLES, obj="dossier"),
+    "registration:dossier_status": rule(TEAM_ROLES, "post", obj="dossier"),
+    "registration:dossier_assign": rule({"coordinator"}, "post", obj="dossier"),
+    "registration:question_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:question_close": rule(TEAM_ROLES, obj="question"),
+    "registration:contact_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:referral_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:zrm_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:outreach_list": rule(TEAM_ROLES),
+    "organisation:formation": rule({"coordinator"}),
+    "audit:access_log": rule({"admin"}),
+    "audit:access_log_export": rule({"admin"}),
+}
+# Pages outside this matrix, each with its own tests: login/logout, Django's admin site (its own
+# role check, see vivera/core/admin.py) and the API (DRF permissions, see vivera/api/tests).
+EXCLUDED_PREFIXES = ("admin:", "login", "logout", "v1:", "schema", "django_", "set_language")
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    names = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names.extend(_names(entry, ns))
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(prefix + entry.name)
+    return names
+
+
+def page_names() -> list[str]:
+    return sorted({n for n in _names(get_resolver())
+                   if not n.startswith(EXCLUDED_PREFIXES)})
+
+
+def test_every_page_has_a_rule() -> None:
+    missing = [name for name in page_names() if name not in RULES]
+    assert not missing, f"Pages without an authorisation rule: {missing}"
+    stale = [name for name in RULES if name not in page_names()]
+    assert not stale, f"Rules for pages that no longer exist: {stale}"
+
+
+@pytest.fixture
+def records(pro, team_oost, codes):
+    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
+    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
+                             registered_on=timezone.localdate() - dt.timedelta(days=3))
+    question = Question.objects.create(dossier=dossier, domain=codes["money"],
+                                       opened_on=dossier.registered_on, created_by=pro)
+    return {"client": client, "dossier": dossier, "question": question}
+
+
+def _url(name: str, records: dict) -> str:
+    r = RULES[name]
+    if r.obj is None:
+        return reverse(name)
+    key = "client_pk" if name == "registration:dossier_create" else "pk"
+    return reverse(name, kwargs={key: records[r.obj].pk})
+
+
+CASES = [(name, persona) for name in RULES for persona in ALL_PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
+    r = RULES[name]
+    url = _url(name, records)
+    http = login(all_personas[persona])
+    response = getattr(http, r.method)(url)
+    if persona not in r.allowed:
+        assert response.status_code == 403, (name, persona, response.status_code)
+    elif persona in r.not_theirs:
+        assert response.status_code == 404, (name, persona, response.status_code)
+        assert AccessLogEntry.objects.filter(user=all_personas[persona],
+                                             result="refused").exists()
+    elif r.method == "get":
+        assert response.status_code in (200, 302), (name, persona, response.status_code)
+    else:  # an empty POST from an allowed role is refused as bad input, never as forbidden
+        assert response.status_code in (200, 302, 400), (name, persona, response.status_code)
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_anonymous_visitors_are_sent_to_the_login_page(name, records):
+    response = getattr(HttpClient(), RULES[name].method)(_url(name, records))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_policy_advisor_sees_no_person_anywhere(policy, records, codes):
+    """Walk every page the policy advisor may open and look for the client's name."""
+    http = login(policy)
+    for name, r in RULES.items():
+        if "policy" in r.allowed:
+            html = http.get(_url(name, records), follow=True).content.decode()
+            assert "Verborgen" not in html

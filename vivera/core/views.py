@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from vivera.accounts.models import Role
+from vivera.core.access import role_required
+from vivera.core.parsing import parse_id
+from vivera.registration import selectors
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to the page it starts its day on."""
+    role = request.user.role
+    if role == Role.PROFESSIONAL:
+        return redirect("registration:my_work")
+    if role == Role.COORDINATOR:
+        return redirect("registration:waiting_list")
+    if role == Role.POLICY:
+        return redirect("core:policy_overview")
+    if role == Role.ADMIN:
+        return redirect("audit:access_log")
+    # Partners, residents and researchers get their own pages in later issues; until then they
+    # are told so instead of being refused.
+    return render(request, "core/no_pages_yet.html")
+
+
+@require_GET
+@role_required(Role.POLICY)
+def policy_overview(request: HttpRequest) -> HttpResponse:
+    """Aggregates only: no person, no free text, small counts suppressed."""
+    years = selectors.registration_years(municipality=request.user.municipality)
+    requested = parse_id(request.GET.get("jaar"))
+    year = requested if requested in years else None
+    overview = selectors.municipality_overview(municipality=request.user.municipality,
+                                               year=year or (years[-1] if years else None))
+    return render(request, "core/policy_overview.html", {"overview": overview, "years": years})

@@ -1,0 +1,40 @@
+"""`vivera demo_logins`: the demo accounts as a readable Dutch table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from vivera.demo import reference as ref
+from vivera.demo.services import demo_logins
+
+
+class Command(BaseCommand):
+    help = f"Toont de inloggegevens van de demogemeente {ref.MUNICIPALITY_NAME}."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = demo_logins(today=timezone.localdate())
+        if not logins:
+            # Not an error: `make run` calls this after loading the demo, and a fresh
+            # installation without one should still start.
+            self.stderr.write(f"Er is geen demogemeente {ref.MUNICIPALITY_NAME}. Maak haar met: "
+                              "vivera demo")
+            return
+        header = ("Gebruikersnaam", "Wachtwoord", "Rol", "Team of organisatie", "Naam")
+        rows = [(x.username, x.password, x.role, x.teams, x.name) for x in logins]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        self.stdout.write(f"Demo-inloggegevens {ref.MUNICIPALITY_NAME} — wachtwoord voor "
+                          f"iedereen: {ref.DEMO_PASSWORD}")
+        self.stdout.write("")
+        self.stdout.write(line(header))
+        self.stdout.write(line(tuple("-" * w for w in widths)))
+        for row in rows:
+            self.stdout.write(line(row))
+        self.stdout.write("")
+        self.stdout.write("Alleen voor demonstratie: alle personen en gegevens zijn verzonnen.")

@@ -1,0 +1,360 @@
+"""What a user of the demo relies on: the commands run, the data is consistent and deterministic,
+the logins work, and at scale 1.0 the volumes look like the municipality of the evaluation study.
+
+Expected figures are worked out here from the data, never from the generator's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from io import StringIO
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, F, Q
+from django.test import Client as HttpClient
+
+from vivera.accounts.models import Role, User
+from vivera.audit.services import log_access
+from vivera.organisation.models import (
+    CapacityIntervention,
+    LifeDomain,
+    Municipality,
+    PostcodeArea,
+    Team,
+    TeamMembership,
+)
+from vivera.registration.bsn import is_valid_bsn
+from vivera.registration.models import (
+    ALLOWED_STATUS_CHANGES,
+    Client,
+    ContactMoment,
+    Dossier,
+    DossierStatus,
+    DossierStatusChange,
+    Question,
+    ShortContact,
+    ZrmAssessment,
+    ZrmScore,
+)
+
+TODAY = dt.date(2026, 3, 16)
+DEMO_CODE = "GM9901"
+DEMO_PASSWORD = "vivera-demo-2026"  # documented in the demo_logins output
+PERSONAS = {
+    "professional": Role.PROFESSIONAL, "professional.west": Role.PROFESSIONAL,
+    "coordinator": Role.COORDINATOR, "coordinator.west": Role.COORDINATOR,
+    "beleid": Role.POLICY, "beheer": Role.ADMIN, "partner": Role.PARTNER,
+    "onderzoeker": Role.RESEARCHER,
+}
+OPEN = [DossierStatus.REGISTERED, DossierStatus.WAITING, DossierStatus.INTAKE,
+        DossierStatus.ACTIVE, DossierStatus.WATCHING]
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    # The demo hashes its password once, but each login checks it; the default hasher is slow
+    # on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, f"--today={TODAY.isoformat()}", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, Any]:
+    first = Client.objects.filter(municipality__cbs_code=DEMO_CODE).order_by("pk").first()
+    return {
+        "municipalities": Municipality.objects.filter(cbs_code=DEMO_CODE).count(),
+        "users": User.objects.filter(municipality__cbs_code=DEMO_CODE).count(),
+        "teams": Team.objects.filter(municipality__cbs_code=DEMO_CODE).count(),
+        "clients": Client.objects.count(),
+        "dossiers": Dossier.objects.count(),
+        "changes": DossierStatusChange.objects.count(),
+        "questions": Question.objects.count(),
+        "contacts": ContactMoment.objects.count(),
+        "zrm": ZrmAssessment.objects.count(),
+        "short_contacts": ShortContact.objects.count(),
+        "first_client": first.full_name if first else None,
+        "first_bsn": first.bsn if first else None,
+    }
+
+
+@pytest.fixture
+def small_demo(db: Any) -> str:
+    return run_demo("--seed=7", "--scale=0.05")
+
+
+# --- The command ------------------------------------------------------------------------------
+
+
+def test_command_is_deterministic_and_reset_replaces_without_duplicating(small_demo: str) -> None:
+    assert "Zwijnwaard" in small_demo and "dossiers" in small_demo
+    first = snapshot()
+    assert first["dossiers"] > 50 and first["short_contacts"] > 100
+    assert first["first_client"]
+
+    # Without --reset an existing demo is left alone.
+    assert "bestaat al" in run_demo("--seed=7", "--scale=0.05")
+    assert snapshot() == first
+
+    output = run_demo("--seed=7", "--scale=0.05", "--reset")
+    assert "verwijderd" in output
+    assert snapshot() == first  # same seed: same data, and nothing doubled
+
+    run_demo("--seed=8", "--scale=0.05", "--reset")
+    other = snapshot()
+    assert other["municipalities"] == 1 and other["users"] == first["users"]
+    assert (other["first_client"], other["dossiers"]) != (first["first_client"],
+                                                          first["dossiers"])
+
+
+def test_reset_touches_only_the_demo_municipality(
+    small_demo: str, pro: User, neighbourhood: Any, codes: dict[str, Any],
+) -> None:
+    other = pro.municipality
+    client = Client.objects.create(municipality=other, first_name="Ander", last_name="Mens",
+                                   created_by=pro)
+    Dossier.objects.create(municipality=other, team=Team.objects.get(municipality=other),
+                           client=client, referrer=codes["self"], registered_on=TODAY,
+                           status_since=TODAY, created_by=pro)
+    run_demo("--scale=0.02", "--reset")
+    assert Client.objects.filter(municipality=other).count() == 1
+    assert Dossier.objects.filter(municipality=other).count() == 1
+    assert PostcodeArea.objects.filter(postcode="9991").exists()
+    assert User.objects.filter(username="pro").exists()
+
+
+def test_reset_keeps_users_the_access_log_points_at(small_demo: str) -> None:
+    """The access log is append-only and protects its users; a reset keeps them and the next
+    demo takes them up again instead of failing or duplicating."""
+    coordinator = User.objects.get(username="coordinator")
+    log_access(user=coordinator, action="read", object_type="dossier", object_id=1)
+    output = run_demo("--scale=0.05", "--reset")
+    assert "blijven bestaan" in output
+    assert User.objects.filter(username="coordinator").count() == 1
+    coordinator.refresh_from_db()
+    assert coordinator.memberships.filter(team__name="Oost").count() == 1
+    assert Municipality.objects.filter(cbs_code=DEMO_CODE).count() == 1
+
+
+def test_refuses_on_production_without_explicit_permission(db: Any, settings: Any) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="productie"):
+        run_demo("--scale=0.02")
+    assert not Municipality.objects.filter(cbs_code=DEMO_CODE).exists()
+
+
+def test_bad_scale_is_refused(db: Any) -> None:
+    with pytest.raises(CommandError, match="schaal"):
+        run_demo("--scale=0")
+
+
+# --- Consistency of the generated data ----------------------------------------------------
+
+
+def test_dossier_status_agrees_with_its_status_changes(small_demo: str) -> None:
+    changes: dict[int, list[DossierStatusChange]] = defaultdict(list)
+    for change in DossierStatusChange.objects.order_by("date", "pk"):
+        changes[change.dossier_id].append(change)
+    dossiers = list(Dossier.objects.all())
+    assert dossiers
+    for dossier in dossiers:
+        history = changes[dossier.pk]
+        assert history[0].from_status == "" and history[0].to_status == DossierStatus.REGISTERED
+        assert history[0].date == dossier.registered_on
+        for before, after in pairwise(history):
+            assert after.from_status == before.to_status
+            assert after.to_status in ALLOWED_STATUS_CHANGES[before.to_status]
+            assert after.date >= before.date
+        last = history[-1]
+        assert (dossier.status, dossier.status_since) == (last.to_status, last.date)
+        if dossier.status == DossierStatus.CLOSED:
+            assert dossier.closed_on == last.date
+        else:
+            assert dossier.closed_on is None
+        if any(c.to_status in (DossierStatus.INTAKE, DossierStatus.ACTIVE) for c in history):
+            assert dossier.case_director_id is not None
+        assert last.date <= TODAY
+
+
+def test_questions_close_with_an_outcome_within_their_dossier(small_demo: str) -> None:
+    questions = list(Question.objects.select_related("dossier"))
+    assert questions
+    for question in questions:
+        dossier = question.dossier
+        assert question.opened_on >= dossier.registered_on
+        if question.closed_on is None:
+            assert question.outcome_id is None
+            assert dossier.status != DossierStatus.CLOSED
+        else:
+            assert question.outcome_id is not None
+            assert question.closed_on >= question.opened_on
+            if dossier.closed_on:
+                assert question.closed_on <= dossier.closed_on
+    kinds = Counter(Question.objects.filter(outcome__isnull=False)
+                    .values_list("outcome__kind", flat=True))
+    assert set(kinds) == {"team", "general", "customised", "specialist", "withdrawn"}
+
+
+def test_every_zrm_assessment_scores_all_thirteen_domains(small_demo: str) -> None:
+    zrm_domains = set(LifeDomain.objects.filter(in_zrm=True).values_list("pk", flat=True))
+    assert len(zrm_domains) == 13
+    assessments = ZrmAssessment.objects.annotate(n=Count("scores"))
+    assert assessments.exists()
+    assert set(assessments.values_list("n", flat=True)) == {13}
+    for assessment in assessments.prefetch_related("scores"):
+        assert {s.domain_id for s in assessment.scores.all()} == zrm_domains
+        assert assessment.dossier.registered_on <= assessment.assessed_on <= TODAY
+    assert not ZrmScore.objects.filter(Q(score__lt=1) | Q(score__gt=5)).exists()
+
+
+def test_clients_live_in_the_demo_and_their_bsns_pass_the_eleven_test(small_demo: str) -> None:
+    areas = dict(PostcodeArea.objects.filter(neighbourhood__municipality__cbs_code=DEMO_CODE)
+                 .values_list("postcode", "neighbourhood_id"))
+    clients = list(Client.objects.all())
+    with_bsn = [c for c in clients if c.bsn]
+    assert with_bsn and len(with_bsn) < len(clients)
+    assert all(is_valid_bsn(c.bsn) for c in with_bsn)
+    assert len({c.bsn for c in with_bsn}) == len(with_bsn)
+    for client in clients:
+        assert client.birth_date and client.first_name and client.last_name
+        assert areas[client.postcode[:4]] == client.neighbourhood_id
+        client.full_clean(exclude=["created_by"])  # postcode, BSN and e-mail validators
+    assert Client.objects.filter(household__isnull=False).exists()
+
+
+def test_contacts_short_contacts_and_formation(small_demo: str) -> None:
+    assert not ContactMoment.objects.filter(date__lt=F("dossier__registered_on")).exists()
+    assert not ContactMoment.objects.filter(date__gt=TODAY).exists()
+    assert not ContactMoment.objects.annotate(n=Count("professionals")).filter(n=0).exists()
+    walk_ins = ShortContact.objects.filter(channel="walk_in")
+    assert walk_ins.exists() and not walk_ins.filter(location__isnull=True).exists()
+    per_location = Counter(walk_ins.values_list("location__name", flat=True))
+    assert max(per_location.values()) > 5 * min(per_location.values())  # very different use
+    interventions = CapacityIntervention.objects.order_by("date")
+    assert [i.date for i in interventions] == [dt.date(2016, 4, 1), dt.date(2016, 11, 1)]
+    for intervention in interventions:
+        joined = TeamMembership.objects.filter(start_date=intervention.date)
+        assert joined.exists() and intervention.fte_added > 0 and intervention.assumptions
+    for user in User.objects.filter(municipality__cbs_code=DEMO_CODE):
+        assert user.municipality_id is not None
+
+
+# --- Logins ---------------------------------------------------------------------------------
+
+
+def test_demo_logins_exist_and_can_log_in(small_demo: str) -> None:
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    table = out.getvalue()
+    assert DEMO_PASSWORD in table
+    for username, role in PERSONAS.items():
+        assert username in table
+        user = User.objects.get(username=username)
+        assert user.role == role and user.municipality.cbs_code == DEMO_CODE
+        assert HttpClient().login(username=username, password=DEMO_PASSWORD), username
+    assert User.objects.get(username="beheer").is_staff
+    assert User.objects.get(username="partner").partner is not None
+    coordinator = User.objects.get(username="coordinator")
+    assert coordinator.memberships.get().specialism == "coordination"
+    professionals = User.objects.filter(municipality__cbs_code=DEMO_CODE,
+                                        role=Role.PROFESSIONAL, is_active=True)
+    assert professionals.count() >= 10
+
+
+def test_work_lists_are_not_empty_today(small_demo: str) -> None:
+    """Someone logging in today finds work: open dossiers with open questions for
+    `professional`, and a waiting list (some without a case director) for the coordinator."""
+    professional = User.objects.get(username="professional")
+    mine = Dossier.objects.filter(case_director=professional, status__in=OPEN)
+    assert mine.count() >= 3
+    assert Question.objects.filter(dossier__in=mine, closed_on__isnull=True).count() >= 3
+    oost = Team.objects.get(municipality__cbs_code=DEMO_CODE, name="Oost")
+    waiting = Dossier.objects.filter(team=oost, status__in=[DossierStatus.REGISTERED,
+                                                            DossierStatus.WAITING])
+    assert waiting.filter(status=DossierStatus.WAITING).exists()
+    assert waiting.filter(case_director__isnull=True).exists()
+    assert waiting.filter(registered_on__gte=TODAY - dt.timedelta(weeks=3)).exists()
+    assert oost.pk in User.objects.get(username="coordinator").team_ids(on=TODAY)
+
+
+def test_demo_logins_without_a_demo(db: Any) -> None:
+    out, err = StringIO(), StringIO()
+    call_command("demo_logins", stdout=out, stderr=err)
+    assert "vivera demo" in err.getvalue() and out.getvalue() == ""
+
+
+# --- Scale 1.0: the municipality of the evaluation study -------------------------------------
+
+
+def month_key(day: dt.date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+def period_months() -> list[tuple[int, int]]:
+    return [(2015, 11), (2015, 12)] + [(y, m) for y in (2016, 2017) for m in range(1, 13)]
+
+
+def waiting_on(day: dt.date, rows: list[tuple[int, str, dt.date]]) -> int:
+    """Dossiers whose last status change on or before `day` put them on the waiting list."""
+    status: dict[int, str] = {}
+    for dossier_id, to_status, date in rows:  # ordered by date, pk
+        if date <= day:
+            status[dossier_id] = to_status
+    return sum(1 for s in status.values() if s == DossierStatus.WAITING)
+
+
+def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
+    """One run at full size (≈ 5 s on SQLite): volumes, shares and the waiting list."""
+    output = run_demo("--seed=42", "--scale=1.0")
+    assert "gemaakt in" in output
+
+    start, end = dt.date(2015, 11, 1), dt.date(2017, 12, 31)
+    dossiers = Dossier.objects.filter(registered_on__range=(start, end))
+    questions = Question.objects.filter(opened_on__range=(start, end))
+    assert 1_500 <= dossiers.count() <= 1_900
+    assert 1_900 <= questions.count() <= 2_300
+
+    per_month = Counter(month_key(d) for d in dossiers.values_list("registered_on", flat=True))
+    q_per_month = Counter(month_key(d) for d in questions.values_list("opened_on", flat=True))
+    for month in period_months():
+        assert 32 <= per_month[month] <= 101, (month, per_month[month])
+        assert 51 <= q_per_month[month] <= 120, (month, q_per_month[month])
+
+    money = questions.filter(domain__code="financien").count() / questions.count()
+    assert 0.28 <= money <= 0.40, money
+    partner = dossiers.filter(referrer__kind="partner").count() / dossiers.count()
+    assert 0.65 <= partner <= 0.85, partner
+
+    rows = list(DossierStatusChange.objects.order_by("date", "pk")
+                .values_list("dossier_id", "to_status", "date"))
+    assert waiting_on(dt.date(2016, 3, 31), rows) == 0  # before the summer of 2016
+    assert waiting_on(dt.date(2016, 8, 31), rows) > 0
+    assert waiting_on(dt.date(2016, 9, 30), rows) > 0
+    assert waiting_on(dt.date(2017, 3, 31), rows) == 0  # gone after November 2016
+    assert waiting_on(dt.date(2017, 9, 30), rows) == 0
+
+    # Lead times of weeks to months.
+    lead = [(c - o).days for o, c in questions.filter(closed_on__isnull=False)
+            .values_list("opened_on", "closed_on")]
+    assert 14 <= statistics.median(lead) <= 180
+
+    # Self-reliance improves on average between intake and the closing measurement.
+    intake = ZrmScore.objects.filter(assessment__moment="intake").values_list("score", flat=True)
+    closure = ZrmScore.objects.filter(assessment__moment="closure").values_list("score",
+                                                                                 flat=True)
+    assert statistics.mean(closure) > statistics.mean(intake)
+
+    # Many short contacts, at all seven locations, one of them far busier than the quietest.
+    walk_ins = Counter(ShortContact.objects.filter(channel="walk_in")
+                       .values_list("location__name", flat=True))
+    assert len(walk_ins) == 7 and sum(walk_ins.values()) > 5_000
+    assert max(walk_ins.values()) > 10 * min(walk_ins.values())

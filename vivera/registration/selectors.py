@@ -1,0 +1,156 @@
+"""Reads over registration data for lists and overviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from vivera.core.privacy import Cell, suppress, suppress_total
+from vivera.organisation.models import LifeDomain, Municipality
+
+from .access import clients_for, dossiers_for
+from .models import (
+    Client,
+    ContactMoment,
+    Dossier,
+    DossierStatus,
+    OutreachActivity,
+    Question,
+    ShortContact,
+)
+
+if TYPE_CHECKING:
+    from vivera.accounts.models import User
+
+
+def waiting_list(*, user: User) -> QuerySet[Dossier]:
+    """Dossiers of the user's teams that wait: registered or on the waiting list, oldest first."""
+    return (
+        dossiers_for(user)
+        .filter(team_id__in=user.team_ids(),
+                status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING])
+        .select_related("client", "team", "case_director", "referrer")
+        .order_by("registered_on", "pk")
+    )
+
+
+def my_dossiers(*, user: User) -> QuerySet[Dossier]:
+    return (
+        dossiers_for(user)
+        .filter(case_director=user)
+        .exclude(status=DossierStatus.CLOSED)
+        .select_related("client", "team")
+        .annotate(open_questions=Count("questions", filter=Q(questions__closed_on__isnull=True)))
+        .order_by("status", "registered_on")
+    )
+
+
+def my_open_questions(*, user: User) -> QuerySet[Question]:
+    """Open questions in dossiers the user directs, oldest first (the age shows what lingers)."""
+    return (
+        Question.objects.filter(dossier__in=dossiers_for(user).filter(case_director=user),
+                                closed_on__isnull=True)
+        .select_related("dossier", "dossier__client", "domain")
+        .order_by("opened_on", "pk")
+    )
+
+
+def household_members(*, user: User, client: Client) -> list[Client]:
+    """The other members of the client's household that this user may see."""
+    if client.household_id is None:
+        return []
+    return list(clients_for(user).filter(household_id=client.household_id).exclude(pk=client.pk))
+
+
+STALE_AFTER_DAYS = 90
+
+
+def my_stale_dossiers(*, user: User, today: dt.date | None = None) -> QuerySet[Dossier]:
+    """Dossiers the user directs that linger: watching or active for over 90 days without a
+    contact. A dossier should be closed, not kept open forever."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=STALE_AFTER_DAYS)
+    recent_contact = ContactMoment.objects.filter(dossier=OuterRef("pk"), date__gt=cutoff)
+    return (
+        dossiers_for(user)
+        .filter(case_director=user,
+                status__in=[DossierStatus.ACTIVE, DossierStatus.WATCHING],
+                status_since__lte=cutoff)
+        .exclude(Exists(recent_contact))
+        .select_related("client")
+        .order_by("status_since")
+    )
+
+
+def client_search(*, user: User, query: str = "", birth_date: dt.date | None = None,
+                  postcode: str = "", bsn: str = "") -> QuerySet[Client]:
+    clients = clients_for(user)
+    for term in query.split():
+        clients = clients.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            | Q(name_prefix__icontains=term)
+        )
+    if birth_date:
+        clients = clients.filter(birth_date=birth_date)
+    if postcode:
+        clients = clients.filter(postcode__startswith=postcode.replace(" ", "").upper())
+    if bsn:
+        clients = clients.filter(bsn=bsn)
+    return clients.select_related("neighbourhood").order_by("last_name", "first_name")[:50]
+
+
+@dataclass
+class Overview:
+    year: int
+    new_dossiers: Cell
+    new_questions: Cell
+    short_contacts: Cell
+    dossiers_by_status: dict[str, Cell]
+    questions_by_domain: list[tuple[str, Cell]]
+    first_registration: dt.date | None
+
+
+def registration_years(*, municipality: Municipality) -> list[int]:
+    """Years with registered dossiers or short contacts, plus the current year."""
+    years = {d.year for d in Dossier.objects.filter(municipality=municipality).dates(
+        "registered_on", "year")}
+    years |= {d.year for d in ShortContact.objects.filter(municipality=municipality).dates(
+        "date", "year")}
+    years.add(timezone.localdate().year)
+    return sorted(years)
+
+
+def municipality_overview(*, municipality: Municipality, year: int | None = None) -> Overview:
+    """A few aggregates for the policy advisor; counts below the threshold are suppressed."""
+    year = year or timezone.localdate().year
+    dossiers = Dossier.objects.filter(municipality=municipality)
+    questions = Question.objects.filter(dossier__municipality=municipality,
+                                        opened_on__year=year)
+    by_status = dict(dossiers.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = {str(DossierStatus(s).label): by_status.get(s, 0) for s in DossierStatus.values}
+    domain_counts = dict(questions.values_list("domain").annotate(n=Count("pk")).order_by())
+    domains = {d.pk: d.name for d in LifeDomain.objects.all()}
+    by_domain: dict[str, int] = {domains[pk]: n for pk, n in domain_counts.items()}
+    suppressed_domains = suppress(by_domain)
+    first: Any = dossiers.aggregate(first=Min("registered_on"))["first"]
+    return Overview(
+        year=year,
+        new_dossiers=suppress_total(dossiers.filter(registered_on__year=year).count()),
+        new_questions=suppress_total(questions.count()),
+        short_contacts=suppress_total(
+            ShortContact.objects.filter(municipality=municipality, date__year=year).count()
+        ),
+        dossiers_by_status=suppress(by_status),
+        questions_by_domain=sorted(suppressed_domains.items(), key=lambda kv: kv[0]),
+        first_registration=first,
+    )
+
+
+def outreach_for(*, user: User) -> QuerySet[OutreachActivity]:
+    return OutreachActivity.objects.filter(
+        team_id__in=user.team_ids(), municipality_id=user.municipality_id
+    ).select_related("team", "neighbourhood").order_by("-date", "-pk")

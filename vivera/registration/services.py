@@ -1,0 +1,572 @@
+"""Every write to registration data. Each service is atomic, validates the whole object, writes an
+access-log line and leaves the database unchanged when it refuses.
+
+Services raise `django.core.exceptions.ValidationError` with a Dutch message (via i18n); views
+show it in the form without losing what the user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vivera.audit.models import Action
+from vivera.audit.services import log_access
+from vivera.core.services import form_token_claim
+from vivera.organisation.models import (
+    ContactKind,
+    LifeDomain,
+    Location,
+    Neighbourhood,
+    Outcome,
+    PartnerOrganisation,
+    PostcodeArea,
+    Referrer,
+    Team,
+)
+from vivera.organisation.selectors import memberships_on
+
+from .bsn import normalise_bsn
+from .models import (
+    ALLOWED_STATUS_CHANGES,
+    Channel,
+    Client,
+    ContactMoment,
+    Dossier,
+    DossierStatus,
+    DossierStatusChange,
+    Household,
+    OutreachActivity,
+    Question,
+    Referral,
+    ShortContact,
+    ZrmAssessment,
+    ZrmScore,
+)
+
+if TYPE_CHECKING:
+    from vivera.accounts.models import User
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+NEEDS_CASE_DIRECTOR = frozenset({DossierStatus.INTAKE, DossierStatus.ACTIVE,
+                                 DossierStatus.WATCHING})
+
+
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A refusal tied to one form field. (ValidationError drops `code` when given a dict, so
+    the code goes on the inner error, where forms and tests can read it.)"""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record after this user opened it."""
+
+
+def _check_date(value: dt.date, *, field: str, label: str) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise field_error(field, _("%(label)s cannot be in the future.") % {"label": label},
+                          "future")
+    if value < EARLIEST_DATE:
+        raise field_error(field, _("%(label)s is before 2000; please check the year.")
+                          % {"label": label}, "too_old")
+
+
+def neighbourhood_for_postcode(*, municipality_id: int, postcode: str) -> Neighbourhood | None:
+    """The full postcode first (1234AB), then its four digits (1234)."""
+    postcode = postcode.replace(" ", "").upper()
+    if not postcode:
+        return None
+    for key in (postcode, postcode[:4]):
+        area = (
+            PostcodeArea.objects.select_related("neighbourhood")
+            .filter(postcode=key, neighbourhood__municipality_id=municipality_id)
+            .first()
+        )
+        if area:
+            return area.neighbourhood
+    return None
+
+
+# --- Clients ---------------------------------------------------------------------------------
+
+CLIENT_FIELDS = (
+    "first_name", "name_prefix", "last_name", "birth_date", "bsn", "postcode", "house_number",
+    "phone", "email",
+)
+
+
+def _client_clean(client: Client) -> None:
+    client.bsn = normalise_bsn(client.bsn or "")
+    client.postcode = (client.postcode or "").replace(" ", "").upper()
+    if client.birth_date and client.birth_date > timezone.localdate():
+        raise field_error("birth_date", _("The date of birth cannot be in the future."), "invalid")
+    if client.birth_date and client.birth_date < dt.date(1900, 1, 1):
+        raise field_error("birth_date", _("The date of birth is before 1900; please "
+                                               "check the year."), "invalid")
+    client.neighbourhood = neighbourhood_for_postcode(
+        municipality_id=client.municipality_id, postcode=client.postcode
+    )
+    if client.bsn:
+        clash = Client.objects.filter(municipality_id=client.municipality_id, bsn=client.bsn)
+        if client.pk:
+            clash = clash.exclude(pk=client.pk)
+        if clash.exists():
+            raise field_error("bsn", _(
+                "A client with this BSN is already registered. Search for the client instead, "
+                "or ask your coordinator if you cannot find them."
+            ), "invalid")
+    client.full_clean(exclude=["created_by"])
+
+
+@transaction.atomic
+def client_create(
+    *, user: User, data: Mapping[str, Any], form_token: uuid.UUID | None = None,
+    household_of: Client | None = None, request: HttpRequest | None = None,
+) -> Client:
+    """Register a client; with `household_of`, as a member of that client's household (which is
+    created, named after the first member, when it does not exist yet)."""
+    form_token_claim(token=form_token, user=user)
+    client = Client(municipality_id=user.municipality_id, created_by=user,
+                    **{f: data.get(f) or ("" if f != "birth_date" else None)
+                       for f in CLIENT_FIELDS})
+    _client_clean(client)
+    if household_of is not None:
+        client.household = household_ensure(user=user, client=household_of, request=request)
+    client.save()
+    log_access(user=user, action=Action.CREATE, object_type="client", object_id=client.pk,
+               client_id=client.pk, request=request)
+    return client
+
+
+def household_ensure(*, user: User, client: Client,
+                     request: HttpRequest | None = None) -> Household:
+    if client.household_id is None:
+        name = " ".join(p for p in (client.name_prefix, client.last_name) if p)
+        address = f"{client.postcode} {client.house_number}".strip()
+        client.household = Household.objects.create(
+            municipality_id=client.municipality_id,
+            name=f"{_('Household')} {name}" + (f", {address}" if address else ""),
+        )
+        client.save(update_fields=["household"])
+        log_access(user=user, action=Action.UPDATE, object_type="client", object_id=client.pk,
+                   client_id=client.pk, request=request, detail={"household": "created"})
+    return client.household
+
+
+@transaction.atomic
+def client_update(
+    *, user: User, client: Client, version: int, data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> Client:
+    for f in CLIENT_FIELDS:
+        setattr(client, f, data.get(f) or ("" if f != "birth_date" else None))
+    _client_clean(client)
+    fields = [*CLIENT_FIELDS, "neighbourhood"]
+    updated = Client.objects.filter(pk=client.pk, version=version).update(
+        version=F("version") + 1, **{f: getattr(client, f) for f in fields}
+    )
+    if not updated:
+        raise StaleEdit(_(
+            "Someone else changed this client after you opened the form. Your changes were not "
+            "saved; reload the page to see the current data and enter your changes again."
+        ), code="stale")
+    client.version = version + 1
+    log_access(user=user, action=Action.UPDATE, object_type="client", object_id=client.pk,
+               client_id=client.pk, request=request, detail={"fields": list(CLIENT_FIELDS)})
+    return client
+
+
+# --- Dossiers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create(
+    *, user: User, client: Client, team: Team, referrer: Referrer, registered_on: dt.date,
+    complexity: str = "single", case_director: User | None = None,
+    form_token: uuid.UUID | None = None, request: HttpRequest | None = None,
+) -> Dossier:
+    form_token_claim(token=form_token, user=user)
+    _check_date(registered_on, field="registered_on", label=_("The registration date"))
+    municipality_id = team.municipality_id
+    if municipality_id != user.municipality_id or client.municipality_id != municipality_id:
+        raise field_error("team", _("Choose a team of your own municipality."), "invalid")
+    if team.pk not in user.team_ids():
+        raise field_error("team", _("Choose one of your own teams."), "not_member")
+    if not referrer.active:
+        raise field_error("referrer", _("This referrer is no longer in use."), "invalid")
+    if case_director is not None:
+        _check_case_director(case_director, team)
+    if Dossier.objects.filter(client=client, team=team).exclude(
+        status=DossierStatus.CLOSED
+    ).exists():
+        raise ValidationError(_(
+            "This client already has an open dossier with this team. Add the question to that "
+            "dossier instead."
+        ), code="open_dossier_exists")
+    dossier = Dossier(
+        municipality_id=team.municipality_id, team=team, client=client,
+        case_director=case_director, referrer=referrer,
+        complexity=complexity, registered_on=registered_on, status=DossierStatus.REGISTERED,
+        status_since=registered_on, created_by=user,
+    )
+    dossier.full_clean()
+    dossier.save()
+    DossierStatusChange.objects.create(
+        dossier=dossier, from_status="", to_status=DossierStatus.REGISTERED, date=registered_on,
+        changed_by=user,
+    )
+    log_access(user=user, action=Action.CREATE, object_type="dossier", object_id=dossier.pk,
+               client_id=client.pk, request=request)
+    return dossier
+
+
+@transaction.atomic
+def dossier_change_status(
+    *, user: User, dossier: Dossier, to_status: str, date: dt.date,
+    request: HttpRequest | None = None,
+) -> Dossier:
+    """Move a dossier along its life cycle (ALLOWED_STATUS_CHANGES), dated and attributed."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if to_status not in ALLOWED_STATUS_CHANGES[dossier.status]:
+        raise field_error("to_status", _(
+            "A dossier cannot go from “%(from)s” to “%(to)s”."
+        ) % {"from": DossierStatus(dossier.status).label,
+             "to": DossierStatus(to_status).label if to_status in DossierStatus.values
+             else to_status}, "transition")
+    _check_date(date, field="date", label=_("The date"))
+    if date < dossier.status_since:
+        raise field_error("date", _(
+            "The date cannot be before the current status began (%(since)s)."
+        ) % {"since": dossier.status_since.strftime("%d-%m-%Y")}, "before_status")
+    if to_status == DossierStatus.CLOSED:
+        if dossier.questions.filter(closed_on__isnull=True).exists():
+            raise field_error("to_status", _(
+                "Close all questions before closing the dossier."
+            ), "open_questions")
+        last = _last_registered_date(dossier)
+        if last is not None and date < last:
+            raise field_error("date", _(
+                "The dossier cannot close before the last registration in it (%(date)s)."
+            ) % {"date": last.strftime("%d-%m-%Y")}, "before_contents")
+    if to_status in NEEDS_CASE_DIRECTOR and dossier.case_director_id is None:
+        raise field_error("to_status", _(
+            "Assign a case director before the intake starts."
+        ), "no_case_director")
+    DossierStatusChange.objects.create(
+        dossier=dossier, from_status=dossier.status, to_status=to_status, date=date,
+        changed_by=user,
+    )
+    dossier.status = to_status
+    dossier.status_since = date
+    dossier.closed_on = date if to_status == DossierStatus.CLOSED else None
+    dossier.version += 1
+    dossier.full_clean()
+    dossier.save(update_fields=["status", "status_since", "closed_on", "version"])
+    log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
+               client_id=dossier.client_id, request=request,
+               detail={"status": to_status, "date": date.isoformat()})
+    return dossier
+
+
+DOSSIER_EDIT_FIELDS = (
+    "case_director", "referrer", "complexity", "network_mapped", "carer_involved",
+    "volunteer_deployed", "resident_contact",
+)
+
+
+@transaction.atomic
+def dossier_update(
+    *, user: User, dossier: Dossier, version: int, data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> Dossier:
+    """Change a dossier's details. Refused when someone else saved it since `version`."""
+    dossier = _lock(dossier)
+    case_director = data.get("case_director", dossier.case_director)
+    if case_director is None and dossier.status in NEEDS_CASE_DIRECTOR:
+        raise field_error("case_director", _(
+            "A dossier in intake, active or watching needs a case director."
+        ), "no_case_director")
+    if case_director is not None and case_director.pk != dossier.case_director_id:
+        # Only a change is checked: a director who has since left the team may stay.
+        _check_case_director(case_director, dossier.team)
+    for f in DOSSIER_EDIT_FIELDS:
+        if f in data:
+            setattr(dossier, f, data[f])
+    dossier.full_clean()
+    changed = {f: getattr(dossier, f) for f in DOSSIER_EDIT_FIELDS}
+    updated = Dossier.objects.filter(pk=dossier.pk, version=version).update(
+        version=F("version") + 1, **changed
+    )
+    if not updated:
+        raise StaleEdit(_(
+            "Someone else changed this dossier after you opened the form. Your changes were not "
+            "saved; reload the page to see the current data and enter your changes again."
+        ), code="stale")
+    dossier.version = version + 1
+    log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
+               client_id=dossier.client_id, request=request,
+               detail={"fields": [f for f in DOSSIER_EDIT_FIELDS if f in data]})
+    return dossier
+
+
+def team_members_on(*, team_id: int, day: dt.date) -> list[int]:
+    return list(memberships_on(day).filter(team_id=team_id).values_list("user_id", flat=True))
+
+
+def _check_case_director(candidate: User, team: Team) -> None:
+    if candidate.municipality_id != team.municipality_id or team.pk not in candidate.team_ids():
+        raise field_error("case_director", _(
+            "The case director must be a current member of the dossier's team."
+        ), "not_member")
+
+
+@transaction.atomic
+def dossier_assign_case_director(
+    *, user: User, dossier: Dossier, case_director: User, request: HttpRequest | None = None,
+) -> Dossier:
+    dossier = _lock_open(dossier)
+    _check_case_director(case_director, dossier.team)
+    Dossier.objects.filter(pk=dossier.pk).update(case_director=case_director,
+                                                 version=F("version") + 1)
+    dossier.refresh_from_db(fields=["case_director", "version"])
+    log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
+               client_id=dossier.client_id, request=request,
+               detail={"case_director": case_director.pk})
+    return dossier
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+
+def _check_within_dossier(dossier: Dossier, day: dt.date, field: str) -> None:
+    if day < dossier.registered_on:
+        raise field_error(field, _(
+            "The date cannot be before the dossier was registered (%(date)s)."
+        ) % {"date": dossier.registered_on.strftime("%d-%m-%Y")}, "before_dossier")
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    """The dossier row, locked until the end of the transaction, so a write under it and a
+    status change cannot interleave."""
+    locked = Dossier.objects.select_for_update().select_related("team", "client").get(
+        pk=dossier.pk)
+    return locked
+
+
+def _lock_open(dossier: Dossier) -> Dossier:
+    locked = _lock(dossier)
+    if locked.is_closed:
+        raise ValidationError(_("This dossier is closed. Re-open it first."), code="closed")
+    return locked
+
+
+def _last_registered_date(dossier: Dossier) -> dt.date | None:
+    dates = [
+        dossier.questions.aggregate(d=Max("closed_on"))["d"],
+        dossier.questions.aggregate(d=Max("opened_on"))["d"],
+        dossier.contacts.aggregate(d=Max("date"))["d"],
+        dossier.referrals.aggregate(d=Max("referred_on"))["d"],
+        dossier.zrm_assessments.aggregate(d=Max("assessed_on"))["d"],
+    ]
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
+
+
+@transaction.atomic
+def question_add(
+    *, user: User, dossier: Dossier, domain: LifeDomain, opened_on: dt.date,
+    description: str = "", form_token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> Question:
+    form_token_claim(token=form_token, user=user)
+    dossier = _lock_open(dossier)
+    _check_date(opened_on, field="opened_on", label=_("The opening date"))
+    _check_within_dossier(dossier, opened_on, "opened_on")
+    question = Question(dossier=dossier, domain=domain, opened_on=opened_on,
+                        description=description, created_by=user)
+    question.full_clean()
+    question.save()
+    log_access(user=user, action=Action.CREATE, object_type="question", object_id=question.pk,
+               client_id=dossier.client_id, request=request)
+    return question
+
+
+@transaction.atomic
+def question_close(
+    *, user: User, question: Question, closed_on: dt.date, outcome: Outcome,
+    request: HttpRequest | None = None,
+) -> Question:
+    _lock_open(question.dossier)
+    question = Question.objects.select_for_update().select_related("dossier").get(pk=question.pk)
+    if question.closed_on is not None:
+        raise ValidationError(_("This question is already closed."), code="already_closed")
+    _check_date(closed_on, field="closed_on", label=_("The closing date"))
+    if closed_on < question.opened_on:
+        raise field_error("closed_on", _(
+            "The closing date cannot be before the opening date (%(date)s)."
+        ) % {"date": question.opened_on.strftime("%d-%m-%Y")}, "before_opened")
+    question.closed_on = closed_on
+    question.outcome = outcome
+    question.full_clean()
+    question.save(update_fields=["closed_on", "outcome"])
+    log_access(user=user, action=Action.UPDATE, object_type="question", object_id=question.pk,
+               client_id=question.dossier.client_id, request=request,
+               detail={"closed_on": closed_on.isoformat(), "outcome": outcome.code})
+    return question
+
+
+# --- Contacts, referrals, ZRM ----------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_add(
+    *, user: User, dossier: Dossier, date: dt.date, kind: ContactKind, with_whom: str,
+    core_task: str, minutes: int, professionals: Iterable[User] = (), note: str = "",
+    form_token: uuid.UUID | None = None, request: HttpRequest | None = None,
+) -> ContactMoment:
+    form_token_claim(token=form_token, user=user)
+    dossier = _lock_open(dossier)
+    _check_date(date, field="date", label=_("The date"))
+    _check_within_dossier(dossier, date, "date")
+    professionals = list(professionals)
+    members = set(team_members_on(team_id=dossier.team_id, day=date))
+    if any(p.pk not in members for p in professionals):
+        raise field_error("professionals", _(
+            "Choose professionals of the dossier's team."
+        ), "not_member")
+    contact = ContactMoment(dossier=dossier, date=date, kind=kind, with_whom=with_whom,
+                            core_task=core_task, minutes=minutes, note=note, created_by=user)
+    contact.full_clean()
+    contact.save()
+    people = {p.pk for p in professionals} | {user.pk}
+    contact.professionals.set(people)
+    log_access(user=user, action=Action.CREATE, object_type="contact", object_id=contact.pk,
+               client_id=dossier.client_id, request=request)
+    return contact
+
+
+@transaction.atomic
+def referral_add(
+    *, user: User, dossier: Dossier, referred_on: dt.date, provision_kind: str,
+    partner: PartnerOrganisation | None = None, description: str = "",
+    handover: str = "n/a", question: Question | None = None,
+    form_token: uuid.UUID | None = None, request: HttpRequest | None = None,
+) -> Referral:
+    form_token_claim(token=form_token, user=user)
+    dossier = _lock_open(dossier)
+    _check_date(referred_on, field="referred_on", label=_("The date"))
+    _check_within_dossier(dossier, referred_on, "referred_on")
+    if partner is not None and partner.municipality_id != dossier.municipality_id:
+        raise field_error("partner", _("Choose a partner of your own municipality."), "invalid")
+    if partner is None and not description.strip():
+        raise field_error("description", _(
+            "Choose a partner organisation or describe where the client was referred to."
+        ), "no_target")
+    if question is not None and question.dossier_id != dossier.pk:
+        raise field_error("question", _("Choose a question of this dossier."), "invalid")
+    referral = Referral(dossier=dossier, question=question, referred_on=referred_on,
+                        provision_kind=provision_kind, partner=partner,
+                        description=description, handover=handover, created_by=user)
+    referral.full_clean()
+    referral.save()
+    log_access(user=user, action=Action.CREATE, object_type="referral", object_id=referral.pk,
+               client_id=dossier.client_id, request=request)
+    return referral
+
+
+def zrm_domains() -> list[LifeDomain]:
+    return list(LifeDomain.objects.filter(in_zrm=True).order_by("order", "name"))
+
+
+@transaction.atomic
+def zrm_assess(
+    *, user: User, dossier: Dossier, assessed_on: dt.date, moment: str,
+    scores: Mapping[int, int], form_token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> ZrmAssessment:
+    """Record one ZRM measurement. Every ZRM domain gets exactly one whole level 1–5."""
+    form_token_claim(token=form_token, user=user)
+    dossier = _lock_open(dossier)
+    _check_date(assessed_on, field="assessed_on", label=_("The date"))
+    _check_within_dossier(dossier, assessed_on, "assessed_on")
+    domains = zrm_domains()
+    missing = [d.name for d in domains if d.pk not in scores]
+    if missing:
+        raise ValidationError(_("Score every ZRM domain. Missing: %(domains)s.")
+                              % {"domains": ", ".join(missing)}, code="incomplete")
+    if any(scores[d.pk] not in (1, 2, 3, 4, 5) for d in domains):
+        raise ValidationError(_("Each ZRM score is a whole level from 1 to 5."), code="range")
+    assessment = ZrmAssessment(dossier=dossier, assessed_on=assessed_on, moment=moment,
+                               assessed_by=user)
+    assessment.full_clean()
+    assessment.save()
+    ZrmScore.objects.bulk_create(
+        ZrmScore(assessment=assessment, domain=d, score=scores[d.pk]) for d in domains
+    )
+    log_access(user=user, action=Action.CREATE, object_type="zrm", object_id=assessment.pk,
+               client_id=dossier.client_id, request=request)
+    return assessment
+
+
+# --- Short contacts and outreach (no personal data) -----------------------------------------
+
+
+@transaction.atomic
+def short_contact_create(
+    *, user: User, date: dt.date, part_of_day: str, channel: str, domain: LifeDomain,
+    result: str, location: Location | None = None, form_token: uuid.UUID | None = None,
+) -> ShortContact:
+    """An anonymous short contact. It counts for the walk-in location's team when the user
+    belongs to it, otherwise for the user's first team."""
+    form_token_claim(token=form_token, user=user)
+    _check_date(date, field="date", label=_("The date"))
+    if channel == Channel.WALK_IN and location is None:
+        raise field_error("location", _("Choose the walk-in location."), "no_location")
+    if location is not None and location.municipality_id != user.municipality_id:
+        raise field_error("location", _("Choose a location of your own municipality."), "invalid")
+    location = location if channel == Channel.WALK_IN else None
+    team_ids = user.team_ids()
+    if location is not None and location.team_id in team_ids:
+        team_id = location.team_id
+    else:
+        team_id = min(team_ids) if team_ids else None
+    contact = ShortContact(
+        municipality_id=user.municipality_id, team_id=team_id, date=date,
+        part_of_day=part_of_day, channel=channel, location=location, domain=domain,
+        result=result, registered_by=user,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def outreach_create(
+    *, user: User, team: Team, date: dt.date, kind: str, description: str, hours: Any,
+    neighbourhood: Neighbourhood | None = None, form_token: uuid.UUID | None = None,
+) -> OutreachActivity:
+    form_token_claim(token=form_token, user=user)
+    _check_date(date, field="date", label=_("The date"))
+    if team.municipality_id != user.municipality_id or team.pk not in user.team_ids():
+        raise field_error("team", _("Choose one of your own teams."), "invalid")
+    if neighbourhood is not None and neighbourhood.municipality_id != user.municipality_id:
+        raise field_error("neighbourhood", _(
+            "Choose a neighbourhood of your own municipality."), "invalid")
+    activity = OutreachActivity(
+        municipality_id=user.municipality_id, team=team, date=date, kind=kind,
+        description=description, hours=hours, neighbourhood=neighbourhood,
+        registered_by=user,
+    )
+    activity.full_clean()
+    activity.save()
+    return activity

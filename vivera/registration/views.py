@@ -1,0 +1,462 @@
+"""Pages of the daily registration. Each view: access check → form → one service → redirect or
+render. Personal data is only fetched through `access.get_*_for_user`, which logs the read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vivera.accounts.models import Role
+from vivera.audit.models import Action
+from vivera.audit.services import log_access
+from vivera.core.access import role_required
+from vivera.core.parsing import parse_id
+
+from . import selectors, services
+from .access import (
+    dossiers_for,
+    get_client_for_user,
+    get_dossier_for_user,
+    get_question_for_user,
+    log_list_read,
+)
+from .forms import (
+    AssignCaseDirectorForm,
+    ClientForm,
+    ClientSearchForm,
+    ContactForm,
+    DossierCreateForm,
+    DossierEditForm,
+    OutreachForm,
+    QuestionCloseForm,
+    QuestionForm,
+    ReferralForm,
+    ShortContactForm,
+    StatusChangeForm,
+    ZrmForm,
+    team_members,
+)
+from .models import ShortContact
+
+TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal in the form, on the field it names when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any],
+            success: str) -> tuple[bool, Any]:
+    """When a valid form was posted: run `save` with its data and flash `success`. A refusal
+    from the service is shown in the form, which keeps what the user typed. Returns whether it
+    was saved, and what `save` returned."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return False, None
+    messages.success(request, success)
+    return True, result
+
+
+# --- Start pages -----------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def my_work(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    questions = list(selectors.my_open_questions(user=user))
+    for question in questions:
+        question.age_days = question.lead_time_days(today)
+    dossiers = list(selectors.my_dossiers(user=user))
+    stale = list(selectors.my_stale_dossiers(user=user, today=today))
+    waiting = list(selectors.waiting_list(user=user)[:10])
+    log_list_read(user=user, request=request, page="my_work",
+                  dossiers=[*dossiers, *stale, *waiting, *(q.dossier for q in questions)])
+    return render(request, "registration/my_work.html", {
+        "dossiers": dossiers, "stale": stale, "questions": questions, "waiting": waiting,
+    })
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    dossiers = list(selectors.waiting_list(user=request.user))
+    log_list_read(user=request.user, request=request, page="waiting_list", dossiers=dossiers)
+    members = {team_id: list(team_members([team_id]))
+               for team_id in {d.team_id for d in dossiers}}
+    for dossier in dossiers:
+        dossier.waiting_days = (today - dossier.registered_on).days
+        dossier.assign_form = AssignCaseDirectorForm(
+            dossier=dossier, prefix=f"d{dossier.pk}", members=members[dossier.team_id],
+            initial={"case_director": dossier.case_director_id})
+    return render(request, "registration/waiting_list.html", {
+        "dossiers": dossiers,
+        "may_assign": request.user.role == Role.COORDINATOR,
+    })
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def dossier_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign a case director from the waiting list. With htmx only the row is replaced (the
+    list keeps its place); without JavaScript the page reloads with a message."""
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = AssignCaseDirectorForm(request.POST, dossier=dossier, prefix=f"d{dossier.pk}")
+    error = ""
+    if form.is_valid():
+        try:
+            dossier = services.dossier_assign_case_director(
+                user=request.user, dossier=dossier,
+                case_director=form.cleaned_data["case_director"], request=request)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Choose a case director.")
+    if request.htmx:
+        dossier.waiting_days = (timezone.localdate() - dossier.registered_on).days
+        dossier.assign_form = AssignCaseDirectorForm(
+            dossier=dossier, prefix=f"d{dossier.pk}",
+            initial={"case_director": dossier.case_director_id})
+        return render(request, "registration/_waiting_row.html", {
+            "dossier": dossier, "may_assign": True, "assigned": not error,
+            "assign_error": error,
+        })
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("%(director)s is now case director of %(dossier)s.")
+                         % {"director": dossier.case_director, "dossier": dossier})
+    return redirect("registration:waiting_list")
+
+
+# --- Short contacts --------------------------------------------------------------------------
+
+SESSION_SHORT_CONTACT = "short_contact_defaults"
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def shortcontact_create(request: HttpRequest) -> HttpResponse:
+    """Built for speed: channel and location are remembered, the date and part of day are filled
+    in, the topic has focus. Save, and the form is ready for the next one."""
+    user = request.user
+    remembered = request.session.get(SESSION_SHORT_CONTACT, {"channel": "walk_in"})
+    form = ShortContactForm(request.POST or None, user=user, initial=dict(remembered))
+
+    def save(data: dict[str, Any]) -> None:
+        services.short_contact_create(
+            user=user, date=data["date"], part_of_day=data["part_of_day"],
+            channel=data["channel"], domain=data["domain"], result=data["result"],
+            location=data["location"], form_token=data["form_token"])
+        request.session[SESSION_SHORT_CONTACT] = {
+            "channel": data["channel"],
+            "location": data["location"].pk if data["location"] else None,
+        }
+
+    saved, _result = _submit(request, form, save, _("Short contact saved."))
+    if saved:
+        return redirect("registration:shortcontact_create")
+    today = ShortContact.objects.filter(
+        registered_by=user, date=timezone.localdate()
+    ).select_related("location", "domain")
+    return render(request, "registration/shortcontact_form.html",
+                  {"form": form, "today": today})
+
+
+# --- Clients ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def client_search(request: HttpRequest) -> HttpResponse:
+    """Search by POST, so names, birth dates and BSNs stay out of URLs and proxy logs."""
+    form = ClientSearchForm(request.POST or None)
+    results = None
+    if form.is_bound and form.is_valid() and form.has_criteria():
+        data = form.cleaned_data
+        results = list(selectors.client_search(
+            user=request.user, query=data["q"], birth_date=data["birth_date"],
+            postcode=data["postcode"], bsn=data["bsn"]))
+        log_access(user=request.user, action=Action.SEARCH, object_type="client",
+                   request=request, detail={
+                       "criteria": sorted(k for k in ("q", "birth_date", "postcode", "bsn")
+                                          if data.get(k)),
+                       "results": [c.pk for c in results],
+                   })
+    return render(request, "registration/client_search.html",
+                  {"form": form, "results": results})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def client_create(request: HttpRequest) -> HttpResponse:
+    """Register a client; `?huishouden=<client id>` registers a member of that household."""
+    household_of = None
+    household_pk = parse_id(request.GET.get("huishouden"))
+    if household_pk is not None:
+        household_of = get_client_for_user(user=request.user, pk=household_pk, request=request)
+    form = ClientForm(request.POST or None)
+    if household_of is not None and not form.is_bound:
+        form.initial.update({f: getattr(household_of, f) for f in
+                             ("name_prefix", "last_name", "postcode", "house_number")})
+    saved, client = _submit(request, form, lambda data: services.client_create(
+        user=request.user, data=data, form_token=data.get("form_token"),
+        household_of=household_of, request=request), _("Client registered."))
+    if saved:
+        return redirect("registration:client_detail", pk=client.pk)
+    return render(request, "registration/client_form.html",
+                  {"form": form, "household_of": household_of})
+
+
+def _client_page(request: HttpRequest, client: Any, *, show_bsn: bool) -> HttpResponse:
+    household = selectors.household_members(user=request.user, client=client)
+    if household:
+        log_access(user=request.user, action=Action.READ, object_type="household",
+                   object_id=client.household_id, client_id=client.pk, request=request,
+                   detail={"clients": [member.pk for member in household]})
+    return render(request, "registration/client_detail.html", {
+        "client": client,
+        "dossiers": dossiers_for(request.user).filter(client=client).select_related(
+            "team", "case_director"),
+        "household": household,
+        "show_bsn": show_bsn,
+    })
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for_user(user=request.user, pk=pk, request=request)
+    return _client_page(request, client, show_bsn=False)
+
+
+@require_POST
+@role_required(*TEAM_ROLES)
+def client_reveal_bsn(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full BSN once, on request; the reveal is logged on its own."""
+    client = get_client_for_user(user=request.user, pk=pk, request=request, log_read=False)
+    log_access(user=request.user, action=Action.REVEAL, object_type="client",
+               object_id=client.pk, client_id=client.pk, request=request)
+    return _client_page(request, client, show_bsn=True)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for_user(user=request.user, pk=pk, request=request)
+    form = ClientForm(request.POST or None, instance=client)
+    saved, _result = _submit(request, form, lambda data: services.client_update(
+        user=request.user, client=client, version=data["version"] or 0, data=data,
+        request=request), _("Client details saved."))
+    if saved:
+        return redirect("registration:client_detail", pk=client.pk)
+    return render(request, "registration/client_form.html", {"form": form, "client": client})
+
+
+# --- Dossiers --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def dossier_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_client_for_user(user=request.user, pk=client_pk, request=request)
+    form = DossierCreateForm(request.POST or None, user=request.user)
+    saved, dossier = _submit(request, form, lambda data: services.dossier_create(
+        user=request.user, client=client, team=data["team"], referrer=data["referrer"],
+        registered_on=data["registered_on"], complexity=data["complexity"],
+        case_director=data["case_director"], form_token=data["form_token"], request=request,
+    ), _("Dossier opened."))
+    if saved:
+        return redirect("registration:dossier_detail", pk=dossier.pk)
+    return render(request, "registration/dossier_form.html", {"form": form, "client": client})
+
+
+def _zrm_table(dossier: Any) -> dict[str, Any]:
+    """ZRM scores as domains × moments, with the change from the first to the last moment."""
+    assessments = list(dossier.zrm_assessments.prefetch_related("scores__domain"))
+    rows: dict[int, dict[str, Any]] = {}
+    for index, assessment in enumerate(assessments):
+        for score in assessment.scores.all():
+            row = rows.setdefault(score.domain_id, {"domain": score.domain,
+                                                    "scores": [None] * len(assessments)})
+            row["scores"][index] = score.score
+    table = sorted(rows.values(), key=lambda r: (r["domain"].order, r["domain"].name))
+    for row in table:
+        known = [s for s in row["scores"] if s is not None]
+        row["change"] = known[-1] - known[0] if len(known) > 1 else None
+    return {"assessments": assessments, "rows": table}
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    today = timezone.localdate()
+    questions = list(dossier.questions.select_related("domain", "outcome"))
+    for question in questions:
+        question.days = question.lead_time_days(today)
+    return render(request, "registration/dossier_detail.html", {
+        "dossier": dossier,
+        "questions": questions,
+        "history": dossier.status_changes.select_related("changed_by"),
+        "contacts": dossier.contacts.select_related("kind").prefetch_related("professionals"),
+        "referrals": dossier.referrals.select_related("partner", "question__domain"),
+        "zrm": _zrm_table(dossier),
+        "status_form": StatusChangeForm(dossier=dossier),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = DossierEditForm(request.POST or None, dossier=dossier)
+
+    def save(data: dict[str, Any]) -> None:
+        changes = dict(data)
+        version = changes.pop("version")
+        services.dossier_update(user=request.user, dossier=dossier, version=version,
+                                data=changes, request=request)
+
+    saved, _result = _submit(request, form, save, _("Dossier saved."))
+    if saved:
+        return redirect("registration:dossier_detail", pk=dossier.pk)
+    return render(request, "registration/dossier_edit.html", {"form": form, "dossier": dossier})
+
+
+@require_POST
+@role_required(*TEAM_ROLES)
+def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = StatusChangeForm(request.POST, dossier=dossier)
+    saved, _result = _submit(request, form, lambda data: services.dossier_change_status(
+        user=request.user, dossier=dossier, to_status=data["to_status"], date=data["date"],
+        request=request), _("Status changed."))
+    if saved:
+        return redirect("registration:dossier_detail", pk=dossier.pk)
+    return render(request, "registration/dossier_status.html",
+                  {"form": form, "dossier": dossier}, status=400)
+
+
+def _dossier_subform(request: HttpRequest, pk: int, *, title: str, success: str,
+                     make_form: Callable[[Any, Any], Any],
+                     save: Callable[[Any, dict[str, Any]], Any]) -> HttpResponse:
+    """Shared flow of the forms that add something to a dossier: fetch the dossier (logged),
+    build the form, save through the service, back to the dossier."""
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = make_form(request.POST or None, dossier)
+    saved, _result = _submit(request, form, lambda data: save(dossier, data), success)
+    if saved:
+        return redirect("registration:dossier_detail", pk=dossier.pk)
+    return render(request, "registration/dossier_subform.html",
+                  {"form": form, "dossier": dossier, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_subform(
+        request, pk, title=_("New question"), success=_("Question added."),
+        make_form=lambda data, dossier: QuestionForm(data),
+        save=lambda dossier, data: services.question_add(
+            user=request.user, dossier=dossier, domain=data["domain"],
+            opened_on=data["opened_on"], description=data["description"],
+            form_token=data["form_token"], request=request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def question_close(request: HttpRequest, pk: int) -> HttpResponse:
+    question, dossier = get_question_for_user(user=request.user, pk=pk, request=request)
+    form = QuestionCloseForm(request.POST or None)
+    saved, _result = _submit(request, form, lambda data: services.question_close(
+        user=request.user, question=question, closed_on=data["closed_on"],
+        outcome=data["outcome"], request=request), _("Question closed."))
+    if saved:
+        return redirect("registration:dossier_detail", pk=dossier.pk)
+    return render(request, "registration/question_close.html",
+                  {"form": form, "dossier": dossier, "question": question})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_subform(
+        request, pk, title=_("New contact"), success=_("Contact saved."),
+        make_form=lambda data, dossier: ContactForm(data, dossier=dossier, user=request.user),
+        save=lambda dossier, data: services.contact_add(
+            user=request.user, dossier=dossier, date=data["date"], kind=data["kind"],
+            with_whom=data["with_whom"], core_task=data["core_task"],
+            minutes=data["minutes"], professionals=data["professionals"], note=data["note"],
+            form_token=data["form_token"], request=request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_subform(
+        request, pk, title=_("New referral"), success=_("Referral saved."),
+        make_form=lambda data, dossier: ReferralForm(data, dossier=dossier),
+        save=lambda dossier, data: services.referral_add(
+            user=request.user, dossier=dossier, referred_on=data["referred_on"],
+            provision_kind=data["provision_kind"], partner=data["partner"],
+            description=data["description"], handover=data["handover"],
+            question=data["question"], form_token=data["form_token"], request=request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def zrm_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(dossier: Any, data: dict[str, Any]) -> Any:
+        scores = {domain.pk: data[f"domain_{domain.pk}"] for domain in services.zrm_domains()}
+        return services.zrm_assess(user=request.user, dossier=dossier,
+                                   assessed_on=data["assessed_on"], moment=data["moment"],
+                                   scores=scores, form_token=data["form_token"],
+                                   request=request)
+
+    return _dossier_subform(request, pk, title=_("ZRM assessment"),
+                            success=_("ZRM scores saved."),
+                            make_form=lambda data, dossier: ZrmForm(data), save=save)
+
+
+# --- Outreach --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def outreach_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = OutreachForm(request.POST or None, user=user)
+    saved, _result = _submit(request, form, lambda data: services.outreach_create(
+        user=user, team=data["team"], date=data["date"], kind=data["kind"],
+        description=data["description"], hours=data["hours"],
+        neighbourhood=data["neighbourhood"], form_token=data["form_token"],
+    ), _("Outreach activity saved."))
+    if saved:
+        return redirect("registration:outreach_list")
+    return render(request, "registration/outreach_list.html", {
+        "form": form,
+        "activities": selectors.outreach_for(user=user)[:100],
+    })

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from vivera.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "inloggen/",
+        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("vivera.core.urls")),
+    path("", include("vivera.registration.urls")),
+    path("organisatie/", include("vivera.organisation.urls")),
+    path("beheer/", include("vivera.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
+    path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")),
+         name="schema"),
+]
