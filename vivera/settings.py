@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vivera.organisation",
     "vivera.registration",
     "vivera.audit",
+    "vivera.monitor",
     "vivera.demo",
 ]
 

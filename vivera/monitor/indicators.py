@@ -1,0 +1,773 @@
+"""The monitor's indicator set, defined once: each indicator's name, definition, unit, the
+council question it answers, and how it is computed from registered data.
+
+Every compute function takes a Scope and returns a Table of exact figures; `compute` then applies
+small-count suppression when the scope asks for it. Counting happens in the database (GROUP BY)
+wherever the figure allows, so the same code serves one team and a whole region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vivera.organisation.models import (
+    LifeDomain,
+    Location,
+    Neighbourhood,
+    OutcomeKind,
+    PartOfDay,
+    Referrer,
+    ReferrerKind,
+    Team,
+)
+from vivera.registration.models import (
+    Channel,
+    Complexity,
+    CoreTask,
+    DossierStatus,
+    ProvisionKind,
+    ZrmMoment,
+)
+
+from . import queries
+from .privacy import share_cell, suppress_table
+from .scope import Scope, month_label, month_start
+from .stats import percentile
+from .tables import Cell, Row, Table, Unit
+
+WAITING = frozenset({DossierStatus.REGISTERED, DossierStatus.WAITING})
+IN_CARE = frozenset({DossierStatus.INTAKE, DossierStatus.ACTIVE, DossierStatus.WATCHING})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    question: int  # 1–10: which of the council's questions it answers
+    name: Promise
+    definition: Promise
+    unit: Unit
+    compute_exact: Callable[[Scope], Table]
+    uses_location: bool = False  # whether a location filter changes this figure
+
+    def compute(self, scope: Scope) -> Table:
+        table = self.compute_exact(scope)
+        return suppress_table(table) if scope.suppress else table
+
+
+QUESTIONS: dict[int, Promise] = {
+    1: gettext_lazy("Inflow"),
+    2: gettext_lazy("Lead time"),
+    3: gettext_lazy("Waiting list"),
+    4: gettext_lazy("Core tasks"),
+    5: gettext_lazy("Way of working"),
+    6: gettext_lazy("Self-reliance"),
+    7: gettext_lazy("Social infrastructure"),
+    8: gettext_lazy("General and customised provisions"),
+    9: gettext_lazy("Heavier care"),
+    10: gettext_lazy("Formation"),
+}
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def _month_columns(scope: Scope, total: bool = True) -> tuple[list[str], list[str]]:
+    labels = [month_label(m) for m in scope.months]
+    keys = [m.strftime("%Y-%m") for m in scope.months]
+    if total:
+        labels.append(_("Total"))
+        keys.append("total")
+    return labels, keys
+
+
+def _month_index(scope: Scope) -> dict[dt.date, int]:
+    return {m: i for i, m in enumerate(scope.months)}
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _monthly_count_table(
+    scope: Scope,
+    counts: Iterable[tuple[object, dt.date, int]],
+    groups: list[tuple[object, str]],
+    row_header: str,
+) -> Table:
+    """Rows per group (plus a total row), columns per month (plus a total column)."""
+    index = _month_index(scope)
+    grid: dict[object, list[int]] = {key: [0] * len(index) for key, _label in groups}
+    for key, month, n in counts:
+        month = _as_date(month)
+        if key in grid and month in index:
+            grid[key][index[month]] += n
+    columns, keys = _month_columns(scope)
+    rows = [Row(label, [Cell(n) for n in [*grid[key], sum(grid[key])]], key=str(key))
+            for key, label in groups]
+    totals = [sum(col) for col in zip(*(grid[k] for k, _l in groups), strict=True)] if groups \
+        else [0] * len(index)
+    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
+                    is_total=True))
+    return Table(columns, rows, Unit.COUNT, row_header=row_header, column_keys=keys,
+                 total_column=True)
+
+
+def _category_count_table(counts: dict[object, int], groups: list[tuple[object, str]],
+                          row_header: str, column: str) -> Table:
+    """One count per category, with a total row; drawn as bars."""
+    rows = [Row(label, [Cell(counts.get(key, 0))], key=str(key)) for key, label in groups]
+    rows.append(Row(_("Total"), [Cell(sum(counts.get(k, 0) for k, _l in groups))], key="total",
+                    is_total=True))
+    return Table([column], rows, Unit.COUNT, row_header=row_header, column_keys=["count"],
+                 chart="bar")
+
+
+def _teams(scope: Scope) -> list[tuple[object, str]]:
+    teams = Team.objects.filter(municipality_id__in=scope.municipality_ids)
+    if scope.team_ids is not None:
+        teams = teams.filter(pk__in=scope.team_ids)
+    several = len(scope.municipalities) > 1
+    return [(t.pk, f"{t.municipality.name} – {t.name}" if several else t.name)
+            for t in teams.select_related("municipality")]
+
+
+def _domains() -> list[tuple[object, str]]:
+    return [(d.pk, d.name) for d in LifeDomain.objects.order_by("order", "name")]
+
+
+def _percentile_cells(histogram: dict[int, int]) -> list[Cell]:
+    n = sum(histogram.values())
+    return [Cell(percentile(histogram, p), basis=n) for p in (50, 75, 90)] + [Cell(n)]
+
+
+PERCENTILE_COLUMNS = [gettext_lazy("Median"), gettext_lazy("75th percentile"),
+                      gettext_lazy("90th percentile"), gettext_lazy("Number")]
+PERCENTILE_KEYS = ["p50", "p75", "p90", "n"]
+PERCENTILE_UNITS = [Unit.DAYS, Unit.DAYS, Unit.DAYS, Unit.COUNT]
+
+
+def _in_period(field: str, scope: Scope) -> Q:
+    return Q(**{f"{field}__gte": scope.start, f"{field}__lte": scope.end})
+
+
+# --- dossier histories -------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    team_id: int
+    registered_on: dt.date
+    changes: list[tuple[dt.date, str]]  # (date, to_status) in the order they took effect
+
+    def status_on(self, day: dt.date) -> str | None:
+        status = None
+        for date, to_status in self.changes:
+            if date > day:
+                break
+            status = to_status
+        return status
+
+    def first_date_in(self, statuses: frozenset[str]) -> dt.date | None:
+        return next((d for d, s in self.changes if s in statuses), None)
+
+
+# Several indicators read the same status histories; compute_all shares one read between them.
+_shared: ContextVar[dict[object, object] | None] = ContextVar("monitor_shared", default=None)
+
+
+def _histories(scope: Scope) -> dict[int, History]:
+    shared = _shared.get()
+    if shared is None:
+        return _read_histories(scope)
+    key = ("histories", scope)
+    if key not in shared:
+        shared[key] = _read_histories(scope)
+    return shared[key]  # type: ignore[return-value]
+
+
+def _read_histories(scope: Scope) -> dict[int, History]:
+    """Status histories of the dossiers in scope that were registered by the period's end and
+    not closed before it began. A history entered out of order (an intake dated before an
+    earlier-registered change) is read in order of effective date."""
+    rows = (
+        queries.status_changes(scope)
+        .filter(dossier__registered_on__lte=scope.end)
+        .exclude(dossier__closed_on__lt=scope.start)
+        .order_by("dossier_id", "date", "changed_at", "pk")
+        .values_list("dossier_id", "dossier__team_id", "dossier__registered_on", "date",
+                     "to_status")
+    )
+    histories: dict[int, History] = {}
+    for dossier_id, team_id, registered_on, date, to_status in rows.iterator(chunk_size=5000):
+        history = histories.get(dossier_id)
+        if history is None:
+            history = histories[dossier_id] = History(team_id, registered_on, [])
+        history.changes.append((date, to_status))
+    return histories
+
+
+# --- 1 inflow ----------------------------------------------------------------------------------
+
+
+def new_dossiers(scope: Scope) -> Table:
+    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
+              .annotate(month=TruncMonth("registered_on"))
+              .values_list("team_id", "month").annotate(n=Count("pk")).order_by())
+    return _monthly_count_table(scope, counts, _teams(scope), _("Team"))
+
+
+def new_dossiers_by_referrer(scope: Scope) -> Table:
+    counts = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
+                  .values_list("referrer_id").annotate(n=Count("pk")).order_by())
+    groups = [(r.pk, r.name) for r in Referrer.objects.all()]
+    return _category_count_table(counts, groups, _("Referrer"), _("New dossiers"))
+
+
+def new_dossiers_by_complexity(scope: Scope) -> Table:
+    counts = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
+                  .values_list("complexity").annotate(n=Count("pk")).order_by())
+    return _category_count_table(counts, list(Complexity.choices), _("Complexity"),
+                                 _("New dossiers"))
+
+
+def new_questions(scope: Scope) -> Table:
+    counts = (queries.questions(scope).filter(_in_period("opened_on", scope))
+              .annotate(month=TruncMonth("opened_on"))
+              .values_list("domain_id", "month").annotate(n=Count("pk")).order_by())
+    table = _monthly_count_table(scope, counts, _domains(), _("Life domain"))
+    table.chart = "line-total"
+    return table
+
+
+def new_questions_by_domain(scope: Scope) -> Table:
+    counts = dict(queries.questions(scope).filter(_in_period("opened_on", scope))
+                  .values_list("domain_id").annotate(n=Count("pk")).order_by())
+    return _category_count_table(counts, _domains(), _("Life domain"), _("New questions"))
+
+
+# --- 2 lead time -------------------------------------------------------------------------------
+
+
+def _lead_time_histograms(scope: Scope, key: str) -> dict[object, dict[int, int]]:
+    rows = (queries.questions(scope).filter(_in_period("closed_on", scope))
+            .annotate(month=TruncMonth("closed_on"), lead=F("closed_on") - F("opened_on"))
+            .values_list(key, "lead").annotate(n=Count("pk")).order_by())
+    histograms: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for group, lead, n in rows:
+        days = lead.days if isinstance(lead, dt.timedelta) else int(lead)
+        histograms[_as_date(group) if key == "month" else group][days] += n
+    return histograms
+
+
+def lead_time_by_domain(scope: Scope) -> Table:
+    histograms = _lead_time_histograms(scope, "domain_id")
+    rows = [Row(label, _percentile_cells(histograms.get(pk, {})), key=str(pk))
+            for pk, label in _domains()]
+    everything: dict[int, int] = defaultdict(int)
+    for histogram in histograms.values():
+        for days, n in histogram.items():
+            everything[days] += n
+    rows.append(Row(_("All questions"), _percentile_cells(everything), key="total",
+                    is_total=True))
+    return Table([str(c) for c in PERCENTILE_COLUMNS], rows, Unit.DAYS,
+                 row_header=_("Life domain"), column_keys=PERCENTILE_KEYS,
+                 column_units=PERCENTILE_UNITS, chart="bar")
+
+
+def lead_time_trend(scope: Scope) -> Table:
+    histograms = _lead_time_histograms(scope, "month")
+    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
+    columns, keys = _month_columns(scope, total=False)
+    rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
+                key=PERCENTILE_KEYS[i]) for i in range(3)]
+    return Table(columns, rows, Unit.DAYS, row_header=_("Measure"), column_keys=keys)
+
+
+AGE_BANDS = [(0, 30), (31, 90), (91, 180), (181, 365), (366, None)]
+
+
+def open_question_age(scope: Scope) -> Table:
+    rows_qs = (queries.questions(scope).filter(opened_on__lte=scope.end)
+               .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=scope.end))
+               .values_list("opened_on").annotate(n=Count("pk")).order_by())
+    counts = [0] * len(AGE_BANDS)
+    for opened_on, n in rows_qs:
+        age = (scope.end - opened_on).days
+        for i, (low, high) in enumerate(AGE_BANDS):
+            if age >= low and (high is None or age <= high):
+                counts[i] += n
+    groups = []
+    for low, high in AGE_BANDS:
+        label = (_("%(low)s–%(high)s days") % {"low": low, "high": high} if high is not None
+                 else _("more than %(days)s days") % {"days": low - 1})
+        groups.append((f"{low}-{high or ''}", label))
+    return _category_count_table({g[0]: n for g, n in zip(groups, counts, strict=True)}, groups,
+                                 _("Age on the last day of the period"), _("Open questions"))
+
+
+# --- 3 waiting list ----------------------------------------------------------------------------
+
+
+def waiting_list(scope: Scope) -> Table:
+    histories = _histories(scope)
+    ends = scope.month_ends()
+    groups = _teams(scope)
+    grid: dict[object, list[int]] = {key: [0] * len(ends) for key, _l in groups}
+    for history in histories.values():
+        if history.team_id not in grid:
+            continue
+        for i, day in enumerate(ends):
+            if history.status_on(day) in WAITING:
+                grid[history.team_id][i] += 1
+    rows = [Row(label, [Cell(n) for n in grid[key]], key=str(key)) for key, label in groups]
+    totals = [sum(grid[k][i] for k, _l in groups) for i in range(len(ends))]
+    rows.append(Row(_("Total"), [Cell(n) for n in totals], key="total", is_total=True))
+    columns, keys = _month_columns(scope, total=False)
+    return Table(columns, rows, Unit.COUNT, row_header=_("Team"), column_keys=keys)
+
+
+def waiting_time(scope: Scope) -> Table:
+    histograms: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    everything: dict[int, int] = defaultdict(int)
+    for history in _histories(scope).values():
+        intake = history.first_date_in(IN_CARE)
+        if intake is None or not scope.start <= intake <= scope.end:
+            continue
+        days = max((intake - history.registered_on).days, 0)
+        histograms[month_start(intake)][days] += 1
+        everything[days] += 1
+    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
+    columns, keys = _month_columns(scope, total=False)
+    rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
+                key=PERCENTILE_KEYS[i]) for i in range(3)]
+    table = Table(columns, rows, Unit.DAYS, row_header=_("Measure"), column_keys=keys)
+    overall = _percentile_cells(everything)
+    table.note = _("Over the whole period: median %(p50)s, 90th percentile %(p90)s days "
+                   "(%(n)s intakes).") % {"p50": overall[0].display, "p90": overall[2].display,
+                                          "n": overall[3].display}
+    return table
+
+
+# --- 4 core tasks ------------------------------------------------------------------------------
+
+
+def core_tasks(scope: Scope) -> Table:
+    rows_qs = (queries.contacts(scope).filter(_in_period("date", scope))
+               .values_list("core_task").annotate(minutes=Sum("minutes"), n=Count("pk"))
+               .order_by())
+    minutes = {task: (m or 0, n) for task, m, n in rows_qs}
+    outreach = queries.outreach(scope).aggregate(hours=Sum("hours"), n=Count("pk"))
+    outreach_hours = float(outreach["hours"] or Decimal(0))
+    hours = {task: (m / 60, n) for task, (m, n) in minutes.items()}
+    h, n = hours.get(CoreTask.OUTREACH, (0.0, 0))
+    hours[CoreTask.OUTREACH] = (h + outreach_hours, n + (outreach["n"] or 0))
+    total_hours = sum(h for h, _n in hours.values())
+    total_n = sum(n for _h, n in hours.values())
+    rows = []
+    for task, label in CoreTask.choices:
+        h, n = hours.get(task, (0.0, 0))
+        share = round(100 * h / total_hours, 1) if total_hours else None
+        rows.append(Row(str(label), [Cell(round(h, 1), basis=n), Cell(share, basis=n)],
+                        key=task))
+    rows.append(Row(_("Total"), [Cell(round(total_hours, 1), basis=total_n),
+                                 Cell(100.0 if total_hours else None, basis=total_n)],
+                    key="total", is_total=True))
+    return Table([_("Hours"), _("Share (%)")], rows, Unit.HOURS, row_header=_("Core task"),
+                 column_keys=["hours", "share"], column_units=[Unit.HOURS, Unit.PERCENT],
+                 chart="bar")
+
+
+# --- 5 way of working --------------------------------------------------------------------------
+
+
+def short_contacts_by_location(scope: Scope) -> Table:
+    rows_qs = (queries.short_contacts(scope)
+               .values_list("location_id", "channel", "part_of_day").annotate(n=Count("pk"))
+               .order_by())
+    parts = list(PartOfDay.values)
+    grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(parts))
+    for location_id, channel, part, n in rows_qs:
+        key = f"location-{location_id}" if location_id else f"channel-{channel}"
+        grid[key][parts.index(part)] += n
+    locations = Location.objects.filter(municipality_id__in=scope.municipality_ids)
+    if scope.location is not None:
+        locations = locations.filter(pk=scope.location.pk)
+    groups = [(f"location-{loc.pk}", loc.name) for loc in locations]
+    groups += [(f"channel-{c}", str(label)) for c, label in Channel.choices
+               if c != Channel.WALK_IN and f"channel-{c}" in grid]
+    rows = [Row(label, [Cell(n) for n in [*grid[key], sum(grid[key])]], key=key)
+            for key, label in groups]
+    totals = [sum(grid[k][i] for k, _l in groups) for i in range(len(parts))]
+    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
+                    is_total=True))
+    columns = [str(label) for label in PartOfDay.labels] + [_("Total")]
+    return Table(columns, rows, Unit.COUNT, row_header=_("Walk-in location or channel"),
+                 column_keys=[*parts, "total"], total_column=True, chart="bar",
+                 bar_column=len(parts))
+
+
+def _hours_held(start: dt.date, end: dt.date, weekday: int) -> int:
+    """How many times a weekly consultation hour on `weekday` falls in [start, end]."""
+    if end < start:
+        return 0
+    first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+    return 0 if first > end else (end - first).days // 7 + 1
+
+
+def visits_per_consultation_hour(scope: Scope) -> Table:
+    held: dict[int, int] = defaultdict(int)
+    for hour in queries.consultation_hours(scope):
+        start = max(hour.valid_from, scope.start)
+        end = min(hour.valid_until or scope.end, scope.end)
+        held[hour.location_id] += _hours_held(start, end, hour.weekday)
+    visits = dict(queries.short_contacts(scope).filter(location__isnull=False,
+                                                       channel="walk_in")
+                  .values_list("location_id").annotate(n=Count("pk")).order_by())
+    locations = Location.objects.filter(pk__in=set(held) | set(visits)).order_by("name")
+    rows = []
+    for loc in locations:
+        n, h = visits.get(loc.pk, 0), held.get(loc.pk, 0)
+        rows.append(Row(loc.name, [Cell(round(n / h, 1) if h else None, basis=n), Cell(n),
+                                   Cell(h, basis=max(h, n))], key=str(loc.pk)))
+    return Table([_("Visits per consultation hour"), _("Walk-in visits"),
+                  _("Consultation hours held")], rows, Unit.RATIO,
+                 row_header=_("Walk-in location"), column_keys=["per_hour", "visits", "held"],
+                 column_units=[Unit.RATIO, Unit.COUNT, Unit.RATIO], chart="bar")
+
+
+def integral_work(scope: Scope) -> Table:
+    """Dossiers with contacts in the period: how many span several life domains, and how many
+    several disciplines (specialisms of the professionals in their contacts)."""
+    active = queries.contacts(scope).filter(_in_period("date", scope))
+    dossier_ids = set(active.values_list("dossier_id", flat=True).distinct())
+    domains: dict[int, set[int]] = defaultdict(set)
+    for dossier_id, domain_id in (queries.questions(scope).filter(dossier_id__in=dossier_ids)
+                                  .values_list("dossier_id", "domain_id").distinct()):
+        domains[dossier_id].add(domain_id)
+    specialisms: dict[int, set[str]] = defaultdict(set)
+    members: dict[tuple[int, int], list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for team_id, user_id, specialism, start, end in queries.memberships(scope).values_list(
+            "team_id", "user_id", "specialism", "start_date", "end_date"):
+        members[(team_id, user_id)].append((specialism, start, end))
+    for dossier_id, team_id, date, user_id in (
+        active.values_list("dossier_id", "dossier__team_id", "date", "professionals")
+    ):
+        for specialism, start, end in members.get((team_id, user_id), ()):
+            if start <= date and (end is None or end >= date):
+                specialisms[dossier_id].add(specialism)
+    n = len(dossier_ids)
+    several_domains = sum(1 for d in dossier_ids if len(domains[d]) > 1)
+    several_disciplines = sum(1 for d in dossier_ids if len(specialisms[d]) > 1)
+    rows = [
+        Row(_("Several life domains"), [share_cell(several_domains, n), Cell(several_domains)],
+            key="domains"),
+        Row(_("Several disciplines"),
+            [share_cell(several_disciplines, n), Cell(several_disciplines)], key="disciplines"),
+        Row(_("Dossiers with contact in the period"), [Cell(None), Cell(n)], key="total",
+            is_total=True),
+    ]
+    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header="",
+                 column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
+                 chart="bar")
+
+
+def proactive_share(scope: Scope) -> Table:
+    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
+              .annotate(month=TruncMonth("registered_on"))
+              .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
+    return _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
+
+
+def by_neighbourhood(scope: Scope) -> Table:
+    dossiers = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
+                    .values_list("client__neighbourhood_id").annotate(n=Count("pk")).order_by())
+    contacts = dict(queries.short_contacts(scope).values_list("location__neighbourhood_id")
+                    .annotate(n=Count("pk")).order_by())
+    hoods = Neighbourhood.objects.filter(municipality_id__in=scope.municipality_ids)
+    if scope.neighbourhood is not None:
+        hoods = hoods.filter(pk=scope.neighbourhood.pk)
+    rows = [Row(f"{h.name} ({h.cbs_code})", [Cell(dossiers.get(h.pk, 0)),
+                                             Cell(contacts.get(h.pk, 0))], key=h.cbs_code)
+            for h in hoods]
+    rows.append(Row(_("Unknown neighbourhood"), [Cell(dossiers.get(None, 0)),
+                                                 Cell(contacts.get(None, 0))], key="unknown"))
+    rows.append(Row(_("Total"), [Cell(sum(r.cells[0].value or 0 for r in rows)),
+                                 Cell(sum(r.cells[1].value or 0 for r in rows))],
+                    key="total", is_total=True))
+    return Table([_("New dossiers"), _("Short contacts")], rows, Unit.COUNT,
+                 row_header=_("Neighbourhood"), column_keys=["dossiers", "short_contacts"],
+                 chart="bar")
+
+
+# --- 6 self-reliance ---------------------------------------------------------------------------
+
+
+def zrm_change(scope: Scope) -> Table:
+    """Per ZRM domain: dossiers with an intake score and a later score dated in the period;
+    the mean at intake, at the latest later moment, and the share that improved."""
+    assessments = (queries.zrm_assessments(scope).filter(assessed_on__lte=scope.end)
+                   .order_by("dossier_id", "assessed_on", "pk")
+                   .values_list("dossier_id", "moment", "assessed_on", "scores__domain_id",
+                                "scores__score"))
+    intake: dict[tuple[int, int], int] = {}
+    later: dict[tuple[int, int], int] = {}
+    for dossier_id, moment, date, domain_id, score in assessments:
+        if domain_id is None:
+            continue
+        key = (dossier_id, domain_id)
+        if moment == ZrmMoment.INTAKE and key not in intake:
+            intake[key] = score
+        elif moment != ZrmMoment.INTAKE and key in intake and date >= scope.start:
+            later[key] = score
+    per_domain: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (_dossier, domain_id), score in later.items():
+        per_domain[domain_id].append((intake[(_dossier, domain_id)], score))
+    rows = []
+    for domain in LifeDomain.objects.filter(in_zrm=True).order_by("order", "name"):
+        pairs = per_domain.get(domain.pk, [])
+        n = len(pairs)
+        before = sum(a for a, _b in pairs) / n if n else None
+        after = sum(b for _a, b in pairs) / n if n else None
+        improved = sum(1 for a, b in pairs if b > a)
+        rows.append(Row(domain.name, [
+            Cell(round(after - before, 2) if n else None, basis=n),
+            Cell(round(before, 2) if n else None, basis=n),
+            Cell(round(after, 2) if n else None, basis=n),
+            share_cell(improved, n),
+            Cell(n),
+        ], key=domain.code))
+    return Table([_("Mean change"), _("Mean at intake"), _("Mean later"), _("Improved (%)"),
+                  _("Dossiers")], rows, Unit.SCORE, row_header=_("ZRM domain"),
+                 column_keys=["change", "intake", "later", "improved", "n"],
+                 column_units=[Unit.SCORE, Unit.SCORE, Unit.SCORE, Unit.PERCENT, Unit.COUNT],
+                 chart="bar")
+
+
+# --- 7 social infrastructure -------------------------------------------------------------------
+
+NETWORK_FACTS = [
+    ("network_mapped", gettext_lazy("Social network mapped")),
+    ("carer_involved", gettext_lazy("Informal carer involved")),
+    ("volunteer_deployed", gettext_lazy("Volunteer deployed")),
+    ("resident_contact", gettext_lazy("Contact with other residents")),
+]
+
+
+def social_network(scope: Scope) -> Table:
+    closed = queries.dossiers(scope).filter(_in_period("closed_on", scope))
+    facts = closed.aggregate(n=Count("pk"), **{
+        field: Count("pk", filter=Q(**{field: True})) for field, _label in NETWORK_FACTS})
+    n = facts["n"]
+    rows = [Row(str(label), [share_cell(facts[field], n), Cell(facts[field])], key=field)
+            for field, label in NETWORK_FACTS]
+    rows.append(Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total",
+                    is_total=True))
+    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header="",
+                 column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
+                 chart="bar")
+
+
+# --- 8 / 9 outcomes and heavier care -----------------------------------------------------------
+
+
+def _quarters(scope: Scope) -> list[dt.date]:
+    return sorted({m.replace(month=(m.month - 1) // 3 * 3 + 1) for m in scope.months})
+
+
+def _quarter_label(quarter: dt.date) -> str:
+    return f"K{(quarter.month - 1) // 3 + 1} {quarter.year}"
+
+
+def outcomes(scope: Scope) -> Table:
+    """Closed questions per outcome kind per quarter, as counts."""
+    rows_qs = (queries.questions(scope).filter(_in_period("closed_on", scope))
+               .annotate(month=TruncMonth("closed_on"))
+               .values_list("outcome__kind", "month").annotate(n=Count("pk")).order_by())
+    quarters = _quarters(scope)
+    grid: dict[str, list[int]] = {kind: [0] * len(quarters) for kind in OutcomeKind.values}
+    for kind, month, n in rows_qs:
+        month = _as_date(month)
+        quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+        grid[kind][quarters.index(quarter)] += n
+    rows = [Row(str(label), [Cell(n) for n in [*grid[kind], sum(grid[kind])]], key=kind)
+            for kind, label in OutcomeKind.choices]
+    totals = [sum(grid[k][i] for k in grid) for i in range(len(quarters))]
+    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
+                    is_total=True))
+    return Table([*(_quarter_label(q) for q in quarters), _("Total")], rows, Unit.COUNT,
+                 row_header=_("Outcome"),
+                 column_keys=[*(q.strftime("%Y-Q") + str((q.month - 1) // 3 + 1)
+                                for q in quarters), "total"],
+                 total_column=True, chart="stacked")
+
+
+def provision_shares(scope: Scope) -> Table:
+    """Of the questions closed per quarter, the share to general provisions, to customised
+    provisions and handed over to specialist care."""
+    counts = outcomes(scope)
+    total = next(r for r in counts.rows if r.is_total)
+    rows = []
+    for kind in (OutcomeKind.GENERAL_PROVISION, OutcomeKind.CUSTOMISED_PROVISION,
+                 OutcomeKind.SPECIALIST_HANDOVER):
+        source = next(r for r in counts.rows if r.key == kind)
+        rows.append(Row(source.label, [share_cell(int(c.value or 0), int(t.value or 0))
+                                       for c, t in zip(source.cells[:-1], total.cells[:-1],
+                                                       strict=True)], key=kind))
+    return Table(counts.columns[:-1], rows, Unit.PERCENT, row_header=_("Outcome"),
+                 column_keys=counts.column_keys[:-1])
+
+
+def heavier_care(scope: Scope) -> Table:
+    counts = (queries.referrals(scope).filter(_in_period("referred_on", scope))
+              .filter(provision_kind__in=[ProvisionKind.CUSTOMISED, ProvisionKind.SPECIALIST])
+              .annotate(month=TruncMonth("referred_on"))
+              .values_list("provision_kind", "month").annotate(n=Count("pk")).order_by())
+    groups = [(ProvisionKind.CUSTOMISED.value, str(ProvisionKind.CUSTOMISED.label)),
+              (ProvisionKind.SPECIALIST.value, str(ProvisionKind.SPECIALIST.label))]
+    return _monthly_count_table(scope, counts, groups, _("Referred to"))
+
+
+# --- 10 formation ------------------------------------------------------------------------------
+
+
+def _fte_on(members: list[tuple[int, Decimal, dt.date, dt.date | None]], team_id: int | None,
+            day: dt.date) -> float:
+    return float(sum((fte for t, fte, start, end in members
+                      if (team_id is None or t == team_id) and start <= day
+                      and (end is None or end >= day)), Decimal(0)))
+
+
+def formation(scope: Scope) -> Table:
+    """At each month end: fte in the team(s), dossiers in care and waiting, and both per fte."""
+    members = list(queries.memberships(scope).values_list("team_id", "fte", "start_date",
+                                                          "end_date"))
+    histories = _histories(scope)
+    ends = scope.month_ends()
+    fte = [_fte_on(members, None, d) for d in ends]
+    in_care = [sum(1 for h in histories.values() if h.status_on(d) in IN_CARE) for d in ends]
+    waiting = [sum(1 for h in histories.values() if h.status_on(d) in WAITING) for d in ends]
+    columns, keys = _month_columns(scope, total=False)
+    rows = [
+        Row(_("Dossiers in care per fte"),
+            [Cell(round(c / f, 1) if f else None, basis=c) for c, f in zip(in_care, fte,
+                                                                             strict=True)],
+            key="caseload_per_fte"),
+        Row(_("Waiting per fte"),
+            [Cell(round(w / f, 2) if f else None, basis=w) for w, f in zip(waiting, fte,
+                                                                            strict=True)],
+            key="waiting_per_fte"),
+        # Fte is about staff, not clients: never suppressed (basis None).
+        Row(_("Fte"), [Cell(round(f, 2)) for f in fte], key="fte"),
+    ]
+    return Table(columns, rows, Unit.RATIO, row_header=_("Measure"), column_keys=keys)
+
+
+# --- the set -----------------------------------------------------------------------------------
+
+
+def _i(code: str, question: int, name: str, definition: str, unit: Unit,
+       compute: Callable[[Scope], Table], uses_location: bool = False) -> Indicator:
+    return Indicator(code, question, gettext_lazy(name), gettext_lazy(definition), unit, compute,
+                     uses_location)
+
+
+INDICATORS: list[Indicator] = [
+    _i("new_dossiers", 1, "New dossiers per month",
+       "Dossiers by registration date, per team. A dossier is one client or household in one "
+       "period of help.", Unit.COUNT, new_dossiers),
+    _i("new_dossiers_by_referrer", 1, "New dossiers by referrer",
+       "Dossiers registered in the period, by who referred the client.", Unit.COUNT,
+       new_dossiers_by_referrer),
+    _i("new_dossiers_by_complexity", 1, "New dossiers by complexity",
+       "Dossiers registered in the period, by the complexity the team recorded.", Unit.COUNT,
+       new_dossiers_by_complexity),
+    _i("new_questions", 1, "New questions per month",
+       "Questions by opening date, per life domain. One dossier can hold several questions.",
+       Unit.COUNT, new_questions),
+    _i("new_questions_by_domain", 1, "New questions by life domain",
+       "Questions opened in the period, by life domain.", Unit.COUNT, new_questions_by_domain),
+    _i("lead_time", 2, "Lead time per question",
+       "Days from opening to closing, for questions closed in the period: the median (half "
+       "took longer), the 75th and the 90th percentile, computed like PERCENTILE.INC in a "
+       "spreadsheet.", Unit.DAYS, lead_time_by_domain),
+    _i("lead_time_trend", 2, "Lead time over time",
+       "The same lead time per month in which the questions were closed.", Unit.DAYS,
+       lead_time_trend),
+    _i("open_question_age", 2, "Age of open questions",
+       "Questions still open on the last day of the period, by days since opening.", Unit.COUNT,
+       open_question_age),
+    _i("waiting_list", 3, "Waiting list at the end of each month",
+       "Dossiers that on the last day of the month were registered or on the waiting list "
+       "and had not yet had their intake, according to the dated status history.",
+       Unit.COUNT, waiting_list),
+    _i("waiting_time", 3, "Waiting time until intake",
+       "Days from registration to the first day of intake (or later help), for dossiers "
+       "whose intake fell in the month.", Unit.DAYS, waiting_time),
+    _i("core_tasks", 4, "Time per core task",
+       "Contact time registered in the period by core task, plus the hours of outreach and "
+       "prevention work not tied to a dossier.", Unit.HOURS, core_tasks),
+    _i("short_contacts", 5, "Short contacts per location and part of day",
+       "Anonymous short contacts in the period, by walk-in location (or channel) and part of "
+       "day.", Unit.COUNT, short_contacts_by_location, uses_location=True),
+    _i("visits_per_hour", 5, "Visits per consultation hour held",
+       "Walk-in short contacts at a location divided by the number of weekly consultation "
+       "hours that location held in the period.", Unit.RATIO, visits_per_consultation_hour,
+       uses_location=True),
+    _i("integral_work", 5, "Integral work",
+       "Of the dossiers with a contact in the period: the share with questions on more than "
+       "one life domain, and the share with professionals of more than one specialism in "
+       "their contacts.", Unit.PERCENT, integral_work),
+    _i("proactive", 5, "How dossiers start",
+       "New dossiers per month by the kind of referrer: self, a partner, an early signal or "
+       "the team's own outreach. The last two are the proactive start.", Unit.COUNT,
+       proactive_share),
+    _i("by_neighbourhood", 5, "Per neighbourhood",
+       "New dossiers by the client's neighbourhood and short contacts by the neighbourhood of "
+       "the walk-in location, with CBS codes.", Unit.COUNT, by_neighbourhood,
+       uses_location=True),
+    _i("zrm_change", 6, "Change in self-reliance (ZRM)",
+       "For dossiers with an intake score and a later score (evaluation or closure) dated in "
+       "the period: the mean score per domain at intake and at the latest later moment, and "
+       "the share that improved. Scores run from 1 (acute) to 5 (fully self-reliant).",
+       Unit.SCORE, zrm_change),
+    _i("social_network", 7, "Social network",
+       "Of the dossiers closed in the period: the share in which the social network was "
+       "mapped, an informal carer involved, a volunteer deployed, contact made with other "
+       "residents.", Unit.PERCENT, social_network),
+    _i("outcomes", 8, "Outcomes of questions",
+       "Questions closed per quarter, by outcome.", Unit.COUNT, outcomes),
+    _i("provision_shares", 8, "General versus customised provisions",
+       "Of the questions closed per quarter: the share referred to a general provision, to a "
+       "customised provision (via the SDD) and handed over warmly to specialist care.",
+       Unit.PERCENT, provision_shares),
+    _i("heavier_care", 9, "Referrals to heavier care",
+       "Referrals registered per month to a customised provision or to specialist care.",
+       Unit.COUNT, heavier_care),
+    _i("formation", 10, "Caseload and waiting list per fte",
+       "On the last day of each month: dossiers in intake, active or watching, and dossiers "
+       "waiting, each divided by the fte of the team members on that day.", Unit.RATIO,
+       formation),
+]
+
+BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+
+
+def compute_all(scope: Scope, codes: Iterable[str] | None = None) -> list[tuple[Indicator, Table]]:
+    chosen = [BY_CODE[c] for c in codes] if codes is not None else INDICATORS
+    token = _shared.set({})
+    try:
+        return [(indicator, indicator.compute(scope)) for indicator in chosen]
+    finally:
+        _shared.reset(token)
+
+

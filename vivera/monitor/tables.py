@@ -1,0 +1,84 @@
+"""The shape every indicator's answer takes: a table of cells, which a chart, a CSV/XLSX export,
+the JSON API and the PDF report all read.
+
+A cell keeps its exact value and, once the table has passed `vivera.monitor.privacy`, whether it
+is suppressed. Nothing that renders a cell decides about privacy itself: it shows `display`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    COUNT = "count"  # whole numbers of dossiers, questions, contacts: small ones are suppressed
+    DAYS = "days"  # a median or percentile of durations
+    PERCENT = "percent"  # a share, 0–100
+    HOURS = "hours"
+    RATIO = "ratio"  # e.g. dossiers per fte
+    SCORE = "score"  # a mean ZRM score (1–5) or change in score
+    FTE = "fte"
+
+
+@dataclass
+class Cell:
+    value: float | int | None  # None: nothing to show (no data, or undefined like 0/0)
+    # How many people or records the value rests on; a median of 3 lead times has basis 3.
+    # For counts the basis is the count itself.
+    basis: int | None = None
+    suppressed: bool = False
+    limit: int = 0  # the threshold in force when suppressed
+
+    @property
+    def display(self) -> str:
+        if self.suppressed:
+            return f"<{self.limit}"
+        if self.value is None:
+            return "–"
+        if isinstance(self.value, float):
+            return f"{self.value:.1f}".replace(".", ",")
+        return str(self.value)
+
+    @property
+    def shown(self) -> float | int | None:
+        """The value as it may be shown: None when suppressed."""
+        return None if self.suppressed else self.value
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    key: str = ""  # a stable code (domain code, team id, month) for exports and the API
+    is_total: bool = False
+
+
+@dataclass
+class Table:
+    """Rows × columns. `columns` label the cells; `row_header` labels the first column.
+
+    `chart` says how the table is drawn: "line" (columns are months, one line per row), "bar"
+    (one bar per row, first column), "stacked" (columns are months, rows stacked) or "" (table
+    only). `total_column` / the rows with `is_total` mark totals, which privacy suppression
+    treats as sums of the other cells.
+    """
+
+    columns: list[str]
+    rows: list[Row]
+    unit: Unit
+    row_header: str = ""
+    column_keys: list[str] = field(default_factory=list)
+    chart: str = "line"
+    total_column: bool = False  # the last column is the sum of the columns before it
+    # Per-column unit where the columns differ (a count beside a median); else `unit` for all.
+    column_units: list[Unit] = field(default_factory=list)
+    bar_column: int = 0  # which column a bar chart draws
+    note: str = ""
+
+    def unit_of(self, column: int) -> Unit:
+        return self.column_units[column] if self.column_units else self.unit
+
+    @property
+    def is_empty(self) -> bool:
+        return all(c.value in (None, 0) for r in self.rows for c in r.cells)
