@@ -31,9 +31,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Short contact"), reverse("registration:shortcontact_create")),
             (_("Outreach"), reverse("registration:outreach_list")),
             (_("Formation"), reverse("organisation:formation")),
+            (_("Monitor"), reverse("monitor:dashboard")),
         ]
     elif user.role == Role.POLICY:
-        items = [(_("Overview"), reverse("home"))]
+        items = [
+            (_("Monitor"), reverse("monitor:dashboard")),
+            (_("Key figures"), reverse("core:policy_overview")),
+            (_("Compare municipalities"), reverse("monitor:benchmark")),
+        ]
     elif user.role == Role.ADMIN:
         items = [
             (_("Access log"), reverse("audit:access_log")),

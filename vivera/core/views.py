@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.COORDINATOR:
         return redirect("registration:waiting_list")
     if role == Role.POLICY:
-        return redirect("core:policy_overview")
+        return redirect("monitor:dashboard")
     if role == Role.ADMIN:
         return redirect("audit:access_log")
     # Partners, residents and researchers get their own pages in later issues; until then they

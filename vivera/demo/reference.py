@@ -196,6 +196,13 @@ PEOPLE: tuple[Person, ...] = (
     _pro("s.kaya", "Sevda", "Kaya", "West", Specialism.CARER_CONSULTANT, "0.89", NOVEMBER),
 )
 
+# The expected effects each intervention carries, as the monitor reads them (before/after).
+INTERVENTION_EFFECTS: dict[dt.date, tuple[str, ...]] = {
+    APRIL: ("fewer_waiting", "more_outreach", "less_heavier_care"),
+    NOVEMBER: ("fewer_waiting", "shorter_wait", "lower_caseload", "more_outreach",
+               "less_heavier_care"),
+}
+
 INTERVENTIONS: tuple[tuple[dt.date, str, str], ...] = (
     (APRIL, "Capaciteitsuitbreiding voorjaar 2016",
      "Met een extra mantelzorgconsulent (Oost) en maatschappelijk werker (West):\n"

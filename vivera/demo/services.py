@@ -46,6 +46,7 @@ from vivera.organisation.models import (
     CapacityIntervention,
     ConsultationHour,
     ContactKind,
+    InterventionAssumption,
     LifeDomain,
     Location,
     Municipality,
@@ -369,10 +370,14 @@ def _write_organisation() -> _Organisation:
     ])
     added = {date: sum((p.fte or 0 for p in ref.PEOPLE if p.start == date and p.casework), 0)
              for date, _name, _text in ref.INTERVENTIONS}
-    _insert(CapacityIntervention, [
+    interventions = _insert(CapacityIntervention, [
         CapacityIntervention(municipality=municipality, team=None, date=date, name=name,
                              fte_added=added[date], assumptions=text)
         for date, name, text in ref.INTERVENTIONS
+    ])
+    _insert(InterventionAssumption, [
+        InterventionAssumption(intervention=i, effect=effect)
+        for i in interventions for effect in ref.INTERVENTION_EFFECTS.get(i.date, ())
     ])
     return _Organisation(municipality, wijken, teams, locations, partners, users)
 

@@ -112,7 +112,7 @@ def _monthly_count_table(
         if key in grid and month in index:
             grid[key][index[month]] += n
     columns, keys = _month_columns(scope)
-    rows = [Row(label, [Cell(n) for n in [*grid[key], sum(grid[key])]], key=str(key))
+    rows = [Row(str(label), [Cell(n) for n in [*grid[key], sum(grid[key])]], key=str(key))
             for key, label in groups]
     totals = [sum(col) for col in zip(*(grid[k] for k, _l in groups), strict=True)] if groups \
         else [0] * len(index)
@@ -125,7 +125,7 @@ def _monthly_count_table(
 def _category_count_table(counts: dict[object, int], groups: list[tuple[object, str]],
                           row_header: str, column: str) -> Table:
     """One count per category, with a total row; drawn as bars."""
-    rows = [Row(label, [Cell(counts.get(key, 0))], key=str(key)) for key, label in groups]
+    rows = [Row(str(label), [Cell(counts.get(key, 0))], key=str(key)) for key, label in groups]
     rows.append(Row(_("Total"), [Cell(sum(counts.get(k, 0) for k, _l in groups))], key="total",
                     is_total=True))
     return Table([column], rows, Unit.COUNT, row_header=row_header, column_keys=["count"],
@@ -385,6 +385,33 @@ def core_tasks(scope: Scope) -> Table:
     return Table([_("Hours"), _("Share (%)")], rows, Unit.HOURS, row_header=_("Core task"),
                  column_keys=["hours", "share"], column_units=[Unit.HOURS, Unit.PERCENT],
                  chart="bar")
+
+
+def outreach_hours(scope: Scope) -> Table:
+    """Hours of outreach per month: outreach activities plus contacts with core task outreach."""
+    index = _month_index(scope)
+    hours = [0.0] * len(index)
+    records = [0] * len(index)
+    for month, h, n in (queries.outreach(scope).annotate(month=TruncMonth("date"))
+                        .values_list("month").annotate(h=Sum("hours"), n=Count("pk"))
+                        .values_list("month", "h", "n").order_by()):
+        i = index.get(_as_date(month))
+        if i is not None:
+            hours[i] += float(h or 0)
+            records[i] += n
+    for month, minutes, n in (queries.contacts(scope)
+                              .filter(_in_period("date", scope), core_task=CoreTask.OUTREACH)
+                              .annotate(month=TruncMonth("date")).values_list("month")
+                              .annotate(m=Sum("minutes"), n=Count("pk"))
+                              .values_list("month", "m", "n").order_by()):
+        i = index.get(_as_date(month))
+        if i is not None:
+            hours[i] += (minutes or 0) / 60
+            records[i] += n
+    columns, keys = _month_columns(scope, total=False)
+    rows = [Row(_("Outreach hours"), [Cell(round(h, 1), basis=n) for h, n in zip(
+        hours, records, strict=True)], key="hours")]
+    return Table(columns, rows, Unit.HOURS, row_header=_("Measure"), column_keys=keys)
 
 
 # --- 5 way of working --------------------------------------------------------------------------
@@ -716,6 +743,9 @@ INDICATORS: list[Indicator] = [
     _i("core_tasks", 4, "Time per core task",
        "Contact time registered in the period by core task, plus the hours of outreach and "
        "prevention work not tied to a dossier.", Unit.HOURS, core_tasks),
+    _i("outreach_hours", 4, "Outreach hours per month",
+       "Hours of outreach and prevention work per month: activities not tied to a dossier "
+       "plus contacts registered with the core task outreach.", Unit.HOURS, outreach_hours),
     _i("short_contacts", 5, "Short contacts per location and part of day",
        "Anonymous short contacts in the period, by walk-in location (or channel) and part of "
        "day.", Unit.COUNT, short_contacts_by_location, uses_location=True),

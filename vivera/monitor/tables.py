@@ -52,6 +52,7 @@ class Row:
     cells: list[Cell]
     key: str = ""  # a stable code (domain code, team id, month) for exports and the API
     is_total: bool = False
+    note: str = ""  # a reading of the row in words, e.g. "as expected"
 
 
 @dataclass
@@ -82,3 +83,18 @@ class Table:
     @property
     def is_empty(self) -> bool:
         return all(c.value in (None, 0) for r in self.rows for c in r.cells)
+
+    def transposed(self, row_header: str = "") -> Table:
+        """Columns as rows: a table over 24 months reads better down the page than across.
+        For display only; the cells (and their suppression) are the same objects."""
+        last = len(self.columns) - 1
+        rows = [
+            Row(label, [r.cells[j] for r in self.rows], key=key,
+                is_total=self.total_column and j == last)
+            for j, (label, key) in enumerate(zip(self.columns, self.column_keys, strict=True))
+        ]
+        return Table(
+            [r.label for r in self.rows], rows, self.unit, row_header=row_header,
+            column_keys=[r.key for r in self.rows], chart="",
+            total_column=bool(self.rows) and self.rows[-1].is_total, note=self.note,
+        )

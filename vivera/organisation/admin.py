@@ -25,6 +25,7 @@ from .models import (
     CodeListEntry,
     ConsultationHour,
     ContactKind,
+    InterventionAssumption,
     LifeDomain,
     Location,
     Municipality,
@@ -143,6 +144,12 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class InterventionAssumptionInline(ScopedInline):
+    model = InterventionAssumption
+    fields = ("effect", "note")
+    extra = 1
+
+
 @admin.register(CapacityIntervention)
 class CapacityInterventionAdmin(MunicipalityScopedAdmin):
     """Extra capacity (impulsen). Nothing refers to an intervention, so a wrong one may be
@@ -154,6 +161,7 @@ class CapacityInterventionAdmin(MunicipalityScopedAdmin):
     search_fields = ("name",)
     list_select_related = ("team",)
     fields = ("municipality", "date", "name", "team", "fte_added", "assumptions")
+    inlines = (InterventionAssumptionInline,)
 
 
 class CodeListAdmin(RoleBasedPermissions, admin.ModelAdmin):

@@ -336,3 +336,37 @@ class CapacityIntervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+class ExpectedEffect(models.TextChoices):
+    """What an intervention is assumed to change, each readable from one monitor series."""
+
+    FEWER_WAITING = "fewer_waiting", _("Fewer people on the waiting list")
+    SHORTER_WAIT = "shorter_wait", _("Shorter waiting time until intake")
+    LOWER_CASELOAD = "lower_caseload", _("Lower caseload per fte")
+    MORE_OUTREACH = "more_outreach", _("More room for outreach and prevention")
+    LESS_HEAVIER_CARE = "less_heavier_care", _("Fewer referrals to heavier care")
+    SHORTER_LEAD_TIME = "shorter_lead_time", _("Shorter lead time per question")
+
+
+class InterventionAssumption(models.Model):
+    """One assumption an intervention carries (Theory of Change), which the monitor checks by
+    comparing its series before and after the intervention."""
+
+    intervention = models.ForeignKey(CapacityIntervention, on_delete=models.CASCADE,
+                                     related_name="expected_effects")
+    effect = models.CharField(_("expected effect"), max_length=20,
+                              choices=ExpectedEffect.choices)
+    note = models.CharField(_("explanation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("assumption")
+        verbose_name_plural = _("assumptions")
+        ordering = ["intervention", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "effect"],
+                                    name="assumption_unique_effect"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_effect_display()

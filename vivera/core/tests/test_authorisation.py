@@ -66,6 +66,10 @@ RULES: dict[str, Rule] = {
     "registration:zrm_add": rule(TEAM_ROLES, obj="dossier"),
     "registration:outreach_list": rule(TEAM_ROLES),
     "organisation:formation": rule({"coordinator"}),
+    "monitor:dashboard": rule({"coordinator", "policy"}),
+    "monitor:report": rule({"coordinator", "policy"}),
+    "monitor:export": rule({"coordinator", "policy"}),
+    "monitor:benchmark": rule({"policy"}),
     "audit:access_log": rule({"admin"}),
     "audit:access_log_export": rule({"admin"}),
 }
@@ -109,6 +113,8 @@ def records(pro, team_oost, codes):
 
 def _url(name: str, records: dict) -> str:
     r = RULES[name]
+    if name == "monitor:export":
+        return reverse(name, kwargs={"fmt": "csv"})
     if r.obj is None:
         return reverse(name)
     key = "client_pk" if name == "registration:dossier_create" else "pk"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vivera.organisation.models import Location, Neighbourhood, Team
+
+from .scope import months_between
+from .selectors import MAX_MONTHS, default_period, teams_for
+
+if TYPE_CHECKING:
+    from vivera.accounts.models import User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class MonitorFilterForm(forms.Form):
+    """The period and the part of the municipality a monitor page shows. Read from the query
+    string, so a view can be bookmarked and shared."""
+
+    van = forms.DateField(label=_("From"), widget=DateInput())
+    tot = forms.DateField(label=_("Up to and including"), widget=DateInput())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
+                                  empty_label=_("All teams"))
+    wijk = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(),
+                                  required=False, empty_label=_("All neighbourhoods"))
+    locatie = forms.ModelChoiceField(
+        label=_("Walk-in location"), queryset=Location.objects.none(), required=False,
+        empty_label=_("All locations"),
+        help_text=_("Applies to the figures on short contacts and consultation hours only."))
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        start, end = default_period([user.municipality])
+        data = data.copy() if data else {}
+        data.setdefault("van", start.isoformat())
+        data.setdefault("tot", end.isoformat())
+        super().__init__(data)
+        teams = teams_for(user)
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        self.fields["wijk"].queryset = Neighbourhood.objects.filter(
+            municipality_id=user.municipality_id)
+        locations = Location.objects.filter(municipality_id=user.municipality_id)
+        self.fields["locatie"].queryset = locations
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start: dt.date | None = cleaned.get("van")
+        end: dt.date | None = cleaned.get("tot")
+        if start and end:
+            if end < start:
+                self.add_error("tot", _("The end of the period cannot be before its start."))
+            elif len(months_between(start, end)) > MAX_MONTHS:
+                self.add_error("tot", _("Choose a period of at most %(months)s months.")
+                               % {"months": MAX_MONTHS})
+        return cleaned

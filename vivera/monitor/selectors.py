@@ -1,0 +1,183 @@
+"""Reads for the monitor pages: which period and teams a user looks at, the capacity
+interventions on the time axis, and the before/after reading of each intervention's
+assumptions (the Theory-of-Change view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vivera.accounts.models import Role
+from vivera.organisation.models import (
+    CapacityIntervention,
+    ExpectedEffect,
+    Municipality,
+    Team,
+)
+from vivera.registration.models import Dossier, ShortContact
+
+from .indicators import BY_CODE
+from .privacy import suppress_table
+from .scope import Scope, month_end, month_start, months_between
+from .tables import Cell, Row, Table, Unit
+
+if TYPE_CHECKING:
+    from vivera.accounts.models import User
+
+DEFAULT_MONTHS = 24
+MAX_MONTHS = 120
+READING_MONTHS = 6  # months before and after an intervention that are compared
+
+
+def last_month_with_data(municipalities: list[Municipality]) -> dt.date | None:
+    ids = [m.pk for m in municipalities]
+    dates = [
+        Dossier.objects.filter(municipality_id__in=ids).aggregate(d=Max("registered_on"))["d"],
+        ShortContact.objects.filter(municipality_id__in=ids).aggregate(d=Max("date"))["d"],
+    ]
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
+
+
+def first_registration(municipalities: tuple[Municipality, ...]) -> dt.date | None:
+    ids = [m.pk for m in municipalities]
+    return Dossier.objects.filter(municipality_id__in=ids).aggregate(
+        d=Min("registered_on"))["d"]
+
+
+def default_period(municipalities: list[Municipality],
+                   today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The 24 whole months up to the last month with registrations (or up to today)."""
+    today = today or timezone.localdate()
+    last = min(last_month_with_data(municipalities) or today, today)
+    end = month_end(last)
+    start = month_start(end)
+    for _i in range(DEFAULT_MONTHS - 1):
+        start = month_start(start - dt.timedelta(days=1))
+    return start, end
+
+
+def teams_for(user: User) -> list[Team]:
+    """The teams a user may choose: a coordinator its own, a policy advisor all of its
+    municipality's."""
+    teams = Team.objects.filter(municipality_id=user.municipality_id)
+    if user.role == Role.COORDINATOR:
+        teams = teams.filter(pk__in=user.team_ids())
+    return list(teams.order_by("name"))
+
+
+def scope_for(user: User, *, start: dt.date, end: dt.date, team: Team | None = None,
+              neighbourhood: object = None, location: object = None) -> Scope:
+    """The scope a user may see. A coordinator sees exact figures of its own teams only; a
+    policy advisor sees the whole municipality with small counts suppressed."""
+    municipality = user.municipality
+    if user.role == Role.COORDINATOR:
+        own = tuple(teams_for(user))
+        if team is not None and team not in own:
+            raise PermissionError
+        # A coordinator without a team sees nothing: an unsaved team matches no record.
+        return Scope((municipality,), start, end, team=team, neighbourhood=neighbourhood,
+                     location=location, suppress=False, teams=own or (Team(pk=0),))
+    return Scope((municipality,), start, end, team=team, neighbourhood=neighbourhood,
+                 location=location, suppress=True)
+
+
+def interventions_for(scope: Scope) -> list[CapacityIntervention]:
+    qs = CapacityIntervention.objects.filter(municipality_id__in=scope.municipality_ids)
+    if scope.team_ids is not None:
+        qs = qs.filter(Q(team__isnull=True) | Q(team_id__in=scope.team_ids))
+    return list(qs.select_related("team").prefetch_related("expected_effects").order_by("date"))
+
+
+# --- before and after --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectSeries:
+    indicator: str
+    row: str
+    lower_is_better: bool
+
+
+EFFECT_SERIES: dict[str, EffectSeries] = {
+    ExpectedEffect.FEWER_WAITING: EffectSeries("waiting_list", "total", True),
+    ExpectedEffect.SHORTER_WAIT: EffectSeries("waiting_time", "p50", True),
+    ExpectedEffect.LOWER_CASELOAD: EffectSeries("formation", "caseload_per_fte", True),
+    ExpectedEffect.MORE_OUTREACH: EffectSeries("outreach_hours", "hours", False),
+    ExpectedEffect.LESS_HEAVIER_CARE: EffectSeries("heavier_care", "total", True),
+    ExpectedEffect.SHORTER_LEAD_TIME: EffectSeries("lead_time_trend", "p50", True),
+}
+
+
+@dataclass
+class Reading:
+    intervention: CapacityIntervention
+    before: tuple[dt.date, dt.date]
+    after: tuple[dt.date, dt.date]
+    table: Table
+
+
+def _mean_of(cells: list[Cell], unit: Unit) -> Cell:
+    known = [c for c in cells if c.value is not None]
+    if not known:
+        return Cell(None, basis=0)
+    mean = sum(float(c.value or 0) for c in known) / len(known)
+    if unit == Unit.COUNT:
+        # A mean of counts is as revealing as a count of that size.
+        return Cell(round(mean, 1), basis=round(mean))
+    return Cell(round(mean, 1), basis=sum(c.basis or 0 for c in known))
+
+
+def before_after(scope: Scope, intervention: CapacityIntervention,
+                 months: int = READING_MONTHS) -> Reading:
+    """For each assumption: the mean of its monthly series over the `months` whole months
+    before the intervention's month and over the `months` months from that month on."""
+    first_after = month_start(intervention.date)
+    before_start = first_after
+    for _i in range(months):
+        before_start = month_start(before_start - dt.timedelta(days=1))
+    after_end = first_after
+    for _i in range(months - 1):
+        after_end = month_start(month_end(after_end) + dt.timedelta(days=1))
+    after_end = month_end(after_end)
+    # Months before the first registration would count as zero and pull the average down.
+    first = first_registration(scope.municipalities)
+    if first is not None and before_start < month_start(first) < first_after:
+        before_start = month_start(first)
+    months_before = len(months_between(before_start, first_after - dt.timedelta(days=1)))
+    team = intervention.team or scope.team
+    window = Scope(scope.municipalities, before_start, after_end, team=team,
+                   neighbourhood=scope.neighbourhood, suppress=False, teams=scope.teams)
+    rows = []
+    for assumption in intervention.expected_effects.all():
+        series = EFFECT_SERIES[assumption.effect]
+        indicator = BY_CODE[series.indicator]
+        table = indicator.compute_exact(window)
+        cells = next(r for r in table.rows if r.key == series.row).cells
+        before = _mean_of(cells[:months_before], table.unit)
+        after = _mean_of(cells[months_before:], table.unit)
+        if before.value is not None and after.value is not None:
+            change = Cell(round(after.value - before.value, 1),
+                          basis=min(before.basis or 0, after.basis or 0))
+            better = change.value < 0 if series.lower_is_better else change.value > 0
+            verdict = _("as expected") if better and change.value else (
+                _("no change") if not change.value else _("not as expected"))
+        else:
+            change, verdict = Cell(None, basis=0), _("not enough data")
+        label = f"{assumption.get_effect_display()} ({indicator.name})"
+        rows.append(Row(label, [before, after, change], key=assumption.effect, note=verdict))
+    result = Table([_("Before"), _("After"), _("Change")], rows, Unit.RATIO,
+                   row_header=_("Assumption"), column_keys=["before", "after", "change"],
+                   chart="")
+    if scope.suppress:
+        suppress_table(result)
+        for r in result.rows:
+            if any(c.suppressed for c in r.cells):
+                r.note = _("suppressed: too few records")
+    return Reading(intervention, (before_start, month_end(first_after - dt.timedelta(days=1))),
+                   (first_after, after_end), result)

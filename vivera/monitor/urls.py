@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitor"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("rapport/", views.report, name="report"),
+    path("export/<str:fmt>/", views.export, name="export"),
+    path("vergelijking/", views.benchmark, name="benchmark"),
+]

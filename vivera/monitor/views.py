@@ -1,0 +1,211 @@
+"""The monitor pages: the dashboard (coordinator: own teams, exact; policy advisor: the whole
+municipality, small counts suppressed), exports, the effect report and the benchmark."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from vivera.accounts.models import Role
+from vivera.core.access import role_required
+from vivera.core.privacy import threshold
+
+from . import exports
+from .charts import Marker, render_svg
+from .forms import MonitorFilterForm
+from .indicators import QUESTIONS, Indicator, compute_all
+from .scope import Scope, month_start
+from .selectors import Reading, before_after, interventions_for, scope_for
+from .tables import Table
+
+MONITOR_ROLES = (Role.POLICY, Role.COORDINATOR)
+
+
+@dataclass
+class Panel:
+    indicator: Indicator
+    table: Table
+    svg: SafeString
+    location_ignored: bool
+
+    @property
+    def display_table(self) -> Table:
+        """Series over many months or quarters are shown with the periods down the page."""
+        if len(self.table.columns) > 6 and len(self.table.rows) <= 16:
+            return self.table.transposed(row_header=_("Period"))
+        return self.table
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    panels: list[Panel]
+
+
+def _markers(scope: Scope, table: Table, readings: list[Reading]) -> list[Marker]:
+    """Interventions inside the period, on charts whose columns are months."""
+    keys = table.column_keys
+    markers = []
+    for reading in readings:
+        key = month_start(reading.intervention.date).strftime("%Y-%m")
+        if key in keys:
+            markers.append(Marker(keys.index(key), reading.intervention.name))
+    return markers
+
+
+def _chart_table(table: Table) -> Table:
+    # "line-total": a table with a row per domain whose chart shows only the total.
+    if table.chart == "line-total":
+        return dataclasses.replace(table, rows=[r for r in table.rows if r.is_total],
+                                   chart="line")
+    return table
+
+
+def _sections(scope: Scope, results: list[tuple[Indicator, Table]],
+              readings: list[Reading]) -> list[Section]:
+    sections: dict[int, Section] = {}
+    for indicator, table in results:
+        chart_table = _chart_table(table)
+        svg = render_svg(chart_table, title=str(indicator.name),
+                         markers=_markers(scope, chart_table, readings))
+        section = sections.setdefault(indicator.question, Section(
+            indicator.question, str(QUESTIONS[indicator.question]), []))
+        section.panels.append(Panel(indicator, table, svg,
+                                    scope.location is not None and not indicator.uses_location))
+    return [sections[n] for n in sorted(sections)]
+
+
+def _scope_from(request: HttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
+    form = MonitorFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    scope = scope_for(request.user, start=data["van"], end=data["tot"], team=data["team"],
+                      neighbourhood=data["wijk"], location=data["locatie"])
+    return form, scope
+
+
+def _monitor_context(request: HttpRequest) -> dict[str, Any]:
+    form, scope = _scope_from(request)
+    context: dict[str, Any] = {"form": form, "scope": scope, "query": request.GET.urlencode(),
+                               "threshold": threshold()}
+    if scope is None:
+        return context
+    readings = [before_after(scope, i) for i in interventions_for(scope)]
+    results = compute_all(scope)
+    context.update(sections=_sections(scope, results, readings), readings=readings,
+                   exact=not scope.suppress)
+    return context
+
+
+@require_GET
+@role_required(*MONITOR_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = _monitor_context(request)
+    status = 200 if context["scope"] is not None else 400
+    return render(request, "monitor/dashboard.html", context, status=status)
+
+
+@require_GET
+@role_required(*MONITOR_ROLES)
+def report(request: HttpRequest) -> HttpResponse:
+    """The effect report: the ten questions in order, printable (or as PDF)."""
+    context = _monitor_context(request)
+    if context["scope"] is None:
+        return render(request, "monitor/dashboard.html", context, status=400)
+    context["generated"] = timezone.localtime()
+    if request.GET.get("formaat") == "pdf":
+        from .pdf import PdfUnavailable, render_pdf
+
+        html = render(request, "monitor/report.html", {**context, "for_pdf": True})
+        try:
+            pdf = render_pdf(html.content.decode())
+        except PdfUnavailable:
+            return render(request, "monitor/pdf_unavailable.html", context, status=503)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = _filename(context["scope"])
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(request, "monitor/report.html", context)
+
+
+def _filename(scope: Scope) -> str:
+    return f"vivera-monitor-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}"
+
+
+@require_GET
+@role_required(*MONITOR_ROLES)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, scope = _scope_from(request)
+    if scope is None:
+        return render(request, "monitor/dashboard.html",
+                      {"form": form, "scope": None, "query": request.GET.urlencode()}, status=400)
+    results = compute_all(scope)
+    name = _filename(scope)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(scope, results),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        # A byte-order mark so that Excel reads the file as UTF-8.
+        response = HttpResponse("\ufeff" + exports.to_csv(results),
+                                content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- benchmark --------------------------------------------------------------------------------
+
+# (indicator, row key, column index or -1 for the last) per benchmark figure.
+BENCHMARK_FIGURES = [
+    ("new_dossiers", "total", -1),
+    ("new_questions", "total", -1),
+    ("lead_time", "total", 0),
+    ("waiting_list", "total", -1),
+    ("waiting_time", "p50", -1),
+    ("short_contacts", "total", -1),
+    ("provision_shares", "general", -1),
+    ("formation", "caseload_per_fte", -1),
+]
+
+
+@require_GET
+@role_required(Role.POLICY)
+def benchmark(request: HttpRequest) -> HttpResponse:
+    """Municipalities of this installation side by side, on suppressed aggregates only."""
+    from vivera.organisation.models import Municipality
+
+    from .indicators import BY_CODE
+    from .tables import Cell, Row
+
+    form, own_scope = _scope_from(request)
+    context: dict[str, Any] = {"form": form, "scope": own_scope,
+                               "query": request.GET.urlencode()}
+    if own_scope is None:
+        return render(request, "monitor/benchmark.html", context, status=400)
+    codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))
+    columns = [str(BY_CODE[code].name) for code, _row, _col in BENCHMARK_FIGURES]
+    rows = []
+    for municipality in Municipality.objects.order_by("name"):
+        scope = Scope((municipality,), own_scope.start, own_scope.end, suppress=True)
+        tables = dict((i.code, t) for i, t in compute_all(scope, codes))
+        cells: list[Cell] = []
+        for code, row_key, col in BENCHMARK_FIGURES:
+            row = next(r for r in tables[code].rows if r.key == row_key)
+            cells.append(row.cells[col])
+        rows.append(Row(municipality.name, cells, key=municipality.cbs_code))
+    context["table"] = Table(columns, rows, BY_CODE["new_dossiers"].unit,
+                             row_header=str(_("Municipality")), chart="")
+    context["figures"] = [(BY_CODE[c], r, col) for c, r, col in BENCHMARK_FIGURES]
+    return render(request, "monitor/benchmark.html", context)
