@@ -159,6 +159,8 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
         indicator = BY_CODE[series.indicator]
         table = indicator.compute_exact(window)
         cells = next(r for r in table.rows if r.key == series.row).cells
+        if table.total_column:
+            cells = cells[:-1]  # the months only, not the period's total
         before = _mean_of(cells[:months_before], table.unit)
         after = _mean_of(cells[months_before:], table.unit)
         if before.value is not None and after.value is not None:

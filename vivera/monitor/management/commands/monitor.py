@@ -1,0 +1,93 @@
+"""`vivera monitor`: the monitor's figures for a municipality and period, as JSON or CSV.
+
+Examples:
+    vivera monitor --gemeente GM9901 --van 2016-01-01 --tot 2017-12-31
+    vivera monitor --gemeente Zwijnwaard --indicator waiting_list --indicator lead_time
+    vivera monitor --gemeente GM9901 --formaat csv --uitvoer monitor.csv
+    vivera monitor --lijst
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from vivera.monitor.exports import results_dict, to_csv
+from vivera.monitor.indicators import BY_CODE, INDICATORS, compute_all
+from vivera.monitor.scope import Scope
+from vivera.monitor.selectors import default_period
+from vivera.organisation.models import Municipality, Team
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Geen geldige datum: {value!r}. Gebruik JJJJ-MM-DD.") from exc
+
+
+class Command(BaseCommand):
+    help = ("Berekent de indicatoren van de monitor voor een gemeente en periode en schrijft ze "
+            "als JSON (standaard) of CSV. Kleine aantallen worden onderdrukt, tenzij --exact.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--gemeente", action="append", default=[],
+                            help="CBS-code (GM0000) of naam; herhaal voor een regio.")
+        parser.add_argument("--van", help="Begin van de periode (JJJJ-MM-DD).")
+        parser.add_argument("--tot", help="Einde van de periode, t/m (JJJJ-MM-DD).")
+        parser.add_argument("--team", help="Alleen dit team (naam).")
+        parser.add_argument("--indicator", action="append", default=[],
+                            help="Alleen deze indicator (code); herhaalbaar. Zie --lijst.")
+        parser.add_argument("--formaat", choices=["json", "csv"], default="json")
+        parser.add_argument("--uitvoer", help="Schrijf naar dit bestand in plaats van stdout.")
+        parser.add_argument("--exact", action="store_true",
+                            help="Geen onderdrukking van kleine aantallen (niet voor publicatie).")
+        parser.add_argument("--lijst", action="store_true",
+                            help="Toon de indicatoren met hun definitie en stop.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["lijst"]:
+            for indicator in INDICATORS:
+                self.stdout.write(f"{indicator.question:>2}  {indicator.code:<28} "
+                                  f"{indicator.name}\n    {indicator.definition}")
+            return
+        if not options["gemeente"]:
+            raise CommandError("Geef een gemeente met --gemeente (CBS-code of naam).")
+        municipalities = []
+        for given in options["gemeente"]:
+            found = Municipality.objects.filter(Q(cbs_code__iexact=given) | Q(name__iexact=given))
+            if not found.exists():
+                raise CommandError(f"Onbekende gemeente: {given!r}.")
+            municipalities.extend(found)
+        unknown = [c for c in options["indicator"] if c not in BY_CODE]
+        if unknown:
+            raise CommandError(f"Onbekende indicator: {', '.join(unknown)}. Zie: vivera monitor "
+                               "--lijst")
+        start, end = default_period(municipalities)
+        start = _date(options["van"]) if options["van"] else start
+        end = _date(options["tot"]) if options["tot"] else end
+        if end < start:
+            raise CommandError("Het einde van de periode ligt voor het begin.")
+        team = None
+        if options["team"]:
+            team = Team.objects.filter(municipality__in=municipalities,
+                                       name__iexact=options["team"]).first()
+            if team is None:
+                raise CommandError(f"Onbekend team: {options['team']!r}.")
+        scope = Scope(tuple(municipalities), start, end, team=team,
+                      suppress=not options["exact"])
+        results = compute_all(scope, options["indicator"] or None)
+        if options["formaat"] == "csv":
+            text = to_csv(results)
+        else:
+            text = json.dumps(results_dict(scope, results), ensure_ascii=False, indent=2)
+        if options["uitvoer"]:
+            Path(options["uitvoer"]).write_text(text, encoding="utf-8")
+            self.stderr.write(f"Geschreven: {options['uitvoer']}")
+        else:
+            self.stdout.write(text)

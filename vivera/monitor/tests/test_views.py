@@ -1,0 +1,211 @@
+"""The monitor through its pages, exports, API and command, per role."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from vivera.conftest import login
+from vivera.monitor.scope import Scope
+from vivera.monitor.selectors import before_after
+from vivera.monitor.tables import Unit
+from vivera.organisation.models import CapacityIntervention, InterventionAssumption
+from vivera.registration.models import ProvisionKind, Referral
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+JANUARY = {"van": "2017-01-01", "tot": "2017-01-31"}
+
+
+@pytest.fixture
+def three_in_oost_one_in_west(make_dossier, team_oost, team_west):
+    for day in (2, 3, 4):
+        make_dossier(team_oost, D(2017, 1, day))
+    make_dossier(team_west, D(2017, 1, 5))
+
+
+def panel(response, code):
+    for section in response.context["sections"]:
+        for p in section.panels:
+            if p.indicator.code == code:
+                return p
+    raise KeyError(code)
+
+
+def test_the_policy_advisor_sees_small_counts_suppressed(policy, three_in_oost_one_in_west,
+                                                         team_oost):
+    response = login(policy).get(reverse("monitor:dashboard"), JANUARY)
+    assert response.status_code == 200
+    for section in response.context["sections"]:
+        for p in section.panels:
+            for row in p.table.rows:
+                for j, cell in enumerate(row.cells):
+                    if p.table.unit_of(j) == Unit.COUNT and 0 < (cell.value or 0) < 5:
+                        assert cell.suppressed, (p.indicator.code, row.label)
+    oost = next(r for r in panel(response, "new_dossiers").table.rows if r.key == str(team_oost.pk))
+    assert [c.display for c in oost.cells] == ["<5", "<5"]
+    assert "&lt;5" in response.content.decode()
+
+
+def test_the_coordinator_sees_exact_figures_of_its_own_teams_only(
+        coordinator, three_in_oost_one_in_west, team_oost, team_west):
+    response = login(coordinator).get(reverse("monitor:dashboard"), JANUARY)
+    table = panel(response, "new_dossiers").table
+    assert [r.key for r in table.rows] == [str(team_oost.pk), "total"]
+    assert [c.display for c in table.rows[-1].cells] == ["3", "3"]  # West's dossier is not in
+    refused = login(coordinator).get(reverse("monitor:dashboard"),
+                                     {**JANUARY, "team": team_west.pk})
+    assert refused.status_code == 400
+    assert "sections" not in refused.context
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_in_dutch(policy):
+    response = login(policy).get(reverse("monitor:dashboard"),
+                                 {"van": "2017-03-01", "tot": "2017-01-31"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Het einde van de periode kan niet voor het begin liggen." in page
+    assert 'value="2017-03-01"' in page  # what the user typed stays
+    response = login(policy).get(reverse("monitor:dashboard"), {"van": "31-02-2017"})
+    assert response.status_code == 400
+    assert "Vul een geldige datum in." in response.content.decode()
+
+
+def test_the_csv_export_holds_no_suppressed_value(policy, three_in_oost_one_in_west, team_oost):
+    response = login(policy).get(reverse("monitor:export", args=["csv"]), JANUARY)
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    oost = [r for r in rows if r["indicator"] == "new_dossiers" and r["rij"] == str(team_oost.pk)]
+    assert oost and all(r["waarde"] == "" and r["onderdrukt"] == "ja" for r in oost)
+    for r in rows:
+        if r["eenheid"] == "count" and r["waarde"]:
+            assert int(r["waarde"]) == 0 or int(r["waarde"]) >= 5, r
+
+
+def test_the_xlsx_export_has_a_sheet_per_indicator(policy, three_in_oost_one_in_west):
+    response = login(policy).get(reverse("monitor:export", args=["xlsx"]), JANUARY)
+    book = load_workbook(io.BytesIO(response.content))
+    assert "new_dossiers" in book.sheetnames and "waiting_list" in book.sheetnames
+    sheet = book["new_dossiers"]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "<5" in values
+    assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
+    assert login(policy).get(reverse("monitor:export", args=["pdf"]), JANUARY).status_code == 404
+
+
+def test_the_effect_report_answers_the_ten_questions_in_order(coordinator,
+                                                              three_in_oost_one_in_west):
+    response = login(coordinator).get(reverse("monitor:report"), JANUARY)
+    page = response.content.decode()
+    positions = [page.index(f'id="vraag-{n}"') for n in range(1, 11)]
+    assert positions == sorted(positions)
+    assert "<svg" in page and "<table" in page
+
+
+def test_the_effect_report_as_pdf(coordinator, three_in_oost_one_in_west):
+    from vivera.monitor.pdf import PdfUnavailable, render_pdf
+
+    try:
+        render_pdf("<p>x</p>")
+    except PdfUnavailable:
+        if os.environ.get("VIVERA_REQUIRE_BROWSER"):
+            raise
+        pytest.skip("WeasyPrint cannot load Pango here: PDF NOT TESTED")
+    response = login(coordinator).get(reverse("monitor:report"), {**JANUARY, "formaat": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="vivera-monitor-20170101-20170131.pdf"' in response["Content-Disposition"]
+
+
+def test_the_benchmark_compares_municipalities_on_suppressed_aggregates(
+        policy, three_in_oost_one_in_west, other_municipality, other_team, make_dossier):
+    for day in range(1, 8):
+        make_dossier(other_team, D(2017, 1, day))
+    response = login(policy).get(reverse("monitor:benchmark"), JANUARY)
+    rows = {r.label: r for r in response.context["table"].rows}
+    assert set(rows) >= {"Wijkstad", "Elders"}
+    assert rows["Wijkstad"].cells[0].display == "<5"  # 4 new dossiers
+    assert rows["Elders"].cells[0].display == "7"
+
+
+# --- interventions -----------------------------------------------------------------------------
+
+
+def test_before_and_after_an_intervention(make_dossier, team_oost, pro, municipality):
+    d = make_dossier(team_oost, D(2016, 9, 1))
+    intervention = CapacityIntervention.objects.create(
+        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2"))
+    InterventionAssumption.objects.create(intervention=intervention, effect="less_heavier_care")
+    # Two referrals to specialist care in each of the six months before April 2017 (Oct–Mar),
+    # one in each of the six months from April on (Apr–Sep): mean 2.0 → 1.0, change −1.0.
+    months = [D(2016, m, 15) for m in (10, 11, 12)] + [D(2017, m, 15) for m in range(1, 10)]
+    for month in months:
+        for _i in range(2 if month < D(2017, 4, 1) else 1):
+            Referral.objects.create(dossier=d, referred_on=month,
+                                    provision_kind=ProvisionKind.SPECIALIST, created_by=pro)
+    scope = Scope((municipality,), D(2017, 1, 1), D(2017, 12, 31), suppress=False)
+    reading = before_after(scope, intervention)
+    assert reading.before == (D(2016, 10, 1), D(2017, 3, 31))
+    assert reading.after == (D(2017, 4, 1), D(2017, 9, 30))
+    row = reading.table.rows[0]
+    assert [c.value for c in row.cells] == [2.0, 1.0, -1.0]
+    assert row.note == "zoals verwacht"
+
+
+# --- API and command ---------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_same_suppressed_figures(policy, three_in_oost_one_in_west, team_oost):
+    response = login(policy).get(reverse("v1:monitor"),
+                                 {**JANUARY, "indicator": "new_dossiers"})
+    assert response.status_code == 200
+    data = response.json()
+    assert [i["code"] for i in data["indicators"]] == ["new_dossiers"]
+    oost = next(r for r in data["indicators"][0]["rows"] if r["key"] == str(team_oost.pk))
+    assert oost["values"] == [None, None]
+    assert oost["suppressed"] == [True, True]
+    assert data["suppression"] == {"applied": True, "threshold": 5}
+
+
+@pytest.mark.parametrize("persona", ["pro", "admin", "partner", "resident", "researcher"])
+def test_the_api_refuses_roles_without_the_monitor(all_personas, persona):
+    response = login(all_personas[persona]).get(reverse("v1:monitor"), JANUARY)
+    assert response.status_code == 403
+
+
+def test_the_api_explains_bad_input(policy):
+    response = login(policy).get(reverse("v1:monitor"),
+                                 {"van": "2017-02-01", "tot": "2017-01-01", "indicator": "x"})
+    assert response.status_code == 400
+    errors = response.json()["fouten"]
+    assert errors["tot"] == ["Het einde van de periode kan niet voor het begin liggen."]
+    assert errors["indicator"] == ["Onbekende indicator: x."]
+
+
+def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west, capsys,
+                                         tmp_path):
+    call_command("monitor", "--gemeente", municipality.cbs_code, "--van", "2017-01-01",
+                 "--tot", "2017-01-31", "--indicator", "new_dossiers", "--exact")
+    data = json.loads(capsys.readouterr().out)
+    total = data["indicators"][0]["rows"][-1]
+    assert total["values"] == [4, 4]
+    target = tmp_path / "monitor.csv"
+    call_command("monitor", "--gemeente", municipality.name, "--van", "2017-01-01",
+                 "--tot", "2017-01-31", "--formaat", "csv", "--uitvoer", str(target))
+    assert target.read_text(encoding="utf-8").startswith("vraag;indicator;")
+    with pytest.raises(CommandError, match="Onbekende gemeente"):
+        call_command("monitor", "--gemeente", "Nergens")
+    with pytest.raises(CommandError, match="Onbekende indicator"):
+        call_command("monitor", "--gemeente", municipality.name, "--indicator", "x")
