@@ -29,8 +29,9 @@ pytestmark = [
 FIRST_NAME, LAST_NAME = "Wilhelmina", "Kwakernaat"
 BSN = "123456782"
 MAX_PAGES = 40
-# Not followed while crawling: logging out ends the visit; the rest are not pages.
-SKIP_PREFIXES = ("/uitloggen/", "/static/", "/api/")
+# Not followed while crawling: logging out ends the visit; the rest are not pages (downloads:
+# the monitor's exports and PDF are checked for suppression in vivera/monitor/tests).
+SKIP_PREFIXES = ("/uitloggen/", "/static/", "/api/", "/monitor/export/")
 
 
 def crawl(page: Page, start: str) -> dict[str, tuple[int, str]]:
@@ -48,7 +49,8 @@ def crawl(page: Page, start: str) -> dict[str, tuple[int, str]]:
             if (url.scheme, url.netloc) != (origin.scheme, origin.netloc):
                 continue
             target = url.path + (f"?{url.query}" if url.query else "")
-            if target not in seen and not url.path.startswith(SKIP_PREFIXES):
+            if (target not in seen and not url.path.startswith(SKIP_PREFIXES)
+                    and "formaat=pdf" not in url.query):
                 seen.add(target)
                 queue.append(target)
     return found
