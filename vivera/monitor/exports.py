@@ -115,7 +115,7 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
         cell.font = bold
     for indicator, table in results:
         index.append([indicator.question, indicator.code, str(indicator.name),
-                      str(indicator.definition), str(indicator.unit)])
+                      str(indicator.definition), indicator.unit.label])
         sheet = book.create_sheet(indicator.code[:31])
         sheet.append([str(indicator.name)])
         sheet["A1"].font = bold

@@ -702,90 +702,92 @@ def formation(scope: Scope) -> Table:
 # --- the set -----------------------------------------------------------------------------------
 
 
-def _i(code: str, question: int, name: str, definition: str, unit: Unit,
+
+
+def _i(code: str, question: int, name: Promise, definition: Promise, unit: Unit,
        compute: Callable[[Scope], Table], uses_location: bool = False) -> Indicator:
-    return Indicator(code, question, gettext_lazy(name), gettext_lazy(definition), unit, compute,
-                     uses_location)
+    return Indicator(code, question, name, definition, unit, compute, uses_location)
 
 
 INDICATORS: list[Indicator] = [
-    _i("new_dossiers", 1, "New dossiers per month",
+    _i("new_dossiers", 1, gettext_lazy("New dossiers per month"), gettext_lazy(
        "Dossiers by registration date, per team. A dossier is one client or household in one "
-       "period of help.", Unit.COUNT, new_dossiers),
-    _i("new_dossiers_by_referrer", 1, "New dossiers by referrer",
-       "Dossiers registered in the period, by who referred the client.", Unit.COUNT,
+       "period of help."), Unit.COUNT, new_dossiers),
+    _i("new_dossiers_by_referrer", 1, gettext_lazy("New dossiers by referrer"), gettext_lazy(
+       "Dossiers registered in the period, by who referred the client."), Unit.COUNT,
        new_dossiers_by_referrer),
-    _i("new_dossiers_by_complexity", 1, "New dossiers by complexity",
-       "Dossiers registered in the period, by the complexity the team recorded.", Unit.COUNT,
+    _i("new_dossiers_by_complexity", 1, gettext_lazy("New dossiers by complexity"), gettext_lazy(
+       "Dossiers registered in the period, by the complexity the team recorded."), Unit.COUNT,
        new_dossiers_by_complexity),
-    _i("new_questions", 1, "New questions per month",
-       "Questions by opening date, per life domain. One dossier can hold several questions.",
+    _i("new_questions", 1, gettext_lazy("New questions per month"), gettext_lazy(
+       "Questions by opening date, per life domain. One dossier can hold several questions."),
        Unit.COUNT, new_questions),
-    _i("new_questions_by_domain", 1, "New questions by life domain",
-       "Questions opened in the period, by life domain.", Unit.COUNT, new_questions_by_domain),
-    _i("lead_time", 2, "Lead time per question",
+    _i("new_questions_by_domain", 1, gettext_lazy("New questions by life domain"), gettext_lazy(
+       "Questions opened in the period, by life domain."), Unit.COUNT, new_questions_by_domain),
+    _i("lead_time", 2, gettext_lazy("Lead time per question"), gettext_lazy(
        "Days from opening to closing, for questions closed in the period: the median (half "
        "took longer), the 75th and the 90th percentile, computed like PERCENTILE.INC in a "
-       "spreadsheet.", Unit.DAYS, lead_time_by_domain),
-    _i("lead_time_trend", 2, "Lead time over time",
-       "The same lead time per month in which the questions were closed.", Unit.DAYS,
+       "spreadsheet."), Unit.DAYS, lead_time_by_domain),
+    _i("lead_time_trend", 2, gettext_lazy("Lead time over time"), gettext_lazy(
+       "The same lead time per month in which the questions were closed."), Unit.DAYS,
        lead_time_trend),
-    _i("open_question_age", 2, "Age of open questions",
-       "Questions still open on the last day of the period, by days since opening.", Unit.COUNT,
+    _i("open_question_age", 2, gettext_lazy("Age of open questions"), gettext_lazy(
+       "Questions still open on the last day of the period, by days since opening."), Unit.COUNT,
        open_question_age),
-    _i("waiting_list", 3, "Waiting list at the end of each month",
+    _i("waiting_list", 3, gettext_lazy("Waiting list at the end of each month"), gettext_lazy(
        "Dossiers that on the last day of the month were registered or on the waiting list "
-       "and had not yet had their intake, according to the dated status history.",
+       "and had not yet had their intake, according to the dated status history."),
        Unit.COUNT, waiting_list),
-    _i("waiting_time", 3, "Waiting time until intake",
+    _i("waiting_time", 3, gettext_lazy("Waiting time until intake"), gettext_lazy(
        "Days from registration to the first day of intake (or later help), for dossiers "
-       "whose intake fell in the month.", Unit.DAYS, waiting_time),
-    _i("core_tasks", 4, "Time per core task",
+       "whose intake fell in the month."), Unit.DAYS, waiting_time),
+    _i("core_tasks", 4, gettext_lazy("Time per core task"), gettext_lazy(
        "Contact time registered in the period by core task, plus the hours of outreach and "
-       "prevention work not tied to a dossier.", Unit.HOURS, core_tasks),
-    _i("outreach_hours", 4, "Outreach hours per month",
+       "prevention work not tied to a dossier."), Unit.HOURS, core_tasks),
+    _i("outreach_hours", 4, gettext_lazy("Outreach hours per month"), gettext_lazy(
        "Hours of outreach and prevention work per month: activities not tied to a dossier "
-       "plus contacts registered with the core task outreach.", Unit.HOURS, outreach_hours),
-    _i("short_contacts", 5, "Short contacts per location and part of day",
+       "plus contacts registered with the core task outreach."), Unit.HOURS, outreach_hours),
+    _i("short_contacts", 5, gettext_lazy("Short contacts per location and part of day"),
+       gettext_lazy(
        "Anonymous short contacts in the period, by walk-in location (or channel) and part of "
-       "day.", Unit.COUNT, short_contacts_by_location, uses_location=True),
-    _i("visits_per_hour", 5, "Visits per consultation hour held",
+       "day."), Unit.COUNT, short_contacts_by_location, uses_location=True),
+    _i("visits_per_hour", 5, gettext_lazy("Visits per consultation hour held"), gettext_lazy(
        "Walk-in short contacts at a location divided by the number of weekly consultation "
-       "hours that location held in the period.", Unit.RATIO, visits_per_consultation_hour,
+       "hours that location held in the period."), Unit.RATIO, visits_per_consultation_hour,
        uses_location=True),
-    _i("integral_work", 5, "Integral work",
+    _i("integral_work", 5, gettext_lazy("Integral work"), gettext_lazy(
        "Of the dossiers with a contact in the period: the share with questions on more than "
        "one life domain, and the share with professionals of more than one specialism in "
-       "their contacts.", Unit.PERCENT, integral_work),
-    _i("proactive", 5, "How dossiers start",
+       "their contacts."), Unit.PERCENT, integral_work),
+    _i("proactive", 5, gettext_lazy("How dossiers start"), gettext_lazy(
        "New dossiers per month by the kind of referrer: self, a partner, an early signal or "
-       "the team's own outreach. The last two are the proactive start.", Unit.COUNT,
+       "the team's own outreach. The last two are the proactive start."), Unit.COUNT,
        proactive_share),
-    _i("by_neighbourhood", 5, "Per neighbourhood",
+    _i("by_neighbourhood", 5, gettext_lazy("Per neighbourhood"), gettext_lazy(
        "New dossiers by the client's neighbourhood and short contacts by the neighbourhood of "
-       "the walk-in location, with CBS codes.", Unit.COUNT, by_neighbourhood,
+       "the walk-in location, with CBS codes."), Unit.COUNT, by_neighbourhood,
        uses_location=True),
-    _i("zrm_change", 6, "Change in self-reliance (ZRM)",
+    _i("zrm_change", 6, gettext_lazy("Change in self-reliance (ZRM)"), gettext_lazy(
        "For dossiers with an intake score and a later score (evaluation or closure) dated in "
        "the period: the mean score per domain at intake and at the latest later moment, and "
-       "the share that improved. Scores run from 1 (acute) to 5 (fully self-reliant).",
+       "the share that improved. Scores run from 1 (acute) to 5 (fully self-reliant)."),
        Unit.SCORE, zrm_change),
-    _i("social_network", 7, "Social network",
+    _i("social_network", 7, gettext_lazy("Social network"), gettext_lazy(
        "Of the dossiers closed in the period: the share in which the social network was "
        "mapped, an informal carer involved, a volunteer deployed, contact made with other "
-       "residents.", Unit.PERCENT, social_network),
-    _i("outcomes", 8, "Outcomes of questions",
-       "Questions closed per quarter, by outcome.", Unit.COUNT, outcomes),
-    _i("provision_shares", 8, "General versus customised provisions",
+       "residents."), Unit.PERCENT, social_network),
+    _i("outcomes", 8, gettext_lazy("Outcomes of questions"), gettext_lazy(
+       "Questions closed per quarter, by outcome."), Unit.COUNT, outcomes),
+    _i("provision_shares", 8, gettext_lazy("General versus customised provisions"), gettext_lazy(
        "Of the questions closed per quarter: the share referred to a general provision, to a "
-       "customised provision (via the SDD) and handed over warmly to specialist care.",
+       "customised provision (via the SDD) and handed over warmly to specialist care."),
        Unit.PERCENT, provision_shares),
-    _i("heavier_care", 9, "Referrals to heavier care",
-       "Referrals registered per month to a customised provision or to specialist care.",
+    _i("heavier_care", 9, gettext_lazy("Referrals to heavier care"), gettext_lazy(
+       "Referrals registered per month to a customised provision or to specialist care."),
        Unit.COUNT, heavier_care),
-    _i("formation", 10, "Caseload and waiting list per fte",
+    _i("formation", 10, gettext_lazy("Caseload and waiting list per fte"), gettext_lazy(
        "On the last day of each month: dossiers in intake, active or watching, and dossiers "
-       "waiting, each divided by the fte of the team members on that day.", Unit.RATIO,
+       "waiting, each divided by the fte of the team members on that day."), Unit.RATIO,
        formation),
 ]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Unit(StrEnum):
     COUNT = "count"  # whole numbers of dossiers, questions, contacts: small ones are suppressed
@@ -19,6 +21,21 @@ class Unit(StrEnum):
     RATIO = "ratio"  # e.g. dossiers per fte
     SCORE = "score"  # a mean ZRM score (1–5) or change in score
     FTE = "fte"
+
+    @property
+    def label(self) -> str:
+        return str(UNIT_LABELS[self])
+
+
+UNIT_LABELS = {
+    Unit.COUNT: _("number"),
+    Unit.DAYS: _("days"),
+    Unit.PERCENT: _("percent"),
+    Unit.HOURS: _("hours"),
+    Unit.RATIO: _("ratio"),
+    Unit.SCORE: _("ZRM score"),
+    Unit.FTE: _("fte"),
+}
 
 
 @dataclass

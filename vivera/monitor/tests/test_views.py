@@ -77,7 +77,7 @@ def test_a_period_that_ends_before_it_starts_is_refused_in_dutch(policy):
     assert 'value="2017-03-01"' in page  # what the user typed stays
     response = login(policy).get(reverse("monitor:dashboard"), {"van": "31-02-2017"})
     assert response.status_code == 400
-    assert "Vul een geldige datum in." in response.content.decode()
+    assert "Voer een geldige datum in." in response.content.decode()
 
 
 def test_the_csv_export_holds_no_suppressed_value(policy, three_in_oost_one_in_west, team_oost):
