@@ -160,6 +160,14 @@ def _in_period(field: str, scope: Scope) -> Q:
     return Q(**{f"{field}__gte": scope.start, f"{field}__lte": scope.end})
 
 
+def _protected(scope: Scope, cells: list[Cell], units: list[Unit]) -> list[Cell]:
+    """Cells shown outside a table (in a note) pass the same suppression as table cells."""
+    if scope.suppress:
+        suppress_table(Table([""] * len(cells), [Row("", cells)], units[0],
+                             column_units=units))
+    return cells
+
+
 # --- dossier histories -------------------------------------------------------------------------
 
 
@@ -351,7 +359,7 @@ def waiting_time(scope: Scope) -> Table:
     rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
                 key=PERCENTILE_KEYS[i]) for i in range(3)]
     table = Table(columns, rows, Unit.DAYS, row_header=_("Measure"), column_keys=keys)
-    overall = _percentile_cells(everything)
+    overall = _protected(scope, _percentile_cells(everything), PERCENTILE_UNITS)
     table.note = _("Over the whole period: median %(p50)s, 90th percentile %(p90)s days "
                    "(%(n)s intakes).") % {"p50": overall[0].display, "p90": overall[2].display,
                                           "n": overall[3].display}
@@ -512,7 +520,14 @@ def proactive_share(scope: Scope) -> Table:
     counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
               .annotate(month=TruncMonth("registered_on"))
               .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
-    return _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
+    table = _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
+    totals = {r.key: int(r.cells[-1].value or 0) for r in table.rows}
+    proactive = totals.get(ReferrerKind.SIGNAL, 0) + totals.get(ReferrerKind.OUTREACH, 0)
+    share = _protected(scope, [share_cell(proactive, totals["total"])], [Unit.PERCENT])[0]
+    table.note = _("Started proactively (early signal or outreach) in the period: "
+                   "%(share)s.") % {"share": share.display if share.suppressed
+                                    else f"{share.display}%"}
+    return table
 
 
 def by_neighbourhood(scope: Scope) -> Table:

@@ -3,7 +3,8 @@
 Rules (the threshold t is VIVERA_SUPPRESSION_THRESHOLD, default 5):
 1. Primary: a count from 1 to t − 1 is suppressed. Zero is shown: it identifies nobody.
 2. A figure derived from records (a median, a share, hours, a mean score) is suppressed when it
-   rests on 1 to t − 1 records (its `basis`). A share's basis is the smaller of the two groups
+   rests on 1 to t − 1 records (its `basis`), and shown as "x" (as CBS marks a confidential
+   figure), because "<5" would read as a value below five. A share's basis is the smaller of the two groups
    it reveals (those with and those without), so 38 of 40 does not reveal the other 2.
 3. Secondary: in every line of counts whose total is shown (a row with a total column, a column
    with a total row), one suppressed cell could be recovered by subtraction. So while a line has
@@ -29,6 +30,7 @@ def suppress_table(table: Table, limit: int | None = None) -> Table:
                 cell.basis = value
                 cell.suppressed = 0 < value < limit
             else:
+                cell.derived = True
                 # basis None: not about clients (fte of staff), never suppressed.
                 cell.suppressed = (cell.value is not None and cell.basis is not None
                                    and 0 < cell.basis < limit)

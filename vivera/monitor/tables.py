@@ -46,11 +46,14 @@ class Cell:
     basis: int | None = None
     suppressed: bool = False
     limit: int = 0  # the threshold in force when suppressed
+    # A figure derived from records (median, share, mean) rather than a count: when
+    # suppressed it shows "x", since "<5" would read as a value below five.
+    derived: bool = False
 
     @property
     def display(self) -> str:
         if self.suppressed:
-            return f"<{self.limit}"
+            return "x" if self.derived else f"<{self.limit}"
         if self.value is None:
             return "–"
         if isinstance(self.value, float):

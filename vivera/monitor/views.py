@@ -191,7 +191,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
 
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
-                               "query": request.GET.urlencode()}
+                               "query": request.GET.urlencode(), "threshold": threshold()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
     codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))

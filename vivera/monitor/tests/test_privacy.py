@@ -93,6 +93,7 @@ def test_derived_figures_rest_on_enough_records():
                   Unit.PERCENT)
     suppress_table(table, limit=5)
     assert [r.cells[0].suppressed for r in table.rows] == [True, False, False, True]
+    assert table.rows[0].cells[0].display == "x"  # not "<5": that would read as below 5 %
     # A median over 4 lead times is suppressed; over 5 it is shown.
     medians = Table(["median"], [Row("a", [Cell(12.0, basis=4)]), Row("b", [Cell(9.0, basis=5)])],
                     Unit.DAYS)
@@ -109,3 +110,18 @@ def test_the_threshold_is_configurable(settings, make_dossier, team_oost, munici
     assert BY_CODE["new_dossiers"].compute(scope).rows[-1].cells[-1].display == "<5"
     settings.VIVERA_SUPPRESSION_THRESHOLD = 3
     assert BY_CODE["new_dossiers"].compute(scope).rows[-1].cells[-1].display == "3"
+
+
+@pytest.mark.django_db
+def test_figures_in_notes_are_suppressed_too(make_dossier, team_oost, municipality):
+    from vivera.registration.models import DossierStatus as S
+
+    # Three intakes in January: their median waiting time and their number are too few.
+    for day in (2, 3, 4):
+        make_dossier(team_oost, dt.date(2017, 1, day), ((S.INTAKE, dt.date(2017, 1, day + 7)),))
+    scope = Scope((municipality,), dt.date(2017, 1, 1), dt.date(2017, 1, 31))
+    note = BY_CODE["waiting_time"].compute(scope).note
+    # Median and 90th percentile (7 days) are marked x, the number of intakes <5.
+    assert "7" not in note and note.count("x") >= 2 and "<5" in note
+    # 0 of 3 started proactively: a share of 3 dossiers is too few to show.
+    assert BY_CODE["proactive"].compute(scope).note.endswith(": x.")
