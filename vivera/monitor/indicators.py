@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,7 +41,7 @@ from vivera.registration.models import (
 
 from . import queries
 from .privacy import share_cell, suppress_table
-from .scope import Scope, month_label, month_start
+from .scope import Scope, month_label
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
 
@@ -168,62 +167,6 @@ def _protected(scope: Scope, cells: list[Cell], units: list[Unit]) -> list[Cell]
     return cells
 
 
-# --- dossier histories -------------------------------------------------------------------------
-
-
-@dataclass
-class History:
-    team_id: int
-    registered_on: dt.date
-    changes: list[tuple[dt.date, str]]  # (date, to_status) in the order they took effect
-
-    def status_on(self, day: dt.date) -> str | None:
-        status = None
-        for date, to_status in self.changes:
-            if date > day:
-                break
-            status = to_status
-        return status
-
-    def first_date_in(self, statuses: frozenset[str]) -> dt.date | None:
-        return next((d for d, s in self.changes if s in statuses), None)
-
-
-# Several indicators read the same status histories; compute_all shares one read between them.
-_shared: ContextVar[dict[object, object] | None] = ContextVar("monitor_shared", default=None)
-
-
-def _histories(scope: Scope) -> dict[int, History]:
-    shared = _shared.get()
-    if shared is None:
-        return _read_histories(scope)
-    key = ("histories", scope)
-    if key not in shared:
-        shared[key] = _read_histories(scope)
-    return shared[key]  # type: ignore[return-value]
-
-
-def _read_histories(scope: Scope) -> dict[int, History]:
-    """Status histories of the dossiers in scope that were registered by the period's end and
-    not closed before it began. A history entered out of order (an intake dated before an
-    earlier-registered change) is read in order of effective date."""
-    rows = (
-        queries.status_changes(scope)
-        .filter(dossier__registered_on__lte=scope.end)
-        .exclude(dossier__closed_on__lt=scope.start)
-        .order_by("dossier_id", "date", "changed_at", "pk")
-        .values_list("dossier_id", "dossier__team_id", "dossier__registered_on", "date",
-                     "to_status")
-    )
-    histories: dict[int, History] = {}
-    for dossier_id, team_id, registered_on, date, to_status in rows.iterator(chunk_size=5000):
-        history = histories.get(dossier_id)
-        if history is None:
-            history = histories[dossier_id] = History(team_id, registered_on, [])
-        history.changes.append((date, to_status))
-    return histories
-
-
 # --- 1 inflow ----------------------------------------------------------------------------------
 
 
@@ -326,35 +269,39 @@ def open_question_age(scope: Scope) -> Table:
 # --- 3 waiting list ----------------------------------------------------------------------------
 
 
+def _counts_at_month_ends(scope: Scope, statuses: frozenset[str]) -> dict[int, list[int]]:
+    """Per team: how many dossiers had one of `statuses` on each month end (the last one
+    capped at the period's end), from the spans the database counted."""
+    keys = [m.strftime("%Y-%m") for m in scope.months]
+    last = len(keys) - 1
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(keys))
+    for team_id, _status, start, stop, after_end, n in queries.status_spans(scope, statuses):
+        for i, key in enumerate(keys):
+            # Started by this month end, and not yet ended on it.
+            if start <= key and (stop is None or (stop > key if i < last else after_end)):
+                counts[team_id][i] += n
+    return counts
+
+
 def waiting_list(scope: Scope) -> Table:
-    histories = _histories(scope)
-    ends = scope.month_ends()
+    counts = _counts_at_month_ends(scope, WAITING)
     groups = _teams(scope)
-    grid: dict[object, list[int]] = {key: [0] * len(ends) for key, _l in groups}
-    for history in histories.values():
-        if history.team_id not in grid:
-            continue
-        for i, day in enumerate(ends):
-            if history.status_on(day) in WAITING:
-                grid[history.team_id][i] += 1
-    rows = [Row(label, [Cell(n) for n in grid[key]], key=str(key)) for key, label in groups]
-    totals = [sum(grid[k][i] for k, _l in groups) for i in range(len(ends))]
+    width = len(scope.months)
+    rows = [Row(label, [Cell(n) for n in counts.get(key, [0] * width)], key=str(key))
+            for key, label in groups]
+    totals = [sum(counts.get(k, [0] * width)[i] for k, _l in groups) for i in range(width)]
     rows.append(Row(_("Total"), [Cell(n) for n in totals], key="total", is_total=True))
     columns, keys = _month_columns(scope, total=False)
     return Table(columns, rows, Unit.COUNT, row_header=_("Team"), column_keys=keys)
 
 
 def waiting_time(scope: Scope) -> Table:
-    histograms: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     everything: dict[int, int] = defaultdict(int)
-    for history in _histories(scope).values():
-        intake = history.first_date_in(IN_CARE)
-        if intake is None or not scope.start <= intake <= scope.end:
-            continue
-        days = max((intake - history.registered_on).days, 0)
-        histograms[month_start(intake)][days] += 1
-        everything[days] += 1
-    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
+    for month, days, n in queries.first_care_days(scope, IN_CARE):
+        histograms[month][max(days, 0)] += n
+        everything[max(days, 0)] += n
+    per_month = [_percentile_cells(histograms.get(m.strftime("%Y-%m"), {})) for m in scope.months]
     columns, keys = _month_columns(scope, total=False)
     rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
                 key=PERCENTILE_KEYS[i]) for i in range(3)]
@@ -693,11 +640,12 @@ def formation(scope: Scope) -> Table:
     """At each month end: fte in the team(s), dossiers in care and waiting, and both per fte."""
     members = list(queries.memberships(scope).values_list("team_id", "fte", "start_date",
                                                           "end_date"))
-    histories = _histories(scope)
     ends = scope.month_ends()
     fte = [_fte_on(members, None, d) for d in ends]
-    in_care = [sum(1 for h in histories.values() if h.status_on(d) in IN_CARE) for d in ends]
-    waiting = [sum(1 for h in histories.values() if h.status_on(d) in WAITING) for d in ends]
+    in_care = [sum(col) for col in zip(*_counts_at_month_ends(scope, IN_CARE).values(),
+                                       strict=True)] or [0] * len(ends)
+    waiting = [sum(col) for col in zip(*_counts_at_month_ends(scope, WAITING).values(),
+                                       strict=True)] or [0] * len(ends)
     columns, keys = _month_columns(scope, total=False)
     rows = [
         Row(_("Dossiers in care per fte"),
@@ -811,10 +759,6 @@ BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
 def compute_all(scope: Scope, codes: Iterable[str] | None = None) -> list[tuple[Indicator, Table]]:
     chosen = [BY_CODE[c] for c in codes] if codes is not None else INDICATORS
-    token = _shared.set({})
-    try:
-        return [(indicator, indicator.compute(scope)) for indicator in chosen]
-    finally:
-        _shared.reset(token)
+    return [(indicator, indicator.compute(scope)) for indicator in chosen]
 
 

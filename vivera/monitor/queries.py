@@ -10,10 +10,12 @@ Which filter applies to what:
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from vivera.organisation.models import ConsultationHour, TeamMembership
 from vivera.registration.models import (
+    Client,
     ContactMoment,
     Dossier,
     DossierStatusChange,
@@ -105,3 +107,84 @@ def memberships(scope: Scope) -> QuerySet[TeamMembership]:
     if scope.team_ids is not None:
         qs = qs.filter(team_id__in=scope.team_ids)
     return qs.exclude(end_date__lt=scope.start)
+
+
+# --- status history in SQL ---------------------------------------------------------------------
+# The waiting list and the caseload on each month end follow from the dated status history. A
+# region has millions of status changes, so they are not read into Python one by one: the
+# database turns each change into a span [its date, the next change's date) with a window
+# function and counts the spans per team, status and month of start and end. Both SQLite (3.25+)
+# and PostgreSQL run the same statement; only the month expression differs.
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {column})"
+
+
+def _days_sql(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _dossier_filter(scope: Scope) -> tuple[str, list[object]]:
+    clauses = [f"d.municipality_id IN ({', '.join(['%s'] * len(scope.municipality_ids))})"]
+    params: list[object] = list(scope.municipality_ids)
+    if scope.team_ids is not None:
+        clauses.append(f"d.team_id IN ({', '.join(['%s'] * len(scope.team_ids))})")
+        params.extend(scope.team_ids)
+    if scope.neighbourhood is not None:
+        clauses.append(f"d.client_id IN (SELECT id FROM {Client._meta.db_table} "
+                       "WHERE neighbourhood_id = %s)")
+        params.append(scope.neighbourhood.pk)
+    return " AND ".join(clauses), params
+
+
+def status_spans(scope: Scope,
+                 statuses: frozenset[str]) -> list[tuple[int, str, str, str | None, bool, int]]:
+    """(team id, status, month of start 'YYYY-MM', month of end or None, ends after the
+    period's last day, number of spans) for status spans that reach into the period."""
+    where, params = _dossier_filter(scope)
+    placeholders = ", ".join(["%s"] * len(statuses))
+    sql = f"""
+        SELECT team_id, to_status, {_month_sql("start")}, {_month_sql("stop")},
+               CASE WHEN stop IS NULL OR stop > %s THEN 1 ELSE 0 END, COUNT(*)
+        FROM (
+            SELECT d.team_id AS team_id, c.to_status AS to_status, c.date AS start,
+                   LEAD(c.date) OVER (PARTITION BY c.dossier_id
+                                      ORDER BY c.date, c.changed_at, c.id) AS stop
+            FROM {DossierStatusChange._meta.db_table} c
+            JOIN {Dossier._meta.db_table} d ON d.id = c.dossier_id
+            WHERE {where} AND d.registered_on <= %s
+        ) spans
+        WHERE start <= %s AND (stop IS NULL OR stop > %s) AND to_status IN ({placeholders})
+        GROUP BY 1, 2, 3, 4, 5
+    """
+    args = [scope.end, *params, scope.end, scope.end, scope.start, *sorted(statuses)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [(t, s, a, b, bool(after), n) for t, s, a, b, after, n in cursor.fetchall()]
+
+
+def first_care_days(scope: Scope, statuses: frozenset[str]) -> list[tuple[str, int, int]]:
+    """(month 'YYYY-MM' of the first day in one of `statuses`, days since registration, number
+    of dossiers) for dossiers whose first such day lies in the period."""
+    where, params = _dossier_filter(scope)
+    placeholders = ", ".join(["%s"] * len(statuses))
+    sql = f"""
+        SELECT {_month_sql("first_day")}, {_days_sql("first_day", "registered_on")}, COUNT(*)
+        FROM (
+            SELECT d.registered_on AS registered_on, MIN(c.date) AS first_day
+            FROM {DossierStatusChange._meta.db_table} c
+            JOIN {Dossier._meta.db_table} d ON d.id = c.dossier_id
+            WHERE {where} AND c.to_status IN ({placeholders})
+            GROUP BY d.id, d.registered_on
+        ) firsts
+        WHERE first_day >= %s AND first_day <= %s
+        GROUP BY 1, 2
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *sorted(statuses), scope.start, scope.end])
+        return [(m, int(days), n) for m, days, n in cursor.fetchall()]
