@@ -36,7 +36,6 @@ from vivera.registration.models import (
     CoreTask,
     DossierStatus,
     ProvisionKind,
-    ZrmMoment,
 )
 
 from . import queries
@@ -429,27 +428,27 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
 
 def integral_work(scope: Scope) -> Table:
     """Dossiers with contacts in the period: how many span several life domains, and how many
-    several disciplines (specialisms of the professionals in their contacts)."""
+    several disciplines (specialisms of the professionals in their contacts, from their team
+    membership on the contact's date). Counted in the database."""
     active = queries.contacts(scope).filter(_in_period("date", scope))
-    dossier_ids = set(active.values_list("dossier_id", flat=True).distinct())
-    domains: dict[int, set[int]] = defaultdict(set)
-    for dossier_id, domain_id in (queries.questions(scope).filter(dossier_id__in=dossier_ids)
-                                  .values_list("dossier_id", "domain_id").distinct()):
-        domains[dossier_id].add(domain_id)
-    specialisms: dict[int, set[str]] = defaultdict(set)
-    members: dict[tuple[int, int], list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
-    for team_id, user_id, specialism, start, end in queries.memberships(scope).values_list(
-            "team_id", "user_id", "specialism", "start_date", "end_date"):
-        members[(team_id, user_id)].append((specialism, start, end))
-    for dossier_id, team_id, date, user_id in (
-        active.values_list("dossier_id", "dossier__team_id", "date", "professionals")
-    ):
-        for specialism, start, end in members.get((team_id, user_id), ()):
-            if start <= date and (end is None or end >= date):
-                specialisms[dossier_id].add(specialism)
-    n = len(dossier_ids)
-    several_domains = sum(1 for d in dossier_ids if len(domains[d]) > 1)
-    several_disciplines = sum(1 for d in dossier_ids if len(specialisms[d]) > 1)
+    active_ids = active.values("dossier_id")
+    n = active.values("dossier_id").distinct().count()
+    several_domains = (
+        queries.questions(scope).filter(dossier_id__in=active_ids)
+        .values("dossier_id").annotate(domains=Count("domain_id", distinct=True))
+        .filter(domains__gt=1).count()
+    )
+    membership = "professionals__memberships"
+    several_disciplines = (
+        active.values("dossier_id")
+        .annotate(disciplines=Count(f"{membership}__specialism", distinct=True, filter=(
+            Q(**{f"{membership}__team_id": F("dossier__team_id"),
+                 f"{membership}__start_date__lte": F("date")})
+            & (Q(**{f"{membership}__end_date__isnull": True})
+               | Q(**{f"{membership}__end_date__gte": F("date")}))
+        )))
+        .filter(disciplines__gt=1).count()
+    )
     rows = [
         Row(_("Several life domains"), [share_cell(several_domains, n), Cell(several_domains)],
             key="domains"),
@@ -504,30 +503,16 @@ def by_neighbourhood(scope: Scope) -> Table:
 def zrm_change(scope: Scope) -> Table:
     """Per ZRM domain: dossiers with an intake score and a later score dated in the period;
     the mean at intake, at the latest later moment, and the share that improved."""
-    assessments = (queries.zrm_assessments(scope).filter(assessed_on__lte=scope.end)
-                   .order_by("dossier_id", "assessed_on", "pk")
-                   .values_list("dossier_id", "moment", "assessed_on", "scores__domain_id",
-                                "scores__score"))
-    intake: dict[tuple[int, int], int] = {}
-    later: dict[tuple[int, int], int] = {}
-    for dossier_id, moment, date, domain_id, score in assessments:
-        if domain_id is None:
-            continue
-        key = (dossier_id, domain_id)
-        if moment == ZrmMoment.INTAKE and key not in intake:
-            intake[key] = score
-        elif moment != ZrmMoment.INTAKE and key in intake and date >= scope.start:
-            later[key] = score
-    per_domain: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (_dossier, domain_id), score in later.items():
-        per_domain[domain_id].append((intake[(_dossier, domain_id)], score))
+    pairs: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for domain_id, before, after, n in queries.zrm_pairs(scope):
+        pairs[domain_id][(before, after)] = n
     rows = []
     for domain in LifeDomain.objects.filter(in_zrm=True).order_by("order", "name"):
-        pairs = per_domain.get(domain.pk, [])
-        n = len(pairs)
-        before = sum(a for a, _b in pairs) / n if n else None
-        after = sum(b for _a, b in pairs) / n if n else None
-        improved = sum(1 for a, b in pairs if b > a)
+        counted = pairs.get(domain.pk, {})
+        n = sum(counted.values())
+        before = sum(a * k for (a, _b), k in counted.items()) / n if n else None
+        after = sum(b * k for (_a, b), k in counted.items()) / n if n else None
+        improved = sum(k for (a, b), k in counted.items() if b > a)
         rows.append(Row(domain.name, [
             Cell(round(after - before, 2) if n else None, basis=n),
             Cell(round(before, 2) if n else None, basis=n),

@@ -24,6 +24,7 @@ from vivera.registration.models import (
     Referral,
     ShortContact,
     ZrmAssessment,
+    ZrmScore,
 )
 
 from .scope import Scope
@@ -188,3 +189,42 @@ def first_care_days(scope: Scope, statuses: frozenset[str]) -> list[tuple[str, i
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *sorted(statuses), scope.start, scope.end])
         return [(m, int(days), n) for m, days, n in cursor.fetchall()]
+
+
+def zrm_pairs(scope: Scope) -> list[tuple[int, int, int, int]]:
+    """(domain id, score at intake, latest later score, number of dossiers): per dossier and
+    domain, the first intake score against the latest evaluation or closure score that is dated
+    in the period and comes after that intake."""
+    where, params = _dossier_filter(scope)
+    sql = f"""
+        WITH s AS (
+            SELECT a.dossier_id AS dossier_id, sc.domain_id AS domain_id, a.moment AS moment,
+                   a.assessed_on AS day, a.id AS aid, sc.score AS score
+            FROM {ZrmScore._meta.db_table} sc
+            JOIN {ZrmAssessment._meta.db_table} a ON a.id = sc.assessment_id
+            JOIN {Dossier._meta.db_table} d ON d.id = a.dossier_id
+            WHERE {where} AND a.assessed_on <= %s
+        ), intake AS (
+            SELECT dossier_id, domain_id, score, day, aid FROM (
+                SELECT s.*, ROW_NUMBER() OVER (PARTITION BY dossier_id, domain_id
+                                               ORDER BY day, aid) AS rn
+                FROM s WHERE moment = 'intake'
+            ) firsts WHERE rn = 1
+        ), later AS (
+            SELECT dossier_id, domain_id, score FROM (
+                SELECT s.dossier_id, s.domain_id, s.score,
+                       ROW_NUMBER() OVER (PARTITION BY s.dossier_id, s.domain_id
+                                          ORDER BY s.day DESC, s.aid DESC) AS rn
+                FROM s JOIN intake i ON i.dossier_id = s.dossier_id
+                                    AND i.domain_id = s.domain_id
+                WHERE s.moment <> 'intake' AND s.day >= %s
+                  AND (s.day > i.day OR (s.day = i.day AND s.aid > i.aid))
+            ) lasts WHERE rn = 1
+        )
+        SELECT i.domain_id, i.score, l.score, COUNT(*)
+        FROM intake i JOIN later l ON l.dossier_id = i.dossier_id AND l.domain_id = i.domain_id
+        GROUP BY 1, 2, 3
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, scope.end, scope.start])
+        return cursor.fetchall()
