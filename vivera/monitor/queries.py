@@ -196,6 +196,8 @@ def zrm_pairs(scope: Scope) -> list[tuple[int, int, int, int]]:
     domain, the first intake score against the latest evaluation or closure score that is dated
     in the period and comes after that intake."""
     where, params = _dossier_filter(scope)
+    # The latest evaluation or closure in the period counts only if it came after the first
+    # intake; if the latest one did not, none did.
     sql = f"""
         WITH s AS (
             SELECT a.dossier_id AS dossier_id, sc.domain_id AS domain_id, a.moment AS moment,
@@ -204,25 +206,34 @@ def zrm_pairs(scope: Scope) -> list[tuple[int, int, int, int]]:
             JOIN {ZrmAssessment._meta.db_table} a ON a.id = sc.assessment_id
             JOIN {Dossier._meta.db_table} d ON d.id = a.dossier_id
             WHERE {where} AND a.assessed_on <= %s
-        ), intake AS (
-            SELECT dossier_id, domain_id, score, day, aid FROM (
-                SELECT s.*, ROW_NUMBER() OVER (PARTITION BY dossier_id, domain_id
-                                               ORDER BY day, aid) AS rn
-                FROM s WHERE moment = 'intake'
-            ) firsts WHERE rn = 1
-        ), later AS (
-            SELECT dossier_id, domain_id, score FROM (
-                SELECT s.dossier_id, s.domain_id, s.score,
-                       ROW_NUMBER() OVER (PARTITION BY s.dossier_id, s.domain_id
-                                          ORDER BY s.day DESC, s.aid DESC) AS rn
-                FROM s JOIN intake i ON i.dossier_id = s.dossier_id
-                                    AND i.domain_id = s.domain_id
-                WHERE s.moment <> 'intake' AND s.day >= %s
-                  AND (s.day > i.day OR (s.day = i.day AND s.aid > i.aid))
-            ) lasts WHERE rn = 1
+        ), ranked AS (
+            SELECT dossier_id, domain_id, moment, day, aid, score,
+                   ROW_NUMBER() OVER (PARTITION BY dossier_id, domain_id, moment = 'intake'
+                                      ORDER BY day, aid) AS first_rank,
+                   ROW_NUMBER() OVER (PARTITION BY dossier_id, domain_id, moment = 'intake'
+                                      ORDER BY day DESC, aid DESC) AS last_rank
+            FROM s
         )
-        SELECT i.domain_id, i.score, l.score, COUNT(*)
-        FROM intake i JOIN later l ON l.dossier_id = i.dossier_id AND l.domain_id = i.domain_id
+        SELECT domain_id, intake_score, later_score, COUNT(*) FROM (
+            SELECT dossier_id, domain_id,
+                   MAX(CASE WHEN moment = 'intake' AND first_rank = 1 THEN score END)
+                       AS intake_score,
+                   MAX(CASE WHEN moment = 'intake' AND first_rank = 1 THEN day END)
+                       AS intake_day,
+                   MAX(CASE WHEN moment = 'intake' AND first_rank = 1 THEN aid END)
+                       AS intake_aid,
+                   MAX(CASE WHEN moment <> 'intake' AND last_rank = 1 THEN score END)
+                       AS later_score,
+                   MAX(CASE WHEN moment <> 'intake' AND last_rank = 1 THEN day END)
+                       AS later_day,
+                   MAX(CASE WHEN moment <> 'intake' AND last_rank = 1 THEN aid END)
+                       AS later_aid
+            FROM ranked
+            WHERE first_rank = 1 OR last_rank = 1
+            GROUP BY dossier_id, domain_id
+        ) pairs
+        WHERE intake_score IS NOT NULL AND later_score IS NOT NULL AND later_day >= %s
+          AND (later_day > intake_day OR (later_day = intake_day AND later_aid > intake_aid))
         GROUP BY 1, 2, 3
     """
     with connection.cursor() as cursor:
