@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.management import CommandError
+
 
 def parse_id(raw: str | None) -> int | None:
     """A positive whole number written in ASCII digits, or None. (str.isdigit() also accepts
@@ -9,3 +13,11 @@ def parse_id(raw: str | None) -> int | None:
     if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
         return int(raw)
     return None
+
+
+def command_date(value: str) -> dt.date:
+    """An ISO date (YYYY-MM-DD) given to a `vivera` subcommand; a Dutch message otherwise."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Geen geldige datum: {value!r}. Gebruik JJJJ-MM-DD.") from exc

@@ -5,7 +5,6 @@ The work is done in `vivera.demo.services`; this command parses, guards and prin
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -13,15 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from vivera.core.parsing import command_date
 from vivera.demo import reference as ref
 from vivera.demo.services import DemoError, demo_exists, demo_generate, demo_reset
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"Geen datum (JJJJ-MM-DD): {value}") from exc
 
 
 class Command(BaseCommand):
@@ -37,7 +30,7 @@ class Command(BaseCommand):
                                  "prestatiemetingen). Standaard 1.0: ± 1.700 dossiers.")
         parser.add_argument("--reset", action="store_true",
                             help="Verwijder eerst de bestaande demogemeente (alleen die).")
-        parser.add_argument("--today", type=_date, default=None,
+        parser.add_argument("--today", type=command_date, default=None,
                             help="Doe alsof het vandaag deze datum is (JJJJ-MM-DD), voor "
                                  "herhaalbare demo's; standaard de echte datum.")
         parser.add_argument("--allow-production", action="store_true",

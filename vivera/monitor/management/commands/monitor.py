@@ -9,7 +9,6 @@ Examples:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -17,18 +16,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from vivera.core.parsing import command_date
 from vivera.monitor.exports import results_dict, to_csv
 from vivera.monitor.indicators import BY_CODE, INDICATORS, compute_all
 from vivera.monitor.scope import Scope
 from vivera.monitor.selectors import default_period
 from vivera.organisation.models import Municipality, Team
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"Geen geldige datum: {value!r}. Gebruik JJJJ-MM-DD.") from exc
 
 
 class Command(BaseCommand):
@@ -38,8 +31,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--gemeente", action="append", default=[],
                             help="CBS-code (GM0000) of naam; herhaal voor een regio.")
-        parser.add_argument("--van", help="Begin van de periode (JJJJ-MM-DD).")
-        parser.add_argument("--tot", help="Einde van de periode, t/m (JJJJ-MM-DD).")
+        parser.add_argument("--van", type=command_date,
+                            help="Begin van de periode (JJJJ-MM-DD).")
+        parser.add_argument("--tot", type=command_date,
+                            help="Einde van de periode, t/m (JJJJ-MM-DD).")
         parser.add_argument("--team", help="Alleen dit team (naam).")
         parser.add_argument("--indicator", action="append", default=[],
                             help="Alleen deze indicator (code); herhaalbaar. Zie --lijst.")
@@ -69,8 +64,8 @@ class Command(BaseCommand):
             raise CommandError(f"Onbekende indicator: {', '.join(unknown)}. Zie: vivera monitor "
                                "--lijst")
         start, end = default_period(municipalities)
-        start = _date(options["van"]) if options["van"] else start
-        end = _date(options["tot"]) if options["tot"] else end
+        start = options["van"] or start
+        end = options["tot"] or end
         if end < start:
             raise CommandError("Het einde van de periode ligt voor het begin.")
         team = None
