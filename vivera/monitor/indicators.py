@@ -231,7 +231,7 @@ def lead_time_by_domain(scope: Scope) -> Table:
                     is_total=True))
     return Table([str(c) for c in PERCENTILE_COLUMNS], rows, Unit.DAYS,
                  row_header=_("Life domain"), column_keys=PERCENTILE_KEYS,
-                 column_units=PERCENTILE_UNITS, chart="bar")
+                 column_units=PERCENTILE_UNITS, chart="bar", suppress_whole_rows=True)
 
 
 def lead_time_trend(scope: Scope) -> Table:
@@ -338,7 +338,7 @@ def core_tasks(scope: Scope) -> Table:
                     key="total", is_total=True))
     return Table([_("Hours"), _("Share (%)")], rows, Unit.HOURS, row_header=_("Core task"),
                  column_keys=["hours", "share"], column_units=[Unit.HOURS, Unit.PERCENT],
-                 chart="bar")
+                 chart="bar", additive_columns=(0, 1), suppress_whole_rows=True)
 
 
 def outreach_hours(scope: Scope) -> Table:
@@ -434,7 +434,8 @@ def integral_work(scope: Scope) -> Table:
     active_ids = active.values("dossier_id")
     n = active.values("dossier_id").distinct().count()
     several_domains = (
-        queries.questions(scope).filter(dossier_id__in=active_ids)
+        queries.questions(scope).filter(dossier_id__in=active_ids, opened_on__lte=scope.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=scope.start))
         .values("dossier_id").annotate(domains=Count("domain_id", distinct=True))
         .filter(domains__gt=1).count()
     )
@@ -454,22 +455,29 @@ def integral_work(scope: Scope) -> Table:
             key="domains"),
         Row(_("Several disciplines"),
             [share_cell(several_disciplines, n), Cell(several_disciplines)], key="disciplines"),
-        Row(_("Dossiers with contact in the period"), [Cell(None), Cell(n)], key="total",
-            is_total=True),
+        # Not a sum of the rows above (a dossier can be in both): no total for suppression.
+        Row(_("Dossiers with contact in the period"), [Cell(None), Cell(n)], key="total"),
     ]
-    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header="",
+    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header=_("Measure"),
                  column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
-                 chart="bar")
+                 chart="bar", suppress_whole_rows=True)
 
 
 def proactive_share(scope: Scope) -> Table:
-    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
-              .annotate(month=TruncMonth("registered_on"))
-              .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
+    counts = list(queries.dossiers(scope).filter(_in_period("registered_on", scope))
+                  .annotate(month=TruncMonth("registered_on"))
+                  .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
     table = _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
     totals = {r.key: int(r.cells[-1].value or 0) for r in table.rows}
     proactive = totals.get(ReferrerKind.SIGNAL, 0) + totals.get(ReferrerKind.OUTREACH, 0)
     share = _protected(scope, [share_cell(proactive, totals["total"])], [Unit.PERCENT])[0]
+    if scope.suppress:
+        # The share must not give away a period total the table suppresses.
+        shown = suppress_table(_monthly_count_table(scope, counts, list(ReferrerKind.choices),
+                                                    ""))
+        if any(r.cells[-1].suppressed for r in shown.rows
+               if r.key in (ReferrerKind.SIGNAL, ReferrerKind.OUTREACH, "total")):
+            share.suppressed = share.derived = True
     table.note = _("Started proactively (early signal or outreach) in the period: "
                    "%(share)s.") % {"share": share.display if share.suppressed
                                     else f"{share.display}%"}
@@ -524,7 +532,7 @@ def zrm_change(scope: Scope) -> Table:
                   _("Dossiers")], rows, Unit.SCORE, row_header=_("ZRM domain"),
                  column_keys=["change", "intake", "later", "improved", "n"],
                  column_units=[Unit.SCORE, Unit.SCORE, Unit.SCORE, Unit.PERCENT, Unit.COUNT],
-                 chart="bar")
+                 chart="bar", suppress_whole_rows=True)
 
 
 # --- 7 social infrastructure -------------------------------------------------------------------
@@ -544,11 +552,11 @@ def social_network(scope: Scope) -> Table:
     n = facts["n"]
     rows = [Row(str(label), [share_cell(facts[field], n), Cell(facts[field])], key=field)
             for field, label in NETWORK_FACTS]
-    rows.append(Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total",
-                    is_total=True))
-    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header="",
+    # Not a sum of the rows above (a dossier can have several facts): no total row.
+    rows.append(Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total"))
+    return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header=_("Measure"),
                  column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
-                 chart="bar")
+                 chart="bar", suppress_whole_rows=True)
 
 
 # --- 8 / 9 outcomes and heavier care -----------------------------------------------------------

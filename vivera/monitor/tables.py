@@ -49,11 +49,12 @@ class Cell:
     # A figure derived from records (median, share, mean) rather than a count: when
     # suppressed it shows "x", since "<5" would read as a value below five.
     derived: bool = False
+    primary: bool = False  # suppressed for being small itself, not to protect another cell
 
     @property
     def display(self) -> str:
         if self.suppressed:
-            return "x" if self.derived else f"<{self.limit}"
+            return f"<{self.limit}" if self.primary and not self.derived else "x"
         if self.value is None:
             return "–"
         if isinstance(self.value, float):
@@ -95,6 +96,10 @@ class Table:
     # Per-column unit where the columns differ (a count beside a median); else `unit` for all.
     column_units: list[Unit] = field(default_factory=list)
     bar_column: int = 0  # which column a bar chart draws
+    # Columns other than counts that add up to the total row (hours): protected like counts.
+    additive_columns: tuple[int, ...] = ()
+    # Columns that describe one group (a share and its count): suppress rows whole.
+    suppress_whole_rows: bool = False
     note: str = ""
 
     def unit_of(self, column: int) -> Unit:

@@ -28,7 +28,7 @@ def texts(root: ET.Element, cls: str = "") -> list[str]:
 
 
 def suppressed(limit: int = 5) -> Cell:
-    return Cell(3, basis=3, suppressed=True, limit=limit)
+    return Cell(3, basis=3, suppressed=True, limit=limit, primary=True)
 
 
 def line_table(*rows: Row) -> Table:
