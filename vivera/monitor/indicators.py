@@ -406,24 +406,42 @@ def _hours_held(start: dt.date, end: dt.date, weekday: int) -> int:
 
 
 def visits_per_consultation_hour(scope: Scope) -> Table:
+    """Walk-in visits that fell in a consultation hour (its weekday and part of day, while it was
+    valid), per consultation hour held. Visits outside the hours are not counted."""
+    hours = list(queries.consultation_hours(scope))
     held: dict[int, int] = defaultdict(int)
-    for hour in queries.consultation_hours(scope):
+    for hour in hours:
         start = max(hour.valid_from, scope.start)
         end = min(hour.valid_until or scope.end, scope.end)
         held[hour.location_id] += _hours_held(start, end, hour.weekday)
-    visits = dict(queries.short_contacts(scope).filter(location__isnull=False,
-                                                       channel="walk_in")
-                  .values_list("location_id").annotate(n=Count("pk")).order_by())
-    locations = Location.objects.filter(pk__in=set(held) | set(visits)).order_by("name")
+    visits: dict[int, int] = defaultdict(int)
+    for location_id, day, part, n in (
+        queries.short_contacts(scope).filter(location__isnull=False, channel="walk_in")
+        .values_list("location_id", "date", "part_of_day").annotate(n=Count("pk")).order_by()
+    ):
+        if any(h.location_id == location_id and h.weekday == day.weekday()
+               and h.part_of_day == part and h.valid_from <= day
+               and (h.valid_until is None or day <= h.valid_until) for h in hours):
+            visits[location_id] += n
+    hidden: set[str] = set()
+    if scope.suppress:
+        # Beside the short contacts per location, a visit count must not give away a location
+        # total that table suppresses.
+        shown = suppress_table(short_contacts_by_location(scope))
+        hidden = {r.key for r in shown.rows if r.cells[-1].suppressed}
     rows = []
-    for loc in locations:
+    for loc in Location.objects.filter(pk__in=set(held) | set(visits)).order_by("name"):
         n, h = visits.get(loc.pk, 0), held.get(loc.pk, 0)
-        rows.append(Row(loc.name, [Cell(round(n / h, 1) if h else None, basis=n), Cell(n),
-                                   Cell(h, basis=max(h, n))], key=str(loc.pk)))
-    return Table([_("Visits per consultation hour"), _("Walk-in visits"),
+        row = Row(loc.name, [Cell(round(n / h, 1) if h else None, basis=n), Cell(n), Cell(h)],
+                  key=str(loc.pk))
+        if f"location-{loc.pk}" in hidden:
+            row.cells[0].suppressed = row.cells[1].suppressed = True
+        rows.append(row)
+    return Table([_("Visits per consultation hour"), _("Walk-in visits in the hours"),
                   _("Consultation hours held")], rows, Unit.RATIO,
                  row_header=_("Walk-in location"), column_keys=["per_hour", "visits", "held"],
-                 column_units=[Unit.RATIO, Unit.COUNT, Unit.RATIO], chart="bar")
+                 column_units=[Unit.RATIO, Unit.COUNT, Unit.RATIO], chart="bar",
+                 suppress_whole_rows=True)
 
 
 def integral_work(scope: Scope) -> Table:
@@ -597,14 +615,20 @@ def provision_shares(scope: Scope) -> Table:
     """Of the questions closed per quarter, the share to general provisions, to customised
     provisions and handed over to specialist care."""
     counts = outcomes(scope)
+    if scope.suppress:
+        # A share shown beside the outcome counts must not give a suppressed count away.
+        suppress_table(counts)
     total = next(r for r in counts.rows if r.is_total)
     rows = []
     for kind in (OutcomeKind.GENERAL_PROVISION, OutcomeKind.CUSTOMISED_PROVISION,
                  OutcomeKind.SPECIALIST_HANDOVER):
         source = next(r for r in counts.rows if r.key == kind)
-        rows.append(Row(source.label, [share_cell(int(c.value or 0), int(t.value or 0))
-                                       for c, t in zip(source.cells[:-1], total.cells[:-1],
-                                                       strict=True)], key=kind))
+        cells = []
+        for c, t in zip(source.cells[:-1], total.cells[:-1], strict=True):
+            cell = share_cell(int(c.value or 0), int(t.value or 0))
+            cell.suppressed = c.suppressed or t.suppressed
+            cells.append(cell)
+        rows.append(Row(source.label, cells, key=kind))
     return Table(counts.columns[:-1], rows, Unit.PERCENT, row_header=_("Outcome"),
                  column_keys=counts.column_keys[:-1])
 
@@ -708,9 +732,9 @@ INDICATORS: list[Indicator] = [
        "Anonymous short contacts in the period, by walk-in location (or channel) and part of "
        "day."), Unit.COUNT, short_contacts_by_location, uses_location=True),
     _i("visits_per_hour", 5, gettext_lazy("Visits per consultation hour held"), gettext_lazy(
-       "Walk-in short contacts at a location divided by the number of weekly consultation "
-       "hours that location held in the period."), Unit.RATIO, visits_per_consultation_hour,
-       uses_location=True),
+       "Walk-in short contacts during a consultation hour of the location (its weekday and "
+       "part of day) divided by the number of consultation hours it held in the period."),
+       Unit.RATIO, visits_per_consultation_hour, uses_location=True),
     _i("integral_work", 5, gettext_lazy("Integral work"), gettext_lazy(
        "Of the dossiers with a contact in the period: the share with questions on more than "
        "one life domain, and the share with professionals of more than one specialism in "

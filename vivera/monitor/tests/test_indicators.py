@@ -255,8 +255,10 @@ def test_short_contacts_and_visits_per_hour(location, pro, codes, municipality, 
     assert values(contacts, "channel-phone") == [0, 0, 1, 1]
     assert values(contacts, "total") == [8, 2, 1, 11]
     per_hour = BY_CODE["visits_per_hour"].compute(q1_2017)
-    # 10 walk-in visits over the 5 Monday mornings of January = 2.0 per hour.
-    assert values(per_hour, location.pk) == [2.0, 10, 5]
+    # The hour is on Monday morning: the 8 visits on Monday 2 January in the morning count,
+    # the 2 on Monday 9 January in the afternoon do not. 8 over the 5 Monday mornings of
+    # January = 1.6 per hour.
+    assert values(per_hour, location.pk) == [1.6, 8, 5]
 
 
 def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, pro, colleague,
