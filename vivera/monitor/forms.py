@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.models import Role
 from vivera.organisation.models import Location, Neighbourhood, Team
 
-from .scope import months_between
+from .scope import month_end, month_start, months_between
 from .selectors import MAX_MONTHS, default_period, teams_for
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class MonitorFilterForm(forms.Form):
         data.setdefault("van", start.isoformat())
         data.setdefault("tot", end.isoformat())
         super().__init__(data)
+        self.user = user
         teams = teams_for(user)
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
         self.fields["wijk"].queryset = Neighbourhood.objects.filter(
@@ -60,4 +62,13 @@ class MonitorFilterForm(forms.Form):
             elif len(months_between(start, end)) > MAX_MONTHS:
                 self.add_error("tot", _("Choose a period of at most %(months)s months.")
                                % {"months": MAX_MONTHS})
+        if self.user.role == Role.POLICY:
+            # Two overlapping selections can be subtracted from each other to recover a small
+            # count; whole months and one narrowing at a time keep that from being easy.
+            chosen = [name for name in ("team", "wijk", "locatie") if cleaned.get(name)]
+            if len(chosen) > 1:
+                raise forms.ValidationError(
+                    _("Choose one of team, neighbourhood or walk-in location at a time."))
+            if start and end:
+                cleaned["van"], cleaned["tot"] = month_start(start), month_end(end)
         return cleaned

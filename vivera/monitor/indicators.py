@@ -655,6 +655,12 @@ def _fte_on(members: list[tuple[int, Decimal, dt.date, dt.date | None]], team_id
 
 def formation(scope: Scope) -> Table:
     """At each month end: fte in the team(s), dossiers in care and waiting, and both per fte."""
+    if scope.neighbourhood is not None:
+        # Teams are not staffed per neighbourhood: a per-fte figure for part of a team's work
+        # would divide by the whole team.
+        columns, keys = _month_columns(scope, total=False)
+        return Table(columns, [], Unit.RATIO, row_header=_("Measure"), column_keys=keys,
+                     note=_("Not available for one neighbourhood: the formation is per team."))
     members = list(queries.memberships(scope).values_list("team_id", "fte", "start_date",
                                                           "end_date"))
     ends = scope.month_ends()

@@ -19,7 +19,7 @@ from vivera.organisation.models import (
     Municipality,
     Team,
 )
-from vivera.registration.models import Dossier, ShortContact
+from vivera.registration.models import Dossier, DossierStatusChange, Referral, ShortContact
 
 from .indicators import BY_CODE
 from .privacy import suppress_table
@@ -39,6 +39,10 @@ def last_month_with_data(municipalities: list[Municipality]) -> dt.date | None:
     dates = [
         Dossier.objects.filter(municipality_id__in=ids).aggregate(d=Max("registered_on"))["d"],
         ShortContact.objects.filter(municipality_id__in=ids).aggregate(d=Max("date"))["d"],
+        DossierStatusChange.objects.filter(dossier__municipality_id__in=ids)
+        .aggregate(d=Max("date"))["d"],
+        Referral.objects.filter(dossier__municipality_id__in=ids)
+        .aggregate(d=Max("referred_on"))["d"],
     ]
     known = [d for d in dates if d is not None]
     return max(known) if known else None
@@ -127,16 +131,19 @@ def _mean_of(cells: list[Cell], unit: Unit) -> Cell:
     if not known:
         return Cell(None, basis=0)
     mean = sum(float(c.value or 0) for c in known) / len(known)
-    if unit == Unit.COUNT:
-        # A mean of counts is as revealing as a count of that size.
-        return Cell(round(mean, 1), basis=round(mean))
-    return Cell(round(mean, 1), basis=sum(c.basis or 0 for c in known))
+    # The basis is every record behind the mean: for counts, the counts themselves.
+    basis = sum(int(c.value or 0) if unit == Unit.COUNT else (c.basis or 0) for c in known)
+    cell = Cell(round(mean, 1), basis=basis)
+    # A mean over months of which one is suppressed in the series would give that month away.
+    cell.suppressed = any(c.suppressed for c in known)
+    return cell
 
 
 def before_after(scope: Scope, intervention: CapacityIntervention,
                  months: int = READING_MONTHS) -> Reading:
     """For each assumption: the mean of its monthly series over the `months` whole months
-    before the intervention's month and over the `months` months from that month on."""
+    before the intervention's month and over the `months` months from that month on (fewer
+    when the data ends sooner)."""
     first_after = month_start(intervention.date)
     before_start = first_after
     for _i in range(months):
@@ -145,19 +152,24 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
     for _i in range(months - 1):
         after_end = month_start(month_end(after_end) + dt.timedelta(days=1))
     after_end = month_end(after_end)
-    # Months before the first registration would count as zero and pull the average down.
+    # Months before the first registration, or after the last, would count as zero.
     first = first_registration(scope.municipalities)
     if first is not None and before_start < month_start(first) < first_after:
         before_start = month_start(first)
+    last = min(last_month_with_data(list(scope.municipalities)) or timezone.localdate(),
+               timezone.localdate())
+    if month_end(last) < after_end:
+        after_end = max(month_end(last), month_end(first_after))
     months_before = len(months_between(before_start, first_after - dt.timedelta(days=1)))
     team = intervention.team or scope.team
     window = Scope(scope.municipalities, before_start, after_end, team=team,
-                   neighbourhood=scope.neighbourhood, suppress=False, teams=scope.teams)
+                   neighbourhood=scope.neighbourhood, suppress=scope.suppress,
+                   teams=scope.teams)
     rows = []
     for assumption in intervention.expected_effects.all():
         series = EFFECT_SERIES[assumption.effect]
         indicator = BY_CODE[series.indicator]
-        table = indicator.compute_exact(window)
+        table = indicator.compute(window)  # suppressed as the series would be shown
         cells = next(r for r in table.rows if r.key == series.row).cells
         if table.total_column:
             cells = cells[:-1]  # the months only, not the period's total
@@ -166,6 +178,7 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
         if before.value is not None and after.value is not None:
             change = Cell(round(after.value - before.value, 1),
                           basis=min(before.basis or 0, after.basis or 0))
+            change.suppressed = before.suppressed or after.suppressed
             better = change.value < 0 if series.lower_is_better else change.value > 0
             verdict = _("as expected") if better and change.value else (
                 _("no change") if not change.value else _("not as expected"))
@@ -175,11 +188,16 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
         rows.append(Row(label, [before, after, change], key=assumption.effect, note=verdict))
     result = Table([_("Before"), _("After"), _("Change")], rows, Unit.RATIO,
                    row_header=_("Assumption"), column_keys=["before", "after", "change"],
-                   chart="")
+                   chart="", suppress_whole_rows=True)
     if scope.suppress:
+        carried = {id(c) for r in rows for c in r.cells if c.suppressed}
         suppress_table(result)
         for r in result.rows:
+            for c in r.cells:
+                c.suppressed = c.suppressed or id(c) in carried
             if any(c.suppressed for c in r.cells):
+                for c in r.cells:
+                    c.suppressed = c.value is not None or c.suppressed
                 r.note = _("suppressed: too few records")
     return Reading(intervention, (before_start, month_end(first_after - dt.timedelta(days=1))),
                    (first_after, after_end), result)

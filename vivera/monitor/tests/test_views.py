@@ -209,3 +209,35 @@ def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west
         call_command("monitor", "--gemeente", "Nergens")
     with pytest.raises(CommandError, match="Onbekende indicator"):
         call_command("monitor", "--gemeente", municipality.name, "--indicator", "x")
+
+
+def test_a_reading_for_the_municipality_never_averages_over_a_suppressed_month(
+        make_dossier, team_oost, pro, municipality):
+    d = make_dossier(team_oost, D(2016, 9, 1))
+    intervention = CapacityIntervention.objects.create(
+        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2"))
+    InterventionAssumption.objects.create(intervention=intervention, effect="less_heavier_care")
+    # Two referrals a month: each month is "<5" in the series, so its mean (2.0) — times six
+    # months, the exact total — may not be shown either.
+    for m in [D(2016, m, 15) for m in (10, 11, 12)] + [D(2017, m, 15) for m in range(1, 10)]:
+        for _i in range(2):
+            Referral.objects.create(dossier=d, referred_on=m,
+                                    provision_kind=ProvisionKind.SPECIALIST, created_by=pro)
+    scope = Scope((municipality,), D(2017, 1, 1), D(2017, 12, 31), suppress=True)
+    row = before_after(scope, intervention).table.rows[0]
+    assert all(c.suppressed for c in row.cells)
+    assert row.note == "onderdrukt: te weinig registraties"
+
+
+def test_the_policy_advisor_reads_whole_months_and_one_narrowing_at_a_time(
+        policy, three_in_oost_one_in_west, team_oost, neighbourhood):
+    # Asking up to the 30th of January still counts the whole of January, so two requests
+    # a day apart cannot be subtracted from each other.
+    response = login(policy).get(reverse("v1:monitor"), {
+        "van": "2017-01-02", "tot": "2017-01-30", "indicator": "new_dossiers"})
+    assert response.json()["scope"]["start"] == "2017-01-01"
+    assert response.json()["scope"]["end"] == "2017-01-31"
+    response = login(policy).get(reverse("monitor:dashboard"), {
+        **JANUARY, "team": team_oost.pk, "wijk": neighbourhood.pk})
+    assert response.status_code == 400
+    assert "Kies één van team, wijk of inlooppunt tegelijk." in response.content.decode()
