@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from io import StringIO
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ from vivera.organisation.models import (
 )
 from vivera.registration.bsn import is_valid_bsn
 from vivera.registration.models import (
-    ALLOWED_STATUS_CHANGES,
     Client,
     ContactMoment,
     Dossier,
@@ -42,6 +40,7 @@ from vivera.registration.models import (
     ZrmAssessment,
     ZrmScore,
 )
+from vivera.registration.tests.life_cycle import assert_follows_the_life_cycle, histories
 
 TODAY = dt.date(2026, 3, 16)
 DEMO_CODE = "GM9901"
@@ -161,25 +160,13 @@ def test_bad_scale_is_refused(db: Any) -> None:
 
 
 def test_dossier_status_agrees_with_its_status_changes(small_demo: str) -> None:
-    changes: dict[int, list[DossierStatusChange]] = defaultdict(list)
-    for change in DossierStatusChange.objects.order_by("date", "pk"):
-        changes[change.dossier_id].append(change)
     dossiers = list(Dossier.objects.all())
     assert dossiers
+    changes = histories(dossiers)
     for dossier in dossiers:
         history = changes[dossier.pk]
-        assert history[0].from_status == "" and history[0].to_status == DossierStatus.REGISTERED
-        assert history[0].date == dossier.registered_on
-        for before, after in pairwise(history):
-            assert after.from_status == before.to_status
-            assert after.to_status in ALLOWED_STATUS_CHANGES[before.to_status]
-            assert after.date >= before.date
+        assert_follows_the_life_cycle(dossier, history)
         last = history[-1]
-        assert (dossier.status, dossier.status_since) == (last.to_status, last.date)
-        if dossier.status == DossierStatus.CLOSED:
-            assert dossier.closed_on == last.date
-        else:
-            assert dossier.closed_on is None
         if any(c.to_status in (DossierStatus.INTAKE, DossierStatus.ACTIVE) for c in history):
             assert dossier.case_director_id is not None
         assert last.date <= TODAY

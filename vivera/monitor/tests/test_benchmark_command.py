@@ -4,9 +4,7 @@ figures are measured by hand and recorded in docs/benchmarks.md."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from io import StringIO
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ from vivera.accounts.models import Role, User
 from vivera.monitor import benchmark as bench
 from vivera.organisation.models import LifeDomain, Municipality, TeamMembership
 from vivera.registration.models import (
-    ALLOWED_STATUS_CHANGES,
     Client,
     ContactMoment,
     Dossier,
@@ -31,6 +28,7 @@ from vivera.registration.models import (
     ZrmAssessment,
     ZrmScore,
 )
+from vivera.registration.tests.life_cycle import assert_follows_the_life_cycle, histories
 
 DOSSIERS, CONTACTS, SHORT = 300, 1_450, 200  # 4.83 contacts per dossier: the remainder path too
 
@@ -96,24 +94,12 @@ def test_region_sizes_and_organisation(region: None) -> None:
 
 
 def test_status_histories_follow_the_life_cycle(region: None) -> None:
-    changes: dict[int, list[DossierStatusChange]] = defaultdict(list)
-    for change in DossierStatusChange.objects.filter(dossier__in=region_dossiers()).order_by(
-            "date", "changed_at", "pk"):
-        changes[change.dossier_id].append(change)
+    dossiers = list(region_dossiers())
+    changes = histories(dossiers)
     statuses = set()
-    for dossier in region_dossiers():
-        history = changes[dossier.pk]
-        assert history[0].from_status == "" and history[0].to_status == DossierStatus.REGISTERED
-        assert history[0].date == dossier.registered_on
-        for before, after in pairwise(history):
-            assert after.from_status == before.to_status
-            assert after.to_status in ALLOWED_STATUS_CHANGES[before.to_status]
-            assert after.date >= before.date
-        last = history[-1]
-        assert (dossier.status, dossier.status_since) == (last.to_status, last.date)
-        assert (dossier.closed_on is not None) == (dossier.status == DossierStatus.CLOSED)
-        if dossier.closed_on is not None:
-            assert dossier.closed_on == last.date >= dossier.registered_on
+    for dossier in dossiers:
+        assert_follows_the_life_cycle(dossier, changes[dossier.pk])
+        last = changes[dossier.pk][-1]
         assert last.date <= bench.HORIZON
         if dossier.status in (DossierStatus.INTAKE, DossierStatus.ACTIVE,
                               DossierStatus.WATCHING):
