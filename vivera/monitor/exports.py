@@ -13,15 +13,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vivera.core.privacy import threshold
+
 from .indicators import QUESTIONS, Indicator
 from .scope import Scope
 from .tables import Cell, Table
 
 Results = list[tuple[Indicator, Table]]
-
-
-def _number(cell: Cell) -> float | int | None:
-    return cell.shown
 
 
 def indicator_dict(indicator: Indicator, table: Table) -> dict[str, Any]:
@@ -42,7 +40,7 @@ def indicator_dict(indicator: Indicator, table: Table) -> dict[str, Any]:
                 "label": row.label,
                 "is_total": row.is_total,
                 **({"note": row.note} if row.note else {}),
-                "values": [_number(c) for c in row.cells],
+                "values": [c.shown for c in row.cells],
                 "suppressed": [c.suppressed for c in row.cells],
             }
             for row in table.rows
@@ -52,8 +50,6 @@ def indicator_dict(indicator: Indicator, table: Table) -> dict[str, Any]:
 
 
 def results_dict(scope: Scope, results: Results) -> dict[str, Any]:
-    from vivera.core.privacy import threshold
-
     return {
         "scope": scope.describe(),
         "suppression": {"applied": scope.suppress, "threshold": threshold()},

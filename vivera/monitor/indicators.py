@@ -96,28 +96,47 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def _grid_table(grid: dict[object, list[int]], groups: list[tuple[object, str]],
+                row_header: str, columns: list[str], keys: list[str], *,
+                total_column: bool) -> Table:
+    """Count rows per group plus a total row, one column per period (or part of day), plus a
+    total column for flows; month-end stocks such as the waiting list have none."""
+    width = len(columns)
+
+    def cells(values: list[int]) -> list[Cell]:
+        return [Cell(n) for n in ([*values, sum(values)] if total_column else values)]
+
+    rows = [Row(str(label), cells(grid.get(key, [0] * width)), key=str(key))
+            for key, label in groups]
+    totals = [sum(grid.get(k, [0] * width)[i] for k, _l in groups) for i in range(width)]
+    rows.append(Row(_("Total"), cells(totals), key="total", is_total=True))
+    if total_column:
+        columns, keys = [*columns, _("Total")], [*keys, "total"]
+    return Table(columns, rows, Unit.COUNT, row_header=row_header, column_keys=keys,
+                 total_column=total_column)
+
+
+def _monthly_grid_table(scope: Scope, grid: dict[object, list[int]],
+                        groups: list[tuple[object, str]], row_header: str, *,
+                        total_column: bool) -> Table:
+    columns, keys = _month_columns(scope, total=False)
+    return _grid_table(grid, groups, row_header, columns, keys, total_column=total_column)
+
+
 def _monthly_count_table(
     scope: Scope,
     counts: Iterable[tuple[object, dt.date, int]],
     groups: list[tuple[object, str]],
     row_header: str,
 ) -> Table:
-    """Rows per group (plus a total row), columns per month (plus a total column)."""
+    """Counts per (group, month) as rows per group and columns per month, with totals."""
     index = _month_index(scope)
-    grid: dict[object, list[int]] = {key: [0] * len(index) for key, _label in groups}
+    grid: dict[object, list[int]] = defaultdict(lambda: [0] * len(index))
     for key, month, n in counts:
-        month = _as_date(month)
-        if key in grid and month in index:
-            grid[key][index[month]] += n
-    columns, keys = _month_columns(scope)
-    rows = [Row(str(label), [Cell(n) for n in [*grid[key], sum(grid[key])]], key=str(key))
-            for key, label in groups]
-    totals = [sum(col) for col in zip(*(grid[k] for k, _l in groups), strict=True)] if groups \
-        else [0] * len(index)
-    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
-                    is_total=True))
-    return Table(columns, rows, Unit.COUNT, row_header=row_header, column_keys=keys,
-                 total_column=True)
+        i = index.get(_as_date(month))
+        if i is not None:
+            grid[key][i] += n
+    return _monthly_grid_table(scope, grid, groups, row_header, total_column=True)
 
 
 def _category_count_table(counts: dict[object, int], groups: list[tuple[object, str]],
@@ -283,15 +302,8 @@ def _counts_at_month_ends(scope: Scope, statuses: frozenset[str]) -> dict[int, l
 
 
 def waiting_list(scope: Scope) -> Table:
-    counts = _counts_at_month_ends(scope, WAITING)
-    groups = _teams(scope)
-    width = len(scope.months)
-    rows = [Row(label, [Cell(n) for n in counts.get(key, [0] * width)], key=str(key))
-            for key, label in groups]
-    totals = [sum(counts.get(k, [0] * width)[i] for k, _l in groups) for i in range(width)]
-    rows.append(Row(_("Total"), [Cell(n) for n in totals], key="total", is_total=True))
-    columns, keys = _month_columns(scope, total=False)
-    return Table(columns, rows, Unit.COUNT, row_header=_("Team"), column_keys=keys)
+    return _monthly_grid_table(scope, _counts_at_month_ends(scope, WAITING), _teams(scope),
+                               _("Team"), total_column=False)
 
 
 def waiting_time(scope: Scope) -> Table:
@@ -346,22 +358,20 @@ def outreach_hours(scope: Scope) -> Table:
     index = _month_index(scope)
     hours = [0.0] * len(index)
     records = [0] * len(index)
-    for month, h, n in (queries.outreach(scope).annotate(month=TruncMonth("date"))
-                        .values_list("month").annotate(h=Sum("hours"), n=Count("pk"))
-                        .values_list("month", "h", "n").order_by()):
-        i = index.get(_as_date(month))
-        if i is not None:
-            hours[i] += float(h or 0)
-            records[i] += n
-    for month, minutes, n in (queries.contacts(scope)
-                              .filter(_in_period("date", scope), core_task=CoreTask.OUTREACH)
-                              .annotate(month=TruncMonth("date")).values_list("month")
-                              .annotate(m=Sum("minutes"), n=Count("pk"))
-                              .values_list("month", "m", "n").order_by()):
-        i = index.get(_as_date(month))
-        if i is not None:
-            hours[i] += (minutes or 0) / 60
-            records[i] += n
+    activities = (queries.outreach(scope).annotate(month=TruncMonth("date")).values("month")
+                  .annotate(amount=Sum("hours"), n=Count("pk")).values_list("month", "amount", "n")
+                  .order_by())
+    contacts = (queries.contacts(scope).filter(_in_period("date", scope),
+                                               core_task=CoreTask.OUTREACH)
+                .annotate(month=TruncMonth("date")).values("month")
+                .annotate(amount=Sum("minutes"), n=Count("pk"))
+                .values_list("month", "amount", "n").order_by())
+    for rows, per_hour in ((activities, 1), (contacts, 60)):
+        for month, amount, n in rows:
+            i = index.get(_as_date(month))
+            if i is not None:
+                hours[i] += float(amount or 0) / per_hour
+                records[i] += n
     columns, keys = _month_columns(scope, total=False)
     rows = [Row(_("Outreach hours"), [Cell(round(h, 1), basis=n) for h, n in zip(
         hours, records, strict=True)], key="hours")]
@@ -386,15 +396,10 @@ def short_contacts_by_location(scope: Scope) -> Table:
     groups = [(f"location-{loc.pk}", loc.name) for loc in locations]
     groups += [(f"channel-{c}", str(label)) for c, label in Channel.choices
                if c != Channel.WALK_IN and f"channel-{c}" in grid]
-    rows = [Row(label, [Cell(n) for n in [*grid[key], sum(grid[key])]], key=key)
-            for key, label in groups]
-    totals = [sum(grid[k][i] for k, _l in groups) for i in range(len(parts))]
-    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
-                    is_total=True))
-    columns = [str(label) for label in PartOfDay.labels] + [_("Total")]
-    return Table(columns, rows, Unit.COUNT, row_header=_("Walk-in location or channel"),
-                 column_keys=[*parts, "total"], total_column=True, chart="bar",
-                 bar_column=len(parts))
+    table = _grid_table(grid, groups, _("Walk-in location or channel"),
+                        [str(label) for label in PartOfDay.labels], parts, total_column=True)
+    table.chart, table.bar_column = "bar", len(parts)
+    return table
 
 
 def _hours_held(start: dt.date, end: dt.date, weekday: int) -> int:
@@ -482,18 +487,18 @@ def integral_work(scope: Scope) -> Table:
 
 
 def proactive_share(scope: Scope) -> Table:
-    counts = list(queries.dossiers(scope).filter(_in_period("registered_on", scope))
-                  .annotate(month=TruncMonth("registered_on"))
-                  .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
+    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
+              .annotate(month=TruncMonth("registered_on"))
+              .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
     table = _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
     totals = {r.key: int(r.cells[-1].value or 0) for r in table.rows}
     proactive = totals.get(ReferrerKind.SIGNAL, 0) + totals.get(ReferrerKind.OUTREACH, 0)
     share = _protected(scope, [share_cell(proactive, totals["total"])], [Unit.PERCENT])[0]
     if scope.suppress:
-        # The share must not give away a period total the table suppresses.
-        shown = suppress_table(_monthly_count_table(scope, counts, list(ReferrerKind.choices),
-                                                    ""))
-        if any(r.cells[-1].suppressed for r in shown.rows
+        # The share must not give away a period total the table suppresses. (Suppressing here
+        # and again in Indicator.compute gives the same cells.)
+        suppress_table(table)
+        if any(r.cells[-1].suppressed for r in table.rows
                if r.key in (ReferrerKind.SIGNAL, ReferrerKind.OUTREACH, "total")):
             share.suppressed = share.derived = True
     table.note = _("Started proactively (early signal or outreach) in the period: "
@@ -599,16 +604,12 @@ def outcomes(scope: Scope) -> Table:
         month = _as_date(month)
         quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
         grid[kind][quarters.index(quarter)] += n
-    rows = [Row(str(label), [Cell(n) for n in [*grid[kind], sum(grid[kind])]], key=kind)
-            for kind, label in OutcomeKind.choices]
-    totals = [sum(grid[k][i] for k in grid) for i in range(len(quarters))]
-    rows.append(Row(_("Total"), [Cell(n) for n in [*totals, sum(totals)]], key="total",
-                    is_total=True))
-    return Table([*(_quarter_label(q) for q in quarters), _("Total")], rows, Unit.COUNT,
-                 row_header=_("Outcome"),
-                 column_keys=[*(q.strftime("%Y-Q") + str((q.month - 1) // 3 + 1)
-                                for q in quarters), "total"],
-                 total_column=True, chart="stacked")
+    table = _grid_table(grid, list(OutcomeKind.choices), _("Outcome"),
+                        [_quarter_label(q) for q in quarters],
+                        [f"{q.year}-Q{(q.month - 1) // 3 + 1}" for q in quarters],
+                        total_column=True)
+    table.chart = "stacked"
+    return table
 
 
 def provision_shares(scope: Scope) -> Table:

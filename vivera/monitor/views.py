@@ -17,14 +17,15 @@ from django.views.decorators.http import require_GET
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
 from vivera.core.privacy import threshold
+from vivera.organisation.models import Municipality
 
 from . import exports
 from .charts import Marker, render_svg
 from .forms import MonitorFilterForm
-from .indicators import QUESTIONS, Indicator, compute_all
+from .indicators import BY_CODE, QUESTIONS, Indicator, compute_all
 from .scope import Scope, month_start
 from .selectors import Reading, before_after, interventions_for, scope_for
-from .tables import Table
+from .tables import Cell, Row, Table
 
 MONITOR_ROLES = (Role.POLICY, Role.COORDINATOR)
 
@@ -51,7 +52,7 @@ class Section:
     panels: list[Panel]
 
 
-def _markers(scope: Scope, table: Table, readings: list[Reading]) -> list[Marker]:
+def _markers(table: Table, readings: list[Reading]) -> list[Marker]:
     """Interventions inside the period, on charts whose columns are months."""
     keys = table.column_keys
     markers = []
@@ -76,7 +77,7 @@ def _sections(scope: Scope, results: list[tuple[Indicator, Table]],
     for indicator, table in results:
         chart_table = _chart_table(table)
         svg = render_svg(chart_table, title=str(indicator.name),
-                         markers=_markers(scope, chart_table, readings))
+                         markers=_markers(chart_table, readings))
         section = sections.setdefault(indicator.question, Section(
             indicator.question, str(QUESTIONS[indicator.question]), []))
         section.panels.append(Panel(indicator, table, svg,
@@ -184,11 +185,6 @@ BENCHMARK_FIGURES = [
 @role_required(Role.POLICY)
 def benchmark(request: HttpRequest) -> HttpResponse:
     """Municipalities of this installation side by side, on suppressed aggregates only."""
-    from vivera.organisation.models import Municipality
-
-    from .indicators import BY_CODE
-    from .tables import Cell, Row
-
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
                                "query": request.GET.urlencode(), "threshold": threshold()}
