@@ -195,6 +195,12 @@ X_FRAME_OPTIONS = "DENY"
 VIVERA_TRUST_X_FORWARDED_FOR = env_bool("VIVERA_TRUST_X_FORWARDED_FOR", False)
 # Aggregates for the municipality hide counts below this number (DOMAIN.md: default 5).
 VIVERA_SUPPRESSION_THRESHOLD = env_int("VIVERA_SUPPRESSION_THRESHOLD", 5)
+# When the monitor's facts are rebuilt after the registration changed: "on-read" (the first
+# monitor read after a change rebuilds them) or "scheduled" (only `vivera monitor_facts`, e.g.
+# nightly; the pages say how old the figures are). See docs/monitor.md.
+VIVERA_MONITOR_REFRESH = os.environ.get("VIVERA_MONITOR_REFRESH", "on-read")
+if VIVERA_MONITOR_REFRESH not in ("on-read", "scheduled"):
+    raise ImproperlyConfigured("VIVERA_MONITOR_REFRESH must be 'on-read' or 'scheduled'.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -71,6 +71,7 @@ from vivera.registration.models import (
     ZrmAssessment,
     ZrmScore,
 )
+from vivera.registration.signals import changed
 
 from . import reference as ref
 from .planning import EARLIEST_TODAY, DossierPlan, Planner
@@ -254,6 +255,7 @@ def demo_reset() -> ResetSummary:
             logged.add(user.pk)  # something else still points at it: keep it as well
     User.objects.filter(pk__in=logged).update(partner=None)
     PartnerOrganisation.objects.filter(municipality=municipality).delete()
+    changed.send(sender=Dossier, municipality_id=municipality.pk)
     removable = (not logged
                  and not AccessLogEntry.objects.filter(municipality=municipality).exists())
     if removable:
@@ -463,6 +465,7 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
         consultation_hours=sum(len(loc.slots) for loc in ref.LOCATIONS),
         memberships=sum(1 for p in ref.PEOPLE if p.team), interventions=len(ref.INTERVENTIONS),
     )
+    changed.send(sender=Dossier, municipality_id=org.municipality.pk)
     return DemoSummary(seed=seed, scale=scale, today=today,
                        seconds=time.perf_counter() - started, **counts)
 

@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,9 +37,23 @@ from vivera.registration.models import (
     ProvisionKind,
 )
 
-from . import queries
+from . import facts, queries
+from .models import (
+    Closure,
+    ContactTime,
+    DossierInflow,
+    FirstCare,
+    LeadTime,
+    QuestionInflow,
+    QuestionOutcome,
+    QuestionSpan,
+    ReferralFlow,
+    ShortContactDay,
+    StatusFlow,
+    ZrmChange,
+)
 from .privacy import share_cell, suppress_table
-from .scope import Scope, month_label
+from .scope import Scope, month_label, month_start
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
 
@@ -59,6 +72,7 @@ class Indicator:
     uses_location: bool = False  # whether a location filter changes this figure
 
     def compute(self, scope: Scope) -> Table:
+        facts.ensure_current(scope.municipalities)
         table = self.compute_exact(scope)
         return suppress_table(table) if scope.suppress else table
 
@@ -90,10 +104,6 @@ def _month_columns(scope: Scope, total: bool = True) -> tuple[list[str], list[st
 
 def _month_index(scope: Scope) -> dict[dt.date, int]:
     return {m: i for i, m in enumerate(scope.months)}
-
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _grid_table(grid: dict[object, list[int]], groups: list[tuple[object, str]],
@@ -133,7 +143,7 @@ def _monthly_count_table(
     index = _month_index(scope)
     grid: dict[object, list[int]] = defaultdict(lambda: [0] * len(index))
     for key, month, n in counts:
-        i = index.get(_as_date(month))
+        i = index.get(month)
         if i is not None:
             grid[key][i] += n
     return _monthly_grid_table(scope, grid, groups, row_header, total_column=True)
@@ -173,8 +183,10 @@ PERCENTILE_KEYS = ["p50", "p75", "p90", "n"]
 PERCENTILE_UNITS = [Unit.DAYS, Unit.DAYS, Unit.DAYS, Unit.COUNT]
 
 
-def _in_period(field: str, scope: Scope) -> Q:
-    return Q(**{f"{field}__gte": scope.start, f"{field}__lte": scope.end})
+def _sums(qs: QuerySet, *keys: str, field: str = "n") -> list[tuple]:
+    """The sum of `field` per combination of `keys`, as (key, …, sum) tuples."""
+    return [(*row[:-1], int(row[-1] or 0))
+            for row in qs.values_list(*keys).annotate(total=Sum(field)).order_by()]
 
 
 def _protected(scope: Scope, cells: list[Cell], units: list[Unit]) -> list[Cell]:
@@ -189,38 +201,31 @@ def _protected(scope: Scope, cells: list[Cell], units: list[Unit]) -> list[Cell]
 
 
 def new_dossiers(scope: Scope) -> Table:
-    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
-              .annotate(month=TruncMonth("registered_on"))
-              .values_list("team_id", "month").annotate(n=Count("pk")).order_by())
+    counts = _sums(queries.facts(DossierInflow, scope), "team_id", "month")
     return _monthly_count_table(scope, counts, _teams(scope), _("Team"))
 
 
 def new_dossiers_by_referrer(scope: Scope) -> Table:
-    counts = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
-                  .values_list("referrer_id").annotate(n=Count("pk")).order_by())
+    counts = dict(_sums(queries.facts(DossierInflow, scope), "referrer_id"))
     groups = [(r.pk, r.name) for r in Referrer.objects.all()]
     return _category_count_table(counts, groups, _("Referrer"), _("New dossiers"))
 
 
 def new_dossiers_by_complexity(scope: Scope) -> Table:
-    counts = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
-                  .values_list("complexity").annotate(n=Count("pk")).order_by())
+    counts = dict(_sums(queries.facts(DossierInflow, scope), "complexity"))
     return _category_count_table(counts, list(Complexity.choices), _("Complexity"),
                                  _("New dossiers"))
 
 
 def new_questions(scope: Scope) -> Table:
-    counts = (queries.questions(scope).filter(_in_period("opened_on", scope))
-              .annotate(month=TruncMonth("opened_on"))
-              .values_list("domain_id", "month").annotate(n=Count("pk")).order_by())
+    counts = _sums(queries.facts(QuestionInflow, scope), "domain_id", "month")
     table = _monthly_count_table(scope, counts, _domains(), _("Life domain"))
     table.chart = "line-total"
     return table
 
 
 def new_questions_by_domain(scope: Scope) -> Table:
-    counts = dict(queries.questions(scope).filter(_in_period("opened_on", scope))
-                  .values_list("domain_id").annotate(n=Count("pk")).order_by())
+    counts = dict(_sums(queries.facts(QuestionInflow, scope), "domain_id"))
     return _category_count_table(counts, _domains(), _("Life domain"), _("New questions"))
 
 
@@ -228,13 +233,9 @@ def new_questions_by_domain(scope: Scope) -> Table:
 
 
 def _lead_time_histograms(scope: Scope, key: str) -> dict[object, dict[int, int]]:
-    rows = (queries.questions(scope).filter(_in_period("closed_on", scope))
-            .annotate(month=TruncMonth("closed_on"), lead=F("closed_on") - F("opened_on"))
-            .values_list(key, "lead").annotate(n=Count("pk")).order_by())
     histograms: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for group, lead, n in rows:
-        days = lead.days if isinstance(lead, dt.timedelta) else int(lead)
-        histograms[_as_date(group) if key == "month" else group][days] += n
+    for group, days, n in _sums(queries.facts(LeadTime, scope), key, "days"):
+        histograms[group][days] += n
     return histograms
 
 
@@ -262,42 +263,59 @@ def lead_time_trend(scope: Scope) -> Table:
     return Table(columns, rows, Unit.DAYS, row_header=_("Measure"), column_keys=keys)
 
 
-AGE_BANDS = [(0, 30), (31, 90), (91, 180), (181, 365), (366, None)]
+# Whole months between the month a question was opened and the period's last month.
+AGE_BANDS = [(0, 0), (1, 2), (3, 5), (6, 11), (12, None)]
+
+
+def _months_apart(later: dt.date, earlier: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def open_question_age(scope: Scope) -> Table:
-    rows_qs = (queries.questions(scope).filter(opened_on__lte=scope.end)
-               .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=scope.end))
-               .values_list("opened_on").annotate(n=Count("pk")).order_by())
+    last = month_start(scope.end)
+    still_open = (queries.facts_until(QuestionSpan, scope)
+                  .filter(Q(closed_month__isnull=True) | Q(closed_month__gt=last)))
     counts = [0] * len(AGE_BANDS)
-    for opened_on, n in rows_qs:
-        age = (scope.end - opened_on).days
+    for opened, n in _sums(still_open, "month"):
+        age = _months_apart(last, opened)
         for i, (low, high) in enumerate(AGE_BANDS):
             if age >= low and (high is None or age <= high):
                 counts[i] += n
     groups = []
     for low, high in AGE_BANDS:
-        label = (_("%(low)s–%(high)s days") % {"low": low, "high": high} if high is not None
-                 else _("more than %(days)s days") % {"days": low - 1})
-        groups.append((f"{low}-{high or ''}", label))
+        if high == 0:
+            label = _("opened in the last month")
+        elif high is not None:
+            label = _("%(low)s–%(high)s months earlier") % {"low": low, "high": high}
+        else:
+            label = _("%(months)s months or more earlier") % {"months": low}
+        groups.append((f"{low}-{'' if high is None else high}", label))
     return _category_count_table({g[0]: n for g, n in zip(groups, counts, strict=True)}, groups,
-                                 _("Age on the last day of the period"), _("Open questions"))
+                                 _("Opened"), _("Open questions"))
 
 
 # --- 3 waiting list ----------------------------------------------------------------------------
 
 
 def _counts_at_month_ends(scope: Scope, statuses: frozenset[str]) -> dict[int, list[int]]:
-    """Per team: how many dossiers had one of `statuses` on each month end (the last one
-    capped at the period's end), from the spans the database counted."""
-    keys = [m.strftime("%Y-%m") for m in scope.months]
-    last = len(keys) - 1
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(keys))
-    for team_id, _status, start, stop, after_end, n in queries.status_spans(scope, statuses):
-        for i, key in enumerate(keys):
-            # Started by this month end, and not yet ended on it.
-            if start <= key and (stop is None or (stop > key if i < last else after_end)):
-                counts[team_id][i] += n
+    """Per team: how many dossiers had one of `statuses` on each month end.
+
+    A status span counts on a month end if it started by then and had not ended by then: the
+    spans started up to that month minus those ended up to it (a span that starts and ends on
+    the same day is in neither)."""
+    flows = (queries.facts_until(StatusFlow, scope).filter(status__in=statuses)
+             .values_list("team_id", "month").annotate(started=Sum("started"), ended=Sum("ended"))
+             .order_by())
+    change: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for team_id, month, started, ended in flows:
+        change[team_id][month] += started - ended
+    counts: dict[int, list[int]] = {}
+    for team_id, per_month in change.items():
+        stock = sum(n for month, n in per_month.items() if month < scope.start)
+        counts[team_id] = []
+        for month in scope.months:
+            stock += per_month.get(month, 0)
+            counts[team_id].append(stock)
     return counts
 
 
@@ -307,12 +325,12 @@ def waiting_list(scope: Scope) -> Table:
 
 
 def waiting_time(scope: Scope) -> Table:
-    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     everything: dict[int, int] = defaultdict(int)
-    for month, days, n in queries.first_care_days(scope, IN_CARE):
+    histograms: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for month, days, n in _sums(queries.facts(FirstCare, scope), "month", "days"):
         histograms[month][max(days, 0)] += n
         everything[max(days, 0)] += n
-    per_month = [_percentile_cells(histograms.get(m.strftime("%Y-%m"), {})) for m in scope.months]
+    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
     columns, keys = _month_columns(scope, total=False)
     rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
                 key=PERCENTILE_KEYS[i]) for i in range(3)]
@@ -328,9 +346,8 @@ def waiting_time(scope: Scope) -> Table:
 
 
 def core_tasks(scope: Scope) -> Table:
-    rows_qs = (queries.contacts(scope).filter(_in_period("date", scope))
-               .values_list("core_task").annotate(minutes=Sum("minutes"), n=Count("pk"))
-               .order_by())
+    rows_qs = (queries.facts(ContactTime, scope).values_list("core_task")
+               .annotate(minutes=Sum("minutes"), count=Sum("n")).order_by())
     minutes = {task: (m or 0, n) for task, m, n in rows_qs}
     outreach = queries.outreach(scope).aggregate(hours=Sum("hours"), n=Count("pk"))
     outreach_hours = float(outreach["hours"] or Decimal(0))
@@ -358,17 +375,14 @@ def outreach_hours(scope: Scope) -> Table:
     index = _month_index(scope)
     hours = [0.0] * len(index)
     records = [0] * len(index)
-    activities = (queries.outreach(scope).annotate(month=TruncMonth("date")).values("month")
-                  .annotate(amount=Sum("hours"), n=Count("pk")).values_list("month", "amount", "n")
-                  .order_by())
-    contacts = (queries.contacts(scope).filter(_in_period("date", scope),
-                                               core_task=CoreTask.OUTREACH)
-                .annotate(month=TruncMonth("date")).values("month")
-                .annotate(amount=Sum("minutes"), n=Count("pk"))
-                .values_list("month", "amount", "n").order_by())
+    activities = [(month_start(day), amount, n) for day, amount, n in (
+        queries.outreach(scope).values_list("date").annotate(amount=Sum("hours"), n=Count("pk"))
+        .order_by())]
+    contacts = (queries.facts(ContactTime, scope).filter(core_task=CoreTask.OUTREACH)
+                .values_list("month").annotate(amount=Sum("minutes"), count=Sum("n")).order_by())
     for rows, per_hour in ((activities, 1), (contacts, 60)):
         for month, amount, n in rows:
-            i = index.get(_as_date(month))
+            i = index.get(month)
             if i is not None:
                 hours[i] += float(amount or 0) / per_hour
                 records[i] += n
@@ -382,9 +396,8 @@ def outreach_hours(scope: Scope) -> Table:
 
 
 def short_contacts_by_location(scope: Scope) -> Table:
-    rows_qs = (queries.short_contacts(scope)
-               .values_list("location_id", "channel", "part_of_day").annotate(n=Count("pk"))
-               .order_by())
+    rows_qs = _sums(queries.facts(ShortContactDay, scope), "location_id", "channel",
+                    "part_of_day")
     parts = list(PartOfDay.values)
     grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(parts))
     for location_id, channel, part, n in rows_qs:
@@ -420,10 +433,9 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
         end = min(hour.valid_until or scope.end, scope.end)
         held[hour.location_id] += _hours_held(start, end, hour.weekday)
     visits: dict[int, int] = defaultdict(int)
-    for location_id, day, part, n in (
-        queries.short_contacts(scope).filter(location__isnull=False, channel="walk_in")
-        .values_list("location_id", "date", "part_of_day").annotate(n=Count("pk")).order_by()
-    ):
+    walk_ins = queries.facts(ShortContactDay, scope).filter(location__isnull=False,
+                                                            channel=Channel.WALK_IN)
+    for location_id, day, part, n in _sums(walk_ins, "location_id", "day", "part_of_day"):
         if any(h.location_id == location_id and h.weekday == day.weekday()
                and h.part_of_day == part and h.valid_from <= day
                and (h.valid_until is None or day <= h.valid_until) for h in hours):
@@ -450,36 +462,21 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
 
 
 def integral_work(scope: Scope) -> Table:
-    """Dossiers with contacts in the period: how many span several life domains, and how many
-    several disciplines (specialisms of the professionals in their contacts, from their team
-    membership on the contact's date). Counted in the database."""
-    active = queries.contacts(scope).filter(_in_period("date", scope))
-    active_ids = active.values("dossier_id")
-    n = active.values("dossier_id").distinct().count()
-    several_domains = (
-        queries.questions(scope).filter(dossier_id__in=active_ids, opened_on__lte=scope.end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=scope.start))
-        .values("dossier_id").annotate(domains=Count("domain_id", distinct=True))
-        .filter(domains__gt=1).count()
-    )
-    membership = "professionals__memberships"
-    several_disciplines = (
-        active.values("dossier_id")
-        .annotate(disciplines=Count(f"{membership}__specialism", distinct=True, filter=(
-            Q(**{f"{membership}__team_id": F("dossier__team_id"),
-                 f"{membership}__start_date__lte": F("date")})
-            & (Q(**{f"{membership}__end_date__isnull": True})
-               | Q(**{f"{membership}__end_date__gte": F("date")}))
-        )))
-        .filter(disciplines__gt=1).count()
-    )
+    """Dossiers closed in the period: how many had questions on several life domains, and how
+    many professionals of several specialisms in their contacts (by their membership of the
+    dossier's team on the contact's date)."""
+    closed = queries.facts(Closure, scope).aggregate(
+        count=Sum("n"), domains=Sum("n", filter=Q(several_domains=True)),
+        disciplines=Sum("n", filter=Q(several_disciplines=True)))
+    n, several_domains, several_disciplines = (int(closed[k] or 0) for k in (
+        "count", "domains", "disciplines"))
     rows = [
         Row(_("Several life domains"), [share_cell(several_domains, n), Cell(several_domains)],
             key="domains"),
         Row(_("Several disciplines"),
             [share_cell(several_disciplines, n), Cell(several_disciplines)], key="disciplines"),
         # Not a sum of the rows above (a dossier can be in both): no total for suppression.
-        Row(_("Dossiers with contact in the period"), [Cell(None), Cell(n)], key="total"),
+        Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total"),
     ]
     return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header=_("Measure"),
                  column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
@@ -487,9 +484,7 @@ def integral_work(scope: Scope) -> Table:
 
 
 def proactive_share(scope: Scope) -> Table:
-    counts = (queries.dossiers(scope).filter(_in_period("registered_on", scope))
-              .annotate(month=TruncMonth("registered_on"))
-              .values_list("referrer__kind", "month").annotate(n=Count("pk")).order_by())
+    counts = _sums(queries.facts(DossierInflow, scope), "referrer__kind", "month")
     table = _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
     totals = {r.key: int(r.cells[-1].value or 0) for r in table.rows}
     proactive = totals.get(ReferrerKind.SIGNAL, 0) + totals.get(ReferrerKind.OUTREACH, 0)
@@ -508,10 +503,10 @@ def proactive_share(scope: Scope) -> Table:
 
 
 def by_neighbourhood(scope: Scope) -> Table:
-    dossiers = dict(queries.dossiers(scope).filter(_in_period("registered_on", scope))
-                    .values_list("client__neighbourhood_id").annotate(n=Count("pk")).order_by())
-    contacts = dict(queries.short_contacts(scope).values_list("location__neighbourhood_id")
-                    .annotate(n=Count("pk")).order_by())
+    dossiers = dict(_sums(queries.facts(DossierInflow, scope), "neighbourhood_id"))
+    # Short contacts by phone, e-mail or elsewhere have no location and so no neighbourhood.
+    contacts = dict(_sums(queries.facts(ShortContactDay, scope).filter(location__isnull=False),
+                          "neighbourhood_id"))
     hoods = Neighbourhood.objects.filter(municipality_id__in=scope.municipality_ids)
     if scope.neighbourhood is not None:
         hoods = hoods.filter(pk=scope.neighbourhood.pk)
@@ -532,18 +527,17 @@ def by_neighbourhood(scope: Scope) -> Table:
 
 
 def zrm_change(scope: Scope) -> Table:
-    """Per ZRM domain: dossiers with an intake score and a later score dated in the period;
-    the mean at intake, at the latest later moment, and the share that improved."""
-    pairs: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for domain_id, before, after, n in queries.zrm_pairs(scope):
-        pairs[domain_id][(before, after)] = n
+    """Per ZRM domain: evaluation and closure scores dated in the period, each against the
+    dossier's first intake score; the mean of both and the share that improved."""
+    sums = {domain_id: (n, intake, later, improved) for domain_id, n, intake, later, improved in (
+        queries.facts(ZrmChange, scope).values_list("domain_id")
+        .annotate(count=Sum("n"), intake=Sum("intake_total"), later=Sum("later_total"),
+                  improved=Sum("improved")).order_by())}
     rows = []
     for domain in LifeDomain.objects.filter(in_zrm=True).order_by("order", "name"):
-        counted = pairs.get(domain.pk, {})
-        n = sum(counted.values())
-        before = sum(a * k for (a, _b), k in counted.items()) / n if n else None
-        after = sum(b * k for (_a, b), k in counted.items()) / n if n else None
-        improved = sum(k for (a, b), k in counted.items() if b > a)
+        n, intake, later, improved = sums.get(domain.pk, (0, 0, 0, 0))
+        before = intake / n if n else None
+        after = later / n if n else None
         rows.append(Row(domain.name, [
             Cell(round(after - before, 2) if n else None, basis=n),
             Cell(round(before, 2) if n else None, basis=n),
@@ -552,7 +546,7 @@ def zrm_change(scope: Scope) -> Table:
             Cell(n),
         ], key=domain.code))
     return Table([_("Mean change"), _("Mean at intake"), _("Mean later"), _("Improved (%)"),
-                  _("Dossiers")], rows, Unit.SCORE, row_header=_("ZRM domain"),
+                  _("Assessments")], rows, Unit.SCORE, row_header=_("ZRM domain"),
                  column_keys=["change", "intake", "later", "improved", "n"],
                  column_units=[Unit.SCORE, Unit.SCORE, Unit.SCORE, Unit.PERCENT, Unit.COUNT],
                  chart="bar", suppress_whole_rows=True)
@@ -569,11 +563,11 @@ NETWORK_FACTS = [
 
 
 def social_network(scope: Scope) -> Table:
-    closed = queries.dossiers(scope).filter(_in_period("closed_on", scope))
-    facts = closed.aggregate(n=Count("pk"), **{
-        field: Count("pk", filter=Q(**{field: True})) for field, _label in NETWORK_FACTS})
-    n = facts["n"]
-    rows = [Row(str(label), [share_cell(facts[field], n), Cell(facts[field])], key=field)
+    closed = queries.facts(Closure, scope).aggregate(count=Sum("n"), **{
+        field: Sum("n", filter=Q(**{field: True})) for field, _label in NETWORK_FACTS})
+    counts = {k: int(v or 0) for k, v in closed.items()}
+    n = counts["count"]
+    rows = [Row(str(label), [share_cell(counts[field], n), Cell(counts[field])], key=field)
             for field, label in NETWORK_FACTS]
     # Not a sum of the rows above (a dossier can have several facts): no total row.
     rows.append(Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total"))
@@ -595,13 +589,10 @@ def _quarter_label(quarter: dt.date) -> str:
 
 def outcomes(scope: Scope) -> Table:
     """Closed questions per outcome kind per quarter, as counts."""
-    rows_qs = (queries.questions(scope).filter(_in_period("closed_on", scope))
-               .annotate(month=TruncMonth("closed_on"))
-               .values_list("outcome__kind", "month").annotate(n=Count("pk")).order_by())
+    rows_qs = _sums(queries.facts(QuestionOutcome, scope), "outcome_kind", "month")
     quarters = _quarters(scope)
     grid: dict[str, list[int]] = {kind: [0] * len(quarters) for kind in OutcomeKind.values}
     for kind, month, n in rows_qs:
-        month = _as_date(month)
         quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
         grid[kind][quarters.index(quarter)] += n
     table = _grid_table(grid, list(OutcomeKind.choices), _("Outcome"),
@@ -635,10 +626,9 @@ def provision_shares(scope: Scope) -> Table:
 
 
 def heavier_care(scope: Scope) -> Table:
-    counts = (queries.referrals(scope).filter(_in_period("referred_on", scope))
-              .filter(provision_kind__in=[ProvisionKind.CUSTOMISED, ProvisionKind.SPECIALIST])
-              .annotate(month=TruncMonth("referred_on"))
-              .values_list("provision_kind", "month").annotate(n=Count("pk")).order_by())
+    counts = _sums(queries.facts(ReferralFlow, scope).filter(
+        provision_kind__in=[ProvisionKind.CUSTOMISED, ProvisionKind.SPECIALIST]),
+        "provision_kind", "month")
     groups = [(ProvisionKind.CUSTOMISED.value, str(ProvisionKind.CUSTOMISED.label)),
               (ProvisionKind.SPECIALIST.value, str(ProvisionKind.SPECIALIST.label))]
     return _monthly_count_table(scope, counts, groups, _("Referred to"))
@@ -719,7 +709,8 @@ INDICATORS: list[Indicator] = [
        "The same lead time per month in which the questions were closed."), Unit.DAYS,
        lead_time_trend),
     _i("open_question_age", 2, gettext_lazy("Age of open questions"), gettext_lazy(
-       "Questions still open on the last day of the period, by days since opening."), Unit.COUNT,
+       "Questions still open on the last day of the period, by how many months before the "
+       "period's last month they were opened."), Unit.COUNT,
        open_question_age),
     _i("waiting_list", 3, gettext_lazy("Waiting list at the end of each month"), gettext_lazy(
        "Dossiers that on the last day of the month were registered or on the waiting list "
@@ -743,9 +734,9 @@ INDICATORS: list[Indicator] = [
        "part of day) divided by the number of consultation hours it held in the period."),
        Unit.RATIO, visits_per_consultation_hour, uses_location=True),
     _i("integral_work", 5, gettext_lazy("Integral work"), gettext_lazy(
-       "Of the dossiers with a contact in the period: the share with questions on more than "
-       "one life domain, and the share with professionals of more than one specialism in "
-       "their contacts."), Unit.PERCENT, integral_work),
+       "Of the dossiers closed in the period: the share whose questions covered more than one "
+       "life domain, and the share in whose contacts professionals of more than one "
+       "specialism took part."), Unit.PERCENT, integral_work),
     _i("proactive", 5, gettext_lazy("How dossiers start"), gettext_lazy(
        "New dossiers per month by the kind of referrer: self, a partner, an early signal or "
        "the team's own outreach. The last two are the proactive start."), Unit.COUNT,
@@ -755,9 +746,9 @@ INDICATORS: list[Indicator] = [
        "the walk-in location, with CBS codes."), Unit.COUNT, by_neighbourhood,
        uses_location=True),
     _i("zrm_change", 6, gettext_lazy("Change in self-reliance (ZRM)"), gettext_lazy(
-       "For dossiers with an intake score and a later score (evaluation or closure) dated in "
-       "the period: the mean score per domain at intake and at the latest later moment, and "
-       "the share that improved. Scores run from 1 (acute) to 5 (fully self-reliant)."),
+       "Every evaluation and closure scored in the period, per domain against the dossier's "
+       "first intake score on that domain: the mean of both, their difference and the share "
+       "that improved. Scores run from 1 (acute) to 5 (fully self-reliant)."),
        Unit.SCORE, zrm_change),
     _i("social_network", 7, gettext_lazy("Social network"), gettext_lazy(
        "Of the dossiers closed in the period: the share in which the social network was "

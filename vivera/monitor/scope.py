@@ -37,8 +37,8 @@ def month_label(month: dt.date) -> str:
 @dataclass(frozen=True)
 class Scope:
     municipalities: tuple[Municipality, ...]
-    start: dt.date
-    end: dt.date  # inclusive
+    start: dt.date  # the first day of a month
+    end: dt.date  # inclusive: the last day of a month
     team: Team | None = None
     neighbourhood: Neighbourhood | None = None
     location: Location | None = None
@@ -49,6 +49,10 @@ class Scope:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("The period ends before it starts.")
+        # The monitor counts whole months (its facts are per month): a period is widened to
+        # the first day of its first month and the last day of its last month.
+        object.__setattr__(self, "start", month_start(self.start))
+        object.__setattr__(self, "end", month_end(self.end))
         if not self.municipalities:
             raise ValueError("A scope needs at least one municipality.")
 

@@ -19,7 +19,7 @@ from vivera.core.access import role_required
 from vivera.core.privacy import threshold
 from vivera.organisation.models import Municipality
 
-from . import exports
+from . import exports, facts
 from .charts import Marker, render_svg
 from .forms import MonitorFilterForm
 from .indicators import BY_CODE, QUESTIONS, Indicator, compute_all
@@ -104,7 +104,7 @@ def _monitor_context(request: HttpRequest) -> dict[str, Any]:
     readings = [before_after(scope, i) for i in interventions_for(scope)]
     results = compute_all(scope)
     context.update(sections=_sections(scope, results, readings), readings=readings,
-                   exact=not scope.suppress)
+                   exact=not scope.suppress, facts_built=facts.built_at(scope.municipalities))
     return context
 
 

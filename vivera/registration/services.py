@@ -35,6 +35,7 @@ from vivera.organisation.models import (
 )
 from vivera.organisation.selectors import memberships_on
 
+from . import signals
 from .bsn import normalise_bsn
 from .models import (
     ALLOWED_STATUS_CHANGES,
@@ -181,6 +182,7 @@ def client_update(
             "saved; reload the page to see the current data and enter your changes again."
         ), code="stale")
     client.version = version + 1
+    signals.changed.send(sender=Client, municipality_id=client.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="client", object_id=client.pk,
                client_id=client.pk, request=request, detail={"fields": list(CLIENT_FIELDS)})
     return client
@@ -313,6 +315,7 @@ def dossier_update(
             "saved; reload the page to see the current data and enter your changes again."
         ), code="stale")
     dossier.version = version + 1
+    signals.changed.send(sender=Dossier, municipality_id=dossier.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
                client_id=dossier.client_id, request=request,
                detail={"fields": [f for f in DOSSIER_EDIT_FIELDS if f in data]})

@@ -134,16 +134,21 @@ def test_lead_time_median_and_percentiles(make_dossier, team_oost, pro, codes, q
 
 
 def test_age_of_open_questions_on_the_last_day(make_dossier, team_oost, pro, codes, q1_2017):
+    # The period's last month is March 2017; age is counted in whole months before it.
     d = make_dossier(team_oost, D(2015, 12, 1))
-    for opened, closed in ((D(2017, 3, 1), None),  # 30 days on 31 March
-                           (D(2016, 12, 31), None),  # 90 days
-                           (D(2016, 1, 1), D(2017, 4, 15)),  # open on 31 March: 455 days
-                           (D(2017, 1, 2), D(2017, 3, 31))):  # closed on the last day
+    for opened, closed in ((D(2017, 3, 31), None),  # opened in March: the last month
+                           (D(2017, 3, 1), D(2017, 4, 1)),  # still open on 31 March
+                           (D(2016, 12, 31), None),  # December: 3 months earlier
+                           (D(2017, 1, 1), None),  # January: 2 months earlier
+                           (D(2016, 3, 15), D(2017, 4, 15)),  # March 2016: 12 months earlier
+                           (D(2017, 1, 2), D(2017, 3, 31)),  # closed on the last day
+                           (D(2017, 4, 2), None)):  # opened after the period
         Question.objects.create(dossier=d, domain=codes["money"], opened_on=opened,
                                 closed_on=closed, outcome=codes["solved"] if closed else None,
                                 created_by=pro)
     table = BY_CODE["open_question_age"].compute(q1_2017)
-    assert [r.cells[0].value for r in table.rows] == [1, 1, 0, 0, 1, 3]
+    # Bands: this month 2, 1–2 months 1, 3–5 months 1, 6–11 months 0, 12 or more 1; total 5.
+    assert [r.cells[0].value for r in table.rows] == [2, 1, 1, 0, 1, 5]
 
 
 # --- 3 waiting list and 10 formation -----------------------------------------------------------
@@ -264,22 +269,25 @@ def test_short_contacts_and_visits_per_hour(location, pro, codes, municipality, 
 def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, pro, colleague,
                                                       codes, q1_2017):
     TeamMembership.objects.filter(user=colleague).update(specialism=Specialism.DISTRICT_NURSE)
-    both = make_dossier(team_oost, D(2017, 1, 2))
-    single = make_dossier(team_oost, D(2017, 1, 2))
-    make_dossier(team_oost, D(2017, 1, 2))  # no contact in the period: not counted
-    for domain in (codes["money"], codes["housing"]):
-        Question.objects.create(dossier=both, domain=domain, opened_on=D(2017, 1, 2),
+    closed = ((S.INTAKE, D(2016, 12, 2)), (S.CLOSED, D(2017, 2, 10)))
+    both = make_dossier(team_oost, D(2016, 12, 1), closed)
+    single = make_dossier(team_oost, D(2016, 12, 1), closed)
+    make_dossier(team_oost, D(2016, 12, 1), ((S.INTAKE, D(2016, 12, 2)),))  # still open
+    make_dossier(team_oost, D(2016, 12, 1), ((S.CLOSED, D(2017, 4, 1)),))  # closed after it
+    # Two domains: one question before the period, one in it; the whole dossier counts.
+    for domain, opened in ((codes["money"], D(2016, 12, 2)), (codes["housing"], D(2017, 1, 2))):
+        Question.objects.create(dossier=both, domain=domain, opened_on=opened, created_by=pro)
+    for opened in (D(2016, 12, 2), D(2017, 1, 2)):  # two questions, one domain
+        Question.objects.create(dossier=single, domain=codes["money"], opened_on=opened,
                                 created_by=pro)
-    Question.objects.create(dossier=single, domain=codes["money"], opened_on=D(2017, 1, 2),
-                            created_by=pro)
-    c = ContactMoment.objects.create(dossier=both, date=D(2017, 1, 5), kind=codes["phone"],
+    c = ContactMoment.objects.create(dossier=both, date=D(2016, 12, 5), kind=codes["phone"],
                                      minutes=30, created_by=pro)
-    c.professionals.add(pro, colleague)  # AMW and district nurse
+    c.professionals.add(pro, colleague)  # AMW and district nurse, before the period
     c = ContactMoment.objects.create(dossier=single, date=D(2017, 1, 5), kind=codes["phone"],
                                      minutes=30, created_by=pro)
     c.professionals.add(pro)
     table = BY_CODE["integral_work"].compute(q1_2017)
-    # 2 dossiers with contact; 1 has two domains and 1 has two disciplines: 50 % each.
+    # 2 dossiers closed in the period; 1 has two domains and 1 has two disciplines: 50 % each.
     assert values(table, "domains") == [50.0, 1]
     assert values(table, "disciplines") == [50.0, 1]
     assert values(table, "total") == [None, 2]
@@ -297,8 +305,8 @@ def test_per_neighbourhood_with_cbs_codes(make_dossier, team_oost, neighbourhood
 # --- 6 self-reliance ---------------------------------------------------------------------------
 
 
-def test_zrm_change_between_intake_and_the_latest_later_moment(make_dossier, team_oost, pro,
-                                                               codes, q1_2017):
+def test_zrm_change_of_each_later_score_against_the_first_intake(make_dossier, team_oost, pro,
+                                                                 codes, q1_2017):
     money = codes["money"]
 
     def assess(dossier, moment, date, score):
@@ -308,16 +316,21 @@ def test_zrm_change_between_intake_and_the_latest_later_moment(make_dossier, tea
 
     one = make_dossier(team_oost, D(2016, 11, 1))
     assess(one, "intake", D(2016, 11, 5), 2)
-    assess(one, "evaluation", D(2017, 1, 5), 3)
-    assess(one, "closure", D(2017, 3, 20), 4)  # the latest later moment counts: 2 → 4
+    assess(one, "evaluation", D(2016, 12, 5), 5)  # before the period: not counted
+    assess(one, "evaluation", D(2017, 1, 5), 3)  # 2 → 3
+    assess(one, "closure", D(2017, 3, 20), 4)  # 2 → 4
+    assess(one, "intake", D(2017, 3, 1), 1)  # a second intake: the first one is the basis
     two = make_dossier(team_oost, D(2016, 12, 1))
     assess(two, "intake", D(2016, 12, 5), 3)
     assess(two, "evaluation", D(2017, 2, 5), 3)  # 3 → 3
+    assess(two, "closure", D(2017, 4, 1), 1)  # after the period: not counted
     three = make_dossier(team_oost, D(2017, 1, 1))
-    assess(three, "intake", D(2017, 1, 5), 1)  # no later score: not counted
+    assess(three, "evaluation", D(2017, 1, 4), 4)  # before its intake: not counted
+    assess(three, "intake", D(2017, 1, 5), 1)  # no later score
     table = BY_CODE["zrm_change"].compute(q1_2017)
-    # Intake mean (2 + 3) / 2 = 2.5, later (4 + 3) / 2 = 3.5, change 1.0, 1 of 2 improved.
-    assert values(table, money.code) == [1.0, 2.5, 3.5, 50.0, 2]
+    # Three later scores: intake mean (2 + 2 + 3) / 3 = 2.33, later (3 + 4 + 3) / 3 = 3.33,
+    # change 1.0; 2 of 3 improved: 66.7 %.
+    assert values(table, money.code) == [1.0, 2.33, 3.33, 66.7, 3]
     housing = LifeDomain.objects.get(code="huisvesting")
     assert values(table, housing.code) == [None, None, None, None, 0]
     assert len(table.rows) == 13  # the thirteen ZRM domains

@@ -1,0 +1,300 @@
+"""Building the monitor's facts (`vivera.monitor.models`) from the registration, and keeping
+them current.
+
+One `INSERT … SELECT … GROUP BY` per fact table and municipality: the database does the
+counting, the same statement runs on SQLite and PostgreSQL (only the month and day-difference
+expressions differ). Rebuilding a municipality replaces all its facts in one transaction.
+
+Keeping them current: every write to the registration marks the municipality's facts stale
+(`mark_stale`, called by the signal receivers in `vivera.monitor.signals` and by the bulk
+writers). Reading the monitor calls `ensure_current`, which rebuilds stale facts first, unless
+`VIVERA_MONITOR_REFRESH` is `scheduled`: then they are rebuilt by `vivera monitor_facts` (for
+instance every night) and the pages say how old the figures are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vivera.organisation.models import Location, Municipality, Outcome, TeamMembership
+from vivera.registration.models import (
+    Client,
+    ContactMoment,
+    Dossier,
+    DossierStatusChange,
+    Question,
+    Referral,
+    ShortContact,
+    ZrmAssessment,
+    ZrmScore,
+)
+
+from .models import (
+    FACT_MODELS,
+    Closure,
+    ContactTime,
+    DossierInflow,
+    Fact,
+    FactState,
+    FirstCare,
+    LeadTime,
+    QuestionInflow,
+    QuestionOutcome,
+    QuestionSpan,
+    ReferralFlow,
+    ShortContactDay,
+    StatusFlow,
+    ZrmChange,
+)
+
+IN_CARE = ("intake", "active", "watching")
+LOCK_NAMESPACE = 7513  # pg_advisory_xact_lock(namespace, municipality id) around a rebuild
+
+
+def _t(model: type) -> str:
+    return model._meta.db_table
+
+
+def _month(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _days(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _dossiers() -> str:
+    """Dossiers (d) with their client (cl), whose neighbourhood the facts carry."""
+    return f"{_t(Dossier)} d JOIN {_t(Client)} cl ON cl.id = d.client_id"
+
+
+def _join_dossier(column: str) -> str:
+    return (f"JOIN {_t(Dossier)} d ON d.id = {column} "
+            f"JOIN {_t(Client)} cl ON cl.id = d.client_id")
+
+
+DIMS = "d.municipality_id, d.team_id, cl.neighbourhood_id"
+DIM_COLUMNS = "municipality_id, team_id, neighbourhood_id"
+
+
+def _statements() -> list[tuple[type[Fact], str, str]]:
+    """(fact model, its columns after the dimensions, the SELECT that fills them). Each SELECT
+    takes the municipality id as its only parameter, as often as it has %s."""
+    t = _t
+    return [
+        (DossierInflow, "month, referrer_id, complexity, n", f"""
+            SELECT {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity, COUNT(*)
+            FROM {_dossiers()} WHERE d.municipality_id = %s
+            GROUP BY {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity"""),
+        (QuestionInflow, "month, domain_id, n", f"""
+            SELECT {DIMS}, {_month("q.opened_on")}, q.domain_id, COUNT(*)
+            FROM {t(Question)} q {_join_dossier("q.dossier_id")}
+            WHERE d.municipality_id = %s
+            GROUP BY {DIMS}, {_month("q.opened_on")}, q.domain_id"""),
+        (QuestionSpan, "month, closed_month, n", f"""
+            SELECT {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}, COUNT(*)
+            FROM {t(Question)} q {_join_dossier("q.dossier_id")}
+            WHERE d.municipality_id = %s
+            GROUP BY {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}"""),
+        (LeadTime, "month, domain_id, days, n", f"""
+            SELECT {DIMS}, {_month("q.closed_on")}, q.domain_id,
+                   {_days("q.closed_on", "q.opened_on")}, COUNT(*)
+            FROM {t(Question)} q {_join_dossier("q.dossier_id")}
+            WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
+            GROUP BY {DIMS}, {_month("q.closed_on")}, q.domain_id,
+                     {_days("q.closed_on", "q.opened_on")}"""),
+        (QuestionOutcome, "month, outcome_kind, n", f"""
+            SELECT {DIMS}, {_month("q.closed_on")}, o.kind, COUNT(*)
+            FROM {t(Question)} q {_join_dossier("q.dossier_id")}
+            JOIN {t(Outcome)} o ON o.id = q.outcome_id
+            WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
+            GROUP BY {DIMS}, {_month("q.closed_on")}, o.kind"""),
+        # Each status change starts a span that the dossier's next change (in the order of
+        # date, time of entry and id) ends; the history may have been entered out of order.
+        (StatusFlow, "month, status, started, ended, n", f"""
+            SELECT municipality_id, team_id, neighbourhood_id, month, status,
+                   SUM(started), SUM(ended), 0
+            FROM (
+                SELECT municipality_id, team_id, neighbourhood_id, {_month("start")} AS month,
+                       status, COUNT(*) AS started, 0 AS ended
+                FROM spans GROUP BY municipality_id, team_id, neighbourhood_id,
+                                    {_month("start")}, status
+                UNION ALL
+                SELECT municipality_id, team_id, neighbourhood_id, {_month("stop")}, status,
+                       0, COUNT(*)
+                FROM spans WHERE stop IS NOT NULL
+                GROUP BY municipality_id, team_id, neighbourhood_id, {_month("stop")}, status
+            ) flows
+            GROUP BY municipality_id, team_id, neighbourhood_id, month, status"""),
+        (FirstCare, "month, days, n", f"""
+            SELECT municipality_id, team_id, neighbourhood_id, {_month("first_day")},
+                   {_days("first_day", "registered_on")}, COUNT(*)
+            FROM (
+                SELECT {DIMS}, d.registered_on AS registered_on, MIN(c.date) AS first_day
+                FROM {t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
+                WHERE d.municipality_id = %s AND c.to_status IN {IN_CARE!r}
+                GROUP BY d.id, {DIMS}, d.registered_on
+            ) firsts
+            GROUP BY municipality_id, team_id, neighbourhood_id, {_month("first_day")},
+                     {_days("first_day", "registered_on")}"""),
+        (ContactTime, "month, core_task, n, minutes", f"""
+            SELECT {DIMS}, {_month("c.date")}, c.core_task, COUNT(*), SUM(c.minutes)
+            FROM {t(ContactMoment)} c {_join_dossier("c.dossier_id")}
+            WHERE d.municipality_id = %s
+            GROUP BY {DIMS}, {_month("c.date")}, c.core_task"""),
+        # Integral work: the closed dossier's questions cover more than one life domain; the
+        # professionals of its contacts had more than one specialism (by their membership of
+        # the dossier's team on the contact's date).
+        (Closure, "month, network_mapped, carer_involved, volunteer_deployed, "
+                  "resident_contact, several_domains, several_disciplines, n", f"""
+            SELECT municipality_id, team_id, neighbourhood_id, month, network_mapped,
+                   carer_involved, volunteer_deployed, resident_contact, several_domains,
+                   several_disciplines, COUNT(*)
+            FROM (
+                SELECT {DIMS}, {_month("d.closed_on")} AS month, d.network_mapped,
+                       d.carer_involved, d.volunteer_deployed, d.resident_contact,
+                       (SELECT COUNT(DISTINCT q.domain_id) FROM {t(Question)} q
+                        WHERE q.dossier_id = d.id) > 1 AS several_domains,
+                       (SELECT COUNT(DISTINCT m.specialism)
+                        FROM {t(ContactMoment)} c
+                        JOIN {ContactMoment.professionals.through._meta.db_table} cp
+                          ON cp.contactmoment_id = c.id
+                        JOIN {t(TeamMembership)} m
+                          ON m.user_id = cp.user_id AND m.team_id = d.team_id
+                         AND m.start_date <= c.date
+                         AND (m.end_date IS NULL OR m.end_date >= c.date)
+                        WHERE c.dossier_id = d.id) > 1 AS several_disciplines
+                FROM {_dossiers()}
+                WHERE d.municipality_id = %s AND d.closed_on IS NOT NULL
+            ) closed
+            GROUP BY municipality_id, team_id, neighbourhood_id, month, network_mapped,
+                     carer_involved, volunteer_deployed, resident_contact, several_domains,
+                     several_disciplines"""),
+        # Every evaluation or closure score against the first intake score of the dossier on
+        # the same domain, if it came after that intake (by date, then by order of entry).
+        (ZrmChange, "month, moment, domain_id, n, intake_total, later_total, improved", f"""
+            SELECT {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id, COUNT(*),
+                   SUM(i.score), SUM(s.score), SUM(CASE WHEN s.score > i.score THEN 1 ELSE 0 END)
+            FROM {t(ZrmScore)} s
+            JOIN {t(ZrmAssessment)} a ON a.id = s.assessment_id
+            {_join_dossier("a.dossier_id")}
+            JOIN (
+                SELECT dossier_id, domain_id, score, day, aid FROM (
+                    SELECT ia.dossier_id AS dossier_id, iscore.domain_id AS domain_id,
+                           iscore.score AS score, ia.assessed_on AS day, ia.id AS aid,
+                           ROW_NUMBER() OVER (PARTITION BY ia.dossier_id, iscore.domain_id
+                                              ORDER BY ia.assessed_on, ia.id) AS first_rank
+                    FROM {t(ZrmScore)} iscore
+                    JOIN {t(ZrmAssessment)} ia ON ia.id = iscore.assessment_id
+                    JOIN {t(Dossier)} idossier ON idossier.id = ia.dossier_id
+                    WHERE idossier.municipality_id = %s AND ia.moment = 'intake'
+                ) ranked WHERE first_rank = 1
+            ) i ON i.dossier_id = a.dossier_id AND i.domain_id = s.domain_id
+            WHERE d.municipality_id = %s AND a.moment <> 'intake'
+              AND (a.assessed_on > i.day OR (a.assessed_on = i.day AND a.id > i.aid))
+            GROUP BY {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id"""),
+        (ReferralFlow, "month, provision_kind, n", f"""
+            SELECT {DIMS}, {_month("r.referred_on")}, r.provision_kind, COUNT(*)
+            FROM {t(Referral)} r {_join_dossier("r.dossier_id")}
+            WHERE d.municipality_id = %s
+            GROUP BY {DIMS}, {_month("r.referred_on")}, r.provision_kind"""),
+        (ShortContactDay, "month, day, location_id, channel, part_of_day, n", f"""
+            SELECT s.municipality_id, s.team_id, loc.neighbourhood_id, {_month("s.date")},
+                   s.date, s.location_id, s.channel, s.part_of_day, COUNT(*)
+            FROM {t(ShortContact)} s
+            LEFT JOIN {t(Location)} loc ON loc.id = s.location_id
+            WHERE s.municipality_id = %s
+            GROUP BY s.municipality_id, s.team_id, loc.neighbourhood_id, {_month("s.date")},
+                     s.date, s.location_id, s.channel, s.part_of_day"""),
+    ]
+
+
+def _spans_cte() -> str:
+    return f"""
+        WITH spans AS (
+            SELECT {DIMS}, c.to_status AS status, c.date AS start,
+                   LEAD(c.date) OVER (PARTITION BY c.dossier_id
+                                      ORDER BY c.date, c.changed_at, c.id) AS stop
+            FROM {_t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
+            WHERE d.municipality_id = %s
+        )"""
+
+
+def rebuild(municipality: Municipality) -> float:
+    """Replace the municipality's facts by what its registration holds now. Returns the
+    seconds it took."""
+    started = time.monotonic()
+    begun = timezone.now()
+    # Cleared before reading: a write that commits while the facts are built marks them stale
+    # again, so the next read rebuilds once more instead of missing it.
+    FactState.objects.update_or_create(municipality=municipality, defaults={"stale": False})
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # One rebuild per municipality at a time; a second waits and then finds it done.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                               [LOCK_NAMESPACE, municipality.pk])
+                state = FactState.objects.get(municipality=municipality)
+                if state.built_at is not None and state.built_at >= begun and not state.stale:
+                    return 0.0
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            for model in FACT_MODELS:
+                model.objects.filter(municipality=municipality).delete()
+            for model, columns, select in _statements():
+                prefix = _spans_cte() if model is StatusFlow else ""
+                sql = f"{prefix} INSERT INTO {_t(model)} ({DIM_COLUMNS}, {columns}) {select}"
+                cursor.execute(sql, [municipality.pk] * sql.count("%s"))
+        seconds = time.monotonic() - started
+        FactState.objects.filter(municipality=municipality).update(
+            built_at=timezone.now(), build_seconds=seconds)
+    return seconds
+
+
+def _refresh_on_read() -> bool:
+    return getattr(settings, "VIVERA_MONITOR_REFRESH", "on-read") != "scheduled"
+
+
+def ensure_current(municipalities: Iterable[Municipality]) -> None:
+    """Rebuild the facts of each municipality that has none, or stale ones when the monitor
+    refreshes on read."""
+    chosen = list(municipalities)
+    states = {s.municipality_id: s
+              for s in FactState.objects.filter(municipality__in=chosen)}
+    for municipality in chosen:
+        state = states.get(municipality.pk)
+        if state is None or state.built_at is None or (state.stale and _refresh_on_read()):
+            rebuild(municipality)
+
+
+def mark_stale(municipality_ids: Iterable[int] | None = None) -> None:
+    """The registration of these municipalities (None: of all) changed. Marked at once, so the
+    same transaction reads its own writes, and again after the commit, so a rebuild that began
+    in between does not leave the change out. Only rows not yet stale are updated, so
+    concurrent writers do not queue on one row."""
+    ids = None if municipality_ids is None else list(municipality_ids)
+
+    def mark() -> None:
+        qs = FactState.objects.filter(stale=False)
+        if ids is not None:
+            qs = qs.filter(municipality_id__in=ids)
+        qs.update(stale=True)
+
+    mark()
+    transaction.on_commit(mark)
+
+
+def built_at(municipalities: Iterable[Municipality]) -> object:
+    """When the oldest of these municipalities' facts were built (None if never)."""
+    times = list(FactState.objects.filter(municipality__in=list(municipalities))
+                 .values_list("built_at", flat=True))
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
