@@ -435,10 +435,13 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
     visits: dict[int, int] = defaultdict(int)
     walk_ins = queries.facts(ShortContactDay, scope).filter(location__isnull=False,
                                                             channel=Channel.WALK_IN)
+    valid: dict[tuple[int, int, str], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for hour in hours:
+        valid[(hour.location_id, hour.weekday, hour.part_of_day)].append(
+            (hour.valid_from, hour.valid_until))
     for location_id, day, part, n in _sums(walk_ins, "location_id", "day", "part_of_day"):
-        if any(h.location_id == location_id and h.weekday == day.weekday()
-               and h.part_of_day == part and h.valid_from <= day
-               and (h.valid_until is None or day <= h.valid_until) for h in hours):
+        if any(start <= day and (until is None or day <= until)
+               for start, until in valid.get((location_id, day.weekday(), part), ())):
             visits[location_id] += n
     hidden: set[str] = set()
     if scope.suppress:

@@ -9,6 +9,10 @@ the registration, and nothing else writes them.
 
 `team` is the dossier's team and `neighbourhood` the client's (for short contacts: the walk-in
 location's); `month` is the first day of the month the fact is dated in.
+
+Their foreign keys have no database constraint: the facts are rebuilt from rows that exist, and
+checking a constraint per inserted row at commit cost more than building them. Deleting a team,
+neighbourhood or code through Django still deletes its facts (`on_delete=CASCADE`).
 """
 
 from __future__ import annotations
@@ -41,10 +45,12 @@ class FactState(models.Model):
 
 
 class Fact(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+",
+                             db_constraint=False)
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, null=True,
-                                      related_name="+")
+                                      related_name="+", db_constraint=False)
     month = models.DateField()
     n = models.PositiveIntegerField(default=0)
 
@@ -55,7 +61,8 @@ class Fact(models.Model):
 class DossierInflow(Fact):
     """Dossiers registered in the month, by referrer and complexity."""
 
-    referrer = models.ForeignKey(Referrer, on_delete=models.CASCADE, related_name="+")
+    referrer = models.ForeignKey(Referrer, on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False)
     complexity = models.CharField(max_length=20)
 
     class Meta(Fact.Meta):
@@ -65,7 +72,8 @@ class DossierInflow(Fact):
 class QuestionInflow(Fact):
     """Questions opened in the month, by life domain."""
 
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False)
 
     class Meta(Fact.Meta):
         indexes = [models.Index(fields=["municipality", "month"], name="mon_qinflow_idx")]
@@ -84,7 +92,8 @@ class QuestionSpan(Fact):
 class LeadTime(Fact):
     """Questions closed in the month, by domain and days from opening to closing."""
 
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False)
     days = models.PositiveIntegerField()
 
     class Meta(Fact.Meta):
@@ -153,7 +162,8 @@ class ZrmChange(Fact):
     dossier's first intake score on the same domain: how many, and the sums of both scores."""
 
     moment = models.CharField(max_length=12)
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False)
     intake_total = models.PositiveIntegerField(default=0)
     later_total = models.PositiveIntegerField(default=0)
     improved = models.PositiveIntegerField(default=0)
@@ -176,7 +186,8 @@ class ShortContactDay(Fact):
     is the location's."""
 
     day = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True,
+                                 related_name="+", db_constraint=False)
     channel = models.CharField(max_length=20)
     part_of_day = models.CharField(max_length=20)
 

@@ -19,9 +19,10 @@ from vivera.organisation.models import (
     Municipality,
     Team,
 )
-from vivera.registration.models import Dossier, DossierStatusChange, Referral, ShortContact
 
+from . import facts
 from .indicators import BY_CODE
+from .models import DossierInflow, ReferralFlow, ShortContactDay, StatusFlow
 from .privacy import suppress_table
 from .scope import Scope, month_end, month_start, months_between
 from .tables import Cell, Row, Table, Unit
@@ -35,23 +36,21 @@ READING_MONTHS = 6  # months before and after an intervention that are compared
 
 
 def last_month_with_data(municipalities: list[Municipality]) -> dt.date | None:
+    """The first day of the last month with a registration, status change, referral or short
+    contact (read from the facts, which are brought up to date first)."""
+    facts.ensure_current(municipalities)
     ids = [m.pk for m in municipalities]
-    dates = [
-        Dossier.objects.filter(municipality_id__in=ids).aggregate(d=Max("registered_on"))["d"],
-        ShortContact.objects.filter(municipality_id__in=ids).aggregate(d=Max("date"))["d"],
-        DossierStatusChange.objects.filter(dossier__municipality_id__in=ids)
-        .aggregate(d=Max("date"))["d"],
-        Referral.objects.filter(dossier__municipality_id__in=ids)
-        .aggregate(d=Max("referred_on"))["d"],
-    ]
-    known = [d for d in dates if d is not None]
+    months = [model.objects.filter(municipality_id__in=ids).aggregate(m=Max("month"))["m"]
+              for model in (DossierInflow, StatusFlow, ReferralFlow, ShortContactDay)]
+    known = [m for m in months if m is not None]
     return max(known) if known else None
 
 
 def first_registration(municipalities: tuple[Municipality, ...]) -> dt.date | None:
-    ids = [m.pk for m in municipalities]
-    return Dossier.objects.filter(municipality_id__in=ids).aggregate(
-        d=Min("registered_on"))["d"]
+    """The first day of the month of the first registration."""
+    facts.ensure_current(municipalities)
+    return DossierInflow.objects.filter(
+        municipality_id__in=[m.pk for m in municipalities]).aggregate(m=Min("month"))["m"]
 
 
 def default_period(municipalities: list[Municipality],

@@ -198,14 +198,21 @@ class Command(BaseCommand):
         """Rebuild the monitor's facts from the registration: what a read after a change costs
         (or the nightly `vivera monitor_facts`)."""
         total = 0.0
+        per_table: dict[str, float] = {}
         for municipality in municipalities:
-            seconds = facts.rebuild(municipality)
+            timings: dict[str, float] = {}
+            seconds = facts.rebuild(municipality, timings)
             total += seconds
+            for name, step in timings.items():
+                per_table[name] = per_table.get(name, 0.0) + step
             self.stdout.write(f"feiten opbouwen — {municipality.name}: {_seconds(seconds)}")
         rows = sum(model.objects.filter(municipality__in=municipalities).count()
                    for model in FACT_MODELS)
         self.stdout.write(f"feiten opbouwen — samen {_seconds(total)}, "
-                          f"{bench.dutch_number(rows)} rijen in {len(FACT_MODELS)} tabellen")
+                          f"{bench.dutch_number(rows)} rijen in {len(FACT_MODELS)} tabellen; "
+                          "per tabel: " + ", ".join(
+                              f"{name} {_seconds(step)}" for name, step in
+                              sorted(per_table.items(), key=lambda item: -item[1])))
 
     def _time_set(self, what: str, scope: Scope, repeats: int, target: float | None,
                   label: str) -> None:
