@@ -201,6 +201,9 @@ VIVERA_SUPPRESSION_THRESHOLD = env_int("VIVERA_SUPPRESSION_THRESHOLD", 5)
 VIVERA_MONITOR_REFRESH = os.environ.get("VIVERA_MONITOR_REFRESH", "on-read")
 if VIVERA_MONITOR_REFRESH not in ("on-read", "scheduled"):
     raise ImproperlyConfigured("VIVERA_MONITOR_REFRESH must be 'on-read' or 'scheduled'.")
+# On read, a municipality whose last rebuild took longer than this is not rebuilt: the reader
+# sees the figures of the last rebuild (and is told so) until `vivera monitor_facts` runs.
+VIVERA_MONITOR_REBUILD_ON_READ_SECONDS = env_int("VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

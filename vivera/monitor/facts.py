@@ -14,6 +14,7 @@ instance every night) and the pages say how old the figures are.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable
 
@@ -267,14 +268,18 @@ def _refresh_on_read() -> bool:
 
 
 def ensure_current(municipalities: Iterable[Municipality]) -> None:
-    """Rebuild the facts of each municipality that has none, or stale ones when the monitor
-    refreshes on read."""
+    """Rebuild the facts of each municipality that has none, and stale ones when the monitor
+    refreshes on read and the last rebuild took no longer than
+    VIVERA_MONITOR_REBUILD_ON_READ_SECONDS (a reader does not wait a minute for a large
+    municipality: its facts follow with `vivera monitor_facts`)."""
     chosen = list(municipalities)
     states = {s.municipality_id: s
               for s in FactState.objects.filter(municipality__in=chosen)}
+    limit = getattr(settings, "VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
     for municipality in chosen:
         state = states.get(municipality.pk)
-        if state is None or state.built_at is None or (state.stale and _refresh_on_read()):
+        if state is None or state.built_at is None or (
+                state.stale and _refresh_on_read() and (state.build_seconds or 0) <= limit):
             rebuild(municipality)
 
 
@@ -295,9 +300,10 @@ def mark_stale(municipality_ids: Iterable[int] | None = None) -> None:
     transaction.on_commit(mark)
 
 
-def built_at(municipalities: Iterable[Municipality]) -> object:
-    """When the oldest of these municipalities' facts were built (None if never)."""
-    times = list(FactState.objects.filter(municipality__in=list(municipalities))
-                 .values_list("built_at", flat=True))
-    known = [t for t in times if t is not None]
-    return min(known) if known else None
+def status(municipalities: Iterable[Municipality]) -> tuple[dt.datetime | None, bool]:
+    """When the oldest of these municipalities' facts were built (None if never), and whether
+    any of them is stale (the registration changed since)."""
+    states = list(FactState.objects.filter(municipality__in=list(municipalities))
+                  .values_list("built_at", "stale"))
+    known = [when for when, _stale in states if when is not None]
+    return (min(known) if known else None), any(stale for _when, stale in states)

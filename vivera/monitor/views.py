@@ -103,8 +103,9 @@ def _monitor_context(request: HttpRequest) -> dict[str, Any]:
         return context
     readings = [before_after(scope, i) for i in interventions_for(scope)]
     results = compute_all(scope)
+    built, stale = facts.status(scope.municipalities)
     context.update(sections=_sections(scope, results, readings), readings=readings,
-                   exact=not scope.suppress, facts_built=facts.built_at(scope.municipalities))
+                   exact=not scope.suppress, facts_built=built, facts_stale=stale)
     return context
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import models
 
+from vivera.conftest import login
 from vivera.monitor import facts
 from vivera.monitor.indicators import BY_CODE
 from vivera.monitor.models import FACT_MODELS, DossierInflow, FactState
@@ -136,3 +137,17 @@ def test_a_scope_covers_whole_months(municipality):
     assert (scope.start, scope.end) == (D(2017, 1, 1), D(2017, 3, 31))
     with pytest.raises(ValueError):
         Scope((municipality,), D(2017, 3, 3), D(2017, 3, 2))
+
+
+def test_a_slow_municipality_is_not_rebuilt_on_read(registered, pro, team_oost, codes,
+                                                    municipality, policy, jan_2017):
+    assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
+    FactState.objects.filter(municipality=municipality).update(build_seconds=60)
+    client = services.client_create(user=pro, data={"first_name": "Kim", "last_name": "Vos"})
+    services.dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
+                            registered_on=D(2017, 1, 11))
+    assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
+    page = login(policy).get("/monitor/?van=2017-01-01&tot=2017-01-31")
+    assert "Registraties sindsdien volgen bij de volgende bijwerking" in page.content.decode()
+    call_command("monitor_facts", stdout=StringIO())
+    assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [2, 2]
