@@ -163,18 +163,28 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             FROM (
                 SELECT {DIMS}, {_month("d.closed_on")} AS month, d.network_mapped,
                        d.carer_involved, d.volunteer_deployed, d.resident_contact,
-                       (SELECT COUNT(DISTINCT q.domain_id) FROM {t(Question)} q
-                        WHERE q.dossier_id = d.id) > 1 AS several_domains,
-                       (SELECT COUNT(DISTINCT m.specialism)
-                        FROM {t(ContactMoment)} c
-                        JOIN {ContactMoment.professionals.through._meta.db_table} cp
-                          ON cp.contactmoment_id = c.id
-                        JOIN {t(TeamMembership)} m
-                          ON m.user_id = cp.user_id AND m.team_id = d.team_id
-                         AND m.start_date <= c.date
-                         AND (m.end_date IS NULL OR m.end_date >= c.date)
-                        WHERE c.dossier_id = d.id) > 1 AS several_disciplines
+                       COALESCE(qd.domains, 0) > 1 AS several_domains,
+                       COALESCE(cs.specialisms, 0) > 1 AS several_disciplines
                 FROM {_dossiers()}
+                LEFT JOIN (
+                    SELECT q.dossier_id AS dossier_id, COUNT(DISTINCT q.domain_id) AS domains
+                    FROM {t(Question)} q JOIN {t(Dossier)} qdossier ON qdossier.id = q.dossier_id
+                    WHERE qdossier.municipality_id = %s AND qdossier.closed_on IS NOT NULL
+                    GROUP BY q.dossier_id
+                ) qd ON qd.dossier_id = d.id
+                LEFT JOIN (
+                    SELECT c.dossier_id AS dossier_id,
+                           COUNT(DISTINCT m.specialism) AS specialisms
+                    FROM {t(ContactMoment)} c
+                    JOIN {t(Dossier)} cdossier ON cdossier.id = c.dossier_id
+                    JOIN {ContactMoment.professionals.through._meta.db_table} cp
+                      ON cp.contactmoment_id = c.id
+                    JOIN {t(TeamMembership)} m
+                      ON m.user_id = cp.user_id AND m.team_id = cdossier.team_id
+                     AND m.start_date <= c.date AND (m.end_date IS NULL OR m.end_date >= c.date)
+                    WHERE cdossier.municipality_id = %s AND cdossier.closed_on IS NOT NULL
+                    GROUP BY c.dossier_id
+                ) cs ON cs.dossier_id = d.id
                 WHERE d.municipality_id = %s AND d.closed_on IS NOT NULL
             ) closed
             GROUP BY municipality_id, team_id, neighbourhood_id, month, network_mapped,
