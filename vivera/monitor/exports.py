@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from vivera.core.privacy import threshold
 
+from . import facts
 from .indicators import QUESTIONS, Indicator
 from .scope import Scope
 from .tables import Cell, Table
@@ -50,9 +51,12 @@ def indicator_dict(indicator: Indicator, table: Table) -> dict[str, Any]:
 
 
 def results_dict(scope: Scope, results: Results) -> dict[str, Any]:
+    built, stale = facts.status(scope.municipalities)
     return {
         "scope": scope.describe(),
         "suppression": {"applied": scope.suppress, "threshold": threshold()},
+        # When the figures were derived from the registration, and whether it changed since.
+        "figures": {"built_at": built.isoformat() if built else None, "stale": stale},
         "indicators": [indicator_dict(i, t) for i, t in results],
     }
 

@@ -63,7 +63,7 @@ def _t(model: type) -> str:
 
 def _month(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
+        return f"CAST(date_trunc('month', CAST({column} AS timestamp)) AS date)"
     return f"date({column}, 'start of month')"
 
 
@@ -84,6 +84,9 @@ def _join_dossier(column: str) -> str:
 
 
 DIMS = "d.municipality_id, d.team_id, cl.neighbourhood_id"
+# The same, named, for subqueries whose columns are read by name.
+DIMS_AS = ("d.municipality_id AS municipality_id, d.team_id AS team_id, "
+           "cl.neighbourhood_id AS neighbourhood_id")
 DIM_COLUMNS = "municipality_id, team_id, neighbourhood_id"
 
 
@@ -140,7 +143,7 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             SELECT municipality_id, team_id, neighbourhood_id, {_month("first_day")},
                    {_days("first_day", "registered_on")}, COUNT(*)
             FROM (
-                SELECT {DIMS}, d.registered_on AS registered_on, MIN(c.date) AS first_day
+                SELECT {DIMS_AS}, d.registered_on AS registered_on, MIN(c.date) AS first_day
                 FROM {t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
                 WHERE d.municipality_id = %s AND c.to_status IN {IN_CARE!r}
                 GROUP BY d.id, {DIMS}, d.registered_on
@@ -161,8 +164,10 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
                    carer_involved, volunteer_deployed, resident_contact, several_domains,
                    several_disciplines, COUNT(*)
             FROM (
-                SELECT {DIMS}, {_month("d.closed_on")} AS month, d.network_mapped,
-                       d.carer_involved, d.volunteer_deployed, d.resident_contact,
+                SELECT {DIMS_AS}, {_month("d.closed_on")} AS month,
+                       d.network_mapped AS network_mapped, d.carer_involved AS carer_involved,
+                       d.volunteer_deployed AS volunteer_deployed,
+                       d.resident_contact AS resident_contact,
                        COALESCE(qd.domains, 0) > 1 AS several_domains,
                        COALESCE(cs.specialisms, 0) > 1 AS several_disciplines
                 FROM {_dossiers()}
@@ -232,7 +237,7 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
 def _spans_cte() -> str:
     return f"""
         WITH spans AS (
-            SELECT {DIMS}, c.to_status AS status, c.date AS start,
+            SELECT {DIMS_AS}, c.to_status AS status, c.date AS start,
                    LEAD(c.date) OVER (PARTITION BY c.dossier_id
                                       ORDER BY c.date, c.changed_at, c.id) AS stop
             FROM {_t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
@@ -245,32 +250,54 @@ def rebuild(municipality: Municipality, timings: dict[str, float] | None = None)
     seconds it took; `timings`, if given, receives the seconds per fact table."""
     started = time.monotonic()
     begun = timezone.now()
-    # Cleared before reading: a write that commits while the facts are built marks them stale
-    # again, so the next read rebuilds once more instead of missing it.
-    FactState.objects.update_or_create(municipality=municipality, defaults={"stale": False})
-    with transaction.atomic():
+    FactState.objects.get_or_create(municipality=municipality)
+    postgres = connection.vendor == "postgresql"
+    lock = [LOCK_NAMESPACE, municipality.pk]
+    if postgres:
+        # One rebuild per municipality at a time (a session lock: it spans the moment the
+        # state is cleared and the transaction that builds).
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One rebuild per municipality at a time; a second waits and then finds it done.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                               [LOCK_NAMESPACE, municipality.pk])
-                state = FactState.objects.get(municipality=municipality)
-                if state.built_at is not None and state.built_at >= begun and not state.stale:
-                    return 0.0
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-            for model in FACT_MODELS:
-                model.objects.filter(municipality=municipality).delete()
-            for model, columns, select in _statements():
-                prefix = _spans_cte() if model is StatusFlow else ""
-                sql = f"{prefix} INSERT INTO {_t(model)} ({DIM_COLUMNS}, {columns}) {select}"
-                step = time.monotonic()
-                cursor.execute(sql, [municipality.pk] * sql.count("%s"))
-                if timings is not None:
-                    timings[model.__name__] = time.monotonic() - step
-        seconds = time.monotonic() - started
-        FactState.objects.filter(municipality=municipality).update(
-            built_at=timezone.now(), build_seconds=seconds)
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", lock)
+    try:
+        state = FactState.objects.get(municipality=municipality)
+        if (postgres and not state.stale and state.built_at is not None
+                and state.built_at >= begun):
+            return 0.0  # built by another process while this one waited; nothing changed since
+        # Cleared before reading: a write that commits while the facts are built marks them
+        # stale again (after its commit), so the next read rebuilds instead of missing it.
+        FactState.objects.filter(pk=state.pk).update(stale=False)
+        try:
+            _build(municipality, timings)
+        except BaseException:
+            mark_stale([municipality.pk])  # the old facts stay, and stay marked out of date
+            raise
+    finally:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", lock)
+    seconds = time.monotonic() - started
+    FactState.objects.filter(municipality=municipality).update(
+        built_at=timezone.now(), build_seconds=seconds)
     return seconds
+
+
+def _build(municipality: Municipality, timings: dict[str, float] | None) -> None:
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if own_transaction:
+                # Every statement below reads the same snapshot, so the tables agree.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        for model in FACT_MODELS:
+            model.objects.filter(municipality=municipality).delete()
+        for model, columns, select in _statements():
+            prefix = _spans_cte() if model is StatusFlow else ""
+            sql = f"{prefix} INSERT INTO {_t(model)} ({DIM_COLUMNS}, {columns}) {select}"
+            step = time.monotonic()
+            cursor.execute(sql, [municipality.pk] * sql.count("%s"))
+            if timings is not None:
+                timings[model.__name__] = time.monotonic() - step
 
 
 def _refresh_on_read() -> bool:

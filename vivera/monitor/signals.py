@@ -11,7 +11,14 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from vivera.organisation.models import LifeDomain, Outcome, Referrer, Team, TeamMembership
+from vivera.organisation.models import (
+    LifeDomain,
+    Location,
+    Outcome,
+    Referrer,
+    Team,
+    TeamMembership,
+)
 from vivera.registration.models import (
     Client,
     ContactMoment,
@@ -29,7 +36,7 @@ from .facts import mark_stale
 
 
 def _municipality_of(instance: Any) -> int | None:
-    if isinstance(instance, Dossier | Client | ShortContact):
+    if isinstance(instance, Dossier | Client | ShortContact | Location):
         return instance.municipality_id
     if isinstance(instance, TeamMembership):
         return Team.objects.filter(pk=instance.team_id).values_list(
@@ -45,7 +52,8 @@ def _municipality_of(instance: Any) -> int | None:
 
 def registration_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
-        return  # loaddata: the loader marks afterwards
+        mark_stale()  # loaddata: related rows may not be there yet to say which municipality
+        return
     municipality_id = _municipality_of(instance)
     mark_stale(None if municipality_id is None else [municipality_id])
 
@@ -60,12 +68,17 @@ def code_list_changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def contact_professionals_changed(sender: type, instance: Any, action: str,
                                   **kwargs: Any) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if kwargs.get("reverse"):  # user.contacts.add(…): the instance is the professional
+        mark_stale([instance.municipality_id] if instance.municipality_id else None)
+    else:
         registration_changed(sender, instance)
 
 
+# Location: its neighbourhood is the neighbourhood of its short contacts.
 SOURCES = [Dossier, Client, DossierStatusChange, Question, ContactMoment, Referral, ZrmAssessment,
-           ZrmScore, ShortContact, TeamMembership]
+           ZrmScore, ShortContact, TeamMembership, Location]
 
 
 def connect() -> None:

@@ -151,3 +151,18 @@ def test_a_slow_municipality_is_not_rebuilt_on_read(registered, pro, team_oost, 
     assert "Registraties sindsdien volgen bij de volgende bijwerking" in page.content.decode()
     call_command("monitor_facts", stdout=StringIO())
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [2, 2]
+
+
+def test_a_failed_rebuild_keeps_the_old_facts_marked_stale(registered, municipality, jan_2017,
+                                                           monkeypatch):
+    assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
+    FactState.objects.filter(municipality=municipality).update(stale=True)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(facts, "_build", broken)
+    with pytest.raises(RuntimeError):
+        facts.rebuild(municipality)
+    assert FactState.objects.get(municipality=municipality).stale
+    assert DossierInflow.objects.filter(municipality=municipality).exists()

@@ -293,12 +293,27 @@ def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, p
     assert values(table, "total") == [None, 2]
 
 
-def test_per_neighbourhood_with_cbs_codes(make_dossier, team_oost, neighbourhood, q1_2017):
+def test_per_neighbourhood_with_cbs_codes(make_dossier, team_oost, neighbourhood, location,
+                                          municipality, pro, codes, q1_2017):
     make_dossier(team_oost, D(2017, 1, 2), neighbourhood=neighbourhood)
     make_dossier(team_oost, D(2017, 1, 3))
+    location.neighbourhood = neighbourhood
+    location.save()
+    for channel, at in (("walk_in", location), ("phone", None)):
+        ShortContact.objects.create(municipality=municipality, date=D(2017, 2, 1),
+                                    part_of_day="morning", channel=channel, location=at,
+                                    domain=codes["money"], result="answered", registered_by=pro)
+    table = BY_CODE["by_neighbourhood"].compute(q1_2017)
+    # The walk-in counts in the location's neighbourhood; a phone call has no neighbourhood
+    # and is not counted here (it is in the short contacts per channel).
+    assert values(table, neighbourhood.cbs_code) == [1, 1]
+    assert values(table, "unknown") == [1, 0]
+    # The location moves to another neighbourhood: its short contacts move with it.
+    location.neighbourhood = None
+    location.save()
     table = BY_CODE["by_neighbourhood"].compute(q1_2017)
     assert values(table, neighbourhood.cbs_code) == [1, 0]
-    assert values(table, "unknown") == [1, 0]
+    assert values(table, "unknown") == [1, 1]
     assert row(table, neighbourhood.cbs_code).label == "Centrum (WK999101)"
 
 

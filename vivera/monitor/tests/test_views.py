@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from vivera.conftest import login
@@ -237,6 +238,9 @@ def test_the_policy_advisor_reads_whole_months_and_one_narrowing_at_a_time(
         "van": "2017-01-02", "tot": "2017-01-30", "indicator": "new_dossiers"})
     assert response.json()["scope"]["start"] == "2017-01-01"
     assert response.json()["scope"]["end"] == "2017-01-31"
+    # The answer says when its figures were derived from the registration.
+    assert response.json()["figures"]["stale"] is False
+    assert response.json()["figures"]["built_at"].startswith(str(timezone.now().year))
     response = login(policy).get(reverse("monitor:dashboard"), {
         **JANUARY, "team": team_oost.pk, "wijk": neighbourhood.pk})
     assert response.status_code == 400
