@@ -386,10 +386,14 @@ def outreach_hours(scope: Scope) -> Table:
             if i is not None:
                 hours[i] += float(amount or 0) / per_hour
                 records[i] += n
-    columns, keys = _month_columns(scope, total=False)
-    rows = [Row(_("Outreach hours"), [Cell(round(h, 1), basis=n) for h, n in zip(
-        hours, records, strict=True)], key="hours")]
-    return Table(columns, rows, Unit.HOURS, row_header=_("Measure"), column_keys=keys)
+    columns, keys = _month_columns(scope)
+    cells = [Cell(round(h, 1), basis=n) for h, n in zip(hours, records, strict=True)]
+    # The period's total is also the outreach row of the core tasks: shown here, it makes the
+    # row's own secondary suppression hide a second month beside a hidden one.
+    cells.append(Cell(round(sum(hours), 1), basis=sum(records)))
+    rows = [Row(_("Outreach hours"), cells, key="hours")]
+    return Table(columns, rows, Unit.HOURS, row_header=_("Measure"), column_keys=keys,
+                 total_column=True, additive_columns=tuple(range(len(columns))))
 
 
 # --- 5 way of working --------------------------------------------------------------------------

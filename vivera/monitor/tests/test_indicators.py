@@ -231,6 +231,25 @@ def test_time_per_core_task_includes_outreach(make_dossier, team_oost, pro, code
     assert values(table, "total") == [4.0, 100.0]
 
 
+def test_a_hidden_month_of_outreach_cannot_be_worked_out_from_the_core_tasks(
+        team_oost, pro, municipality):
+    # Outreach activities: January 6 of 1 hour, February 1 of 3 hours, March 6 of 1 hour.
+    for day, count, hours in ((D(2017, 1, 9), 6, "1"), (D(2017, 2, 1), 1, "3"),
+                              (D(2017, 3, 9), 6, "1")):
+        for _i in range(count):
+            OutreachActivity.objects.create(municipality=municipality, team=team_oost,
+                                            date=day, kind="network", description="Buurt",
+                                            hours=Decimal(hours), registered_by=pro)
+    scope = Scope((municipality,), D(2017, 1, 1), D(2017, 3, 31))  # suppressed, as policy
+    monthly = row(BY_CODE["outreach_hours"].compute(scope), "hours").cells
+    # February rests on one activity: hidden. The core tasks show the period's 15 hours, so
+    # one more month must be hidden too, or February = 15 − 6 − 6.
+    assert monthly[1].suppressed
+    assert sum(c.suppressed for c in monthly[:3]) >= 2
+    outreach = row(BY_CODE["core_tasks"].compute(scope), CoreTask.OUTREACH).cells
+    assert outreach[0].value == 15.0 and not outreach[0].suppressed
+
+
 # --- 5 way of working --------------------------------------------------------------------------
 
 
