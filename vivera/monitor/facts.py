@@ -27,6 +27,7 @@ from vivera.registration.models import (
     Client,
     ContactMoment,
     Dossier,
+    DossierStatus,
     DossierStatusChange,
     Question,
     Referral,
@@ -53,7 +54,8 @@ from .models import (
     ZrmChange,
 )
 
-IN_CARE = ("intake", "active", "watching")
+WAITING = frozenset({DossierStatus.REGISTERED, DossierStatus.WAITING})
+IN_CARE = frozenset({DossierStatus.INTAKE, DossierStatus.ACTIVE, DossierStatus.WATCHING})
 LOCK_NAMESPACE = 7513  # pg_advisory_xact_lock(namespace, municipality id) around a rebuild
 
 
@@ -94,6 +96,7 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
     """(fact model, its columns after the dimensions, the SELECT that fills them). Each SELECT
     takes the municipality id as its only parameter, as often as it has %s."""
     t = _t
+    in_care = ", ".join(f"'{status}'" for status in sorted(IN_CARE))  # constants, not input
     return [
         (DossierInflow, "month, referrer_id, complexity, n", f"""
             SELECT {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity, COUNT(*)
@@ -145,7 +148,7 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             FROM (
                 SELECT {DIMS_AS}, d.registered_on AS registered_on, MIN(c.date) AS first_day
                 FROM {t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
-                WHERE d.municipality_id = %s AND c.to_status IN {IN_CARE!r}
+                WHERE d.municipality_id = %s AND c.to_status IN ({in_care})
                 GROUP BY d.id, {DIMS}, d.registered_on
             ) firsts
             GROUP BY municipality_id, team_id, neighbourhood_id, {_month("first_day")},

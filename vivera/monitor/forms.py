@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.accounts.models import Role
 from vivera.organisation.models import Location, Neighbourhood, Team
 
-from .scope import month_end, month_start, months_between
+from .scope import months_between
 from .selectors import MAX_MONTHS, default_period, teams_for
 
 if TYPE_CHECKING:
@@ -69,6 +69,4 @@ class MonitorFilterForm(forms.Form):
             if len(chosen) > 1:
                 raise forms.ValidationError(
                     _("Choose one of team, neighbourhood or walk-in location at a time."))
-            if start and end:
-                cleaned["van"], cleaned["tot"] = month_start(start), month_end(end)
         return cleaned

@@ -33,11 +33,11 @@ from vivera.registration.models import (
     Channel,
     Complexity,
     CoreTask,
-    DossierStatus,
     ProvisionKind,
 )
 
 from . import facts, queries
+from .facts import IN_CARE, WAITING
 from .models import (
     Closure,
     ContactTime,
@@ -56,9 +56,6 @@ from .privacy import share_cell, suppress_table
 from .scope import Scope, month_label, month_start
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
-
-WAITING = frozenset({DossierStatus.REGISTERED, DossierStatus.WAITING})
-IN_CARE = frozenset({DossierStatus.INTAKE, DossierStatus.ACTIVE, DossierStatus.WATCHING})
 
 
 @dataclass(frozen=True)
