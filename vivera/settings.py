@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "vivera.audit",
     "vivera.monitor",
     "vivera.demo",
+    "vivera.imports",
 ]
 
 MIDDLEWARE = [
