@@ -27,11 +27,15 @@ class ImportedRecord(models.Model):
     """A legacy record (by its number in the old registration, or for anonymous short contacts a
     hash of the row) and the Vivera record made from it."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the unique key below starts with the municipality, and a run's
+    # records are rarely looked up; every index costs time on a 100,000-row import.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     external_id = models.CharField(max_length=80)
     object_id = models.PositiveBigIntegerField()
-    run = models.ForeignKey("ImportRun", on_delete=models.PROTECT, related_name="records")
+    run = models.ForeignKey("ImportRun", on_delete=models.PROTECT, related_name="records",
+                            db_index=False)
 
     class Meta:
         verbose_name = _("imported record")

@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ class Table:
         return None
 
 
+@lru_cache(maxsize=8192)  # called for every cell read and every code compared
 def canonical_header(header: str) -> str:
     """Headers match whatever their case, accents, spaces, dashes and underscores:
     "Duur minuten", "duur-minuten" and "DUUR_MINUTEN" are all `duurminuten`; "Cliëntnummer" is

@@ -273,14 +273,14 @@ def test_only_valid_imports_exactly_the_valid_rows(legacy, admin_user):
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(legacy, admin_user, monkeypatch):
     before = counts()
-    insert = services._insert
+    insert = services.insert_rows
 
-    def failing(model, objects):
-        if model is ShortContact:
+    def failing(model, columns, rows, **kwargs):
+        if model is ShortContact:  # after the clients, dossiers, questions and contacts
             raise RuntimeError("disk full")
-        return insert(model, objects)
+        return insert(model, columns, rows, **kwargs)
 
-    monkeypatch.setattr(services, "_insert", failing)
+    monkeypatch.setattr(services, "insert_rows", failing)
     with pytest.raises(RuntimeError):
         run(legacy(), admin_user)
     assert counts() == before

@@ -1,0 +1,201 @@
+"""Synthetic legacy export files for `vivera import_benchmark` (docs/benchmarks.md), and the
+synthetic municipality they are imported into.
+
+The files are as messy as real ones: clients in Windows-1252 with `;`, dossiers in UTF-8 with a
+BOM and `,`, Dutch and ISO dates, Excel day numbers. Every row is valid, so the whole import is
+measured: reading, checking and writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+
+from vivera.accounts.models import Role, User
+from vivera.organisation.models import (
+    Location,
+    Municipality,
+    Neighbourhood,
+    PostcodeArea,
+    Specialism,
+    Team,
+    TeamMembership,
+)
+
+MUNICIPALITY = ("Importbenchmark", "GM8990")
+TEAMS = ("Noord", "Zuid")
+LOCATION = "Wijkcentrum De Kern"
+ADMIN = "importbenchmark-beheer"
+PROFESSIONALS = 20
+# Shares of the rows per file; what is left goes to the short contacts.
+SHARES = {"clienten": 0.15, "dossiers": 0.15, "vragen": 0.20, "contacten": 0.30}
+START = dt.date(2016, 1, 1)
+DAYS = 730
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    clients: int
+    dossiers: int
+    questions: int
+    contacts: int
+    short_contacts: int
+
+    @classmethod
+    def for_rows(cls, rows: int) -> Sizes:
+        counts = {name: int(rows * share) for name, share in SHARES.items()}
+        counts["dossiers"] = counts["clienten"]  # one dossier per client
+        short = rows - sum(counts.values())
+        return cls(counts["clienten"], counts["dossiers"], counts["vragen"], counts["contacten"],
+                   short)
+
+    @property
+    def total(self) -> int:
+        return (self.clients + self.dossiers + self.questions + self.contacts
+                + self.short_contacts)
+
+
+def setup_municipality() -> User:
+    """The synthetic municipality with two teams, a walk-in location, postcode areas, an
+    administrator and professionals. Returns the administrator."""
+    name, code = MUNICIPALITY
+    municipality = Municipality.objects.create(name=name, cbs_code=code)
+    wijk = Neighbourhood.objects.create(municipality=municipality, name="Centrum",
+                                        cbs_code="WK899001")
+    PostcodeArea.objects.bulk_create(PostcodeArea(neighbourhood=wijk, postcode=f"{pc}")
+                                     for pc in range(8990, 9000))
+    teams = [Team.objects.create(municipality=municipality, name=t) for t in TEAMS]
+    Location.objects.create(municipality=municipality, team=teams[0], name=LOCATION)
+    password = make_password(None)  # nobody logs in as these users
+    admin = User.objects.create(username=ADMIN, role=Role.ADMIN, municipality=municipality,
+                                password=password)
+    pros = User.objects.bulk_create(
+        User(username=f"importbenchmark-{i}", role=Role.PROFESSIONAL,
+             municipality=municipality, password=password)
+        for i in range(PROFESSIONALS))
+    TeamMembership.objects.bulk_create(
+        TeamMembership(team=teams[i % 2], user=u, specialism=Specialism.AMW,
+                       fte=Decimal("0.80"), start_date=START)
+        for i, u in enumerate(pros))
+    return admin
+
+
+def _bsn(number: int) -> str | None:
+    digits = f"{number:08d}"
+    rest = sum(w * int(d) for w, d in zip((9, 8, 7, 6, 5, 4, 3, 2), digits, strict=True)) % 11
+    return None if rest == 10 else digits + str(rest)
+
+
+def _dutch(day: dt.date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def write_files(folder: Path, rows: int, seed: int = 7) -> Sizes:
+    """Write the five files for `rows` data rows in all to `folder`."""
+    sizes = Sizes.for_rows(rows)
+    rng = random.Random(seed)
+    pros = [f"importbenchmark-{i}" for i in range(PROFESSIONALS)]
+    domains = ["financien", "huisvesting", "werk-opleiding", "Sociaal netwerk",
+               "geestelijke-gezondheid", "opvoeding"]
+    outcomes = ["opgelost-team", "buurthuis", "maatwerk-sdd", "specialistisch", "ingetrokken"]
+
+    def open_csv(name: str, encoding: str, delimiter: str) -> tuple[object, csv.writer]:
+        handle = (folder / name).open("w", encoding=encoding, newline="")
+        return handle, csv.writer(handle, delimiter=delimiter)
+
+    handle, out = open_csv("clienten.csv", "cp1252", ";")
+    out.writerow(["clientnummer", "voornaam", "tussenvoegsel", "achternaam", "geboortedatum",
+                  "bsn", "postcode", "huisnummer"])
+    number = 10_000_000
+    for i in range(sizes.clients):
+        bsn = None
+        while bsn is None:
+            number += 1
+            bsn = _bsn(number)
+        birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(28_000))
+        out.writerow([f"K{i}", rng.choice(["Dédé", "Anneke", "Mohamed", "Zoë", "Jan"]),
+                      rng.choice(["", "", "van", "de", "van der"]),
+                      rng.choice(["Jansen", "Çelik", "Bakker", "Brontë", "Visser"]),
+                      _dutch(birth), bsn if rng.random() < 0.7 else "",
+                      f"{rng.randrange(8990, 9000)} {rng.choice(['AB', 'CD', 'EF'])}",
+                      str(rng.randrange(1, 200))])
+    handle.close()
+
+    handle, out = open_csv("dossiers.csv", "utf-8-sig", ",")
+    out.writerow(["dossiernummer", "clientnummer", "team", "verwijzer", "casusregisseur",
+                  "aanmelddatum", "wachtlijstdatum", "intakedatum", "afsluitdatum",
+                  "complexiteit"])
+    spans: list[tuple[dt.date, dt.date | None]] = []
+    for i in range(sizes.dossiers):
+        registered = START + dt.timedelta(days=rng.randrange(DAYS))
+        waiting = registered + dt.timedelta(days=2) if rng.random() < 0.3 else None
+        intake = (registered + dt.timedelta(days=rng.randrange(3, 40))
+                  if rng.random() < 0.85 else None)
+        closed = None
+        if rng.random() < 0.7:
+            closed = (intake or registered) + dt.timedelta(days=rng.randrange(20, 300))
+        spans.append((registered, closed))
+        # Dates as they come: Dutch, ISO and Excel's day numbers.
+        style = i % 3
+        def write(day: dt.date | None, style: int = style) -> str:
+            if day is None:
+                return ""
+            return (_dutch(day), day.isoformat(), str((day - EXCEL_EPOCH).days))[style]
+        out.writerow([f"D{i}", f"K{i}", TEAMS[i % 2], rng.choice(["huisarts", "zelf", "sdd"]),
+                      rng.choice(pros) if intake else "", write(registered), write(waiting),
+                      write(intake), write(closed),
+                      rng.choice(["enkelvoudig", "meervoudig", "complex"])])
+    handle.close()
+
+    handle, out = open_csv("vragen.csv", "utf-8", ";")
+    out.writerow(["vraagnummer", "dossiernummer", "levensdomein", "geopend", "gesloten",
+                  "uitkomst"])
+    for i in range(sizes.questions):
+        d = i % sizes.dossiers
+        registered, closed = spans[d]
+        opened = registered + dt.timedelta(days=rng.randrange(0, 10))
+        if closed is not None:
+            opened = min(opened, closed)
+            lead = rng.randrange(0, 1 + (closed - opened).days)
+            shut: dt.date | None = closed - dt.timedelta(days=lead)
+        elif rng.random() < 0.5:
+            shut = opened + dt.timedelta(days=rng.randrange(5, 90))
+        else:
+            shut = None
+        out.writerow([f"V{i}", f"D{d}", rng.choice(domains), _dutch(opened),
+                      _dutch(shut) if shut else "", rng.choice(outcomes) if shut else ""])
+    handle.close()
+
+    handle, out = open_csv("contacten.csv", "utf-8", ";")
+    out.writerow(["contactnummer", "dossiernummer", "datum", "soort", "duur_minuten", "met",
+                  "kerntaak", "medewerkers"])
+    for i in range(sizes.contacts):
+        d = i % sizes.dossiers
+        registered, closed = spans[d]
+        last = closed or registered + dt.timedelta(days=120)
+        date = registered + dt.timedelta(days=rng.randrange(0, 1 + (last - registered).days))
+        out.writerow([f"C{i}", f"D{d}", date.isoformat(),
+                      rng.choice(["huisbezoek", "telefoon", "kantoor", "email"]),
+                      str(rng.choice([15, 30, 45, 60, 90])), rng.choice(["client", "netwerk", ""]),
+                      rng.choice(["ondersteuning", "informatie", "verwijzing"]),
+                      rng.choice(pros) + (f", {rng.choice(pros)}" if rng.random() < 0.2 else "")])
+    handle.close()
+
+    handle, out = open_csv("korte_contacten.csv", "utf-8", ";")
+    out.writerow(["datum", "dagdeel", "kanaal", "inlooppunt", "onderwerp", "resultaat", "team"])
+    for _i in range(sizes.short_contacts):
+        walk_in = rng.random() < 0.4
+        out.writerow([_dutch(START + dt.timedelta(days=rng.randrange(DAYS))),
+                      rng.choice(["ochtend", "middag", "avond"]),
+                      "inloop" if walk_in else rng.choice(["telefoon", "email"]),
+                      LOCATION if walk_in else "", rng.choice(domains),
+                      rng.choice(["beantwoord", "verwezen"]), rng.choice(TEAMS)])
+    handle.close()
+    return sizes
