@@ -21,18 +21,24 @@ uniqueness), and the database's constraints guard every row.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from vivera.audit.models import Action
+from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.organisation.models import Municipality
 from vivera.registration import signals
@@ -100,6 +106,114 @@ def files_in(paths: Sequence[Path]) -> list[Path]:
 
 def read_paths(paths: Sequence[Path]) -> tuple[list[Table], list[Problem]]:
     return read_uploads((p.name, p.read_bytes()) for p in files_in(paths))
+
+
+# --- Uploads waiting for the administrator's "import" (the page) --------------------------------
+#
+# The page checks the uploaded files first and shows the report; the files wait on the server
+# until the administrator imports or cancels, at most VIVERA_IMPORT_PENDING_MINUTES (60). They
+# rest in a folder of their own (0700, files 0600) under VIVERA_IMPORT_DIR (default: the
+# system's temporary folder), named by a random token, and are deleted after the import, on
+# cancelling, or on expiry (checked on every visit of the page and by every `vivera import`).
+
+
+class ImportRefused(Exception):
+    """The pending run cannot be imported (not found, expired, another user's)."""
+
+
+def pending_root() -> Path:
+    return Path(getattr(settings, "VIVERA_IMPORT_DIR", "")
+                or Path(tempfile.gettempdir()) / "vivera-import")
+
+
+def pending_minutes() -> int:
+    return getattr(settings, "VIVERA_IMPORT_PENDING_MINUTES", 60)
+
+
+def _store(uploads: Sequence[tuple[str, bytes]]) -> Path:
+    root = pending_root()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = root / secrets.token_hex(16)
+    folder.mkdir(mode=0o700)
+    for name, data in uploads:
+        path = folder / Path(name).name
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+    return folder
+
+
+def _discard(run: ImportRun, outcome: str | None = None) -> None:
+    if run.pending_dir:
+        shutil.rmtree(run.pending_dir, ignore_errors=True)
+    run.pending_dir = ""
+    fields = ["pending_dir"]
+    if outcome:
+        run.outcome, run.finished_at = outcome, timezone.now()
+        fields += ["outcome", "finished_at"]
+    run.save(update_fields=fields)
+
+
+def import_check_upload(*, user: User, uploads: Sequence[tuple[str, bytes]],
+                        request: HttpRequest | None = None) -> ImportResult:
+    """Check uploaded files (nothing is written); when they hold rows to import, keep them
+    for `import_pending` and mark the run pending."""
+    started = time.perf_counter()
+    tables, unreadable = read_uploads(uploads)
+    seconds_read = time.perf_counter() - started
+    result = import_run(user=user, municipality=user.municipality, tables=tables,
+                        mode=Mode.CHECK, read_problems=unreadable, request=request)
+    result.seconds_read = seconds_read
+    if result.plan.new_rows:
+        result.run.pending_dir = str(_store(uploads))
+        result.run.outcome = Outcome.PENDING
+        result.run.save(update_fields=["pending_dir", "outcome"])
+    return result
+
+
+def pending_run_for(*, user: User, run_id: int,
+                    request: HttpRequest | None = None) -> ImportRun:
+    """The user's own pending run, or ImportRefused (logged when it is someone else's)."""
+    import_expire_pending()
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None or run.user_id != user.pk or run.municipality_id != user.municipality_id:
+        if run is not None:
+            log_access(user=user, action=Action.CREATE, object_type="import",
+                       object_id=run_id, request=request, result=Result.REFUSED)
+        raise ImportRefused(_("This import does not exist or is not yours."))
+    if run.outcome != Outcome.PENDING:
+        raise ImportRefused(_("This import is no longer waiting: it was imported, cancelled "
+                              "or has expired. Upload the files again."))
+    return run
+
+
+def import_pending(*, user: User, run: ImportRun, mode: str,
+                   request: HttpRequest | None = None) -> ImportResult:
+    """Import the files of a pending run (checked again: the registration may have changed
+    since), then delete them, whatever the outcome."""
+    try:
+        started = time.perf_counter()
+        tables, unreadable = read_paths([Path(run.pending_dir)])
+        seconds_read = time.perf_counter() - started
+        result = import_run(user=user, municipality=user.municipality, tables=tables,
+                            mode=mode, read_problems=unreadable, request=request, run=run)
+        result.seconds_read = seconds_read
+    finally:
+        _discard(run)
+    return result
+
+
+def import_cancel(*, run: ImportRun) -> None:
+    _discard(run, Outcome.CANCELLED)
+
+
+def import_expire_pending() -> int:
+    """Delete the files of runs that waited longer than VIVERA_IMPORT_PENDING_MINUTES."""
+    limit = timezone.now() - dt.timedelta(minutes=pending_minutes())
+    expired = list(ImportRun.objects.filter(outcome=Outcome.PENDING, started_at__lt=limit))
+    for run in expired:
+        _discard(run, Outcome.EXPIRED)
+    return len(expired)
 
 
 # --- Checking and writing ------------------------------------------------------------------

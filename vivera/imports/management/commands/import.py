@@ -21,7 +21,7 @@ from django.db.models import Q
 from vivera.accounts.models import Role, User
 from vivera.imports.models import Mode
 from vivera.imports.report import report_lines
-from vivera.imports.services import import_run, read_paths
+from vivera.imports.services import import_expire_pending, import_run, read_paths
 from vivera.organisation.models import Municipality
 
 
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"Bestaat niet: {', '.join(missing)}", returncode=2)
         mode = (Mode.CHECK if options["controleer"]
                 else Mode.VALID_ONLY if options["alleen_geldige"] else Mode.ALL)
+        import_expire_pending()  # uploads on the page that were left waiting
         started = time.perf_counter()
         tables, unreadable = read_paths(options["paden"])
         if not tables and not unreadable:

@@ -1,0 +1,163 @@
+"""The import page as the functional administrator uses it: upload, check, read the report,
+import; and where the uploaded files rest meanwhile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from vivera.audit.models import AccessLogEntry
+from vivera.conftest import login
+from vivera.imports.models import ImportRun
+from vivera.registration.models import Client, Dossier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending_dir(settings, tmp_path) -> Path:
+    settings.VIVERA_IMPORT_DIR = str(tmp_path / "pending")
+    return tmp_path / "pending"
+
+
+def uploads(folder: Path) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+
+
+def check(http: HttpClient, folder: Path):
+    return http.post(reverse("imports:import"), {"files": uploads(folder)})
+
+
+def test_it_checks_then_imports_and_deletes_the_files(admin_user, legacy, pending_dir):
+    http = login(admin_user)
+    assert http.get(reverse("imports:import")).status_code == 200
+
+    response = check(http, legacy())
+
+    assert response.status_code == 200
+    assert Client.objects.count() == 0  # checked, not imported
+    run = ImportRun.objects.get()
+    html = response.content.decode()
+    assert f'name="run" value="{run.pk}"' in html and 'value="all"' in html
+    assert run.outcome == "pending" and Path(run.pending_dir).parent == pending_dir
+    assert sorted(p.name for p in Path(run.pending_dir).iterdir()) == [
+        "clienten.csv", "contacten.csv", "dossiers.csv", "korte_contacten.csv", "vragen.csv"]
+    assert oct(Path(run.pending_dir).stat().st_mode & 0o777) == "0o700"
+
+    response = http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+
+    assert response.status_code == 200
+    assert Client.objects.count() == 2 and Dossier.objects.count() == 2
+    run.refresh_from_db()
+    assert run.outcome == "imported" and run.pending_dir == ""
+    assert list(pending_dir.iterdir()) == []
+    assert AccessLogEntry.objects.filter(object_type="import", action="create",
+                                         result="success").count() == 1
+    # The run is done: a second confirmation imports nothing more.
+    http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+    assert Client.objects.count() == 2
+
+
+def test_errors_are_listed_and_only_the_valid_rows_can_be_imported(admin_user, legacy,
+                                                                   pending_dir):
+    folder = legacy(clienten=[
+        ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
+        ["2", "Ans", "van der", "Berg", "1975-01-31", "123456789", "9991CD", "3a"],
+    ])
+    http = login(admin_user)
+    response = check(http, folder)
+
+    html = response.content.decode()
+    assert "<td class=\"utrecht-table__cell\">clienten.csv</td>" in html
+    assert "123456789" not in html  # the bad BSN is located, not repeated
+    assert 'value="valid_only"' in html and 'value="all"' not in html
+    run = ImportRun.objects.get()
+
+    http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "valid_only"})
+
+    assert list(Client.objects.values_list("first_name", flat=True)) == ["Dédé"]
+    run.refresh_from_db()
+    assert run.mode == "valid_only" and run.outcome == "imported" and run.problems == 4
+
+
+def test_importing_everything_is_refused_when_there_are_errors(admin_user, legacy, pending_dir):
+    folder = legacy(vragen=[["V1", "D1", "financien", "02-01-2017", "01-06-2017", "onbekend"]])
+    http = login(admin_user)
+    check(http, folder)
+    run = ImportRun.objects.get()
+    # A hand-made request for "all" despite the errors: nothing is written.
+    http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+    assert Client.objects.count() == 0
+    run.refresh_from_db()
+    assert run.outcome == "invalid" and list(pending_dir.iterdir()) == []
+
+
+def test_cancel_deletes_the_files(admin_user, legacy, pending_dir):
+    http = login(admin_user)
+    check(http, legacy())
+    run = ImportRun.objects.get()
+    response = http.post(reverse("imports:cancel"), {"run": run.pk})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.outcome == "cancelled" and list(pending_dir.iterdir()) == []
+    assert Client.objects.count() == 0
+
+
+def test_waiting_files_expire(admin_user, legacy, pending_dir):
+    http = login(admin_user)
+    check(http, legacy())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=61))
+
+    http.get(reverse("imports:import"))
+
+    run.refresh_from_db()
+    assert run.outcome == "expired" and list(pending_dir.iterdir()) == []
+    http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+    assert Client.objects.count() == 0
+
+
+def test_another_administrator_cannot_import_my_upload(admin_user, make_user, municipality,
+                                                       legacy, pending_dir):
+    from vivera.accounts.models import Role
+
+    check(login(admin_user), legacy())
+    run = ImportRun.objects.get()
+    colleague = make_user("beheer2", Role.ADMIN, municipality)
+
+    login(colleague).post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+
+    assert Client.objects.count() == 0
+    assert AccessLogEntry.objects.filter(user=colleague, object_type="import",
+                                         result="refused").exists()
+    run.refresh_from_db()
+    assert run.outcome == "pending"
+
+
+def test_only_the_administrator_may_upload(pro, coordinator, legacy, pending_dir):
+    for user in (pro, coordinator):
+        assert check(login(user), legacy()).status_code == 403
+    response = check(HttpClient(), legacy())
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not ImportRun.objects.exists() and not pending_dir.exists()
+
+
+def test_the_upload_refuses_other_files(admin_user, pending_dir):
+    http = login(admin_user)
+    response = http.post(reverse("imports:import"),
+                         {"files": [SimpleUploadedFile("clienten.pdf", b"%PDF")]})
+    assert response.status_code == 200
+    assert not ImportRun.objects.exists()
+    assert "utrecht-form-field--invalid" in response.content.decode()
+
+
+def test_the_admin_menu_links_the_import(admin_user):
+    html = login(admin_user).get(reverse("audit:access_log")).content.decode()
+    assert f'href="{reverse("imports:import")}"' in html
