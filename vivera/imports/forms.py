@@ -36,12 +36,15 @@ def max_upload_mb() -> int:
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Export files"),
-        help_text=_("CSV or XLSX files, recognised by their names: clienten, dossiers, vragen, "
-                    "contacten, korte_contacten and optionally codetabel. At most %(mb)s MB "
-                    "together.") % {"mb": max_upload_mb()},
-    )
+    files = MultipleFileField(label=_("Export files"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the request's language (not once at import time).
+        self.fields["files"].help_text = _(
+            "CSV or XLSX files, recognised by their names: clienten, dossiers, vragen, "
+            "contacten, korte_contacten and optionally codetabel. At most %(mb)s MB together."
+        ) % {"mb": max_upload_mb()}
 
     def clean_files(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["files"]
