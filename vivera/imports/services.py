@@ -26,7 +26,8 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,8 +250,9 @@ def import_run(
         result = ImportResult(run=run, plan=plan, written=write,
                               seconds_check=checked - started)
         if write:
-            result.created, client_ids = _write(plan, run=run, user=user,
-                                                municipality=municipality)
+            with _sqlite_cache():
+                result.created, client_ids = _write(plan, run=run, user=user,
+                                                    municipality=municipality)
             result.seconds_write = time.perf_counter() - checked
             signals.changed.send(sender=ImportRun, municipality_id=municipality.pk)
             log_access(user=user, action=Action.CREATE, object_type="import",
@@ -261,6 +263,25 @@ def import_run(
                                "invalid": {k: c.invalid for k, c in plan.counts.items()},
                                "client_ids": client_ids})
     return result
+
+
+@contextmanager
+def _sqlite_cache(kib: int = 64 * 1024) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages in memory by default; a 100,000-row transaction then spills
+    its index pages to disk and back. A larger cache for the import's writes (only) saved about
+    a third of the writing time in the benchmark."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]],

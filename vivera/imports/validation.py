@@ -327,6 +327,7 @@ class RowCheck:
                  values: list[Value], lookups: Lookups) -> None:
         self.plan, self.table, self.columns = plan, table, columns
         self.line, self.values, self.lookups = line, values, lookups
+        self.width = len(values)
         self.ok = True
 
     def header(self, name: str) -> str:
@@ -339,8 +340,8 @@ class RowCheck:
                                           reason, code))
 
     def raw(self, name: str) -> Value:
-        index = self.columns.get(canonical_header(name))
-        if index is None or index >= len(self.values):
+        index = self.columns.get(name)  # `_columns` also keys the documented names
+        if index is None or index >= self.width:
             return None
         return self.values[index]
 
@@ -376,6 +377,8 @@ class RowCheck:
 
     def _mapped(self, name: str, value: str) -> str:
         """The value after the mapping table (codetabel), if it maps this list's value."""
+        if not self.lookups.mapping:
+            return value
         listed = LIST_OF_COLUMN.get(canonical_header(name), "")
         return self.lookups.mapping.get((listed, _fold(value)), value)
 
@@ -427,6 +430,8 @@ def _columns(plan: Plan, table: Table, spec: FileSpec) -> dict[str, int] | None:
     for name in missing:
         plan.problems.append(Problem(table.name, 1, name, _(
             "The column is missing from the header line."), "missing_column"))
+    # The documented names too, so reading a cell needs no header matching.
+    columns.update({c.name: columns[c.key] for c in spec.columns if c.key in columns})
     return None if missing else columns
 
 
