@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from vivera.imports import benchmark as bench
 from vivera.imports.models import Kind, Mode
@@ -130,6 +130,8 @@ class Command(BaseCommand):
                           f"{seconds(cpu)}"
                           + (f"; belasting van de machine vooraf {load:.1f}".replace(".", ",")
                              if load is not None else ""))
+        if connection.vendor != "sqlite":
+            return  # the target is set for SQLite
         met = total < TARGET_SECONDS
         verdict = (f"[doel: {number(100_000)} rijen < {TARGET_SECONDS:.0f} s op SQLite — "
                    f"{'gehaald' if met else 'NIET gehaald'}"
