@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateField, DateTimeField, Model
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,11 +308,6 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     names = [fields[c].column for c in given] + [column for column, _v in defaults]
     tail = tuple(connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
                  else v for _c, v in defaults)
-    if connection.vendor == "sqlite":  # the sqlite3 module's own date adapter is deprecated
-        dates = [i for i, c in enumerate(given) if isinstance(fields[c], DateField)
-                 and not isinstance(fields[c], DateTimeField)]
-        if dates:
-            rows = [_iso_dates(row, dates) for row in rows]
     new_ids: list[int] = []
     if ids:
         new_ids = _reserve_ids(model, len(rows))
@@ -332,14 +327,6 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, [(*row, *tail) for row in rows[start:start + BATCH]])
     return new_ids
-
-
-def _iso_dates(row: tuple[Any, ...], indexes: list[int]) -> tuple[Any, ...]:
-    values = list(row)
-    for i in indexes:
-        if values[i] is not None:
-            values[i] = values[i].isoformat()
-    return tuple(values)
 
 
 def _reserve_ids(model: type[Model], count: int) -> list[int]:
