@@ -101,7 +101,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def _read_csv(name: str, data: bytes) -> Table:
     text = decode(data)
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text[:end] if end >= 0 else text
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
     try:
         records = list(reader)
@@ -117,6 +118,8 @@ def _read_xlsx(name: str, data: bytes) -> Table:
         raise ReadError(_("The file is not a valid XLSX workbook.")) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Some programs store wrong sheet dimensions; read-only mode would trust them.
+        sheet.reset_dimensions()
         records = [list(values) for values in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()

@@ -94,12 +94,14 @@ def read_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[Table], list[
 
 def files_in(paths: Sequence[Path]) -> list[Path]:
     """The files to import: each given file, and the CSV and XLSX files directly in each given
-    folder, by name."""
+    folder, by name; not hidden files, nor the lock files Excel leaves next to an open workbook
+    (`~$dossiers.xlsx`)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in SUFFIXES))
+                                if p.is_file() and p.suffix.lower() in SUFFIXES
+                                and not p.name.startswith(("~$", "."))))
         else:
             found.append(path)
     return found
@@ -230,7 +232,9 @@ def import_run(
     import remains)."""
     with transaction.atomic():
         # One import per municipality at a time (PostgreSQL; SQLite writes one at a time anyway).
-        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        # NO KEY: a plain FOR UPDATE would also block every registration write that refers to
+        # the municipality (its foreign-key check) until the import commits.
+        Municipality.objects.select_for_update(no_key=True).filter(pk=municipality.pk).first()
         started = time.perf_counter()
         plan = validate(municipality=municipality, tables=tables)
         plan.problems[:0] = read_problems

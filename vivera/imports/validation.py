@@ -25,16 +25,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vivera.accounts.models import User
+from vivera.accounts.models import PERSON_ROLES, User
 from vivera.organisation.models import (
-    ContactKind,
-    LifeDomain,
     Location,
     Municipality,
-    Outcome,
-    PartOfDay,
     PostcodeArea,
-    Referrer,
     Team,
 )
 from vivera.registration.bsn import is_valid_bsn, normalise_bsn
@@ -46,106 +41,25 @@ from vivera.registration.models import (
     CoreTask,
     Dossier,
     DossierStatus,
-    ShortContactResult,
 )
 
+from .columns import (
+    CHOICE_WORDS,
+    CODE_LISTS,
+    CODES,
+    KEY_COLUMN,
+    LIST_OF_COLUMN,
+    MAX_KEY,
+    FileSpec,
+    spec_for,
+    spec_of,
+)
 from .models import ImportedRecord, Kind
 from .readers import Table, Value, canonical_header, parse_date, text
 
 EARLIEST_DATE = dt.date(2000, 1, 1)  # as the registration services: older is a typing error
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 MAX_MINUTES = 24 * 60
-
-
-# --- What the files look like -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # as documented; matched through readers.canonical_header
-    required: bool = False
-
-    @property
-    def key(self) -> str:
-        return canonical_header(self.name)
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    kind: str  # a Kind, or "codes" for the mapping table
-    stems: tuple[str, ...]  # file names start with one of these (canonical form)
-    columns: tuple[Column, ...]
-
-
-CODES = "codes"
-SPECS: tuple[FileSpec, ...] = (
-    FileSpec(Kind.CLIENT, ("clienten", "client"), (
-        Column("clientnummer", True), Column("voornaam", True), Column("tussenvoegsel"),
-        Column("achternaam", True), Column("geboortedatum"), Column("bsn"), Column("postcode"),
-        Column("huisnummer"),
-    )),
-    FileSpec(Kind.DOSSIER, ("dossiers", "dossier"), (
-        Column("dossiernummer", True), Column("clientnummer", True), Column("team", True),
-        Column("verwijzer", True), Column("casusregisseur"), Column("aanmelddatum", True),
-        Column("wachtlijstdatum"), Column("intakedatum"), Column("afsluitdatum"),
-        Column("complexiteit"),
-    )),
-    FileSpec(Kind.QUESTION, ("vragen", "vraag"), (
-        Column("vraagnummer", True), Column("dossiernummer", True),
-        Column("levensdomein", True), Column("geopend", True), Column("gesloten"),
-        Column("uitkomst"),
-    )),
-    # "kortecontacten" before "contacten": the longer name wins.
-    FileSpec(Kind.SHORT_CONTACT, ("kortecontacten", "kortcontact"), (
-        Column("nummer"), Column("datum", True), Column("dagdeel", True),
-        Column("kanaal", True), Column("inlooppunt"), Column("onderwerp", True),
-        Column("resultaat", True), Column("team"),
-    )),
-    FileSpec(Kind.CONTACT, ("contacten", "contactmomenten", "contact"), (
-        Column("contactnummer", True), Column("dossiernummer", True), Column("datum", True),
-        Column("soort", True), Column("duur_minuten", True), Column("met"),
-        Column("kerntaak"), Column("medewerkers"),
-    )),
-    FileSpec(CODES, ("codetabel", "codes"), (
-        Column("lijst", True), Column("oude_code", True), Column("vivera_code", True),
-    )),
-)
-KEY_COLUMN = {Kind.CLIENT: "clientnummer", Kind.DOSSIER: "dossiernummer",
-              Kind.QUESTION: "vraagnummer", Kind.CONTACT: "contactnummer",
-              Kind.SHORT_CONTACT: "nummer"}
-MAX_KEY = 80  # ImportedRecord.external_id
-
-# Fixed lists with their import codes (Dutch words; Vivera's own values are accepted too).
-CHOICE_WORDS: dict[str, dict[str, str]] = {
-    "dagdeel": {"ochtend": PartOfDay.MORNING, "middag": PartOfDay.AFTERNOON,
-                "avond": PartOfDay.EVENING},
-    "kanaal": {"inloop": Channel.WALK_IN, "telefoon": Channel.PHONE, "email": Channel.EMAIL,
-               "chat": Channel.CHAT},
-    "resultaat": {"beantwoord": ShortContactResult.ANSWERED,
-                  "verwezen": ShortContactResult.REFERRED},
-    "met": {"client": ContactWith.CLIENT, "netwerk": ContactWith.NETWORK,
-            "partner": ContactWith.PARTNER},
-    "kerntaak": {"informatie": CoreTask.INFORMATION, "ondersteuning": CoreTask.SUPPORT,
-                 "verwijzing": CoreTask.REFERRAL, "overdracht": CoreTask.HANDOVER,
-                 "waakvlam": CoreTask.WATCHING, "outreach": CoreTask.OUTREACH},
-    "complexiteit": {"enkelvoudig": Complexity.SINGLE, "meervoudig": Complexity.MULTIPLE,
-                     "complex": Complexity.COMPLEX},
-}
-CODE_LISTS: dict[str, type] = {"verwijzer": Referrer, "levensdomein": LifeDomain,
-                               "uitkomst": Outcome, "contactsoort": ContactKind}
-# The `lijst` values of codetabel and the column each list is used in.
-LIST_OF_COLUMN = {"verwijzer": "verwijzer", "levensdomein": "levensdomein",
-                  "onderwerp": "levensdomein", "uitkomst": "uitkomst", "soort": "contactsoort",
-                  "dagdeel": "dagdeel", "kanaal": "kanaal", "resultaat": "resultaat",
-                  "met": "met", "kerntaak": "kerntaak", "complexiteit": "complexiteit"}
-
-
-def spec_for(file_name: str) -> FileSpec | None:
-    stem = canonical_header(file_name.rsplit(".", 1)[0])
-    for spec in SPECS:
-        if stem.startswith(spec.stems):
-            return spec
-    return None
 
 
 # --- The result ------------------------------------------------------------------------------
@@ -299,8 +213,10 @@ class Lookups:
         self.locations = {_fold(name): (pk, team_id) for pk, name, team_id in
                           Location.objects.filter(municipality=municipality)
                           .values_list("pk", "name", "team_id")}
+        # Case directors and the professionals of a contact: team professionals and
+        # coordinators of the municipality, also inactive ones (history).
         self.users = {_fold(name): pk for pk, name in
-                      User.objects.filter(municipality=municipality)
+                      User.objects.filter(municipality=municipality, role__in=PERSON_ROLES)
                       .values_list("pk", "username")}
         self.postcodes = dict(PostcodeArea.objects.filter(
             neighbourhood__municipality=municipality).values_list("postcode", "neighbourhood_id"))
@@ -410,8 +326,8 @@ class RowCheck:
             return None
         found = self.lookups.users.get(_fold(value))
         if found is None:
-            self.problem(name, _("No Vivera user with this username in the municipality."),
-                         "unknown_user")
+            self.problem(name, _("No team professional or coordinator with this username in "
+                                 "the municipality."), "unknown_user")
         return found
 
 
@@ -562,9 +478,9 @@ def _contact(row: RowCheck, key: str) -> ContactRow | None:
     for name in filter(None, names.split(",")):
         user_id = row.lookups.users.get(_fold(name))
         if user_id is None:
-            row.problem("medewerkers", _("No Vivera user with the username “%(name)s” in the "
-                                         "municipality.") % {"name": name[:40]},
-                        "unknown_user")
+            row.problem("medewerkers", _("No team professional or coordinator with the "
+                                         "username “%(name)s” in the municipality.")
+                        % {"name": name[:40]}, "unknown_user")
         elif user_id not in professionals:
             professionals.append(user_id)
     if not row.ok or date is None or kind_id is None or minutes is None:
@@ -598,12 +514,10 @@ def _short_contact(row: RowCheck, occurrences: Counter[str],
         if team_id is None:
             row.problem("team", _("No team with this name in the municipality."),
                         "unknown_team")
-    number = row.text("nummer")
-    if number and (len(number) > MAX_KEY or number in seen):
+    number = row.text("nummer", max_length=MAX_KEY)
+    if number in seen:
         row.problem("nummer", _("This number also appears in line %(line)d.")
-                    % {"line": seen.get(number, 0)} if number in seen
-                    else _("Longer than %(max)d characters.") % {"max": MAX_KEY},
-                    "duplicate" if number in seen else "too_long")
+                    % {"line": seen[number]}, "duplicate")
     if not row.ok or date is None or domain_id is None:
         return None
     if channel != Channel.WALK_IN:
@@ -638,7 +552,7 @@ def short_contact_key(*, date: dt.date, part_of_day: str, channel: str,
 def _read_mapping(plan: Plan, tables: list[Table], lookups: Lookups) -> None:
     lists = sorted({*CODE_LISTS, *CHOICE_WORDS})
     for table in tables:
-        columns = _columns(plan, table, _spec(CODES))
+        columns = _columns(plan, table, spec_of(CODES))
         if columns is None:
             continue
         for r in table.rows:
@@ -658,10 +572,6 @@ def _read_mapping(plan: Plan, tables: list[Table], lookups: Lookups) -> None:
                             % {"code": new[:40], "list": listed}, "unknown_code")
                 continue
             lookups.mapping[(listed, _fold(old))] = new
-
-
-def _spec(kind: str) -> FileSpec:
-    return next(spec for spec in SPECS if spec.kind == kind)
 
 
 # --- The whole check ---------------------------------------------------------------------------
@@ -696,7 +606,7 @@ def validate(*, municipality: Municipality, tables: Iterable[Table]) -> Plan:
         count = plan.counts[kind]
         for table in by_kind[kind]:
             count.rows += len(table.rows)
-            columns = _columns(plan, table, _spec(kind))
+            columns = _columns(plan, table, spec_of(kind))
             if columns is None:
                 count.invalid += len(table.rows)
                 continue

@@ -344,6 +344,7 @@ def test_a_missing_column_and_an_unknown_file_are_reported(legacy, admin_user):
               [["V1", "D1", "02-01-2017"]])
     write_csv(folder, "medewerkers.csv", ["naam"], [["x"]])
     (folder / "notities.xlsx").write_bytes(b"not a workbook")
+    (folder / "~$dossiers.xlsx").write_bytes(b"Excel's lock file")  # not an export: skipped
     result = run(folder, admin_user)
     assert where(result) == {
         ("vragen.csv", 1, "levensdomein", "missing_column"),
@@ -394,13 +395,14 @@ def test_the_command_reports_and_exits(legacy, admin_user, capsys):
 
 
 def test_teams_and_users_of_another_municipality_are_unknown(legacy, admin_user, other_pro,
-                                                             other_team):
+                                                             other_team, policy):
     assert Team.objects.filter(name="Elders-Noord").exists()
     folder = legacy(dossiers=[
         ["D1", "1", "Elders-Noord", "huisarts", "other_pro", "02-01-2017", "15-01-2017",
          "30-06-2017"],
-        ["D2", "2", "Oost", "zelf", "colleague", "2017-03-01", "2017-03-20", ""],
+        ["D2", "2", "Oost", "zelf", "policy", "2017-03-01", "2017-03-20", ""],  # not a pro
     ])
     result = run(folder, admin_user)
     assert {("dossiers.csv", 2, "team", "unknown_team"),
-            ("dossiers.csv", 2, "casusregisseur", "unknown_user")} <= where(result)
+            ("dossiers.csv", 2, "casusregisseur", "unknown_user"),
+            ("dossiers.csv", 3, "casusregisseur", "unknown_user")} <= where(result)
