@@ -52,6 +52,9 @@ class UploadForm(forms.Form):
         if wrong:
             raise forms.ValidationError(_("Only CSV and XLSX files can be imported."),
                                         code="suffix")
+        names = [(f.name or "").lower() for f in files]
+        if len(set(names)) < len(names):
+            raise forms.ValidationError(_("Two files have the same name."), code="same_name")
         if sum(f.size or 0 for f in files) > max_upload_mb() * 1024 * 1024:
             raise forms.ValidationError(_("The files are larger than %(mb)s MB together.")
                                         % {"mb": max_upload_mb()}, code="too_large")

@@ -158,6 +158,14 @@ def test_the_upload_refuses_other_files(admin_user, pending_dir):
     assert "utrecht-form-field--invalid" in response.content.decode()
 
 
+def test_the_upload_refuses_two_files_of_the_same_name(admin_user, pending_dir):
+    response = login(admin_user).post(reverse("imports:import"), {"files": [
+        SimpleUploadedFile("clienten.csv", b"clientnummer\n1\n"),
+        SimpleUploadedFile("Clienten.csv", b"clientnummer\n2\n")]})
+    assert response.status_code == 200 and not ImportRun.objects.exists()
+    assert "utrecht-form-field--invalid" in response.content.decode()
+
+
 def test_the_admin_menu_links_the_import(admin_user):
     html = login(admin_user).get(reverse("audit:access_log")).content.decode()
     assert f'href="{reverse("imports:import")}"' in html
