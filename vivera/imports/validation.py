@@ -642,12 +642,11 @@ def validate(*, municipality: Municipality, tables: Iterable[Table]) -> Plan:
     plan.short_contacts = [r for r, _f, _l in rows[Kind.SHORT_CONTACT].values()]
     plan.existing = {Kind.CLIENT: lookups.imported[Kind.CLIENT],
                      Kind.DOSSIER: lookups.imported[Kind.DOSSIER]}
-    plan.problems.sort(key=lambda p: (_file_order(p.file, plan), p.line))
+    # In the order of the data: unrecognised files, the mapping table, then parents first.
+    kinds = {kind: i for i, kind in enumerate(["", CODES, *Kind])}
+    order = {f["name"]: (kinds.get(f["kind"], 0), i) for i, f in enumerate(plan.files)}
+    plan.problems.sort(key=lambda p: (order.get(p.file, (0, 0)), p.line))
     return plan
-
-
-def _file_order(name: str, plan: Plan) -> int:
-    return next((i for i, f in enumerate(plan.files) if f["name"] == name), len(plan.files))
 
 
 @dataclass(frozen=True)

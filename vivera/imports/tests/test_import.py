@@ -174,7 +174,7 @@ def test_every_bad_row_is_reported_with_file_line_and_column(legacy, admin_user,
             ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
             ["2", "Ans", "", "", "31-02-1975", "123456789", "99AB", ""],  # line 3
             ["1", "Jan", "", "Smit", "", "", "", ""],  # line 4: number again
-            ["4", "Piet", "", "Smit", "", "123 456 782", "", ""],  # line 5: same BSN as line 2
+            ["4", "Piet", "", "Smit", "", "123 456 782", "", ""],  # line 5: line 2's BSN
         ],
         dossiers=[
             ["D1", "1", "Oost", "huisarts", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],
@@ -225,8 +225,14 @@ def test_every_bad_row_is_reported_with_file_line_and_column(legacy, admin_user,
         ("korte_contacten.csv", 3, "datum", "required"),
         ("korte_contacten.csv", 3, "team", "unknown_team"),
     }
-    # The BSN of line 5 was line 2's, but line 2's BSN was itself invalid: the clash is with
-    # the first valid one, so only line 5 of the two valid ones is refused.
+    # Listed in the order of the data (parents first), each file by line.
+    files = list(dict.fromkeys(p.file for p in result.problems))
+    assert files == ["clienten.csv", "dossiers.csv", "vragen.csv", "contacten.csv",
+                     "korte_contacten.csv"]
+    lines = [p.line for p in result.problems if p.file == "clienten.csv"]
+    assert lines == sorted(lines)
+    # Line 5's BSN, written with spaces, is line 2's: the later line is refused. No reason
+    # repeats a personal value from the file.
     reasons = " ".join(p.reason for p in result.problems)
     for personal in ("123456789", "Piet", "Smit", "31-02-1975", "99AB"):
         assert personal not in reasons
