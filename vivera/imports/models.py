@@ -62,6 +62,7 @@ class Outcome(models.TextChoices):
     IMPORTED = "imported", _("Imported")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired, nothing imported")
+    FAILED = "failed", _("Failed, nothing imported")
 
 
 class ImportRun(models.Model):

@@ -184,6 +184,8 @@ def pending_run_for(*, user: User, run_id: int,
             log_access(user=user, action=Action.CREATE, object_type="import",
                        object_id=run_id, request=request, result=Result.REFUSED)
         raise ImportRefused(_("This import does not exist or is not yours."))
+    if run.outcome == Outcome.PENDING and not Path(run.pending_dir or "/nonexistent").is_dir():
+        _discard(run, Outcome.EXPIRED)  # removed meanwhile, e.g. by the system's tmp cleaner
     if run.outcome != Outcome.PENDING:
         raise ImportRefused(_("This import is no longer waiting: it was imported, cancelled "
                               "or has expired. Upload the files again."))
@@ -201,8 +203,10 @@ def import_pending(*, user: User, run: ImportRun, mode: str,
         result = import_run(user=user, municipality=user.municipality, tables=tables,
                             mode=mode, read_problems=unreadable, request=request, run=run)
         result.seconds_read = seconds_read
-    finally:
-        _discard(run)
+    except BaseException:
+        _discard(run, Outcome.FAILED)  # rolled back: nothing was imported
+        raise
+    _discard(run)
     return result
 
 

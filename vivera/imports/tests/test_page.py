@@ -169,3 +169,45 @@ def test_the_upload_refuses_two_files_of_the_same_name(admin_user, pending_dir):
 def test_the_admin_menu_links_the_import(admin_user):
     html = login(admin_user).get(reverse("audit:access_log")).content.decode()
     assert f'href="{reverse("imports:import")}"' in html
+
+
+def test_a_failed_import_deletes_the_files_and_cannot_be_retried(admin_user, legacy,
+                                                                 pending_dir, monkeypatch):
+    from vivera.imports import services
+    from vivera.registration.models import ShortContact
+
+    http = login(admin_user)
+    check(http, legacy())
+    run = ImportRun.objects.get()
+    insert = services.insert_rows
+
+    def failing(model, columns, rows, **kwargs):
+        if model is ShortContact:
+            raise RuntimeError("disk full")
+        return insert(model, columns, rows, **kwargs)
+
+    monkeypatch.setattr(services, "insert_rows", failing)
+    with pytest.raises(RuntimeError):
+        http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+
+    run.refresh_from_db()
+    assert (run.outcome, run.pending_dir) == ("failed", "")
+    assert list(pending_dir.iterdir()) == [] and Client.objects.count() == 0
+    monkeypatch.undo()
+    http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+    assert Client.objects.count() == 0
+
+
+def test_files_removed_meanwhile_expire_the_upload(admin_user, legacy, pending_dir):
+    import shutil
+
+    http = login(admin_user)
+    check(http, legacy())
+    run = ImportRun.objects.get()
+    shutil.rmtree(run.pending_dir)  # e.g. the system's tmp cleaner
+
+    response = http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
+
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.outcome == "expired" and Client.objects.count() == 0
