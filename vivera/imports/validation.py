@@ -185,7 +185,14 @@ class Plan:
 
 
 def _fold(value: str) -> str:
+    """Codes and list words match loosely: "Huis-bezoek" is `huisbezoek`."""
     return canonical_header(value)
+
+
+def _name(value: str) -> str:
+    """Names of teams, locations and users match whatever their case and spacing, but not
+    their punctuation: `j.jansen` and `jjansen` are two users."""
+    return " ".join(value.casefold().split())
 
 
 class Lookups:
@@ -208,14 +215,14 @@ class Lookups:
         self.choices = {name: {**{_fold(v): v for v in words.values()},
                                **{_fold(k): v for k, v in words.items()}}
                         for name, words in CHOICE_WORDS.items()}
-        self.teams = {_fold(name): pk for pk, name in
+        self.teams = {_name(name): pk for pk, name in
                       Team.objects.filter(municipality=municipality).values_list("pk", "name")}
-        self.locations = {_fold(name): (pk, team_id) for pk, name, team_id in
+        self.locations = {_name(name): (pk, team_id) for pk, name, team_id in
                           Location.objects.filter(municipality=municipality)
                           .values_list("pk", "name", "team_id")}
         # Case directors and the professionals of a contact: team professionals and
         # coordinators of the municipality, also inactive ones (history).
-        self.users = {_fold(name): pk for pk, name in
+        self.users = {_name(name): pk for pk, name in
                       User.objects.filter(municipality=municipality, role__in=PERSON_ROLES)
                       .values_list("pk", "username")}
         self.postcodes = dict(PostcodeArea.objects.filter(
@@ -324,7 +331,7 @@ class RowCheck:
         value = self.text(name)
         if not value:
             return None
-        found = self.lookups.users.get(_fold(value))
+        found = self.lookups.users.get(_name(value))
         if found is None:
             self.problem(name, _("No team professional or coordinator with this username in "
                                  "the municipality."), "unknown_user")
@@ -404,7 +411,7 @@ def _client(row: RowCheck, key: str, bsn_lines: dict[str, int]) -> ClientRow | N
 def _dossier(row: RowCheck, key: str) -> DossierRow | None:
     client_key = row.text("clientnummer", required=True)
     team_name = row.text("team", required=True)
-    team_id = row.lookups.teams.get(_fold(team_name)) if team_name else None
+    team_id = row.lookups.teams.get(_name(team_name)) if team_name else None
     if team_name and team_id is None:
         row.problem("team", _("No team with this name in the municipality."), "unknown_team")
     referrer_id = row.code("verwijzer", "verwijzer", required=True)
@@ -476,7 +483,7 @@ def _contact(row: RowCheck, key: str) -> ContactRow | None:
     professionals: list[int] = []
     names = row.text("medewerkers").replace(";", ",").replace("|", ",").replace(" ", ",")
     for name in filter(None, names.split(",")):
-        user_id = row.lookups.users.get(_fold(name))
+        user_id = row.lookups.users.get(_name(name))
         if user_id is None:
             row.problem("medewerkers", _("No team professional or coordinator with the "
                                          "username “%(name)s” in the municipality.")
@@ -499,7 +506,7 @@ def _short_contact(row: RowCheck, occurrences: Counter[str],
     location_name = row.text("inlooppunt")
     location_id = team_id = None
     if location_name:
-        found = row.lookups.locations.get(_fold(location_name))
+        found = row.lookups.locations.get(_name(location_name))
         if found is None:
             row.problem("inlooppunt", _("No walk-in location with this name in the "
                                         "municipality."), "unknown_location")
@@ -510,7 +517,7 @@ def _short_contact(row: RowCheck, occurrences: Counter[str],
                     "no_location")
     team_name = row.text("team")
     if team_name:
-        team_id = row.lookups.teams.get(_fold(team_name))
+        team_id = row.lookups.teams.get(_name(team_name))
         if team_id is None:
             row.problem("team", _("No team with this name in the municipality."),
                         "unknown_team")

@@ -400,6 +400,21 @@ def test_the_command_reports_and_exits(legacy, admin_user, capsys):
     assert not_admin.value.returncode == 2
 
 
+def test_usernames_differing_only_in_punctuation_are_two_users(legacy, admin_user, make_user,
+                                                               municipality, team_oost):
+    from vivera.accounts.models import Role
+
+    dotted = make_user("j.jansen", Role.PROFESSIONAL, municipality, team_oost)
+    plain = make_user("jjansen", Role.PROFESSIONAL, municipality, team_oost)
+    folder = legacy(dossiers=[
+        ["D1", "1", "Oost", "huisarts", "J.Jansen", "02-01-2017", "15-01-2017", "30-06-2017"],
+        ["D2", "2", " OOST ", "zelf", "jjansen", "2017-03-01", "2017-03-20", ""],
+    ])
+    assert run(folder, admin_user).problems == []
+    assert Dossier.objects.get(client__first_name="Dédé").case_director == dotted
+    assert Dossier.objects.get(client__first_name="Ans").case_director == plain
+
+
 def test_teams_and_users_of_another_municipality_are_unknown(legacy, admin_user, other_pro,
                                                              other_team, policy):
     assert Team.objects.filter(name="Elders-Noord").exists()
