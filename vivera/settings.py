@@ -205,6 +205,13 @@ if VIVERA_MONITOR_REFRESH not in ("on-read", "scheduled"):
 # On read, a municipality whose last rebuild took longer than this is not rebuilt: the reader
 # sees the figures of the last rebuild (and is told so) until `vivera monitor_facts` runs.
 VIVERA_MONITOR_REBUILD_ON_READ_SECONDS = env_int("VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
+# The import page (docs/import.md): the folder where checked uploads (personal data) wait for
+# the administrator's "import" (empty: the system's temporary folder, subfolder vivera-import),
+# how long they may wait, and how large the files of one upload may be together.
+VIVERA_IMPORT_DIR = os.environ.get("VIVERA_IMPORT_DIR", "")
+VIVERA_IMPORT_PENDING_MINUTES = env_int("VIVERA_IMPORT_PENDING_MINUTES", 60)
+# 15 MB is about 230,000 rows: checked or imported well within gunicorn's 30-second timeout.
+VIVERA_IMPORT_MAX_MB = env_int("VIVERA_IMPORT_MAX_MB", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

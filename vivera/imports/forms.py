@@ -32,7 +32,7 @@ class MultipleFileField(forms.FileField):
 
 
 def max_upload_mb() -> int:
-    return getattr(settings, "VIVERA_IMPORT_MAX_MB", 50)
+    return settings.VIVERA_IMPORT_MAX_MB
 
 
 class UploadForm(forms.Form):

@@ -125,12 +125,11 @@ class ImportRefused(Exception):
 
 
 def pending_root() -> Path:
-    return Path(getattr(settings, "VIVERA_IMPORT_DIR", "")
-                or Path(tempfile.gettempdir()) / "vivera-import")
+    return Path(settings.VIVERA_IMPORT_DIR or Path(tempfile.gettempdir()) / "vivera-import")
 
 
 def pending_minutes() -> int:
-    return getattr(settings, "VIVERA_IMPORT_PENDING_MINUTES", 60)
+    return settings.VIVERA_IMPORT_PENDING_MINUTES
 
 
 def _store(uploads: Sequence[tuple[str, bytes]]) -> Path:
