@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Short contact"), reverse("registration:shortcontact_create")),
             (_("Clients"), reverse("registration:client_search")),
             (_("Waiting list"), reverse("registration:waiting_list")),
+            (_("Partner submissions"), reverse("partners:queue")),
             (_("Outreach"), reverse("registration:outreach_list")),
         ]
     elif user.role == Role.COORDINATOR:
@@ -29,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("My work"), reverse("registration:my_work")),
             (_("Clients"), reverse("registration:client_search")),
             (_("Short contact"), reverse("registration:shortcontact_create")),
+            (_("Partner submissions"), reverse("partners:queue")),
             (_("Outreach"), reverse("registration:outreach_list")),
             (_("Formation"), reverse("organisation:formation")),
             (_("Monitor"), reverse("monitor:dashboard")),

@@ -1,0 +1,79 @@
+"""Forms of the triage queue: parse and validate; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vivera.organisation.models import PartnerKind, PartOfDay, Referrer, Team
+from vivera.registration.forms import date_field
+
+from .models import AttemptMethod, Submission, SubmissionKind, SubmissionStatus
+
+# The referrer a dossier gets by default when the team takes a submission on; the professional
+# can choose another.
+REFERRER_FOR_PARTNER = {
+    PartnerKind.HOUSING: "woningcorporatie",
+    PartnerKind.POLICE: "politie",
+    PartnerKind.GP: "huisarts",
+    PartnerKind.SDD: "sdd",
+    PartnerKind.VEILIG_THUIS: "veilig-thuis",
+    PartnerKind.MEE: "mee",
+}
+
+
+class AttemptForm(forms.Form):
+    date = date_field(_("Date"), initial_today=True)
+    part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices)
+    method = forms.ChoiceField(label=_("How"), choices=AttemptMethod.choices)
+    reached = forms.BooleanField(label=_("The person was reached"), required=False)
+    note = forms.CharField(label=_("Note (for the team only)"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmissionStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=SubmissionStatus.choices)
+    date = date_field(_("Date"), initial_today=True)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["version"] = submission.version
+        super().__init__(*args, **kwargs)
+        # Handing over into a dossier has its own form; here 'handed over' means to another
+        # organisation.
+        allowed = submission.allowed_next_statuses()
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in SubmissionStatus.choices if value in allowed
+        ]
+
+
+class ToDossierForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    referrer = forms.ModelChoiceField(label=_("Referred by"),
+                                      queryset=Referrer.objects.filter(active=True))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, submission: Submission, teams: Any, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial["version"] = submission.version
+        if submission.team_id is not None:
+            initial["team"] = submission.team_id
+        code = ("vroegsignaal" if submission.kind == SubmissionKind.SIGNAL
+                else REFERRER_FOR_PARTNER.get(submission.partner.kind, "overige-partner"))
+        initial["referrer"] = Referrer.objects.filter(code=code).values_list("pk",
+                                                                             flat=True).first()
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class TakeForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        only = list(teams[:2])
+        if len(only) == 1:
+            self.fields["team"].initial = only[0].pk
