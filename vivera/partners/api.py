@@ -176,6 +176,13 @@ class SubmissionStatusSerializer(serializers.Serializer):
         ]
 
 
+class SubmissionPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Aantal meldingen in totaal")
+    next = serializers.URLField(allow_null=True, help_text="De volgende pagina")
+    previous = serializers.URLField(allow_null=True, help_text="De vorige pagina")
+    results = SubmissionStatusSerializer(many=True)
+
+
 class SubmissionPagination(PageNumberPagination):
     page_size = 50
     page_query_param = "pagina"
@@ -257,7 +264,7 @@ def signal_create(request: Request) -> Response:
                                      "veranderde"),
         OpenApiParameter("pagina", int, description="Paginanummer (50 per pagina)"),
     ],
-    responses={200: SubmissionStatusSerializer(many=True), **ERRORS,
+    responses={200: SubmissionPageSerializer, **ERRORS,
                404: OpenApiResponse(ErrorSerializer, description="Pagina bestaat niet.")},
     tags=["partner"],
     summary="De status van wat uw organisatie stuurde",

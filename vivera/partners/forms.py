@@ -11,6 +11,7 @@ from vivera.organisation.models import PartnerKind, PartOfDay, Referrer, Team
 from vivera.registration.forms import date_field
 
 from .models import AttemptMethod, Submission, SubmissionKind, SubmissionStatus
+from .services import stale_edit
 
 # The referrer a dossier gets by default when the team takes a submission on; the professional
 # can choose another.
@@ -43,10 +44,18 @@ class SubmissionStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Handing over into a dossier has its own form; here 'handed over' means to another
         # organisation.
+        self.submission = submission
         allowed = submission.allowed_next_statuses()
         self.fields["to_status"].choices = [
             (value, label) for value, label in SubmissionStatus.choices if value in allowed
         ]
+
+    def clean(self) -> dict[str, Any]:
+        # Someone else changed it since this user opened the page: say so, rather than that
+        # the chosen status is not a valid choice (the choices follow the current status).
+        if self.data.get("version") != str(self.submission.version):
+            raise stale_edit()
+        return super().clean()
 
 
 class ToDossierForm(forms.Form):

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vivera.organisation.models import (
     Municipality,
@@ -32,7 +33,7 @@ from vivera.registration.models import Dossier, postcode_validator
 
 
 class SubmissionKind(models.TextChoices):
-    REFERRAL = "referral", _("Referral")
+    REFERRAL = "referral", pgettext_lazy("submission", "Referral")
     SIGNAL = "signal", _("Early signal")
 
 

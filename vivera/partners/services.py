@@ -182,14 +182,18 @@ def submission_receive(
 # --- The team's side ----------------------------------------------------------------------------
 
 
+def stale_edit() -> StaleEdit:
+    return StaleEdit(_(
+        "Someone else changed this submission after you opened it. Nothing was saved; "
+        "reload the page to see the current state."
+    ), code="stale")
+
+
 def _lock(submission: Submission, version: int | None = None) -> Submission:
     """Lock the row; with `version`, refuse when someone else saved it since."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if version is not None and locked.version != version:
-        raise StaleEdit(_(
-            "Someone else changed this submission after you opened it. Nothing was saved; "
-            "reload the page to see the current state."
-        ), code="stale")
+        raise stale_edit()
     return locked
 
 
