@@ -281,3 +281,38 @@ def test_the_schema_describes_the_partner_api(client):
     status_schema = schema["components"]["schemas"]["SubmissionStatus"]
     assert "history" in status_schema["properties"]
     assert SubmissionStatus.HANDED_OVER in str(schema)
+
+
+def test_the_command_makes_a_key_that_works_and_revokes_it(partner_user, oost_area):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("partner_key", "--gebruiker", "partner", "--naam", "Incasso", stdout=out,
+                 stderr=StringIO())
+    key = out.getvalue().strip()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get(LIST).status_code == 200
+    call_command("partner_key", "--intrekken", key.split("_")[1], stdout=StringIO())
+    assert client.get(LIST).status_code == 401
+
+
+def test_the_admin_makes_a_key_shown_once_and_only_for_partner_users(admin_user, partner_user,
+                                                                     pro):
+    from vivera.conftest import login
+    from vivera.partners.models import ApiKey
+
+    http = login(admin_user)
+    add = reverse("admin:partners_apikey_add")
+    form = http.get(add).content.decode()
+    assert f'value="{partner_user.pk}"' in form
+    assert f'value="{pro.pk}"' not in form
+    response = http.post(add, {"user": partner_user.pk, "name": "Incasso"})
+    assert response.status_code == 200
+    stored = ApiKey.objects.get()
+    html = response.content.decode()
+    key = html.split('id="api-key" type="text" readonly value="')[1].split('"')[0]
+    assert key.startswith(f"vvr_{stored.prefix}_")
+    assert key not in http.get(reverse("admin:partners_apikey_changelist")).content.decode()
