@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisatie/", include("vivera.organisation.urls")),
     path("monitor/", include("vivera.monitor.urls")),
     path("meldingen/", include("vivera.partners.urls")),
+    path("partner/", include("vivera.partners.portal_urls")),
     path("beheer/", include("vivera.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),

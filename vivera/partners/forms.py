@@ -86,3 +86,48 @@ class TakeForm(forms.Form):
         only = list(teams[:2])
         if len(only) == 1:
             self.fields["team"].initial = only[0].pk
+
+
+# --- The partner's own pages --------------------------------------------------------------------
+
+SIGNAL_ONLY = ("signal_type", "amount", "arrears_since", "months_in_arrears", "crisis")
+
+
+class PartnerSubmissionForm(forms.ModelForm):
+    """What a partner fills in on the web: the same fields and rules as the API."""
+
+    birth_date = date_field(_("Date of birth"), required=False)
+    arrears_since = date_field(_("Arrears since"), required=False)
+    # Typed with spaces or dots as often as not: the service normalises them.
+    bsn = forms.CharField(label=_("BSN"), max_length=13, required=False,
+                          help_text=_("Optional. 9 digits; checked with the 11-test."))
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
+
+    class Meta:
+        model = Submission
+        fields = ["reference", "first_name", "name_prefix", "last_name", "birth_date", "bsn",
+                  "postcode", "house_number", "phone", "email", "signal_type", "amount",
+                  "arrears_since", "months_in_arrears", "crisis", "reason", "consent"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"reference": _("Your own reference, for example your file number.")}
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == SubmissionKind.REFERRAL:
+            for name in SIGNAL_ONLY:
+                del self.fields[name]
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("What does the resident need help with?")
+            self.fields["consent"].required = True
+            self.fields["consent"].label = _("The resident agrees to this referral")
+        else:
+            del self.fields["consent"]
+            self.fields["signal_type"].required = True
+            self.fields["amount"].required = True
+            self.fields["postcode"].required = True
+            self.fields["house_number"].required = True
+
+    def _post_clean(self) -> None:
+        # The model's rules are the service's job (the same for the API and this form).
+        pass

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
@@ -20,9 +20,15 @@ from vivera.core.access import role_required
 from vivera.organisation.selectors import teams_for_user
 
 from . import selectors, services
-from .access import get_submission_for_user
-from .forms import AttemptForm, SubmissionStatusForm, TakeForm, ToDossierForm
-from .models import Submission
+from .access import get_submission_for_user, sent_by_partner
+from .forms import (
+    AttemptForm,
+    PartnerSubmissionForm,
+    SubmissionStatusForm,
+    TakeForm,
+    ToDossierForm,
+)
+from .models import Submission, SubmissionKind
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
@@ -152,3 +158,48 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your team has taken this submission on."))
             return redirect("partners:detail", pk=submission.pk)
     return _detail(request, submission, status=400, take_form=form)
+
+
+# --- The partner's own pages: send, and follow the status of what was sent ----------------------
+
+
+@require_GET
+@role_required(Role.PARTNER)
+def portal(request: HttpRequest) -> HttpResponse:
+    """Status only: the partner's reference, dates and status, never what the team records."""
+    submissions = (sent_by_partner(request.user).order_by("-received_at", "-pk")
+                   .only("reference", "kind", "received_at", "respond_by", "status",
+                         "status_since")[:200])
+    return render(request, "partners/portal.html", {"submissions": submissions,
+                                                    "partner": request.user.partner})
+
+
+def _send(request: HttpRequest, kind: str) -> HttpResponse:
+    form = PartnerSubmissionForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_receive(user=request.user, kind=kind,
+                                                     data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _(
+                "Received under your reference %(reference)s. The team makes a first attempt "
+                "to reach the resident by %(date)s."
+            ) % {"reference": submission.reference,
+                 "date": submission.respond_by.strftime("%d-%m-%Y")})
+            return redirect("portal:home")
+    return render(request, "partners/send.html", {"form": form, "kind": kind},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PARTNER)
+def send_referral(request: HttpRequest) -> HttpResponse:
+    return _send(request, SubmissionKind.REFERRAL)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PARTNER)
+def send_signal(request: HttpRequest) -> HttpResponse:
+    return _send(request, SubmissionKind.SIGNAL)

@@ -78,6 +78,9 @@ RULES: dict[str, Rule] = {
     "partners:change_status": rule(TEAM_ROLES, "post", obj="submission"),
     "partners:to_dossier": rule(TEAM_ROLES, "post", obj="submission"),
     "partners:take": rule(TEAM_ROLES, "post", obj="submission"),
+    "portal:home": rule({"partner"}),
+    "portal:send_referral": rule({"partner"}),
+    "portal:send_signal": rule({"partner"}),
     "audit:access_log": rule({"admin"}),
     "audit:access_log_export": rule({"admin"}),
 }

@@ -232,3 +232,49 @@ def test_a_referral_gets_the_partners_referrer_by_default(pro, partner_user, oos
 def test_the_menu_of_a_professional_links_the_queue(pro):
     html = login(pro).get(reverse("registration:my_work")).content.decode()
     assert reverse("partners:queue") in html
+
+
+# --- The partner's own pages -----------------------------------------------------------------
+
+
+def test_a_gp_practice_refers_a_resident_on_the_web_and_follows_the_status(partner_user,
+                                                                          oost_area, pro):
+    http = login(partner_user)
+    assert http.get(reverse("home")).url == reverse("portal:home")
+    response = http.post(reverse("portal:send_referral"), {
+        "reference": "HA-2026-12", "first_name": "Rinus", "last_name": "Verwezen",
+        "postcode": "9991 ab", "house_number": "3", "reason": "Eenzaam.", "consent": "on"})
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.kind == "referral" and submission.postcode == "9991AB"
+    attempt(pro, submission, reached=True)
+    html = http.get(reverse("portal:home")).content.decode()
+    assert "HA-2026-12" in html and "In contact" in html
+    assert "Verwezen" not in html  # status only, by the partner's own reference
+
+
+def test_the_web_form_keeps_the_input_and_explains_in_dutch(partner_user, oost_area):
+    http = login(partner_user)
+    response = http.post(reverse("portal:send_signal"), {
+        "reference": "HUUR-9", "last_name": "Achterstand", "postcode": "9991AB",
+        "house_number": "12", "signal_type": "rent", "amount": "1200", "bsn": "123456789"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "elfproef" in html
+    assert 'value="HUUR-9"' in html
+    assert not Submission.objects.exists()
+    response = http.post(reverse("portal:send_referral"), {
+        "reference": "HA-1", "last_name": "Zonder", "reason": "Hulp bij post."})
+    assert response.status_code == 400
+    assert "Dit veld is vereist" in response.content.decode()
+
+
+def test_the_same_reference_twice_on_the_web_is_refused(partner_user, oost_area):
+    http = login(partner_user)
+    data = {"reference": "HUUR-9", "last_name": "Achterstand", "postcode": "9991AB",
+            "house_number": "12", "signal_type": "rent", "amount": "1200"}
+    assert http.post(reverse("portal:send_signal"), data).status_code == 302
+    response = http.post(reverse("portal:send_signal"), data)
+    assert response.status_code == 400
+    assert "al een melding met dit kenmerk" in response.content.decode()
+    assert Submission.objects.count() == 1
