@@ -316,3 +316,10 @@ def test_the_admin_makes_a_key_shown_once_and_only_for_partner_users(admin_user,
     key = html.split('id="api-key" type="text" readonly value="')[1].split('"')[0]
     assert key.startswith(f"vvr_{stored.prefix}_")
     assert key not in http.get(reverse("admin:partners_apikey_changelist")).content.decode()
+
+
+def test_an_unknown_api_address_is_a_json_404(api):
+    response = api.post("/api/v1/partner/onbekend/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert api.get("/api/v2/partner/meldingen/").json()["code"] == "not_found"
