@@ -38,7 +38,7 @@ class SubmissionKind(models.TextChoices):
 
 
 class SignalType(models.TextChoices):
-    """The kind of arrears (GGM Signaalpartner type: HUUR, ENERGIE, WATER, ZORG, OVERIG)."""
+    """The kind of arrears (GGM Signaalpartner type: HUUR, ENERGIE, WATER, ZORG, OVERIGE)."""
 
     RENT = "rent", _("Rent arrears")
     ENERGY = "energy", _("Energy arrears")
@@ -221,7 +221,8 @@ class SubmissionStatusChange(models.Model):
 
 
 class AttemptMethod(models.TextChoices):
-    """GGM Contactpoging soort."""
+    """GGM Contactpoging soort (BRIEF, HUISBEZOEK, KAARTJE, MAIL, SMS_WHATSAPP, TELEFOON,
+    AFSPRAAK_OP_LOCATIE, ADMINISTRATIEF); "other" has no GGM value."""
 
     LETTER = "letter", _("Letter")
     HOME_VISIT = "home_visit", _("Home visit")
@@ -229,6 +230,8 @@ class AttemptMethod(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("Text message or WhatsApp")
     PHONE = "phone", _("Phone")
+    APPOINTMENT = "appointment", _("Appointment at a location")
+    ADMINISTRATIVE = "administrative", _("Administrative (e.g. through the partner)")
     OTHER = "other", _("Other")
 
 
@@ -239,7 +242,7 @@ class OutreachAttempt(models.Model):
                                    related_name="attempts")
     date = models.DateField(_("date"))
     part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices)
-    method = models.CharField(_("how"), max_length=12, choices=AttemptMethod.choices)
+    method = models.CharField(_("how"), max_length=16, choices=AttemptMethod.choices)
     reached = models.BooleanField(_("reached"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
