@@ -42,6 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif user.role == Role.ADMIN:
         items = [
             (_("Access log"), reverse("audit:access_log")),
+            (_("GGM export"), reverse("ggm:export")),
             (_("Configuration"), reverse("admin:index")),
         ]
     current = request.path

@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     "monitor:benchmark": rule({"policy"}),
     "audit:access_log": rule({"admin"}),
     "audit:access_log_export": rule({"admin"}),
+    "ggm:export": rule({"admin"}),
 }
 # Pages outside this matrix, each with its own tests: login/logout, Django's admin site (its own
 # role check, see vivera/core/admin.py) and the API (DRF permissions, see vivera/api/tests).
