@@ -100,6 +100,18 @@ def _rows(queryset: QuerySet, *fields: str) -> Iterator[tuple]:
     return queryset.values_list(*fields).iterator(chunk_size=CHUNK)
 
 
+def _remembered(pseudo: Pseudonymiser, kind: str) -> Callable[[int], int]:
+    """The pseudonym of a record many rows point at (a client, a dossier), computed once."""
+    known: dict[int, int] = {}
+
+    def get(pk: int) -> int:
+        if pk not in known:
+            known[pk] = pseudo(kind, pk)
+        return known[pk]
+
+    return get
+
+
 def leefgebied(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     yield from _rows(LifeDomain.objects.filter(in_zrm=True).order_by("pk"), "pk", "name")
 
@@ -177,18 +189,16 @@ def sociaalteamdossier(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
                   .filter(dossier=OuterRef("pk"), to_status__in=CARE_STATUSES)
                   .order_by("date").values("date")[:1])
     dossiers = sel.dossiers().annotate(care_started=Subquery(first_care))
-    clients: dict[int, int] = {}
+    client_id_of = _remembered(pseudo, "client")
     for pk, closed_on, started, director, client_id, complexity, status in _rows(
         dossiers, "pk", "closed_on", "care_started", "case_director_id", "client_id",
         "complexity", "status",
     ):
-        if client_id not in clients:
-            clients[client_id] = pseudo("client", client_id)
         yield (
             pseudo("sociaalteamdossier", pk), closed_on, started, None,
             pseudo("caseaanmelding", pk),
             pseudo("clientbegeleider", director) if director else None,
-            clients[client_id], DOSSIER_KINDS[complexity][0], None, STATUS[status],
+            client_id_of(client_id), DOSSIER_KINDS[complexity][0], None, STATUS[status],
         )
 
 
@@ -200,11 +210,12 @@ def vivera_sociaalteamdossier(sel: Selection, pseudo: Pseudonymiser) -> Iterator
 def behandeling(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     # A question (Vraag) is a Behandeling: GGM's "set of interventions to reach treatment goals",
     # with a start and an end. Its description is free text and is never exported.
+    dossier_id_of = _remembered(pseudo, "sociaalteamdossier")
     for pk, opened_on, closed_on, dossier_id, domain_id in _rows(
         _questions(sel), "pk", "opened_on", "closed_on", "dossier_id", "domain_id",
     ):
-        yield (pseudo("behandeling", pk), closed_on, opened_on,
-               pseudo("sociaalteamdossier", dossier_id), domain_id, None)
+        yield (pseudo("behandeling", pk), closed_on, opened_on, dossier_id_of(dossier_id),
+               domain_id, None)
 
 
 def vivera_behandeling(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
@@ -232,20 +243,19 @@ def _scores(sel: Selection) -> QuerySet[ZrmScore]:
 
 
 def score(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
-    clients: dict[int, int] = {}
+    client_id_of = _remembered(pseudo, "client")
     for pk, assessed_on, client_id, level, domain_id in _rows(
         _scores(sel), "pk", "assessment__assessed_on", "assessment__dossier__client_id",
         "score", "domain_id",
     ):
-        if client_id not in clients:
-            clients[client_id] = pseudo("client", client_id)
-        yield pseudo("score", pk), assessed_on, clients[client_id], level, domain_id
+        yield pseudo("score", pk), assessed_on, client_id_of(client_id), level, domain_id
 
 
 def vivera_score(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
+    dossier_id_of = _remembered(pseudo, "sociaalteamdossier")
     for pk, dossier_id, moment in _rows(_scores(sel), "pk", "assessment__dossier_id",
                                         "assessment__moment"):
-        yield pseudo("score", pk), pseudo("sociaalteamdossier", dossier_id), MOMENTS[moment]
+        yield pseudo("score", pk), dossier_id_of(dossier_id), MOMENTS[moment]
 
 
 ROWS: dict[schema.Table, Callable[[Selection, Pseudonymiser], Iterable[Row]]] = {

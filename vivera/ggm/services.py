@@ -65,7 +65,7 @@ def _metadata(result: ExportResult, pseudo: pseudonyms.Pseudonymiser) -> dict[st
             "from": result.start.isoformat() if result.start else None,
             "to": result.end.isoformat() if result.end else None,
         },
-        "generated_at": result.generated_at.isoformat(timespec="seconds"),
+        "generated_at": timezone.localtime(result.generated_at).isoformat(timespec="seconds"),
         "tables": [
             {"file": table.filename, "table": table.name, "ggm_entity": table.entity,
              "extension": table.extension, "columns": list(table.columns),
@@ -80,9 +80,12 @@ def _metadata(result: ExportResult, pseudo: pseudonyms.Pseudonymiser) -> dict[st
 
 def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudonymiser,
                result: ExportResult) -> None:
+    stamp = timezone.localtime(result.generated_at).timetuple()[:6]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in schema.TABLES:
-            with archive.open(table.filename, "w", force_zip64=True) as member:
+            member_info = zipfile.ZipInfo(table.filename, date_time=stamp)
+            member_info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(member_info, "w", force_zip64=True) as member:
                 text = io.TextIOWrapper(member, encoding="utf-8", newline="")
                 writer = csv.writer(text, lineterminator="\r\n")
                 writer.writerow(table.columns)
@@ -93,8 +96,9 @@ def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudony
                 text.flush()
                 text.detach()
             result.rows[table.name] = count
-        archive.writestr(METADATA, json.dumps(_metadata(result, pseudo), ensure_ascii=False,
-                                              indent=2))
+        metadata = json.dumps(_metadata(result, pseudo), ensure_ascii=False, indent=2)
+        archive.writestr(zipfile.ZipInfo(METADATA, date_time=stamp), metadata,
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _export(out: IO[bytes], *, municipality: Municipality, start: dt.date | None,
