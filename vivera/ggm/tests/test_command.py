@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from unittest import mock
 
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from vivera.audit.models import AccessLogEntry
 from vivera.ggm import schema, selectors
+from vivera.registration.services import client_create, dossier_create
 
 from .conftest import pseudonym, read_zip
 
@@ -79,3 +81,16 @@ def test_a_missing_directory_is_refused(municipality, tmp_path: Path):
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("ggm_export", "--gemeente", "GM9991",
                      "--uitvoer", str(tmp_path / "nope" / "x.zip"))
+
+
+# serialized_rollback: the flush after a transactional test would drop the seeded code lists.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_reads_one_snapshot_in_its_own_transaction(pro, team_oost, codes, municipality,
+                                                      tmp_path: Path):
+    """Outside a test's transaction the export opens its own (REPEATABLE READ on PostgreSQL)."""
+    client = client_create(user=pro, data={"first_name": "Eigen", "last_name": "Transactie"})
+    dossier_create(user=pro, client=client, team=team_oost, referrer=codes["self"],
+                   registered_on=dt.date(2024, 2, 1))
+    target = tmp_path / "ggm.zip"
+    call_command("ggm_export", "--gemeente", "GM9991", "--uitvoer", str(target))
+    assert read_zip(target.read_bytes())["CLIENT"][1][0] == pseudonym("client", client.pk)
