@@ -8,6 +8,7 @@ docs/deploy.md). A bad value fails loudly at start-up instead of being silently 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "vivera.registration",
     "vivera.audit",
     "vivera.monitor",
+    "vivera.partners",
     "vivera.ggm",
     "vivera.demo",
 ]
@@ -227,7 +229,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "EXCEPTION_HANDLER": "vivera.api.errors.exception_handler",
 }
+# Requests per partner user (DRF rate syntax: "120/min", "5000/day"); a 429 above it.
+VIVERA_PARTNER_API_RATE = os.environ.get("VIVERA_PARTNER_API_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", VIVERA_PARTNER_API_RATE):
+    raise ImproperlyConfigured("VIVERA_PARTNER_API_RATE must look like 120/min or 5000/day.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vivera API",
     "DESCRIPTION": "API voor machine-clients van Vivera.",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),
     path("monitor/", include("vivera.monitor.urls")),
+    path("meldingen/", include("vivera.partners.urls")),
+    path("partner/", include("vivera.partners.portal_urls")),
     path("beheer/", include("vivera.audit.urls")),
     path("beheer/ggm-export/", include("vivera.ggm.urls")),
     path("admin/", admin.site.urls),
