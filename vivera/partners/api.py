@@ -227,6 +227,7 @@ CREATE_RESPONSES = {
 @login_not_required
 @extend_schema(
     request=ReferralInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    operation_id="partner_referral_create",
     summary="Een inwoner aanmelden bij het wijkteam",
     description="Een aanmelding (met instemming van de inwoner) komt in de werkbak van het "
                 "team van de wijk van de inwoner.",
@@ -242,6 +243,7 @@ def referral_create(request: Request) -> Response:
 @login_not_required
 @extend_schema(
     request=SignalInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    operation_id="partner_signal_create",
     summary="Een vroegsignaal sturen",
     description="Een vroegsignaal (bijvoorbeeld twee maanden huurachterstand) komt in de werkbak "
                 "van het team, met de termijn uit het convenant voor de eerste contactpoging.",
@@ -266,7 +268,7 @@ def signal_create(request: Request) -> Response:
     ],
     responses={200: SubmissionPageSerializer, **ERRORS,
                404: OpenApiResponse(ErrorSerializer, description="Pagina bestaat niet.")},
-    tags=["partner"],
+    tags=["partner"], operation_id="partner_submission_list",
     summary="De status van wat uw organisatie stuurde",
 )
 @api_view(["GET"])
@@ -298,7 +300,7 @@ def submission_list(request: Request) -> Response:
     responses={200: SubmissionStatusSerializer, **ERRORS,
                404: OpenApiResponse(ErrorSerializer,
                                     description="Geen melding van uw organisatie.")},
-    tags=["partner"],
+    tags=["partner"], operation_id="partner_submission_retrieve",
     summary="De status van één melding",
 )
 @api_view(["GET"])

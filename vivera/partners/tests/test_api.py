@@ -316,3 +316,23 @@ def test_the_admin_makes_a_key_shown_once_and_only_for_partner_users(admin_user,
     key = html.split('id="api-key" type="text" readonly value="')[1].split('"')[0]
     assert key.startswith(f"vvr_{stored.prefix}_")
     assert key not in http.get(reverse("admin:partners_apikey_changelist")).content.decode()
+
+
+def test_an_unknown_api_address_is_a_json_404(api):
+    response = api.post("/api/v1/partner/onbekend/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert api.get("/api/v2/partner/meldingen/").json()["code"] == "not_found"
+
+
+def test_an_administrator_sees_only_the_keys_of_its_own_municipality(
+        partner_user, partner_key, make_user, other_municipality):
+    from vivera.conftest import login
+
+    other_admin = make_user("other_admin", Role.ADMIN, other_municipality)
+    changelist = reverse("admin:partners_apikey_changelist")
+    assert "Huurincasso" not in login(other_admin).get(changelist).content.decode()
+    assert "Huurincasso" in login(make_user("own_admin", Role.ADMIN,
+                                            partner_user.municipality)).get(
+        changelist).content.decode()
+    assert login(partner_user).get(changelist).status_code == 302  # not the admin role
