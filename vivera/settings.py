@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "vivera.audit",
     "vivera.monitor",
     "vivera.partners",
+    "vivera.ggm",
     "vivera.demo",
 ]
 
@@ -206,6 +207,19 @@ if VIVERA_MONITOR_REFRESH not in ("on-read", "scheduled"):
 # On read, a municipality whose last rebuild took longer than this is not rebuilt: the reader
 # sees the figures of the last rebuild (and is told so) until `vivera monitor_facts` runs.
 VIVERA_MONITOR_REBUILD_ON_READ_SECONDS = env_int("VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
+# The key of the pseudonyms in exports for the municipality's data warehouse (docs/ggm.md): the
+# same person gets the same pseudonym in every export made with this key, and nobody without it
+# can turn a pseudonym back into a client. Production needs its own key, not SECRET_KEY (which
+# is rotated for other reasons, and rotating this one breaks the warehouse's links between runs).
+VIVERA_PSEUDONYM_KEY = os.environ.get("VIVERA_PSEUDONYM_KEY", "")
+if not VIVERA_PSEUDONYM_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1.")
+    VIVERA_PSEUDONYM_KEY = "insecure-development-pseudonym-key-" + "p" * 30
+elif PRODUCTION and VIVERA_PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY.")
+elif PRODUCTION and len(VIVERA_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be at least 32 characters long.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("meldingen/", include("vivera.partners.urls")),
     path("partner/", include("vivera.partners.portal_urls")),
     path("beheer/", include("vivera.audit.urls")),
+    path("beheer/ggm-export/", include("vivera.ggm.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")),

@@ -50,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif user.role == Role.ADMIN:
         items = [
             (_("Access log"), reverse("audit:access_log")),
+            (_("GGM export"), reverse("ggm:export")),
             (_("Configuration"), reverse("admin:index")),
         ]
     # The longest menu URL the page lies under is the current one (/partner/ and

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "portal:send_signal": rule({"partner"}),
     "audit:access_log": rule({"admin"}),
     "audit:access_log_export": rule({"admin"}),
+    "ggm:export": rule({"admin"}),
 }
 # Pages outside this matrix, each with its own tests: login/logout, Django's admin site (its own
 # role check, see vivera/core/admin.py) and the API (DRF permissions, see vivera/api/tests).
