@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -64,6 +65,15 @@ def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
                   for error in exc.error_list for message in error.messages]
     return exceptions.ValidationError(detail)
 
+
+# Messages of Django REST framework that its own Dutch catalogue leaves untranslated; listed here
+# so `makemessages` keeps them in ours, which Django reads first (LOCALE_PATHS).
+DRF_MESSAGES = (
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Must be a valid UUID."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
+)
 
 MESSAGES = {
     status.HTTP_400_BAD_REQUEST: lambda: _("The input is not valid; see errors."),

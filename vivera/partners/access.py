@@ -1,7 +1,9 @@
 """Who may see which partner submission: the only way a view fetches one.
 
-- A professional or coordinator sees the submissions of its own teams and those that have no team
-  yet (the triage queue every team of the municipality shares), in its own municipality.
+- A professional or coordinator sees the submissions of its own teams and the open ones that have
+  no team yet (the triage queue every team of the municipality shares), in its own municipality.
+  A finished submission without a team is seen by nobody (it was never taken on: nothing to
+  follow up, and no reason for every team to keep seeing the person).
 - A partner sees only the status of what its own organisation sent (the API), never content.
 - Every other role sees none.
 Every successful fetch by a team member writes a `read` line to the access log; a refused one
@@ -19,7 +21,7 @@ from vivera.accounts.models import Role
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 
-from .models import Submission
+from .models import OPEN_STATUSES, Submission
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -28,8 +30,11 @@ if TYPE_CHECKING:
 def submissions_for(user: User) -> QuerySet[Submission]:
     if not user.is_authenticated or not user.sees_persons or user.municipality_id is None:
         return Submission.objects.none()
+    team_ids = user.team_ids()
+    if not team_ids:
+        return Submission.objects.none()
     return Submission.objects.filter(
-        Q(team_id__in=user.team_ids()) | Q(team__isnull=True),
+        Q(team_id__in=team_ids) | Q(team__isnull=True, status__in=OPEN_STATUSES),
         municipality_id=user.municipality_id,
     )
 

@@ -217,9 +217,14 @@ def _receive(request: Request, kind: str, serializer_class: type[serializers.Ser
                     headers={"Location": request.build_absolute_uri(location)})
 
 
+class DuplicateErrorSerializer(ErrorSerializer):
+    id = serializers.UUIDField(help_text="De id van de eerste melding met dit kenmerk.")
+
+
 CREATE_RESPONSES = {
     201: SubmissionStatusSerializer,
-    409: OpenApiResponse(ErrorSerializer, description="Dit kenmerk is al eerder gestuurd."),
+    409: OpenApiResponse(DuplicateErrorSerializer,
+                         description="Dit kenmerk is al eerder gestuurd."),
     **ERRORS,
 }
 
@@ -286,10 +291,12 @@ def submission_list(request: Request) -> Response:
                 code="invalid_choice")]})
         queryset = queryset.filter(status=wanted)
     since = request.query_params.get("sinds")
-    if since is not None:
-        day = serializers.DateField().run_validation(since) if since else None
-        if day is not None:
-            queryset = queryset.filter(status_since__gte=day)
+    if since:
+        try:
+            day = serializers.DateField().run_validation(since)
+        except ApiValidationError as exc:
+            raise ApiValidationError({"sinds": exc.detail}) from None
+        queryset = queryset.filter(status_since__gte=day)
     paginator = SubmissionPagination()
     page = paginator.paginate_queryset(queryset, request)
     return paginator.get_paginated_response(SubmissionStatusSerializer(page, many=True).data)

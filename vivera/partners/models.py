@@ -141,10 +141,10 @@ class Submission(models.Model):
     signal_type = models.CharField(_("kind of arrears"), max_length=10,
                                    choices=SignalType.choices, blank=True)
     amount = models.DecimalField(_("arrears (euro)"), max_digits=9, decimal_places=2, null=True,
-                                 blank=True)
+                                 blank=True, validators=[MinValueValidator(0)])
     arrears_since = models.DateField(_("arrears since"), null=True, blank=True)
-    months_in_arrears = models.PositiveSmallIntegerField(_("months in arrears"), null=True,
-                                                         blank=True)
+    months_in_arrears = models.PositiveSmallIntegerField(
+        _("months in arrears"), null=True, blank=True, validators=[MaxValueValidator(120)])
     crisis = models.BooleanField(_("crisis signal"), default=False,
                                  help_text=_("For example an eviction or disconnection date "
                                              "has been set."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -91,10 +92,16 @@ def team_for_neighbourhood(*, municipality_id: int, neighbourhood_id: int | None
     return teams[0] if len(teams) == 1 else None
 
 
-def _check_not_future(value: dt.date | None, field: str, label: str) -> None:
-    if value is not None and value > timezone.localdate():
+def _check_date(value: dt.date | None, field: str, label: str,
+                earliest: dt.date = registration.EARLIEST_DATE) -> None:
+    if value is None:
+        return
+    if value > timezone.localdate():
         raise field_error(field, _("%(label)s cannot be in the future.") % {"label": label},
                           "future")
+    if value < earliest:
+        raise field_error(field, _("%(label)s is before %(year)s; please check the year.")
+                          % {"label": label, "year": earliest.year}, "too_old")
 
 
 def partner_of(user: User) -> PartnerOrganisation:
@@ -153,8 +160,9 @@ def submission_receive(
         raise ValidationError(_("Unknown kind of submission."), code="invalid")
     submission.bsn = normalise_bsn(submission.bsn)
     submission.postcode = submission.postcode.replace(" ", "").upper()
-    _check_not_future(submission.birth_date, "birth_date", _("The date of birth"))
-    _check_not_future(submission.arrears_since, "arrears_since", _("The arrears date"))
+    _check_date(submission.birth_date, "birth_date", _("The date of birth"),
+                earliest=dt.date(1900, 1, 1))
+    _check_date(submission.arrears_since, "arrears_since", _("The arrears date"))
     submission.neighbourhood = registration.neighbourhood_for_postcode(
         municipality_id=partner.municipality_id, postcode=submission.postcode)
     submission.team = team_for_neighbourhood(
@@ -208,14 +216,23 @@ def _set_status(*, user: User, submission: Submission, to_status: str, date: dt.
     submission.refresh_from_db(fields=["version"])
 
 
-def _check_team_member(user: User, team: Team | None) -> None:
-    if team is not None and team.pk not in user.team_ids():
-        raise ValidationError(_("This submission belongs to another team."), code="not_member")
-
-
-def _own_single_team(user: User) -> Team | None:
+def _ensure_team(user: User, submission: Submission) -> None:
+    """The submission must be one of the user's teams'. One without a team yet is taken on for
+    the user's team when the user has exactly one (inside the caller's transaction); a user in
+    several teams chooses with 'take on' first."""
     team_ids = user.team_ids()
-    return Team.objects.get(pk=next(iter(team_ids))) if len(team_ids) == 1 else None
+    if submission.team_id is not None:
+        if submission.team_id not in team_ids:
+            raise ValidationError(_("This submission belongs to another team."),
+                                  code="not_member")
+        return
+    if len(team_ids) != 1:
+        raise ValidationError(_("Take this submission on for one of your teams first."),
+                              code="no_team")
+    submission.team = Team.objects.get(pk=next(iter(team_ids)))
+    submission.version = F("version") + 1
+    submission.save(update_fields=["team", "version"])
+    submission.refresh_from_db(fields=["version"])
 
 
 @transaction.atomic
@@ -226,6 +243,8 @@ def submission_take(*, user: User, submission: Submission, team: Team,
     if submission.team_id is not None:
         raise ValidationError(_("Another team has already taken this submission."),
                               code="taken")
+    if not submission.is_open:
+        raise ValidationError(_("This submission is finished."), code="closed")
     if team.municipality_id != submission.municipality_id or team.pk not in user.team_ids():
         raise field_error("team", _("Choose one of your own teams."), "not_member")
     submission.team = team
@@ -245,12 +264,11 @@ def attempt_add(
     """Record an attempt to reach the person. A successful one puts the submission 'in
     contact'; the first attempt on a submission without a team gives it the user's team."""
     submission = _lock(submission)
-    _check_team_member(user, submission.team)
     if not submission.is_open:
         raise ValidationError(_("This submission is finished; no attempts can be added."),
                               code="closed")
     date = data["date"]
-    _check_not_future(date, "date", _("The date"))
+    _check_date(date, "date", _("The date"))
     if date < submission.received_on:
         raise field_error("date", _("The attempt cannot be before the submission was "
                                     "received (%(date)s).")
@@ -260,10 +278,8 @@ def attempt_add(
                               reached=bool(data.get("reached")),
                               note=(data.get("note") or "").strip(), recorded_by=user)
     attempt.full_clean()
+    _ensure_team(user, submission)
     attempt.save()
-    if submission.team_id is None and (team := _own_single_team(user)) is not None:
-        submission.team = team
-        submission.save(update_fields=["team"])
     if attempt.reached and submission.status in (SubmissionStatus.RECEIVED,
                                                  SubmissionStatus.NOT_REACHED):
         _set_status(user=user, submission=submission, to_status=SubmissionStatus.IN_CONTACT,
@@ -283,14 +299,13 @@ def submission_change_status(
     """Move a submission along ALLOWED_SUBMISSION_CHANGES. 'Not reached' needs at least one
     recorded attempt."""
     submission = _lock(submission, version)
-    _check_team_member(user, submission.team)
     if to_status not in ALLOWED_SUBMISSION_CHANGES[submission.status]:
         raise field_error("to_status", _("From '%(from)s' the status cannot become '%(to)s'.")
                           % {"from": submission.get_status_display(),
                              "to": SubmissionStatus(to_status).label
                              if to_status in SubmissionStatus.values else to_status},
                           "invalid_transition")
-    _check_not_future(date, "date", _("The date"))
+    _check_date(date, "date", _("The date"))
     if date < submission.status_since:
         raise field_error("date", _("The date cannot be before the current status began "
                                     "(%(date)s).")
@@ -298,10 +313,8 @@ def submission_change_status(
     if to_status == SubmissionStatus.NOT_REACHED and not submission.attempts.exists():
         raise field_error("to_status", _("Record the attempts to reach the person first."),
                           "no_attempts")
-    if submission.team_id is None:
-        submission.team = _own_single_team(user)
-    _set_status(user=user, submission=submission, to_status=to_status, date=date,
-                extra_fields=("team",))
+    _ensure_team(user, submission)
+    _set_status(user=user, submission=submission, to_status=to_status, date=date)
     log_access(user=user, action=Action.UPDATE, object_type="submission",
                object_id=submission.pk, request=request, detail={"status": to_status})
     return submission
@@ -316,7 +329,8 @@ def submission_to_dossier(
     day the submission came in, and the partner sees 'handed over'. A client with the same BSN
     is reused when the user may see it."""
     submission = _lock(submission, version)
-    _check_team_member(user, submission.team)
+    if submission.team_id is not None and submission.team_id not in user.team_ids():
+        raise ValidationError(_("This submission belongs to another team."), code="not_member")
     if SubmissionStatus.HANDED_OVER not in ALLOWED_SUBMISSION_CHANGES[submission.status]:
         raise ValidationError(_("This submission can no longer be taken on in a dossier."),
                               code="invalid_transition")
@@ -351,6 +365,7 @@ def submission_to_dossier(
 # --- API keys -------------------------------------------------------------------------------------
 
 KEY_PREFIX = "vvr_"
+KEY_PATTERN = re.compile(r"vvr_[0-9a-z]{8}_[A-Za-z0-9_-]{20,64}")
 
 
 def hash_key(key: str) -> str:
@@ -377,7 +392,8 @@ def api_key_revoke(*, api_key: ApiKey) -> None:
 
 def api_key_user(key: str) -> User | None:
     """The active user a key belongs to, or None (unknown, malformed or revoked)."""
-    if not key.startswith(KEY_PREFIX) or key.count("_") < 2:
+    # Checked before any query: a malformed key (a NUL byte, say) never reaches the database.
+    if not KEY_PATTERN.fullmatch(key):
         return None
     prefix = key[len(KEY_PREFIX):].split("_", 1)[0]
     api_key = ApiKey.objects.select_related("user").filter(prefix=prefix,

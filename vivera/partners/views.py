@@ -51,6 +51,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
             **forms: Form) -> HttpResponse:
+    """The submission's page, also after a refused POST: every time it shows the person, the
+    read is logged (NEN 7513)."""
+    log_access(user=request.user, action=Action.READ, object_type="submission",
+               object_id=submission.pk,
+               client_id=submission.dossier.client_id if submission.dossier_id else None,
+               request=request)
     teams = teams_for_user(user=request.user)
     context: dict[str, Any] = {
         "submission": submission,
@@ -70,7 +76,8 @@ def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
 @require_GET
 @role_required(*TEAM_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request)
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
+                                         log_read=False)
     return _detail(request, submission)
 
 
@@ -167,6 +174,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PARTNER)
 def portal(request: HttpRequest) -> HttpResponse:
     """Status only: the partner's reference, dates and status, never what the team records."""
+    services.partner_of(request.user)  # an active partner organisation, or 403
     submissions = (sent_by_partner(request.user).order_by("-received_at", "-pk")
                    .only("reference", "kind", "received_at", "respond_by", "status",
                          "status_since")[:200])
@@ -175,6 +183,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 def _send(request: HttpRequest, kind: str) -> HttpResponse:
+    services.partner_of(request.user)  # an active partner organisation, or 403
     form = PartnerSubmissionForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ neighbourhood that team Oost works in, and helpers to send a signal or a referra
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -25,7 +26,8 @@ SIGNAL = {
     "phone": "0612345678",
     "signal_type": "rent",
     "amount": "1450.00",
-    "arrears_since": "2026-09-01",
+    # Two months before the tests run (dates in the future are refused).
+    "arrears_since": (dt.date.today() - dt.timedelta(days=61)).isoformat(),
     "months_in_arrears": 2,
 }
 REFERRAL = {

@@ -101,7 +101,7 @@ def test_the_detail_page_shows_the_signal_and_logs_the_read(pro, partner_user, o
     response = login(pro).get(reverse("partners:detail", args=[submission.pk]))
     html = response.content.decode()
     assert "Fenna Achterstand" in html
-    assert "1450,00" in html or "1450.00" in html
+    assert "€ 1450,00" in html
     assert "•••••••782" not in html and "••••••782" in html  # masked BSN
     assert AccessLogEntry.objects.filter(user=pro, action="read", object_type="submission",
                                          object_id=str(submission.pk)).exists()
@@ -278,3 +278,71 @@ def test_the_same_reference_twice_on_the_web_is_refused(partner_user, oost_area)
     assert response.status_code == 400
     assert "al een melding met dit kenmerk" in response.content.decode()
     assert Submission.objects.count() == 1
+
+
+def test_an_unassigned_signal_is_taken_on_by_the_first_attempt_of_a_one_team_professional(
+        pro, partner_user, oost_area, team_oost):
+    submission = receive(partner_user, postcode="1234AB")
+    version = submission.version
+    attempt(pro, submission, reached=False)
+    submission.refresh_from_db()
+    assert submission.team == team_oost
+    assert submission.version > version  # a form opened before sees it changed
+
+
+def test_a_professional_in_two_teams_takes_it_on_first(pro, partner_user, oost_area,
+                                                       team_west):
+    from vivera.organisation.models import Specialism, TeamMembership
+
+    TeamMembership.objects.create(team=team_west, user=pro, specialism=Specialism.AMW,
+                                  fte="0.20", start_date=dt.date(2015, 1, 1))
+    submission = receive(partner_user, postcode="1234AB")
+    response = login(pro).post(reverse("partners:attempt_add", args=[submission.pk]), {
+        "date": timezone.localdate().isoformat(), "part_of_day": "morning",
+        "method": "letter"})
+    assert response.status_code == 400
+    assert "Pak deze melding eerst op" in response.content.decode()
+    assert not OutreachAttempt.objects.exists()
+
+
+def test_a_finished_unassigned_submission_is_seen_by_nobody(pro, pro_west, partner_user,
+                                                            oost_area):
+    from vivera.partners.services import submission_change_status
+
+    submission = receive(partner_user, postcode="1234AB")
+    submission_change_status(user=pro, submission=submission, to_status="closed",
+                             date=timezone.localdate(), version=submission.version)
+    submission.refresh_from_db()
+    assert submission.team is not None  # closing took it on for pro's team
+    url = reverse("partners:detail", args=[submission.pk])
+    assert login(pro).get(url).status_code == 200
+    assert login(pro_west).get(url).status_code == 404
+    Submission.objects.filter(pk=submission.pk).update(team=None)
+    assert login(pro).get(url).status_code == 404
+
+
+def test_a_professional_without_a_team_sees_no_submissions(make_user, municipality,
+                                                           partner_user, oost_area):
+    from vivera.accounts.models import Role
+
+    receive(partner_user, postcode="1234AB")
+    loner = make_user("loner", Role.PROFESSIONAL, municipality)
+    html = login(loner).get(reverse("partners:queue")).content.decode()
+    assert "Geen meldingen om op te pakken" in html
+
+
+def test_a_dossier_only_in_an_own_team(pro, partner_user, oost_area, team_west, codes):
+    submission = receive(partner_user)
+    response = login(pro).post(reverse("partners:to_dossier", args=[submission.pk]), {
+        "team": team_west.pk, "referrer": codes["gp"].pk, "version": submission.version})
+    assert response.status_code == 400
+    assert not Dossier.objects.exists()
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RECEIVED
+
+
+def test_a_refused_post_that_shows_the_page_is_logged_as_a_read(pro, partner_user, oost_area):
+    submission = receive(partner_user)
+    login(pro).post(reverse("partners:attempt_add", args=[submission.pk]), {"date": "x"})
+    assert AccessLogEntry.objects.filter(user=pro, action="read", object_type="submission",
+                                         object_id=str(submission.pk)).count() == 1
