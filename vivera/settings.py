@@ -8,6 +8,7 @@ docs/deploy.md). A bad value fails loudly at start-up instead of being silently 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "vivera.registration",
     "vivera.audit",
     "vivera.monitor",
+    "vivera.partners",
+    "vivera.ggm",
     "vivera.demo",
     "vivera.imports",
 ]
@@ -93,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "vivera.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,6 +209,19 @@ if VIVERA_MONITOR_REFRESH not in ("on-read", "scheduled"):
 # On read, a municipality whose last rebuild took longer than this is not rebuilt: the reader
 # sees the figures of the last rebuild (and is told so) until `vivera monitor_facts` runs.
 VIVERA_MONITOR_REBUILD_ON_READ_SECONDS = env_int("VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
+# The key of the pseudonyms in exports for the municipality's data warehouse (docs/ggm.md): the
+# same person gets the same pseudonym in every export made with this key, and nobody without it
+# can turn a pseudonym back into a client. Production needs its own key, not SECRET_KEY (which
+# is rotated for other reasons, and rotating this one breaks the warehouse's links between runs).
+VIVERA_PSEUDONYM_KEY = os.environ.get("VIVERA_PSEUDONYM_KEY", "")
+if not VIVERA_PSEUDONYM_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1.")
+    VIVERA_PSEUDONYM_KEY = "insecure-development-pseudonym-key-" + "p" * 30
+elif PRODUCTION and VIVERA_PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY.")
+elif PRODUCTION and len(VIVERA_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be at least 32 characters long.")
 # The import page (docs/import.md): the folder where checked uploads (personal data) wait for
 # the administrator's "import" (empty: the system's temporary folder, subfolder vivera-import),
 # how long they may wait, and how large the files of one upload may be together.
@@ -221,7 +238,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "EXCEPTION_HANDLER": "vivera.api.errors.exception_handler",
 }
+# Requests per partner user (DRF rate syntax: "120/min", "5000/day"); a 429 above it.
+VIVERA_PARTNER_API_RATE = os.environ.get("VIVERA_PARTNER_API_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", VIVERA_PARTNER_API_RATE):
+    raise ImproperlyConfigured("VIVERA_PARTNER_API_RATE must look like 120/min or 5000/day.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vivera API",
     "DESCRIPTION": "API voor machine-clients van Vivera.",

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from vivera.api import views as api_views
 from vivera.core import views as core_views
 
 urlpatterns = [
@@ -18,10 +19,15 @@ urlpatterns = [
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),
     path("monitor/", include("vivera.monitor.urls")),
+    path("meldingen/", include("vivera.partners.urls")),
+    path("partner/", include("vivera.partners.portal_urls")),
     path("beheer/", include("vivera.audit.urls")),
+    path("beheer/ggm-export/", include("vivera.ggm.urls")),
     path("beheer/", include("vivera.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")),
          name="schema"),
+    # After every API route: an unknown address under /api/ answers in the API's JSON shape.
+    re_path(r"^api/(?P<rest>.*)$", api_views.not_found),
 ]

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -37,3 +41,21 @@ def code_list(request: Request, kind: str) -> Response:
         raise Http404
     entries = model.objects.order_by("order", "name")
     return Response(CodeSerializer(entries, many=True).data)
+
+
+@login_not_required
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request: Request, rest: str = "") -> Response:
+    """An address under /api/ that does not exist: a JSON 404 in the API's error shape, not the
+    HTML page a person gets. Every API address ends in a slash; one without it is told so."""
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            raise NotFound(_("This address ends in a slash: %(path)s/")
+                           % {"path": request.path}, code="append_slash")
+    raise NotFound

@@ -35,13 +35,18 @@ def log_access(
     request: HttpRequest | None = None,
     result: Result | str = Result.SUCCESS,
     detail: dict[str, Any] | None = None,
+    municipality_id: int | None = None,
 ) -> AccessLogEntry:
+    """`municipality_id` names the municipality of an entry without a user (a `vivera`
+    command run by an operator); otherwise it is the user's."""
     authenticated = user is not None and user.is_authenticated
+    if authenticated:
+        municipality_id = getattr(user, "municipality_id", None) or municipality_id
     return AccessLogEntry.objects.create(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "(anonymous)",
         role=getattr(user, "role", "") if authenticated else "",
-        municipality_id=getattr(user, "municipality_id", None) if authenticated else None,
+        municipality_id=municipality_id,
         action=action,
         result=result,
         object_type=object_type,

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Short contact"), reverse("registration:shortcontact_create")),
             (_("Clients"), reverse("registration:client_search")),
             (_("Waiting list"), reverse("registration:waiting_list")),
+            (_("Partner submissions"), reverse("partners:queue")),
             (_("Outreach"), reverse("registration:outreach_list")),
         ]
     elif user.role == Role.COORDINATOR:
@@ -29,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("My work"), reverse("registration:my_work")),
             (_("Clients"), reverse("registration:client_search")),
             (_("Short contact"), reverse("registration:shortcontact_create")),
+            (_("Partner submissions"), reverse("partners:queue")),
             (_("Outreach"), reverse("registration:outreach_list")),
             (_("Formation"), reverse("organisation:formation")),
             (_("Monitor"), reverse("monitor:dashboard")),
@@ -39,16 +41,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Key figures"), reverse("core:policy_overview")),
             (_("Compare municipalities"), reverse("monitor:benchmark")),
         ]
+    elif user.role == Role.PARTNER:
+        items = [
+            (_("Sent"), reverse("portal:home")),
+            (_("Refer a resident"), reverse("portal:send_referral")),
+            (_("Send an early signal"), reverse("portal:send_signal")),
+        ]
     elif user.role == Role.ADMIN:
         items = [
             (_("Access log"), reverse("audit:access_log")),
+            (_("GGM export"), reverse("ggm:export")),
             (_("Import"), reverse("imports:import")),
             (_("Configuration"), reverse("admin:index")),
         ]
-    current = request.path
+    # The longest menu URL the page lies under is the current one (/partner/ and
+    # /partner/aanmelden/ both match the latter page).
+    matching = [url for _label, url in items if request.path.startswith(url) and url != "/"]
+    current = max(matching, key=len, default=None)
     return {
         "nav_items": [
-            {"label": label, "url": url, "current": current.startswith(url) and url != "/"}
-            for label, url in items
+            {"label": label, "url": url, "current": url == current} for label, url in items
         ]
     }

@@ -24,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("monitor:dashboard")
     if role == Role.ADMIN:
         return redirect("audit:access_log")
-    # Partners, residents and researchers get their own pages in later issues; until then they
+    if role == Role.PARTNER and request.user.partner_id:
+        return redirect("portal:home")
+    # Residents and researchers get their own pages in later issues; until then they
     # are told so instead of being refused.
     return render(request, "core/no_pages_yet.html")
 

@@ -58,6 +58,7 @@ from vivera.organisation.models import (
     Team,
     TeamMembership,
 )
+from vivera.partners.demo import demo_partner_data, demo_partner_reset
 from vivera.registration.models import (
     Client,
     ContactMoment,
@@ -111,6 +112,7 @@ class DemoSummary:
     zrm_scores: int = 0
     short_contacts: int = 0
     outreach_activities: int = 0
+    partner_submissions: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"), ("postcode_areas", "postcodegebieden"),
@@ -124,6 +126,7 @@ class DemoSummary:
         ("contacts", "contactmomenten"), ("referrals", "verwijzingen"),
         ("zrm_assessments", "ZRM-metingen"), ("zrm_scores", "ZRM-scores"),
         ("short_contacts", "korte contacten"), ("outreach_activities", "outreach-activiteiten"),
+        ("partner_submissions", "meldingen van partners (actueel)"),
     )
 
     def lines(self) -> list[str]:
@@ -222,6 +225,7 @@ def demo_reset() -> ResetSummary:
         return ResetSummary(False, 0, 0, 0, 0, False)
     dossiers = Dossier.objects.filter(municipality=municipality)
     counts = (dossiers.count(), Client.objects.filter(municipality=municipality).count())
+    demo_partner_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -465,6 +469,9 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
         consultation_hours=sum(len(loc.slots) for loc in ref.LOCATIONS),
         memberships=sum(1 for p in ref.PEOPLE if p.team), interventions=len(ref.INTERVENTIONS),
     )
+    counts["partner_submissions"] = demo_partner_data(
+        municipality=org.municipality, partner_user=org.users["partner"],
+        professional=org.users["professional"], today=today)
     changed.send(sender=Dossier, municipality_id=org.municipality.pk)
     return DemoSummary(seed=seed, scale=scale, today=today,
                        seconds=time.perf_counter() - started, **counts)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
+from vivera.partners.models import Submission
 from vivera.registration.models import Question
 from vivera.registration.services import client_create, dossier_create
 
@@ -31,7 +32,8 @@ ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", 
 class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
-    obj: str | None = None  # "client", "dossier" or "question": a record of team Oost
+    # "client", "dossier", "question" or "submission": a record of team Oost
+    obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
 
@@ -70,8 +72,18 @@ RULES: dict[str, Rule] = {
     "monitor:report": rule({"coordinator", "policy"}),
     "monitor:export": rule({"coordinator", "policy"}),
     "monitor:benchmark": rule({"policy"}),
+    "partners:queue": rule(TEAM_ROLES),
+    "partners:detail": rule(TEAM_ROLES, obj="submission"),
+    "partners:attempt_add": rule(TEAM_ROLES, "post", obj="submission"),
+    "partners:change_status": rule(TEAM_ROLES, "post", obj="submission"),
+    "partners:to_dossier": rule(TEAM_ROLES, "post", obj="submission"),
+    "partners:take": rule(TEAM_ROLES, "post", obj="submission"),
+    "portal:home": rule({"partner"}),
+    "portal:send_referral": rule({"partner"}),
+    "portal:send_signal": rule({"partner"}),
     "audit:access_log": rule({"admin"}),
     "audit:access_log_export": rule({"admin"}),
+    "ggm:export": rule({"admin"}),
     "imports:import": rule({"admin"}),
     "imports:confirm": rule({"admin"}, "post"),
     "imports:cancel": rule({"admin"}, "post"),
@@ -105,13 +117,19 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes):
+def records(pro, team_oost, codes, partner_user):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
     dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
                              registered_on=timezone.localdate() - dt.timedelta(days=3))
     question = Question.objects.create(dossier=dossier, domain=codes["money"],
                                        opened_on=dossier.registered_on, created_by=pro)
-    return {"client": client, "dossier": dossier, "question": question}
+    submission = Submission.objects.create(
+        municipality=team_oost.municipality, partner=partner_user.partner, sent_by=partner_user,
+        reference="R1", kind="signal", signal_type="rent", received_on=timezone.localdate(),
+        respond_by=timezone.localdate(), status_since=timezone.localdate(),
+        last_name="Verborgen", team=team_oost)
+    return {"client": client, "dossier": dossier, "question": question,
+            "submission": submission}
 
 
 def _url(name: str, records: dict) -> str:

@@ -26,7 +26,7 @@ SETTINGS_VARIABLES = (
     "DEBUG", "VIVERA_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "SESSION_COOKIE_AGE", "VIVERA_HTTPS",
     "VIVERA_TRUST_X_FORWARDED_FOR", "VIVERA_SUPPRESSION_THRESHOLD", "STATIC_ROOT",
-    "VIVERA_NODE_MODULES", "VIVERA_VAR_DIR", "LOG_LEVEL",
+    "VIVERA_NODE_MODULES", "VIVERA_VAR_DIR", "LOG_LEVEL", "VIVERA_PSEUDONYM_KEY",
 )
 
 
@@ -36,6 +36,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="vivera.settings",
         VIVERA_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(64),
+        VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="vivera.example.nl",
         DATABASE_URL=f"sqlite:///{tmp_path / 'vivera.sqlite3'}",
         VIVERA_VAR_DIR=str(tmp_path / "var"),
@@ -98,9 +99,26 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(
     assert "SECRET_KEY must be set when VIVERA_PRODUCTION=1." in result.stderr
 
 
+@pytest.mark.parametrize(("key", "message"), [
+    (None, "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
+    ("", "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
+    ("short-key", "VIVERA_PSEUDONYM_KEY must be at least 32 characters long."),
+    ("same", "VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY."),
+], ids=["unset", "empty", "short", "secret-key"])
+def test_it_refuses_to_start_in_production_without_its_own_pseudonym_key(
+    tmp_path: Path, key: str | None, message: str
+) -> None:
+    env = production_env(tmp_path)
+    env = production_env(tmp_path, SECRET_KEY=env["SECRET_KEY"],
+                         VIVERA_PSEUDONYM_KEY=env["SECRET_KEY"] if key == "same" else key)
+    result = vivera("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_it_starts_in_development_without_a_secret_key(tmp_path: Path) -> None:
     result = vivera("check", env=production_env(tmp_path, VIVERA_PRODUCTION=None,
-                                                SECRET_KEY=None))
+                                                SECRET_KEY=None, VIVERA_PSEUDONYM_KEY=None))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

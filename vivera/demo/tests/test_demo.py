@@ -345,3 +345,21 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
                        .values_list("location__name", flat=True))
     assert len(walk_ins) == 7 and sum(walk_ins.values()) > 5_000
     assert max(walk_ins.values()) > 10 * min(walk_ins.values())
+
+
+def test_partner_signals_wait_in_the_queue_and_the_demo_key_opens_the_api(
+        small_demo: str) -> None:
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from vivera.conftest import login
+    from vivera.partners.demo import DEMO_API_KEY, SUBMISSIONS
+
+    html = login(User.objects.get(username="professional")).get(
+        reverse("partners:queue")).content.decode()
+    assert "Hoeksema" in html and "te laat" in html
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {DEMO_API_KEY}")
+    response = api.get(reverse("v1:partner_submission_list"))
+    assert response.status_code == 200
+    assert response.json()["count"] == len(SUBMISSIONS)

@@ -33,11 +33,14 @@ from vivera.organisation.models import (
     Team,
     TeamMembership,
 )
+from vivera.partners.models import ApiKey, Covenant
 
 # Configuration only. Adding a model here is a decision: the admin role never sees a person.
 CONFIGURATION_MODELS = {
     Municipality, Neighbourhood, Team, Location, PartnerOrganisation, LifeDomain, Referrer,
     Outcome, ContactKind, TeamMembership, CapacityIntervention, User, AccessLogEntry,
+    # Partners: the covenant's terms and the API keys (hashes); never a submission.
+    Covenant, ApiKey,
 }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from vivera.demo import reference as ref
 from vivera.demo.services import demo_logins
+from vivera.partners.demo import DEMO_API_KEY
 
 
 class Command(BaseCommand):
@@ -36,5 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(line(tuple("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line(row))
+        self.stdout.write("")
+        self.stdout.write(f"Partner-API (docs/partner-api.md), sleutel van de demopartner: "
+                          f"{DEMO_API_KEY}")
         self.stdout.write("")
         self.stdout.write("Alleen voor demonstratie: alle personen en gegevens zijn verzonnen.")

@@ -1,0 +1,107 @@
+"""One shape for every API refusal: a 4xx with a machine-readable `code`, a Dutch `message` and,
+for bad input, one entry per field in `errors`:
+
+    {"code": "invalid", "message": "De invoer klopt niet; zie errors.",
+     "errors": [{"field": "bsn", "code": "invalid_bsn", "message": "Dit is geen geldig BSN: …"}]}
+
+Django's own ValidationError (raised by the services) becomes a 400 in the same shape, so a rule
+the service enforces reads the same as one the serializer enforces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Het veld; `non_field_errors` voor het geheel.")
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machineleesbare reden, bijvoorbeeld `invalid`.")
+    message = serializers.CharField(help_text="De reden in het Nederlands.")
+    errors = FieldErrorSerializer(many=True)
+
+
+def _flatten(detail: Any, field: str = "non_field_errors") -> list[dict[str, str]]:
+    if isinstance(detail, dict):
+        out: list[dict[str, str]] = []
+        for key, value in detail.items():
+            name = key if field == "non_field_errors" else f"{field}.{key}"
+            out.extend(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        out = []
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                out.extend(_flatten(value, f"{field}.{index}"))
+            else:
+                out.extend(_flatten(value, field))
+        return out
+    return [{"field": field, "code": getattr(detail, "code", None) or "invalid",
+             "message": str(detail)}]
+
+
+def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        detail = {
+            field: [serializers.ErrorDetail(message, code=error.code or "invalid")
+                    for error in errors for message in error.messages]
+            for field, errors in exc.error_dict.items()
+        }
+    else:
+        detail = [serializers.ErrorDetail(message, code=error.code or "invalid")
+                  for error in exc.error_list for message in error.messages]
+    return exceptions.ValidationError(detail)
+
+
+# Messages of Django REST framework that its own Dutch catalogue leaves untranslated; listed here
+# so `makemessages` keeps them in ours, which Django reads first (LOCALE_PATHS).
+DRF_MESSAGES = (
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Must be a valid UUID."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
+)
+
+MESSAGES = {
+    status.HTTP_400_BAD_REQUEST: lambda: _("The input is not valid; see errors."),
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = _from_django(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a server error: Django's handler answers (and logs) it
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        code = errors[0]["code"] if len(errors) == 1 else "invalid"
+        message = errors[0]["message"] if len(errors) == 1 else str(MESSAGES[400]())
+        if isinstance(exc.detail, dict) and len(errors) == 1:
+            message = f"{errors[0]['field']}: {message}"
+    else:
+        detail = getattr(exc, "detail", "")
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        message = str(detail) if detail else str(getattr(exc, "default_detail", ""))
+        if isinstance(exc, exceptions.ParseError):
+            code, message = "parse_error", _("The request body is not valid JSON.")
+        errors = []
+    response.data = {"code": code, "message": message, "errors": errors}
+    return response

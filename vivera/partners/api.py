@@ -1,0 +1,326 @@
+"""The partner API (/api/v1/partner/…): a partner organisation sends referrals and early signals
+and reads back the status of what it sent — never what the team recorded.
+
+Partners authenticate with an API key of their own (`Authorization: Bearer vvr_…`, made with
+`vivera partner_key`). Every refusal is a 4xx with a machine-readable `code` and a Dutch
+`message` (vivera/api/errors.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+
+from vivera.api.errors import ErrorSerializer
+
+from . import services
+from .access import sent_by_partner
+from .models import SignalType, Submission, SubmissionKind, SubmissionStatus
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <key>`; an unknown or revoked key is a 401."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise AuthenticationFailed("Geef één sleutel na 'Bearer'.", code="invalid_key")
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            key = ""
+        user = services.api_key_user(key)
+        if user is None:
+            raise AuthenticationFailed("Deze API-sleutel is onbekend of ingetrokken.",
+                                       code="invalid_key")
+        return user, None
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="vivera"'
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "vivera.partners.api.ApiKeyAuthentication"
+    name = "partnerKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer",
+                "description": "De API-sleutel van de partner (vvr_…)."}
+
+
+class IsActivePartner(BasePermission):
+    message = ("Alleen een gebruiker van een actieve partnerorganisatie mag meldingen sturen "
+               "en lezen.")
+    code = "not_a_partner"
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        try:
+            services.partner_of(request.user)
+        except PermissionDenied:
+            return False
+        return True
+
+
+class PartnerThrottle(UserRateThrottle):
+    """Per partner user; the rate is the setting VIVERA_PARTNER_API_RATE (default 120/min)."""
+
+    scope = "partner"
+
+    def get_rate(self) -> str:
+        return settings.VIVERA_PARTNER_API_RATE
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class PersonFields(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=100, help_text="Uw eigen kenmerk. Eenzelfde kenmerk nogmaals sturen wordt "
+                                  "geweigerd (409) met de id van de eerste melding.")
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name_prefix = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    bsn = serializers.CharField(max_length=11, required=False, allow_blank=True,
+                                help_text="Optioneel; 9 cijfers die de 11-proef doorstaan.")
+    postcode = serializers.CharField(max_length=7, required=False, allow_blank=True,
+                                     help_text="1234AB")
+    house_number = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+
+
+class ReferralInSerializer(PersonFields):
+    reason = serializers.CharField(max_length=2000,
+                                   help_text="Waarmee de inwoner hulp nodig heeft.")
+    consent = serializers.BooleanField(
+        help_text="De inwoner stemt in met de aanmelding (verplicht true).")
+
+
+class SignalInSerializer(PersonFields):
+    signal_type = serializers.ChoiceField(choices=SignalType.choices,
+                                          help_text="Soort achterstand (GGM Signaalpartner).")
+    amount = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0,
+                                      help_text="Achterstand in euro (GGM bedrag).")
+    arrears_since = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="Sinds wanneer de achterstand bestaat (GGM ontstaansdatum).")
+    months_in_arrears = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                                 max_value=120)
+    crisis = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Crisissignaal: er is al een ontruimings- of afsluitdatum.")
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class StatusStepSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
+    status_label = serializers.CharField()
+    date = serializers.DateField()
+
+
+class SubmissionStatusSerializer(serializers.Serializer):
+    """What a partner may see of a submission: its status, never the team's content."""
+
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField()
+    kind = serializers.ChoiceField(choices=SubmissionKind.choices)
+    received_at = serializers.DateTimeField()
+    respond_by = serializers.DateField(
+        help_text="Uiterlijk op deze dag doet het team een eerste contactpoging (convenant).")
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    status_since = serializers.DateField()
+    history = serializers.SerializerMethodField()
+
+    @extend_schema_field(StatusStepSerializer(many=True))
+    def get_history(self, submission: Submission) -> list[dict[str, Any]]:
+        return [
+            {"status": change.to_status,
+             "status_label": SubmissionStatus(change.to_status).label,
+             "date": change.date}
+            for change in submission.status_changes.all()
+        ]
+
+
+class SubmissionPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Aantal meldingen in totaal")
+    next = serializers.URLField(allow_null=True, help_text="De volgende pagina")
+    previous = serializers.URLField(allow_null=True, help_text="De vorige pagina")
+    results = SubmissionStatusSerializer(many=True)
+
+
+class SubmissionPagination(PageNumberPagination):
+    page_size = 50
+    page_query_param = "pagina"
+    max_page_size = 200
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Onjuiste invoer; zie `errors`."),
+    401: OpenApiResponse(ErrorSerializer, description="Geen of een onbekende API-sleutel."),
+    403: OpenApiResponse(ErrorSerializer, description="Geen gebruiker van een actieve "
+                                                      "partnerorganisatie."),
+    429: OpenApiResponse(ErrorSerializer, description="Te veel verzoeken; probeer later."),
+}
+AUTH = [ApiKeyAuthentication]
+PERMS = [IsActivePartner]
+
+
+def _receive(request: Request, kind: str, serializer_class: type[serializers.Serializer]
+             ) -> Response:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        submission = services.submission_receive(user=request.user, kind=kind,
+                                                 data=serializer.validated_data,
+                                                 request=request._request)
+    except services.DuplicateReference as exc:
+        body = {"code": "duplicate_reference", "message": exc.messages[0], "errors": [],
+                "id": str(exc.existing.public_id)}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    location = reverse("v1:partner_submission_detail", args=[submission.public_id])
+    return Response(SubmissionStatusSerializer(submission).data, status=status.HTTP_201_CREATED,
+                    headers={"Location": request.build_absolute_uri(location)})
+
+
+class DuplicateErrorSerializer(ErrorSerializer):
+    id = serializers.UUIDField(help_text="De id van de eerste melding met dit kenmerk.")
+
+
+CREATE_RESPONSES = {
+    201: SubmissionStatusSerializer,
+    409: OpenApiResponse(DuplicateErrorSerializer,
+                         description="Dit kenmerk is al eerder gestuurd."),
+    **ERRORS,
+}
+
+
+@login_not_required
+@extend_schema(
+    request=ReferralInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    operation_id="partner_referral_create",
+    summary="Een inwoner aanmelden bij het wijkteam",
+    description="Een aanmelding (met instemming van de inwoner) komt in de werkbak van het "
+                "team van de wijk van de inwoner.",
+)
+@api_view(["POST"])
+@authentication_classes(AUTH)
+@permission_classes(PERMS)
+@throttle_classes([PartnerThrottle])
+def referral_create(request: Request) -> Response:
+    return _receive(request, SubmissionKind.REFERRAL, ReferralInSerializer)
+
+
+@login_not_required
+@extend_schema(
+    request=SignalInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    operation_id="partner_signal_create",
+    summary="Een vroegsignaal sturen",
+    description="Een vroegsignaal (bijvoorbeeld twee maanden huurachterstand) komt in de werkbak "
+                "van het team, met de termijn uit het convenant voor de eerste contactpoging.",
+)
+@api_view(["POST"])
+@authentication_classes(AUTH)
+@permission_classes(PERMS)
+@throttle_classes([PartnerThrottle])
+def signal_create(request: Request) -> Response:
+    return _receive(request, SubmissionKind.SIGNAL, SignalInSerializer)
+
+
+@login_not_required
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=SubmissionStatus.values,
+                         description="Alleen meldingen met deze status"),
+        OpenApiParameter("sinds", OpenApiTypes.DATE,
+                         description="Alleen meldingen waarvan de status op of na deze dag "
+                                     "veranderde"),
+        OpenApiParameter("pagina", int, description="Paginanummer (50 per pagina)"),
+    ],
+    responses={200: SubmissionPageSerializer, **ERRORS,
+               404: OpenApiResponse(ErrorSerializer, description="Pagina bestaat niet.")},
+    tags=["partner"], operation_id="partner_submission_list",
+    summary="De status van wat uw organisatie stuurde",
+)
+@api_view(["GET"])
+@authentication_classes(AUTH)
+@permission_classes(PERMS)
+@throttle_classes([PartnerThrottle])
+def submission_list(request: Request) -> Response:
+    queryset = sent_by_partner(request.user).prefetch_related("status_changes").order_by(
+        "-received_at", "-pk")
+    wanted = request.query_params.get("status")
+    if wanted is not None:
+        if wanted not in SubmissionStatus.values:
+            raise ApiValidationError({"status": [serializers.ErrorDetail(
+                "Onbekende status; kies uit " + ", ".join(SubmissionStatus.values) + ".",
+                code="invalid_choice")]})
+        queryset = queryset.filter(status=wanted)
+    since = request.query_params.get("sinds")
+    if since:
+        try:
+            day = serializers.DateField().run_validation(since)
+        except ApiValidationError as exc:
+            raise ApiValidationError({"sinds": exc.detail}) from None
+        queryset = queryset.filter(status_since__gte=day)
+    paginator = SubmissionPagination()
+    page = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response(SubmissionStatusSerializer(page, many=True).data)
+
+
+@login_not_required
+@extend_schema(
+    responses={200: SubmissionStatusSerializer, **ERRORS,
+               404: OpenApiResponse(ErrorSerializer,
+                                    description="Geen melding van uw organisatie.")},
+    tags=["partner"], operation_id="partner_submission_retrieve",
+    summary="De status van één melding",
+)
+@api_view(["GET"])
+@authentication_classes(AUTH)
+@permission_classes(PERMS)
+@throttle_classes([PartnerThrottle])
+def submission_detail(request: Request, public_id: str) -> Response:
+    try:
+        wanted = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404 from None
+    submission = (sent_by_partner(request.user).prefetch_related("status_changes")
+                  .filter(public_id=wanted).first())
+    if submission is None:
+        raise Http404
+    return Response(SubmissionStatusSerializer(submission).data)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "vivera.partners"
+    verbose_name = "Partners"
