@@ -1,7 +1,8 @@
 """The access log (NEN 7513): who did what to whose record, when, and from where.
 
 Append-only for everyone: the model refuses updates and deletes, and the admin shows it read-only.
-Hash-chaining for tamper evidence is planned separately (issue 5).
+Every line is chained to the one before it by a SHA-256 hash (`vivera.audit.chain`), so a change
+made past the application, in the database itself, is found by `vivera verify_access_log`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +26,8 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Merge")
     BREAK_GLASS = "break_glass", _("Break-glass access")
     REVEAL = "reveal", _("Show BSN")
+    LOGIN = "login", _("Log in")
+    LOGOUT = "logout", _("Log out")
 
 
 class Result(models.TextChoices):
@@ -40,7 +44,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AccessLogEntry(models.Model):
-    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by `log_access` before the hash is computed (auto_now_add would set it afterwards).
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, editable=False,
+                                     db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                              blank=True, related_name="+", verbose_name=_("user"))
     # A snapshot, so the line keeps its meaning if the account is renamed.
@@ -60,6 +66,9 @@ class AccessLogEntry(models.Model):
     user_agent = models.CharField(_("device"), max_length=200, blank=True)
     path = models.CharField(_("page"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The hash chain (vivera/audit/chain.py): hex SHA-256 of the line before, and of this one.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import chain
 from .models import AccessLogEntry
 
 
@@ -56,3 +57,13 @@ def access_log_for_municipality(
     if filters.date_to:
         entries = entries.filter(timestamp__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
     return entries.order_by("-timestamp", "-pk")
+
+
+def access_log_verification(*, expected_head: str = "") -> chain.Verification:
+    """Walk the whole chain in primary-key order and recompute every hash (one pass, a few
+    thousand rows at a time). `expected_head`: a head hash recorded earlier, which must still
+    occur in the chain."""
+    rows = (AccessLogEntry.objects.order_by("pk")
+            .values("id", "prev_hash", "entry_hash", *chain.CONTENT_FIELDS)
+            .iterator(chunk_size=5000))
+    return chain.walk(rows, expected_head=expected_head.strip().lower())

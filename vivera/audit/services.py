@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
+from . import chain
 from .models import AccessLogEntry, Action, Result
 
 if TYPE_CHECKING:
@@ -42,7 +45,8 @@ def log_access(
     authenticated = user is not None and user.is_authenticated
     if authenticated:
         municipality_id = getattr(user, "municipality_id", None) or municipality_id
-    return AccessLogEntry.objects.create(
+    entry = AccessLogEntry(
+        timestamp=timezone.now(),
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "(anonymous)",
         role=getattr(user, "role", "") if authenticated else "",
@@ -57,3 +61,42 @@ def log_access(
         path=(request.get_full_path()[:300] if request else ""),
         detail=detail or {},
     )
+    _append(entry)
+    return entry
+
+
+def _append(entry: AccessLogEntry) -> None:
+    """Link the entry to the chain's head and insert it. The lock is taken here, as late as
+    possible, and held until the caller's transaction commits: a service that logs at the start
+    of a long transaction holds up every other writer of the log until it is done."""
+    # What the database will hold (an IPv6 address is stored in its short form), so the hash
+    # computed now is the hash recomputed from the stored row.
+    ip_field = AccessLogEntry._meta.get_field("ip_address")
+    entry.ip_address = ip_field.get_prep_value(entry.ip_address)
+    values = {name: getattr(entry, name) for name in chain.CONTENT_FIELDS}
+    with transaction.atomic():
+        chain.lock_chain_head()
+        head = AccessLogEntry.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
+        entry.prev_hash = head or chain.GENESIS
+        entry.entry_hash = chain.entry_hash(entry.prev_hash, values)
+        entry.save(force_insert=True)
+
+
+def page_name(request: HttpRequest) -> str:
+    """The page as its URL name (`registration:dossier_detail`), or its path if it has none."""
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None and match.url_name else request.path
+    return name[:40]
+
+
+def log_refused_page(request: HttpRequest, *, object_type: str = "page",
+                     detail: dict[str, Any] | None = None) -> None:
+    """A page (or API address) the user may not open: one `refused` line, at most one per
+    request. `request` may be a REST framework request; the mark is set on Django's own."""
+    request = getattr(request, "_request", request)
+    if getattr(request, "_vivera_refusal_logged", False):
+        return
+    request._vivera_refusal_logged = True  # type: ignore[attr-defined]
+    log_access(user=getattr(request, "user", None), action=Action.READ,
+               object_type=object_type, object_id=page_name(request), request=request,
+               result=Result.REFUSED, detail={"method": request.method, **(detail or {})})
