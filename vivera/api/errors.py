@@ -21,6 +21,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from vivera.audit.services import log_refused_page
+
 
 class FieldErrorSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="Het veld; `non_field_errors` voor het geheel.")
@@ -80,6 +82,21 @@ MESSAGES = {
 }
 
 
+def _log_refusal(exc: exceptions.APIException, context: dict[str, Any]) -> None:
+    """A refused API call in the access log: bad credentials (a wrong key or password: the
+    reason only, never what was sent) and a signed-in client without the right. A call without
+    any credentials is not logged: anyone can make those, by the thousand."""
+    request = context.get("request")
+    if request is None:
+        return
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        log_refused_page(request, object_type="api",
+                         detail={"reason": getattr(exc.detail, "code", None) or "invalid"})
+    elif isinstance(exc, exceptions.PermissionDenied) and request.user.is_authenticated:
+        log_refused_page(request, object_type="api",
+                         detail={"reason": getattr(exc.detail, "code", None) or "forbidden"})
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
@@ -87,6 +104,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.AuthenticationFailed | exceptions.PermissionDenied):
+        _log_refusal(exc, context)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's handler answers (and logs) it

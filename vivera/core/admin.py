@@ -33,6 +33,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role, User
+from vivera.audit.services import log_refused_page
 from vivera.organisation.models import (
     Location,
     Municipality,
@@ -66,7 +67,18 @@ def is_functional_admin(user: User | AnonymousUser) -> bool:
 
 
 def admin_site_has_permission(request: HttpRequest) -> bool:
-    return is_functional_admin(request.user)
+    allowed = is_functional_admin(request.user)
+    if not allowed and request.user.is_authenticated and not _on_admin_login_page(request):
+        # A signed-in user of another role tried the admin: a refused line in the access log
+        # (the admin answers with its login page, not a 403). Not on the login page itself,
+        # where the refused user lands next.
+        log_refused_page(request)
+    return allowed
+
+
+def _on_admin_login_page(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in ("admin:login", "admin:logout")
 
 
 # The default site, with the role check instead of Django's `is_active and is_staff`.
