@@ -54,8 +54,11 @@ def lock_chain_head() -> None:
     """Serialise appends until the current transaction ends. Call inside `transaction.atomic`,
     right before reading the head and inserting: the lock is held until commit.
 
-    On PostgreSQL a transaction-level advisory lock. SQLite lets one writer at a time anyway (a
-    second one waits or fails with "database is locked"; it never forks the chain)."""
+    On PostgreSQL a transaction-level advisory lock. The head is read after it is granted, by a
+    new statement that under READ COMMITTED (Django's default) sees the previous writer's
+    committed line; under REPEATABLE READ it would not, and the chain would fork. SQLite lets one
+    writer at a time anyway (a second one waits or fails with "database is locked"; it never
+    forks the chain)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])

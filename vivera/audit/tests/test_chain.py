@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+import time
 from contextlib import redirect_stderr, redirect_stdout
+from unittest import mock
 
 import pytest
 from django.core.management import ManagementUtility, call_command
@@ -34,10 +37,12 @@ def raw(sql: str, params: list[object]) -> None:
 
 
 def verify(*args: str) -> tuple[int, str, str]:
-    """Run the command as the operator does; its exit code, output and errors."""
+    """Run the command as the operator does; its exit code, output and errors. (The command
+    line closes the database connections when done; not here, inside the test's transaction.)"""
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with redirect_stdout(out), redirect_stderr(err):
+    with (redirect_stdout(out), redirect_stderr(err),
+          mock.patch("django.core.management.base.connections.close_all")):
         try:
             ManagementUtility(["vivera", "verify_access_log", *args]).execute()
         except SystemExit as exit_:
@@ -192,3 +197,36 @@ class TestVerification:
             call_command("verify_access_log")
 
         assert raised.value.returncode == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)")
+def test_concurrent_writers_do_not_fork_the_chain(pro: User) -> None:
+    """Eight threads, each with its own connection, append in transactions that also do other
+    work; every line still has a distinct predecessor."""
+    start = threading.Barrier(8)
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            for round_ in range(10):
+                with transaction.atomic():
+                    log_access(user=pro, action=Action.READ, object_type="client",
+                               object_id=f"{number}-{round_}")
+                    time.sleep(0.001)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    prev_hashes = list(AccessLogEntry.objects.values_list("prev_hash", flat=True))
+    assert len(prev_hashes) == 80
+    assert len(set(prev_hashes)) == 80
+    result = access_log_verification()
+    assert result.intact
+    assert result.checked == 80
