@@ -24,6 +24,8 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
                     "object_id", "client_id", "ip_address")
     list_filter = ("action", "result", "role")
     search_fields = ("username", "object_type", "object_id")
+    # Not editable, so not on the form the admin shows read-only; the hash chain is worth seeing.
+    readonly_fields = ("timestamp", "prev_hash", "entry_hash")
     ordering = ("-timestamp", "-pk")
     actions = None
 

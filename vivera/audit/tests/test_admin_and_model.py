@@ -107,3 +107,12 @@ class TestInTheAdmin:
 
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:index")
+
+
+def test_the_admin_shows_a_lines_hashes(admin_user: User, pro: User) -> None:
+    entry = log_access(user=pro, action=Action.READ, object_type="dossier")
+
+    page = login(admin_user).get(reverse("admin:audit_accesslogentry_change", args=[entry.pk]))
+
+    assert entry.prev_hash in page.content.decode()
+    assert entry.entry_hash in page.content.decode()

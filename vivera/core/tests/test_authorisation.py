@@ -153,6 +153,9 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
     response = getattr(http, r.method)(url)
     if persona not in r.allowed:
         assert response.status_code == 403, (name, persona, response.status_code)
+        # Every refused page is a line in the access log (BIO 8.15).
+        assert AccessLogEntry.objects.filter(user=all_personas[persona], result="refused",
+                                             object_type="page", object_id=name).exists()
     elif persona in r.not_theirs:
         assert response.status_code == 404, (name, persona, response.status_code)
         assert AccessLogEntry.objects.filter(user=all_personas[persona],
