@@ -199,7 +199,8 @@ class TestVerification:
         assert raised.value.returncode == 1
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop the seeded code lists.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)")
 def test_concurrent_writers_do_not_fork_the_chain(pro: User) -> None:
