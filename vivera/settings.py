@@ -7,6 +7,7 @@ docs/deploy.md). A bad value fails loudly at start-up instead of being silently 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "vivera.core",
     "vivera.accounts",
     "vivera.organisation",
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vivera.urls"
@@ -138,6 +142,27 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Brute-force protection (django-axes, docs/deploy.md): after VIVERA_LOGIN_FAILURE_LIMIT failed
+# logins an account is locked for VIVERA_LOGIN_LOCKOUT_MINUTES, from every address; a
+# successful login resets the count. Per account, not per address: colleagues share the
+# municipality's address, and an office should not be locked out by one person's typos.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("VIVERA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("VIVERA_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# axes warns that a lockout without the address can be bypassed by rotating user agents or
+# cookies; a lockout per account cannot (it counts the account whatever the client sends).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "vivera.accounts.lockout.lockout_response"
+# The functional administrator unlocks from the user list (action), not from axes' own screens.
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "vivera.audit.services.client_address"
+# Vivera's own access log records logins; axes keeps only the failure counts it needs.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

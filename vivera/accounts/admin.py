@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts import lockout
 from vivera.core.admin import (
     RoleBasedPermissions,
     ScopedFormFields,
@@ -117,6 +118,14 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             (_("Status"), {"fields": status}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
+
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock after too many failed logins"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:  # already limited to the administrator's municipality
+            lockout.unlock(username=user.username)
+        self.message_user(request, _("Unlocked: they can log in again at once."))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = scope_to_municipality(super().get_queryset(request), "municipality", request)
