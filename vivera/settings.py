@@ -275,9 +275,12 @@ VIVERA_IMPORT_PENDING_MINUTES = env_int("VIVERA_IMPORT_PENDING_MINUTES", 60)
 VIVERA_IMPORT_MAX_MB = env_int("VIVERA_IMPORT_MAX_MB", 15)
 
 REST_FRAMEWORK = {
+    # A partner's API key first, so a request without credentials is a 401 that names the
+    # scheme (Bearer); then a user's Basic credentials (counted by the lockout); then the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "vivera.partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -40,7 +40,8 @@ def test_it_accepts_basic_authentication_for_machine_clients(pro):
 
 def test_it_refuses_an_anonymous_client_with_401_not_a_redirect(db):
     response = HttpClient().get(reverse("v1:code_list", args=["verwijzers"]))
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
     assert response["Content-Type"].startswith("application/json")
 
 

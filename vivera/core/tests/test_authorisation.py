@@ -89,7 +89,8 @@ RULES: dict[str, Rule] = {
     "imports:cancel": rule({"admin"}, "post"),
 }
 # Pages outside this matrix, each with its own tests: login/logout, Django's admin site (its own
-# role check, see vivera/core/admin.py) and the API (DRF permissions, see vivera/api/tests).
+# role check, see vivera/core/admin.py) and the API (its own matrix, generated the same way:
+# vivera/api/tests/test_authorisation.py).
 EXCLUDED_PREFIXES = ("admin:", "login", "logout", "v1:", "schema", "django_", "set_language")
 
 

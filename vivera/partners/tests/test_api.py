@@ -389,3 +389,9 @@ def test_bounds_the_api_and_the_web_share(api, oost_area, partner_user):
         "months_in_arrears": "30000", "arrears_since": "01-01-0001"})
     assert response.status_code == 400
     assert not Submission.objects.exists()
+
+
+def test_a_partner_system_reads_the_code_lists_with_its_key(api):
+    response = api.get(reverse("v1:code_list", args=["verwijzers"]))
+    assert response.status_code == 200
+    assert "vroegsignaal" in {entry["code"] for entry in response.json()}
