@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "vivera.core",
     "vivera.accounts",
     "vivera.organisation",
@@ -105,6 +107,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Two-factor login: django-otp says whether the session passed the second step; Vivera's
+    # middleware holds every page until it has (accounts/two_factor.py names the roles).
+    "django_otp.middleware.OTPMiddleware",
+    "vivera.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +156,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Two-factor login (TOTP) for every role that sees personal data (accounts/two_factor.py).
+# Only a development machine may switch it off (VIVERA_TWO_FACTOR=0); production refuses to.
+VIVERA_TWO_FACTOR_REQUIRED = env_bool("VIVERA_TWO_FACTOR", True)
+if PRODUCTION and not VIVERA_TWO_FACTOR_REQUIRED:
+    raise ImproperlyConfigured("VIVERA_TWO_FACTOR cannot be switched off in production.")
+OTP_TOTP_ISSUER = "Vivera"
 AXES_FAILURE_LIMIT = env_int("VIVERA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("VIVERA_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -276,10 +288,11 @@ VIVERA_IMPORT_MAX_MB = env_int("VIVERA_IMPORT_MAX_MB", 15)
 
 REST_FRAMEWORK = {
     # A partner's API key first, so a request without credentials is a 401 that names the
-    # scheme (Bearer); then a user's Basic credentials (counted by the lockout); then the session.
+    # scheme (Bearer); then Basic credentials of a role without a second factor (counted by the
+    # lockout); then the session (past both login steps: accounts/middleware.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "vivera.partners.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "vivera.accounts.two_factor.PasswordOnlyBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

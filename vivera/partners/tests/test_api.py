@@ -245,8 +245,11 @@ def test_every_other_role_is_refused(persona, all_personas, oost_area):
 
 def test_a_session_login_does_not_open_the_partner_api(partner_user, oost_area):
     """Partners use their key; a browser session (no second factor yet) does not count."""
+    from vivera.conftest import verify_second_factor
+
     client = APIClient()
     client.force_login(partner_user)
+    verify_second_factor(client, partner_user)  # even past both login steps
     assert client.get(LIST).status_code == 401
 
 
