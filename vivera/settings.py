@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vivera.ggm",
     "vivera.demo",
     "vivera.imports",
+    "vivera.backup",
 ]
 
 MIDDLEWARE = [
