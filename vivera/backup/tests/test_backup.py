@@ -115,17 +115,35 @@ def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_archive(demo_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A backup of the demo database with the waiting upload, made once per module for the
+    tests that only restore."""
+    folder = tmp_path_factory.mktemp("archive")
+    database = folder / "demo.sqlite3"
+    shutil.copyfile(demo_sqlite, database)
+    _upload(folder / "import")
+    ok(environment(f"sqlite:///{database}", folder / "import"), "backup", "--uitvoer",
+       str(folder / "demo.tar.gz"))
+    return folder / "demo.tar.gz"
+
+
+def _upload(import_dir: Path) -> None:
+    (import_dir / UPLOAD).parent.mkdir(parents=True)
+    (import_dir / UPLOAD).write_text("clientnummer;geboortedatum\n17;12-03-1961\n")
+
+
 @pytest.fixture
-def site(demo_sqlite: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+def site(demo_sqlite: Path, demo_archive: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A copy of the demo database, an import folder with one waiting upload, a backup folder."""
     database = tmp_path / "var" / "vivera.sqlite3"
     database.parent.mkdir()
     shutil.copyfile(demo_sqlite, database)
     import_dir = tmp_path / "import"
-    (import_dir / UPLOAD).parent.mkdir(parents=True)
-    (import_dir / UPLOAD).write_text("clientnummer;geboortedatum\n17;12-03-1961\n")
+    _upload(import_dir)
     backups = tmp_path / "backups"
     backups.mkdir()
+    shutil.copyfile(demo_archive, backups / "goed.tar.gz")
     yield {"database": database, "import_dir": import_dir, "backups": backups,
            "env": environment(f"sqlite:///{database}", import_dir)}
 
@@ -135,8 +153,9 @@ def test_it_restores_every_row_and_file_after_changes_sqlite(site: dict[str, Any
     before, files_before = sqlite_dump(database), files_of(import_dir)
     assert len(before["registration_dossier"]) > 10 and files_before
 
-    output = ok(env, "backup", "--uitvoer", str(site["backups"]))
-    [archive] = site["backups"].iterdir()
+    (site["backups"] / "nacht").mkdir()
+    output = ok(env, "backup", "--uitvoer", str(site["backups"] / "nacht"))
+    [archive] = (site["backups"] / "nacht").iterdir()
     assert archive.name.startswith("vivera-backup-") and archive.name.endswith(".tar.gz")
     assert archive.stat().st_mode & 0o777 == 0o600
     assert "Geschreven:" in output
@@ -167,23 +186,20 @@ def test_it_restores_every_row_and_file_after_changes_sqlite(site: dict[str, Any
 
 def test_it_refuses_to_overwrite_data_without_ja(site: dict[str, Any]) -> None:
     database, env = site["database"], site["env"]
-    ok(env, "backup", "--uitvoer", str(site["backups"] / "b.tar.gz"))
     before = sqlite_dump(database)
-    done = run(env, "restore", str(site["backups"] / "b.tar.gz"))
+    done = run(env, "restore", str(site["backups"] / "goed.tar.gz"))
     assert done.returncode == 1
     assert "--ja" in done.stderr and "niets veranderd" in done.stderr
     assert sqlite_dump(database) == before
 
 
-def test_it_restores_into_an_empty_database_without_ja(site: dict[str, Any],
-                                                       tmp_path: Path) -> None:
-    before = sqlite_dump(site["database"])  # the backup's own log line comes after its snapshot
-    ok(site["env"], "backup", "--uitvoer", str(site["backups"] / "b.tar.gz"))
+def test_it_restores_onto_a_new_server_without_ja(site: dict[str, Any], tmp_path: Path) -> None:
+    """No database file yet, no import folder: the restore makes both."""
+    before = sqlite_dump(site["database"])
     fresh = tmp_path / "elders" / "nieuw.sqlite3"
     fresh.parent.mkdir()
     env = environment(f"sqlite:///{fresh}", tmp_path / "elders" / "import")
-    ok(env, "migrate", "--no-input", "-v0")
-    ok(env, "restore", str(site["backups"] / "b.tar.gz"))
+    ok(env, "restore", str(site["backups"] / "goed.tar.gz"))
     assert without_restore_line(sqlite_dump(fresh)) == before
     assert files_of(tmp_path / "elders" / "import") == files_of(site["import_dir"])
 
@@ -193,7 +209,6 @@ def test_it_refuses_a_damaged_or_tampered_archive_and_changes_nothing(
         site: dict[str, Any], damage: str) -> None:
     database, import_dir, env, backups = (site["database"], site["import_dir"], site["env"],
                                           site["backups"])
-    ok(env, "backup", "--uitvoer", str(backups / "goed.tar.gz"))
     bad = backups / "slecht.tar.gz"
     if damage == "member":  # an upload changed after the backup, the manifest left alone
         rewrite_archive(backups / "goed.tar.gz", bad, fix_manifest=False,
@@ -224,7 +239,6 @@ def test_it_refuses_a_damaged_or_tampered_archive_and_changes_nothing(
 def test_a_database_member_that_is_corrupt_leaves_the_database_as_it_was(
         site: dict[str, Any]) -> None:
     database, env, backups = site["database"], site["env"], site["backups"]
-    ok(env, "backup", "--uitvoer", str(backups / "goed.tar.gz"))
 
     def corrupt(name: str, data: bytes) -> bytes:
         if name != services.SQLITE_MEMBER:
@@ -243,7 +257,6 @@ def test_a_database_member_that_is_corrupt_leaves_the_database_as_it_was(
 
 def test_it_refuses_an_archive_of_newer_code(site: dict[str, Any]) -> None:
     env, backups = site["env"], site["backups"]
-    ok(env, "backup", "--uitvoer", str(backups / "goed.tar.gz"))
     with tarfile.open(backups / "goed.tar.gz") as tar:
         manifest = json.loads(tar.extractfile(services.MANIFEST).read())  # type: ignore[union-attr]
     manifest["migrations_applied"]["registration"].append("9999_uit_de_toekomst")
@@ -335,8 +348,7 @@ def test_it_restores_every_row_and_file_and_a_failed_restore_changes_nothing_pos
     name, server = postgres_database
     password = f":{server['password']}" if server["password"] else ""
     import_dir = tmp_path / "import"
-    (import_dir / UPLOAD).parent.mkdir(parents=True)
-    (import_dir / UPLOAD).write_text("clientnummer;geboortedatum\n17;12-03-1961\n")
+    _upload(import_dir)
     env = environment(f"postgres://{server['user']}{password}@{server['host']}:"
                       f"{server['port']}/{name}", import_dir)
     ok(env, "migrate", "--no-input", "-v0")
