@@ -40,6 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
@@ -339,6 +340,12 @@ def unknown_migrations(manifest: dict[str, Any]) -> list[str]:
 def current_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         return _facts(cursor, sorted(connection.introspection.table_names(cursor)))["counts"]
+
+
+def pending_migrations() -> int:
+    """Migrations of this code not yet applied to the database (after restoring older data)."""
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def database_has_data() -> bool:

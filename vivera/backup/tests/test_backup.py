@@ -284,7 +284,7 @@ def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: An
     target.parent.mkdir()
     target.write_bytes(b"the backup of last night")
 
-    def snapshot(path: Path) -> dict[str, Any]:  # the in-memory test database has no file
+    def snapshot(path: Path) -> dict[str, Any]:  # the test database runs in a transaction
         path.write_bytes(b"database")
         return {"vendor": "sqlite", "vendor_version": "3", "counts": {},
                 "migrations": {}, "migrations_applied": {}}
@@ -293,6 +293,7 @@ def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: An
         raise KeyboardInterrupt  # what SIGINT or SIGTERM's handler raises mid-write
 
     monkeypatch.setattr(services, "_sqlite_snapshot", snapshot)
+    monkeypatch.setattr(services, "_postgres_snapshot", snapshot)
     monkeypatch.setattr(tarfile.TarFile, "add", killed)
     with pytest.raises(KeyboardInterrupt):
         services.backup_create(target=target)

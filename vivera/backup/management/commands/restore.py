@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vivera.backup.services import BackupRefused, backup_restore
+from vivera.backup.services import BackupRefused, backup_restore, pending_migrations
 from vivera.ggm.management.commands.ggm_export import _operator
 
 
@@ -51,7 +51,10 @@ class Command(BaseCommand):
         for name, folder in result.folders.items():
             count = sum(1 for path in folder.rglob("*") if path.is_file())
             self.stdout.write(f"Map {name}: {folder} ({count} bestanden)")
-        self.stdout.write("Draai nu `vivera migrate` als deze code nieuwere migraties heeft.")
+        pending = pending_migrations()
+        if pending:
+            self.stdout.write(f"Deze code heeft {pending} migratie(s) die de back-up nog niet "
+                              "had: draai nu `vivera migrate`.")
         if result.mismatches:
             raise CommandError(f"{len(result.mismatches)} tabel(len) wijken af van de back-up.")
         self.stdout.write("Alle aantallen kloppen met de back-up.")
