@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from vivera.backup import services
 
@@ -299,6 +301,28 @@ def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: An
         services.backup_create(target=target)
     assert [p.name for p in target.parent.iterdir()] == ["nacht.tar.gz"]
     assert target.read_bytes() == b"the backup of last night"
+
+
+@pytest.mark.django_db
+def test_a_backup_stopped_with_sigterm_removes_its_temporary_files(
+        tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.VIVERA_IMPORT_DIR = str(tmp_path / "import")
+
+    def snapshot(path: Path) -> dict[str, Any]:
+        path.write_bytes(b"database")
+        os.kill(os.getpid(), signal.SIGTERM)  # cron's or systemd's stop, half-way
+        raise AssertionError("SIGTERM did not stop the backup")
+
+    monkeypatch.setattr(services, "_sqlite_snapshot", snapshot)
+    monkeypatch.setattr(services, "_postgres_snapshot", snapshot)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            call_command("backup", "--uitvoer", str(tmp_path / "b.tar.gz"))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert [p.name for p in tmp_path.iterdir()] == []
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ All or nothing: the archive appears under its name only when it is complete.
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ class Command(BaseCommand):
                                  "een naam met datum en tijd.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A stop by cron, systemd or `kill` (SIGTERM) unwinds like Ctrl-C, so the temporary
+        # files (personal data) are removed; only SIGKILL leaves them behind.
+        signal.signal(signal.SIGTERM, _stopped)
         started = time.monotonic()
         try:
             result = backup_create(target=Path(options["uitvoer"]),
@@ -45,3 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  bestanden: {len(manifest['files']) - 1}")
         self.stdout.write(f"  {time.monotonic() - started:.1f} s. Versleutel het archief en "
                           "bewaar een kopie buiten deze server (docs/deploy.md).")
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
