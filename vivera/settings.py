@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "vivera.ggm",
     "vivera.demo",
     "vivera.imports",
+    "vivera.backup",
 ]
 
 MIDDLEWARE = [
