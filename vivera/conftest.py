@@ -171,9 +171,28 @@ def all_personas(pro: User, pro_west: User, coordinator: User, policy: User, adm
 
 
 def login(user: User) -> HttpClient:
+    """A client logged in as `user`, past both login steps: a role that needs two-factor login
+    gets a confirmed authenticator and a session that has given its code (the second step itself
+    is tested in vivera/accounts/tests/test_two_factor.py)."""
     client = HttpClient()
     client.force_login(user)
+    verify_second_factor(client, user)
     return client
+
+
+def verify_second_factor(client: HttpClient, user: User) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vivera.accounts.two_factor import required_for
+
+    if not required_for(user):
+        return
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

@@ -7,12 +7,14 @@ docs/deploy.md). A bad value fails loudly at start-up instead of being silently 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -79,6 +81,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "vivera.core",
     "vivera.accounts",
     "vivera.organisation",
@@ -89,10 +94,12 @@ INSTALLED_APPS = [
     "vivera.ggm",
     "vivera.demo",
     "vivera.imports",
+    "vivera.backup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,10 +108,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Two-factor login: django-otp says whether the session passed the second step; Vivera's
+    # middleware holds every page until it has (accounts/two_factor.py names the roles).
+    "django_otp.middleware.OTPMiddleware",
+    "vivera.accounts.middleware.TwoFactorMiddleware",
     "vivera.audit.middleware.RefusedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vivera.urls"
@@ -137,6 +150,33 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Brute-force protection (django-axes, docs/deploy.md): after VIVERA_LOGIN_FAILURE_LIMIT failed
+# logins an account is locked for VIVERA_LOGIN_LOCKOUT_MINUTES, from every address; a
+# successful login resets the count. Per account, not per address: colleagues share the
+# municipality's address, and an office should not be locked out by one person's typos.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Two-factor login (TOTP) for every role that sees personal data (accounts/two_factor.py).
+# Only a development machine may switch it off (VIVERA_TWO_FACTOR=0); production refuses to.
+VIVERA_TWO_FACTOR_REQUIRED = env_bool("VIVERA_TWO_FACTOR", True)
+if PRODUCTION and not VIVERA_TWO_FACTOR_REQUIRED:
+    raise ImproperlyConfigured("VIVERA_TWO_FACTOR cannot be switched off in production.")
+OTP_TOTP_ISSUER = "Vivera"
+AXES_FAILURE_LIMIT = env_int("VIVERA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("VIVERA_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# axes warns that a lockout without the address can be bypassed by rotating user agents or
+# cookies; a lockout per account cannot (it counts the account whatever the client sends).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "vivera.accounts.lockout.lockout_response"
+# The functional administrator unlocks from the user list (action), not from axes' own screens.
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "vivera.audit.services.client_address"
+# Vivera's own access log records logins; axes keeps only the failure counts it needs.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,6 +237,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A strict Content Security Policy (Django's own middleware): every script, style, image and font
+# comes from Vivera itself; no inline script or style, no plug-ins, no framing, forms post only
+# to Vivera. The templates have no inline script or style attribute, the charts are SVG with
+# presentation attributes, and htmx is told not to inject its indicator styles (base.html).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 # The client's address in the access log: only trust X-Forwarded-For behind a known proxy.
 VIVERA_TRUST_X_FORWARDED_FOR = env_bool("VIVERA_TRUST_X_FORWARDED_FOR", False)
 # Aggregates for the municipality hide counts below this number (DOMAIN.md: default 5).
@@ -232,14 +289,21 @@ VIVERA_IMPORT_PENDING_MINUTES = env_int("VIVERA_IMPORT_PENDING_MINUTES", 60)
 VIVERA_IMPORT_MAX_MB = env_int("VIVERA_IMPORT_MAX_MB", 15)
 
 REST_FRAMEWORK = {
+    # A partner's API key first, so a request without credentials is a 401 that names the
+    # scheme (Bearer); then Basic credentials of a role without a second factor (counted by the
+    # lockout); then the session (past both login steps: accounts/middleware.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "vivera.partners.authentication.ApiKeyAuthentication",
+        "vivera.accounts.two_factor.PasswordOnlyBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "EXCEPTION_HANDLER": "vivera.api.errors.exception_handler",
+    # JSON only: the API is for machines (people use the pages), and DRF's browsable API would
+    # need inline script and style that the Content Security Policy forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 # Requests per partner user (DRF rate syntax: "120/min", "5000/day"); a 429 above it.
 VIVERA_PARTNER_API_RATE = os.environ.get("VIVERA_PARTNER_API_RATE", "120/min")

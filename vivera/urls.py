@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/code/", include("vivera.accounts.urls")),
     path("", include("vivera.core.urls")),
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),

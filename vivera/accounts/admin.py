@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vivera.accounts import lockout, two_factor
 from vivera.core.admin import (
     RoleBasedPermissions,
     ScopedFormFields,
@@ -118,6 +120,20 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
 
+    actions = ["unlock", "reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone or app)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:  # already limited to the administrator's municipality
+            two_factor.reset(user=user, by=request.user, request=request)
+        self.message_user(request, _("Reset: at the next login they set up the app again."))
+
+    @admin.action(description=_("Unlock after too many failed logins"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:  # already limited to the administrator's municipality
+            lockout.unlock(username=user.username)
+        self.message_user(request, _("Unlocked: they can log in again at once."))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = scope_to_municipality(super().get_queryset(request), "municipality", request)
         if not sees_all_municipalities(request):
@@ -136,3 +152,9 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             obj.municipality_id = request.user.municipality_id
         obj.is_staff = obj.is_superuser or obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
+
+
+# django-otp registers the authenticators in the admin; the secrets are not configuration, and a
+# lost app is handled by the user list's action "reset the second factor".
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

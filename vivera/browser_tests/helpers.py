@@ -25,14 +25,40 @@ def either(*texts: str) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+def current_code(username: str) -> str | None:
+    """The code the user's authenticator app shows now, for a role that needs the second step
+    (a confirmed authenticator is made for it if it has none). None for other roles."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vivera.accounts.models import User
+    from vivera.accounts.two_factor import required_for
+
+    user = User.objects.get(username=username)
+    if not required_for(user):
+        return None
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    # A code is accepted once; a test that logs the same person in twice within 30 seconds
+    # starts the device afresh, as if the previous code were from long ago.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Through the real login page, as a person would."""
+    """Through the real login page, as a person would, with the second step where the role
+    needs it."""
+    code = current_code(username)
     page.goto("/inloggen/")
     # Django's own Dutch catalogue labels these fields already ("Log in" is "Aanmelden" there;
     # the project's catalogue may make it "Inloggen").
     page.get_by_label(either("Gebruikersnaam", "Username")).fill(username)
     page.get_by_label(either("Wachtwoord", "Password")).fill(password)
     page.get_by_role("button", name=either("Inloggen", "Aanmelden", "Log in")).click()
+    if code is not None:
+        page.locator("input[name=code]").fill(code)
+        page.get_by_role("button", name=either("Continue", "Doorgaan")).click()
     expect(page.get_by_role("button", name=either("Uitloggen", "Afmelden", "Log out"))
            ).to_be_visible()
 

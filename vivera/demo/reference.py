@@ -8,6 +8,7 @@ ones where possible: CBS code GM9901 and wijk codes WK9901xx are not in use, and
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -127,6 +128,10 @@ PARTNERS: tuple[tuple[str, str], ...] = (
     ("Waterbedrijf Waardwater", PartnerKind.WATER),
     ("Zorgverzekeraar Zuidwaard", PartnerKind.HEALTH_INSURER),
 )
+# The demo's authenticator key (public, like the demo password): type it into an authenticator
+# app, or ask `vivera demo_code` for the current code. Never a fixed key outside the demo.
+DEMO_TOTP_KEY_BASE32 = "DEMO234567ZWIJNWAARD2345"
+DEMO_TOTP_KEY_HEX = base64.b32decode(DEMO_TOTP_KEY_BASE32).hex()
 PARTNER_USER_ORG = "Zwijnwaard Wonen"
 SDD = "Sociale Dienst Waardstreek (SDD)"
 WELFARE = "Stichting Welzijn Zwijnwaard"

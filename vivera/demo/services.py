@@ -416,7 +416,23 @@ def _write_users(municipality: Municipality,
             new.append(user)
         users[person.username] = user
     _insert(User, new)
+    _demo_authenticators(list(users.values()))
     return users
+
+
+def _demo_authenticators(users: list[User]) -> None:
+    """Every demo account that needs the second login step gets the one public demo key, so a
+    visitor adds it to an authenticator app once (or asks `vivera demo_code`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vivera.accounts.two_factor import TWO_FACTOR_ROLES
+
+    needing = [u for u in users if u.role in TWO_FACTOR_ROLES]
+    TOTPDevice.objects.filter(user__in=needing).delete()
+    TOTPDevice.objects.bulk_create([
+        TOTPDevice(user=u, name="demo", key=ref.DEMO_TOTP_KEY_HEX, confirmed=True)
+        for u in needing
+    ])
 
 
 @transaction.atomic

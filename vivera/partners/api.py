@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,14 +24,12 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
     permission_classes,
     throttle_classes,
 )
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -44,41 +41,8 @@ from vivera.api.errors import ErrorSerializer
 
 from . import services
 from .access import sent_by_partner
+from .authentication import ApiKeyAuthentication
 from .models import SignalType, Submission, SubmissionKind, SubmissionStatus
-
-
-class ApiKeyAuthentication(BaseAuthentication):
-    """`Authorization: Bearer <key>`; an unknown or revoked key is a 401."""
-
-    keyword = "Bearer"
-
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        header = get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
-            return None
-        if len(header) != 2:
-            raise AuthenticationFailed("Geef één sleutel na 'Bearer'.", code="invalid_key")
-        try:
-            key = header[1].decode("ascii")
-        except UnicodeDecodeError:
-            key = ""
-        user = services.api_key_user(key)
-        if user is None:
-            raise AuthenticationFailed("Deze API-sleutel is onbekend of ingetrokken.",
-                                       code="invalid_key")
-        return user, None
-
-    def authenticate_header(self, request: Request) -> str:
-        return f'{self.keyword} realm="vivera"'
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "vivera.partners.api.ApiKeyAuthentication"
-    name = "partnerKey"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer",
-                "description": "De API-sleutel van de partner (vvr_…)."}
 
 
 class IsActivePartner(BasePermission):

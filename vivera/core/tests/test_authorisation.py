@@ -88,9 +88,12 @@ RULES: dict[str, Rule] = {
     "imports:confirm": rule({"admin"}, "post"),
     "imports:cancel": rule({"admin"}, "post"),
 }
-# Pages outside this matrix, each with its own tests: login/logout, Django's admin site (its own
-# role check, see vivera/core/admin.py) and the API (DRF permissions, see vivera/api/tests).
-EXCLUDED_PREFIXES = ("admin:", "login", "logout", "v1:", "schema", "django_", "set_language")
+# Pages outside this matrix, each with its own tests: login/logout and the second login step
+# (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own
+# role check, see vivera/core/admin.py) and the API (its own matrix, generated the same way:
+# vivera/api/tests/test_authorisation.py).
+EXCLUDED_PREFIXES = ("admin:", "login", "logout", "two_factor", "v1:", "schema", "django_",
+                     "set_language")
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:

@@ -17,9 +17,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from vivera.accounts.models import Role, User
 from vivera.audit.services import log_access
+from vivera.demo import reference as ref
 from vivera.organisation.models import (
     CapacityIntervention,
     LifeDomain,
@@ -247,7 +249,10 @@ def test_demo_logins_exist_and_can_log_in(small_demo: str) -> None:
         assert username in table
         user = User.objects.get(username=username)
         assert user.role == role and user.municipality.cbs_code == DEMO_CODE
-        assert HttpClient().login(username=username, password=DEMO_PASSWORD), username
+        # Through the login page (the lockout protection needs the request).
+        response = HttpClient().post(reverse("login"), {"username": username,
+                                                        "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
     assert User.objects.get(username="beheer").is_staff
     assert User.objects.get(username="partner").partner is not None
     coordinator = User.objects.get(username="coordinator")
@@ -363,3 +368,20 @@ def test_partner_signals_wait_in_the_queue_and_the_demo_key_opens_the_api(
     response = api.get(reverse("v1:partner_submission_list"))
     assert response.status_code == 200
     assert response.json()["count"] == len(SUBMISSIONS)
+
+
+def test_demo_accounts_pass_the_second_step_with_the_public_demo_key(small_demo: str) -> None:
+    from django_otp.oath import TOTP
+
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert ref.DEMO_TOTP_KEY_BASE32 in out.getvalue()
+    code = StringIO()
+    call_command("demo_code", stdout=code, stderr=StringIO())
+    assert code.getvalue().strip() == f"{TOTP(bytes.fromhex(ref.DEMO_TOTP_KEY_HEX)).token():06d}"
+    client = HttpClient()
+    client.post(reverse("login"), {"username": "professional", "password": DEMO_PASSWORD})
+    response = client.post(reverse("two_factor_verify"),
+                           {"code": code.getvalue().strip(), "next": "/mijn-werk/"})
+    assert response.status_code == 302
+    assert client.get("/mijn-werk/").status_code == 200

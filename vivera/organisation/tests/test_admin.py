@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
-from vivera.conftest import PASSWORD, login
+from vivera.conftest import PASSWORD, login, verify_second_factor
 from vivera.organisation.models import (
     CapacityIntervention,
     ConsultationHour,
@@ -120,6 +120,7 @@ class TestWhoMayEnter:
         client = HttpClient()
 
         client.post(reverse("admin:login"), {"username": "pro", "password": PASSWORD})
+        verify_second_factor(client, pro)  # even past both login steps
         response = client.get(admin_url(Team, "changelist"))
 
         assert response.status_code == 302

@@ -247,8 +247,11 @@ def test_every_other_role_is_refused(persona, all_personas, oost_area):
 
 def test_a_session_login_does_not_open_the_partner_api(partner_user, oost_area):
     """Partners use their key; a browser session (no second factor yet) does not count."""
+    from vivera.conftest import verify_second_factor
+
     client = APIClient()
     client.force_login(partner_user)
+    verify_second_factor(client, partner_user)  # even past both login steps
     assert client.get(LIST).status_code == 401
 
 
@@ -396,3 +399,9 @@ def test_bounds_the_api_and_the_web_share(api, oost_area, partner_user):
         "months_in_arrears": "30000", "arrears_since": "01-01-0001"})
     assert response.status_code == 400
     assert not Submission.objects.exists()
+
+
+def test_a_partner_system_reads_the_code_lists_with_its_key(api):
+    response = api.get(reverse("v1:code_list", args=["verwijzers"]))
+    assert response.status_code == 200
+    assert "vroegsignaal" in {entry["code"] for entry in response.json()}

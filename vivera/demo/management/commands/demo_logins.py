@@ -38,6 +38,11 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line(row))
         self.stdout.write("")
+        self.stdout.write("Tweede stap (teamleden, coördinatoren, beheer, partner, onderzoeker): "
+                          "zet deze sleutel in een authenticator-app (op tijd gebaseerd):")
+        self.stdout.write(f"    {ref.DEMO_TOTP_KEY_BASE32}")
+        self.stdout.write("of vraag de huidige code op met: DEBUG=1 .venv/bin/vivera demo_code")
+        self.stdout.write("")
         self.stdout.write(f"Partner-API (docs/partner-api.md), sleutel van de demopartner: "
                           f"{DEMO_API_KEY}")
         self.stdout.write("")

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.verify, name="two_factor_verify"),
+    path("instellen/", views.setup, name="two_factor_setup"),
+]
