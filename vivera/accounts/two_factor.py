@@ -77,7 +77,7 @@ def verify(*, request: HttpRequest, code: str) -> bool:
     user = request.user
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     ok = device is not None and device.verify_token(clean_code(code))
-    log_access(user=user, action="login", object_type="second_factor", object_id=user.pk,
+    log_access(user=user, action=Action.LOGIN, object_type="second_factor", object_id=user.pk,
                request=request, result="success" if ok else "refused")
     if ok:
         otp_login(request, device)
