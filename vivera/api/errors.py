@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -77,10 +77,6 @@ DRF_MESSAGES = (
     gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
 )
 
-MESSAGES = {
-    status.HTTP_400_BAD_REQUEST: lambda: _("The input is not valid; see errors."),
-}
-
 
 def _log_refusal(exc: exceptions.APIException, context: dict[str, Any]) -> None:
     """A refused API call in the access log: bad credentials (a wrong key or password: the
@@ -111,10 +107,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None  # a server error: Django's handler answers (and logs) it
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
-        code = errors[0]["code"] if len(errors) == 1 else "invalid"
-        message = errors[0]["message"] if len(errors) == 1 else str(MESSAGES[400]())
-        if isinstance(exc.detail, dict) and len(errors) == 1:
-            message = f"{errors[0]['field']}: {message}"
+        if len(errors) == 1:  # one reason: say it, with its field
+            code, message = errors[0]["code"], errors[0]["message"]
+            if isinstance(exc.detail, dict):
+                message = f"{errors[0]['field']}: {message}"
+        else:
+            code, message = "invalid", _("The input is not valid; see errors.")
     else:
         detail = getattr(exc, "detail", "")
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

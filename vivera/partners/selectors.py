@@ -36,7 +36,3 @@ def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
         )
         .order_by("-overdue", "respond_by", "pk")
     )
-
-
-def overdue_count(*, user: User) -> int:
-    return submissions_for(user).filter(overdue_q(timezone.localdate())).count()

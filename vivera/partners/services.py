@@ -46,9 +46,6 @@ if TYPE_CHECKING:
 DEFAULT_RESPOND_WITHIN_DAYS = 5
 DEFAULT_CRISIS_WITHIN_DAYS = 1
 
-PERSON_FIELDS = ("first_name", "name_prefix", "last_name", "birth_date", "bsn", "postcode",
-                 "house_number", "phone", "email")
-SIGNAL_FIELDS = ("signal_type", "amount", "arrears_since", "months_in_arrears", "crisis")
 
 
 class DuplicateReference(ValidationError):
@@ -92,18 +89,6 @@ def team_for_neighbourhood(*, municipality_id: int, neighbourhood_id: int | None
     return teams[0] if len(teams) == 1 else None
 
 
-def _check_date(value: dt.date | None, field: str, label: str,
-                earliest: dt.date = registration.EARLIEST_DATE) -> None:
-    if value is None:
-        return
-    if value > timezone.localdate():
-        raise field_error(field, _("%(label)s cannot be in the future.") % {"label": label},
-                          "future")
-    if value < earliest:
-        raise field_error(field, _("%(label)s is before %(year)s; please check the year.")
-                          % {"label": label, "year": earliest.year}, "too_old")
-
-
 def partner_of(user: User) -> PartnerOrganisation:
     """The active partner organisation an API user sends for, or PermissionDenied."""
     if (
@@ -133,7 +118,8 @@ def submission_receive(
         municipality_id=partner.municipality_id, partner=partner, sent_by=user,
         reference=reference, kind=kind, received_on=today, status_since=today,
         reason=(data.get("reason") or "").strip(), consent=bool(data.get("consent")),
-        **{f: data.get(f) or ("" if f not in ("birth_date",) else None) for f in PERSON_FIELDS},
+        **{f: data.get(f) or ("" if f != "birth_date" else None)
+           for f in registration.CLIENT_FIELDS},
     )
     if kind == SubmissionKind.SIGNAL:
         submission.signal_type = data.get("signal_type") or ""
@@ -160,9 +146,10 @@ def submission_receive(
         raise ValidationError(_("Unknown kind of submission."), code="invalid")
     submission.bsn = normalise_bsn(submission.bsn)
     submission.postcode = submission.postcode.replace(" ", "").upper()
-    _check_date(submission.birth_date, "birth_date", _("The date of birth"),
-                earliest=dt.date(1900, 1, 1))
-    _check_date(submission.arrears_since, "arrears_since", _("The arrears date"))
+    registration.check_date(submission.birth_date, field="birth_date",
+                            label=_("The date of birth"), earliest=dt.date(1900, 1, 1))
+    registration.check_date(submission.arrears_since, field="arrears_since",
+                            label=_("The arrears date"))
     submission.neighbourhood = registration.neighbourhood_for_postcode(
         municipality_id=partner.municipality_id, postcode=submission.postcode)
     submission.team = team_for_neighbourhood(
@@ -268,7 +255,7 @@ def attempt_add(
         raise ValidationError(_("This submission is finished; no attempts can be added."),
                               code="closed")
     date = data["date"]
-    _check_date(date, "date", _("The date"))
+    registration.check_date(date, field="date", label=_("The date"))
     if date < submission.received_on:
         raise field_error("date", _("The attempt cannot be before the submission was "
                                     "received (%(date)s).")
@@ -305,7 +292,7 @@ def submission_change_status(
                              "to": SubmissionStatus(to_status).label
                              if to_status in SubmissionStatus.values else to_status},
                           "invalid_transition")
-    _check_date(date, "date", _("The date"))
+    registration.check_date(date, field="date", label=_("The date"))
     if date < submission.status_since:
         raise field_error("date", _("The date cannot be before the current status began "
                                     "(%(date)s).")
@@ -346,7 +333,7 @@ def submission_to_dossier(
     if client is None:
         client = registration.client_create(
             user=user, request=request,
-            data={f: getattr(submission, f) for f in PERSON_FIELDS})
+            data={f: getattr(submission, f) for f in registration.CLIENT_FIELDS})
     dossier = registration.dossier_create(user=user, client=client, team=team,
                                           referrer=referrer,
                                           registered_on=submission.received_on,

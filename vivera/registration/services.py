@@ -72,14 +72,17 @@ class StaleEdit(ValidationError):
     """Someone else saved the record after this user opened it."""
 
 
-def _check_date(value: dt.date, *, field: str, label: str) -> None:
-    today = timezone.localdate()
-    if value > today:
+def check_date(value: dt.date | None, *, field: str, label: str,
+               earliest: dt.date = EARLIEST_DATE) -> None:
+    """Refuse a date in the future or before `earliest` (a typo in the year); None passes."""
+    if value is None:
+        return
+    if value > timezone.localdate():
         raise field_error(field, _("%(label)s cannot be in the future.") % {"label": label},
                           "future")
-    if value < EARLIEST_DATE:
-        raise field_error(field, _("%(label)s is before 2000; please check the year.")
-                          % {"label": label}, "too_old")
+    if value < earliest:
+        raise field_error(field, _("%(label)s is before %(year)s; please check the year.")
+                          % {"label": label, "year": earliest.year}, "too_old")
 
 
 def neighbourhood_for_postcode(*, municipality_id: int, postcode: str) -> Neighbourhood | None:
@@ -198,7 +201,7 @@ def dossier_create(
     form_token: uuid.UUID | None = None, request: HttpRequest | None = None,
 ) -> Dossier:
     form_token_claim(token=form_token, user=user)
-    _check_date(registered_on, field="registered_on", label=_("The registration date"))
+    check_date(registered_on, field="registered_on", label=_("The registration date"))
     municipality_id = team.municipality_id
     if municipality_id != user.municipality_id or client.municipality_id != municipality_id:
         raise field_error("team", _("Choose a team of your own municipality."), "invalid")
@@ -245,7 +248,7 @@ def dossier_change_status(
         ) % {"from": DossierStatus(dossier.status).label,
              "to": DossierStatus(to_status).label if to_status in DossierStatus.values
              else to_status}, "transition")
-    _check_date(date, field="date", label=_("The date"))
+    check_date(date, field="date", label=_("The date"))
     if date < dossier.status_since:
         raise field_error("date", _(
             "The date cannot be before the current status began (%(since)s)."
@@ -393,7 +396,7 @@ def question_add(
 ) -> Question:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    _check_date(opened_on, field="opened_on", label=_("The opening date"))
+    check_date(opened_on, field="opened_on", label=_("The opening date"))
     _check_within_dossier(dossier, opened_on, "opened_on")
     question = Question(dossier=dossier, domain=domain, opened_on=opened_on,
                         description=description, created_by=user)
@@ -413,7 +416,7 @@ def question_close(
     question = Question.objects.select_for_update().select_related("dossier").get(pk=question.pk)
     if question.closed_on is not None:
         raise ValidationError(_("This question is already closed."), code="already_closed")
-    _check_date(closed_on, field="closed_on", label=_("The closing date"))
+    check_date(closed_on, field="closed_on", label=_("The closing date"))
     if closed_on < question.opened_on:
         raise field_error("closed_on", _(
             "The closing date cannot be before the opening date (%(date)s)."
@@ -439,7 +442,7 @@ def contact_add(
 ) -> ContactMoment:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    _check_date(date, field="date", label=_("The date"))
+    check_date(date, field="date", label=_("The date"))
     _check_within_dossier(dossier, date, "date")
     professionals = list(professionals)
     members = set(team_members_on(team_id=dossier.team_id, day=date))
@@ -467,7 +470,7 @@ def referral_add(
 ) -> Referral:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    _check_date(referred_on, field="referred_on", label=_("The date"))
+    check_date(referred_on, field="referred_on", label=_("The date"))
     _check_within_dossier(dossier, referred_on, "referred_on")
     if partner is not None and partner.municipality_id != dossier.municipality_id:
         raise field_error("partner", _("Choose a partner of your own municipality."), "invalid")
@@ -500,7 +503,7 @@ def zrm_assess(
     """Record one ZRM measurement. Every ZRM domain gets exactly one whole level 1–5."""
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    _check_date(assessed_on, field="assessed_on", label=_("The date"))
+    check_date(assessed_on, field="assessed_on", label=_("The date"))
     _check_within_dossier(dossier, assessed_on, "assessed_on")
     domains = zrm_domains()
     missing = [d.name for d in domains if d.pk not in scores]
@@ -532,7 +535,7 @@ def short_contact_create(
     """An anonymous short contact. It counts for the walk-in location's team when the user
     belongs to it, otherwise for the user's first team."""
     form_token_claim(token=form_token, user=user)
-    _check_date(date, field="date", label=_("The date"))
+    check_date(date, field="date", label=_("The date"))
     if channel == Channel.WALK_IN and location is None:
         raise field_error("location", _("Choose the walk-in location."), "no_location")
     if location is not None and location.municipality_id != user.municipality_id:
@@ -559,7 +562,7 @@ def outreach_create(
     neighbourhood: Neighbourhood | None = None, form_token: uuid.UUID | None = None,
 ) -> OutreachActivity:
     form_token_claim(token=form_token, user=user)
-    _check_date(date, field="date", label=_("The date"))
+    check_date(date, field="date", label=_("The date"))
     if team.municipality_id != user.municipality_id or team.pk not in user.team_ids():
         raise field_error("team", _("Choose one of your own teams."), "invalid")
     if neighbourhood is not None and neighbourhood.municipality_id != user.municipality_id:
