@@ -177,6 +177,10 @@ AXES_ENABLE_ADMIN = False
 AXES_CLIENT_IP_CALLABLE = "vivera.audit.services.client_address"
 # Vivera's own access log records logins; axes keeps only the failure counts it needs.
 AXES_DISABLE_ACCESS_LOG = True
+# A wrong or revoked partner API key is counted per address: after VIVERA_API_KEY_FAILURE_LIMIT
+# failures that address gets a 429 for VIVERA_LOGIN_LOCKOUT_MINUTES, and only the failure that
+# reached the limit is written to the access log, so guessing keys cannot flood it.
+VIVERA_API_KEY_FAILURE_LIMIT = env_int("VIVERA_API_KEY_FAILURE_LIMIT", 20)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -305,6 +309,23 @@ REST_FRAMEWORK = {
     # need inline script and style that the Content Security Policy forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# The cache holds the API's rate-limit and key-guessing counts. The default (local memory) is
+# per process: with several gunicorn workers each counts for itself. "database" shares it through
+# a table (run `vivera createcachetable` once); a redis:// address shares it through Redis (needs
+# the `redis` package, in the `prod` extra).
+VIVERA_CACHE = os.environ.get("VIVERA_CACHE", "")
+if VIVERA_CACHE == "":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif VIVERA_CACHE == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "vivera_cache"}}
+elif VIVERA_CACHE.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": VIVERA_CACHE}}
+else:
+    raise ImproperlyConfigured(
+        "VIVERA_CACHE must be empty, 'database' or a redis:// address, got "
+        f"{VIVERA_CACHE!r}.")
 # Requests per partner user (DRF rate syntax: "120/min", "5000/day"); a 429 above it.
 VIVERA_PARTNER_API_RATE = os.environ.get("VIVERA_PARTNER_API_RATE", "120/min")
 if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", VIVERA_PARTNER_API_RATE):

@@ -20,8 +20,14 @@ def logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
     if getattr(request, "resolver_match", None) is None:
         # Not through a page: the test client's force_login (or a shell), where nobody signs in.
         return
+    from vivera.accounts import two_factor
+
+    # For a role with two-factor login this line is the password step only: the person is in
+    # after the "second_factor" line that follows it (or is not, if that line says refused).
+    detail = {"step": "password"} if two_factor.required_for(user) else None
     log_access(user=user, action=Action.LOGIN, object_type="account",
-               object_id=user.get_username()[:40], request=_django_request(request))
+               object_id=user.get_username()[:40], request=_django_request(request),
+               detail=detail)
 
 
 def logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

@@ -155,6 +155,8 @@ class TestLogins:
         assert [(line.action, line.result, line.user) for line in lines] == [
             (Action.LOGIN, Result.SUCCESS, pro), (Action.LOGOUT, Result.SUCCESS, pro),
         ]
+        # A professional has two-factor login: the password alone does not let them in.
+        assert lines[0].detail == {"step": "password"}
         assert all(PASSWORD not in row_text(line) for line in lines)
         assert access_log_verification().intact
 

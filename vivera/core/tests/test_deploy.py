@@ -27,6 +27,7 @@ SETTINGS_VARIABLES = (
     "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "SESSION_COOKIE_AGE", "VIVERA_HTTPS",
     "VIVERA_TRUST_X_FORWARDED_FOR", "VIVERA_SUPPRESSION_THRESHOLD", "STATIC_ROOT",
     "VIVERA_NODE_MODULES", "VIVERA_VAR_DIR", "LOG_LEVEL", "VIVERA_PSEUDONYM_KEY",
+    "VIVERA_CACHE", "VIVERA_API_KEY_FAILURE_LIMIT",
 )
 
 
@@ -134,3 +135,23 @@ def test_it_finds_every_static_file_the_base_template_links(path: str) -> None:
         pytest.skip("node_modules is missing: run `npm ci` (make assets) for the NL Design "
                     "System CSS and htmx")
     assert finders.find(path), f"collectstatic would not collect {path}"
+
+
+def test_it_refuses_an_unknown_cache(tmp_path: Path) -> None:
+    result = vivera("check", env=production_env(tmp_path, VIVERA_CACHE="memcache://x"))
+    assert result.returncode != 0
+    assert "VIVERA_CACHE must be empty, 'database' or a redis:// address" in result.stderr
+
+
+def test_the_database_cache_is_shared_between_processes(tmp_path: Path) -> None:
+    """What several gunicorn workers need for one rate-limit count: a value one process
+    writes, another reads."""
+    env = production_env(tmp_path, VIVERA_PRODUCTION=None, VIVERA_CACHE="database",
+                         DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    assert vivera("createcachetable", env=env).returncode == 0
+    write = vivera("shell", "-c", "from django.core.cache import cache; cache.set('n', 7, 60)",
+                   env=env)
+    assert write.returncode == 0, write.stderr
+    read = vivera("shell", "-c", "from django.core.cache import cache; print(cache.get('n'))",
+                  env=env)
+    assert read.stdout.strip().splitlines()[-1] == "7", read.stdout + read.stderr

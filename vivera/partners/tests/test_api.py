@@ -405,3 +405,30 @@ def test_a_partner_system_reads_the_code_lists_with_its_key(api):
     response = api.get(reverse("v1:code_list", args=["verwijzers"]))
     assert response.status_code == 200
     assert "vroegsignaal" in {entry["code"] for entry in response.json()}
+
+
+def test_an_address_guessing_keys_is_blocked_and_stops_filling_the_access_log(
+        partner_key, settings):
+    settings.VIVERA_API_KEY_FAILURE_LIMIT = 3
+    guesser = APIClient(REMOTE_ADDR="203.0.113.9")
+    before = AccessLogEntry.objects.count()
+    for attempt in range(3):
+        guesser.credentials(HTTP_AUTHORIZATION=f"Bearer vvr_guess{attempt}")
+        assert guesser.get(LIST).status_code == 401
+    logged = AccessLogEntry.objects.count()
+    assert logged == before + 3
+    for attempt in range(5):
+        guesser.credentials(HTTP_AUTHORIZATION=f"Bearer vvr_again{attempt}")
+        response = guesser.get(LIST)
+        assert response.status_code == 429
+        assert response.json()["code"] == "too_many_failures"
+        assert response.json()["message"].startswith("Te veel onjuiste API-sleutels")
+        assert int(response["Retry-After"]) > 0
+    assert AccessLogEntry.objects.count() == logged
+    # Even the right key waits out the block from that address...
+    guesser.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_key}")
+    assert guesser.get(LIST).status_code == 429
+    # ...while the partner's own address is not affected.
+    own = APIClient(REMOTE_ADDR="198.51.100.7")
+    own.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_key}")
+    assert own.get(LIST).status_code == 200
