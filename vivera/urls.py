@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from vivera.accounts import views as account_views
 from vivera.api import views as api_views
 from vivera.core import views as core_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("inloggen/code/", include("vivera.accounts.urls")),
     path("", include("vivera.core.urls")),
     path("", include("vivera.registration.urls")),

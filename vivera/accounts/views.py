@@ -1,16 +1,23 @@
-"""The second login step: enter the code from the authenticator app, or set the app up."""
+"""The second login step (enter the code from the authenticator app, or set the app up) and
+changing one's own password."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+
+from vivera.audit.models import Action
+from vivera.audit.services import log_access
 
 from . import two_factor
 
@@ -68,3 +75,25 @@ def setup(request: HttpRequest) -> HttpResponse:
         "form": form, "next": _next(request), "qr": two_factor.qr_svg(device),
         "secret": two_factor.secret_base32(device),
     }, status=400 if form.errors else 200)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Everyone changes their own password here, under the password policy of
+    AUTH_PASSWORD_VALIDATORS (at least 12 characters, not common, not only digits, not like the
+    name). The session stays signed in; the change is in the access log."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        log_access(user=self.request.user, action=Action.UPDATE, object_type="account",
+                   object_id=self.request.user.pk, request=self.request,
+                   detail={"password": "changed"})
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

@@ -47,6 +47,7 @@ def rule(allowed: set[str], method: str = "get", obj: str | None = None) -> Rule
 TEAM_ROLES = {"pro", "pro_west", "coordinator", "other_pro"}
 RULES: dict[str, Rule] = {
     "home": rule(set(ALL_PERSONAS)),
+    "password_change": rule(set(ALL_PERSONAS)),
     "core:policy_overview": rule({"policy"}),
     "registration:my_work": rule(TEAM_ROLES),
     "registration:waiting_list": rule(TEAM_ROLES),
