@@ -55,6 +55,18 @@ def _hidden_name(path: Path) -> Path:
     return path.parent / f".{path.name}-{os.getpid()}-{secrets.token_hex(4)}.part"
 
 
+def _name_unnamed(descriptor: int, target: Path) -> None:
+    """Give an O_TMPFILE file a name: linkat(2) of /proc/self/fd/N with AT_SYMLINK_FOLLOW, as
+    open(2) describes. (Python's os.link only uses linkat, and so only follows the link, when
+    it is given a directory descriptor.)"""
+    folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{descriptor}", target.name, dst_dir_fd=folder,
+                follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
 @contextmanager
 def atomic_output(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
     """Write `path` all or nothing (see the module docstring); the file gets `mode`."""
@@ -73,7 +85,7 @@ def atomic_output(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
             os.fsync(out.fileno())
             if named is None:
                 named = _hidden_name(path)
-                os.link(f"/proc/self/fd/{out.fileno()}", named)  # give the unnamed file a name
+                _name_unnamed(out.fileno(), named)
         os.chmod(named, mode)
         os.replace(named, path)
     except BaseException:

@@ -68,9 +68,14 @@ def ok(env: dict[str, str], *args: str, timeout: float = 180) -> str:
     return done.stdout
 
 
-def kill_at(env: dict[str, str], *args: str, at: str, timeout: float = 120) -> str:
-    """Run `vivera <args>` until it reaches pause point `at`, then SIGKILL it. Returns what it
-    printed until then."""
+@dataclass
+class Killed:
+    pid: int
+    output: str  # what it printed before it was killed
+
+
+def kill_at(env: dict[str, str], *args: str, at: str, timeout: float = 120) -> Killed:
+    """Run `vivera <args>` until it reaches pause point `at`, then SIGKILL it."""
     with tempfile.TemporaryDirectory(prefix="vivera-kill-") as folder:
         flag, output = Path(folder) / "paused", Path(folder) / "output"
         with output.open("w+") as out:
@@ -94,7 +99,7 @@ def kill_at(env: dict[str, str], *args: str, at: str, timeout: float = 120) -> s
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait(timeout=30)
             assert child.returncode == -signal.SIGKILL, child.returncode
-            return output.read_text()
+            return Killed(child.pid, output.read_text())
 
 
 # --- Databases for child processes --------------------------------------------------------------
