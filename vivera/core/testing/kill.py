@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,24 +77,31 @@ class Killed:
 def kill_at(env: dict[str, str], *args: str, at: str, timeout: float = 120) -> Killed:
     """Run `vivera <args>` until it reaches pause point `at`, then SIGKILL it."""
     with tempfile.TemporaryDirectory(prefix="vivera-kill-") as folder:
-        flag, output = Path(folder) / "paused", Path(folder) / "output"
+        flag = Path(folder) / "paused"
+        return kill_when({**env, PAUSE_AT: at, PAUSED_FILE: str(flag)}, *args,
+                         ready=flag.exists, what=f"pause point {at!r}", timeout=timeout)
+
+
+def kill_when(env: dict[str, str], *args: str, ready: Callable[[], bool], what: str,
+              timeout: float = 120) -> Killed:
+    """Run `vivera <args>` until `ready()` says it is half-way (polled every 50 ms), then
+    SIGKILL its whole process group: also what it started (pg_restore, pg_dump)."""
+    with tempfile.TemporaryDirectory(prefix="vivera-kill-") as folder:
+        output = Path(folder) / "output"
         with output.open("w+") as out:
-            child = subprocess.Popen([VIVERA, *args], env={**env, PAUSE_AT: at,
-                                                           PAUSED_FILE: str(flag)},
-                                     stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+            child = subprocess.Popen([VIVERA, *args], env=env, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 deadline = time.monotonic() + timeout
-                while not flag.exists():
+                while not ready():
                     if child.poll() is not None:
                         raise ChildFailed(f"vivera {' '.join(args)} ended ({child.returncode}) "
-                                          f"before pause point {at!r}:\n{output.read_text()}")
+                                          f"before {what}:\n{output.read_text()}")
                     if time.monotonic() > deadline:
-                        raise ChildFailed(f"pause point {at!r} not reached in {timeout:.0f} s:"
+                        raise ChildFailed(f"{what} not reached in {timeout:.0f} s:"
                                           f"\n{output.read_text()}")
                     time.sleep(0.05)
             finally:
-                # The whole process group: also whatever the command started (pg_restore).
                 with suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait(timeout=30)

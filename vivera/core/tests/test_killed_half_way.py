@@ -11,12 +11,13 @@ state before, and the folders the command writes to are listed.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from vivera.core.testing.kill import ChildDatabase, child_database, kill_at, ok
+from vivera.core.testing.kill import ChildDatabase, child_database, kill_at, kill_when, ok
 
 DEMO = ["demo", "--scale=0.05", "--seed=7", "--today=2026-03-16"]
 ROWS = 300  # clients and dossiers in the legacy export: the kill comes after both are written
@@ -87,8 +88,9 @@ def test_a_ggm_export_killed_half_way_leaves_no_file_and_the_old_one_as_it_was(
     assert (out / "ggm.zip").read_bytes().startswith(b"PK")
 
 
-def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
-        db: ChildDatabase, tmp_path: Path) -> None:
+def _backed_up_and_changed(db: ChildDatabase, tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A backup of the demo with one waiting upload, then a change the restore would undo (the
+    demo removed) and an upload it would remove. Returns the environment and the archive."""
     work, imports = tmp_path / "tmp", tmp_path / "import"
     work.mkdir()
     (imports / "3f2a").mkdir(parents=True)
@@ -97,9 +99,15 @@ def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
     env = db.env(VIVERA_IMPORT_DIR=str(imports), TMPDIR=str(work))
     archive = tmp_path / "backup.tar.gz"
     ok(env, "backup", "--uitvoer", str(archive))
-    # After the backup: a change the restore would undo, and an upload it would remove.
     ok(env, "demo", "--reset")
     (imports / "later.csv").write_text("na de back-up")
+    return env, archive
+
+
+def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
+        db: ChildDatabase, tmp_path: Path) -> None:
+    env, archive = _backed_up_and_changed(db, tmp_path)
+    work, imports = tmp_path / "tmp", tmp_path / "import"
     before = db.dump()
     files_before = sorted(p.relative_to(imports).as_posix() for p in imports.rglob("*"))
 
@@ -116,3 +124,35 @@ def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
     assert (imports / "3f2a" / "clienten.csv").exists() and not (imports / "later.csv").exists()
     assert db.dump() != before
     assert os.listdir(work) == [] or db.vendor == "sqlite"
+
+
+def test_a_restore_killed_inside_pg_restore_changes_nothing_postgres(db: ChildDatabase,
+                                                                     tmp_path: Path) -> None:
+    """PostgreSQL's restore changes the database in one step, `pg_restore --single-transaction`;
+    this kills it inside that transaction. The test holds a lock on the access log's table, so
+    pg_restore, having dropped (in its transaction) what came before, waits there; then the
+    command and pg_restore are killed and the lock released. No pause point is needed."""
+    if db.vendor != "postgresql":
+        pytest.skip("PostgreSQL only; SQLite's restore replaces the file with one rename")
+    import psycopg
+
+    env, archive = _backed_up_and_changed(db, tmp_path)
+    before = db.dump()
+    query = ("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+             "AND application_name = 'pg_restore'")
+    with psycopg.connect(dbname=db.name, autocommit=True, **db.server) as watcher, \
+            psycopg.connect(dbname=db.name, **db.server) as blocker:
+        blocker.execute("LOCK TABLE audit_accesslogentry IN ACCESS SHARE MODE")
+
+        def waiting() -> bool:
+            row = watcher.execute(query + " AND wait_event_type = 'Lock'", [db.name]).fetchone()
+            return bool(row and row[0])
+
+        kill_when(env, "restore", str(archive), "--ja", ready=waiting,
+                  what="pg_restore waiting inside its transaction")
+        blocker.rollback()  # pg_restore's server process goes on, finds its client gone
+        deadline = time.monotonic() + 30
+        while (watcher.execute(query, [db.name]).fetchone() or [0])[0]:
+            assert time.monotonic() < deadline, "pg_restore's transaction did not end"
+            time.sleep(0.1)
+    assert db.dump() == before
