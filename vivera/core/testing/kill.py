@@ -124,7 +124,8 @@ class ChildDatabase:
         return environment(self.url, **extra)
 
     def dump(self) -> dict[str, list[str]]:
-        """Every row of every table, sorted per table."""
+        """Every row of every table, sorted per table, and under "(schema)" the tables,
+        indexes and constraints themselves (a half-finished restore may have dropped some)."""
         if self.vendor == "sqlite":
             assert self.path is not None
             # Opening the file also rolls back what a killed writer left in its journal, as
@@ -133,12 +134,21 @@ class ChildDatabase:
                 tables = [row[0] for row in db.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' "
                     "AND name NOT LIKE 'sqlite_%'")]
-                return table_dump(db.cursor(), sorted(tables))
+                schema = [repr(row) for row in db.execute(
+                    "SELECT type, name, sql FROM sqlite_master ORDER BY type, name")]
+                return {**table_dump(db.cursor(), sorted(tables)), "(schema)": schema}
         import psycopg
 
         with psycopg.connect(dbname=self.name, **self.server) as db, db.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            return table_dump(cursor, sorted(row[0] for row in cursor.fetchall()))
+            tables = sorted(row[0] for row in cursor.fetchall())
+            cursor.execute(
+                "SELECT c.relkind, c.relname FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                "UNION ALL SELECT 'constraint', conname || ' on ' || conrelid::regclass::text "
+                "FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+            schema = sorted(repr(row) for row in cursor.fetchall())
+            return {**table_dump(cursor, tables), "(schema)": schema}
 
     def clone(self, folder: Path) -> ChildDatabase:
         """A copy to change: of the file, or of the PostgreSQL database (as a template)."""
