@@ -147,6 +147,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several gunicorn workers (or runserver's threads) write at once. A transaction that reads
+    # first and writes later fails at once with "database is locked" when another connection
+    # writes (SQLite cannot wait there without risking a deadlock); IMMEDIATE takes the write
+    # lock at the start of every transaction and waits for it up to `timeout` seconds. Found by
+    # the load test (docs/benchmarks.md). A URL can still set its own (?transaction_mode=…).
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
@@ -13,6 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vivera.organisation.models import ContactKind, LifeDomain, Outcome, Referrer
+
+from .errors import ErrorSerializer
+
+# The refusals every endpoint for signed-in users can give, in the API's error shape (found
+# missing from the schema by the API fuzz, test_api_fuzz.py).
+REFUSALS = {
+    401: OpenApiResponse(ErrorSerializer, description="Niet (goed) aangemeld."),
+    403: OpenApiResponse(ErrorSerializer, description="Deze gebruiker mag dit niet."),
+}
 
 CODE_LISTS = {
     "levensdomeinen": LifeDomain,
@@ -31,7 +40,8 @@ class CodeSerializer(serializers.Serializer):
 @login_not_required  # DRF authenticates API clients itself and answers 401/403, not a redirect
 @extend_schema(
     parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(CODE_LISTS))],
-    responses=CodeSerializer(many=True),
+    responses={200: CodeSerializer(many=True), **REFUSALS,
+               404: OpenApiResponse(ErrorSerializer, description="Geen codelijst met deze naam.")},
     description="Een codelijst (code, naam, actief). Vereist een ingelogde gebruiker.",
 )
 @api_view(["GET"])

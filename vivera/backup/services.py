@@ -11,8 +11,10 @@ An archive (`.tar.gz`, mode 0600) holds:
 - `files/<folder>/…`: the folders whose files belong with the database (`kept_folders`): the
   uploads waiting for the import, and MEDIA_ROOT when one is configured.
 
-`backup_create` writes into a temporary file next to the target and renames it when complete, so
-a run that fails or is killed leaves no archive under the final name. `backup_restore` checks the
+`backup_create` writes the archive with `core.files.atomic_output` (an unnamed file next to the
+target, named when complete), so a run that fails or is killed leaves no archive, whole or
+partial; its work folder (a copy of the database) is removed afterwards, or, after a kill, by
+the next backup or restore (`core.files.work_directory`). `backup_restore` checks the
 whole archive before it changes anything, replaces the database in one step (SQLite: a rename;
 PostgreSQL: `pg_restore --single-transaction`, so a failure leaves the database as it was), and
 then swaps the folders.
@@ -31,8 +33,6 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
@@ -46,6 +46,8 @@ from django.utils import timezone
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.core.files import atomic_output, work_directory
+from vivera.core.testing.pause import pause_point
 from vivera.imports.services import pending_root
 
 FORMAT = 1
@@ -215,10 +217,8 @@ def backup_create(*, target: Path, via: str = "command") -> BackupResult:
         target = target / default_name()
     if not target.parent.is_dir():
         raise BackupRefused(f"De map {target.parent} bestaat niet.")
-    work = Path(tempfile.mkdtemp(prefix=".vivera-backup-", dir=target.parent))
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                       suffix=".part")
-    try:
+    with work_directory(target.parent, "vivera-backup") as work, \
+            atomic_output(target) as raw:
         vendor = connection.vendor
         member = SQLITE_MEMBER if vendor == "sqlite" else POSTGRES_MEMBER
         if vendor not in ("sqlite", "postgresql"):
@@ -245,23 +245,13 @@ def backup_create(*, target: Path, via: str = "command") -> BackupResult:
                        "sha256": _sha256(work / name)} for name in members],
             "counts": snapshot["counts"],
         }
-        with os.fdopen(handle, "wb") as raw:
-            with tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-                info = _tar_filter(tarfile.TarInfo(MANIFEST))
-                info.size, info.mtime = len(data), int(timezone.now().timestamp())
-                tar.addfile(info, io.BytesIO(data))
-                for name in members:
-                    tar.add(work / name, arcname=name, recursive=False, filter=_tar_filter)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.chmod(partial, 0o600)
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+            data = json.dumps(manifest, indent=2, sort_keys=True).encode()
+            info = _tar_filter(tarfile.TarInfo(MANIFEST))
+            info.size, info.mtime = len(data), int(timezone.now().timestamp())
+            tar.addfile(info, io.BytesIO(data))
+            for name in members:
+                tar.add(work / name, arcname=name, recursive=False, filter=_tar_filter)
     log_access(user=None, action=Action.EXPORT, object_type="backup", object_id=target.name,
                detail={"via": via, "rows": sum(manifest["counts"].values()),
                        "files": len(members) - 1})
@@ -362,16 +352,6 @@ def database_has_data() -> bool:
 # --- Restore ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _staging(directory: Path) -> Iterator[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=".vivera-restore-", dir=directory))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _check(manifest: dict[str, Any], *, overwrite: bool) -> None:
     vendor = manifest["database"].get("vendor")
     if vendor != connection.vendor:
@@ -457,8 +437,11 @@ def backup_restore(*, archive: Path, overwrite: bool = False,
         near = Path(settings.DATABASES["default"]["NAME"]).resolve().parent
     else:
         near = Path(tempfile.gettempdir())
-    with _staging(near) as staging:
+    # A restore killed before it ends leaves its staging folder (a copy of the archive's
+    # personal data): the next backup or restore removes it (core.files.work_directory).
+    with work_directory(near, "vivera-restore") as staging:
         unpack(archive, manifest, staging)
+        pause_point("restore.replace")  # kill tests only: unpacked, nothing replaced yet
         if connection.vendor == "sqlite":
             _restore_sqlite(staging / SQLITE_MEMBER, manifest)
         else:

@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,8 @@ from django.utils import timezone
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.core.files import atomic_output
+from vivera.core.testing.pause import pause_point
 from vivera.organisation.models import Municipality
 
 from . import pseudonyms, schema
@@ -96,6 +96,7 @@ def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudony
                 text.flush()
                 text.detach()
             result.rows[table.name] = count
+            pause_point("ggm.write")  # kill tests only: the first table is written
         metadata = json.dumps(_metadata(result, pseudo), ensure_ascii=False, indent=2)
         archive.writestr(zipfile.ZipInfo(METADATA, date_time=stamp), metadata,
                          compress_type=zipfile.ZIP_DEFLATED)
@@ -141,19 +142,10 @@ def ggm_export_save(
     start: dt.date | None = None, end: dt.date | None = None, key: str | None = None,
     via: str = "command",
 ) -> ExportResult:
-    """Write the export to `path`, all or nothing: into a temporary file next to it, renamed
-    when complete, so an interrupted run leaves no half file (and an old file stays as it was)."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            result = _export(out, municipality=municipality, start=start, end=end, key=key)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the export to `path`, all or nothing (`core.files.atomic_output`): the file
+    appears only complete, an interrupted run leaves no half file (not even a hidden one when
+    it is killed) and an old file under that name stays as it was."""
+    with atomic_output(Path(path)) as out:
+        result = _export(out, municipality=municipality, start=start, end=end, key=key)
     _log(result, user=user, request=None, via=via)
     return result

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
+from vivera.core.testing.pause import pause_point
 from vivera.organisation.models import Municipality
 from vivera.registration import signals
 from vivera.registration.models import (
@@ -385,6 +386,7 @@ def _write(plan: Plan, *, run: ImportRun, user: User,
         for d, history in zip(plan.dossiers, histories, strict=True)], ids=True)
     dossiers = {**plan.existing.get(Kind.DOSSIER, {}),
                 **remember(Kind.DOSSIER, (d.key for d in plan.dossiers), dossier_ids)}
+    pause_point("import.write")  # kill tests only: clients and dossiers are written
     # In the order they took effect: the monitor orders a dossier's changes by date, then
     # time of entry, then id (intake and active share a date).
     changes = [(pk, before, status, date, u)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vivera.accounts.models import Role
+from vivera.api.views import REFUSALS
 
 from .exports import results_dict
 from .forms import MonitorFilterForm
@@ -63,6 +64,10 @@ class MonitorSerializer(serializers.Serializer):
     indicators = IndicatorSerializer(many=True)
 
 
+class MonitorErrorSerializer(serializers.Serializer):
+    fouten = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
 @login_not_required  # DRF authenticates API clients itself and answers 401/403
 @extend_schema(
     parameters=[
@@ -73,7 +78,9 @@ class MonitorSerializer(serializers.Serializer):
         OpenApiParameter("indicator", str, many=True, enum=sorted(BY_CODE),
                          description="Alleen deze indicatoren (herhaalbaar)"),
     ],
-    responses={200: MonitorSerializer},
+    responses={200: MonitorSerializer, **REFUSALS,
+               400: OpenApiResponse(MonitorErrorSerializer,
+                                    description="Onjuiste filter; `fouten` per parameter.")},
     description="De indicatoren van de monitor voor een periode en een deel van de gemeente. "
                 "Een beleidsmedewerker krijgt kleine aantallen onderdrukt (waarde null, "
                 "suppressed true); een coördinator exacte cijfers van de eigen teams.",

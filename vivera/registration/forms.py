@@ -80,6 +80,21 @@ class TokenForm(forms.Form):
             self.initial.setdefault("form_token", str(uuid.uuid4()))
 
 
+class UserChoicesField(forms.ModelMultipleChoiceField):
+    """Several users by id. A value that is not a whole number within the database's range is
+    an invalid choice before any query: Django's `pk__in` lookup hands SQLite a larger number
+    as it is, and SQLite raises OverflowError (a server error; found by the form fuzz)."""
+
+    def _check_values(self, value: Any) -> QuerySet:
+        for pk in value or ():
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 19
+                    and int(text) < 2**63):
+                raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                            code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
 def team_members(team_ids: set[int] | list[int]) -> QuerySet[User]:
     member_ids = memberships_on(timezone.localdate()).filter(team_id__in=team_ids).values(
         "user_id")
@@ -165,7 +180,9 @@ class ClientForm(forms.ModelForm):
 
 
 class ClientSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
+    # Bounded: every word becomes a LIKE pattern, and SQLite refuses patterns over 50,000
+    # bytes with a server error (found by the form fuzz).
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
     birth_date = date_field(_("Date of birth"), required=False)
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=7)
     bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
@@ -291,7 +308,7 @@ class ContactForm(TokenForm):
     core_task = forms.ChoiceField(label=_("Core task"), choices=CoreTask.choices,
                                   initial=CoreTask.SUPPORT)
     minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60)
-    professionals = forms.ModelMultipleChoiceField(
+    professionals = UserChoicesField(
         label=_("Other professionals involved"), queryset=User.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -9,20 +9,12 @@ partner's API key, against the test database (one transaction per operation, rol
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
+from vivera.core.testing.fuzz import CHECKS, keep_the_test_connection  # noqa: F401
 from vivera.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application).include(
@@ -32,20 +24,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", applicati
 # Enough to find the classic failures (types, bounds, unicode, missing fields) in about a minute
 # on CI; raise with VIVERA_FUZZ_EXAMPLES for a longer run.
 EXAMPLES = int(os.environ.get("VIVERA_FUZZ_EXAMPLES", "60"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection() -> Iterator[None]:
-    """Calling the WSGI application directly fires request_started/finished, whose
-    close_old_connections would close the test transaction's connection (on PostgreSQL every
-    later request then fails). Django's test client disconnects them the same way."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 @pytest.mark.django_db
