@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from . import selectors, services
 from .access import (
     dossiers_for,
     get_client_for_user,
+    get_consent_for_user,
     get_dossier_for_user,
     get_question_for_user,
     log_list_read,
@@ -32,6 +34,8 @@ from .forms import (
     AssignCaseDirectorForm,
     ClientForm,
     ClientSearchForm,
+    ConsentForm,
+    ConsentWithdrawForm,
     ContactForm,
     DossierCreateForm,
     DossierEditForm,
@@ -320,6 +324,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": dossier.status_changes.select_related("changed_by"),
         "contacts": dossier.contacts.select_related("kind").prefetch_related("professionals"),
         "referrals": dossier.referrals.select_related("partner", "question__domain"),
+        "consents": dossier.consents.select_related("partner", "recorded_by", "withdrawn_by"),
         "zrm": _zrm_table(dossier),
         "status_form": StatusChangeForm(dossier=dossier),
     })
@@ -424,6 +429,34 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
             description=data["description"], handover=data["handover"],
             question=data["question"], form_token=data["form_token"], request=request),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_subform(
+        request, pk, title=_("Record consent for sharing with partners"),
+        success=_("Consent recorded."),
+        make_form=lambda data, dossier: ConsentForm(data, dossier=dossier),
+        save=lambda dossier, data: services.consent_record(
+            user=request.user, dossier=dossier, partner=data["partner"], scopes=data["scopes"],
+            given_on=data["given_on"], given_how=data["given_how"], note=data["note"],
+            form_token=data["form_token"], request=request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent, dossier = get_consent_for_user(user=request.user, pk=pk, request=request)
+    form = ConsentWithdrawForm(request.POST or None)
+    saved, _result = _submit(request, form, lambda data: services.consent_withdraw(
+        user=request.user, consent=consent, withdrawn_on=data["withdrawn_on"], request=request,
+    ), _("Consent withdrawn. From that day on nothing more is shared under it."))
+    if saved:
+        return redirect(reverse("registration:dossier_detail", args=[dossier.pk]) + "#toestemming")
+    return render(request, "registration/consent_withdraw.html",
+                  {"form": form, "dossier": dossier, "consent": consent})
 
 
 @require_http_methods(["GET", "POST"])
