@@ -71,7 +71,22 @@ def field_error(field: str, message: str, code: str) -> ValidationError:
 
 
 class StaleEdit(ValidationError):
-    """Someone else saved the record after this user opened it."""
+    """Someone else saved the record after this user opened it. The edit pages answer with the
+    merge view (`merge.py`)."""
+
+
+def stale_client() -> StaleEdit:
+    return StaleEdit(_(
+        "Someone else changed this client after you opened the form. Your changes were not "
+        "saved yet; choose per field what to keep."
+    ), code="stale")
+
+
+def stale_dossier() -> StaleEdit:
+    return StaleEdit(_(
+        "Someone else changed this dossier after you opened the form. Your changes were not "
+        "saved yet; choose per field what to keep."
+    ), code="stale")
 
 
 def check_date(value: dt.date | None, *, field: str, label: str,
@@ -174,6 +189,12 @@ def client_update(
     *, user: User, client: Client, version: int, data: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> Client:
+    """Change a client's details. Refused when someone else saved it since `version` (checked
+    first, so the user sees the merge view rather than a rule the other change broke)."""
+    current = Client.objects.select_for_update().filter(pk=client.pk).values_list(
+        "version", flat=True).first()
+    if current != version:
+        raise stale_client()
     for f in CLIENT_FIELDS:
         setattr(client, f, data.get(f) or ("" if f != "birth_date" else None))
     _client_clean(client)
@@ -182,10 +203,7 @@ def client_update(
         version=F("version") + 1, **{f: getattr(client, f) for f in fields}
     )
     if not updated:
-        raise StaleEdit(_(
-            "Someone else changed this client after you opened the form. Your changes were not "
-            "saved; reload the page to see the current data and enter your changes again."
-        ), code="stale")
+        raise stale_client()
     client.version = version + 1
     signals.changed.send(sender=Client, municipality_id=client.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="client", object_id=client.pk,
@@ -296,8 +314,12 @@ def dossier_update(
     *, user: User, dossier: Dossier, version: int, data: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> Dossier:
-    """Change a dossier's details. Refused when someone else saved it since `version`."""
+    """Change a dossier's details. Refused when someone else saved it since `version`
+    (checked first, so the user sees the merge view rather than a rule the other change
+    broke)."""
     dossier = _lock(dossier)
+    if dossier.version != version:
+        raise stale_dossier()
     case_director = data.get("case_director", dossier.case_director)
     if case_director is None and dossier.status in NEEDS_CASE_DIRECTOR:
         raise field_error("case_director", _(
@@ -315,10 +337,7 @@ def dossier_update(
         version=F("version") + 1, **changed
     )
     if not updated:
-        raise StaleEdit(_(
-            "Someone else changed this dossier after you opened the form. Your changes were not "
-            "saved; reload the page to see the current data and enter your changes again."
-        ), code="stale")
+        raise stale_dossier()
     dossier.version = version + 1
     signals.changed.send(sender=Dossier, municipality_id=dossier.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
