@@ -4,7 +4,6 @@ labels), the referral then saves, and withdrawing is one confirmation away."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,8 @@ from playwright.sync_api import Page, expect
 from vivera.accounts.models import User
 from vivera.organisation.models import PartnerOrganisation, Team
 from vivera.registration.models import Referral, SharingConsent
-from vivera.registration.services import client_create, dossier_create
 
-from .helpers import either, expect_saved, log_in, main_form, submit
+from .helpers import either, expect_saved, log_in, main_form, registered_dossier, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,10 +28,7 @@ def test_it_refuses_a_referral_without_consent_then_records_and_withdraws_consen
     page: Page, pro: User, team_oost: Team, partner_org: PartnerOrganisation,
     codes: dict[str, Any], artifacts_dir: Path,
 ) -> None:
-    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Delen"})
-    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                             registered_on=timezone.localdate() - dt.timedelta(days=20),
-                             case_director=pro)
+    dossier = registered_dossier(pro, team_oost, codes["gp"], "Delen")
     log_in(page, "pro")
 
     # A referral to the housing corporation, without consent: refused, explained, kept.

@@ -4,22 +4,19 @@ saved. Nothing is overwritten silently."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from vivera.accounts.models import User
 from vivera.organisation.models import Team
 from vivera.registration.models import Dossier
-from vivera.registration.services import client_create, dossier_create
 
 from .conftest import DEFAULT_TIMEOUT_MS
-from .helpers import either, expect_saved, log_in, main_form, submit
+from .helpers import either, expect_saved, log_in, main_form, registered_dossier, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,10 +28,7 @@ def test_two_professionals_edit_one_dossier_and_merge(
     browser: Browser, live_server: Any, pro: User, colleague: User, team_oost: Team,
     codes: dict[str, Any], artifacts_dir: Path,
 ) -> None:
-    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Tweemaal"})
-    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                             registered_on=timezone.localdate() - dt.timedelta(days=20),
-                             case_director=pro)
+    dossier = registered_dossier(pro, team_oost, codes["gp"], "Tweemaal")
     contexts = [browser.new_context(base_url=live_server.url, locale="nl-NL",
                                     timezone_id="Europe/Amsterdam",
                                     viewport={"width": 1280, "height": 900})
