@@ -272,7 +272,6 @@ def _edit(request: HttpRequest, form: Any, *, instance: Any, names: tuple[str, .
     page = {**context, "form": form}
     missing = merge.still_to_choose(request, names) if request.method == "POST" else []
     if missing:
-        form.is_valid()
         current = reload()
         page["merge"] = merge.build(
             form, names=names, instance=current,
