@@ -12,6 +12,7 @@ Selectors, in order of preference:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -61,6 +62,21 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name=either("Continue", "Doorgaan")).click()
     expect(page.get_by_role("button", name=either("Uitloggen", "Afmelden", "Log out"))
            ).to_be_visible()
+
+
+def registered_dossier(user: Any, team: Any, referrer: Any, last_name: str) -> Any:
+    """A client Ans <last_name> with a dossier of `team`, registered 20 days ago and directed by
+    `user` (made through the services, as the test's starting point)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vivera.registration.services import client_create, dossier_create
+
+    client = client_create(user=user, data={"first_name": "Ans", "last_name": last_name})
+    return dossier_create(user=user, client=client, team=team, referrer=referrer,
+                          registered_on=timezone.localdate() - dt.timedelta(days=20),
+                          case_director=user)
 
 
 def main_form(page: Page) -> Locator:

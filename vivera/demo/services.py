@@ -61,6 +61,7 @@ from vivera.organisation.models import (
 from vivera.partners.demo import demo_partner_data, demo_partner_reset
 from vivera.registration.models import (
     Client,
+    ConsentMethod,
     ContactMoment,
     Dossier,
     DossierStatusChange,
@@ -68,6 +69,7 @@ from vivera.registration.models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
     ShortContact,
     ZrmAssessment,
     ZrmScore,
@@ -230,6 +232,7 @@ def demo_reset() -> ResetSummary:
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
     Referral.objects.filter(dossier__in=dossiers).delete()
+    SharingConsent.objects.filter(dossier__in=dossiers).delete()
     ContactMoment.professionals.through.objects.filter(contactmoment__dossier__in=dossiers).delete()
     ContactMoment.objects.filter(dossier__in=dossiers).delete()
     Question.objects.filter(dossier__in=dossiers).delete()
@@ -566,6 +569,17 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
                  created_by=users[q.referral.created_by])
         for (q, d), obj in zip(planned_questions, questions, strict=True) if q.referral
     ]))
+    # A referral to a partner needs the resident's consent (registration.SharingConsent): given
+    # verbally on the day of the first referral to that partner.
+    consents: dict[tuple[int, int], SharingConsent] = {}
+    for q, d in sorted(planned_questions, key=lambda pair: pair[0].referral.date
+                       if pair[0].referral else dt.date.max):
+        if q.referral and q.referral.partner:
+            partner = org.partners[q.referral.partner]
+            consents.setdefault((d.pk, partner.pk), SharingConsent(
+                dossier=d, partner=partner, covers_referral=True, given_on=q.referral.date,
+                given_how=ConsentMethod.VERBAL, recorded_by=users[q.referral.created_by]))
+    _insert(SharingConsent, list(consents.values()))
 
     planned_contacts = [(c, d) for p, d in pairs for c in p.contacts]
     contacts = _insert(ContactMoment, [

@@ -77,6 +77,7 @@ from vivera.registration.models import (
     ProvisionKind,
     Question,
     Referral,
+    SharingConsent,
     ShortContact,
     ShortContactResult,
     ZrmAssessment,
@@ -964,6 +965,7 @@ def _delete_registrations(ids: list[int]) -> int:
             f"{_table(ZrmAssessment)} WHERE dossier_id IN ({dossiers}))",
             f"DELETE FROM {_table(ZrmAssessment)} WHERE dossier_id IN ({dossiers})",
             f"DELETE FROM {_table(Referral)} WHERE dossier_id IN ({dossiers})",
+            f"DELETE FROM {_table(SharingConsent)} WHERE dossier_id IN ({dossiers})",
             f"DELETE FROM {_table(through)} WHERE contactmoment_id IN (SELECT id FROM "
             f"{_table(ContactMoment)} WHERE dossier_id IN ({dossiers}))",
             f"DELETE FROM {_table(ContactMoment)} WHERE dossier_id IN ({dossiers})",

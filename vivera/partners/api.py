@@ -40,9 +40,9 @@ from rest_framework.throttling import UserRateThrottle
 from vivera.api.errors import ErrorSerializer
 
 from . import services
-from .access import sent_by_partner
 from .authentication import ApiKeyAuthentication
-from .models import SignalType, Submission, SubmissionKind, SubmissionStatus
+from .models import PARTNER_STATUS_CHOICES, SignalType, Submission, SubmissionKind
+from .selectors import partner_history, partner_status_label, partner_submissions
 
 
 class IsActivePartner(BasePermission):
@@ -110,14 +110,20 @@ class SignalInSerializer(PersonFields):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+STATUS_HELP = ("Zonder toestemming van de inwoner om de status met uw organisatie te delen "
+               "ziet u na ontvangen, in contact of niet bereikt alleen `finished` "
+               "(afgehandeld), niet of de inwoner is overgedragen of afgesloten.")
+
+
 class StatusStepSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
+    status = serializers.ChoiceField(choices=PARTNER_STATUS_CHOICES)
     status_label = serializers.CharField()
     date = serializers.DateField()
 
 
 class SubmissionStatusSerializer(serializers.Serializer):
-    """What a partner may see of a submission: its status, never the team's content."""
+    """What a partner may see of a submission: its status as the partner sees it
+    (selectors.with_partner_view), never the team's content."""
 
     id = serializers.UUIDField(source="public_id")
     reference = serializers.CharField()
@@ -125,19 +131,18 @@ class SubmissionStatusSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     respond_by = serializers.DateField(
         help_text="Uiterlijk op deze dag doet het team een eerste contactpoging (convenant).")
-    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
-    status_label = serializers.CharField(source="get_status_display")
-    status_since = serializers.DateField()
+    status = serializers.ChoiceField(choices=PARTNER_STATUS_CHOICES, source="partner_status",
+                                     help_text=STATUS_HELP)
+    status_label = serializers.SerializerMethodField()
+    status_since = serializers.DateField(source="partner_status_since")
     history = serializers.SerializerMethodField()
+
+    def get_status_label(self, submission: Submission) -> str:
+        return partner_status_label(submission.partner_status)
 
     @extend_schema_field(StatusStepSerializer(many=True))
     def get_history(self, submission: Submission) -> list[dict[str, Any]]:
-        return [
-            {"status": change.to_status,
-             "status_label": SubmissionStatus(change.to_status).label,
-             "date": change.date}
-            for change in submission.status_changes.all()
-        ]
+        return partner_history(submission)
 
 
 class SubmissionPageSerializer(serializers.Serializer):
@@ -177,6 +182,7 @@ def _receive(request: Request, kind: str, serializer_class: type[serializers.Ser
                 "id": str(exc.existing.public_id)}
         return Response(body, status=status.HTTP_409_CONFLICT)
     location = reverse("v1:partner_submission_detail", args=[submission.public_id])
+    submission = partner_submissions(request.user).get(pk=submission.pk)
     return Response(SubmissionStatusSerializer(submission).data, status=status.HTTP_201_CREATED,
                     headers={"Location": request.build_absolute_uri(location)})
 
@@ -228,8 +234,8 @@ def signal_create(request: Request) -> Response:
 @login_not_required
 @extend_schema(
     parameters=[
-        OpenApiParameter("status", str, enum=SubmissionStatus.values,
-                         description="Alleen meldingen met deze status"),
+        OpenApiParameter("status", str, enum=[value for value, _label in PARTNER_STATUS_CHOICES],
+                         description="Alleen meldingen met deze status (zoals u die ziet)"),
         OpenApiParameter("sinds", OpenApiTypes.DATE,
                          description="Alleen meldingen waarvan de status op of na deze dag "
                                      "veranderde"),
@@ -245,22 +251,23 @@ def signal_create(request: Request) -> Response:
 @permission_classes(PERMS)
 @throttle_classes([PartnerThrottle])
 def submission_list(request: Request) -> Response:
-    queryset = sent_by_partner(request.user).prefetch_related("status_changes").order_by(
+    queryset = partner_submissions(request.user).prefetch_related("status_changes").order_by(
         "-received_at", "-pk")
     wanted = request.query_params.get("status")
     if wanted is not None:
-        if wanted not in SubmissionStatus.values:
+        statuses = [value for value, _label in PARTNER_STATUS_CHOICES]
+        if wanted not in statuses:
             raise ApiValidationError({"status": [serializers.ErrorDetail(
-                "Onbekende status; kies uit " + ", ".join(SubmissionStatus.values) + ".",
+                "Onbekende status; kies uit " + ", ".join(statuses) + ".",
                 code="invalid_choice")]})
-        queryset = queryset.filter(status=wanted)
+        queryset = queryset.filter(partner_status=wanted)
     since = request.query_params.get("sinds")
     if since:
         try:
             day = serializers.DateField().run_validation(since)
         except ApiValidationError as exc:
             raise ApiValidationError({"sinds": exc.detail}) from None
-        queryset = queryset.filter(status_since__gte=day)
+        queryset = queryset.filter(partner_status_since__gte=day)
     paginator = SubmissionPagination()
     page = paginator.paginate_queryset(queryset, request)
     return paginator.get_paginated_response(SubmissionStatusSerializer(page, many=True).data)
@@ -283,7 +290,7 @@ def submission_detail(request: Request, public_id: str) -> Response:
         wanted = uuid.UUID(public_id)
     except ValueError:
         raise Http404 from None
-    submission = (sent_by_partner(request.user).prefetch_related("status_changes")
+    submission = (partner_submissions(request.user).prefetch_related("status_changes")
                   .filter(public_id=wanted).first())
     if submission is None:
         raise Http404

@@ -74,6 +74,16 @@ ALLOWED_SUBMISSION_CHANGES: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset({SubmissionStatus.RECEIVED, SubmissionStatus.IN_CONTACT,
                            SubmissionStatus.NOT_REACHED})
 
+# What the partner sees. The covenant's feedback (received, in contact, not reached) says only
+# whether the team reached the resident and is shown always. What came of it (handed over,
+# closed) is about the resident's situation: the partner sees it only while the resident's
+# consent for status feedback to this partner is valid (registration.SharingConsent, scope
+# "status", on the dossier the submission led to); otherwise it sees "finished" from the day
+# the team finished the submission. See docs/partner-api.md.
+COVENANT_FEEDBACK = OPEN_STATUSES
+FINISHED = "finished"
+PARTNER_STATUS_CHOICES = [*SubmissionStatus.choices, (FINISHED, _("Finished"))]
+
 
 class Covenant(models.Model):
     """An agreement with partners (e.g. the eviction-prevention covenant) on how fast the team

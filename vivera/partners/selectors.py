@@ -1,15 +1,40 @@
-"""Reads for the triage queue."""
+"""Reads for the triage queue, and what a partner sees of what it sent."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from .access import submissions_for
-from .models import OPEN_STATUSES, OutreachAttempt, Submission, SubmissionStatus
+from vivera.registration.models import ConsentScope, SharingConsent
+
+from .access import sent_by_partner, submissions_for
+from .models import (
+    COVENANT_FEEDBACK,
+    FINISHED,
+    OPEN_STATUSES,
+    PARTNER_STATUS_CHOICES,
+    OutreachAttempt,
+    Submission,
+    SubmissionStatus,
+    SubmissionStatusChange,
+)
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -36,3 +61,50 @@ def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
         )
         .order_by("-overdue", "respond_by", "pk")
     )
+
+
+def with_partner_view(queryset: QuerySet[Submission],
+                      today: dt.date | None = None) -> QuerySet[Submission]:
+    """Annotate what the partner sees (models.COVENANT_FEEDBACK): `shared` (the resident's
+    consent for status feedback to this partner is valid today), `partner_status` and
+    `partner_status_since`. Filters on what the partner sees use these, never the team's
+    status, so a filter cannot reveal what the partner may not see."""
+    today = today or timezone.localdate()
+    consent = (SharingConsent.objects.filter(dossier=OuterRef("dossier"))
+               .for_partner(OuterRef("partner_id"))
+               .valid_on(today, scope=ConsentScope.STATUS))
+    finished_on = (SubmissionStatusChange.objects
+                   .filter(submission=OuterRef("pk"))
+                   .exclude(to_status__in=COVENANT_FEEDBACK)
+                   .order_by("date", "changed_at", "pk").values("date")[:1])
+    visible = Q(status__in=COVENANT_FEEDBACK) | Q(shared=True)
+    return queryset.annotate(shared=Exists(consent)).annotate(
+        partner_status=Case(When(visible, then=F("status")), default=Value(FINISHED),
+                            output_field=CharField()),
+        partner_status_since=Case(When(visible, then=F("status_since")),
+                                  default=Subquery(finished_on), output_field=DateField()),
+    )
+
+
+def partner_submissions(user: User) -> QuerySet[Submission]:
+    """What the user's partner organisation sent, as the partner sees it."""
+    return with_partner_view(sent_by_partner(user))
+
+
+def partner_status_label(status: str) -> str:
+    return str(dict(PARTNER_STATUS_CHOICES)[status])
+
+
+def partner_history(submission: Submission) -> list[dict[str, Any]]:
+    """The status history as the partner sees it (`submission` from `with_partner_view`):
+    without consent, the covenant's steps and then one "finished" step."""
+    history = []
+    for change in submission.status_changes.all():
+        status = change.to_status
+        if not submission.shared and status not in COVENANT_FEEDBACK:
+            history.append({"status": FINISHED, "status_label": partner_status_label(FINISHED),
+                            "date": change.date})
+            break
+        history.append({"status": status, "status_label": partner_status_label(status),
+                        "date": change.date})
+    return history

@@ -20,7 +20,7 @@ from vivera.core.access import role_required
 from vivera.organisation.selectors import teams_for_user
 
 from . import selectors, services
-from .access import get_submission_for_user, sent_by_partner
+from .access import get_submission_for_user
 from .forms import (
     AttemptForm,
     PartnerSubmissionForm,
@@ -58,10 +58,12 @@ def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
                client_id=submission.dossier.client_id if submission.dossier_id else None,
                request=request)
     teams = teams_for_user(user=request.user)
+    seen = selectors.with_partner_view(Submission.objects.filter(pk=submission.pk)).get()
     context: dict[str, Any] = {
         "submission": submission,
+        "partner_history": selectors.partner_history(seen),
+        "shared": seen.shared,
         "attempts": submission.attempts.select_related("recorded_by"),
-        "history": submission.status_changes.select_related("changed_by"),
         "overdue": Submission.objects.filter(
             pk=submission.pk).filter(selectors.overdue_q(timezone.localdate())).exists(),
         "attempt_form": forms.get("attempt_form") or AttemptForm(),
@@ -122,7 +124,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("The status was changed. The partner sees it."))
+            messages.success(request, _("The status was changed."))
             return redirect("partners:detail", pk=submission.pk)
     return _detail(request, submission, status=400, status_form=form)
 
@@ -143,8 +145,11 @@ def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("Dossier %(dossier)s was opened. The partner sees "
-                                        "'handed over'.") % {"dossier": dossier})
+            messages.success(request, _(
+                "Dossier %(dossier)s was opened. The partner sees 'handed over' only when the "
+                "resident consents to status feedback to the partner; record that on the "
+                "dossier page. Until then the partner sees 'finished'."
+            ) % {"dossier": dossier})
             return redirect("registration:dossier_detail", pk=dossier.pk)
     return _detail(request, submission, status=400, dossier_form=form)
 
@@ -175,9 +180,12 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     """Status only: the partner's reference, dates and status, never what the team records."""
     services.partner_of(request.user)  # an active partner organisation, or 403
-    submissions = (sent_by_partner(request.user).order_by("-received_at", "-pk")
+    submissions = (selectors.partner_submissions(request.user).order_by("-received_at", "-pk")
                    .only("reference", "kind", "received_at", "respond_by", "status",
-                         "status_since")[:200])
+                         "status_since", "partner_id", "dossier_id")[:200])
+    for submission in submissions:
+        submission.partner_status_label = selectors.partner_status_label(
+            submission.partner_status)
     return render(request, "partners/portal.html", {"submissions": submissions,
                                                     "partner": request.user.partner})
 

@@ -21,7 +21,7 @@ from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.organisation.selectors import memberships_on
 
-from .models import Client, Dossier, Question
+from .models import Client, Dossier, Question, SharingConsent
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -113,6 +113,26 @@ def get_question_for_user(
                    object_id=question.dossier_id, client_id=question.dossier.client_id,
                    request=request, detail={"question": question.pk})
     return question, question.dossier
+
+
+def get_consent_for_user(
+    *, user: User, pk: int, request: HttpRequest | None = None
+) -> tuple[SharingConsent, Dossier]:
+    """A consent with its dossier, under the dossier's access rule; the read is logged."""
+    consent = (
+        SharingConsent.objects.select_related("partner", "dossier", "dossier__client",
+                                              "dossier__team")
+        .filter(pk=pk, dossier__in=dossiers_for(user))
+        .first()
+    )
+    if consent is None:
+        log_access(user=user, action=Action.READ, object_type="consent", object_id=pk,
+                   request=request, result=Result.REFUSED)
+        raise Http404
+    log_access(user=user, action=Action.READ, object_type="dossier",
+               object_id=consent.dossier_id, client_id=consent.dossier.client_id,
+               request=request, detail={"consent": consent.pk})
+    return consent, consent.dossier
 
 
 def log_list_read(*, user: User, request: HttpRequest | None, page: str,

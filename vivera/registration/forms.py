@@ -30,6 +30,8 @@ from .models import (
     Channel,
     Client,
     Complexity,
+    ConsentMethod,
+    ConsentScope,
     ContactWith,
     CoreTask,
     DossierStatus,
@@ -325,8 +327,11 @@ class ContactForm(TokenForm):
 class ReferralForm(TokenForm):
     referred_on = date_field(_("Date"), initial_today=True)
     provision_kind = forms.ChoiceField(label=_("Provision"), choices=ProvisionKind.choices)
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), required=False,
-                                     queryset=PartnerOrganisation.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), required=False,
+        queryset=PartnerOrganisation.objects.none(),
+        help_text=_("Only with the resident's consent for a referral to this partner, recorded "
+                    "on the dossier page."))
     description = forms.CharField(label=_("Referred to (description)"), required=False,
                                   max_length=200)
     handover = forms.ChoiceField(label=_("Warm handover"), choices=HandoverStatus.choices)
@@ -338,6 +343,41 @@ class ReferralForm(TokenForm):
         self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
             municipality_id=dossier.municipality_id, active=True)
         self.fields["question"].queryset = dossier.questions.select_related("domain")
+
+
+ALL_PARTNERS = "all"
+
+
+class ConsentForm(TokenForm):
+    partner = forms.ChoiceField(label=_("Share with"))
+    scopes = forms.MultipleChoiceField(label=_("What may be shared"),
+                                       choices=ConsentScope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    given_on = date_field(_("Consent given on"), initial_today=True)
+    given_how = forms.ChoiceField(label=_("How was consent given?"),
+                                  choices=ConsentMethod.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For example what exactly the resident agreed to, or "
+                                       "where the signed form is kept."))
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partners = {str(p.pk): p for p in PartnerOrganisation.objects.filter(
+            municipality_id=dossier.municipality_id, active=True).order_by("name")}
+        self.fields["partner"].choices = [
+            ("", "---------"),
+            (ALL_PARTNERS, _("All partner organisations of the municipality")),
+            *((pk, partner.name) for pk, partner in self.partners.items()),
+        ]
+
+    def clean_partner(self) -> PartnerOrganisation | None:
+        value = self.cleaned_data["partner"]
+        return None if value == ALL_PARTNERS else self.partners[value]
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = date_field(_("Withdrawn on"), initial_today=True)
 
 
 class ZrmForm(TokenForm):

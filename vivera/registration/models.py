@@ -9,6 +9,7 @@ through `vivera.registration.services`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -336,6 +337,96 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-referred_on", "-pk"]
+
+
+class ConsentScope(models.TextChoices):
+    """What a resident may agree to share with a partner organisation (docs/handleiding.md,
+    "Toestemming om te delen met partners")."""
+
+    REFERRAL = "referral", _("Referral: name, contact details and what the help is for")
+    STATUS = "status", _("Feedback on a submission the partner sent: whether the team took the "
+                         "resident on, handed over or closed it")
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbally")
+    WRITTEN = "written", _("In writing")
+
+
+class SharingConsentQuerySet(models.QuerySet["SharingConsent"]):
+    def for_partner(self, partner_id: Any) -> SharingConsentQuerySet:
+        """Consents for this partner organisation or for every partner of the municipality.
+        `partner_id` may be an `OuterRef`."""
+        return self.filter(Q(partner__isnull=True) | Q(partner_id=partner_id))
+
+    def valid_on(self, day: dt.date, *, scope: str) -> SharingConsentQuerySet:
+        """Consents covering `scope` that had been given on `day` and not yet withdrawn: the
+        day of withdrawal is the first day without consent."""
+        return self.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+                           given_on__lte=day, **{SharingConsent.SCOPE_FIELDS[scope]: True})
+
+
+class SharingConsent(models.Model):
+    """A resident's consent to share information from a dossier with one partner organisation,
+    or with every partner organisation of the municipality (`partner` empty): for what
+    (`covers_*`), from when, given how, and from when it was withdrawn. Enforced where Vivera
+    shares with a partner: a referral to a partner (`services.referral_add`) and the status a
+    partner sees of what it sent (`partners.selectors.with_partner_view`)."""
+
+    SCOPE_FIELDS: ClassVar[dict[str, str]] = {ConsentScope.REFERRAL: "covers_referral",
+                                              ConsentScope.STATUS: "covers_status"}
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consents")
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+",
+                                verbose_name=_("partner organisation"),
+                                help_text=_("Empty: every partner organisation of the "
+                                            "municipality."))
+    covers_referral = models.BooleanField(_("referral"), default=False)
+    covers_status = models.BooleanField(_("feedback on a submission"), default=False)
+    given_on = models.DateField(_("given on"))
+    given_how = models.CharField(_("given"), max_length=10, choices=ConsentMethod.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SharingConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent for sharing")
+        verbose_name_plural = _("consents for sharing")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(covers_referral=True) | Q(covers_status=True),
+                                   name="consent_has_scope"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_on__isnull=False, withdrawn_by__isnull=False),
+                name="consent_withdrawn_by_iff_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.partner or _('all partner organisations')}"
+
+    @property
+    def scopes(self) -> list[str]:
+        return [scope for scope, field in self.SCOPE_FIELDS.items() if getattr(self, field)]
+
+    def get_scopes_display(self) -> list[str]:
+        return [ConsentScope(scope).label for scope in self.scopes]
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.given_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)
 
 
 class ZrmMoment(models.TextChoices):

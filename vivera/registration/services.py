@@ -41,6 +41,7 @@ from .models import (
     ALLOWED_STATUS_CHANGES,
     Channel,
     Client,
+    ConsentScope,
     ContactMoment,
     Dossier,
     DossierStatus,
@@ -49,6 +50,7 @@ from .models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
     ShortContact,
     ZrmAssessment,
     ZrmScore,
@@ -69,7 +71,22 @@ def field_error(field: str, message: str, code: str) -> ValidationError:
 
 
 class StaleEdit(ValidationError):
-    """Someone else saved the record after this user opened it."""
+    """Someone else saved the record after this user opened it. The edit pages answer with the
+    merge view (`merge.py`)."""
+
+
+def stale_client() -> StaleEdit:
+    return StaleEdit(_(
+        "Someone else changed this client after you opened the form. Your changes were not "
+        "saved yet; choose per field what to keep."
+    ), code="stale")
+
+
+def stale_dossier() -> StaleEdit:
+    return StaleEdit(_(
+        "Someone else changed this dossier after you opened the form. Your changes were not "
+        "saved yet; choose per field what to keep."
+    ), code="stale")
 
 
 def check_date(value: dt.date | None, *, field: str, label: str,
@@ -172,6 +189,12 @@ def client_update(
     *, user: User, client: Client, version: int, data: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> Client:
+    """Change a client's details. Refused when someone else saved it since `version` (checked
+    first, so the user sees the merge view rather than a rule the other change broke)."""
+    current = Client.objects.select_for_update().filter(pk=client.pk).values_list(
+        "version", flat=True).first()
+    if current != version:
+        raise stale_client()
     for f in CLIENT_FIELDS:
         setattr(client, f, data.get(f) or ("" if f != "birth_date" else None))
     _client_clean(client)
@@ -180,10 +203,7 @@ def client_update(
         version=F("version") + 1, **{f: getattr(client, f) for f in fields}
     )
     if not updated:
-        raise StaleEdit(_(
-            "Someone else changed this client after you opened the form. Your changes were not "
-            "saved; reload the page to see the current data and enter your changes again."
-        ), code="stale")
+        raise stale_client()
     client.version = version + 1
     signals.changed.send(sender=Client, municipality_id=client.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="client", object_id=client.pk,
@@ -294,8 +314,12 @@ def dossier_update(
     *, user: User, dossier: Dossier, version: int, data: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> Dossier:
-    """Change a dossier's details. Refused when someone else saved it since `version`."""
+    """Change a dossier's details. Refused when someone else saved it since `version`
+    (checked first, so the user sees the merge view rather than a rule the other change
+    broke)."""
     dossier = _lock(dossier)
+    if dossier.version != version:
+        raise stale_dossier()
     case_director = data.get("case_director", dossier.case_director)
     if case_director is None and dossier.status in NEEDS_CASE_DIRECTOR:
         raise field_error("case_director", _(
@@ -313,10 +337,7 @@ def dossier_update(
         version=F("version") + 1, **changed
     )
     if not updated:
-        raise StaleEdit(_(
-            "Someone else changed this dossier after you opened the form. Your changes were not "
-            "saved; reload the page to see the current data and enter your changes again."
-        ), code="stale")
+        raise stale_dossier()
     dossier.version = version + 1
     signals.changed.send(sender=Dossier, municipality_id=dossier.municipality_id)
     log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
@@ -486,6 +507,9 @@ def referral_add(
         ), "no_target")
     if question is not None and question.dossier_id != dossier.pk:
         raise field_error("question", _("Choose a question of this dossier."), "invalid")
+    if partner is not None:
+        check_consent(dossier=dossier, partner=partner, day=referred_on,
+                      scope=ConsentScope.REFERRAL, field="partner")
     referral = Referral(dossier=dossier, question=question, referred_on=referred_on,
                         provision_kind=provision_kind, partner=partner,
                         description=description, handover=handover, created_by=user)
@@ -494,6 +518,105 @@ def referral_add(
     log_access(user=user, action=Action.CREATE, object_type="referral", object_id=referral.pk,
                client_id=dossier.client_id, request=request)
     return referral
+
+
+# --- Consent for sharing with partners ------------------------------------------------------
+
+
+def check_consent(*, dossier: Dossier, partner: PartnerOrganisation, day: dt.date, scope: str,
+                  field: str | None = None) -> None:
+    """Refuse sharing `scope` of this dossier with `partner` on `day` without the resident's
+    consent valid on that day (for this partner or for all partners)."""
+    consents = SharingConsent.objects.filter(dossier=dossier).for_partner(partner.pk)
+    if consents.valid_on(day, scope=scope).exists():
+        return
+    values = {"partner": partner, "date": day.strftime("%d-%m-%Y"),
+              "scope": ConsentScope(scope).label}
+    covering = consents.filter(**{SharingConsent.SCOPE_FIELDS[scope]: True})
+    withdrawn = covering.filter(withdrawn_on__lte=day).order_by("-withdrawn_on").first()
+    if withdrawn is not None:
+        message = _(
+            "The resident withdrew consent for sharing with %(partner)s on %(withdrawn)s. "
+            "Nothing may be shared with %(partner)s from that day on; nothing was saved."
+        ) % {**values, "withdrawn": withdrawn.withdrawn_on.strftime("%d-%m-%Y")}
+        code = "consent_withdrawn"
+    else:
+        message = _(
+            "The resident has not consented to sharing with %(partner)s on %(date)s "
+            "(%(scope)s). Ask the resident first and record the consent on the dossier page; "
+            "nothing was saved."
+        ) % values
+        code = "no_consent"
+    if field is None:
+        raise ValidationError(message, code=code)
+    raise field_error(field, message, code)
+
+
+@transaction.atomic
+def consent_record(
+    *, user: User, dossier: Dossier, partner: PartnerOrganisation | None, scopes: Iterable[str],
+    given_on: dt.date, given_how: str, note: str = "", form_token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> SharingConsent:
+    """Record the resident's consent to share with `partner` (None: every partner organisation
+    of the municipality) what `scopes` name, from `given_on`."""
+    form_token_claim(token=form_token, user=user)
+    dossier = _lock_open(dossier)
+    check_date(given_on, field="given_on", label=_("The date"))
+    _check_within_dossier(dossier, given_on, "given_on")
+    if partner is not None and (partner.municipality_id != dossier.municipality_id
+                                or not partner.active):
+        raise field_error("partner", _("Choose a partner of your own municipality."), "invalid")
+    scopes = set(scopes)
+    if not scopes or not scopes <= set(ConsentScope.values):
+        raise field_error("scopes", _("Choose what may be shared."), "no_scope")
+    covers = {SharingConsent.SCOPE_FIELDS[scope]: scope in scopes for scope in ConsentScope}
+    same = SharingConsent.objects.filter(dossier=dossier, partner=partner,
+                                         withdrawn_on__isnull=True)
+    if same.filter(**{field: True for field, wanted in covers.items() if wanted}).exists():
+        raise ValidationError(_(
+            "This consent is already recorded. To change it, withdraw it and record the new "
+            "consent."
+        ), code="duplicate")
+    consent = SharingConsent(dossier=dossier, partner=partner, given_on=given_on,
+                             given_how=given_how, note=note.strip(), recorded_by=user, **covers)
+    consent.full_clean()
+    consent.save()
+    log_access(user=user, action=Action.CREATE, object_type="consent", object_id=consent.pk,
+               client_id=dossier.client_id, request=request, detail={
+                   "dossier": dossier.pk, "partner": partner.pk if partner else "all",
+                   "scopes": sorted(scopes), "given_on": given_on.isoformat(),
+                   "given_how": given_how,
+               })
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, user: User, consent: SharingConsent, withdrawn_on: dt.date,
+    request: HttpRequest | None = None,
+) -> SharingConsent:
+    """The resident withdraws a consent: from `withdrawn_on` on nothing more is shared under it.
+    Possible at any time, also on a closed dossier."""
+    dossier = _lock(consent.dossier)
+    consent = SharingConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."),
+                              code="already_withdrawn")
+    check_date(withdrawn_on, field="withdrawn_on", label=_("The date"))
+    if withdrawn_on < consent.given_on:
+        raise field_error("withdrawn_on", _(
+            "The consent cannot be withdrawn before it was given (%(date)s)."
+        ) % {"date": consent.given_on.strftime("%d-%m-%Y")}, "before_given")
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_by = user
+    consent.withdrawn_at = timezone.now()
+    consent.full_clean()
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawn_at"])
+    log_access(user=user, action=Action.UPDATE, object_type="consent", object_id=consent.pk,
+               client_id=dossier.client_id, request=request,
+               detail={"dossier": dossier.pk, "withdrawn_on": withdrawn_on.isoformat()})
+    return consent
 
 
 def zrm_domains() -> list[LifeDomain]:

@@ -22,5 +22,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/contact/", views.contact_add, name="contact_add"),
     path("dossiers/<int:pk>/verwijzing/", views.referral_add, name="referral_add"),
     path("dossiers/<int:pk>/zrm/", views.zrm_add, name="zrm_add"),
+    path("dossiers/<int:pk>/toestemming/", views.consent_add, name="consent_add"),
+    path("toestemmingen/<int:pk>/intrekken/", views.consent_withdraw, name="consent_withdraw"),
     path("outreach/", views.outreach_list, name="outreach_list"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +21,11 @@ from vivera.audit.services import log_access
 from vivera.core.access import role_required
 from vivera.core.parsing import parse_id
 
-from . import selectors, services
+from . import merge, selectors, services
 from .access import (
     dossiers_for,
     get_client_for_user,
+    get_consent_for_user,
     get_dossier_for_user,
     get_question_for_user,
     log_list_read,
@@ -32,6 +34,8 @@ from .forms import (
     AssignCaseDirectorForm,
     ClientForm,
     ClientSearchForm,
+    ConsentForm,
+    ConsentWithdrawForm,
     ContactForm,
     DossierCreateForm,
     DossierEditForm,
@@ -259,17 +263,55 @@ def client_reveal_bsn(request: HttpRequest, pk: int) -> HttpResponse:
     return _client_page(request, client, show_bsn=True)
 
 
+def _edit(request: HttpRequest, form: Any, *, instance: Any, names: tuple[str, ...],
+          object_type: str, reload: Callable[[], Any], save: Callable[[dict[str, Any]], Any],
+          success: str, template: str, context: dict[str, Any]) -> HttpResponse | None:
+    """An edit page with optimistic locking and the merge view (`merge.py`). Returns None when
+    saved (the caller redirects), else the page: the form (with its error), or the merge view
+    when someone else saved the record since the user opened it."""
+    page = {**context, "form": form}
+    missing = merge.still_to_choose(request, names) if request.method == "POST" else []
+    if missing:
+        current = reload()
+        page["merge"] = merge.build(
+            form, names=names, instance=current,
+            mine=merge.mine_from_post(form, names, current), missing=missing,
+            base_prefix=merge.WAS,
+            message=_("Choose which value to keep for each field marked below."),
+            object_type=object_type)
+        return render(request, template, page)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.StaleEdit as error:
+            page["merge"] = merge.build(
+                form, names=names, instance=reload(),
+                mine={name: form.cleaned_data[name] for name in names},
+                message=error.messages[0], object_type=object_type)
+            return render(request, template, page)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return None
+    page["base_inputs"] = merge.base_inputs(form, names, instance)
+    return render(request, template, page)
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=pk, request=request)
     form = ClientForm(request.POST or None, instance=client)
-    saved, _result = _submit(request, form, lambda data: services.client_update(
-        user=request.user, client=client, version=data["version"] or 0, data=data,
-        request=request), _("Client details saved."))
-    if saved:
-        return redirect("registration:client_detail", pk=client.pk)
-    return render(request, "registration/client_form.html", {"form": form, "client": client})
+    page = _edit(
+        request, form, instance=client, names=services.CLIENT_FIELDS, object_type="client",
+        reload=lambda: get_client_for_user(user=request.user, pk=pk, log_read=False),
+        save=lambda data: services.client_update(
+            user=request.user, client=client, version=data["version"] or 0, data=data,
+            request=request),
+        success=_("Client details saved."), template="registration/client_form.html",
+        context={"client": client})
+    return page or redirect("registration:client_detail", pk=client.pk)
 
 
 # --- Dossiers --------------------------------------------------------------------------------
@@ -320,6 +362,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": dossier.status_changes.select_related("changed_by"),
         "contacts": dossier.contacts.select_related("kind").prefetch_related("professionals"),
         "referrals": dossier.referrals.select_related("partner", "question__domain"),
+        "consents": dossier.consents.select_related("partner", "recorded_by", "withdrawn_by"),
         "zrm": _zrm_table(dossier),
         "status_form": StatusChangeForm(dossier=dossier),
     })
@@ -337,10 +380,13 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.dossier_update(user=request.user, dossier=dossier, version=version,
                                 data=changes, request=request)
 
-    saved, _result = _submit(request, form, save, _("Dossier saved."))
-    if saved:
-        return redirect("registration:dossier_detail", pk=dossier.pk)
-    return render(request, "registration/dossier_edit.html", {"form": form, "dossier": dossier})
+    page = _edit(
+        request, form, instance=dossier, names=services.DOSSIER_EDIT_FIELDS,
+        object_type="dossier",
+        reload=lambda: get_dossier_for_user(user=request.user, pk=pk, log_read=False),
+        save=save, success=_("Dossier saved."), template="registration/dossier_edit.html",
+        context={"dossier": dossier})
+    return page or redirect("registration:dossier_detail", pk=dossier.pk)
 
 
 @require_POST
@@ -424,6 +470,34 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
             description=data["description"], handover=data["handover"],
             question=data["question"], form_token=data["form_token"], request=request),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_subform(
+        request, pk, title=_("Record consent for sharing with partners"),
+        success=_("Consent recorded."),
+        make_form=lambda data, dossier: ConsentForm(data, dossier=dossier),
+        save=lambda dossier, data: services.consent_record(
+            user=request.user, dossier=dossier, partner=data["partner"], scopes=data["scopes"],
+            given_on=data["given_on"], given_how=data["given_how"], note=data["note"],
+            form_token=data["form_token"], request=request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent, dossier = get_consent_for_user(user=request.user, pk=pk, request=request)
+    form = ConsentWithdrawForm(request.POST or None)
+    saved, _result = _submit(request, form, lambda data: services.consent_withdraw(
+        user=request.user, consent=consent, withdrawn_on=data["withdrawn_on"], request=request,
+    ), _("Consent withdrawn. From that day on nothing more is shared under it."))
+    if saved:
+        return redirect(reverse("registration:dossier_detail", args=[dossier.pk]) + "#toestemming")
+    return render(request, "registration/consent_withdraw.html",
+                  {"form": form, "dossier": dossier, "consent": consent})
 
 
 @require_http_methods(["GET", "POST"])

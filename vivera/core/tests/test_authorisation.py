@@ -20,7 +20,7 @@ from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.partners.models import Submission
 from vivera.registration.models import Question
-from vivera.registration.services import client_create, dossier_create
+from vivera.registration.services import client_create, consent_record, dossier_create
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", 
 class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
-    # "client", "dossier", "question" or "submission": a record of team Oost
+    # "client", "dossier", "question", "consent" or "submission": a record of team Oost
     obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = {
     "registration:contact_add": rule(TEAM_ROLES, obj="dossier"),
     "registration:referral_add": rule(TEAM_ROLES, obj="dossier"),
     "registration:zrm_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:consent_add": rule(TEAM_ROLES, obj="dossier"),
+    "registration:consent_withdraw": rule(TEAM_ROLES, obj="consent"),
     "registration:outreach_list": rule(TEAM_ROLES),
     "organisation:formation": rule({"coordinator"}),
     "monitor:dashboard": rule({"coordinator", "policy"}),
@@ -132,8 +134,10 @@ def records(pro, team_oost, codes, partner_user):
         reference="R1", kind="signal", signal_type="rent", received_on=timezone.localdate(),
         respond_by=timezone.localdate(), status_since=timezone.localdate(),
         last_name="Verborgen", team=team_oost)
+    consent = consent_record(user=pro, dossier=dossier, partner=None, scopes=["referral"],
+                             given_on=dossier.registered_on, given_how="verbal")
     return {"client": client, "dossier": dossier, "question": question,
-            "submission": submission}
+            "submission": submission, "consent": consent}
 
 
 def _url(name: str, records: dict) -> str:

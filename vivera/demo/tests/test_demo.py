@@ -193,6 +193,17 @@ def test_questions_close_with_an_outcome_within_their_dossier(small_demo: str) -
     assert set(kinds) == {"team", "general", "customised", "specialist", "withdrawn"}
 
 
+def test_every_referral_to_a_partner_has_the_residents_consent(small_demo: str) -> None:
+    from vivera.registration.models import ConsentScope, Referral, SharingConsent
+
+    referrals = list(Referral.objects.filter(partner__isnull=False))
+    assert referrals
+    for referral in referrals:
+        assert (SharingConsent.objects.filter(dossier_id=referral.dossier_id)
+                .for_partner(referral.partner_id)
+                .valid_on(referral.referred_on, scope=ConsentScope.REFERRAL).exists())
+
+
 def test_every_zrm_assessment_scores_all_thirteen_domains(small_demo: str) -> None:
     zrm_domains = set(LifeDomain.objects.filter(in_zrm=True).values_list("pk", flat=True))
     assert len(zrm_domains) == 13

@@ -200,9 +200,12 @@ def test_the_list_filters_on_status_and_refuses_an_unknown_one(api, oost_area, p
     submission = Submission.objects.get(public_id=first["id"])
     submission_change_status(user=pro, submission=submission, to_status="closed",
                              date=timezone.localdate(), version=submission.version)
-    closed = api.get(LIST, {"status": "closed"}).json()
-    assert [s["id"] for s in closed["results"]] == [first["id"]]
-    assert closed["count"] == 1
+    # Without the resident's consent the partner sees "finished", not "closed"
+    # (docs/partner-api.md), and the filter works on what the partner sees.
+    finished = api.get(LIST, {"status": "finished"}).json()
+    assert [s["id"] for s in finished["results"]] == [first["id"]]
+    assert finished["count"] == 1
+    assert api.get(LIST, {"status": "closed"}).json()["count"] == 0
     bad = api.get(LIST, {"status": "lost"})
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "status"
