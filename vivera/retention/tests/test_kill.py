@@ -25,6 +25,7 @@ from django.conf import settings
 from vivera.backup.tests.test_backup import (
     DEMO,
     VIVERA,
+    demo_sqlite,  # noqa: F401  (a fixture: a migrated SQLite file with the demo, per module)
     environment,
     ok,
     postgres_database,  # noqa: F401  (a fixture)
@@ -54,17 +55,7 @@ def kill_half_way(env: dict[str, str], marker: Path,
     assert child.returncode == -signal.SIGKILL
 
 
-@pytest.fixture(scope="module")
-def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("retention")
-    path = folder / "demo.sqlite3"
-    env = environment(f"sqlite:///{path}", folder / "import")
-    ok(env, "migrate", "--no-input", "-v0")
-    ok(env, *DEMO)
-    return path
-
-
-def test_a_run_killed_half_way_changes_nothing_sqlite(demo_sqlite: Path,
+def test_a_run_killed_half_way_changes_nothing_sqlite(demo_sqlite: Path,  # noqa: F811
                                                        tmp_path: Path) -> None:
     database = tmp_path / "vivera.sqlite3"
     shutil.copyfile(demo_sqlite, database)

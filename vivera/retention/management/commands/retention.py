@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q
 
 from vivera.ggm.management.commands.ggm_export import _operator
-from vivera.organisation.models import Municipality
+from vivera.organisation.selectors import municipalities_named
 from vivera.retention.report import report_lines
 from vivera.retention.selectors import Terms
 from vivera.retention.services import retention_run
@@ -46,15 +45,10 @@ class Command(BaseCommand):
                                  "gemeenten.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        chosen = Municipality.objects.order_by("name")
-        if options["gemeente"]:
-            wanted = Q()
-            for given in options["gemeente"]:
-                wanted |= Q(cbs_code__iexact=given) | Q(name__iexact=given)
-            chosen = chosen.filter(wanted)
-            if chosen.count() != len(set(options["gemeente"])):
-                raise CommandError(f"Onbekende gemeente in: {', '.join(options['gemeente'])}",
-                                   returncode=2)
+        chosen = municipalities_named(options["gemeente"])
+        if options["gemeente"] and chosen.count() < len(set(options["gemeente"])):
+            raise CommandError(f"Onbekende gemeente in: {', '.join(options['gemeente'])}",
+                               returncode=2)
         execute = options["uitvoeren"]
         pause = os.environ.get(PAUSE_VARIABLE, "")
         reports = retention_run(terms=Terms.from_settings(), execute=execute,
