@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 # kind → what happens to it, in the order the report prints them
 KIND_LINES = {
     "clients": "cliënten geanonimiseerd",
-    "dossiers": "  waarvan dossiers (blijven, zonder vrije tekst)",
+    "dossiers": "  hun dossiers (blijven, tellen mee in de monitor)",
     "questions": "  vragen: omschrijving gewist",
     "contacts": "  contactmomenten: notitie gewist",
     "referrals": "  verwijzingen: omschrijving gewist",

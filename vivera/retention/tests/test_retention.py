@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from vivera.accounts.models import User
 from vivera.audit.models import AccessLogEntry, Action
+from vivera.conftest import login
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.registration.models import (
@@ -76,6 +78,20 @@ class TestWhatGoes:
         assert client.version == 2
         assert report.counts["clients"] == 1 and report.record_ids["clients"] == [client.pk]
         assert report.record_ids["dossiers"] == [dossier.pk]
+
+    def test_the_team_still_opens_the_anonymised_client_and_dossier(
+            self, build: Callable[..., Client], pro: User) -> None:
+        client = build(years=16)
+        dossier = client.dossiers.get()
+        run()
+
+        browser = login(pro)
+        pages = [browser.get(reverse("registration:client_detail", args=[client.pk])),
+                 browser.get(reverse("registration:dossier_detail", args=[dossier.pk]))]
+
+        for page in pages:
+            assert page.status_code == 200
+            assert ANONYMISED in page.content.decode()
 
     def test_it_keeps_every_row_the_monitor_counts(self, build: Callable[..., Client]) -> None:
         client = build(years=16)
