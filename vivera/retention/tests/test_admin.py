@@ -4,9 +4,11 @@ seeing the client's name, and reads the record of each retention run."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from vivera.accounts.models import User
@@ -140,3 +142,14 @@ def test_other_roles_do_not_get_in(request: pytest.FixtureRequest, persona: str)
     response = login(user).get(url(LegalHold, "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_demo_reset_takes_the_holds_on_demo_clients_with_it() -> None:
+    call_command("demo", "--scale=0.02", "--seed=3", "--today=2026-03-16", stdout=StringIO())
+    demo_admin = User.objects.get(municipality__cbs_code="GM9901", role="admin")
+    demo_client = Client.objects.filter(municipality__cbs_code="GM9901").first()
+    legal_hold_place(user=demo_admin, client=demo_client, reason="Proef")
+
+    call_command("demo", "--reset", "--scale=0.02", "--today=2026-03-16", stdout=StringIO())
+
+    assert not LegalHold.objects.filter(client__municipality__cbs_code="GM9901").exists()
