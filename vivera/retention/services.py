@@ -118,12 +118,11 @@ def _apply(plan: Plan, *, execute: bool, size: int = CHUNK,
     report = Report(plan, executed=execute)
     counts, ids = report.counts, report.record_ids
     ids.update(clients=[], dossiers=[], submissions=[], households=[], outreach_activities=[])
-    for chunk in _chunks(plan.clients, size):
-        if execute:
-            chunk = _lock_and_recheck(chunk, plan)
+    for planned in _chunks(plan.clients, size):
+        chunk = _lock_and_recheck(planned, plan) if execute else planned
         _apply_clients(chunk, execute, counts, ids)
         if progress is not None:
-            progress.add(len(chunk))
+            progress.add(len(planned))
     for chunk in _chunks(plan.submissions, size):
         counts["attempts"] += _clear(ATTEMPT, OutreachAttempt.objects.filter(
             submission_id__in=chunk), execute)

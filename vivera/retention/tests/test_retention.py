@@ -27,7 +27,8 @@ from vivera.registration.models import (
 )
 from vivera.retention.models import LegalHold, RetentionRun
 from vivera.retention.rules import ANONYMISED
-from vivera.retention.services import legal_hold_lift, legal_hold_place, retention_run
+from vivera.retention.selectors import retention_plan
+from vivera.retention.services import _apply, legal_hold_lift, legal_hold_place, retention_run
 
 from .conftest import TODAY, Records, ago, all_rows, terms
 
@@ -250,6 +251,21 @@ class TestWhoStays:
 
         assert anonymised(here)
         assert Client.objects.get(pk=elsewhere.pk).last_name == "Elders"
+
+
+    def test_a_dossier_reopened_after_the_plan_keeps_its_client(
+            self, build: Callable[..., Client], municipality: Municipality) -> None:
+        """The run locks each chunk's dossiers and checks its clients again before it changes
+        them: a colleague's re-opening in between wins."""
+        reopened, other = build(years=16), build(years=16)
+        plan = retention_plan(municipality=municipality, terms=terms())
+        assert plan.clients == [reopened.pk, other.pk]
+        Dossier.objects.filter(client=reopened).update(status="active", closed_on=None)
+
+        report = _apply(plan, execute=True)
+
+        assert not anonymised(reopened) and anonymised(other)
+        assert report.record_ids["clients"] == [other.pk]
 
 
 class TestSubmissionsAndOutreach:
