@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "vivera.demo",
     "vivera.imports",
     "vivera.backup",
+    "vivera.retention",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +301,25 @@ VIVERA_IMPORT_DIR = os.environ.get("VIVERA_IMPORT_DIR", "")
 VIVERA_IMPORT_PENDING_MINUTES = env_int("VIVERA_IMPORT_PENDING_MINUTES", 60)
 # 15 MB is about 230,000 rows: checked or imported well within gunicorn's 30-second timeout.
 VIVERA_IMPORT_MAX_MB = env_int("VIVERA_IMPORT_MAX_MB", 15)
+
+
+def env_int_between(name: str, default: int, low: int, high: int) -> int:
+    value = env_int(name, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must lie between {low} and {high}, got {value}.")
+    return value
+
+
+# Retention (`vivera retention`, docs/privacy.md): how long after closing a dossier the client's
+# personal data is kept before it is anonymised. 15 years, the Wmo 2015's term (art. 5.3.4);
+# a shorter term for dossiers without a referral to a customised provision or specialist care
+# if the municipality's archivist set one (default: the same); and the term for what never
+# became a dossier (a partner's signal or referral, a client registered without one).
+VIVERA_RETENTION_YEARS = env_int_between("VIVERA_RETENTION_YEARS", 15, 1, 100)
+VIVERA_RETENTION_YEARS_WITHOUT_PROVISION = env_int_between(
+    "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION", VIVERA_RETENTION_YEARS, 1, 100)
+VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER = env_int_between(
+    "VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER", 24, 1, 1200)
 
 REST_FRAMEWORK = {
     # A partner's API key first, so a request without credentials is a 401 that names the

@@ -75,6 +75,7 @@ from vivera.registration.models import (
     ZrmScore,
 )
 from vivera.registration.signals import changed
+from vivera.retention.models import LegalHold
 
 from . import reference as ref
 from .planning import EARLIEST_TODAY, DossierPlan, Planner
@@ -238,6 +239,7 @@ def demo_reset() -> ResetSummary:
     Question.objects.filter(dossier__in=dossiers).delete()
     DossierStatusChange.objects.filter(dossier__in=dossiers).delete()
     dossiers.delete()
+    LegalHold.objects.filter(municipality=municipality).delete()  # placed on demo clients
     Client.objects.filter(municipality=municipality).delete()
     Household.objects.filter(municipality=municipality).delete()
     ShortContact.objects.filter(municipality=municipality).delete()

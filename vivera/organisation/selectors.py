@@ -9,10 +9,23 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Team, TeamMembership
+from .models import Municipality, Team, TeamMembership
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
+
+
+def municipalities_named(given: list[str]) -> QuerySet[Municipality]:
+    """The municipalities a command's --gemeente options name, by CBS code (GM0000) or name,
+    in any case; all of them when none is given. Compare the count with the names given to
+    find one that is unknown."""
+    chosen = Municipality.objects.order_by("name")
+    if not given:
+        return chosen
+    wanted = Q()
+    for name in given:
+        wanted |= Q(cbs_code__iexact=name) | Q(name__iexact=name)
+    return chosen.filter(wanted)
 
 
 def memberships_on(day: dt.date) -> QuerySet[TeamMembership]:

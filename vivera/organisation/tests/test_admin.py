@@ -34,6 +34,7 @@ from vivera.organisation.models import (
     TeamMembership,
 )
 from vivera.partners.models import ApiKey, Covenant
+from vivera.retention.models import LegalHold, RetentionRun
 
 # Configuration only. Adding a model here is a decision: the admin role never sees a person.
 CONFIGURATION_MODELS = {
@@ -41,6 +42,9 @@ CONFIGURATION_MODELS = {
     Outcome, ContactKind, TeamMembership, CapacityIntervention, User, AccessLogEntry,
     # Partners: the covenant's terms and the API keys (hashes); never a submission.
     Covenant, ApiKey,
+    # Retention: legal holds (a client as a number, placed by dossier number) and the record
+    # of each run (ids and counts); see vivera/retention/admin.py.
+    LegalHold, RetentionRun,
 }
 
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q
 
 from vivera.monitor import facts
 from vivera.monitor.models import FactState
-from vivera.organisation.models import Municipality
+from vivera.organisation.selectors import municipalities_named
 
 
 class Command(BaseCommand):
@@ -32,12 +31,8 @@ class Command(BaseCommand):
                             help="Alle gemeenten, ook als hun feiten actueel zijn.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        chosen = Municipality.objects.order_by("name")
+        chosen = municipalities_named(options["gemeente"])
         if options["gemeente"]:
-            wanted = Q()
-            for given in options["gemeente"]:
-                wanted |= Q(cbs_code__iexact=given) | Q(name__iexact=given)
-            chosen = chosen.filter(wanted)
             if chosen.count() < len(options["gemeente"]):
                 raise CommandError("Onbekende gemeente: " + ", ".join(options["gemeente"]))
         elif not options["alles"]:
