@@ -106,7 +106,7 @@ class Part:
 
 # Labels for fields that have no translated name of their own on the model.
 COMMON_LABELS: dict[str, Promise] = {
-    "id": _lazy("number"),
+    "id": _lazy("Vivera number"),
     "municipality": _lazy("municipality"),
     "created_at": _lazy("recorded at"),
     "created_by": _lazy("recorded by"),
@@ -276,7 +276,7 @@ IMPORTED_RECORDS = Part(
     # run: the import's own bookkeeping (files, counts), about no one in particular.
     hidden=frozenset({"run"}),
     labels={"kind": _lazy("kind"), "external_id": _lazy("number in the previous system"),
-            "object_id": _lazy("number in Vivera")},
+            "object_id": _lazy("Vivera number of the record")},
     columns=("kind", "external_id", "object_id"),
 )
 
