@@ -50,8 +50,16 @@ class PendingFile:
         if self.temporary is None:
             # linkat() names an unnamed file but refuses an existing name: name it hidden,
             # then rename that over the target.
-            self.temporary = self.directory / f".{path.name}.{secrets.token_hex(4)}.part"
-            os.link(f"/proc/self/fd/{self._file.fileno()}", self.temporary)
+            name = f".{path.name}.{secrets.token_hex(4)}.part"
+            directory = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                # Given a directory descriptor, os.link calls linkat() and follows the /proc
+                # link to the unnamed file; plain link() would try to link the link itself.
+                os.link(f"/proc/self/fd/{self._file.fileno()}", name, dst_dir_fd=directory,
+                        follow_symlinks=True)
+            finally:
+                os.close(directory)
+            self.temporary = self.directory / name
         os.replace(self.temporary, path)
         self.temporary = None
         self.published = True

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -98,8 +100,9 @@ def access_export_make(*, access_request: AccessRequest, fmt: str, user: User,
     if client is None:
         raise field_error("access_request", _("The person of this request is no longer in "
                                               "Vivera: there is nothing to export."), "gone")
-    export = person_export(client=client, access_request=access_request, made_by=user)
-    content = export.to_pdf() if fmt == "pdf" else export.to_json()
+    with translation.override(settings.LANGUAGE_CODE):  # the resident's language
+        export = person_export(client=client, access_request=access_request, made_by=user)
+        content = export.to_pdf() if fmt == "pdf" else export.to_json()
     with transaction.atomic():
         _record(export, formats=[fmt], user=user, request=request, via="page")
     return Produced(export=export, content=content,
@@ -120,10 +123,11 @@ def access_export_save(*, client: Client, reference: str, user: User, directory:
                                       reference=reference, note=note)
     elif access_request.client_id != client.pk:
         raise _duplicate_reference()
-    export = person_export(client=client, access_request=access_request, made_by=user)
     targets = [directory / export_filename(access_request, fmt) for fmt in ("json", "pdf")]
     published: list[Path] = []
-    with PendingFile(directory) as as_json, PendingFile(directory) as as_pdf:
+    with (PendingFile(directory) as as_json, PendingFile(directory) as as_pdf,
+          translation.override(settings.LANGUAGE_CODE)):
+        export = person_export(client=client, access_request=access_request, made_by=user)
         as_json.write(export.to_json())
         _test_pause("generated")
         as_pdf.write(export.to_pdf())
