@@ -8,35 +8,29 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vivera.registration.bsn import normalise_bsn, validate_bsn
-from vivera.registration.forms import date_field
+from vivera.registration.forms import ClientSearchForm, date_field
 
 from .models import AccessRequest
 
 
-class PersonSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    birth_date = date_field(_("Date of birth"), required=False)
-    bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
+class PersonSearchForm(ClientSearchForm):
+    """The team's client search without the postcode, and only with the BSN or with the name
+    and the date of birth, so the administrator cannot browse."""
 
-    def clean_bsn(self) -> str:
-        bsn = normalise_bsn(self.cleaned_data.get("bsn") or "")
-        if bsn:
-            validate_bsn(bsn)
-        return bsn
+    postcode = None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if not cleaned.get("bsn") and not (cleaned.get("name", "").strip()
+        if not cleaned.get("bsn") and not (cleaned.get("q", "").strip()
                                            and cleaned.get("birth_date")):
             raise ValidationError(_("Search with the BSN, or with the name and the date of "
                                     "birth."), code="criteria")
         return cleaned
 
     def criteria(self) -> list[str]:
-        return sorted(k for k in ("name", "birth_date", "bsn") if self.cleaned_data.get(k))
+        return sorted(k for k in ("q", "birth_date", "bsn") if self.cleaned_data.get(k))
 
 
 class AccessRequestForm(forms.Form):

@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         results = selectors.client_search(municipality_id=user.municipality_id,
-                                          name=data["name"], birth_date=data["birth_date"],
+                                          name=data["q"], birth_date=data["birth_date"],
                                           bsn=data["bsn"])
         log_access(user=user, action=Action.SEARCH, object_type="client", request=request,
                    detail={"criteria": form.criteria(), "results": [c.pk for c in results],

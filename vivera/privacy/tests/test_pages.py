@@ -62,18 +62,18 @@ def test_an_administrator_of_another_municipality_gets_404_and_is_logged(
 
 def test_the_search_needs_the_bsn_or_the_name_with_the_date_of_birth(admin_user, person):
     http = login(admin_user)
-    response = http.post(reverse("privacy:index"), {"name": "Inzagehof"})
+    response = http.post(reverse("privacy:index"), {"q": "Inzagehof"})
     assert response.context["results"] is None
     assert response.context["form"].has_error("__all__", "criteria")
     assert not AccessLogEntry.objects.filter(user=admin_user, action="search").exists()
 
     by_bsn = http.post(reverse("privacy:index"), {"bsn": "123 456 782"}).context["results"]
     by_name = http.post(reverse("privacy:index"), {
-        "name": "wilhelmina inzagehof", "birth_date": "14-07-1961"}).context["results"]
+        "q": "wilhelmina inzagehof", "birth_date": "14-07-1961"}).context["results"]
     assert by_bsn == by_name == [person["client"]]
     searches = AccessLogEntry.objects.filter(user=admin_user, action="search")
     assert [line.detail["results"] for line in searches] == [[person["client"].pk]] * 2
-    assert sorted(searches.last().detail["criteria"]) in (["bsn"], ["birth_date", "name"])
+    assert sorted(searches.last().detail["criteria"]) in (["bsn"], ["birth_date", "q"])
 
 
 def test_recording_a_request(admin_user, person):
