@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role
 from vivera.audit.models import AccessLogEntry
@@ -106,36 +106,36 @@ class Part:
 
 # Labels for fields that have no translated name of their own on the model.
 COMMON_LABELS: dict[str, Promise] = {
-    "id": _lazy("Vivera number"),
-    "municipality": _lazy("municipality"),
-    "created_at": _lazy("recorded at"),
-    "created_by": _lazy("recorded by"),
-    "from_status": _lazy("from"),
-    "to_status": _lazy("to"),
-    "changed_by": _lazy("changed by"),
-    "changed_at": _lazy("changed at"),
-    "assessed_by": _lazy("scored by"),
-    "recorded_by": _lazy("recorded by"),
-    "sent_by": _lazy("sent by"),
-    "public_id": _lazy("number for the partner's system"),
-    "domain": _lazy("life domain"),
-    "score": _lazy("score"),
+    "id": _("Vivera number"),
+    "municipality": _("municipality"),
+    "created_at": _("recorded at"),
+    "created_by": _("recorded by"),
+    "from_status": _("from"),
+    "to_status": _("to"),
+    "changed_by": _("changed by"),
+    "changed_at": _("changed at"),
+    "assessed_by": _("scored by"),
+    "recorded_by": _("recorded by"),
+    "sent_by": _("sent by"),
+    "public_id": _("number for the partner's system"),
+    "domain": _("life domain"),
+    "score": _("score"),
 }
 
 # What a line in the access log was about, in words.
 OBJECT_TYPES: dict[str, Promise] = {
-    "client": _lazy("personal details"),
-    "dossier": _lazy("dossier"),
-    "question": _lazy("question"),
-    "contact": _lazy("contact moment"),
-    "referral": _lazy("referral"),
-    "zrm": _lazy("ZRM assessment"),
-    "household": _lazy("household"),
-    "submission": _lazy("partner submission"),
-    "list": _lazy("list or overview"),
-    "import": _lazy("import from the previous system"),
-    "access_request": _lazy("access request"),
-    "page": _lazy("page"),
+    "client": _("personal details"),
+    "dossier": _("dossier"),
+    "question": _("question"),
+    "contact": _("contact moment"),
+    "referral": _("referral"),
+    "zrm": _("ZRM assessment"),
+    "household": _("household"),
+    "submission": _("partner submission"),
+    "list": _("list or overview"),
+    "import": _("import from the previous system"),
+    "access_request": _("access request"),
+    "page": _("page"),
 }
 # Keys of an access-log line's detail that list other people's records (a list page, a search,
 # an import): left out, the line itself says that the person was among them.
@@ -161,7 +161,7 @@ def _person_name(user: Any) -> str:
 
 
 def _dossier_heading(dossier: Dossier) -> str:
-    return _("Dossier %(number)s, team %(team)s") % {"number": dossier, "team": dossier.team}
+    return gettext("Dossier %(number)s, team %(team)s") % {"number": dossier, "team": dossier.team}
 
 
 def _dated(label: Any, date: dt.date) -> str:
@@ -171,8 +171,8 @@ def _dated(label: Any, date: dt.date) -> str:
 # --- The parts, in the order of the export -------------------------------------------------------
 
 CLIENT = Part(
-    "client", Client, _lazy("Your personal details"),
-    _lazy("What the neighbourhood team recorded about you: your name, date of birth, citizen "
+    "client", Client, _("Your personal details"),
+    _("What the neighbourhood team recorded about you: your name, date of birth, citizen "
           "service number (BSN), address and how to reach you, and who recorded it."),
     find=lambda s: Client.objects.filter(pk=s.client.pk),
     # version: a counter that stops two people from saving over each other's changes.
@@ -181,8 +181,8 @@ CLIENT = Part(
 )
 
 HOUSEHOLD = Part(
-    "household", Household, _lazy("Your household"),
-    _lazy("When the team helps a household as a whole, it records the household under a name. "
+    "household", Household, _("Your household"),
+    _("When the team helps a household as a whole, it records the household under a name. "
           "The details of the other members of your household are not in this overview: they "
           "can ask for their own."),
     find=lambda s: Household.objects.filter(members=s.client),
@@ -190,8 +190,8 @@ HOUSEHOLD = Part(
 )
 
 DOSSIERS = Part(
-    "dossiers", Dossier, _lazy("Your dossiers"),
-    _lazy("A dossier is opened when the team starts helping you. It shows which team helps "
+    "dossiers", Dossier, _("Your dossiers"),
+    _("A dossier is opened when the team starts helping you. It shows which team helps "
           "you, who your case director (casusregisseur) is, who referred you to the team, how "
           "the help went and whether your network (family, informal carers, volunteers) was "
           "involved."),
@@ -200,40 +200,40 @@ DOSSIERS = Part(
     hidden=frozenset({"client", "version"}),
     heading=_dossier_heading,
     children=(
-        Part("status_changes", DossierStatusChange, _lazy("Stages of the help"),
-             _lazy("Each time the dossier moved to another stage (registered, waiting list, "
+        Part("status_changes", DossierStatusChange, _("Stages of the help"),
+             _("Each time the dossier moved to another stage (registered, waiting list, "
                    "intake, active, in the background, closed), with the date."),
              parent="dossier", columns=("date", "from_status", "to_status", "changed_by")),
-        Part("questions", Question, _lazy("Your questions"),
-             _lazy("What you asked the team for help with, per area of life: when the question "
+        Part("questions", Question, _("Your questions"),
+             _("What you asked the team for help with, per area of life: when the question "
                    "was opened and closed, and what came of it."),
              parent="dossier", heading=str),
-        Part("contacts", ContactMoment, _lazy("Contacts"),
-             _lazy("The conversations and contacts the team had with you, your network or an "
+        Part("contacts", ContactMoment, _("Contacts"),
+             _("The conversations and contacts the team had with you, your network or an "
                    "organisation about you: the date, the kind of contact, how long it took, "
                    "who took part and the note that was made."),
              parent="dossier", heading=lambda c: _dated(c.kind, c.date)),
-        Part("referrals", Referral, _lazy("Referrals"),
-             _lazy("Where the team referred you to, and whether someone of the team introduced "
+        Part("referrals", Referral, _("Referrals"),
+             _("Where the team referred you to, and whether someone of the team introduced "
                    "you in person (warm handover)."),
              parent="dossier", heading=lambda r: _dated(r.get_provision_kind_display(),
                                                         r.referred_on)),
-        Part("zrm_assessments", ZrmAssessment, _lazy("How self-reliant you are (ZRM)"),
-             _lazy("With the Self-Reliance Matrix (Zelfredzaamheid-Matrix, ZRM) the team "
+        Part("zrm_assessments", ZrmAssessment, _("How self-reliant you are (ZRM)"),
+             _("With the Self-Reliance Matrix (Zelfredzaamheid-Matrix, ZRM) the team "
                    "scores, together with you, how well you manage on your own in 13 areas of "
                    "life, from 1 (acute problems) to 5 (fully self-reliant). This is done at "
                    "the start, in between and at the end of the help."),
              parent="dossier", heading=lambda z: _dated(z.get_moment_display(), z.assessed_on),
              children=(
-                 Part("scores", ZrmScore, _lazy("Scores"),
-                      _lazy("The score per area of life."), parent="assessment"),
+                 Part("scores", ZrmScore, _("Scores"),
+                      _("The score per area of life."), parent="assessment"),
              )),
     ),
 )
 
 SUBMISSIONS = Part(
-    "submissions", Submission, _lazy("Reports from organisations"),
-    _lazy("Organisations such as a housing corporation, an energy or water company, a health "
+    "submissions", Submission, _("Reports from organisations"),
+    _("Organisations such as a housing corporation, an energy or water company, a health "
           "insurer or a GP can refer you to the team, or report arrears (an early signal) so "
           "that the team can offer help. This is what they sent, what the team did with it and "
           "the team's attempts to reach you."),
@@ -242,11 +242,11 @@ SUBMISSIONS = Part(
     hidden=frozenset({"version"}),
     heading=lambda s: _dated(s.get_kind_display(), s.received_on),
     children=(
-        Part("status_changes", SubmissionStatusChange, _lazy("Status"),
-             _lazy("The status the organisation that sent it can see, with the date."),
+        Part("status_changes", SubmissionStatusChange, _("Status"),
+             _("The status the organisation that sent it can see, with the date."),
              parent="submission", columns=("date", "from_status", "to_status", "changed_by")),
-        Part("attempts", OutreachAttempt, _lazy("Attempts to reach you"),
-             _lazy("Each time the team tried to get in touch with you, how, and whether it "
+        Part("attempts", OutreachAttempt, _("Attempts to reach you"),
+             _("Each time the team tried to get in touch with you, how, and whether it "
                    "reached you."),
              parent="submission",
              columns=("date", "part_of_day", "method", "reached", "note", "recorded_by")),
@@ -254,8 +254,8 @@ SUBMISSIONS = Part(
 )
 
 ACCESS_REQUESTS = Part(
-    "access_requests", AccessRequest, _lazy("Your earlier requests to see your data"),
-    _lazy("Earlier requests to see your data, and when the overview was first made. This "
+    "access_requests", AccessRequest, _("Your earlier requests to see your data"),
+    _("Earlier requests to see your data, and when the overview was first made. This "
           "request is described at the top of this overview."),
     find=lambda s: AccessRequest.objects.filter(client=s.client).exclude(
         pk=s.access_request.pk),
@@ -265,8 +265,8 @@ ACCESS_REQUESTS = Part(
 )
 
 IMPORTED_RECORDS = Part(
-    "imported_records", ImportedRecord, _lazy("Numbers in the previous registration system"),
-    _lazy("Data from the team's previous registration system was taken over into Vivera. "
+    "imported_records", ImportedRecord, _("Numbers in the previous registration system"),
+    _("Data from the team's previous registration system was taken over into Vivera. "
           "These are the numbers your data had there."),
     find=lambda s: ImportedRecord.objects.filter(municipality_id=s.client.municipality_id).filter(
         Q(kind=ImportKind.CLIENT, object_id=s.client.pk)
@@ -275,14 +275,14 @@ IMPORTED_RECORDS = Part(
         | Q(kind=ImportKind.CONTACT, object_id__in=s.ids(ContactMoment))),
     # run: the import's own bookkeeping (files, counts), about no one in particular.
     hidden=frozenset({"run"}),
-    labels={"kind": _lazy("kind"), "external_id": _lazy("number in the previous system"),
-            "object_id": _lazy("Vivera number of the record")},
+    labels={"kind": _("kind"), "external_id": _("number in the previous system"),
+            "object_id": _("Vivera number of the record")},
     columns=("kind", "external_id", "object_id"),
 )
 
 ACCESS_LOG = Part(
-    "access_log", AccessLogEntry, _lazy("Who looked at or changed your data"),
-    _lazy("Every time someone opened, searched for, changed or exported your data, Vivera "
+    "access_log", AccessLogEntry, _("Who looked at or changed your data"),
+    _("Every time someone opened, searched for, changed or exported your data, Vivera "
           "recorded it: when, who (name and role), what was done, whether it was allowed, and "
           "from which computer address. Attempts that were refused are listed too. A list or a "
           "search that showed you among others is listed as such. Making this overview is "
@@ -315,7 +315,7 @@ def as_text(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, dt.datetime):
         return formats.date_format(timezone.localtime(value), "j F Y, H:i")
     if isinstance(value, dt.date):
