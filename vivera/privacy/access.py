@@ -31,6 +31,10 @@ def get_client_for_access_request(*, user: User, pk: int, request: HttpRequest |
                    request=request, result=Result.REFUSED)
         raise Http404
     if log_read:  # unless the caller logs what it does with the client (an export)
-        log_access(user=user, action=Action.READ, object_type="client", object_id=client.pk,
-                   client_id=client.pk, request=request, detail={"for": "access_request"})
+        log_client_read(user=user, client=client, request=request)
     return client
+
+
+def log_client_read(*, user: User, client: Client, request: HttpRequest | None) -> None:
+    log_access(user=user, action=Action.READ, object_type="client", object_id=client.pk,
+               client_id=client.pk, request=request, detail={"for": "access_request"})

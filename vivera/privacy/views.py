@@ -23,7 +23,7 @@ from vivera.monitor.pdf import PdfUnavailable
 from vivera.registration.models import Client
 
 from . import selectors, services
-from .access import get_client_for_access_request
+from .access import get_client_for_access_request, log_client_read
 from .forms import AccessRequestForm, ExportForm, PersonSearchForm
 
 PAGE_SIZE = 50
@@ -84,7 +84,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExportForm(request.POST, client_id=client.pk)
     if not form.is_valid():
         messages.error(request, _("Choose a request of this person and PDF or JSON."))
-        return _person_page(request, client, status=400)
+        return _person_page(request, client, status=400, log_read=True)
     try:
         produced = services.access_export_make(
             access_request=form.cleaned_data["access_request"],
@@ -94,10 +94,10 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
                                   "Pango is missing). Nothing was recorded. Download the JSON "
                                   "file, or ask the application administrator to install "
                                   "Pango."))
-        return _person_page(request, client, status=503)
+        return _person_page(request, client, status=503, log_read=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _person_page(request, client, status=400)
+        return _person_page(request, client, status=400, log_read=True)
     response = HttpResponse(produced.content, content_type=produced.content_type)
     response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
     response["Cache-Control"] = "no-store"  # personal data: no copy in a browser or proxy cache
@@ -106,7 +106,11 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _person_page(request: HttpRequest, client: Client, *,
                  request_form: AccessRequestForm | None = None,
-                 status: int = 200) -> HttpResponse:
+                 status: int = 200, log_read: bool = False) -> HttpResponse:
+    """The person's page. `log_read`: the page is shown after an export that was not made, whose
+    fetch of the client was not logged as a read."""
+    if log_read:
+        log_client_read(user=request.user, client=client, request=request)
     access_requests = list(selectors.requests_for(
         municipality_id=request.user.municipality_id).filter(client=client))
     for access_request in access_requests:

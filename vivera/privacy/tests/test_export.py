@@ -165,3 +165,6 @@ def test_an_export_for_another_persons_request_is_refused(admin_user, person, ne
         {"access_request": access_request.pk, "format": "json"})
     assert response.status_code == 400
     assert not AccessLogEntry.objects.filter(action="export").exists()
+    # The page that says so shows the neighbour: that is a read.
+    assert AccessLogEntry.objects.filter(user=admin_user, action="read",
+                                         client_id=neighbour["client"].pk).exists()
