@@ -68,6 +68,14 @@ class Section:
         labels = self.labels
         return [labels[name] for name in self.part.columns or labels]
 
+    @property
+    def as_lines(self) -> bool:
+        return self.part.as_lines
+
+    def lines(self) -> list[str]:
+        """One line of text per row: the columns' texts, empty ones left out."""
+        return [" · ".join(text for text in cells if text != "—") for cells in self.table()]
+
     def table(self) -> list[list[str]]:
         names = list(self.part.columns or self.labels)
         return [[row.values[name][1] for name in names] for row in self.rows]
