@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "vivera.imports",
     "vivera.backup",
     "vivera.retention",
+    "vivera.privacy",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Access log"), reverse("audit:access_log")),
             (_("GGM export"), reverse("ggm:export")),
             (_("Import"), reverse("imports:import")),
+            (_("Right of access"), reverse("privacy:index")),
             (_("Configuration"), reverse("admin:index")),
         ]
     # The longest menu URL the page lies under is the current one (/partner/ and

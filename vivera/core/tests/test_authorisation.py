@@ -90,6 +90,9 @@ RULES: dict[str, Rule] = {
     "imports:import": rule({"admin"}),
     "imports:confirm": rule({"admin"}, "post"),
     "imports:cancel": rule({"admin"}, "post"),
+    "privacy:index": rule({"admin"}),
+    "privacy:person": rule({"admin"}, obj="client"),
+    "privacy:export": rule({"admin"}, "post", obj="client"),
 }
 # Pages outside this matrix, each with its own tests: login/logout and the second login step
 # (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own

@@ -1,0 +1,51 @@
+"""Finding the person, recording the request, choosing the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from vivera.registration.forms import ClientSearchForm, date_field
+
+from .models import AccessRequest
+
+
+class PersonSearchForm(ClientSearchForm):
+    """The team's client search without the postcode, and only with the BSN or with the name
+    and the date of birth, so the administrator cannot browse."""
+
+    postcode = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not cleaned.get("bsn") and not (cleaned.get("q", "").strip()
+                                           and cleaned.get("birth_date")):
+            raise ValidationError(_("Search with the BSN, or with the name and the date of "
+                                    "birth."), code="criteria")
+        return cleaned
+
+    def criteria(self) -> list[str]:
+        return sorted(k for k in ("q", "birth_date", "bsn") if self.cleaned_data.get(k))
+
+
+class AccessRequestForm(forms.Form):
+    received_on = date_field(_("Received on"), initial_today=True)
+    reference = forms.CharField(label=_("Reference"), max_length=50,
+                                help_text=AccessRequest._meta.get_field("reference").help_text)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           help_text=AccessRequest._meta.get_field("note").help_text,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExportForm(forms.Form):
+    access_request = forms.ModelChoiceField(queryset=AccessRequest.objects.none())
+    format = forms.ChoiceField(choices=[("pdf", "PDF"), ("json", "JSON")])
+
+    def __init__(self, *args: Any, client_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["access_request"].queryset = AccessRequest.objects.filter(client_id=client_id)
