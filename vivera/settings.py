@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "vivera.demo",
     "vivera.imports",
     "vivera.backup",
+    "vivera.research",
 ]
 
 MIDDLEWARE = [
