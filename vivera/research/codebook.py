@@ -71,7 +71,8 @@ def neighbourhoods(municipality_id: int) -> list[tuple[str, str]]:
 
 
 def age_bands(_municipality_id: int) -> list[tuple[str, str]]:
-    return [(label, "age at registration") for _low, label in AGE_BANDS] + [
+    return [(label, f"aged {label.replace('-', ' to ').replace('+', ' or over')} at "
+             "registration") for _low, label in AGE_BANDS] + [
         (SUPPRESSED, "suppressed (small number)")]
 
 

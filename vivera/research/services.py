@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,7 +165,9 @@ def _metadata(result: ExtractResult, scope: Scope, suppression: Suppression) -> 
         },
         "municipality": {"cbs_code": grant.municipality.cbs_code,
                          "name": grant.municipality.name},
-        "teams": sorted(grant.teams.values_list("name", flat=True)) or "all",
+        "teams": {"all": scope.team_ids is None, "names": sorted(
+            Team.objects.filter(Q(municipality_id=scope.municipality_id) & scope.team_q("pk"))
+            .values_list("name", flat=True))},
         "period": {
             "selects": "dossiers by registration date, inclusive, with everything recorded in "
                        "them; short contacts, outreach and capacity interventions by their "
