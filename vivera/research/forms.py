@@ -1,11 +1,10 @@
-"""The administrator's form to grant a research extract."""
+"""The administrator's form to grant a research extract; `services.grant_create` checks it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role, User
@@ -51,12 +50,3 @@ class GrantForm(forms.Form):
         ).order_by("last_name", "first_name", "username")
         self.fields["teams"].queryset = Team.objects.filter(
             municipality_id=user.municipality_id).order_by("name")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and start > end:
-            self.add_error("period_end", ValidationError(
-                _("The end date lies before the start date."), code="date_order",
-            ))
-        return cleaned

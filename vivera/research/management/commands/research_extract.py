@@ -12,6 +12,7 @@ is refused (and the refusal logged).
 from __future__ import annotations
 
 import signal
+from argparse import ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
@@ -55,5 +56,5 @@ class Command(BaseCommand):
 def _grant_number(value: str) -> int:
     digits = value.upper().removeprefix("M")
     if not (digits.isascii() and digits.isdigit()):
-        raise CommandError(f"Geen machtigingsnummer: {value!r}. Gebruik M00012 of 12.")
+        raise ArgumentTypeError(f"Geen machtigingsnummer: {value!r}. Gebruik M00012 of 12.")
     return int(digits)
