@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from vivera.ggm.services import ggm_export_write
+from vivera.organisation.models import TeamMembership
 from vivera.research import codebook
 from vivera.research.models import ResearchGrant
 from vivera.research.selectors import age_band
@@ -48,6 +49,9 @@ class TestRows:
         for name, count in expected.items():
             assert len(tables[name]) == count, name
         assert {row["team"] for row in tables["dossiers"]} == {"Oost"}
+        assert len(tables["formation"]) == TeamMembership.objects.filter(
+            team__name="Oost").count() > 0
+        assert [row["date"] for row in tables["capacity_interventions"]] == ["2024-07-01"]
         assert all("2024-01-01" <= row["registered_on"] <= "2024-12-31"
                    for row in tables["dossiers"])
 
