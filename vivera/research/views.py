@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     grants = grants_of_researcher(request.user).select_related(
         "municipality").prefetch_related("teams")
     return render(request, "research/home.html", {
-        "grants": grants, "today": timezone.localdate(), "tables": codebook.TABLES,
+        "grants": grants, "tables": codebook.TABLES,
     })
 
 
@@ -86,7 +86,7 @@ def grants(request: HttpRequest) -> HttpResponse:
     for grant in listed:
         grant.download_count, grant.last_download = downloads.get(grant.pk, (0, None))
     return render(request, "research/grants.html", {
-        "form": form, "grants": listed, "today": timezone.localdate(),
+        "form": form, "grants": listed,
     })
 
 
