@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "vivera.backup",
     "vivera.retention",
     "vivera.privacy",
+    "vivera.research",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("beheer/ggm-export/", include("vivera.ggm.urls")),
     path("beheer/", include("vivera.imports.urls")),
     path("beheer/inzage/", include("vivera.privacy.urls")),
+    path("", include("vivera.research.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")),

@@ -53,8 +53,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("GGM export"), reverse("ggm:export")),
             (_("Import"), reverse("imports:import")),
             (_("Right of access"), reverse("privacy:index")),
+            (_("Research grants"), reverse("research:grants")),
             (_("Configuration"), reverse("admin:index")),
         ]
+    elif user.role == Role.RESEARCHER:
+        items = [(_("Research extracts"), reverse("research:home"))]
     # The longest menu URL the page lies under is the current one (/partner/ and
     # /partner/aanmelden/ both match the latter page).
     matching = [url for _label, url in items if request.path.startswith(url) and url != "/"]

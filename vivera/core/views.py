@@ -26,8 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit:access_log")
     if role == Role.PARTNER and request.user.partner_id:
         return redirect("portal:home")
-    # Residents and researchers get their own pages in later issues; until then they
-    # are told so instead of being refused.
+    if role == Role.RESEARCHER:
+        return redirect("research:home")
+    # Residents get their own pages in a later issue; until then they are told so instead of
+    # being refused.
     return render(request, "core/no_pages_yet.html")
 
 

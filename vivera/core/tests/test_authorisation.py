@@ -21,6 +21,7 @@ from vivera.conftest import login
 from vivera.partners.models import Submission
 from vivera.registration.models import Question
 from vivera.registration.services import client_create, consent_record, dossier_create
+from vivera.research.services import grant_create
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,8 @@ ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", 
 class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
-    # "client", "dossier", "question", "consent" or "submission": a record of team Oost
+    # "client", "dossier", "question", "consent" or "submission": a record of team Oost; "grant":
+    # the researcher's research grant
     obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
@@ -93,6 +95,10 @@ RULES: dict[str, Rule] = {
     "privacy:index": rule({"admin"}),
     "privacy:person": rule({"admin"}, obj="client"),
     "privacy:export": rule({"admin"}, "post", obj="client"),
+    "research:home": rule({"researcher"}),
+    "research:download": rule({"researcher"}, "post", obj="grant"),
+    "research:grants": rule({"admin"}),
+    "research:revoke": rule({"admin"}, "post", obj="grant"),
 }
 # Pages outside this matrix, each with its own tests: login/logout and the second login step
 # (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own
@@ -126,7 +132,7 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes, partner_user):
+def records(pro, team_oost, codes, partner_user, admin_user, researcher):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
     dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
                              registered_on=timezone.localdate() - dt.timedelta(days=3))
@@ -139,8 +145,11 @@ def records(pro, team_oost, codes, partner_user):
         last_name="Verborgen", team=team_oost)
     consent = consent_record(user=pro, dossier=dossier, partner=None, scopes=["referral"],
                              given_on=dossier.registered_on, given_how="verbal")
+    grant = grant_create(user=admin_user, researcher=researcher, purpose="Studie",
+                         legal_basis="DPIA 1", teams=[], period_start=dt.date(2024, 1, 1),
+                         period_end=dt.date(2024, 12, 31), valid_until=timezone.localdate())
     return {"client": client, "dossier": dossier, "question": question,
-            "submission": submission, "consent": consent}
+            "submission": submission, "consent": consent, "grant": grant}
 
 
 def _url(name: str, records: dict) -> str:
