@@ -37,9 +37,11 @@ from vivera.registration.models import (
     Household,
     Question,
     Referral,
+    SharingConsent,
     ZrmAssessment,
     ZrmScore,
 )
+from vivera.retention.models import LegalHold
 
 from .models import AccessRequest
 from .selectors import access_log_about, submissions_about
@@ -119,6 +121,9 @@ COMMON_LABELS: dict[str, Promise] = {
     "changed_at": _("changed at"),
     "assessed_by": _("scored by"),
     "recorded_by": _("recorded by"),
+    "recorded_at": _("recorded at"),
+    "withdrawn_at": _("withdrawn at"),
+    "withdrawn_by": _("withdrawn by"),
     "sent_by": _("sent by"),
     "public_id": _("number for the partner's system"),
     "domain": _("life domain"),
@@ -221,6 +226,14 @@ DOSSIERS = Part(
                    "you in person (warm handover)."),
              parent="dossier", heading=lambda r: _dated(r.get_provision_kind_display(),
                                                         r.referred_on)),
+        Part("consents", SharingConsent, _("Your consent to share with organisations"),
+             _("The consent you gave the team to share information about you with an "
+                   "organisation (or with all organisations the municipality works with): for a "
+                   "referral, or for telling the organisation that sent a report how it "
+                   "ended. Also when and how you gave it, and whether you withdrew it."),
+             parent="dossier",
+             columns=("partner", "covers_referral", "covers_status", "given_on", "given_how",
+                      "withdrawn_on", "note")),
         Part("zrm_assessments", ZrmAssessment, _("How self-reliant you are (ZRM)"),
              _("With the Self-Reliance Matrix (Zelfredzaamheid-Matrix, ZRM) the team "
                    "scores, together with you, how well you manage on your own in 13 areas of "
@@ -267,6 +280,17 @@ ACCESS_REQUESTS = Part(
     columns=("reference", "received_on", "produced_at", "handled_by", "note"),
 )
 
+LEGAL_HOLDS = Part(
+    "legal_holds", LegalHold, _("Data kept longer for a legal reason"),
+    _("Vivera anonymises a person's data when the retention period after the last dossier "
+          "has passed. While a legal hold is in force (for an objection, a complaint, a court "
+          "case or at the archivist's request), your data is kept; this is why and since when."),
+    find=lambda s: LegalHold.objects.filter(client=s.client),
+    # client: that is you.
+    hidden=frozenset({"client"}),
+    columns=("reason", "placed_at", "lifted_at"),
+)
+
 IMPORTED_RECORDS = Part(
     "imported_records", ImportedRecord, _("Numbers in the previous registration system"),
     _("Data from the team's previous registration system was taken over into Vivera. "
@@ -302,7 +326,7 @@ ACCESS_LOG = Part(
 )
 
 PARTS: tuple[Part, ...] = (CLIENT, HOUSEHOLD, DOSSIERS, SUBMISSIONS, ACCESS_REQUESTS,
-                           IMPORTED_RECORDS, ACCESS_LOG)
+                           LEGAL_HOLDS, IMPORTED_RECORDS, ACCESS_LOG)
 
 
 def exported_models() -> set[type[models.Model]]:

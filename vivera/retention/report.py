@@ -17,6 +17,8 @@ KIND_LINES = {
     "questions": "  vragen: omschrijving gewist",
     "contacts": "  contactmomenten: notitie gewist",
     "referrals": "  verwijzingen: omschrijving gewist",
+    "consents": "  toestemmingen om te delen: notitie gewist",
+    "access_requests": "  inzageverzoeken: notitie gewist",
     "submissions": "meldingen van partners geanonimiseerd",
     "attempts": "  contactpogingen: notitie gewist",
     "households": "huishoudens verwijderd",

@@ -21,6 +21,7 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
+from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
     ContactMoment,
@@ -30,6 +31,7 @@ from vivera.registration.models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
     ShortContact,
     ZrmAssessment,
     ZrmScore,
@@ -108,6 +110,25 @@ REFERRAL = Rule(
     remaining=_not_empty("description"),
 )
 
+CONSENT = Rule(
+    SharingConsent, cleared={"note": ""},
+    kept=("id", "dossier", "partner", "covers_referral", "covers_status", "given_on",
+          "given_how", "recorded_by", "recorded_at", "withdrawn_on", "withdrawn_by",
+          "withdrawn_at"),
+    why="Which sharing was allowed, when: the proof behind referrals and partner feedback that "
+        "stay in the figures. The note is free text.",
+    remaining=_not_empty("note"),
+)
+
+ACCESS_REQUEST = Rule(
+    AccessRequest, cleared={"note": ""},
+    kept=("id", "municipality", "client", "received_on", "reference", "handled_by",
+          "created_at", "produced_at"),
+    why="The municipality's proof that it answered a request under AVG art. 15, and when. The "
+        "note (how the request came in, how identity was checked) is free text.",
+    remaining=_not_empty("note"),
+)
+
 SUBMISSION = Rule(
     Submission,
     cleared={
@@ -175,8 +196,8 @@ KEPT_WHOLE = [
          why="The hold itself, lifted or not: the record of why retention waited."),
 ]
 
-RULES: list[Rule] = [CLIENT, QUESTION, CONTACT, REFERRAL, SUBMISSION, ATTEMPT, OUTREACH,
-                     *KEPT_WHOLE]
+RULES: list[Rule] = [CLIENT, QUESTION, CONTACT, REFERRAL, CONSENT, ACCESS_REQUEST, SUBMISSION,
+                     ATTEMPT, OUTREACH, *KEPT_WHOLE]
 
 # Deleted whole when retention leaves them without members: a household's only content is its
 # name ("the family name and address"), and nothing but its members refers to it.

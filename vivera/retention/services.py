@@ -26,6 +26,7 @@ from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OutreachAttempt, Submission
+from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
     ContactMoment,
@@ -34,11 +35,23 @@ from vivera.registration.models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
 )
 from vivera.registration.signals import changed
 
 from .models import LegalHold, RetentionRun
-from .rules import ATTEMPT, CLIENT, CONTACT, OUTREACH, QUESTION, REFERRAL, SUBMISSION, Rule
+from .rules import (
+    ACCESS_REQUEST,
+    ATTEMPT,
+    CLIENT,
+    CONSENT,
+    CONTACT,
+    OUTREACH,
+    QUESTION,
+    REFERRAL,
+    SUBMISSION,
+    Rule,
+)
 from .selectors import Plan, Terms, due, retention_plan
 
 if TYPE_CHECKING:
@@ -46,8 +59,8 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # ids per statement: well below SQLite's limit on parameters
 # The kinds a report counts, in the order it prints them.
-KINDS = ["clients", "dossiers", "questions", "contacts", "referrals", "submissions",
-         "attempts", "households", "outreach_activities"]
+KINDS = ["clients", "dossiers", "questions", "contacts", "referrals", "consents",
+         "access_requests", "submissions", "attempts", "households", "outreach_activities"]
 
 
 @dataclass
@@ -165,6 +178,9 @@ def _apply_clients(chunk: list[int], execute: bool, counts: dict[str, int],
     counts["questions"] += _clear(QUESTION, Question.objects.filter(**under), execute)
     counts["contacts"] += _clear(CONTACT, ContactMoment.objects.filter(**under), execute)
     counts["referrals"] += _clear(REFERRAL, Referral.objects.filter(**under), execute)
+    counts["consents"] += _clear(CONSENT, SharingConsent.objects.filter(**under), execute)
+    counts["access_requests"] += _clear(ACCESS_REQUEST, AccessRequest.objects.filter(
+        client_id__in=chunk), execute)
     counts["attempts"] += _clear(ATTEMPT, OutreachAttempt.objects.filter(
         submission__dossier__client_id__in=chunk), execute)
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)

@@ -19,6 +19,7 @@ from vivera.partners.models import Submission, SubmissionStatusChange
 from vivera.partners.services import attempt_add, submission_take
 from vivera.privacy.models import AccessRequest
 from vivera.registration import services as registration
+from vivera.retention.models import LegalHold
 
 BSN = "123456782"  # passes the 11-test (DOMAIN.md)
 
@@ -50,6 +51,9 @@ def person(pro: User, colleague: User, pro_west: User, team_oost: Team, codes: d
     referral = registration.referral_add(
         user=pro, dossier=dossier, referred_on=days_ago(25), provision_kind="general",
         description="Schuldhulpmaatje", handover="done", question=question)
+    consent = registration.consent_record(
+        user=pro, dossier=dossier, partner=partner_org, scopes=["referral", "status"],
+        given_on=days_ago(26), given_how="verbal", note="Mondeling aan de keukentafel")
     domains = LifeDomain.objects.filter(in_zrm=True)
     zrm = registration.zrm_assess(user=pro, dossier=dossier, assessed_on=days_ago(34),
                                   moment="intake", scores={d.pk: 2 for d in domains})
@@ -85,8 +89,12 @@ def person(pro: User, colleague: User, pro_west: User, team_oost: Team, codes: d
         municipality=team_oost.municipality, client=client, received_on=days_ago(400),
         reference="AVG-2025-001", handled_by=pro, produced_at=timezone.now() - dt.timedelta(
             days=390))
+    hold = LegalHold.objects.create(municipality=team_oost.municipality, client=client,
+                                    reason="Bezwaarprocedure BZ-2026-12", placed_by=pro,
+                                    placed_at=timezone.now())
     return {"client": client, "dossier": dossier, "question": question, "contact": contact,
-            "referral": referral, "zrm": zrm, "submission": submission, "attempt": attempt,
+            "referral": referral, "consent": consent, "hold": hold, "zrm": zrm,
+            "submission": submission, "attempt": attempt,
             "by_bsn": by_bsn, "imported": imported, "earlier": earlier}
 
 

@@ -23,6 +23,7 @@ from vivera.registration.models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
     ZrmAssessment,
     ZrmScore,
 )
@@ -112,6 +113,10 @@ class Records:
                                 referred_on=intake + dt.timedelta(days=10),
                                 provision_kind=provision, partner=self.partner,
                                 description=f"Naar schuldmaatje {tag}", created_by=self.pro)
+        SharingConsent.objects.create(dossier=dossier, partner=self.partner,
+                                      covers_referral=True, given_on=intake, given_how="verbal",
+                                      note=f"Toestemming gegeven aan de keukentafel {tag}",
+                                      recorded_by=self.pro)
         for moment, day in (("intake", intake), ("closure", closed)):
             if day is None:
                 continue

@@ -15,6 +15,7 @@ from vivera.audit.models import AccessLogEntry, Action
 from vivera.conftest import login
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OutreachAttempt, Submission
+from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
     ContactMoment,
@@ -23,6 +24,7 @@ from vivera.registration.models import (
     OutreachActivity,
     Question,
     Referral,
+    SharingConsent,
     ZrmScore,
 )
 from vivera.retention.models import LegalHold, RetentionRun
@@ -57,7 +59,14 @@ class TestWhatGoes:
                                                                          flat=True),
                    *ContactMoment.objects.filter(dossier=dossier).values_list("note", flat=True),
                    *Referral.objects.filter(dossier=dossier).values_list("description",
-                                                                         flat=True)]
+                                                                         flat=True),
+                   *SharingConsent.objects.filter(dossier=dossier).values_list("note",
+                                                                               flat=True)]
+        request = AccessRequest.objects.create(
+            municipality=municipality, client=client, received_on=dossier.closed_on,
+            reference="AVG-1", note=f"Identiteit gecontroleerd aan de balie {client.pk}",
+            handled_by=dossier.created_by)
+        secrets.append(request.note)
         submission = Submission.objects.get(dossier=dossier)
         secrets += [submission.first_name, submission.last_name, submission.bsn,
                     submission.phone, submission.email, submission.reason, submission.reference,
@@ -152,7 +161,8 @@ class TestWhatGoes:
             [*Submission.objects.filter(dossier__client=client).values_list("pk", flat=True),
              old_signal.pk])
         assert saved.counts == {"clients": 1, "dossiers": 1, "questions": 1, "contacts": 1,
-                                "referrals": 1, "submissions": 2, "attempts": 2,
+                                "referrals": 1, "consents": 1, "access_requests": 0,
+                                "submissions": 2, "attempts": 2,
                                 "households": 0, "outreach_activities": 0}
         assert saved.terms["years"] == 15 and saved.terms["closed_before"] == "2011-12-02"
         assert "Voornaam" not in repr(saved.__dict__)
