@@ -190,8 +190,8 @@ AXES_CLIENT_IP_CALLABLE = "vivera.audit.services.client_address"
 # Vivera's own access log records logins; axes keeps only the failure counts it needs.
 AXES_DISABLE_ACCESS_LOG = True
 # A wrong or revoked partner API key is counted per address: after VIVERA_API_KEY_FAILURE_LIMIT
-# failures that address gets a 429 for VIVERA_LOGIN_LOCKOUT_MINUTES, and only the failure that
-# reached the limit is written to the access log, so guessing keys cannot flood it.
+# failures that address gets a 429 for VIVERA_LOGIN_LOCKOUT_MINUTES. The refused keys are in
+# the access log, the 429s are not, so guessing keys cannot flood it.
 VIVERA_API_KEY_FAILURE_LIMIT = env_int("VIVERA_API_KEY_FAILURE_LIMIT", 20)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
