@@ -51,11 +51,11 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
     return removed
 
 
-def _hidden_name(path: Path) -> Path:
+def hidden_name(path: Path) -> Path:
     return path.parent / f".{path.name}-{os.getpid()}-{secrets.token_hex(4)}.part"
 
 
-def _name_unnamed(descriptor: int, target: Path) -> None:
+def name_unnamed(descriptor: int, target: Path) -> None:
     """Give an O_TMPFILE file a name: linkat(2) of /proc/self/fd/N with AT_SYMLINK_FOLLOW, as
     open(2) describes. (Python's os.link only uses linkat, and so only follows the link, when
     it is given a directory descriptor.)"""
@@ -76,7 +76,7 @@ def atomic_output(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
     try:
         descriptor = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, mode)
     except (AttributeError, OSError):  # not Linux, or a file system without O_TMPFILE
-        named = _hidden_name(path)
+        named = hidden_name(path)
         descriptor = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(descriptor, "wb") as out:
@@ -84,8 +84,8 @@ def atomic_output(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
             out.flush()
             os.fsync(out.fileno())
             if named is None:
-                named = _hidden_name(path)
-                _name_unnamed(out.fileno(), named)
+                named = hidden_name(path)
+                name_unnamed(out.fileno(), named)
         os.chmod(named, mode)
         os.replace(named, path)
     except BaseException:

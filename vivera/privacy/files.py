@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from types import TracebackType
 
-
-def _unnamed(directory: Path) -> int | None:
-    """An unnamed file in `directory` (Linux O_TMPFILE), or None where there is none."""
-    flag = getattr(os, "O_TMPFILE", 0)
-    if not flag or not Path("/proc/self/fd").is_dir():
-        return None
-    try:
-        return os.open(directory, flag | os.O_WRONLY, 0o600)
-    except OSError:  # a file system without O_TMPFILE
-        return None
+from vivera.core.files import hidden_name, name_unnamed, remove_stale
 
 
 class PendingFile:
@@ -31,11 +20,12 @@ class PendingFile:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.temporary: Path | None = None
-        handle = _unnamed(self.directory)
-        if handle is None:
-            handle, name = tempfile.mkstemp(dir=self.directory, prefix=".vivera-",
-                                            suffix=".part")
-            self.temporary = Path(name)
+        try:
+            handle = os.open(self.directory, os.O_TMPFILE | os.O_WRONLY, 0o600)
+        except (AttributeError, OSError):  # not Linux, or a file system without O_TMPFILE
+            remove_stale(self.directory, "vivera")
+            self.temporary = hidden_name(self.directory / "vivera")
+            handle = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self.unnamed = self.temporary is None
         self._file = os.fdopen(handle, "wb")
         self.published = False
@@ -50,16 +40,8 @@ class PendingFile:
         if self.temporary is None:
             # linkat() names an unnamed file but refuses an existing name: name it hidden,
             # then rename that over the target.
-            name = f".{path.name}.{secrets.token_hex(4)}.part"
-            directory = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                # Given a directory descriptor, os.link calls linkat() and follows the /proc
-                # link to the unnamed file; plain link() would try to link the link itself.
-                os.link(f"/proc/self/fd/{self._file.fileno()}", name, dst_dir_fd=directory,
-                        follow_symlinks=True)
-            finally:
-                os.close(directory)
-            self.temporary = self.directory / name
+            self.temporary = hidden_name(path)
+            name_unnamed(self._file.fileno(), self.temporary)
         os.replace(self.temporary, path)
         self.temporary = None
         self.published = True

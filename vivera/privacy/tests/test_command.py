@@ -33,7 +33,7 @@ from vivera.backup.tests.test_backup import (  # noqa: F401 (postgres_database: 
     postgres_dump,
     sqlite_dump,
 )
-from vivera.privacy.files import _unnamed
+from vivera.privacy.files import PendingFile
 from vivera.privacy.models import AccessRequest
 from vivera.privacy.services import PAUSE
 from vivera.privacy.tests.test_export import require_pdf
@@ -121,11 +121,8 @@ def test_killed_half_way_it_leaves_no_file_and_no_record(site: dict[str, Any],
 
 
 def _has_unnamed_files(folder: Path) -> bool:
-    handle = _unnamed(folder)
-    if handle is None:
-        return False
-    os.close(handle)
-    return True
+    with PendingFile(folder) as probe:
+        return probe.unnamed
 
 
 # --- PostgreSQL: the same kill, against a throwaway database on the test run's server ----------
