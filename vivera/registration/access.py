@@ -94,24 +94,32 @@ def get_client_for_user(
     return client
 
 
-def get_question_for_user(
-    *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
-) -> tuple[Question, Dossier]:
-    """A question with its dossier, under the dossier's access rule."""
-    question = (
-        Question.objects.select_related("domain", "dossier", "dossier__client",
-                                        "dossier__team")
-        .filter(pk=pk, dossier__in=dossiers_for(user))
-        .first()
-    )
-    if question is None:
-        log_access(user=user, action=Action.READ, object_type="question", object_id=pk,
+def _child_of_dossier[M: (Question, SharingConsent)](
+    model: type[M], *, user: User, pk: int, object_type: str, related: tuple[str, ...],
+    request: HttpRequest | None, log_read: bool,
+) -> M:
+    """A record under a dossier, under the dossier's access rule: a refusal is logged under
+    its own type, a read as a read of the dossier naming the record."""
+    record = (model.objects.select_related("dossier", "dossier__client", "dossier__team",
+                                           *related)
+              .filter(pk=pk, dossier__in=dossiers_for(user)).first())
+    if record is None:
+        log_access(user=user, action=Action.READ, object_type=object_type, object_id=pk,
                    request=request, result=Result.REFUSED)
         raise Http404
     if log_read:
         log_access(user=user, action=Action.READ, object_type="dossier",
-                   object_id=question.dossier_id, client_id=question.dossier.client_id,
-                   request=request, detail={"question": question.pk})
+                   object_id=record.dossier_id, client_id=record.dossier.client_id,
+                   request=request, detail={object_type: record.pk})
+    return record
+
+
+def get_question_for_user(
+    *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
+) -> tuple[Question, Dossier]:
+    """A question with its dossier, under the dossier's access rule."""
+    question = _child_of_dossier(Question, user=user, pk=pk, object_type="question",
+                                 related=("domain",), request=request, log_read=log_read)
     return question, question.dossier
 
 
@@ -119,19 +127,8 @@ def get_consent_for_user(
     *, user: User, pk: int, request: HttpRequest | None = None
 ) -> tuple[SharingConsent, Dossier]:
     """A consent with its dossier, under the dossier's access rule; the read is logged."""
-    consent = (
-        SharingConsent.objects.select_related("partner", "dossier", "dossier__client",
-                                              "dossier__team")
-        .filter(pk=pk, dossier__in=dossiers_for(user))
-        .first()
-    )
-    if consent is None:
-        log_access(user=user, action=Action.READ, object_type="consent", object_id=pk,
-                   request=request, result=Result.REFUSED)
-        raise Http404
-    log_access(user=user, action=Action.READ, object_type="dossier",
-               object_id=consent.dossier_id, client_id=consent.dossier.client_id,
-               request=request, detail={"consent": consent.pk})
+    consent = _child_of_dossier(SharingConsent, user=user, pk=pk, object_type="consent",
+                                related=("partner",), request=request, log_read=True)
     return consent, consent.dossier
 
 
