@@ -193,6 +193,14 @@ AXES_DISABLE_ACCESS_LOG = True
 # failures that address gets a 429 for VIVERA_LOGIN_LOCKOUT_MINUTES. The refused keys are in
 # the access log, the 429s are not, so guessing keys cannot flood it.
 VIVERA_API_KEY_FAILURE_LIMIT = env_int("VIVERA_API_KEY_FAILURE_LIMIT", 20)
+# Activation links (vivera/accounts/services.py, docs/deploy.md): a new or reset account gets a
+# one-time link on which its owner chooses a password and sets up the authenticator. Valid for
+# VIVERA_ACTIVATION_HOURS; after VIVERA_ACTIVATION_FAILURE_LIMIT refused links from one address
+# within VIVERA_LOGIN_LOCKOUT_MINUTES the page answers 429.
+VIVERA_ACTIVATION_HOURS = env_int("VIVERA_ACTIVATION_HOURS", 72)
+if not 1 <= VIVERA_ACTIVATION_HOURS <= 24 * 14:
+    raise ImproperlyConfigured("VIVERA_ACTIVATION_HOURS must lie between 1 and 336.")
+VIVERA_ACTIVATION_FAILURE_LIMIT = env_int("VIVERA_ACTIVATION_FAILURE_LIMIT", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

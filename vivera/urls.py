@@ -18,6 +18,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("inloggen/code/", include("vivera.accounts.urls")),
+    path("", include("vivera.accounts.access_urls")),
     path("", include("vivera.core.urls")),
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm, UsernameField
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vivera.accounts import lockout, two_factor
+from vivera.accounts import services
+from vivera.audit.services import log_refused_page
 from vivera.core.admin import (
     RoleBasedPermissions,
     ScopedFormFields,
@@ -65,17 +67,24 @@ class RoleFieldsMixin(forms.BaseForm):
         return cleaned
 
 
-class UserCreationForm(RoleFieldsMixin, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+class UserCreationForm(RoleFieldsMixin, forms.ModelForm):
+    """A new account has no password: its owner chooses one on the activation link."""
+
+    class Meta:
         model = User
         fields = ("username", "first_name", "last_name", "email", "role", "municipality",
                   "partner")
+        field_classes = {"username": UsernameField}
 
 
 class UserEditForm(RoleFieldsMixin, UserChangeForm):
+    password = None  # type: ignore[assignment]
+
     class Meta(UserChangeForm.Meta):
         model = User
-        fields = "__all__"
+        # No password: nobody sets or sees another person's password (a reset issues a link).
+        fields = ("username", "first_name", "last_name", "email", "role", "municipality",
+                  "partner", "is_active", "is_superuser")
 
 
 @admin.register(User)
@@ -87,12 +96,17 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
       anyway, see `vivera.core.admin`);
     - a functional administrator never sees or edits a superuser, cannot make one, and cannot
       move an account to another municipality;
-    - accounts are deactivated, never deleted: the access log refers to them.
+    - accounts are deactivated, never deleted: the access log refers to them;
+    - nobody sets another person's password here: a new account gets an activation link, and
+      "reset" removes the password and the authenticator and issues a new link;
+    - every save and action goes through `vivera.accounts.services`, which logs it in the access
+      log, and turns a guarded role into a request that a second person approves.
     """
 
     form = UserEditForm
     add_form = UserCreationForm
-    list_display = ("username", "first_name", "last_name", "role", "municipality", "is_active")
+    list_display = ("username", "first_name", "last_name", "role", "municipality", "is_active",
+                    "account_status")
     list_filter = ("role", "is_active")
     list_select_related = ("municipality",)
     search_fields = ("username", "first_name", "last_name", "email")
@@ -100,7 +114,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
     add_fieldsets = (
         (None, {
             "classes": ("wide",),
-            "fields": ("username", "usable_password", "password1", "password2"),
+            "fields": ("username",),
         }),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role"), {"fields": ("role", "municipality", "partner")}),
@@ -113,26 +127,76 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
         if sees_all_municipalities(request):
             status += ("is_superuser",)
         return (
-            (None, {"fields": ("username", "password")}),
+            (None, {"fields": ("username",)}),
             (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
             (_("Role"), {"fields": ("role", "municipality", "partner")}),
             (_("Status"), {"fields": status}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
 
-    actions = ["unlock", "reset_second_factor"]
+    actions = ["unlock", "reset_account"]
 
-    @admin.action(description=_("Reset the second factor (lost phone or app)"))
-    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset:  # already limited to the administrator's municipality
-            two_factor.reset(user=user, by=request.user, request=request)
-        self.message_user(request, _("Reset: at the next login they set up the app again."))
+    @admin.display(description=_("Status"))
+    def account_status(self, obj: User) -> str:
+        if not obj.has_usable_password():
+            return str(_("Waits for activation"))
+        if not obj.role:
+            return str(_("Role waits for approval"))
+        return ""
+
+    @admin.action(description=_("Reset: new activation link (forgotten password or lost phone)"))
+    def reset_account(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+        issued = [(user, services.account_reset(user=user, by=request.user, request=request))
+                  for user in queryset]  # already limited to the administrator's municipality
+        return self._links_page(request, issued)
 
     @admin.action(description=_("Unlock after too many failed logins"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:  # already limited to the administrator's municipality
-            lockout.unlock(username=user.username)
+            services.account_unlock(user=user, by=request.user, request=request)
         self.message_user(request, _("Unlocked: they can log in again at once."))
+
+    def user_change_password(self, request: HttpRequest, id: str,
+                             form_url: str = "") -> HttpResponse:
+        """Refused for everyone: an administrator never sets another person's password, and
+        changes its own on the password page (`/wachtwoord/`)."""
+        log_refused_page(request)
+        raise PermissionDenied
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm,
+                   change: bool) -> None:
+        if not sees_all_municipalities(request):
+            obj.municipality_id = request.user.municipality_id
+        if not change:
+            _user, issued, grant = services.user_create(user=obj, by=request.user,
+                                                        request=request)
+            request._vivera_issued = [(obj, issued)]  # type: ignore[attr-defined]
+        else:
+            grant = services.user_change(user=obj, by=request.user, request=request)
+        if grant is not None:
+            self.message_user(request, _(
+                "The role %(role)s waits for approval by a second person (request "
+                "%(request)s): another administrator, or the coordinator of the team.") % {
+                "role": grant.get_role_display(), "request": grant}, messages.WARNING)
+
+    def response_add(self, request: HttpRequest, obj: User,
+                     post_url_continue: str | None = None) -> HttpResponse:
+        return self._links_page(request, getattr(request, "_vivera_issued", []))
+
+    def _links_page(self, request: HttpRequest,
+                    issued: list[tuple[User, services.IssuedLink]]) -> HttpResponse:
+        """The links, once: only their hashes are stored. Not cached, not sent as Referer."""
+        response = TemplateResponse(request, "accounts/admin/activation_links.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Activation links"),
+            "opts": self.opts,
+            "links": [(user, request.build_absolute_uri(link.path), link.link.expires_at)
+                      for user, link in issued],
+            "hours": services.activation_hours(),
+        })
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = scope_to_municipality(super().get_queryset(request), "municipality", request)
@@ -145,13 +209,6 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
         if sees_all_municipalities(request):
             filters.append(("municipality", admin.RelatedOnlyFieldListFilter))
         return filters
-
-    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm,
-                   change: bool) -> None:
-        if not sees_all_municipalities(request):
-            obj.municipality_id = request.user.municipality_id
-        obj.is_staff = obj.is_superuser or obj.role == Role.ADMIN
-        super().save_model(request, obj, form, change)
 
 
 # django-otp registers the authenticators in the admin; the secrets are not configuration, and a

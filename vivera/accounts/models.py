@@ -57,3 +57,94 @@ class User(AbstractUser):
         from vivera.organisation.selectors import active_team_ids
 
         return active_team_ids(user=self, on=on)
+
+
+# Roles that need a second person's approval before they take effect (four eyes): the roles
+# that see clients, and the administrator, who approves the others' grants and handles requests
+# for access (`privacy`), so a self-made administrator would be a way around the rule.
+GUARDED_ROLES = frozenset({*PERSON_ROLES, Role.ADMIN})
+
+
+class ActivationLink(models.Model):
+    """A one-time link on which the owner of a new or reset account chooses its password and
+    sets up its authenticator. Only the token's SHA-256 is stored; the token itself is shown
+    once, to the administrator who hands it over. Valid until `expires_at`, once, and only while
+    it is the account's newest link."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="activation_links",
+                             verbose_name=_("user"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation link")
+        verbose_name_plural = _("activation links")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"
+
+
+class GrantKind(models.TextChoices):
+    ROLE = "role", _("Role")
+    MEMBERSHIP = "membership", _("Team membership")
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AccessGrantRequest(models.Model):
+    """A change of who may see persons that waits for a second person: a guarded role for an
+    account, or a membership of a team. It takes effect only when someone other than the
+    requester (and other than the account concerned) approves it; see `services`."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=GrantKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=GrantStatus.choices,
+                              default=GrantStatus.PENDING)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grant_requests",
+                             verbose_name=_("account"))
+    municipality = models.ForeignKey("organisation.Municipality", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("municipality"))
+    # kind "role": the role asked for (and the one the account had when it was asked)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    previous_role = models.CharField(_("previous role"), max_length=20, blank=True)
+    # kind "membership": the membership asked for
+    team = models.ForeignKey("organisation.Team", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+", verbose_name=_("team"))
+    specialism = models.CharField(_("specialism"), max_length=20, blank=True)
+    fte = models.DecimalField(_("fte"), max_digits=3, decimal_places=2, null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    membership = models.ForeignKey("organisation.TeamMembership", on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("membership made"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access rights request")
+        verbose_name_plural = _("access rights requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="role") & ~models.Q(role=""))
+                | (models.Q(kind="membership") & models.Q(team__isnull=False)
+                   & models.Q(start_date__isnull=False) & models.Q(fte__isnull=False)),
+                name="grant_request_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"A{self.pk:05d}" if self.pk else "A-"

@@ -33,13 +33,16 @@ if TYPE_CHECKING:
 
 TWO_FACTOR_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN, Role.PARTNER,
                               Role.RESEARCHER})
+PASSWORD_ONLY_ROLES = frozenset({Role.POLICY, Role.RESIDENT})
 DEVICE_NAME = "authenticator"
 
 
 def required_for(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not settings.VIVERA_TWO_FACTOR_REQUIRED:
         return False
-    return bool(user.is_superuser or user.role in TWO_FACTOR_ROLES)
+    # Safe by default: only the roles that see no person skip it; an account whose role still
+    # waits for approval (no role yet) needs it too.
+    return bool(user.is_superuser or user.role not in PASSWORD_ONLY_ROLES)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -47,7 +50,9 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def pending_device(user: User) -> TOTPDevice:
-    """The device being set up (not confirmed yet); one per user, made on first need."""
+    """The device being set up on the activation page (not confirmed yet); one per user, made
+    on first need. Setting up an authenticator happens only there (`services.account_activate`):
+    a password alone never sets one up."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -82,29 +87,6 @@ def verify(*, request: HttpRequest, code: str) -> bool:
     if ok:
         otp_login(request, device)
     return ok
-
-
-@transaction.atomic
-def enrol(*, request: HttpRequest, code: str) -> bool:
-    """Confirm the pending device with a first code from the app; the session is verified."""
-    user = request.user
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    if device is None or not device.verify_token(clean_code(code)):
-        return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    log_access(user=user, action=Action.UPDATE, object_type="account", object_id=user.pk,
-               request=request, detail={"second_factor": "set up"})
-    otp_login(request, device)
-    return True
-
-
-def reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
-    """Forget a user's authenticator (lost phone): the next login sets up a new one."""
-    TOTPDevice.objects.filter(user=user).delete()
-    log_access(user=by, action=Action.UPDATE, object_type="account", object_id=user.pk,
-               request=request, detail={"second_factor": "reset"})
 
 
 class PasswordOnlyBasicAuthentication(BasicAuthentication):

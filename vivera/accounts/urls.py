@@ -6,5 +6,4 @@ from . import views
 
 urlpatterns = [
     path("", views.verify, name="two_factor_verify"),
-    path("instellen/", views.setup, name="two_factor_setup"),
 ]

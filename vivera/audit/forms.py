@@ -43,7 +43,8 @@ class AccessLogFilterForm(forms.Form):
     )
     object_type = forms.CharField(
         label=_("Object type"), required=False, max_length=40,
-        help_text=_("For example dossier or client."), widget=forms.TextInput(attrs=TEXT_INPUT),
+        help_text=_("For example dossier, client, account, team_membership, access_grant or "
+                    "activation_link."), widget=forms.TextInput(attrs=TEXT_INPUT),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput(),
                                 input_formats=DATE_FORMATS)

@@ -18,6 +18,7 @@ from vivera.accounts.models import Role
 from vivera.core.access import role_required
 
 from .forms import AccessLogFilterForm
+from .labels import detail_text, object_type_label
 from .models import AccessLogEntry, Action, Result
 from .selectors import access_log_for_municipality
 from .services import log_access
@@ -40,6 +41,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.role_label = ROLE_LABELS.get(entry.role, entry.role)
+        entry.object_type_label = object_type_label(entry.object_type)
+        entry.detail_text = detail_text(entry.object_type, entry.detail)
     return render(request, "audit/access_log.html", {"form": form, "page_obj": page})
 
 

@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Outreach"), reverse("registration:outreach_list")),
             (_("Formation"), reverse("organisation:formation")),
             (_("Monitor"), reverse("monitor:dashboard")),
+            (_("Access rights requests"), reverse("accounts:grant_requests")),
         ]
     elif user.role == Role.POLICY:
         items = [
@@ -54,6 +55,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Import"), reverse("imports:import")),
             (_("Right of access"), reverse("privacy:index")),
             (_("Research grants"), reverse("research:grants")),
+            (_("Access rights requests"), reverse("accounts:grant_requests")),
             (_("Configuration"), reverse("admin:index")),
         ]
     elif user.role == Role.RESEARCHER:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from vivera.accounts.models import PERSON_ROLES
+from vivera.accounts import services
+from vivera.accounts.models import PERSON_ROLES, AccessGrantRequest, GrantKind, GrantStatus
 from vivera.core.admin import (
     MunicipalityScopedAdmin,
     RoleBasedPermissions,
@@ -116,6 +119,15 @@ class TeamMembershipForm(forms.ModelForm):
             ))
         return cleaned
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # `instance` now holds the submitted values: compare them with the saved row.
+        if self.instance.pk is not None and not self.errors:
+            old = TeamMembership.objects.get(pk=self.instance.pk)
+            for name, problem in services.membership_change_problems(
+                    old=old, new=self.instance).items():
+                self.add_error(name if name in self.fields else None, problem)
+
 
 @admin.register(TeamMembership)
 class TeamMembershipAdmin(MunicipalityScopedAdmin):
@@ -123,7 +135,11 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
 
     Memberships are ended (end date), not deleted: they decide which dossiers a professional may
     open, and the access log must stay explainable afterwards ("was this read allowed then?").
-    Only professionals and coordinators can be members.
+    Only professionals and coordinators (or accounts waiting for that role) can be members.
+
+    Adding a membership gives access to a team's clients, so it is a request that a second
+    person approves (`vivera.accounts.services`, page "Access rights requests"); a change may end or
+    shorten a membership, or change its specialism or fte, at once, but never extend it.
     """
 
     municipality_path = "team__municipality"
@@ -134,14 +150,44 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
     list_select_related = ("user", "team")
     fields = ("team", "user", "specialism", "fte", "start_date", "end_date")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("team", "user") if obj is not None else ()
+
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
         if db_field.name == "user":
+            waiting = AccessGrantRequest.objects.filter(
+                kind=GrantKind.ROLE, status=GrantStatus.PENDING, role__in=PERSON_ROLES
+            ).values("user_id")
             kwargs["queryset"] = db_field.related_model.objects.filter(
-                role__in=PERSON_ROLES, is_active=True
+                Q(role__in=PERSON_ROLES) | Q(pk__in=waiting), is_active=True
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: TeamMembership, form: forms.ModelForm,
+                   change: bool) -> None:
+        if change:
+            services.membership_change(membership=obj, by=request.user, request=request)
+            return
+        grant = services.membership_request(
+            user=obj.user, team=obj.team, specialism=obj.specialism, fte=obj.fte,
+            start_date=obj.start_date, end_date=obj.end_date, by=request.user,
+            request=request)
+        request._vivera_grant = grant  # type: ignore[attr-defined]
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        # Nothing was added yet: the request is in the access log (Vivera's record).
+        return None
+
+    def response_add(self, request: HttpRequest, obj: Any,
+                     post_url_continue: str | None = None) -> HttpResponse:
+        grant = getattr(request, "_vivera_grant", None)
+        self.message_user(request, _(
+            "The membership waits for approval by a second person (request %(request)s): "
+            "another administrator, or the coordinator of the team.") % {"request": grant},
+            messages.WARNING)
+        return redirect("admin:organisation_teammembership_changelist")
 
 
 class InterventionAssumptionInline(ScopedInline):
