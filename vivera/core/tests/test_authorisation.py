@@ -16,6 +16,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from vivera.accounts.models import AccessGrantRequest
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.partners.models import Submission
@@ -34,7 +35,8 @@ class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
     # "client", "dossier", "question", "consent" or "submission": a record of team Oost; "grant":
-    # the researcher's research grant
+    # the researcher's research grant; "access_grant": a request for a membership of team Oost
+    # (made by the operator's command, so the administrator and Oost's coordinator may decide)
     obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
@@ -99,13 +101,19 @@ RULES: dict[str, Rule] = {
     "research:download": rule({"researcher"}, "post", obj="grant"),
     "research:grants": rule({"admin"}),
     "research:revoke": rule({"admin"}, "post", obj="grant"),
+    "accounts:grant_requests": rule({"admin", "coordinator"}),
+    "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post",
+                                           obj="access_grant"),
+    "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post",
+                                          obj="access_grant"),
 }
 # Pages outside this matrix, each with its own tests: login/logout and the second login step
 # (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own
 # role check, see vivera/core/admin.py) and the API (its own matrix, generated the same way:
-# vivera/api/tests/test_authorisation.py).
+# vivera/api/tests/test_authorisation.py). The activation page is open without login (its
+# owner has no password yet) and is tested in vivera/accounts/tests/test_staff_accounts.py.
 EXCLUDED_PREFIXES = ("admin:", "login", "logout", "two_factor", "v1:", "schema", "django_",
-                     "set_language")
+                     "set_language", "accounts:activate")
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -132,7 +140,7 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes, partner_user, admin_user, researcher):
+def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
     dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
                              registered_on=timezone.localdate() - dt.timedelta(days=3))
@@ -148,8 +156,13 @@ def records(pro, team_oost, codes, partner_user, admin_user, researcher):
     grant = grant_create(user=admin_user, researcher=researcher, purpose="Studie",
                          legal_basis="DPIA 1", teams=[], period_start=dt.date(2024, 1, 1),
                          period_end=dt.date(2024, 12, 31), valid_until=timezone.localdate())
+    access_grant = AccessGrantRequest.objects.create(
+        kind="membership", user=pro_west, municipality=team_oost.municipality, team=team_oost,
+        specialism="amw", fte=1, start_date=dt.date(2024, 1, 1),
+        requested_at=timezone.now())
     return {"client": client, "dossier": dossier, "question": question,
-            "submission": submission, "consent": consent, "grant": grant}
+            "submission": submission, "consent": consent, "grant": grant,
+            "access_grant": access_grant}
 
 
 def _url(name: str, records: dict) -> str:
