@@ -185,7 +185,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
 
     def _links_page(self, request: HttpRequest,
                     issued: list[tuple[User, services.IssuedLink]]) -> HttpResponse:
-        """The links, once: only their hashes are stored. Not cached, not sent as Referer."""
+        """The links, once: only their hashes are stored. Not cached."""
         response = TemplateResponse(request, "accounts/admin/activation_links.html", {
             **self.admin_site.each_context(request),
             "title": _("Activation links"),
@@ -195,7 +195,6 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             "hours": services.activation_hours(),
         })
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:

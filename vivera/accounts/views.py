@@ -85,7 +85,7 @@ class ActivationForm(forms.Form):
 
     password1 = forms.CharField(
         label=_("Choose a password"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
         help_text=_("At least 12 characters, not a common password, not only digits and not "
                     "like your name."),
     )
@@ -93,7 +93,12 @@ class ActivationForm(forms.Form):
         label=_("The same password again"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    code = CodeForm.base_fields["code"]
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": "[0-9 ]*"}),
+        help_text=_("Six digits; a new code appears every 30 seconds."),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -140,8 +145,9 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
         "form": form, "account": link.user, "valid_until": link.expires_at,
         "qr": two_factor.qr_svg(device), "secret": two_factor.secret_base32(device),
     }, status=400 if form.errors else 200)
-    # The link is a secret: not in another site's Referer, not in a cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is a secret: not in a cache. (Another site never gets it as Referer: the whole
+    # site sends `Referrer-Policy: same-origin`. `no-referrer` would make the browser send
+    # `Origin: null` with the form, which the CSRF check refuses.)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -395,11 +395,11 @@ class TestActivationLink:
         issued.link.refresh_from_db()
         assert issued.link.used_at is None
 
-    def test_the_page_is_not_cached_nor_sent_on(self, issued) -> None:
+    def test_the_page_is_not_cached_nor_sent_to_another_site(self, issued) -> None:
         response = HttpClient().get(activate_url(issued.token))
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 class TestEveryChangeIsLogged:
