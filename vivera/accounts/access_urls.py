@@ -11,8 +11,14 @@ app_name = "accounts"
 urlpatterns = [
     path("activeren/<str:token>/", views.activate, name="activate"),
     path("toegang/aanvragen/", views.grant_requests, name="grant_requests"),
-    path("toegang/aanvragen/<int:pk>/goedkeuren/", views.grant_request_approve,
-         name="grant_request_approve"),
-    path("toegang/aanvragen/<int:pk>/afwijzen/", views.grant_request_reject,
-         name="grant_request_reject"),
+    path(
+        "toegang/aanvragen/<int:pk>/goedkeuren/",
+        views.grant_request_approve,
+        name="grant_request_approve",
+    ),
+    path(
+        "toegang/aanvragen/<int:pk>/afwijzen/",
+        views.grant_request_reject,
+        name="grant_request_reject",
+    ),
 ]

@@ -62,16 +62,31 @@ REQUEST = "access_grant"
 LINK = "activation_link"
 
 
-def _log(*, by: User | None, action: str, object_type: str, object_id: object,
-         municipality_id: int | None, request: HttpRequest | None = None,
-         result: str = Result.SUCCESS, detail: dict[str, Any]) -> None:
+def _log(
+    *,
+    by: User | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    municipality_id: int | None,
+    request: HttpRequest | None = None,
+    result: str = Result.SUCCESS,
+    detail: dict[str, Any],
+) -> None:
     """One line in the municipality concerned's log (a superuser's own municipality is none).
     Without a user or a request it was the operator's `vivera` command."""
     if by is None and request is None:
         detail = {**detail, "by": "command"}
-    log_access(user=by, action=action, object_type=object_type, object_id=object_id,
-               request=request, result=result, detail=detail,
-               municipality_id=municipality_id)
+    log_access(
+        user=by,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        request=request,
+        result=result,
+        detail=detail,
+        municipality_id=municipality_id,
+    )
 
 
 def _is_staff(user: User) -> bool:
@@ -96,8 +111,9 @@ class IssuedLink:
 
 
 @transaction.atomic
-def user_create(*, user: User, by: User | None, request: HttpRequest | None = None
-                ) -> tuple[User, IssuedLink, AccessGrantRequest | None]:
+def user_create(
+    *, user: User, by: User | None, request: HttpRequest | None = None
+) -> tuple[User, IssuedLink, AccessGrantRequest | None]:
     """Save a new account (`user`, unsaved, with the role asked for) without a usable password.
 
     A guarded role is not given yet: the account starts without a role and a role request waits
@@ -111,12 +127,21 @@ def user_create(*, user: User, by: User | None, request: HttpRequest | None = No
     user.is_staff = _is_staff(user)
     user.full_clean(exclude=["role", "password"] if not user.role else ["password"])
     user.save()
-    _log(by=by, action=Action.CREATE, object_type=ACCOUNT, object_id=user.username,
-         municipality_id=user.municipality_id, request=request, detail={
-             "role": user.role, "municipality": _municipality_name(user.municipality_id),
-             "partner": str(user.partner) if user.partner_id else "",
-             "superuser": user.is_superuser, "active": user.is_active,
-         })
+    _log(
+        by=by,
+        action=Action.CREATE,
+        object_type=ACCOUNT,
+        object_id=user.username,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={
+            "role": user.role,
+            "municipality": _municipality_name(user.municipality_id),
+            "partner": str(user.partner) if user.partner_id else "",
+            "superuser": user.is_superuser,
+            "active": user.is_active,
+        },
+    )
     grant = None
     if asked != user.role:
         grant = _role_request(user=user, role=asked, by=by, request=request)
@@ -125,8 +150,9 @@ def user_create(*, user: User, by: User | None, request: HttpRequest | None = No
 
 
 @transaction.atomic
-def user_change(*, user: User, by: User, request: HttpRequest | None = None
-                ) -> AccessGrantRequest | None:
+def user_change(
+    *, user: User, by: User, request: HttpRequest | None = None
+) -> AccessGrantRequest | None:
     """Save the changes made to `user` (an instance loaded and changed by a form).
 
     Role: giving a guarded role becomes a request (the account keeps its current role until it
@@ -138,9 +164,9 @@ def user_change(*, user: User, by: User, request: HttpRequest | None = None
     grant = None
     if asked != old.role and asked in GUARDED_ROLES:
         user.role = old.role  # not yet: a second person approves it
-        grant = (AccessGrantRequest.objects.filter(
-            user=old, kind=GrantKind.ROLE, status=GrantStatus.PENDING, role=asked).first()
-            or _role_request(user=old, role=asked, by=by, request=request))
+        grant = AccessGrantRequest.objects.filter(
+            user=old, kind=GrantKind.ROLE, status=GrantStatus.PENDING, role=asked
+        ).first() or _role_request(user=old, role=asked, by=by, request=request)
     elif asked != old.role:
         _cancel_role_requests(user=old, by=by, request=request)
     user.is_staff = _is_staff(user)
@@ -150,8 +176,10 @@ def user_change(*, user: User, by: User, request: HttpRequest | None = None
     if user.role != old.role:
         changes["role"] = [old.role, user.role]
     if user.municipality_id != old.municipality_id:
-        changes["municipality"] = [_municipality_name(old.municipality_id),
-                                   _municipality_name(user.municipality_id)]
+        changes["municipality"] = [
+            _municipality_name(old.municipality_id),
+            _municipality_name(user.municipality_id),
+        ]
     if user.partner_id != old.partner_id:
         changes["partner"] = [_partner_name(old.partner_id), _partner_name(user.partner_id)]
     if user.is_active != old.is_active:
@@ -162,16 +190,26 @@ def user_change(*, user: User, by: User, request: HttpRequest | None = None
         changes["staff"] = [old.is_staff, user.is_staff]
     if user.username != old.username:
         changes["username"] = [old.username, user.username]
-    other = [name for name in ("first_name", "last_name", "email")
-             if getattr(user, name) != getattr(old, name)]
+    other = [
+        name
+        for name in ("first_name", "last_name", "email")
+        if getattr(user, name) != getattr(old, name)
+    ]
     if other:
         changes["fields"] = other  # which ones, not their values
     user.save()
     if changes:
         # Both municipalities see a move between them.
         for municipality_id in {old.municipality_id, user.municipality_id}:
-            _log(by=by, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-                 municipality_id=municipality_id, request=request, detail=changes)
+            _log(
+                by=by,
+                action=Action.UPDATE,
+                object_type=ACCOUNT,
+                object_id=user.username,
+                municipality_id=municipality_id,
+                request=request,
+                detail=changes,
+            )
     return grant
 
 
@@ -186,8 +224,7 @@ def user_activate(*, user: User, by: User, request: HttpRequest | None = None) -
 
 
 @transaction.atomic
-def account_reset(*, user: User, by: User | None, request: HttpRequest | None = None
-                  ) -> IssuedLink:
+def account_reset(*, user: User, by: User | None, request: HttpRequest | None = None) -> IssuedLink:
     """Forgotten password or lost phone: the password and the authenticator are removed (every
     session of the account ends with the password), the failed logins forgotten, and a new
     activation link issued. Until its owner uses it, the account cannot log in."""
@@ -196,24 +233,43 @@ def account_reset(*, user: User, by: User | None, request: HttpRequest | None = 
     user.save(update_fields=["password"])
     devices = TOTPDevice.objects.filter(user=user).delete()[0]
     lockout.unlock(username=user.username)
-    _log(by=by, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-         municipality_id=user.municipality_id, request=request,
-         detail={"password": "removed", "second_factor": "removed" if devices else "none"})
+    _log(
+        by=by,
+        action=Action.UPDATE,
+        object_type=ACCOUNT,
+        object_id=user.username,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={"password": "removed", "second_factor": "removed" if devices else "none"},
+    )
     return activation_link_issue(user=user, by=by, request=request)
 
 
 @transaction.atomic
 def account_unlock(*, user: User, by: User, request: HttpRequest | None = None) -> None:
     lockout.unlock(username=user.username)
-    _log(by=by, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-         municipality_id=user.municipality_id, request=request, detail={"unlocked": True})
+    _log(
+        by=by,
+        action=Action.UPDATE,
+        object_type=ACCOUNT,
+        object_id=user.username,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={"unlocked": True},
+    )
 
 
 def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
     """The owner changed its own password (the page itself saves it, under the policy)."""
-    _log(by=user, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-         municipality_id=user.municipality_id, request=request,
-         detail={"password": "changed"})
+    _log(
+        by=user,
+        action=Action.UPDATE,
+        object_type=ACCOUNT,
+        object_id=user.username,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={"password": "changed"},
+    )
 
 
 # --- Activation links ---------------------------------------------------------------------
@@ -228,20 +284,32 @@ def activation_hours() -> int:
 
 
 @transaction.atomic
-def activation_link_issue(*, user: User, by: User | None, request: HttpRequest | None = None
-                          ) -> IssuedLink:
+def activation_link_issue(
+    *, user: User, by: User | None, request: HttpRequest | None = None
+) -> IssuedLink:
     """A new one-time link for `user` (32 random bytes; only its hash is kept). Any older link
     of the account stops working: only the newest counts."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    ActivationLink.objects.filter(user=user, used_at__isnull=True,
-                                  expires_at__gt=now).update(expires_at=now)
+    ActivationLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
     link = ActivationLink.objects.create(
-        user=user, token_hash=_token_hash(token), issued_by=by, issued_at=now,
-        expires_at=now + dt.timedelta(hours=activation_hours()))
-    _log(by=by, action=Action.CREATE, object_type=LINK, object_id=link.pk,
-         municipality_id=user.municipality_id, request=request,
-         detail={"account": user.username, "valid_until": link.expires_at.isoformat()})
+        user=user,
+        token_hash=_token_hash(token),
+        issued_by=by,
+        issued_at=now,
+        expires_at=now + dt.timedelta(hours=activation_hours()),
+    )
+    _log(
+        by=by,
+        action=Action.CREATE,
+        object_type=LINK,
+        object_id=link.pk,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={"account": user.username, "valid_until": link.expires_at.isoformat()},
+    )
     return IssuedLink(link=link, token=token)
 
 
@@ -261,14 +329,23 @@ def activation_link_find(*, token: str, request: HttpRequest | None = None) -> A
     token; a token of the wrong form is refused before any query."""
     link = None
     if 20 <= len(token) <= 100:
-        link = (ActivationLink.objects.select_related("user")
-                .filter(token_hash=_token_hash(token)).first())
+        link = (
+            ActivationLink.objects.select_related("user")
+            .filter(token_hash=_token_hash(token))
+            .first()
+        )
     reason = _unusable(link)
     if reason:
-        _log(by=None, action=Action.LOGIN, object_type=LINK,
-             object_id=link.pk if link else "", result=Result.REFUSED,
-             municipality_id=link.user.municipality_id if link else None, request=request,
-             detail={"reason": reason, **({"account": link.user.username} if link else {})})
+        _log(
+            by=None,
+            action=Action.LOGIN,
+            object_type=LINK,
+            object_id=link.pk if link else "",
+            result=Result.REFUSED,
+            municipality_id=link.user.municipality_id if link else None,
+            request=request,
+            detail={"reason": reason, **({"account": link.user.username} if link else {})},
+        )
         raise ActivationRefused(reason, link)
     assert link is not None
     return link
@@ -295,13 +372,17 @@ def activation_refusals_from(request: HttpRequest) -> int:
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return AccessLogEntry.objects.filter(
-        object_type=LINK, result=Result.REFUSED, ip_address=client_address(request),
-        timestamp__gte=since).count()
+        object_type=LINK,
+        result=Result.REFUSED,
+        ip_address=client_address(request),
+        timestamp__gte=since,
+    ).count()
 
 
 @transaction.atomic
-def account_activate(*, token: str, password: str, code: str,
-                     request: HttpRequest | None = None) -> User:
+def account_activate(
+    *, token: str, password: str, code: str, request: HttpRequest | None = None
+) -> User:
     """The owner's first step in: check the link (again, under a lock), the password against
     the policy and the first code from the authenticator app; then set both and use the link.
     Any failure changes nothing (a ValidationError names the field: password or code)."""
@@ -317,9 +398,12 @@ def account_activate(*, token: str, password: str, code: str,
         errors["password1"] = error.error_list
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(two_factor.clean_code(code)):
-        errors["code"] = [ValidationError(
-            _("This code is not right. Check that the app shows Vivera and try the next code."),
-            code="wrong_code")]
+        errors["code"] = [
+            ValidationError(
+                _("This code is not right. Check that the app shows Vivera and try the next code."),
+                code="wrong_code",
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     assert device is not None
@@ -330,10 +414,15 @@ def account_activate(*, token: str, password: str, code: str,
     user.save(update_fields=["password"])
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
-    _log(by=user, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-         municipality_id=user.municipality_id, request=request,
-         detail={"activated": link.pk, "password": "set by owner",
-                 "second_factor": "set up"})
+    _log(
+        by=user,
+        action=Action.UPDATE,
+        object_type=ACCOUNT,
+        object_id=user.username,
+        municipality_id=user.municipality_id,
+        request=request,
+        detail={"activated": link.pk, "password": "set by owner", "second_factor": "set up"},
+    )
     return user
 
 
@@ -345,18 +434,25 @@ def activation_device(*, link: ActivationLink) -> TOTPDevice:
 # --- Requests for a guarded role or a team membership ---------------------------------------
 
 
-def _role_request(*, user: User, role: str, by: User | None,
-                  request: HttpRequest | None) -> AccessGrantRequest | None:
+def _role_request(
+    *, user: User, role: str, by: User | None, request: HttpRequest | None
+) -> AccessGrantRequest | None:
     if by is None:
         return None
     if user.municipality_id is None:
-        raise ValidationError(_("Every user except a superuser belongs to exactly one "
-                                "municipality."), code="required")
+        raise ValidationError(
+            _("Every user except a superuser belongs to exactly one municipality."), code="required"
+        )
     _cancel_role_requests(user=user, by=by, request=request)
-    grant = AccessGrantRequest(kind=GrantKind.ROLE, user=user,
-                               municipality_id=user.municipality_id, role=role,
-                               previous_role=user.role, requested_by=by,
-                               requested_at=timezone.now())
+    grant = AccessGrantRequest(
+        kind=GrantKind.ROLE,
+        user=user,
+        municipality_id=user.municipality_id,
+        role=role,
+        previous_role=user.role,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
     grant.full_clean()
     grant.save()
     _log_request(grant=grant, by=by, action=Action.CREATE, request=request)
@@ -365,7 +461,8 @@ def _role_request(*, user: User, role: str, by: User | None,
 
 def _cancel_role_requests(*, user: User, by: User, request: HttpRequest | None) -> None:
     waiting = AccessGrantRequest.objects.select_for_update().filter(
-        user=user, kind=GrantKind.ROLE, status=GrantStatus.PENDING)
+        user=user, kind=GrantKind.ROLE, status=GrantStatus.PENDING
+    )
     for grant in waiting:
         grant.status = GrantStatus.CANCELLED
         grant.decided_by, grant.decided_at = by, timezone.now()
@@ -374,59 +471,111 @@ def _cancel_role_requests(*, user: User, by: User, request: HttpRequest | None) 
 
 
 def _request_detail(grant: AccessGrantRequest) -> dict[str, Any]:
-    detail: dict[str, Any] = {"kind": grant.kind, "account": grant.user.username,
-                              "status": grant.status}
+    detail: dict[str, Any] = {
+        "kind": grant.kind,
+        "account": grant.user.username,
+        "status": grant.status,
+    }
     if grant.kind == GrantKind.ROLE:
         detail["role"] = [grant.previous_role, grant.role]
     else:
-        detail |= {"team": grant.team.name if grant.team else "",
-                   "specialism": grant.specialism, "fte": _fte(grant.fte),
-                   "start": grant.start_date.isoformat() if grant.start_date else "",
-                   "end": grant.end_date.isoformat() if grant.end_date else ""}
+        detail |= {
+            "team": grant.team.name if grant.team else "",
+            "specialism": grant.specialism,
+            "fte": _fte(grant.fte),
+            "start": grant.start_date.isoformat() if grant.start_date else "",
+            "end": grant.end_date.isoformat() if grant.end_date else "",
+        }
     if grant.requested_by_id:
         detail["requested_by"] = grant.requested_by.username
     return detail
 
 
-def _log_request(*, grant: AccessGrantRequest, by: User | None, action: str,
-                 request: HttpRequest | None, result: str = Result.SUCCESS) -> None:
-    _log(by=by, action=action, object_type=REQUEST, object_id=str(grant),
-         municipality_id=grant.municipality_id, request=request, result=result,
-         detail=_request_detail(grant))
+def _log_request(
+    *,
+    grant: AccessGrantRequest,
+    by: User | None,
+    action: str,
+    request: HttpRequest | None,
+    result: str = Result.SUCCESS,
+) -> None:
+    _log(
+        by=by,
+        action=action,
+        object_type=REQUEST,
+        object_id=str(grant),
+        municipality_id=grant.municipality_id,
+        request=request,
+        result=result,
+        detail=_request_detail(grant),
+    )
 
 
 @transaction.atomic
-def membership_request(*, user: User, team: Team, specialism: str, fte: Decimal,
-                       start_date: dt.date, end_date: dt.date | None, by: User,
-                       request: HttpRequest | None = None) -> AccessGrantRequest:
+def membership_request(
+    *,
+    user: User,
+    team: Team,
+    specialism: str,
+    fte: Decimal,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AccessGrantRequest:
     """Ask for a team membership; it is made when a second person approves."""
     if team.municipality_id != user.municipality_id:
-        raise ValidationError({"user": ValidationError(
-            _("The member must belong to the team's municipality."),
-            code="other_municipality")})
+        raise ValidationError(
+            {
+                "user": ValidationError(
+                    _("The member must belong to the team's municipality."),
+                    code="other_municipality",
+                )
+            }
+        )
     waiting_role = AccessGrantRequest.objects.filter(
-        user=user, kind=GrantKind.ROLE, status=GrantStatus.PENDING, role__in=PERSON_ROLES)
+        user=user, kind=GrantKind.ROLE, status=GrantStatus.PENDING, role__in=PERSON_ROLES
+    )
     if user.role not in PERSON_ROLES and not waiting_role.exists():
-        raise ValidationError({"user": ValidationError(
-            _("Only professionals and coordinators can be members of a team."),
-            code="not_a_person_role")})
-    grant = AccessGrantRequest(kind=GrantKind.MEMBERSHIP, user=user,
-                               municipality_id=team.municipality_id, team=team,
-                               specialism=specialism, fte=fte, start_date=start_date,
-                               end_date=end_date, requested_by=by,
-                               requested_at=timezone.now())
+        raise ValidationError(
+            {
+                "user": ValidationError(
+                    _("Only professionals and coordinators can be members of a team."),
+                    code="not_a_person_role",
+                )
+            }
+        )
+    grant = AccessGrantRequest(
+        kind=GrantKind.MEMBERSHIP,
+        user=user,
+        municipality_id=team.municipality_id,
+        team=team,
+        specialism=specialism,
+        fte=fte,
+        start_date=start_date,
+        end_date=end_date,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
     grant.full_clean()
     # The membership's own rules (fte range, dates in order), before anyone approves it.
-    TeamMembership(team=team, user=user, specialism=specialism, fte=fte,
-                   start_date=start_date, end_date=end_date).full_clean()
+    TeamMembership(
+        team=team,
+        user=user,
+        specialism=specialism,
+        fte=fte,
+        start_date=start_date,
+        end_date=end_date,
+    ).full_clean()
     grant.save()
     _log_request(grant=grant, by=by, action=Action.CREATE, request=request)
     return grant
 
 
 @transaction.atomic
-def membership_change(*, membership: TeamMembership, by: User,
-                      request: HttpRequest | None = None) -> None:
+def membership_change(
+    *, membership: TeamMembership, by: User, request: HttpRequest | None = None
+) -> None:
     """Save a changed membership (specialism, fte, end date). Ending or shortening it takes
     effect at once; it cannot be extended, moved to an earlier start, or given to another team
     or person here: that is a new membership, which needs approval."""
@@ -436,38 +585,51 @@ def membership_change(*, membership: TeamMembership, by: User,
         raise ValidationError(problems)
     membership.full_clean()
     fields = ["specialism", "fte", "start_date", "end_date"]
-    changes = {name: [str(getattr(old, name) or ""), str(getattr(membership, name) or "")]
-               for name in fields if getattr(old, name) != getattr(membership, name)}
+    changes = {
+        name: [str(getattr(old, name) or ""), str(getattr(membership, name) or "")]
+        for name in fields
+        if getattr(old, name) != getattr(membership, name)
+    }
     membership.save(update_fields=fields)
     if changes:
-        _log(by=by, action=Action.UPDATE, object_type=MEMBERSHIP, object_id=membership.pk,
-             municipality_id=membership.team.municipality_id, request=request,
-             detail={"account": membership.user.username, "team": membership.team.name,
-                     **changes})
+        _log(
+            by=by,
+            action=Action.UPDATE,
+            object_type=MEMBERSHIP,
+            object_id=membership.pk,
+            municipality_id=membership.team.municipality_id,
+            request=request,
+            detail={"account": membership.user.username, "team": membership.team.name, **changes},
+        )
 
 
-def membership_change_problems(*, old: TeamMembership, new: TeamMembership
-                               ) -> dict[str, ValidationError]:
+def membership_change_problems(
+    *, old: TeamMembership, new: TeamMembership
+) -> dict[str, ValidationError]:
     """What a change of a membership may not do without approval: give access to another team
     or person, earlier, or for longer."""
     problems: dict[str, ValidationError] = {}
     if (new.team_id, new.user_id) != (old.team_id, old.user_id):
         problems["team"] = ValidationError(
             _("Another team or member is a new membership: add one (it needs approval)."),
-            code="new_membership")
+            code="new_membership",
+        )
     if new.start_date and new.start_date < old.start_date:
         problems["start_date"] = ValidationError(
-            _("An earlier start gives access to more: add a new membership (it needs "
-              "approval)."), code="extends_access")
+            _("An earlier start gives access to more: add a new membership (it needs approval)."),
+            code="extends_access",
+        )
     if old.end_date is not None and (new.end_date is None or new.end_date > old.end_date):
         problems["end_date"] = ValidationError(
-            _("A later end gives access for longer: add a new membership (it needs "
-              "approval)."), code="extends_access")
+            _("A later end gives access for longer: add a new membership (it needs approval)."),
+            code="extends_access",
+        )
     return problems
 
 
-def membership_end(*, membership: TeamMembership, end_date: dt.date, by: User,
-                   request: HttpRequest | None = None) -> None:
+def membership_end(
+    *, membership: TeamMembership, end_date: dt.date, by: User, request: HttpRequest | None = None
+) -> None:
     membership.end_date = end_date
     membership_change(membership=membership, by=by, request=request)
 
@@ -480,11 +642,14 @@ def _teams_concerned(grant: AccessGrantRequest) -> set[int]:
     if grant.role not in PERSON_ROLES:
         return set()  # an administrator is approved by an administrator
     today = timezone.localdate()
-    current = set(memberships_on(today).filter(user_id=grant.user_id)
-                  .values_list("team_id", flat=True))
-    waiting = set(AccessGrantRequest.objects.filter(
-        user_id=grant.user_id, kind=GrantKind.MEMBERSHIP, status=GrantStatus.PENDING)
-        .values_list("team_id", flat=True))
+    current = set(
+        memberships_on(today).filter(user_id=grant.user_id).values_list("team_id", flat=True)
+    )
+    waiting = set(
+        AccessGrantRequest.objects.filter(
+            user_id=grant.user_id, kind=GrantKind.MEMBERSHIP, status=GrantStatus.PENDING
+        ).values_list("team_id", flat=True)
+    )
     return current | waiting
 
 
@@ -497,8 +662,12 @@ def may_decide(*, user: User, grant: AccessGrantRequest) -> bool:
     if grant.requested_by_id is not None:
         # An account whose password came through a link the requester handed out may be the
         # requester's own second account.
-        latest = (ActivationLink.objects.filter(user=user, used_at__isnull=False)
-                  .order_by("-used_at").values_list("issued_by_id", flat=True).first())
+        latest = (
+            ActivationLink.objects.filter(user=user, used_at__isnull=False)
+            .order_by("-used_at")
+            .values_list("issued_by_id", flat=True)
+            .first()
+        )
         if latest is not None and latest == grant.requested_by_id:
             return False
     if user.is_superuser:
@@ -516,8 +685,11 @@ def requests_for_decider(*, user: User) -> list[AccessGrantRequest]:
     """The waiting requests `user` may decide, oldest first."""
     if user.role not in (Role.ADMIN, Role.COORDINATOR) and not user.is_superuser:
         return []
-    waiting = (AccessGrantRequest.objects.filter(status=GrantStatus.PENDING)
-               .select_related("user", "team", "requested_by").order_by("requested_at", "pk"))
+    waiting = (
+        AccessGrantRequest.objects.filter(status=GrantStatus.PENDING)
+        .select_related("user", "team", "requested_by")
+        .order_by("requested_at", "pk")
+    )
     if not user.is_superuser:
         waiting = waiting.filter(municipality_id=user.municipality_id)
     return [grant for grant in waiting if may_decide(user=user, grant=grant)]
@@ -526,12 +698,14 @@ def requests_for_decider(*, user: User) -> list[AccessGrantRequest]:
 def requests_recent(*, user: User, limit: int = 50) -> list[AccessGrantRequest]:
     """What an administrator sees besides: the municipality's latest requests (also its own,
     which it cannot decide); a coordinator sees the requests that concern its teams."""
-    rows = (AccessGrantRequest.objects.filter(municipality_id=user.municipality_id)
-            .select_related("user", "team", "requested_by", "decided_by"))
+    rows = AccessGrantRequest.objects.filter(municipality_id=user.municipality_id).select_related(
+        "user", "team", "requested_by", "decided_by"
+    )
     if user.role != Role.ADMIN:
         teams = user.team_ids()
-        rows = rows.filter(Q(team_id__in=teams) | Q(user__memberships__team_id__in=teams)
-                           ).distinct()
+        rows = rows.filter(
+            Q(team_id__in=teams) | Q(user__memberships__team_id__in=teams)
+        ).distinct()
     return list(rows.order_by("-requested_at", "-pk")[:limit])
 
 
@@ -543,8 +717,9 @@ class NotYours(Exception):
         self.grant = grant
 
 
-def grant_request_decide(*, pk: int, approve: bool, by: User,
-                         request: HttpRequest | None = None) -> AccessGrantRequest:
+def grant_request_decide(
+    *, pk: int, approve: bool, by: User, request: HttpRequest | None = None
+) -> AccessGrantRequest:
     """Approve or reject a waiting request. Approving a role gives it to the account;
     approving a membership makes it. Someone who may not decide gets `NotYours` (and a refused
     line, written after the decision's transaction rolled back); a request already decided a
@@ -553,16 +728,24 @@ def grant_request_decide(*, pk: int, approve: bool, by: User,
         return _decide(pk=pk, approve=approve, by=by, request=request)
     except NotYours as refused:
         if refused.grant is not None:
-            _log_request(grant=refused.grant, by=by, action=Action.UPDATE, request=request,
-                         result=Result.REFUSED)
+            _log_request(
+                grant=refused.grant,
+                by=by,
+                action=Action.UPDATE,
+                request=request,
+                result=Result.REFUSED,
+            )
         raise
 
 
 @transaction.atomic
-def _decide(*, pk: int, approve: bool, by: User,
-            request: HttpRequest | None) -> AccessGrantRequest:
-    grant = (AccessGrantRequest.objects.select_for_update(of=("self",))
-             .select_related("user", "team", "requested_by").filter(pk=pk).first())
+def _decide(*, pk: int, approve: bool, by: User, request: HttpRequest | None) -> AccessGrantRequest:
+    grant = (
+        AccessGrantRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "team", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
     if grant is None or not may_decide(user=by, grant=grant):
         raise NotYours(grant)
     if grant.status != GrantStatus.PENDING:
@@ -576,23 +759,44 @@ def _decide(*, pk: int, approve: bool, by: User,
         user.is_staff = _is_staff(user)
         user.full_clean(exclude=["password"])
         user.save(update_fields=["role", "is_staff"])
-        _log(by=by, action=Action.UPDATE, object_type=ACCOUNT, object_id=user.username,
-             municipality_id=user.municipality_id, request=request,
-             detail={"role": [old_role, user.role], "approved": str(grant)})
+        _log(
+            by=by,
+            action=Action.UPDATE,
+            object_type=ACCOUNT,
+            object_id=user.username,
+            municipality_id=user.municipality_id,
+            request=request,
+            detail={"role": [old_role, user.role], "approved": str(grant)},
+        )
     elif approve:
-        membership = TeamMembership(team=grant.team, user=grant.user,
-                                    specialism=grant.specialism, fte=grant.fte,
-                                    start_date=grant.start_date, end_date=grant.end_date)
+        membership = TeamMembership(
+            team=grant.team,
+            user=grant.user,
+            specialism=grant.specialism,
+            fte=grant.fte,
+            start_date=grant.start_date,
+            end_date=grant.end_date,
+        )
         membership.full_clean()
         membership.save()
         grant.membership = membership
-        _log(by=by, action=Action.CREATE, object_type=MEMBERSHIP, object_id=membership.pk,
-             municipality_id=grant.municipality_id, request=request,
-             detail={"account": grant.user.username, "team": grant.team.name,
-                     "specialism": grant.specialism, "fte": _fte(grant.fte),
-                     "start": grant.start_date.isoformat(),
-                     "end": grant.end_date.isoformat() if grant.end_date else "",
-                     "approved": str(grant)})
+        _log(
+            by=by,
+            action=Action.CREATE,
+            object_type=MEMBERSHIP,
+            object_id=membership.pk,
+            municipality_id=grant.municipality_id,
+            request=request,
+            detail={
+                "account": grant.user.username,
+                "team": grant.team.name,
+                "specialism": grant.specialism,
+                "fte": _fte(grant.fte),
+                "start": grant.start_date.isoformat(),
+                "end": grant.end_date.isoformat() if grant.end_date else "",
+                "approved": str(grant),
+            },
+        )
     grant.save(update_fields=["status", "decided_by", "decided_at", "membership"])
     _log_request(grant=grant, by=by, action=Action.UPDATE, request=request)
     return grant

@@ -30,35 +30,48 @@ from vivera.organisation.selectors import municipalities_named
 
 
 class Command(BaseCommand):
-    help = ("Maakt een eenmalige activeringslink voor een account (of maakt met --beheerder een "
-            "nieuwe functioneel beheerder): de eigenaar kiest daarop een wachtwoord en stelt de "
-            "authenticator-app in.")
+    help = (
+        "Maakt een eenmalige activeringslink voor een account (of maakt met --beheerder een "
+        "nieuwe functioneel beheerder): de eigenaar kiest daarop een wachtwoord en stelt de "
+        "authenticator-app in."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("gebruikersnaam")
-        parser.add_argument("--beheerder", action="store_true",
-                            help="Maak een nieuwe functioneel beheerder met deze naam.")
-        parser.add_argument("--gemeente", default="",
-                            help="CBS-code of naam van de gemeente (bij --beheerder).")
+        parser.add_argument(
+            "--beheerder",
+            action="store_true",
+            help="Maak een nieuwe functioneel beheerder met deze naam.",
+        )
+        parser.add_argument(
+            "--gemeente", default="", help="CBS-code of naam van de gemeente (bij --beheerder)."
+        )
         parser.add_argument("--naam", default="", help="Voor- en achternaam (bij --beheerder).")
-        parser.add_argument("--adres", default=os.environ.get("VIVERA_BASE_URL",
-                                                             "http://localhost:8000"),
-                            help="Het adres van Vivera waarmee de link begint.")
+        parser.add_argument(
+            "--adres",
+            default=os.environ.get("VIVERA_BASE_URL", "http://localhost:8000"),
+            help="Het adres van Vivera waarmee de link begint.",
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["gebruikersnaam"]
         if options["beheerder"]:
-            found = list(municipalities_named([options["gemeente"]])) if options[
-                "gemeente"] else []
+            found = list(municipalities_named([options["gemeente"]])) if options["gemeente"] else []
             if len(found) != 1:
                 raise CommandError("Noem met --gemeente precies één gemeente (CBS-code of naam).")
             first, _sep, last = options["naam"].strip().partition(" ")
             try:
                 _user, issued, _grant = services.user_create(
-                    user=User(username=username, role=Role.ADMIN, municipality=found[0],
-                              first_name=first, last_name=last),
-                    by=None)
+                    user=User(
+                        username=username,
+                        role=Role.ADMIN,
+                        municipality=found[0],
+                        first_name=first,
+                        last_name=last,
+                    ),
+                    by=None,
+                )
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error
         else:
@@ -67,6 +80,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Er is geen account {username}.")
             issued = services.account_reset(user=user, by=None)
         until = timezone.localtime(issued.link.expires_at)
-        self.stdout.write(f"Activeringslink voor {username} (eenmalig, geldig tot "
-                          f"{until:%d-%m-%Y %H:%M}):")
+        self.stdout.write(
+            f"Activeringslink voor {username} (eenmalig, geldig tot {until:%d-%m-%Y %H:%M}):"
+        )
         self.stdout.write(f"    {options['adres'].rstrip('/')}{issued.path}")
