@@ -25,7 +25,7 @@ from vivera.core.admin import (
     sees_all_municipalities,
 )
 
-from .models import Role, User
+from .models import AccessGrantRequest, Role, User
 
 # Permissions come from the role (vivera/core/access.py, vivera/core/admin.py), so Django's groups
 # would only suggest a second, unused way to grant access.
@@ -214,3 +214,46 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
 # lost app is handled by the user list's action "reset the second factor".
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+
+
+@admin.register(AccessGrantRequest)
+class AccessGrantRequestAdmin(RoleBasedPermissions, admin.ModelAdmin):
+    """The requests for a guarded role or a team membership, read-only, with approve and reject
+    as actions: the superuser's way to decide (it has no municipality, so the page
+    `/toegang/aanvragen/` is not its); administrators use either. The four-eyes rule is the
+    service's (`services.may_decide`), here as on the page."""
+
+    allow_add = False
+    allow_change = False
+    list_display = ("__str__", "kind", "user", "role", "team", "status", "requested_by",
+                    "requested_at", "decided_by")
+    list_filter = ("status", "kind")
+    list_select_related = ("user", "team", "requested_by", "decided_by")
+    actions = ["approve", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessGrantRequest]:
+        return scope_to_municipality(super().get_queryset(request), "municipality", request)
+
+    @admin.action(description=_("Approve"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest]) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest]) -> None:
+        self._decide(request, queryset, approve=False)
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest], *,
+                approve: bool) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                grant = services.grant_request_decide(pk=pk, approve=approve, by=request.user,
+                                                      request=request)
+            except services.NotYours:
+                self.message_user(request, _(
+                    "You may not decide request A%(pk)05d: you asked for it, it is about you, "
+                    "or you are not its second person.") % {"pk": pk}, messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Request %(request)s: %(status)s.") % {
+                    "request": grant, "status": grant.get_status_display()})

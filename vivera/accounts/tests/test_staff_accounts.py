@@ -725,3 +725,28 @@ class TestTheFirstAdministrator:
         assert not root.has_usable_password()
         token = out.getvalue().strip().rstrip("/").rsplit("/", 1)[-1]
         assert activate(token).status_code == 302
+
+
+class TestTheSuperuserDecidesInTheAdmin:
+    def test_it_approves_and_the_requester_cannot(self, admin_user, pro_west, team_oost):
+        root = User.objects.create_superuser(username="root", password=PASSWORD, email="r@x.nl")
+        grant = services.membership_request(
+            user=pro_west,
+            team=team_oost,
+            specialism=Specialism.AMW,
+            fte=Decimal("0.5"),
+            start_date=dt.date(2024, 1, 1),
+            end_date=None,
+            by=admin_user,
+        )
+        url = reverse("admin:accounts_accessgrantrequest_changelist")
+        data = {"action": "approve", "_selected_action": [grant.pk]}
+
+        login(admin_user).post(url, data)
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.PENDING
+
+        login(root).post(url, data)
+        grant.refresh_from_db()
+        assert (grant.status, grant.decided_by) == (GrantStatus.APPROVED, root)
+        assert TeamMembership.objects.filter(user=pro_west, team=team_oost).exists()
