@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from vivera.accounts.models import Role, User
+from vivera.accounts.models import AccessGrantRequest, Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import PASSWORD, login, verify_second_factor
 from vivera.organisation.models import (
@@ -45,6 +45,9 @@ CONFIGURATION_MODELS = {
     # Retention: legal holds (a client as a number, placed by dossier number) and the record
     # of each run (ids and counts); see vivera/retention/admin.py.
     LegalHold, RetentionRun,
+    # Accounts: requests for a role or a team membership (about staff, not clients), read-only
+    # with approve and reject; see vivera/accounts/admin.py.
+    AccessGrantRequest,
 }
 
 
@@ -344,7 +347,12 @@ class TestFormation:
         })
 
         assert response.status_code == 302
-        assert TeamMembership.objects.filter(team=team_west, user=pro, fte=Decimal("0.50"))
+        # A membership gives access to the team's clients: it waits for a second person
+        # (vivera/accounts/tests/test_staff_accounts.py).
+        assert not TeamMembership.objects.filter(team=team_west, user=pro).exists()
+        grant = AccessGrantRequest.objects.get(user=pro)
+        assert (grant.kind, grant.team, grant.fte, grant.status) == (
+            "membership", team_west, Decimal("0.50"), "pending")
 
     def test_it_refuses_a_member_of_another_municipality(
         self, superuser: User, team_west: Team, other_pro: User
