@@ -171,6 +171,8 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
     url = _url(name, records)
     http = login(all_personas[persona])
     response = getattr(http, r.method)(url)
+    # Whatever the answer (the page, a file, a redirect, a refusal), no cache may keep it.
+    assert "no-store" in response["Cache-Control"], (name, persona)
     if persona not in r.allowed:
         assert response.status_code == 403, (name, persona, response.status_code)
         # Every refused page is a line in the access log (BIO 8.15).
@@ -190,6 +192,7 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
 def test_anonymous_visitors_are_sent_to_the_login_page(name, records):
     response = getattr(HttpClient(), RULES[name].method)(_url(name, records))
     assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
     assert response.url.startswith(reverse("login"))
 
 
