@@ -109,6 +109,19 @@ class Table:
     def is_empty(self) -> bool:
         return all(c.value in (None, 0) for r in self.rows for c in r.cells)
 
+    def with_columns(self, columns: list[int]) -> Table:
+        """Only these columns, for display; the cells are the same objects."""
+        return Table(
+            [self.columns[j] for j in columns],
+            [Row(r.label, [r.cells[j] for j in columns], key=r.key, is_total=r.is_total,
+                 note=r.note) for r in self.rows],
+            self.unit, row_header=self.row_header,
+            column_keys=[self.column_keys[j] for j in columns] if self.column_keys else [],
+            chart="", total_column=self.total_column and len(self.columns) - 1 in columns,
+            column_units=[self.unit_of(j) for j in columns] if self.column_units else [],
+            note=self.note,
+        )
+
     def transposed(self, row_header: str = "") -> Table:
         """Columns as rows: a table over 24 months reads better down the page than across.
         For display only; the cells (and their suppression) are the same objects."""
