@@ -226,6 +226,7 @@ STATICFILES_DIRS = [
     ("vendor/utrecht-css", NODE_MODULES / "@utrecht/component-library-css/dist"),
     ("vendor/nlds-theme", NODE_MODULES / "@nl-design-system-unstable/voorbeeld-design-tokens/dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
+    ("vendor/accessible-autocomplete", NODE_MODULES / "accessible-autocomplete/dist"),
 ]
 STATICFILES_DIRS = [entry for entry in STATICFILES_DIRS if entry[1].exists()]
 # Outside production WhiteNoise serves straight from the finders (node_modules, app static), so

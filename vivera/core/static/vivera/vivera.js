@@ -58,6 +58,64 @@
     }
   }
   stackWithin(document);
+
+  // Type-ahead comboboxes (core/widgets.py ComboboxSelect) on GOV.UK's accessible-autocomplete:
+  // the select stays in the form, hidden, and carries the value; the text box in front of it
+  // filters the options as you type, the first match is highlighted, Enter picks it (and saves
+  // the form where the field asks for that), Tab picks it and moves on.
+  function combobox(select) {
+    if (!window.accessibleAutocomplete || select.dataset.viveraEnhanced) return;
+    select.dataset.viveraEnhanced = "1";
+    var id = select.id;
+    var data = select.dataset;
+    var describedBy = select.getAttribute("aria-describedby");
+    var focus = select.hasAttribute("autofocus");
+    var enter = false;
+    var input = null;
+    var optionFor = function (text) {
+      var wanted = (text || "").trim().toLowerCase();
+      return Array.prototype.find.call(select.options, function (option) {
+        return option.value && option.textContent.trim().toLowerCase() === wanted;
+      });
+    };
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      defaultValue: "",
+      autoselect: true,
+      showAllValues: true,
+      confirmOnBlur: true,
+      tNoResults: function () { return data.noResults; },
+      tStatusQueryTooShort: function () { return data.queryTooShort; },
+      tStatusNoResults: function () { return data.noResults; },
+      tStatusSelectedOption: function (option) { return option; },
+      tStatusResults: function (count, selected) {
+        return data.results.replace("%(count)s", count) + " " + selected;
+      },
+      tAssistiveHint: function () { return data.hint; },
+      onConfirm: function (label) {
+        // On leaving the box without a highlighted option the library passes nothing: then the
+        // text as typed decides, and text that names no option leaves the field empty, so the
+        // server asks for a choice instead of keeping an old one out of sight.
+        var option = optionFor(label !== undefined ? label : input && input.value);
+        select.value = option ? option.value : "";
+        if (option && enter && "submitOnEnter" in data && select.form) {
+          enter = false;
+          window.setTimeout(function () { select.form.requestSubmit(); }, 0);
+        }
+      },
+    });
+    input = document.getElementById(id);
+    if (!input) return;
+    input.classList.add("vivera-combobox__input");
+    if (describedBy) {
+      var own = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", own ? own + " " + describedBy : describedBy);
+    }
+    if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");
+    input.addEventListener("keydown", function (event) { enter = event.key === "Enter"; }, true);
+    if (focus) input.focus();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-vivera-combobox]"), combobox);
   // A row swapped in by htmx (the waiting list's "assign") gets its labels too.
   document.addEventListener("htmx:load", function (event) { stackWithin(event.detail.elt); });
 })();
