@@ -434,6 +434,11 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*TEAM_ROLES)
 def question_close(request: HttpRequest, pk: int) -> HttpResponse:
     question, dossier = get_question_for_user(user=request.user, pk=pk, request=request)
+    if not question.is_open or dossier.is_closed:
+        # Nothing to close here: say why instead of offering a form that can only be refused.
+        return render(request, "registration/question_close.html",
+                      {"form": None, "dossier": dossier, "question": question},
+                      status=200 if request.method == "GET" else 400)
     form = QuestionCloseForm(request.POST or None)
     saved, _result = _submit(request, form, lambda data: services.question_close(
         user=request.user, question=question, closed_on=data["closed_on"],
