@@ -267,3 +267,54 @@ def write_xlsx_bomb(path: Path, rows: int = 1_000_000, *, dimension: str = "A1:H
                     sheet.write(block)
                 sheet.write(row.encode() * (rows % 1_000))
             sheet.write(b"</sheetData></worksheet>")
+
+
+@dataclass(frozen=True)
+class Measured:
+    returncode: int
+    seconds: float  # wall-clock time of the child process
+    max_rss_mb: float  # its peak resident memory
+    output: str  # what it printed (stdout and stderr)
+
+
+# Runs the command given after the result file's name in a grandchild and writes its exit code,
+# peak memory (kB) and seconds to that file. A process started by `vivera` or pytest directly
+# would report their memory as its own: Linux keeps the parent's high-water mark across the
+# fork (or vfork) and exec that start a child. This small interpreter (no site packages) is the
+# parent instead, so the figure is the command's own, give or take its 10 MB.
+_MEASURE = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as result:
+    result.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} "
+                 f"{time.perf_counter() - started}")
+"""
+
+
+def run_measured(command: list[str], env: dict[str, str], timeout: float = 300) -> Measured:
+    """Run `command` (its first item a full path) in a child process and measure its time and
+    peak resident memory (`ru_maxrss` from `wait4` for that one process, see `_MEASURE`)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="vivera-measure-") as folder:
+        result = Path(folder) / "result"
+        child = subprocess.Popen([sys.executable, "-S", "-c", _MEASURE, str(result), *command],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        try:
+            output, _err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            output, _err = child.communicate()
+            return Measured(-9, timeout, 0.0, output.decode("utf-8", errors="replace"))
+        code, rss, seconds = result.read_text().split()
+    return Measured(int(code), float(seconds), int(rss) / 1024,
+                    output.decode("utf-8", errors="replace"))
