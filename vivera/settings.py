@@ -316,6 +316,19 @@ def env_int_between(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+# What one file of the import may hold (docs/import.md "Grenzen"), so that a small file cannot
+# unpack or expand into more than memory holds (an XLSX is a ZIP: 0.5 MB can be a million rows):
+# lines below the header; the size of a CSV and the unpacked size of an XLSX; and how many times
+# one part of an XLSX may grow when unpacked (real exports grow 5 to 20 times; a bomb hundreds).
+# 250,000 lines is 2.5 times the import benchmark's 100,000 rows in all and 8 times its largest
+# file; an XLSX of 250,000 contacts unpacks to about 110 MB.
+VIVERA_IMPORT_MAX_ROWS = env_int_between("VIVERA_IMPORT_MAX_ROWS", 250_000, 1, 10_000_000)
+VIVERA_IMPORT_MAX_UNCOMPRESSED_MB = env_int_between("VIVERA_IMPORT_MAX_UNCOMPRESSED_MB", 200,
+                                                    1, 10_000)
+VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between("VIVERA_IMPORT_MAX_COMPRESSION_RATIO",
+                                                      100, 10, 10_000)
+
+
 # Retention (`vivera retention`, docs/privacy.md): how long after closing a dossier the client's
 # personal data is kept before it is anonymised. 15 years, the Wmo 2015's term (art. 5.3.4);
 # a shorter term for dossiers without a referral to a customised provision or specialist care
