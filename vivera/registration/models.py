@@ -601,7 +601,8 @@ class ClientAccessRequest(models.Model):
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer_note = models.CharField(_("answer"), max_length=500, blank=True)
     share_ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                       null=True, blank=True, related_name="+")
+                                       null=True, blank=True, related_name="+",
+                                       verbose_name=_("sharing ended by"))
     share_ended_at = models.DateTimeField(_("sharing ended at"), null=True, blank=True)
 
     class Meta:
@@ -647,14 +648,17 @@ class DossierTeamChange(models.Model):
     the dossier's history says which team held it when."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="team_changes")
-    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
-    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("from team"))
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("to team"))
     date = models.DateField(_("date"))
     request = models.ForeignKey(ClientAccessRequest, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")
+                                blank=True, related_name="+",
+                                verbose_name=_("request for access"))
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
+                                   related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("team change")

@@ -162,6 +162,7 @@ class TestWhatGoes:
              old_signal.pk])
         assert saved.counts == {"clients": 1, "dossiers": 1, "questions": 1, "contacts": 1,
                                 "referrals": 1, "consents": 1, "access_requests": 0,
+                                "team_access_requests": 0,
                                 "submissions": 2, "attempts": 2,
                                 "households": 0, "outreach_activities": 0}
         assert saved.terms["years"] == 15 and saved.terms["closed_before"] == "2011-12-02"
