@@ -113,6 +113,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
                   dossiers=[*dossiers, *stale, *waiting, *(q.dossier for q in questions)])
     return render(request, "registration/my_work.html", {
         "dossiers": dossiers, "stale": stale, "questions": questions, "waiting": waiting,
+        "requests_to_answer": access_requests_to_decide(user).filter(
+            status=AccessRequestStatus.PENDING).count(),
     })
 
 

@@ -288,3 +288,12 @@ def test_the_bsn_checks_of_one_professional_are_limited(settings, pro, pro_west,
     # Asking for access checks the BSN too, and is limited the same way.
     assert ask(pro_west, bsn=first).context["form"].has_error("bsn", "bsn_check_limit")
     assert not ClientAccessRequest.objects.exists()
+
+
+def test_my_work_tells_the_coordinator_that_a_request_waits(pro_west, coordinator,
+                                                            coordinator_west, jan_oost):
+    ask(pro_west)
+    assert login(coordinator).get(reverse("registration:my_work")).context[
+        "requests_to_answer"] == 1
+    assert login(coordinator_west).get(reverse("registration:my_work")).context[
+        "requests_to_answer"] == 0
