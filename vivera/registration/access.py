@@ -199,7 +199,7 @@ def _residents_found_elsewhere(user: User) -> int:
             .filter(user=user, action=Action.SEARCH, object_type="client",
                     result=Result.SUCCESS, timestamp__gte=timezone.now() - LIMIT_WINDOW,
                     detail__found=FOUND_ELSEWHERE, detail__purpose__in=sorted(TYPED))
-            .values("client_id").distinct().count())
+            .order_by().values("client_id").distinct().count())
 
 
 def find_bsn(*, user: User, bsn: str, exclude_pk: int | None = None) -> BsnCheck:

@@ -55,7 +55,7 @@ from .forms import (
     refuse_bsn_clash,
     team_members,
 )
-from .models import AccessRequestStatus, ClientAccessRequest, ShortContact
+from .models import AccessRequestKind, AccessRequestStatus, ClientAccessRequest, ShortContact
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
@@ -395,6 +395,10 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": dossier.consents.select_related("partner", "recorded_by", "withdrawn_by"),
         "zrm": _zrm_table(dossier),
         "status_form": StatusChangeForm(dossier=dossier),
+        "team_changes": dossier.team_changes.select_related("from_team"),
+        "shares": ClientAccessRequest.objects.filter(
+            dossier=dossier, kind=AccessRequestKind.SHARED, status=AccessRequestStatus.APPROVED,
+            share_ended_at__isnull=True).select_related("to_team"),
     })
 
 
@@ -616,7 +620,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
                 .select_related("client", "to_team").order_by("-requested_at", "-pk")[:100])
     incoming = list(access_requests_to_decide(user)
                     .filter(Q(status=AccessRequestStatus.PENDING)
-                            | Q(kind="shared", status=AccessRequestStatus.APPROVED,
+                            | Q(kind=AccessRequestKind.SHARED, status=AccessRequestStatus.APPROVED,
                                 share_ended_at__isnull=True))
                     .select_related("client", "dossier", "from_team", "to_team",
                                     "requested_by")

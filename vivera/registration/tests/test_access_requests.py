@@ -186,6 +186,8 @@ def test_approving_a_transfer_moves_the_dossier_to_the_requesting_team(
     assert moved.client_id == jan_oost.pk
     page = login(pro_west).get(LIST).content.decode()
     assert reverse("registration:dossier_detail", args=[dossier.pk]) in page
+    history = login(pro_west).get(reverse("registration:dossier_detail", args=[dossier.pk]))
+    assert list(history.context["team_changes"]) == [change]
 
 
 def test_approving_a_shared_dossier_lets_both_teams_see_it_until_sharing_stops(
@@ -200,6 +202,8 @@ def test_approving_a_shared_dossier_lets_both_teams_see_it_until_sharing_stops(
     assert dossier.team == team_oost and dossier.case_director == pro
     assert sees_dossier(pro_west, dossier) and sees_dossier(pro, dossier)
     assert clients_for(pro_west).filter(pk=jan_oost.pk).exists()
+    page = login(pro).get(reverse("registration:dossier_detail", args=[dossier.pk]))
+    assert list(page.context["shares"]) == [access_request]
     assert AccessLogEntry.objects.filter(user=coordinator, object_type="dossier",
                                          object_id=str(dossier.pk),
                                          detail__shared_with_team=team_west.pk).exists()
