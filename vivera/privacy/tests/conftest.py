@@ -65,6 +65,9 @@ def person(pro: User, colleague: User, pro_west: User, team_oost: Team, team_wes
         reason="Haar zoon woont bij ons in de wijk")
     DossierTeamChange.objects.create(dossier=dossier, from_team=team_west, to_team=team_oost,
                                      date=days_ago(38), changed_by=pro)
+    # Someone not allowed tried to open that request (no client number on that line).
+    log_access(user=colleague, action=Action.READ, object_type="client_access_request",
+               object_id=team_request.pk, result=Result.REFUSED)
     # A partner's signal about her, linked to her dossier, with an attempt and a status change.
     submission = Submission.objects.create(
         municipality=team_oost.municipality, partner=partner_org, sent_by=partner_user,
