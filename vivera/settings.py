@@ -196,6 +196,12 @@ AXES_DISABLE_ACCESS_LOG = True
 # failures that address gets a 429 for VIVERA_LOGIN_LOCKOUT_MINUTES. The refused keys are in
 # the access log, the 429s are not, so guessing keys cannot flood it.
 VIVERA_API_KEY_FAILURE_LIMIT = env_int("VIVERA_API_KEY_FAILURE_LIMIT", 20)
+# A professional learns from the BSN duplicate check that a resident is known to another team.
+# Each check is a `search` line in the access log; after answers about
+# VIVERA_BSN_CHECK_LIMIT different residents known elsewhere within 24 hours, the user's BSN
+# checks are refused until the oldest of them is a day old (registration/access.py, counted
+# from the access log itself, so every worker sees the same count).
+VIVERA_BSN_CHECK_LIMIT = env_int("VIVERA_BSN_CHECK_LIMIT", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

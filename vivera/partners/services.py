@@ -333,8 +333,8 @@ def submission_to_dossier(
         if client is None and Client.objects.filter(municipality_id=submission.municipality_id,
                                                     bsn=submission.bsn).exists():
             raise ValidationError(_(
-                "A client with this BSN is already registered in another team. Ask your "
-                "coordinator to take this on."
+                "This resident is already known to another team. You can ask that team for "
+                "access below."
             ), code="client_elsewhere")
     if client is None:
         client = registration.client_create(

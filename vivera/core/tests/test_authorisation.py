@@ -20,7 +20,12 @@ from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.partners.models import Submission
 from vivera.registration.models import Question
-from vivera.registration.services import client_create, consent_record, dossier_create
+from vivera.registration.services import (
+    access_request_create,
+    client_create,
+    consent_record,
+    dossier_create,
+)
 from vivera.research.services import grant_create
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +38,9 @@ ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", 
 class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
-    # "client", "dossier", "question", "consent" or "submission": a record of team Oost; "grant":
-    # the researcher's research grant
+    # "client", "dossier", "question", "consent" or "submission": a record of team Oost;
+    # "access_request": team West's request for access to it; "grant": the researcher's
+    # research grant
     obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
@@ -72,6 +78,10 @@ RULES: dict[str, Rule] = {
     "registration:consent_add": rule(TEAM_ROLES, obj="dossier"),
     "registration:consent_withdraw": rule(TEAM_ROLES, obj="consent"),
     "registration:outreach_list": rule(TEAM_ROLES),
+    "registration:access_request_create": rule(TEAM_ROLES),
+    "registration:access_requests": rule(TEAM_ROLES),
+    "registration:access_request_decide": rule({"coordinator"}, obj="access_request"),
+    "registration:access_share_end": rule({"coordinator"}, "post", obj="access_request"),
     "organisation:formation": rule({"coordinator"}),
     "monitor:dashboard": rule({"coordinator", "policy"}),
     "monitor:report": rule({"coordinator", "policy"}),
@@ -132,7 +142,7 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes, partner_user, admin_user, researcher):
+def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
     dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
                              registered_on=timezone.localdate() - dt.timedelta(days=3))
@@ -148,8 +158,11 @@ def records(pro, team_oost, codes, partner_user, admin_user, researcher):
     grant = grant_create(user=admin_user, researcher=researcher, purpose="Studie",
                          legal_basis="DPIA 1", teams=[], period_start=dt.date(2024, 1, 1),
                          period_end=dt.date(2024, 12, 31), valid_until=timezone.localdate())
+    [access_request] = access_request_create(user=pro_west, client=client, to_team=team_west,
+                                             kind="shared", reason="Samen begeleiden.")
     return {"client": client, "dossier": dossier, "question": question,
-            "submission": submission, "consent": consent, "grant": grant}
+            "submission": submission, "consent": consent, "grant": grant,
+            "access_request": access_request}
 
 
 def _url(name: str, records: dict) -> str:
