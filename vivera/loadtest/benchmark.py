@@ -244,6 +244,7 @@ def _server_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
     server.update(
         VIVERA_PRODUCTION="1", VIVERA_HTTPS="0", ALLOWED_HOSTS="127.0.0.1",
         SECRET_KEY=secrets.token_urlsafe(60), VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
+        VIVERA_CELL_KEY_SECRET=secrets.token_urlsafe(48),
         DATABASE_CONN_MAX_AGE="60", STATIC_ROOT=str(folder / "static"),
         VIVERA_VAR_DIR=str(folder / "var"), LOG_LEVEL="WARNING",
     )

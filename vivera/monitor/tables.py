@@ -1,8 +1,9 @@
 """The shape every indicator's answer takes: a table of cells, which a chart, a CSV/XLSX export,
 the JSON API and the PDF report all read.
 
-A cell keeps its exact value and, once the table has passed `vivera.monitor.privacy`, whether it
-is suppressed. Nothing that renders a cell decides about privacy itself: it shows `display`.
+A cell keeps its value (exact for an exact scope, perturbed by `vivera.monitor.privacy.published`
+otherwise) and, once the table has passed `vivera.monitor.privacy`, whether it is suppressed.
+Nothing that renders a cell decides about privacy itself: it shows `display`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Cell:
     # suppressed it shows "x", since "<5" would read as a value below five.
     derived: bool = False
     primary: bool = False  # suppressed for being small itself, not to protect another cell
+    # Perturbed by the cell-key method (vivera.monitor.cellkey): the value is not exact.
+    perturbed: bool = False
 
     @property
     def display(self) -> str:
