@@ -739,11 +739,13 @@ def formation(scope: Scope) -> Table:
     columns, keys = _month_columns(scope, total=False)
     rows = [
         Row(_("Dossiers in care per fte"),
-            [Cell(round(c / f, 1) if f else None, basis=c) for c, f in zip(in_care, fte,
+            [Cell(round(c / f, 1) if f else None, basis=c, perturbed=scope.suppress)
+             for c, f in zip(in_care, fte,
                                                                              strict=True)],
             key="caseload_per_fte"),
         Row(_("Waiting per fte"),
-            [Cell(round(w / f, 2) if f else None, basis=w) for w, f in zip(waiting, fte,
+            [Cell(round(w / f, 2) if f else None, basis=w, perturbed=scope.suppress)
+             for w, f in zip(waiting, fte,
                                                                             strict=True)],
             key="waiting_per_fte"),
         # Fte is about staff, not clients: never suppressed (basis None).

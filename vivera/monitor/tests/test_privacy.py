@@ -144,3 +144,19 @@ def test_figures_in_notes_are_suppressed_too(make_dossier, team_oost, municipali
     assert "7" not in note and note.count("x") >= 2 and "<5" in note
     # 0 of 3 started proactively: a share of 3 dossiers is too few to show.
     assert BY_CODE["proactive"].compute(scope).note.endswith(": x.")
+
+
+@pytest.mark.django_db
+def test_every_count_a_policy_advisor_sees_is_perturbed(make_dossier, team_oost, municipality):
+    # Every count cell of every indicator is published through its cell key (none is made
+    # from an exact number directly); the coordinator's exact scope perturbs nothing.
+    for day in range(1, 12):
+        make_dossier(team_oost, dt.date(2017, 1, day))
+    for suppress in (True, False):
+        scope = Scope((municipality,), dt.date(2017, 1, 1), dt.date(2017, 3, 31),
+                      suppress=suppress)
+        for indicator, table in indicators.compute_all(scope):
+            for row in table.rows:
+                for j, cell in enumerate(row.cells):
+                    if table.unit_of(j) == Unit.COUNT:
+                        assert cell.perturbed is suppress, (indicator.code, row.key, j)
