@@ -402,7 +402,7 @@ def core_tasks(scope: Scope) -> Table:
                     key="total", is_total=True))
     return Table([_("Hours"), _("Share (%)")], rows, Unit.HOURS, row_header=_("Core task"),
                  column_keys=["hours", "share"], column_units=[Unit.HOURS, Unit.PERCENT],
-                 chart="bar", additive_columns=(0, 1), suppress_whole_rows=True)
+                 chart="bar", suppress_whole_rows=True)
 
 
 def outreach_hours(scope: Scope) -> Table:
@@ -432,7 +432,7 @@ def outreach_hours(scope: Scope) -> Table:
     cells.append(cell(sum(hours), tally_total(records)))
     rows = [Row(_("Outreach hours"), cells, key="hours")]
     return Table(columns, rows, Unit.HOURS, row_header=_("Measure"), column_keys=keys,
-                 total_column=True, additive_columns=tuple(range(len(columns))))
+                 total_column=True)
 
 
 # --- 5 way of working --------------------------------------------------------------------------
