@@ -306,6 +306,20 @@ elif PRODUCTION and VIVERA_PSEUDONYM_KEY == SECRET_KEY:
     raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY.")
 elif PRODUCTION and len(VIVERA_PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be at least 32 characters long.")
+# The secret from which the monitor derives its record keys (docs/monitor.md, "Protecting the
+# figures"): the perturbation of every figure the policy advisor sees follows from it. Production
+# needs its own, kept outside the municipality's reach and never changed: a new secret gives
+# every cell new noise, and the old and new figures side by side average the noise away.
+VIVERA_CELL_KEY_SECRET = os.environ.get("VIVERA_CELL_KEY_SECRET", "")
+if not VIVERA_CELL_KEY_SECRET:
+    if PRODUCTION:
+        raise ImproperlyConfigured("VIVERA_CELL_KEY_SECRET must be set when VIVERA_PRODUCTION=1.")
+    VIVERA_CELL_KEY_SECRET = "insecure-development-cell-key-secret-" + "c" * 30
+elif PRODUCTION and VIVERA_CELL_KEY_SECRET in (SECRET_KEY, VIVERA_PSEUDONYM_KEY):
+    raise ImproperlyConfigured(
+        "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY.")
+elif PRODUCTION and len(VIVERA_CELL_KEY_SECRET) < 32:
+    raise ImproperlyConfigured("VIVERA_CELL_KEY_SECRET must be at least 32 characters long.")
 # The import page (docs/import.md): the folder where checked uploads (personal data) wait for
 # the administrator's "import" (empty: the system's temporary folder, subfolder vivera-import),
 # how long they may wait, and how large the files of one upload may be together.

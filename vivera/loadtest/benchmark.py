@@ -256,6 +256,7 @@ def _server_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
         # The partner API's rate limit (120/min per partner user) has its own test; here the
         # partner systems send as fast as the load asks.
         VIVERA_PARTNER_API_RATE="100000/min",
+        VIVERA_CELL_KEY_SECRET=secrets.token_urlsafe(48),
         DATABASE_CONN_MAX_AGE="60", STATIC_ROOT=str(folder / "static"),
         VIVERA_VAR_DIR=str(folder / "var"), LOG_LEVEL="WARNING",
     )

@@ -136,7 +136,8 @@ def _scope_from(request: HttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
 def _monitor_context(request: HttpRequest) -> dict[str, Any]:
     form, scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": scope, "query": request.GET.urlencode(),
-                               "threshold": threshold()}
+                               "threshold": threshold(),
+                               "perturbation_note": exports.perturbation_note()}
     if scope is None:
         return context
     readings = [before_after(scope, i) for i in interventions_for(scope)]
@@ -223,10 +224,12 @@ BENCHMARK_FIGURES = [
 @require_GET
 @role_required(Role.POLICY)
 def benchmark(request: HttpRequest) -> HttpResponse:
-    """Municipalities of this installation side by side, on suppressed aggregates only."""
+    """Municipalities of this installation side by side, on perturbed and suppressed aggregates
+    only."""
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
-                               "query": request.GET.urlencode(), "threshold": threshold()}
+                               "query": request.GET.urlencode(), "threshold": threshold(),
+                               "perturbation_note": exports.perturbation_note()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
     codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))
