@@ -104,6 +104,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files stay cacheable), before everything that can answer: every
+    # page, file, redirect and refusal is marked no-store (core/middleware.py).
+    "vivera.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "vivera.api.middleware.ApiLanguageMiddleware",
@@ -201,6 +204,12 @@ VIVERA_ACTIVATION_HOURS = env_int("VIVERA_ACTIVATION_HOURS", 72)
 if not 1 <= VIVERA_ACTIVATION_HOURS <= 24 * 14:
     raise ImproperlyConfigured("VIVERA_ACTIVATION_HOURS must lie between 1 and 336.")
 VIVERA_ACTIVATION_FAILURE_LIMIT = env_int("VIVERA_ACTIVATION_FAILURE_LIMIT", 10)
+# A professional learns from the BSN duplicate check that a resident is known to another team.
+# Each check is a `search` line in the access log; after answers about
+# VIVERA_BSN_CHECK_LIMIT different residents known elsewhere within 24 hours, the user's BSN
+# checks are refused until the oldest of them is a day old (registration/access.py, counted
+# from the access log itself, so every worker sees the same count).
+VIVERA_BSN_CHECK_LIMIT = env_int("VIVERA_BSN_CHECK_LIMIT", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -231,6 +240,7 @@ STATICFILES_DIRS = [
     ("vendor/utrecht-css", NODE_MODULES / "@utrecht/component-library-css/dist"),
     ("vendor/nlds-theme", NODE_MODULES / "@nl-design-system-unstable/voorbeeld-design-tokens/dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
+    ("vendor/accessible-autocomplete", NODE_MODULES / "accessible-autocomplete/dist"),
 ]
 STATICFILES_DIRS = [entry for entry in STATICFILES_DIRS if entry[1].exists()]
 # Outside production WhiteNoise serves straight from the finders (node_modules, app static), so
@@ -304,6 +314,20 @@ elif PRODUCTION and VIVERA_PSEUDONYM_KEY == SECRET_KEY:
     raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY.")
 elif PRODUCTION and len(VIVERA_PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("VIVERA_PSEUDONYM_KEY must be at least 32 characters long.")
+# The secret from which the monitor derives its record keys (docs/monitor.md, "Protecting the
+# figures"): the perturbation of every figure the policy advisor sees follows from it. Production
+# needs its own, kept outside the municipality's reach and never changed: a new secret gives
+# every cell new noise, and the old and new figures side by side average the noise away.
+VIVERA_CELL_KEY_SECRET = os.environ.get("VIVERA_CELL_KEY_SECRET", "")
+if not VIVERA_CELL_KEY_SECRET:
+    if PRODUCTION:
+        raise ImproperlyConfigured("VIVERA_CELL_KEY_SECRET must be set when VIVERA_PRODUCTION=1.")
+    VIVERA_CELL_KEY_SECRET = "insecure-development-cell-key-secret-" + "c" * 30
+elif PRODUCTION and VIVERA_CELL_KEY_SECRET in (SECRET_KEY, VIVERA_PSEUDONYM_KEY):
+    raise ImproperlyConfigured(
+        "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY.")
+elif PRODUCTION and len(VIVERA_CELL_KEY_SECRET) < 32:
+    raise ImproperlyConfigured("VIVERA_CELL_KEY_SECRET must be at least 32 characters long.")
 # The import page (docs/import.md): the folder where checked uploads (personal data) wait for
 # the administrator's "import" (empty: the system's temporary folder, subfolder vivera-import),
 # how long they may wait, and how large the files of one upload may be together.
@@ -318,6 +342,19 @@ def env_int_between(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ImproperlyConfigured(f"{name} must lie between {low} and {high}, got {value}.")
     return value
+
+
+# What one file of the import may hold (docs/import.md "Grenzen"), so that a small file cannot
+# unpack or expand into more than memory holds (an XLSX is a ZIP: 0.5 MB can be a million rows):
+# lines below the header; the size of a CSV and the unpacked size of an XLSX; and how many times
+# one part of an XLSX may grow when unpacked (real exports grow 5 to 20 times; a bomb hundreds).
+# 250,000 lines is 2.5 times the import benchmark's 100,000 rows in all and 8 times its largest
+# file; an XLSX of 250,000 contacts unpacks to about 110 MB.
+VIVERA_IMPORT_MAX_ROWS = env_int_between("VIVERA_IMPORT_MAX_ROWS", 250_000, 1, 10_000_000)
+VIVERA_IMPORT_MAX_UNCOMPRESSED_MB = env_int_between("VIVERA_IMPORT_MAX_UNCOMPRESSED_MB", 200,
+                                                    1, 10_000)
+VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between("VIVERA_IMPORT_MAX_COMPRESSION_RATIO",
+                                                      100, 10, 10_000)
 
 
 # Retention (`vivera retention`, docs/privacy.md): how long after closing a dossier the client's

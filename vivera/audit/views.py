@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
+from vivera.core.spreadsheets import spreadsheet_text
 
 from .forms import AccessLogFilterForm
 from .labels import detail_text, object_type_label
@@ -76,12 +77,6 @@ class _Echo:
         return value
 
 
-def _cell(value: object) -> str:
-    """A spreadsheet must not run a user agent or a page address as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @dataclass(frozen=True)
 class _ExportLabels:
     """Translated while the request's language is active: the file is written after the view
@@ -111,7 +106,7 @@ def _csv_lines(entries: Iterable[AccessLogEntry], labels: _ExportLabels) -> Iter
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
     yield "\ufeff" + writer.writerow(labels.header)
     for entry in entries:
-        yield writer.writerow([_cell(value) for value in (
+        yield writer.writerow([spreadsheet_text(value) for value in (
             timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
             entry.username,
             entry.on_behalf_of,

@@ -19,7 +19,8 @@ pytestmark = [
 ]
 
 PAGES = {
-    "pro": ["/mijn-werk/", "/kort-contact/", "/inwoners/nieuw/", "/meldingen/"],
+    "pro": ["/mijn-werk/", "/kort-contact/", "/inwoners/nieuw/", "/meldingen/", "/verzoeken/",
+            "/inwoners/toegang-vragen/"],
     "policy": ["/monitor/"],
     "admin": ["/beheer/toegangslog/", "/admin/", "/admin/organisation/team/add/",
               "/beheer/import/", "/beheer/ggm-export/"],

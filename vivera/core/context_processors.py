@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Clients"), reverse("registration:client_search")),
             (_("Waiting list"), reverse("registration:waiting_list")),
             (_("Partner submissions"), reverse("partners:queue")),
+            (_("Requests"), reverse("registration:access_requests")),
             (_("Outreach"), reverse("registration:outreach_list")),
         ]
     elif user.role == Role.COORDINATOR:
@@ -31,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Clients"), reverse("registration:client_search")),
             (_("Short contact"), reverse("registration:shortcontact_create")),
             (_("Partner submissions"), reverse("partners:queue")),
+            (_("Requests"), reverse("registration:access_requests")),
             (_("Outreach"), reverse("registration:outreach_list")),
             (_("Formation"), reverse("organisation:formation")),
             (_("Monitor"), reverse("monitor:dashboard")),

@@ -3,13 +3,26 @@
 Each table is one query (`values_list(...).iterator()`), however many dossiers: no per-row
 queries. Ids of records about people are pseudonyms (`pseudonyms.py`); ids of code lists are
 Vivera's own. No free text, name, address, BSN, phone or e-mail is ever selected.
+
+The tables of records about people are written in the order of their pseudonym (`by_pseudonym`),
+as the research extracts are: in the database's order (by id) the n-th row of two exports made
+with different keys, or of an export and an extract, would be the same record, and rows could be
+lined up across them whatever the pseudonyms. The code lists keep Vivera's own order: they hold
+no one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import wraps
+from operator import itemgetter
+from typing import IO
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -31,6 +44,9 @@ from .pseudonyms import Pseudonymiser
 
 Row = tuple[object, ...]
 CHUNK = 5000
+# Rows sorted in memory at a time; a larger table is sorted in runs of this many, kept in
+# unnamed temporary files, and merged (at 10 million rows: 100 runs, memory for two).
+SORT_RUN = 100_000
 
 # GGM's values are Dutch; these are data for the warehouse, not interface text.
 STATUS = {
@@ -94,6 +110,51 @@ class Selection:
 
     def dossiers(self) -> QuerySet[Dossier]:
         return Dossier.objects.filter(self.dossier_q()).order_by("pk")
+
+
+Rows = Callable[["Selection", Pseudonymiser], Iterable[Row]]
+
+
+def by_pseudonym(rows: Rows) -> Rows:
+    """The table's rows in the order of their first column, a pseudonym; rows with the same
+    pseudonym (none in practice) keep the database's order. Memory stays bounded by `SORT_RUN`
+    rows: a larger table is sorted in runs spilled to temporary files and merged. The files are
+    unnamed on Linux (`tempfile.TemporaryFile`, O_TMPFILE), so even a killed export leaves none
+    behind; they hold pseudonymised rows only and are read back by this process alone."""
+
+    @wraps(rows)
+    def ordered(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
+        first = itemgetter(0)
+        with ExitStack() as files:
+            runs: list[Iterator[Row]] = []
+            batch: list[Row] = []
+            for row in rows(sel, pseudo):
+                batch.append(row)
+                if len(batch) >= SORT_RUN:
+                    batch.sort(key=first)
+                    handle = files.enter_context(tempfile.TemporaryFile(prefix="vivera-ggm-"))
+                    runs.append(_spill(batch, handle))
+                    batch = []
+            batch.sort(key=first)
+            yield from heapq.merge(*runs, batch, key=first) if runs else batch
+
+    return ordered
+
+
+def _spill(rows: list[Row], handle: IO[bytes]) -> Iterator[Row]:
+    """Write sorted rows to `handle`; returns them read back, lazily."""
+    for start in range(0, len(rows), CHUNK):
+        pickle.dump(rows[start:start + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+    handle.seek(0)
+
+    def read() -> Iterator[Row]:
+        while True:
+            try:
+                yield from pickle.load(handle)  # written by this process just before
+            except EOFError:
+                return
+
+    return read()
 
 
 def _rows(queryset: QuerySet, *fields: str) -> Iterator[tuple]:
@@ -258,7 +319,7 @@ def vivera_score(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
         yield pseudo("score", pk), dossier_id_of(dossier_id), MOMENTS[moment]
 
 
-ROWS: dict[schema.Table, Callable[[Selection, Pseudonymiser], Iterable[Row]]] = {
+ROWS: dict[schema.Table, Rows] = {
     schema.LEEFGEBIED: leefgebied,
     schema.SCORESOORT: scoresoort,
     schema.ZELFREDZAAMHEIDMATRIX: zelfredzaamheidmatrix,
@@ -267,15 +328,18 @@ ROWS: dict[schema.Table, Callable[[Selection, Pseudonymiser], Iterable[Row]]] = 
     schema.SOCIAALTEAMDOSSIERSOORT: dossiersoort,
     schema.BEHANDELSOORT: behandelsoort,
     schema.BIJZONDERHEIDSOORT: bijzonderheidsoort,
-    schema.CLIENT: client,
-    schema.CLIENTBEGELEIDER: clientbegeleider,
-    schema.CASEAANMELDING: caseaanmelding,
-    schema.SOCIAALTEAMDOSSIER: sociaalteamdossier,
-    schema.BEHANDELING: behandeling,
-    schema.BIJZONDERHEID: bijzonderheid,
-    schema.SCORE: score,
-    schema.VIVERA_CLIENT: vivera_client,
-    schema.VIVERA_SOCIAALTEAMDOSSIER: vivera_sociaalteamdossier,
-    schema.VIVERA_BEHANDELING: vivera_behandeling,
-    schema.VIVERA_SCORE: vivera_score,
+    # Records about people: by pseudonym (see the module docstring).
+    schema.CLIENT: by_pseudonym(client),
+    schema.CLIENTBEGELEIDER: by_pseudonym(clientbegeleider),
+    schema.CASEAANMELDING: by_pseudonym(caseaanmelding),
+    schema.SOCIAALTEAMDOSSIER: by_pseudonym(sociaalteamdossier),
+    schema.BEHANDELING: by_pseudonym(behandeling),
+    schema.BIJZONDERHEID: by_pseudonym(bijzonderheid),
+    schema.SCORE: by_pseudonym(score),
+    schema.VIVERA_CLIENT: by_pseudonym(vivera_client),
+    schema.VIVERA_SOCIAALTEAMDOSSIER: by_pseudonym(vivera_sociaalteamdossier),
+    schema.VIVERA_BEHANDELING: by_pseudonym(vivera_behandeling),
+    schema.VIVERA_SCORE: by_pseudonym(vivera_score),
 }
+# The tables written in pseudonym order (their first column is a pseudonym).
+BY_PSEUDONYM = frozenset(table for table, rows in ROWS.items() if hasattr(rows, "__wrapped__"))

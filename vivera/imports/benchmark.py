@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -199,3 +200,121 @@ def write_files(folder: Path, rows: int, seed: int = 7) -> Sizes:
                       rng.choice(["beantwoord", "verwezen"]), rng.choice(TEAMS)])
     handle.close()
     return sizes
+
+
+# --- A decompression bomb (docs/benchmarks.md, "The import refuses a decompression bomb") -------
+
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+_BOMB_PARTS = {
+    "[Content_Types].xml": (
+        f'{_XML}<Types xmlns="{_PACKAGE}content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_MIME}sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_MIME}worksheet+xml"/>'
+        "</Types>"),
+    "_rels/.rels": (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}relationships">'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"),
+    "xl/workbook.xml": (
+        f'{_XML}<workbook xmlns="{_SHEET}" xmlns:r="{_OFFICE}">'
+        '<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}relationships">'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>"),
+}
+
+
+def _inline(value: str) -> str:
+    return f'<c t="inlineStr"><is><t>{value}</t></is></c>' if value else "<c/>"
+
+
+def write_xlsx_bomb(path: Path, rows: int = 1_000_000, *, dimension: str = "A1:H2",
+                    numbered: bool = False) -> None:
+    """A `clienten` workbook of `rows` identical client rows under a real header, written
+    straight into the ZIP (no spreadsheet library, a row at a time): a million rows are
+    about 110 MB of XML that deflate packs into about 0.5 MB. The sheet's `dimension` claims
+    two rows, as a lying file would. With `numbered`, rows and cells carry their numbers
+    (`r="A2"`) and differ, as a spreadsheet program writes them: that compresses about 20
+    times, like a real export, so it passes a check on the compression ratio and only
+    counting the rows stops it."""
+    header = ["clientnummer", "voornaam", "tussenvoegsel", "achternaam", "geboortedatum", "bsn",
+              "postcode", "huisnummer"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, content in _BOMB_PARTS.items():
+            archive.writestr(name, content)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'{_XML}<worksheet xmlns="{_SHEET}"><dimension ref="{dimension}"/>'
+                        f'<sheetData><row>{"".join(_inline(h) for h in header)}</row>'.encode())
+            if numbered:
+                for line in range(2, rows + 2):
+                    sheet.write(f'<row r="{line}"><c r="A{line}"><v>{line}</v></c>'
+                                f'<c r="B{line}" t="inlineStr"><is><t>Jan</t></is></c>'
+                                f'<c r="D{line}" t="inlineStr"><is><t>Jansen</t></is></c>'
+                                "</row>".encode())
+            else:
+                row = (f'<row><c><v>1</v></c>{_inline("Jan")}<c/>{_inline("Jansen")}'
+                       f'{_inline("01-01-1970")}</row>')
+                block = row.encode() * 1_000
+                for _ in range(rows // 1_000):
+                    sheet.write(block)
+                sheet.write(row.encode() * (rows % 1_000))
+            sheet.write(b"</sheetData></worksheet>")
+
+
+@dataclass(frozen=True)
+class Measured:
+    returncode: int
+    seconds: float  # wall-clock time of the child process
+    max_rss_mb: float  # its peak resident memory
+    output: str  # what it printed (stdout and stderr)
+
+
+# Runs the command given after the result file's name in a grandchild and writes its exit code,
+# peak memory (kB) and seconds to that file. A process started by `vivera` or pytest directly
+# would report their memory as its own: Linux keeps the parent's high-water mark across the
+# fork (or vfork) and exec that start a child. This small interpreter (no site packages) is the
+# parent instead, so the figure is the command's own, give or take its 10 MB.
+_MEASURE = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as result:
+    result.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} "
+                 f"{time.perf_counter() - started}")
+"""
+
+
+def run_measured(command: list[str], env: dict[str, str], timeout: float = 300) -> Measured:
+    """Run `command` (its first item a full path) in a child process and measure its time and
+    peak resident memory (`ru_maxrss` from `wait4` for that one process, see `_MEASURE`)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="vivera-measure-") as folder:
+        result = Path(folder) / "result"
+        child = subprocess.Popen([sys.executable, "-S", "-c", _MEASURE, str(result), *command],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        try:
+            output, _err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            output, _err = child.communicate()
+            return Measured(-9, timeout, 0.0, output.decode("utf-8", errors="replace"))
+        code, rss, seconds = result.read_text().split()
+    return Measured(int(code), float(seconds), int(rss) / 1024,
+                    output.decode("utf-8", errors="replace"))

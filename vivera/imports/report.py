@@ -61,6 +61,10 @@ def report_lines(result: ImportResult, *, municipality: Municipality, user: User
         if plan.problems:
             lines.append(f"De {number(sum(c.invalid for c in plan.counts.values()))} rijen met "
                          "fouten zijn overgeslagen (zie hierboven).")
+    elif result.refused:
+        lines.append("Er is niets geïmporteerd: een bestand is als geheel geweigerd (zie "
+                     "hierboven), en dan ook niet met --alleen-geldige. Pas het bestand aan "
+                     "en probeer het opnieuw.")
     elif result.run.mode == Mode.CHECK:
         lines.append("Alleen gecontroleerd: er is niets geïmporteerd. "
                      + ("Alles is geldig." if plan.is_valid else ""))

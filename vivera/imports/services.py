@@ -54,7 +54,7 @@ from vivera.registration.models import (
 )
 
 from .models import ImportedRecord, ImportRun, Kind, Mode, Outcome
-from .readers import ReadError, Table, read_bytes
+from .readers import ReadError, Table, read_bytes, read_file
 from .validation import Plan, Problem, validate
 
 if TYPE_CHECKING:
@@ -78,18 +78,25 @@ class ImportResult:
     def problems(self) -> list[Problem]:
         return self.plan.problems
 
+    @property
+    def refused(self) -> bool:
+        """A file was refused as a whole: nothing can be imported, in any mode."""
+        return any(f.get("refused") for f in self.plan.files)
+
 
 # --- Reading the files -------------------------------------------------------------------------
 
 
 def read_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[Table], list[Problem]]:
-    """Tables from (file name, content) pairs; a file that cannot be read at all is a problem."""
+    """Tables from (file name, content) pairs; a file that cannot be read at all, or is larger
+    than the limits (`readers.Limits`), is a problem of the file as a whole: then nothing is
+    imported (see `import_run`)."""
     tables, problems = [], []
     for name, data in files:
         try:
             tables.append(read_bytes(name, data))
         except ReadError as exc:
-            problems.append(Problem(name, 0, "", str(exc), "unreadable"))
+            problems.append(Problem(name, 0, "", str(exc), exc.code))
     return tables, problems
 
 
@@ -109,7 +116,14 @@ def files_in(paths: Sequence[Path]) -> list[Path]:
 
 
 def read_paths(paths: Sequence[Path]) -> tuple[list[Table], list[Problem]]:
-    return read_uploads((p.name, p.read_bytes()) for p in files_in(paths))
+    """As `read_uploads`, from files; a file larger than the size limit is not even read."""
+    tables, problems = [], []
+    for path in files_in(paths):
+        try:
+            tables.append(read_file(path))
+        except ReadError as exc:
+            problems.append(Problem(path.name, 0, "", str(exc), exc.code))
+    return tables, problems
 
 
 # --- Uploads waiting for the administrator's "import" (the page) --------------------------------
@@ -167,7 +181,7 @@ def import_check_upload(*, user: User, uploads: Sequence[tuple[str, bytes]],
     result = import_run(user=user, municipality=user.municipality, tables=tables,
                         mode=Mode.CHECK, read_problems=unreadable, request=request)
     result.seconds_read = seconds_read
-    if result.plan.new_rows:
+    if result.plan.new_rows and not unreadable:  # a refused file: nothing can be imported
         result.run.pending_dir = str(_store(uploads))
         result.run.outcome = Outcome.PENDING
         result.run.save(update_fields=["pending_dir", "outcome"])
@@ -233,7 +247,9 @@ def import_run(
 ) -> ImportResult:
     """Check the tables and, by `mode` (see the module docstring), write them. All or nothing:
     an error half-way leaves the database as it was (only the ImportRun line of a refused
-    import remains)."""
+    import remains). A file refused as a whole (`read_problems`: unreadable, or beyond the
+    limits) stops every mode, "only the valid rows" too: its rows were never judged, so the
+    other files' rows that refer to them cannot be either."""
     with transaction.atomic():
         # One import per municipality at a time (PostgreSQL; SQLite writes one at a time anyway).
         # NO KEY: a plain FOR UPDATE would also block every registration write that refers to
@@ -243,12 +259,14 @@ def import_run(
         plan = validate(municipality=municipality, tables=tables)
         plan.problems[:0] = read_problems
         for problem in read_problems:
-            plan.files.append({"name": problem.file, "kind": "", "rows": 0})
+            plan.files.append({"name": problem.file, "kind": "", "rows": 0,
+                               "refused": problem.code})
         checked = time.perf_counter()
         run = run or ImportRun(municipality=municipality, user=user)
         run.mode, run.files, run.problems = mode, plan.files, len(plan.problems)
         run.counts = {kind: vars(count) for kind, count in plan.counts.items()}
-        write = mode == Mode.VALID_ONLY or (mode == Mode.ALL and plan.is_valid)
+        write = not read_problems and (
+            mode == Mode.VALID_ONLY or (mode == Mode.ALL and plan.is_valid))
         if not write:
             run.outcome = Outcome.VALID if plan.is_valid else Outcome.INVALID
         else:

@@ -11,7 +11,9 @@
 3. locust, headless, in its own process: `locustfile.py`, with the number of users, the spawn
    rate and the duration given; its statistics are read from its CSV files.
 4. The count: every marker the server accepted must be in the database exactly once, and no
-   marker may be there that it did not accept; the short contacts are counted per account.
+   marker may be there that it did not accept — clients, dossiers, questions, contacts, and the
+   partners' submissions, the outreach attempts on them and the dossiers opened for them; the
+   short contacts are counted per account, the status changes on the run's submissions in all.
 
 The load goes to 127.0.0.1 only, is bounded by the number of users and the duration, and
 stops by itself: locust stops at the end of the duration, gunicorn is stopped afterwards.
@@ -44,7 +46,10 @@ import dj_database_url
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 KINDS = {"client": "cliënten", "dossier": "dossiers", "question": "vragen",
-         "contact": "contactmomenten"}
+         "contact": "contactmomenten", "submission": "meldingen", "attempt": "contactpogingen",
+         "submission_dossier": "dossiers uit melding"}
+# Counted as a number, not per marker.
+TOTALS = {"short_contact": "korte contacten", "status_change": "statuswijzigingen melding"}
 STOP_TIMEOUT = 60  # seconds a simulated user may take to finish its step at the end
 MANAGE = [sys.executable, "-m", "vivera.manage"]
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Deadlock\w*):")
@@ -57,6 +62,7 @@ class LoadTestFailed(Exception):
 @dataclass
 class Options:
     users: int = 50
+    partners: int = 0  # of the users, how many are partner systems (the rest professionals)
     seconds: int = 300
     spawn_rate: float = 2.0
     workers: int = 5
@@ -124,12 +130,13 @@ def compare(results: dict[str, Any], counted: dict[str, Any]) -> list[Count]:
             extra=sorted(set(found) - set(accepted)),
             duplicated=sorted(marker for marker, n in found.items() if n > 1),
         ))
-    short = Count("short_contact", results["short_contact"], counted["short_contact"])
-    if short.accepted > short.in_database:
-        short.lost = [f"{short.accepted - short.in_database} korte contacten"]
-    elif short.in_database > short.accepted:
-        short.extra = [f"{short.in_database - short.accepted} korte contacten"]
-    counts.append(short)
+    for kind, label in TOTALS.items():
+        total = Count(kind, results.get(kind, 0), counted.get(kind, 0))
+        if total.accepted > total.in_database:
+            total.lost = [f"{total.accepted - total.in_database} {label}"]
+        elif total.in_database > total.accepted:
+            total.extra = [f"{total.in_database - total.accepted} {label}"]
+        counts.append(total)
     return counts
 
 
@@ -190,7 +197,8 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
               f"{options.users} accounts) …")
         _call([*MANAGE, "migrate", "--no-input", "-v", "0"], env)
         prepared = json.loads(_call([*MANAGE, "load_benchmark", "--voorbereiden",
-                                     "--gebruikers", str(options.users),
+                                     "--gebruikers", str(options.users - options.partners),
+                                     "--partners", str(options.partners),
                                      "--demo-schaal", str(options.demo_scale)], env))
         server_env = _server_environment(env, folder)
         if options.collect_static:
@@ -205,8 +213,9 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
         log = folder / "gunicorn.log"
         with _server(port, options.workers, server_env, log):
             write(f"Server: gunicorn, {options.workers} workers, http://127.0.0.1:{port} — "
-                  f"locust: {options.users} gebruikers, {options.spawn_rate:g} per seconde "
-                  f"erbij, {options.seconds} s …")
+                  f"locust: {options.users} gebruikers (partnersystemen: {options.partners}), "
+                  f"{options.spawn_rate:g} per seconde erbij, "
+                  f"{options.seconds} s …")
             started = time.perf_counter()
             locust = _locust(options, port, run_id, prepared, folder)
             elapsed = time.perf_counter() - started
@@ -216,14 +225,14 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
                                     "--accounts", ",".join(prepared["usernames"])], env))
         results_path = folder / "results.json"
         results = (json.loads(results_path.read_text()) if results_path.exists()
-                   else {"saved": {}, "short_contact": 0})
+                   else {"saved": {}, "short_contact": 0, "status_change": 0})
         rows = read_stats(folder / "locust_stats.csv")
         failures = read_failures(folder / "locust_failures.csv") + results.get("failed", [])
         if not rows:
             failures.append("locust gaf geen statistieken: " + locust[-2000:])
         counts = compare(results, counted)
         lines = _report(options, prepared, rows, counts, failures, elapsed,
-                        load_before, load_after)
+                        load_before, load_after, results.get("refused_concurrently", 0))
         outcome = Outcome(rows, counts, failures, lines)
         if not outcome.ok:
             outcome.lines += server_errors(log.read_text(errors="replace"))
@@ -244,6 +253,10 @@ def _server_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
     server.update(
         VIVERA_PRODUCTION="1", VIVERA_HTTPS="0", ALLOWED_HOSTS="127.0.0.1",
         SECRET_KEY=secrets.token_urlsafe(60), VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
+        # The partner API's rate limit (120/min per partner user) has its own test; here the
+        # partner systems send as fast as the load asks.
+        VIVERA_PARTNER_API_RATE="100000/min",
+        VIVERA_CELL_KEY_SECRET=secrets.token_urlsafe(48),
         DATABASE_CONN_MAX_AGE="60", STATIC_ROOT=str(folder / "static"),
         VIVERA_VAR_DIR=str(folder / "var"), LOG_LEVEL="WARNING",
     )
@@ -336,6 +349,8 @@ def _locust(options: Options, port: int, run_id: str, prepared: dict[str, Any],
            "VIVERA_LOAD_ACCOUNTS": ",".join(prepared["usernames"]),
            "VIVERA_LOAD_PASSWORD": prepared["password"],
            "VIVERA_LOAD_TOTP_KEY": prepared["totp_key"],
+           "VIVERA_LOAD_PARTNER_KEYS": ",".join(prepared["partner_keys"]),
+           "VIVERA_LOAD_PARTNERS": str(options.partners),
            "VIVERA_LOAD_RUN": run_id,
            "VIVERA_LOAD_RESULTS": str(folder / "results.json"),
            "VIVERA_LOAD_THINK": options.think}
@@ -343,7 +358,8 @@ def _locust(options: Options, port: int, run_id: str, prepared: dict[str, Any],
                "--users", str(options.users), "--spawn-rate", str(options.spawn_rate),
                "--run-time", f"{options.seconds}s", "--stop-timeout", str(STOP_TIMEOUT),
                "--host", f"http://127.0.0.1:{port}", "--csv", str(folder / "locust"),
-               "--only-summary", "--loglevel", "WARNING", "--skip-log-setup"]
+               "--only-summary", "--loglevel", "WARNING", "--skip-log-setup",
+               "Professional", *(["Partner"] if options.partners else [])]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -363,7 +379,7 @@ def _ms(value: float) -> str:
 
 def _report(options: Options, prepared: dict[str, Any], rows: list[Row], counts: list[Count],
             failures: list[str], elapsed: float, load_before: tuple[float, ...],
-            load_after: tuple[float, ...]) -> list[str]:
+            load_after: tuple[float, ...], refused_concurrently: int = 0) -> list[str]:
     size = prepared["size"]
     lines = [*prepared["machine"],
              f"Belasting van de machine (1/5/15 min) vooraf "
@@ -373,7 +389,8 @@ def _report(options: Options, prepared: dict[str, Any], rows: list[Row], counts:
              f"{size['dossiers']} dossiers, {size['questions']} vragen, {size['contacts']} "
              f"contactmomenten, {size['short_contacts']} korte contacten, "
              f"{size['professionals']} actieve wijkteamleden",
-             f"Belasting: {options.users} gebruikers tegelijk, {options.seconds} s "
+             f"Belasting: {options.users} gebruikers tegelijk (partnersystemen: "
+             f"{options.partners}), {options.seconds} s "
              f"(gemeten {elapsed:.0f} s incl. afronden), denktijd {options.think} s, "
              f"{options.workers} gunicorn-workers",
              "",
@@ -382,16 +399,19 @@ def _report(options: Options, prepared: dict[str, Any], rows: list[Row], counts:
         label = "alle verzoeken" if row.name == "Aggregated" else row.name
         lines.append(f"{label[:52]:<52} {row.requests:>7} {row.failures:>5} "
                      f"{_ms(row.median):>6} {_ms(row.p95):>6} {_ms(row.p99):>6}")
-    lines += ["", f"{'geteld':<18} {'geaccepteerd':>12} {'in database':>12} {'kwijt':>6} "
+    lines += ["", f"{'geteld':<26} {'geaccepteerd':>12} {'in database':>12} {'kwijt':>6} "
                   f"{'dubbel':>7} {'extra':>6}"]
     for count in counts:
-        label = KINDS.get(count.kind, "korte contacten")
-        lines.append(f"{label:<18} {count.accepted:>12} {count.in_database:>12} "
+        label = KINDS.get(count.kind) or TOTALS[count.kind]
+        lines.append(f"{label:<26} {count.accepted:>12} {count.in_database:>12} "
                      f"{len(count.lost):>6} {len(count.duplicated):>7} {len(count.extra):>6}")
         for what, markers in (("kwijt", count.lost), ("dubbel", count.duplicated),
                               ("extra", count.extra)):
             if markers:
                 lines.append(f"  {what}: {', '.join(markers[:10])}")
+    if options.partners:
+        lines.append(f"Geweigerd omdat een collega de melding net had gewijzigd of afgerond "
+                     f"(400, geen fout): {refused_concurrently}")
     if failures:
         lines += ["", "Fouten:", *(f"  {failure}" for failure in failures[:30])]
     return lines

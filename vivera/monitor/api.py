@@ -61,6 +61,10 @@ class IndicatorSerializer(serializers.Serializer):
 class MonitorSerializer(serializers.Serializer):
     scope = serializers.DictField(child=serializers.CharField())
     suppression = serializers.DictField(child=serializers.JSONField())
+    perturbation = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="applied: of de aantallen verstoord zijn (celsleutelmethode); max_noise: "
+                  "hoeveel een aantal hoogstens afwijkt; note: de uitleg voor de lezer")
     indicators = IndicatorSerializer(many=True)
 
 
@@ -82,8 +86,10 @@ class MonitorErrorSerializer(serializers.Serializer):
                400: OpenApiResponse(MonitorErrorSerializer,
                                     description="Onjuiste filter; `fouten` per parameter.")},
     description="De indicatoren van de monitor voor een periode en een deel van de gemeente. "
-                "Een beleidsmedewerker krijgt kleine aantallen onderdrukt (waarde null, "
-                "suppressed true); een coördinator exacte cijfers van de eigen teams.",
+                "Een beleidsmedewerker krijgt licht verstoorde aantallen (de celsleutelmethode: "
+                "hetzelfde cijfer geeft altijd dezelfde waarde) en kleine aantallen onderdrukt "
+                "(waarde null, suppressed true); een coördinator exacte cijfers van de eigen "
+                "teams.",
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, MonitorRole])

@@ -36,6 +36,7 @@ from vivera.registration.models import (
     ZrmScore,
 )
 
+from .cellkey import MOD, P, key_sql, sum_sql
 from .models import (
     FACT_MODELS,
     Closure,
@@ -98,63 +99,73 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
     t = _t
     in_care = ", ".join(f"'{status}'" for status in sorted(IN_CARE))  # constants, not input
     return [
-        (DossierInflow, "month, referrer_id, complexity, n", f"""
-            SELECT {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity, COUNT(*)
+        (DossierInflow, "month, referrer_id, complexity, n, ck", f"""
+            SELECT {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity, COUNT(*),
+                   {sum_sql("d.id", "dossier")}
             FROM {_dossiers()} WHERE d.municipality_id = %s
             GROUP BY {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity"""),
-        (QuestionInflow, "month, domain_id, n", f"""
-            SELECT {DIMS}, {_month("q.opened_on")}, q.domain_id, COUNT(*)
+        (QuestionInflow, "month, domain_id, n, ck", f"""
+            SELECT {DIMS}, {_month("q.opened_on")}, q.domain_id, COUNT(*),
+                   {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s
             GROUP BY {DIMS}, {_month("q.opened_on")}, q.domain_id"""),
-        (QuestionSpan, "month, closed_month, n", f"""
-            SELECT {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}, COUNT(*)
+        (QuestionSpan, "month, closed_month, n, ck", f"""
+            SELECT {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}, COUNT(*),
+                   {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s
             GROUP BY {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}"""),
-        (LeadTime, "month, domain_id, days, n", f"""
+        (LeadTime, "month, domain_id, days, n, ck", f"""
             SELECT {DIMS}, {_month("q.closed_on")}, q.domain_id,
-                   {_days("q.closed_on", "q.opened_on")}, COUNT(*)
+                   {_days("q.closed_on", "q.opened_on")}, COUNT(*), {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
             GROUP BY {DIMS}, {_month("q.closed_on")}, q.domain_id,
                      {_days("q.closed_on", "q.opened_on")}"""),
-        (QuestionOutcome, "month, outcome_kind, n", f"""
-            SELECT {DIMS}, {_month("q.closed_on")}, o.kind, COUNT(*)
+        (QuestionOutcome, "month, outcome_kind, n, ck", f"""
+            SELECT {DIMS}, {_month("q.closed_on")}, o.kind, COUNT(*), {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             JOIN {t(Outcome)} o ON o.id = q.outcome_id
             WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
             GROUP BY {DIMS}, {_month("q.closed_on")}, o.kind"""),
         # Each status change starts a span that the dossier's next change (in the order of
         # date, time of entry and id) ends; the history may have been entered out of order.
-        (StatusFlow, "month, status, started, ended, n", f"""
+        # A span's record key is its dossier's: the dossiers in a status on a month end have
+        # the key sum of the spans started minus those ended.
+        (StatusFlow, "month, status, started, ended, started_ck, ended_ck, n, ck", f"""
             SELECT municipality_id, team_id, neighbourhood_id, month, status,
-                   SUM(started), SUM(ended), 0
+                   SUM(started), SUM(ended), SUM(started_ck) {MOD} {P},
+                   SUM(ended_ck) {MOD} {P}, 0, 0
             FROM (
                 SELECT municipality_id, team_id, neighbourhood_id, {_month("start")} AS month,
-                       status, COUNT(*) AS started, 0 AS ended
+                       status, COUNT(*) AS started, 0 AS ended,
+                       {sum_sql("dossier_id", "dossier")} AS started_ck, 0 AS ended_ck
                 FROM spans GROUP BY municipality_id, team_id, neighbourhood_id,
                                     {_month("start")}, status
                 UNION ALL
                 SELECT municipality_id, team_id, neighbourhood_id, {_month("stop")}, status,
-                       0, COUNT(*)
+                       0, COUNT(*), 0, {sum_sql("dossier_id", "dossier")}
                 FROM spans WHERE stop IS NOT NULL
                 GROUP BY municipality_id, team_id, neighbourhood_id, {_month("stop")}, status
             ) flows
             GROUP BY municipality_id, team_id, neighbourhood_id, month, status"""),
-        (FirstCare, "month, days, n", f"""
+        (FirstCare, "month, days, n, ck", f"""
             SELECT municipality_id, team_id, neighbourhood_id, {_month("first_day")},
-                   {_days("first_day", "registered_on")}, COUNT(*)
+                   {_days("first_day", "registered_on")}, COUNT(*),
+                   {sum_sql("dossier_id", "dossier")}
             FROM (
-                SELECT {DIMS_AS}, d.registered_on AS registered_on, MIN(c.date) AS first_day
+                SELECT {DIMS_AS}, d.id AS dossier_id, d.registered_on AS registered_on,
+                       MIN(c.date) AS first_day
                 FROM {t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}
                 WHERE d.municipality_id = %s AND c.to_status IN ({in_care})
                 GROUP BY d.id, {DIMS}, d.registered_on
             ) firsts
             GROUP BY municipality_id, team_id, neighbourhood_id, {_month("first_day")},
                      {_days("first_day", "registered_on")}"""),
-        (ContactTime, "month, core_task, n, minutes", f"""
-            SELECT {DIMS}, {_month("c.date")}, c.core_task, COUNT(*), SUM(c.minutes)
+        (ContactTime, "month, core_task, n, minutes, ck", f"""
+            SELECT {DIMS}, {_month("c.date")}, c.core_task, COUNT(*), SUM(c.minutes),
+                   {sum_sql("c.id", "contact")}
             FROM {t(ContactMoment)} c {_join_dossier("c.dossier_id")}
             WHERE d.municipality_id = %s
             GROUP BY {DIMS}, {_month("c.date")}, c.core_task"""),
@@ -162,12 +173,12 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
         # professionals of its contacts had more than one specialism (by their membership of
         # the dossier's team on the contact's date).
         (Closure, "month, network_mapped, carer_involved, volunteer_deployed, "
-                  "resident_contact, several_domains, several_disciplines, n", f"""
+                  "resident_contact, several_domains, several_disciplines, n, ck", f"""
             SELECT municipality_id, team_id, neighbourhood_id, month, network_mapped,
                    carer_involved, volunteer_deployed, resident_contact, several_domains,
-                   several_disciplines, COUNT(*)
+                   several_disciplines, COUNT(*), {sum_sql("dossier_id", "dossier")}
             FROM (
-                SELECT {DIMS_AS}, {_month("d.closed_on")} AS month,
+                SELECT {DIMS_AS}, d.id AS dossier_id, {_month("d.closed_on")} AS month,
                        d.network_mapped AS network_mapped, d.carer_involved AS carer_involved,
                        d.volunteer_deployed AS volunteer_deployed,
                        d.resident_contact AS resident_contact,
@@ -200,9 +211,13 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
                      several_disciplines"""),
         # Every evaluation or closure score against the first intake score of the dossier on
         # the same domain, if it came after that intake (by date, then by order of entry).
-        (ZrmChange, "month, moment, domain_id, n, intake_total, later_total, improved", f"""
+        (ZrmChange, "month, moment, domain_id, n, intake_total, later_total, improved, ck, "
+                    "improved_ck", f"""
             SELECT {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id, COUNT(*),
-                   SUM(i.score), SUM(s.score), SUM(CASE WHEN s.score > i.score THEN 1 ELSE 0 END)
+                   SUM(i.score), SUM(s.score), SUM(CASE WHEN s.score > i.score THEN 1 ELSE 0 END),
+                   {sum_sql("s.id", "zrm_score")},
+                   SUM(CASE WHEN s.score > i.score THEN {key_sql("s.id", "zrm_score")} ELSE 0
+                       END) {MOD} {P}
             FROM {t(ZrmScore)} s
             JOIN {t(ZrmAssessment)} a ON a.id = s.assessment_id
             {_join_dossier("a.dossier_id")}
@@ -221,14 +236,16 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             WHERE d.municipality_id = %s AND a.moment <> 'intake'
               AND (a.assessed_on > i.day OR (a.assessed_on = i.day AND a.id > i.aid))
             GROUP BY {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id"""),
-        (ReferralFlow, "month, provision_kind, n", f"""
-            SELECT {DIMS}, {_month("r.referred_on")}, r.provision_kind, COUNT(*)
+        (ReferralFlow, "month, provision_kind, n, ck", f"""
+            SELECT {DIMS}, {_month("r.referred_on")}, r.provision_kind, COUNT(*),
+                   {sum_sql("r.id", "referral")}
             FROM {t(Referral)} r {_join_dossier("r.dossier_id")}
             WHERE d.municipality_id = %s
             GROUP BY {DIMS}, {_month("r.referred_on")}, r.provision_kind"""),
-        (ShortContactDay, "month, day, location_id, channel, part_of_day, n", f"""
+        (ShortContactDay, "month, day, location_id, channel, part_of_day, n, ck", f"""
             SELECT s.municipality_id, s.team_id, loc.neighbourhood_id, {_month("s.date")},
-                   s.date, s.location_id, s.channel, s.part_of_day, COUNT(*)
+                   s.date, s.location_id, s.channel, s.part_of_day, COUNT(*),
+                   {sum_sql("s.id", "short_contact")}
             FROM {t(ShortContact)} s
             LEFT JOIN {t(Location)} loc ON loc.id = s.location_id
             WHERE s.municipality_id = %s
@@ -240,7 +257,7 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
 def _spans_cte() -> str:
     return f"""
         WITH spans AS (
-            SELECT {DIMS_AS}, c.to_status AS status, c.date AS start,
+            SELECT {DIMS_AS}, d.id AS dossier_id, c.to_status AS status, c.date AS start,
                    LEAD(c.date) OVER (PARTITION BY c.dossier_id
                                       ORDER BY c.date, c.changed_at, c.id) AS stop
             FROM {_t(DossierStatusChange)} c {_join_dossier("c.dossier_id")}

@@ -1,9 +1,12 @@
 """The monitor's indicator set, defined once: each indicator's name, definition, unit, the
 council question it answers, and how it is computed from registered data.
 
-Every compute function takes a Scope and returns a Table of exact figures; `compute` then applies
-small-count suppression when the scope asks for it. Counting happens in the database (GROUP BY)
-wherever the figure allows, so the same code serves one team and a whole region.
+Every compute function takes a Scope and returns a Table: exact figures for an exact scope (the
+coordinator's own teams), perturbed ones otherwise. Each count is a `Tally` (count and cell key)
+until it becomes a cell, where `privacy.published` perturbs it; figures derived from counts are
+computed from the published counts. `compute` then suppresses what is too small to show.
+Counting happens in the database (GROUP BY) wherever the figure allows, so the same code serves
+one team and a whole region.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,10 +37,13 @@ from vivera.registration.models import (
     Channel,
     Complexity,
     CoreTask,
+    OutreachActivity,
     ProvisionKind,
 )
 
 from . import facts, queries
+from .cellkey import P, Tally, key_sql
+from .cellkey import total as tally_total
 from .facts import IN_CARE, WAITING
 from .models import (
     Closure,
@@ -52,7 +59,7 @@ from .models import (
     StatusFlow,
     ZrmChange,
 )
-from .privacy import share_cell, suppress_table
+from .privacy import count_cell, published, scaled, share_cell, suppress_table
 from .scope import Scope, month_label, month_start
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
@@ -65,12 +72,12 @@ class Indicator:
     name: Promise
     definition: Promise
     unit: Unit
-    compute_exact: Callable[[Scope], Table]
+    compute_table: Callable[[Scope], Table]
     uses_location: bool = False  # whether a location filter changes this figure
 
     def compute(self, scope: Scope) -> Table:
         facts.ensure_current(scope.municipalities)
-        table = self.compute_exact(scope)
+        table = self.compute_table(scope)
         return suppress_table(table) if scope.suppress else table
 
 
@@ -103,19 +110,21 @@ def _month_index(scope: Scope) -> dict[dt.date, int]:
     return {m: i for i, m in enumerate(scope.months)}
 
 
-def _grid_table(grid: dict[object, list[int]], groups: list[tuple[object, str]],
-                row_header: str, columns: list[str], keys: list[str], *,
-                total_column: bool) -> Table:
+def _grid_table(scope: Scope, grid: dict[object, list[Tally]],
+                groups: list[tuple[object, str]], row_header: str, columns: list[str],
+                keys: list[str], *, total_column: bool) -> Table:
     """Count rows per group plus a total row, one column per period (or part of day), plus a
-    total column for flows; month-end stocks such as the waiting list have none."""
+    total column for flows; month-end stocks such as the waiting list have none. Every total is
+    a count of its own (with its own cell key), not a sum of published cells."""
     width = len(columns)
+    empty = [Tally()] * width
 
-    def cells(values: list[int]) -> list[Cell]:
-        return [Cell(n) for n in ([*values, sum(values)] if total_column else values)]
+    def cells(values: list[Tally]) -> list[Cell]:
+        return [count_cell(t, scope)
+                for t in ([*values, tally_total(values)] if total_column else values)]
 
-    rows = [Row(str(label), cells(grid.get(key, [0] * width)), key=str(key))
-            for key, label in groups]
-    totals = [sum(grid.get(k, [0] * width)[i] for k, _l in groups) for i in range(width)]
+    rows = [Row(str(label), cells(grid.get(key, empty)), key=str(key)) for key, label in groups]
+    totals = [tally_total(grid.get(k, empty)[i] for k, _l in groups) for i in range(width)]
     rows.append(Row(_("Total"), cells(totals), key="total", is_total=True))
     if total_column:
         columns, keys = [*columns, _("Total")], [*keys, "total"]
@@ -123,22 +132,23 @@ def _grid_table(grid: dict[object, list[int]], groups: list[tuple[object, str]],
                  total_column=total_column)
 
 
-def _monthly_grid_table(scope: Scope, grid: dict[object, list[int]],
+def _monthly_grid_table(scope: Scope, grid: dict[object, list[Tally]],
                         groups: list[tuple[object, str]], row_header: str, *,
                         total_column: bool) -> Table:
     columns, keys = _month_columns(scope, total=False)
-    return _grid_table(grid, groups, row_header, columns, keys, total_column=total_column)
+    return _grid_table(scope, grid, groups, row_header, columns, keys,
+                       total_column=total_column)
 
 
 def _monthly_count_table(
     scope: Scope,
-    counts: Iterable[tuple[object, dt.date, int]],
+    counts: Iterable[tuple[object, dt.date, Tally]],
     groups: list[tuple[object, str]],
     row_header: str,
 ) -> Table:
     """Counts per (group, month) as rows per group and columns per month, with totals."""
     index = _month_index(scope)
-    grid: dict[object, list[int]] = defaultdict(lambda: [0] * len(index))
+    grid: dict[object, list[Tally]] = defaultdict(lambda: [Tally()] * len(index))
     for key, month, n in counts:
         i = index.get(month)
         if i is not None:
@@ -146,12 +156,14 @@ def _monthly_count_table(
     return _monthly_grid_table(scope, grid, groups, row_header, total_column=True)
 
 
-def _category_count_table(counts: dict[object, int], groups: list[tuple[object, str]],
-                          row_header: str, column: str) -> Table:
+def _category_count_table(scope: Scope, counts: dict[object, Tally],
+                          groups: list[tuple[object, str]], row_header: str,
+                          column: str) -> Table:
     """One count per category, with a total row; drawn as bars."""
-    rows = [Row(str(label), [Cell(counts.get(key, 0))], key=str(key)) for key, label in groups]
-    rows.append(Row(_("Total"), [Cell(sum(counts.get(k, 0) for k, _l in groups))], key="total",
-                    is_total=True))
+    rows = [Row(str(label), [count_cell(counts.get(key, Tally()), scope)], key=str(key))
+            for key, label in groups]
+    everything = tally_total(counts.get(k, Tally()) for k, _l in groups)
+    rows.append(Row(_("Total"), [count_cell(everything, scope)], key="total", is_total=True))
     return Table([column], rows, Unit.COUNT, row_header=row_header, column_keys=["count"],
                  chart="bar")
 
@@ -169,9 +181,23 @@ def _domains() -> list[tuple[object, str]]:
     return [(d.pk, d.name) for d in LifeDomain.objects.order_by("order", "name")]
 
 
-def _percentile_cells(histogram: dict[int, int]) -> list[Cell]:
-    n = sum(histogram.values())
-    return [Cell(percentile(histogram, p), basis=n) for p in (50, 75, 90)] + [Cell(n)]
+class Histogram:
+    """Durations (value → frequency) of a group of records, with the group's count and key."""
+
+    def __init__(self) -> None:
+        self.frequencies: dict[int, int] = defaultdict(int)
+        self.tally = Tally()
+
+    def add(self, value: int, tally: Tally) -> None:
+        self.frequencies[value] += tally.n
+        self.tally += tally
+
+    def cells(self, scope: Scope) -> list[Cell]:
+        """Median, 75th and 90th percentile (exact: not additive, so not open to
+        differencing; suppressed when the published count is small) and the count."""
+        count = count_cell(self.tally, scope)
+        return [Cell(percentile(self.frequencies, p) if self.tally.n else None,
+                     basis=int(count.value or 0)) for p in (50, 75, 90)] + [count]
 
 
 PERCENTILE_COLUMNS = [gettext_lazy("Median"), gettext_lazy("75th percentile"),
@@ -180,10 +206,11 @@ PERCENTILE_KEYS = ["p50", "p75", "p90", "n"]
 PERCENTILE_UNITS = [Unit.DAYS, Unit.DAYS, Unit.DAYS, Unit.COUNT]
 
 
-def _sums(qs: QuerySet, *keys: str, field: str = "n") -> list[tuple]:
-    """The sum of `field` per combination of `keys`, as (key, …, sum) tuples."""
-    return [(*row[:-1], int(row[-1] or 0))
-            for row in qs.values_list(*keys).annotate(total=Sum(field)).order_by()]
+def _sums(qs: QuerySet, *keys: str) -> list[tuple]:
+    """The count and cell key per combination of `keys`, as (key, …, Tally) tuples."""
+    return [(*row[:-2], Tally(int(row[-2] or 0), int(row[-1] or 0) % P))
+            for row in qs.values_list(*keys).annotate(total=Sum("n"), key_sum=Sum("ck"))
+            .order_by()]
 
 
 def _protected(scope: Scope, cells: list[Cell], units: list[Unit]) -> list[Cell]:
@@ -205,12 +232,12 @@ def new_dossiers(scope: Scope) -> Table:
 def new_dossiers_by_referrer(scope: Scope) -> Table:
     counts = dict(_sums(queries.facts(DossierInflow, scope), "referrer_id"))
     groups = [(r.pk, r.name) for r in Referrer.objects.all()]
-    return _category_count_table(counts, groups, _("Referrer"), _("New dossiers"))
+    return _category_count_table(scope, counts, groups, _("Referrer"), _("New dossiers"))
 
 
 def new_dossiers_by_complexity(scope: Scope) -> Table:
     counts = dict(_sums(queries.facts(DossierInflow, scope), "complexity"))
-    return _category_count_table(counts, list(Complexity.choices), _("Complexity"),
+    return _category_count_table(scope, counts, list(Complexity.choices), _("Complexity"),
                                  _("New dossiers"))
 
 
@@ -223,37 +250,35 @@ def new_questions(scope: Scope) -> Table:
 
 def new_questions_by_domain(scope: Scope) -> Table:
     counts = dict(_sums(queries.facts(QuestionInflow, scope), "domain_id"))
-    return _category_count_table(counts, _domains(), _("Life domain"), _("New questions"))
+    return _category_count_table(scope, counts, _domains(), _("Life domain"),
+                                 _("New questions"))
 
 
 # --- 2 lead time -------------------------------------------------------------------------------
 
 
-def _lead_time_histograms(scope: Scope, key: str) -> dict[object, dict[int, int]]:
-    histograms: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+def _lead_time_histograms(scope: Scope, key: str) -> tuple[dict[object, Histogram], Histogram]:
+    """Per group, and for all groups together."""
+    histograms: dict[object, Histogram] = defaultdict(Histogram)
+    everything = Histogram()
     for group, days, n in _sums(queries.facts(LeadTime, scope), key, "days"):
-        histograms[group][days] += n
-    return histograms
+        histograms[group].add(days, n)
+        everything.add(days, n)
+    return histograms, everything
 
 
 def lead_time_by_domain(scope: Scope) -> Table:
-    histograms = _lead_time_histograms(scope, "domain_id")
-    rows = [Row(label, _percentile_cells(histograms.get(pk, {})), key=str(pk))
-            for pk, label in _domains()]
-    everything: dict[int, int] = defaultdict(int)
-    for histogram in histograms.values():
-        for days, n in histogram.items():
-            everything[days] += n
-    rows.append(Row(_("All questions"), _percentile_cells(everything), key="total",
-                    is_total=True))
+    histograms, everything = _lead_time_histograms(scope, "domain_id")
+    rows = [Row(label, histograms[pk].cells(scope), key=str(pk)) for pk, label in _domains()]
+    rows.append(Row(_("All questions"), everything.cells(scope), key="total", is_total=True))
     return Table([str(c) for c in PERCENTILE_COLUMNS], rows, Unit.DAYS,
                  row_header=_("Life domain"), column_keys=PERCENTILE_KEYS,
                  column_units=PERCENTILE_UNITS, chart="bar", suppress_whole_rows=True)
 
 
 def lead_time_trend(scope: Scope) -> Table:
-    histograms = _lead_time_histograms(scope, "month")
-    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
+    histograms, _everything = _lead_time_histograms(scope, "month")
+    per_month = [histograms[m].cells(scope) for m in scope.months]
     columns, keys = _month_columns(scope, total=False)
     rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
                 key=PERCENTILE_KEYS[i]) for i in range(3)]
@@ -272,7 +297,7 @@ def open_question_age(scope: Scope) -> Table:
     last = month_start(scope.end)
     still_open = (queries.facts_until(QuestionSpan, scope)
                   .filter(Q(closed_month__isnull=True) | Q(closed_month__gt=last)))
-    counts = [0] * len(AGE_BANDS)
+    counts = [Tally()] * len(AGE_BANDS)
     for opened, n in _sums(still_open, "month"):
         age = _months_apart(last, opened)
         for i, (low, high) in enumerate(AGE_BANDS):
@@ -287,31 +312,35 @@ def open_question_age(scope: Scope) -> Table:
         else:
             label = _("%(months)s months or more earlier") % {"months": low}
         groups.append((f"{low}-{'' if high is None else high}", label))
-    return _category_count_table({g[0]: n for g, n in zip(groups, counts, strict=True)}, groups,
-                                 _("Opened"), _("Open questions"))
+    return _category_count_table(scope, {g[0]: n for g, n in zip(groups, counts, strict=True)},
+                                 groups, _("Opened"), _("Open questions"))
 
 
 # --- 3 waiting list ----------------------------------------------------------------------------
 
 
-def _counts_at_month_ends(scope: Scope, statuses: frozenset[str]) -> dict[int, list[int]]:
+def _counts_at_month_ends(scope: Scope, statuses: frozenset[str]) -> dict[int, list[Tally]]:
     """Per team: how many dossiers had one of `statuses` on each month end.
 
     A status span counts on a month end if it started by then and had not ended by then: the
     spans started up to that month minus those ended up to it (a span that starts and ends on
-    the same day is in neither)."""
+    the same day is in neither). Its cell key is the key sum of the spans started minus those
+    ended: the sum of the keys of the dossiers in the stock."""
     flows = (queries.facts_until(StatusFlow, scope).filter(status__in=statuses)
-             .values_list("team_id", "month").annotate(started=Sum("started"), ended=Sum("ended"))
+             .values_list("team_id", "month")
+             .annotate(started_n=Sum("started"), ended_n=Sum("ended"),
+                       started_key=Sum("started_ck"), ended_key=Sum("ended_ck"))
              .order_by())
-    change: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for team_id, month, started, ended in flows:
-        change[team_id][month] += started - ended
-    counts: dict[int, list[int]] = {}
+    change: dict[int, dict[dt.date, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for team_id, month, started, ended, started_ck, ended_ck in flows:
+        change[team_id][month] += (Tally(started, int(started_ck) % P)
+                                   - Tally(ended, int(ended_ck) % P))
+    counts: dict[int, list[Tally]] = {}
     for team_id, per_month in change.items():
-        stock = sum(n for month, n in per_month.items() if month < scope.start)
+        stock = tally_total(n for month, n in per_month.items() if month < scope.start)
         counts[team_id] = []
         for month in scope.months:
-            stock += per_month.get(month, 0)
+            stock += per_month.get(month, Tally())
             counts[team_id].append(stock)
     return counts
 
@@ -322,17 +351,17 @@ def waiting_list(scope: Scope) -> Table:
 
 
 def waiting_time(scope: Scope) -> Table:
-    everything: dict[int, int] = defaultdict(int)
-    histograms: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    everything = Histogram()
+    histograms: dict[dt.date, Histogram] = defaultdict(Histogram)
     for month, days, n in _sums(queries.facts(FirstCare, scope), "month", "days"):
-        histograms[month][max(days, 0)] += n
-        everything[max(days, 0)] += n
-    per_month = [_percentile_cells(histograms.get(m, {})) for m in scope.months]
+        histograms[month].add(max(days, 0), n)
+        everything.add(max(days, 0), n)
+    per_month = [histograms[m].cells(scope) for m in scope.months]
     columns, keys = _month_columns(scope, total=False)
     rows = [Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month],
                 key=PERCENTILE_KEYS[i]) for i in range(3)]
     table = Table(columns, rows, Unit.DAYS, row_header=_("Measure"), column_keys=keys)
-    overall = _protected(scope, _percentile_cells(everything), PERCENTILE_UNITS)
+    overall = _protected(scope, everything.cells(scope), PERCENTILE_UNITS)
     table.note = _("Over the whole period: median %(p50)s, 90th percentile %(p90)s days "
                    "(%(n)s intakes).") % {"p50": overall[0].display, "p90": overall[2].display,
                                           "n": overall[3].display}
@@ -342,55 +371,68 @@ def waiting_time(scope: Scope) -> Table:
 # --- 4 core tasks ------------------------------------------------------------------------------
 
 
+def _outreach_key() -> Sum:
+    """The key sum of outreach activities, read from the registration (they have no facts)."""
+    column = f'"{OutreachActivity._meta.db_table}"."id"'
+    return Sum(RawSQL(key_sql(column, "outreach"), ()), output_field=BigIntegerField())
+
+
 def core_tasks(scope: Scope) -> Table:
     rows_qs = (queries.facts(ContactTime, scope).values_list("core_task")
-               .annotate(minutes=Sum("minutes"), count=Sum("n")).order_by())
-    minutes = {task: (m or 0, n) for task, m, n in rows_qs}
-    outreach = queries.outreach(scope).aggregate(hours=Sum("hours"), n=Count("pk"))
-    outreach_hours = float(outreach["hours"] or Decimal(0))
-    hours = {task: (m / 60, n) for task, (m, n) in minutes.items()}
-    h, n = hours.get(CoreTask.OUTREACH, (0.0, 0))
-    hours[CoreTask.OUTREACH] = (h + outreach_hours, n + (outreach["n"] or 0))
-    total_hours = sum(h for h, _n in hours.values())
-    total_n = sum(n for _h, n in hours.values())
+               .annotate(minutes=Sum("minutes"), count=Sum("n"), key_sum=Sum("ck")).order_by())
+    hours = {task: (float(m or 0) / 60, Tally(n, int(ck) % P)) for task, m, n, ck in rows_qs}
+    outreach = queries.outreach(scope).aggregate(hours=Sum("hours"), n=Count("pk"),
+                                                 ck=_outreach_key())
+    h, t = hours.get(CoreTask.OUTREACH, (0.0, Tally()))
+    hours[CoreTask.OUTREACH] = (h + float(outreach["hours"] or Decimal(0)),
+                                t + Tally(outreach["n"] or 0, int(outreach["ck"] or 0) % P))
+    everything = tally_total(t for _h, t in hours.values())
+    total_hours = scaled(sum(h for h, _t in hours.values()), everything, scope)
     rows = []
     for task, label in CoreTask.choices:
-        h, n = hours.get(task, (0.0, 0))
+        h, t = hours.get(task, (0.0, Tally()))
+        h, n = scaled(h, t, scope), published(t, scope)
         share = round(100 * h / total_hours, 1) if total_hours else None
-        rows.append(Row(str(label), [Cell(round(h, 1), basis=n), Cell(share, basis=n)],
-                        key=task))
-    rows.append(Row(_("Total"), [Cell(round(total_hours, 1), basis=total_n),
+        rows.append(Row(str(label), [Cell(round(h, 1), basis=n, perturbed=scope.suppress),
+                                     Cell(share, basis=n, perturbed=scope.suppress)], key=task))
+    total_n = published(everything, scope)
+    rows.append(Row(_("Total"), [Cell(round(total_hours, 1), basis=total_n,
+                                      perturbed=scope.suppress),
                                  Cell(100.0 if total_hours else None, basis=total_n)],
                     key="total", is_total=True))
     return Table([_("Hours"), _("Share (%)")], rows, Unit.HOURS, row_header=_("Core task"),
                  column_keys=["hours", "share"], column_units=[Unit.HOURS, Unit.PERCENT],
-                 chart="bar", additive_columns=(0, 1), suppress_whole_rows=True)
+                 chart="bar", suppress_whole_rows=True)
 
 
 def outreach_hours(scope: Scope) -> Table:
     """Hours of outreach per month: outreach activities plus contacts with core task outreach."""
     index = _month_index(scope)
     hours = [0.0] * len(index)
-    records = [0] * len(index)
-    activities = [(month_start(day), amount, n) for day, amount, n in (
-        queries.outreach(scope).values_list("date").annotate(amount=Sum("hours"), n=Count("pk"))
-        .order_by())]
+    records = [Tally()] * len(index)
+    activities = [(month_start(day), amount, n, ck) for day, amount, n, ck in (
+        queries.outreach(scope).values_list("date")
+        .annotate(amount=Sum("hours"), n=Count("pk"), ck=_outreach_key()).order_by())]
     contacts = (queries.facts(ContactTime, scope).filter(core_task=CoreTask.OUTREACH)
-                .values_list("month").annotate(amount=Sum("minutes"), count=Sum("n")).order_by())
+                .values_list("month").annotate(amount=Sum("minutes"), count=Sum("n"),
+                                               key_sum=Sum("ck")).order_by())
     for rows, per_hour in ((activities, 1), (contacts, 60)):
-        for month, amount, n in rows:
+        for month, amount, n, ck in rows:
             i = index.get(month)
             if i is not None:
                 hours[i] += float(amount or 0) / per_hour
-                records[i] += n
+                records[i] += Tally(n, int(ck or 0) % P)
     columns, keys = _month_columns(scope)
-    cells = [Cell(round(h, 1), basis=n) for h, n in zip(hours, records, strict=True)]
-    # The period's total is also the outreach row of the core tasks: shown here, it makes the
-    # row's own secondary suppression hide a second month beside a hidden one.
-    cells.append(Cell(round(sum(hours), 1), basis=sum(records)))
+
+    def cell(amount: float, tally: Tally) -> Cell:
+        return Cell(round(scaled(amount, tally, scope), 1), basis=published(tally, scope),
+                    perturbed=scope.suppress)
+
+    cells = [cell(h, t) for h, t in zip(hours, records, strict=True)]
+    cells.append(cell(sum(hours), tally_total(records)))
     rows = [Row(_("Outreach hours"), cells, key="hours")]
     return Table(columns, rows, Unit.HOURS, row_header=_("Measure"), column_keys=keys,
-                 total_column=True, additive_columns=tuple(range(len(columns))))
+                 total_column=True)
 
 
 # --- 5 way of working --------------------------------------------------------------------------
@@ -400,7 +442,7 @@ def short_contacts_by_location(scope: Scope) -> Table:
     rows_qs = _sums(queries.facts(ShortContactDay, scope), "location_id", "channel",
                     "part_of_day")
     parts = list(PartOfDay.values)
-    grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(parts))
+    grid: dict[str, list[Tally]] = defaultdict(lambda: [Tally()] * len(parts))
     for location_id, channel, part, n in rows_qs:
         key = f"location-{location_id}" if location_id else f"channel-{channel}"
         grid[key][parts.index(part)] += n
@@ -410,7 +452,7 @@ def short_contacts_by_location(scope: Scope) -> Table:
     groups = [(f"location-{loc.pk}", loc.name) for loc in locations]
     groups += [(f"channel-{c}", str(label)) for c, label in Channel.choices
                if c != Channel.WALK_IN and f"channel-{c}" in grid]
-    table = _grid_table(grid, groups, _("Walk-in location or channel"),
+    table = _grid_table(scope, grid, groups, _("Walk-in location or channel"),
                         [str(label) for label in PartOfDay.labels], parts, total_column=True)
     table.chart, table.bar_column = "bar", len(parts)
     return table
@@ -433,7 +475,7 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
         start = max(hour.valid_from, scope.start)
         end = min(hour.valid_until or scope.end, scope.end)
         held[hour.location_id] += _hours_held(start, end, hour.weekday)
-    visits: dict[int, int] = defaultdict(int)
+    visits: dict[int, Tally] = defaultdict(Tally)
     walk_ins = queries.facts(ShortContactDay, scope).filter(location__isnull=False,
                                                             channel=Channel.WALK_IN)
     valid: dict[tuple[int, int, str], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
@@ -452,8 +494,10 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
         hidden = {r.key for r in shown.rows if r.cells[-1].suppressed}
     rows = []
     for loc in Location.objects.filter(pk__in=set(held) | set(visits)).order_by("name"):
-        n, h = visits.get(loc.pk, 0), held.get(loc.pk, 0)
-        row = Row(loc.name, [Cell(round(n / h, 1) if h else None, basis=n), Cell(n), Cell(h)],
+        count, h = count_cell(visits.get(loc.pk, Tally()), scope), held.get(loc.pk, 0)
+        n = int(count.value or 0)
+        row = Row(loc.name, [Cell(round(n / h, 1) if h else None, basis=n,
+                                  perturbed=scope.suppress), count, Cell(h)],
                   key=str(loc.pk))
         if f"location-{loc.pk}" in hidden:
             row.cells[0].suppressed = row.cells[1].suppressed = True
@@ -465,22 +509,39 @@ def visits_per_consultation_hour(scope: Scope) -> Table:
                  suppress_whole_rows=True)
 
 
+def _closures(scope: Scope, subsets: dict[str, Q]) -> list[Tally]:
+    """The dossiers closed in the scope, and those of each subset, as tallies."""
+    sums = {"count": Sum("n"), "count_key": Sum("ck")}
+    for name, condition in subsets.items():
+        sums[f"part_{name}"] = Sum("n", filter=condition)
+        sums[f"part_{name}_key"] = Sum("ck", filter=condition)
+    closed = queries.facts(Closure, scope).aggregate(**sums)
+    return [Tally(int(closed["count"] or 0), int(closed["count_key"] or 0) % P),
+            *(Tally(int(closed[f"part_{name}"] or 0), int(closed[f"part_{name}_key"] or 0) % P)
+              for name in subsets)]
+
+
+def _share_and_count(part: Tally, whole: Tally, scope: Scope) -> list[Cell]:
+    """A share (of published counts) beside its published count."""
+    count = count_cell(part, scope)
+    share = share_cell(int(count.value or 0), published(whole, scope))
+    share.perturbed = scope.suppress
+    return [share, count]
+
+
 def integral_work(scope: Scope) -> Table:
     """Dossiers closed in the period: how many had questions on several life domains, and how
     many professionals of several specialisms in their contacts (by their membership of the
     dossier's team on the contact's date)."""
-    closed = queries.facts(Closure, scope).aggregate(
-        count=Sum("n"), domains=Sum("n", filter=Q(several_domains=True)),
-        disciplines=Sum("n", filter=Q(several_disciplines=True)))
-    n, several_domains, several_disciplines = (int(closed[k] or 0) for k in (
-        "count", "domains", "disciplines"))
+    n, several_domains, several_disciplines = _closures(scope, {
+        "domains": Q(several_domains=True), "disciplines": Q(several_disciplines=True)})
     rows = [
-        Row(_("Several life domains"), [share_cell(several_domains, n), Cell(several_domains)],
+        Row(_("Several life domains"), _share_and_count(several_domains, n, scope),
             key="domains"),
-        Row(_("Several disciplines"),
-            [share_cell(several_disciplines, n), Cell(several_disciplines)], key="disciplines"),
+        Row(_("Several disciplines"), _share_and_count(several_disciplines, n, scope),
+            key="disciplines"),
         # Not a sum of the rows above (a dossier can be in both): no total for suppression.
-        Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total"),
+        Row(_("Dossiers closed in the period"), [Cell(None), count_cell(n, scope)], key="total"),
     ]
     return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header=_("Measure"),
                  column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
@@ -490,9 +551,15 @@ def integral_work(scope: Scope) -> Table:
 def proactive_share(scope: Scope) -> Table:
     counts = _sums(queries.facts(DossierInflow, scope), "referrer__kind", "month")
     table = _monthly_count_table(scope, counts, list(ReferrerKind.choices), _("Started by"))
-    totals = {r.key: int(r.cells[-1].value or 0) for r in table.rows}
-    proactive = totals.get(ReferrerKind.SIGNAL, 0) + totals.get(ReferrerKind.OUTREACH, 0)
-    share = _protected(scope, [share_cell(proactive, totals["total"])], [Unit.PERCENT])[0]
+    months = set(scope.months)
+    kinds: dict[str, Tally] = defaultdict(Tally)
+    for kind, month, n in counts:
+        if month in months:
+            kinds[kind] += n
+    proactive = kinds[ReferrerKind.SIGNAL] + kinds[ReferrerKind.OUTREACH]
+    everything = tally_total(kinds[k] for k, _l in ReferrerKind.choices)
+    share = _protected(scope, [share_cell(published(proactive, scope),
+                                          published(everything, scope))], [Unit.PERCENT])[0]
     if scope.suppress:
         # The share must not give away a period total the table suppresses. (Suppressing here
         # and again in Indicator.compute gives the same cells.)
@@ -514,14 +581,16 @@ def by_neighbourhood(scope: Scope) -> Table:
     hoods = Neighbourhood.objects.filter(municipality_id__in=scope.municipality_ids)
     if scope.neighbourhood is not None:
         hoods = hoods.filter(pk=scope.neighbourhood.pk)
-    rows = [Row(f"{h.name} ({h.cbs_code})", [Cell(dossiers.get(h.pk, 0)),
-                                             Cell(contacts.get(h.pk, 0))], key=h.cbs_code)
-            for h in hoods]
-    rows.append(Row(_("Unknown neighbourhood"), [Cell(dossiers.get(None, 0)),
-                                                 Cell(contacts.get(None, 0))], key="unknown"))
-    rows.append(Row(_("Total"), [Cell(sum(r.cells[0].value or 0 for r in rows)),
-                                 Cell(sum(r.cells[1].value or 0 for r in rows))],
-                    key="total", is_total=True))
+    keys: list[tuple[object, str, str]] = [(h.pk, f"{h.name} ({h.cbs_code})", h.cbs_code)
+                                           for h in hoods]
+    keys.append((None, _("Unknown neighbourhood"), "unknown"))
+    rows = [Row(label, [count_cell(dossiers.get(pk, Tally()), scope),
+                        count_cell(contacts.get(pk, Tally()), scope)], key=key)
+            for pk, label, key in keys]
+    rows.append(Row(_("Total"), [
+        count_cell(tally_total(dossiers.get(pk, Tally()) for pk, _l, _k in keys), scope),
+        count_cell(tally_total(contacts.get(pk, Tally()) for pk, _l, _k in keys), scope)],
+        key="total", is_total=True))
     return Table([_("New dossiers"), _("Short contacts")], rows, Unit.COUNT,
                  row_header=_("Neighbourhood"), column_keys=["dossiers", "short_contacts"],
                  chart="bar")
@@ -533,21 +602,26 @@ def by_neighbourhood(scope: Scope) -> Table:
 def zrm_change(scope: Scope) -> Table:
     """Per ZRM domain: evaluation and closure scores dated in the period, each against the
     dossier's first intake score; the mean of both and the share that improved."""
-    sums = {domain_id: (n, intake, later, improved) for domain_id, n, intake, later, improved in (
+    sums = {row[0]: row[1:] for row in (
         queries.facts(ZrmChange, scope).values_list("domain_id")
-        .annotate(count=Sum("n"), intake=Sum("intake_total"), later=Sum("later_total"),
-                  improved=Sum("improved")).order_by())}
+        .annotate(count=Sum("n"), key_sum=Sum("ck"), intake=Sum("intake_total"),
+                  later=Sum("later_total"), improved_n=Sum("improved"),
+                  improved_key=Sum("improved_ck")).order_by())}
     rows = []
     for domain in LifeDomain.objects.filter(in_zrm=True).order_by("order", "name"):
-        n, intake, later, improved = sums.get(domain.pk, (0, 0, 0, 0))
+        n, ck, intake, later, improved, improved_ck = sums.get(domain.pk, (0, 0, 0, 0, 0, 0))
+        scores = Tally(n, int(ck) % P)
+        # The means are exact (not additive, so not open to differencing); their basis and
+        # the share improved come from the perturbed counts.
+        basis = published(scores, scope)
         before = intake / n if n else None
         after = later / n if n else None
         rows.append(Row(domain.name, [
-            Cell(round(after - before, 2) if n else None, basis=n),
-            Cell(round(before, 2) if n else None, basis=n),
-            Cell(round(after, 2) if n else None, basis=n),
-            share_cell(improved, n),
-            Cell(n),
+            Cell(round(after - before, 2) if n else None, basis=basis),
+            Cell(round(before, 2) if n else None, basis=basis),
+            Cell(round(after, 2) if n else None, basis=basis),
+            *_share_and_count(Tally(improved, int(improved_ck) % P), scores, scope)[:1],
+            count_cell(scores, scope),
         ], key=domain.code))
     return Table([_("Mean change"), _("Mean at intake"), _("Mean later"), _("Improved (%)"),
                   _("Assessments")], rows, Unit.SCORE, row_header=_("ZRM domain"),
@@ -567,14 +641,12 @@ NETWORK_FACTS = [
 
 
 def social_network(scope: Scope) -> Table:
-    closed = queries.facts(Closure, scope).aggregate(count=Sum("n"), **{
-        field: Sum("n", filter=Q(**{field: True})) for field, _label in NETWORK_FACTS})
-    counts = {k: int(v or 0) for k, v in closed.items()}
-    n = counts["count"]
-    rows = [Row(str(label), [share_cell(counts[field], n), Cell(counts[field])], key=field)
-            for field, label in NETWORK_FACTS]
+    n, *parts = _closures(scope, {field: Q(**{field: True}) for field, _l in NETWORK_FACTS})
+    rows = [Row(str(label), _share_and_count(part, n, scope), key=field)
+            for (field, label), part in zip(NETWORK_FACTS, parts, strict=True)]
     # Not a sum of the rows above (a dossier can have several facts): no total row.
-    rows.append(Row(_("Dossiers closed in the period"), [Cell(None), Cell(n)], key="total"))
+    rows.append(Row(_("Dossiers closed in the period"), [Cell(None), count_cell(n, scope)],
+                    key="total"))
     return Table([_("Share (%)"), _("Dossiers")], rows, Unit.PERCENT, row_header=_("Measure"),
                  column_keys=["share", "count"], column_units=[Unit.PERCENT, Unit.COUNT],
                  chart="bar", suppress_whole_rows=True)
@@ -595,11 +667,11 @@ def outcomes(scope: Scope) -> Table:
     """Closed questions per outcome kind per quarter, as counts."""
     rows_qs = _sums(queries.facts(QuestionOutcome, scope), "outcome_kind", "month")
     quarters = _quarters(scope)
-    grid: dict[str, list[int]] = {kind: [0] * len(quarters) for kind in OutcomeKind.values}
+    grid: dict[str, list[Tally]] = {kind: [Tally()] * len(quarters) for kind in OutcomeKind.values}
     for kind, month, n in rows_qs:
         quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
         grid[kind][quarters.index(quarter)] += n
-    table = _grid_table(grid, list(OutcomeKind.choices), _("Outcome"),
+    table = _grid_table(scope, grid, list(OutcomeKind.choices), _("Outcome"),
                         [_quarter_label(q) for q in quarters],
                         [f"{q.year}-Q{(q.month - 1) // 3 + 1}" for q in quarters],
                         total_column=True)
@@ -660,18 +732,20 @@ def formation(scope: Scope) -> Table:
                                                           "end_date"))
     ends = scope.month_ends()
     fte = [_fte_on(members, None, d) for d in ends]
-    in_care = [sum(col) for col in zip(*_counts_at_month_ends(scope, IN_CARE).values(),
-                                       strict=True)] or [0] * len(ends)
-    waiting = [sum(col) for col in zip(*_counts_at_month_ends(scope, WAITING).values(),
-                                       strict=True)] or [0] * len(ends)
+    in_care = [published(tally_total(col), scope) for col in zip(
+        *_counts_at_month_ends(scope, IN_CARE).values(), strict=True)] or [0] * len(ends)
+    waiting = [published(tally_total(col), scope) for col in zip(
+        *_counts_at_month_ends(scope, WAITING).values(), strict=True)] or [0] * len(ends)
     columns, keys = _month_columns(scope, total=False)
     rows = [
         Row(_("Dossiers in care per fte"),
-            [Cell(round(c / f, 1) if f else None, basis=c) for c, f in zip(in_care, fte,
+            [Cell(round(c / f, 1) if f else None, basis=c, perturbed=scope.suppress)
+             for c, f in zip(in_care, fte,
                                                                              strict=True)],
             key="caseload_per_fte"),
         Row(_("Waiting per fte"),
-            [Cell(round(w / f, 2) if f else None, basis=w) for w, f in zip(waiting, fte,
+            [Cell(round(w / f, 2) if f else None, basis=w, perturbed=scope.suppress)
+             for w, f in zip(waiting, fte,
                                                                             strict=True)],
             key="waiting_per_fte"),
         # Fte is about staff, not clients: never suppressed (basis None).

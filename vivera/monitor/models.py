@@ -53,6 +53,9 @@ class Fact(models.Model):
                                       related_name="+", db_constraint=False)
     month = models.DateField()
     n = models.PositiveIntegerField(default=0)
+    # The sum of the record keys of the n records, modulo cellkey.P (see cellkey.py): the cell
+    # key of any sum of facts is the sum of their keys.
+    ck = models.BigIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -112,11 +115,14 @@ class QuestionOutcome(Fact):
 class StatusFlow(Fact):
     """Status spans (a status from its change until the next change) that started and that
     ended in the month. The dossiers in a status on a month end are all spans started up to
-    that month minus all spans ended up to it. `n` is not used."""
+    that month minus all spans ended up to it. `n` and `ck` are not used; the key sums of the
+    spans' dossiers are `started_ck` and `ended_ck`."""
 
     status = models.CharField(max_length=20)
     started = models.PositiveIntegerField(default=0)
     ended = models.PositiveIntegerField(default=0)
+    started_ck = models.BigIntegerField(default=0)
+    ended_ck = models.BigIntegerField(default=0)
 
     class Meta(Fact.Meta):
         indexes = [models.Index(fields=["municipality", "month"], name="mon_status_idx")]
@@ -167,6 +173,7 @@ class ZrmChange(Fact):
     intake_total = models.PositiveIntegerField(default=0)
     later_total = models.PositiveIntegerField(default=0)
     improved = models.PositiveIntegerField(default=0)
+    improved_ck = models.BigIntegerField(default=0)  # the key sum of the improved scores
 
     class Meta(Fact.Meta):
         indexes = [models.Index(fields=["municipality", "month"], name="mon_zrm_idx")]

@@ -1,30 +1,62 @@
-"""Small-count suppression for monitor tables shown to or exported for the municipality.
+"""Protecting the monitor's figures for everyone who may not see exact ones (docs/monitor.md,
+"Protecting the figures"): the policy advisor, the benchmark, and the exports, API, PDF and
+`vivera monitor` made for them. The coordinator's figures for its own teams stay exact.
 
 Rules (the threshold t is VIVERA_SUPPRESSION_THRESHOLD, default 5):
-1. Primary: a count from 1 to t − 1 is suppressed. Zero is shown: it identifies nobody.
-2. A figure derived from records (a median, a share, hours, a mean score) is suppressed when it
-   rests on 1 to t − 1 records (its `basis`), and shown as "x" (as CBS marks a confidential
-   figure), because "<5" would read as a value below five. A share's basis is the smaller of
-   the two groups it reveals (with and without), so 38 of 40 does not reveal the other 2.
-3. Secondary: in every line of counts (or other additive figures, such as hours) whose total is
-   shown (a row with a total column, a column with a total row), one suppressed cell could be
-   recovered by subtraction. So while a line has exactly one suppressed cell, or suppressed
-   cells that together are fewer than t, the smallest other non-zero cell of that line is
-   suppressed too (a cell before a total). This repeats until no line gives one away. A cell
-   suppressed this way shows "x": it is not below t.
+1. Perturbation (the cell-key method, `cellkey.py`): every count is published as the exact count
+   plus a small noise looked up from its cell key, so the same records always give the same
+   number and two different cells independent noise. A small count (1 to t − 1) stays small,
+   a positive one positive, zero zero. A total is perturbed on its own, not
+   added up from perturbed parts. Figures derived from counts (shares, ratios per fte or per
+   consultation hour, hours) are computed from the perturbed counts.
+2. A published count from 1 to t − 1 is shown as "<t". Zero is shown: it has no records and
+   no noise.
+3. A figure derived from records (a median, a share, hours, a mean score) is suppressed when its
+   basis, the perturbed number of records it rests on, is from 1 to t − 1, and shown as "x" (as
+   CBS marks a confidential figure): "<5" would read as a value below five. A share's basis
+   is the smaller of the two groups it reveals (with and without), so 38 of 40 does not reveal
+   the other 2.
 4. In a table whose columns describe the same group (a share beside its count), a row with one
    suppressed cell is suppressed whole.
+
+There is no secondary suppression any more: with perturbed totals, a total minus its shown
+parts gives the hidden part plus the sum of several noises, not the part.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vivera.core.privacy import threshold
 
+from .cellkey import Tally, perturb
 from .tables import Cell, Table, Unit
+
+if TYPE_CHECKING:
+    from .scope import Scope
+
+
+def published(tally: Tally, scope: Scope) -> int:
+    """The count as the scope may see it: exact, or perturbed by its cell key."""
+    return perturb(tally.n, tally.key, threshold()) if scope.suppress else tally.n
+
+
+def count_cell(tally: Tally, scope: Scope) -> Cell:
+    return Cell(published(tally, scope), perturbed=scope.suppress)
+
+
+def scaled(amount: float, tally: Tally, scope: Scope) -> float:
+    """An additive amount over records (hours of contacts), perturbed with the records' count:
+    the amount times the perturbed count over the exact count. The same cell always gets the
+    same factor; zero stays zero."""
+    if not scope.suppress or tally.n <= 0:
+        return amount
+    return amount * published(tally, scope) / tally.n
 
 
 def suppress_table(table: Table, limit: int | None = None) -> Table:
-    """Mark the cells of `table` that may not be shown (in place) and return it."""
+    """Mark the cells of `table` that may not be shown (in place) and return it. The values are
+    already perturbed (`published`) when the scope asks for it."""
     limit = threshold() if limit is None else limit
     for row in table.rows:
         for j, cell in enumerate(row.cells):
@@ -32,56 +64,17 @@ def suppress_table(table: Table, limit: int | None = None) -> Table:
             if table.unit_of(j) == Unit.COUNT:
                 value = int(cell.value or 0)
                 cell.basis = value
-                cell.suppressed = 0 < value < limit
+                small = 0 < value < limit
             else:
                 cell.derived = True
                 # basis None: not about clients (fte of staff), never suppressed.
-                cell.suppressed = (cell.value is not None and cell.basis is not None
-                                   and 0 < cell.basis < limit)
-            cell.primary = cell.suppressed
-    _settle(table, limit)
+                small = (cell.value is not None and cell.basis is not None
+                         and 0 < cell.basis < limit)
+            cell.primary = cell.primary or small
+            cell.suppressed = cell.suppressed or small
+    while _whole_rows(table):
+        pass
     return table
-
-
-def _additive(table: Table) -> list[int]:
-    return [j for j in range(len(table.columns))
-            if table.unit_of(j) == Unit.COUNT or j in table.additive_columns]
-
-
-def _lines(table: Table) -> list[list[Cell]]:
-    """Every line of additive cells whose total is shown; the total is the last cell."""
-    columns = _additive(table)
-    lines: list[list[Cell]] = []
-    if table.total_column and columns and columns[-1] == len(table.columns) - 1:
-        lines.extend([row.cells[j] for j in columns] for row in table.rows)
-    totals = [r for r in table.rows if r.is_total]
-    if totals:
-        parts = [r for r in table.rows if not r.is_total]
-        for j in columns:
-            lines.append([r.cells[j] for r in parts] + [totals[0].cells[j]])
-    return lines
-
-
-def _protect(line: list[Cell], limit: int) -> bool:
-    """Suppress one more cell of a line that would give a suppressed one away. True if changed.
-
-    A line gives it away when exactly one cell is suppressed (total minus the rest), or when
-    the suppressed parts together are fewer than the threshold (1 + 1 hidden beside a shown
-    10 under a total of 12 tells that both are 1)."""
-    parts, total = line[:-1], line[-1]
-    hidden = [c for c in line if c.suppressed]
-    hidden_sum = sum(float(c.value or 0) for c in parts if c.suppressed)
-    if not hidden:
-        return False
-    if len(hidden) > 1 and (total.suppressed or hidden_sum >= limit):
-        return False
-    candidates = [c for c in parts if not c.suppressed and c.value]
-    if not candidates and not total.suppressed and total.value:
-        candidates = [total]
-    if not candidates:
-        return False
-    min(candidates, key=lambda c: c.value or 0).suppressed = True
-    return True
 
 
 def _whole_rows(table: Table) -> bool:
@@ -97,19 +90,10 @@ def _whole_rows(table: Table) -> bool:
     return changed
 
 
-def _settle(table: Table, limit: int) -> None:
-    # Suppressing a cell to protect a row can leave its column with a lone suppressed cell,
-    # and so on; each round suppresses at least one more cell, so this ends.
-    changed = True
-    while changed:
-        changed = _whole_rows(table)
-        for line in _lines(table):
-            changed = _protect(line, limit) or changed
-
-
 def share_cell(part: int, whole: int) -> Cell:
-    """A percentage with the basis rule 2 needs."""
-    if whole == 0:
+    """A percentage with the basis rule 3 needs."""
+    if whole <= 0:
         return Cell(None, basis=0)
+    part = max(0, min(part, whole))  # perturbed separately, a part can exceed its whole
     basis = whole if part in (0, whole) else min(part, whole - part)
     return Cell(round(100 * part / whole, 1), basis=basis)

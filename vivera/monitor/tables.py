@@ -1,8 +1,9 @@
 """The shape every indicator's answer takes: a table of cells, which a chart, a CSV/XLSX export,
 the JSON API and the PDF report all read.
 
-A cell keeps its exact value and, once the table has passed `vivera.monitor.privacy`, whether it
-is suppressed. Nothing that renders a cell decides about privacy itself: it shows `display`.
+A cell keeps its value (exact for an exact scope, perturbed by `vivera.monitor.privacy.published`
+otherwise) and, once the table has passed `vivera.monitor.privacy`, whether it is suppressed.
+Nothing that renders a cell decides about privacy itself: it shows `display`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Cell:
     # suppressed it shows "x", since "<5" would read as a value below five.
     derived: bool = False
     primary: bool = False  # suppressed for being small itself, not to protect another cell
+    # Perturbed by the cell-key method (vivera.monitor.cellkey): the value is not exact.
+    perturbed: bool = False
 
     @property
     def display(self) -> str:
@@ -82,8 +85,8 @@ class Table:
 
     `chart` says how the table is drawn: "line" (columns are months, one line per row), "bar"
     (one bar per row, first column), "stacked" (columns are months, rows stacked) or "" (table
-    only). `total_column` / the rows with `is_total` mark totals, which privacy suppression
-    treats as sums of the other cells.
+    only). `total_column` / the rows with `is_total` mark totals: exact sums of the other cells
+    for an exact scope, perturbed on their own (so not always the sum) otherwise.
     """
 
     columns: list[str]
@@ -96,8 +99,6 @@ class Table:
     # Per-column unit where the columns differ (a count beside a median); else `unit` for all.
     column_units: list[Unit] = field(default_factory=list)
     bar_column: int = 0  # which column a bar chart draws
-    # Columns other than counts that add up to the total row (hours): protected like counts.
-    additive_columns: tuple[int, ...] = ()
     # Columns that describe one group (a share and its count): suppress rows whole.
     suppress_whole_rows: bool = False
     note: str = ""
@@ -108,6 +109,19 @@ class Table:
     @property
     def is_empty(self) -> bool:
         return all(c.value in (None, 0) for r in self.rows for c in r.cells)
+
+    def with_columns(self, columns: list[int]) -> Table:
+        """Only these columns, for display; the cells are the same objects."""
+        return Table(
+            [self.columns[j] for j in columns],
+            [Row(r.label, [r.cells[j] for j in columns], key=r.key, is_total=r.is_total,
+                 note=r.note) for r in self.rows],
+            self.unit, row_header=self.row_header,
+            column_keys=[self.column_keys[j] for j in columns] if self.column_keys else [],
+            chart="", total_column=self.total_column and len(self.columns) - 1 in columns,
+            column_units=[self.unit_of(j) for j in columns] if self.column_units else [],
+            note=self.note,
+        )
 
     def transposed(self, row_header: str = "") -> Table:
         """Columns as rows: a table over 24 months reads better down the page than across.

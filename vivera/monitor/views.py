@@ -44,6 +44,44 @@ class Panel:
             return self.table.transposed(row_header=_("Period"))
         return self.table
 
+    @property
+    def printed_tables(self) -> list[Table]:
+        """The display table in parts that each fit the width of a printed A4 page (the effect
+        report and its PDF), the row labels repeated in every part. On screen a wide table
+        scrolls instead; on paper it would be cut off."""
+        table = self.display_table
+        groups = column_groups(table)
+        return [table] if len(groups) == 1 else [table.with_columns(g) for g in groups]
+
+
+# The printed report (report.html): an A4 page less its margins and the body's padding, in mm,
+# and the width a character of the tables' 8.5 pt DejaVu Sans (bold in headers) takes at most.
+PRINTED_WIDTH_MM = 165.0
+CHARACTER_MM = 1.9
+CELL_PADDING_MM = 2.6
+
+
+def _narrowest_mm(texts: list[str]) -> float:
+    """How narrow a column can become: its longest word, since a browser or WeasyPrint breaks a
+    line only between words."""
+    longest = max((len(word) for text in texts for word in str(text).split()), default=1)
+    return longest * CHARACTER_MM + CELL_PADDING_MM
+
+
+def column_groups(table: Table, width: float = PRINTED_WIDTH_MM) -> list[list[int]]:
+    """Consecutive column indexes, as many per group as fit `width` beside the row labels."""
+    labels = _narrowest_mm([table.row_header, *(r.label for r in table.rows)])
+    groups: list[list[int]] = [[]]
+    used = labels
+    for j, column in enumerate(table.columns):
+        need = _narrowest_mm([column, *(r.cells[j].display for r in table.rows)])
+        if groups[-1] and used + need > width:
+            groups.append([])
+            used = labels
+        groups[-1].append(j)
+        used += need
+    return groups
+
 
 @dataclass
 class Section:
@@ -98,7 +136,8 @@ def _scope_from(request: HttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
 def _monitor_context(request: HttpRequest) -> dict[str, Any]:
     form, scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": scope, "query": request.GET.urlencode(),
-                               "threshold": threshold()}
+                               "threshold": threshold(),
+                               "perturbation_note": exports.perturbation_note()}
     if scope is None:
         return context
     readings = [before_after(scope, i) for i in interventions_for(scope)]
@@ -185,10 +224,12 @@ BENCHMARK_FIGURES = [
 @require_GET
 @role_required(Role.POLICY)
 def benchmark(request: HttpRequest) -> HttpResponse:
-    """Municipalities of this installation side by side, on suppressed aggregates only."""
+    """Municipalities of this installation side by side, on perturbed and suppressed aggregates
+    only."""
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
-                               "query": request.GET.urlencode(), "threshold": threshold()}
+                               "query": request.GET.urlencode(), "threshold": threshold(),
+                               "perturbation_note": exports.perturbation_note()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
     codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vivera.organisation.models import PartnerKind, PartOfDay, Referrer, Team
-from vivera.registration.forms import date_field
+from vivera.registration.forms import current_part_of_day, date_field
 
 from .models import AttemptMethod, Submission, SubmissionKind, SubmissionStatus
 from .services import stale_edit
@@ -32,6 +32,11 @@ class AttemptForm(forms.Form):
     reached = forms.BooleanField(label=_("The person was reached"), required=False)
     note = forms.CharField(label=_("Note (for the team only)"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Most attempts are recorded right after they were made: now's part of the day.
+        self.fields["part_of_day"].initial = current_part_of_day()
 
 
 class SubmissionStatusForm(forms.Form):

@@ -185,8 +185,14 @@ def stale_edit() -> StaleEdit:
 
 
 def _lock(submission: Submission, version: int | None = None) -> Submission:
-    """Lock the row; with `version`, refuse when someone else saved it since."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    """Lock the row; with `version`, refuse when someone else saved it since.
+
+    FOR NO KEY UPDATE of the submission's own row, as registration's `_lock` (see there and
+    docs/architecture.md "Row locks"): a plain FOR UPDATE also blocks another transaction's
+    foreign-key check on the row (an attempt or status change inserted under it, checked at
+    COMMIT after that transaction took the access log's lock), which deadlocks."""
+    locked = Submission.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=submission.pk)
     if version is not None and locked.version != version:
         raise stale_edit()
     return locked
@@ -327,8 +333,8 @@ def submission_to_dossier(
         if client is None and Client.objects.filter(municipality_id=submission.municipality_id,
                                                     bsn=submission.bsn).exists():
             raise ValidationError(_(
-                "A client with this BSN is already registered in another team. Ask your "
-                "coordinator to take this on."
+                "This resident is already known to another team. You can ask that team for "
+                "access below."
             ), code="client_elsewhere")
     if client is None:
         client = registration.client_create(

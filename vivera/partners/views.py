@@ -18,6 +18,8 @@ from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.access import role_required
 from vivera.organisation.selectors import teams_for_user
+from vivera.registration.access import check_bsn
+from vivera.registration.forms import refuse_bsn_clash
 
 from . import selectors, services
 from .access import get_submission_for_user
@@ -138,6 +140,12 @@ def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
                          teams=teams_for_user(user=request.user))
     if form.is_valid():
         try:
+            if submission.bsn:  # the duplicate check, logged before the write (issue 11)
+                check = check_bsn(user=request.user, bsn=submission.bsn, request=request,
+                                  purpose="submission_to_dossier")
+                if check.elsewhere:  # a client within reach is reused by the service
+                    refuse_bsn_clash(form, check=check, user=request.user,
+                                     bsn=submission.bsn)
             dossier = services.submission_to_dossier(
                 user=request.user, submission=submission, team=form.cleaned_data["team"],
                 referrer=form.cleaned_data["referrer"], version=form.cleaned_data["version"],

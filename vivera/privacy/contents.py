@@ -31,9 +31,11 @@ from vivera.imports.models import Kind as ImportKind
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.registration.models import (
     Client,
+    ClientAccessRequest,
     ContactMoment,
     Dossier,
     DossierStatusChange,
+    DossierTeamChange,
     Household,
     Question,
     Referral,
@@ -212,6 +214,20 @@ DOSSIERS = Part(
              _("Each time the dossier moved to another stage (registered, waiting list, "
                    "intake, active, in the background, closed), with the date."),
              parent="dossier", columns=("date", "from_status", "to_status", "changed_by")),
+        Part("team_changes", DossierTeamChange, _("Changes of team"),
+             _("When the dossier moved from one neighbourhood team to another, with the "
+                   "date and who approved it."),
+             parent="dossier",
+             columns=("date", "from_team", "to_team", "changed_by", "request")),
+        Part("access_requests", ClientAccessRequest,
+             _("Requests from other teams to work with your dossier"),
+             _("Another neighbourhood team that also wanted to help you asked the team "
+                   "holding your dossier to move it to them or to work in it together. This "
+                   "shows the request, the reason given, and the answer."),
+             parent="dossier",
+             # client: that is you (the dossier is named by the part above).
+             hidden=frozenset({"client"}),
+             heading=lambda r: _dated(r.get_kind_display(), r.requested_at.date())),
         Part("questions", Question, _("Your questions"),
              _("What you asked the team for help with, per area of life: when the question "
                    "was opened and closed, and what came of it."),

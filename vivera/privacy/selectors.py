@@ -14,6 +14,7 @@ from vivera.audit.models import AccessLogEntry, Action
 from vivera.partners.models import Submission
 from vivera.registration.models import (
     Client,
+    ClientAccessRequest,
     ContactMoment,
     Dossier,
     Question,
@@ -74,6 +75,7 @@ def unlinked_namesakes(*, client: Client) -> int:
 OBJECT_TYPES = {
     Dossier: "dossier", Question: "question", ContactMoment: "contact", Referral: "referral",
     ZrmAssessment: "zrm", Submission: "submission", AccessRequest: "access_request",
+    ClientAccessRequest: "client_access_request",
 }
 # Keys of a line's detail that list clients (a list page, a household, a search, an import)
 # or submissions (the partner queue).

@@ -100,7 +100,6 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         return _person_page(request, client, status=400, log_read=True)
     response = HttpResponse(produced.content, content_type=produced.content_type)
     response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
-    response["Cache-Control"] = "no-store"  # personal data: no copy in a browser or proxy cache
     return response
 
 

@@ -3,6 +3,8 @@
 Rules (DOMAIN.md):
 - a professional sees dossiers of the teams it is a member of today, and dossiers it directs;
 - a coordinator sees dossiers of its teams;
+- both also see the dossiers another team shares with one of their teams (an approved request
+  for a shared dossier that was not ended, `ClientAccessRequest`);
 - every other role sees no person at all;
 - nobody sees another municipality's data.
 Every successful fetch writes a `read` line to the access log; a refused one writes `refused`.
@@ -10,18 +12,32 @@ Every successful fetch writes a `read` line to the access log; a refused one wri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from vivera.audit.models import Action, Result
+from vivera.accounts.models import Role
+from vivera.audit.models import AccessLogEntry, Action, Result
 from vivera.audit.services import log_access
 from vivera.organisation.selectors import memberships_on
 
-from .models import Client, Dossier, Question, SharingConsent
+from .models import (
+    AccessRequestKind,
+    AccessRequestStatus,
+    Client,
+    ClientAccessRequest,
+    Dossier,
+    Question,
+    SharingConsent,
+)
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -30,8 +46,12 @@ if TYPE_CHECKING:
 def dossiers_for(user: User) -> QuerySet[Dossier]:
     if not user.is_authenticated or not user.sees_persons or user.municipality_id is None:
         return Dossier.objects.none()
+    team_ids = user.team_ids()
+    shared = ClientAccessRequest.objects.filter(
+        dossier=OuterRef("pk"), to_team_id__in=team_ids, kind=AccessRequestKind.SHARED,
+        status=AccessRequestStatus.APPROVED, share_ended_at__isnull=True)
     return Dossier.objects.filter(
-        Q(team_id__in=user.team_ids()) | Q(case_director=user),
+        Q(team_id__in=team_ids) | Q(case_director=user) | Exists(shared),
         municipality_id=user.municipality_id,
     )
 
@@ -139,3 +159,126 @@ def log_list_read(*, user: User, request: HttpRequest | None, page: str,
     if client_ids:
         log_access(user=user, action=Action.READ, object_type="list", object_id=page,
                    request=request, detail={"clients": client_ids})
+
+
+# --- The BSN duplicate check -----------------------------------------------------------------
+
+BSN_CHECK = "bsn duplicate check"
+# What the check found, as the log line's detail says it.
+FOUND_NONE, FOUND_WITHIN_REACH, FOUND_ELSEWHERE = "none", "within reach", "elsewhere"
+# Checks of a BSN the professional typed count towards VIVERA_BSN_CHECK_LIMIT; a BSN a partner
+# sent (opening a dossier from a submission) is no probe and does not.
+TYPED = frozenset({"client_create", "client_update", "access_request"})
+LIMIT_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class BsnCheck:
+    """The answer of the duplicate check: the client with that BSN (in any team of the
+    municipality), and whether the user may see it. Only `within_reach` and `found` may be
+    shown to the user; `client` of a resident elsewhere is for the services only."""
+
+    client: Client | None
+    within_reach: bool
+
+    @property
+    def found(self) -> str:
+        if self.client is None:
+            return FOUND_NONE
+        return FOUND_WITHIN_REACH if self.within_reach else FOUND_ELSEWHERE
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.found == FOUND_ELSEWHERE
+
+
+def _residents_found_elsewhere(user: User) -> int:
+    """Different residents known to another team that the user's typed BSNs found in the last
+    24 hours, counted from the access log itself."""
+    return (AccessLogEntry.objects
+            .filter(user=user, action=Action.SEARCH, object_type="client",
+                    result=Result.SUCCESS, timestamp__gte=timezone.now() - LIMIT_WINDOW,
+                    detail__found=FOUND_ELSEWHERE, detail__purpose__in=sorted(TYPED))
+            .order_by().values("client_id").distinct().count())
+
+
+def find_bsn(*, user: User, bsn: str, exclude_pk: int | None = None) -> BsnCheck:
+    """The client of the user's municipality with this BSN (other than `exclude_pk`), and
+    whether the user may see it. Not logged: the services' guard; views call `check_bsn`."""
+    clash = Client.objects.filter(municipality_id=user.municipality_id, bsn=bsn)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    client = clash.first() if bsn else None
+    within = client is not None and clients_for(user).filter(pk=client.pk).exists()
+    return BsnCheck(client=client, within_reach=within)
+
+
+def check_bsn(*, user: User, bsn: str, purpose: str, request: HttpRequest | None = None,
+              exclude_pk: int | None = None) -> BsnCheck:
+    """Check a BSN against every client of the user's municipality (one person, one record),
+    and write it to the access log as a `search` (NEN 7513): the kind of criterion, what it was
+    for, what it found and the client found, never the BSN. Called by the view before the
+    write, outside its transaction, so the line stays when the write is refused.
+
+    Over VIVERA_BSN_CHECK_LIMIT the check is refused before it looks, whatever it would find,
+    so the refusal itself tells nothing."""
+    detail: dict[str, object] = {"criteria": [BSN_CHECK], "purpose": purpose}
+    if purpose in TYPED and _residents_found_elsewhere(user) >= settings.VIVERA_BSN_CHECK_LIMIT:
+        log_access(user=user, action=Action.SEARCH, object_type="client", request=request,
+                   result=Result.REFUSED, detail={**detail, "found": "not checked",
+                                                  "reason": "limit"})
+        raise ValidationError({"bsn": ValidationError(_(
+            "You have checked the BSNs of many residents known to other teams today. Try again "
+            "tomorrow, or ask your coordinator."), code="bsn_check_limit")})
+    check = find_bsn(user=user, bsn=bsn, exclude_pk=exclude_pk)
+    client = check.client
+    log_access(user=user, action=Action.SEARCH, object_type="client",
+               client_id=client.pk if client else None, request=request,
+               detail={**detail, "found": check.found,
+                       "results": [client.pk] if client else []})
+    return check
+
+
+def duplicate_bsn_error(check: BsnCheck) -> ValidationError:
+    """The refusal the forms show for a BSN someone else has: within reach, the record (the
+    page links it); elsewhere, that the resident is known to another team (the page offers the
+    request for access) and nothing more."""
+    if check.within_reach:
+        message = _("A client with this BSN is already registered. Open that record instead.")
+        code = "duplicate"
+    else:
+        message = _("This resident is already known to another team. You can ask that team "
+                    "for access below.")
+        code = "known_elsewhere"
+    return ValidationError({"bsn": ValidationError(message, code=code)})
+
+
+# --- Requests for access ---------------------------------------------------------------------
+
+
+def access_requests_to_decide(user: User) -> QuerySet[ClientAccessRequest]:
+    """Requests the user may answer: a coordinator's, for the dossiers its teams hold."""
+    if (not user.is_authenticated or not user.sees_persons or user.role != Role.COORDINATOR
+            or user.municipality_id is None):
+        return ClientAccessRequest.objects.none()
+    return ClientAccessRequest.objects.filter(municipality_id=user.municipality_id,
+                                              from_team_id__in=user.team_ids())
+
+
+def get_access_request_to_decide(
+    *, user: User, pk: int, request: HttpRequest | None = None
+) -> ClientAccessRequest:
+    """A request the coordinator of the holding team answers, or 404 (logged); its page shows
+    the client, so the fetch is logged as a read of the client."""
+    access_request = (access_requests_to_decide(user)
+                      .select_related("client", "dossier", "from_team", "to_team",
+                                      "requested_by", "decided_by")
+                      .filter(pk=pk).first())
+    if access_request is None:
+        log_access(user=user, action=Action.READ, object_type="client_access_request",
+                   object_id=pk, request=request, result=Result.REFUSED)
+        raise Http404
+    log_access(user=user, action=Action.READ, object_type="client_access_request",
+               object_id=access_request.pk, client_id=access_request.client_id,
+               request=request)
+    return access_request

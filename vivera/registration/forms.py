@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import User
+from vivera.core.widgets import ComboboxSelect
 from vivera.organisation.models import (
     ContactKind,
     LifeDomain,
@@ -25,8 +26,10 @@ from vivera.organisation.models import (
 )
 from vivera.organisation.selectors import memberships_on
 
+from .access import BsnCheck, duplicate_bsn_error
 from .bsn import normalise_bsn, validate_bsn
 from .models import (
+    AccessRequestKind,
     Channel,
     Client,
     Complexity,
@@ -121,7 +124,10 @@ class ShortContactForm(TokenForm):
                                 widget=forms.RadioSelect)
     location = forms.ModelChoiceField(label=_("Walk-in location (for a walk-in)"),
                                       queryset=Location.objects.none(), required=False)
-    domain = forms.ModelChoiceField(label=_("Topic"), queryset=LifeDomain.objects.none())
+    # Type "fin" and press Enter: the topic is picked and the contact saved (the most frequent
+    # task, done dozens of times a day).
+    domain = forms.ModelChoiceField(label=_("Topic"), queryset=LifeDomain.objects.none(),
+                                    widget=ComboboxSelect(submit_on_enter=True))
     result = forms.ChoiceField(label=_("Result"), choices=ShortContactResult.choices,
                                widget=forms.RadioSelect, initial=ShortContactResult.ANSWERED)
     part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices,
@@ -416,3 +422,64 @@ class OutreachForm(TokenForm):
             self.initial.setdefault("team", next(iter(team_ids)))
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
             municipality_id=user.municipality_id)
+
+
+# --- Requests for access to a resident known to another team --------------------------------
+
+
+class AccessRequestForm(forms.Form):
+    """Ask the team that holds a resident's dossier for access. Carries the BSN the professional
+    typed (and nothing the check found), so the request names no one the user could not name."""
+
+    # Shown under another form (the client form, a submission's) whose field ids it must not
+    # repeat.
+    PREFIX = "toegang"
+
+    bsn = forms.CharField(label=_("BSN of the resident"), max_length=13)
+    team = forms.ModelChoiceField(label=_("For my team"), queryset=Team.objects.none())
+    kind = forms.ChoiceField(label=_("What do you ask for?"), choices=AccessRequestKind.choices,
+                             widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Why does your team need access?"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two sentences, for the coordinator of the other team. Write no more "
+                    "about the resident than that coordinator needs to decide."))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team_ids = user.team_ids()
+        self.fields["team"].queryset = Team.objects.filter(pk__in=team_ids).order_by("name")
+        if len(team_ids) == 1:
+            self.initial.setdefault("team", next(iter(team_ids)))
+            self.fields["team"].widget = forms.HiddenInput()
+
+    def clean_bsn(self) -> str:
+        bsn = normalise_bsn(self.cleaned_data.get("bsn") or "")
+        validate_bsn(bsn)
+        return bsn
+
+
+class AccessRequestDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your answer"), widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(
+        label=_("Note for the requester"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline. The requester reads it; write nothing about the "
+                    "resident."))
+
+
+def refuse_bsn_clash(form: forms.BaseForm, *, check: BsnCheck, user: User, bsn: str) -> None:
+    """After `access.check_bsn` found the BSN with another client: note on `form` what its page
+    shows next to the refusal (within reach: a link to that record, `form.bsn_duplicate`;
+    elsewhere: the request for access, `form.bsn_offer`, carrying only the typed BSN), then
+    raise the refusal for the form's error. Without a clash it returns."""
+    if check.client is None:
+        return
+    if check.within_reach:
+        form.bsn_duplicate = check.client  # type: ignore[attr-defined]
+    else:
+        form.bsn_offer = AccessRequestForm(  # type: ignore[attr-defined]
+            user=user, initial={"bsn": bsn}, prefix=AccessRequestForm.PREFIX)
+    raise duplicate_bsn_error(check)

@@ -556,3 +556,115 @@ class OutreachActivity(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="outreach_hours_positive"),
         ]
+
+
+# --- Access to a resident known to another team ---------------------------------------------
+
+
+class AccessRequestKind(models.TextChoices):
+    TRANSFER = "transfer", _("Transfer of the dossier to my team")
+    SHARED = "shared", _("A shared dossier: both teams work on it")
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class ClientAccessRequest(models.Model):
+    """A professional asks the team that holds a resident's dossier for access: a transfer of
+    the dossier to the requesting team, or a shared dossier (joint work). Its coordinator
+    approves or declines (`services.access_request_decide`). An approved shared request *is*
+    the share: `access.dossiers_for` reads it until the holding team ends it (`share_ended_at`).
+    The requester sees nothing of the resident beyond what it typed, until approval."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT,
+                               related_name="team_access_requests", verbose_name=_("client"))
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT,
+                                related_name="team_access_requests", verbose_name=_("dossier"))
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("team holding the dossier"))
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("requesting team"))
+    kind = models.CharField(_("request"), max_length=10, choices=AccessRequestKind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=AccessRequestStatus.choices,
+                              default=AccessRequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("answered by"))
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.CharField(_("answer"), max_length=500, blank=True)
+    share_ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="+",
+                                       verbose_name=_("sharing ended by"))
+    share_ended_at = models.DateTimeField(_("sharing ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for access")
+        verbose_name_plural = _("requests for access")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_team=F("to_team")),
+                                   name="accessrequest_other_team"),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="accessrequest_decided_iff_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_ended_at__isnull=True)
+                | Q(kind="shared", status="approved", share_ended_by__isnull=False),
+                name="accessrequest_only_a_share_ends",
+            ),
+            # One open question per dossier and requesting team at a time.
+            models.UniqueConstraint(fields=["dossier", "to_team"],
+                                    condition=Q(status="pending"),
+                                    name="accessrequest_one_pending_per_dossier_and_team"),
+        ]
+        indexes = [models.Index(fields=["from_team", "status"]),
+                   models.Index(fields=["to_team", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"V{self.pk:06d}" if self.pk else "V(new)"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccessRequestStatus.PENDING
+
+    @property
+    def is_active_share(self) -> bool:
+        return (self.kind == AccessRequestKind.SHARED
+                and self.status == AccessRequestStatus.APPROVED and self.share_ended_at is None)
+
+
+class DossierTeamChange(models.Model):
+    """A dossier moved to another team (an approved transfer request), dated and attributed, so
+    the dossier's history says which team held it when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="team_changes")
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("from team"))
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("to team"))
+    date = models.DateField(_("date"))
+    request = models.ForeignKey(ClientAccessRequest, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+",
+                                verbose_name=_("request for access"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team change")
+        verbose_name_plural = _("team changes")
+        ordering = ["date", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_team=F("to_team")),
+                                   name="teamchange_other_team"),
+        ]

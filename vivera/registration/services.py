@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.services import form_token_claim
@@ -36,16 +37,21 @@ from vivera.organisation.models import (
 from vivera.organisation.selectors import memberships_on
 
 from . import signals
+from .access import clients_for, duplicate_bsn_error, find_bsn
 from .bsn import normalise_bsn
 from .models import (
     ALLOWED_STATUS_CHANGES,
+    AccessRequestKind,
+    AccessRequestStatus,
     Channel,
     Client,
+    ClientAccessRequest,
     ConsentScope,
     ContactMoment,
     Dossier,
     DossierStatus,
     DossierStatusChange,
+    DossierTeamChange,
     Household,
     OutreachActivity,
     Question,
@@ -126,7 +132,7 @@ CLIENT_FIELDS = (
 )
 
 
-def _client_clean(client: Client) -> None:
+def _client_clean(client: Client, user: User) -> None:
     client.bsn = normalise_bsn(client.bsn or "")
     client.postcode = (client.postcode or "").replace(" ", "").upper()
     if client.birth_date and client.birth_date > timezone.localdate():
@@ -138,14 +144,11 @@ def _client_clean(client: Client) -> None:
         municipality_id=client.municipality_id, postcode=client.postcode
     )
     if client.bsn:
-        clash = Client.objects.filter(municipality_id=client.municipality_id, bsn=client.bsn)
-        if client.pk:
-            clash = clash.exclude(pk=client.pk)
-        if clash.exists():
-            raise field_error("bsn", _(
-                "A client with this BSN is already registered. Search for the client instead, "
-                "or ask your coordinator if you cannot find them."
-            ), "invalid")
+        # The guard (the view checked and logged first, `access.check_bsn`): refused with the
+        # same answer the view gives, which says no more than that.
+        check = find_bsn(user=user, bsn=client.bsn, exclude_pk=client.pk)
+        if check.client is not None:
+            raise duplicate_bsn_error(check)
     client.full_clean(exclude=["created_by"])
 
 
@@ -160,7 +163,7 @@ def client_create(
     client = Client(municipality_id=user.municipality_id, created_by=user,
                     **{f: data.get(f) or ("" if f != "birth_date" else None)
                        for f in CLIENT_FIELDS})
-    _client_clean(client)
+    _client_clean(client, user)
     if household_of is not None:
         client.household = household_ensure(user=user, client=household_of, request=request)
     client.save()
@@ -197,7 +200,7 @@ def client_update(
         raise stale_client()
     for f in CLIENT_FIELDS:
         setattr(client, f, data.get(f) or ("" if f != "birth_date" else None))
-    _client_clean(client)
+    _client_clean(client, user)
     fields = [*CLIENT_FIELDS, "neighbourhood"]
     updated = Client.objects.filter(pk=client.pk, version=version).update(
         version=F("version") + 1, **{f: getattr(client, f) for f in fields}
@@ -705,3 +708,187 @@ def outreach_create(
     activity.full_clean()
     activity.save()
     return activity
+
+
+# --- Requests for access to a resident known to another team --------------------------------
+
+
+def holding_dossiers(client: Client) -> list[Dossier]:
+    """The dossiers a request for access goes to: the client's open dossiers (one per team at
+    most); without one, its latest closed dossier."""
+    dossiers = list(client.dossiers.exclude(status=DossierStatus.CLOSED)
+                    .select_related("team").order_by("pk"))
+    if not dossiers:
+        latest = client.dossiers.select_related("team").order_by("-closed_on", "-pk").first()
+        dossiers = [latest] if latest is not None else []
+    return dossiers
+
+
+@transaction.atomic
+def access_request_create(
+    *, user: User, client: Client, to_team: Team, kind: str, reason: str,
+    request: HttpRequest | None = None,
+) -> list[ClientAccessRequest]:
+    """A professional asks the team(s) holding the resident's dossier(s) for a transfer or a
+    shared dossier for its own team `to_team`: one request per holding dossier, each answered
+    by that team's coordinator. `client` comes from `access.check_bsn` (the BSN the
+    professional typed); the requester learns nothing more about it here."""
+    reason = (reason or "").strip()
+    if client.municipality_id != user.municipality_id or not user.sees_persons:
+        raise ValidationError(_("This resident is not registered in your municipality."),
+                              code="other_municipality")
+    if to_team.municipality_id != user.municipality_id or to_team.pk not in user.team_ids():
+        raise field_error("team", _("Choose one of your own teams."), "not_member")
+    if kind not in AccessRequestKind.values:
+        raise field_error("kind", _("Choose what you ask for."), "invalid")
+    if not reason:
+        raise field_error("reason", _("Say briefly why your team needs access."), "required")
+    if clients_for(user).filter(pk=client.pk).exists():
+        raise ValidationError(_("You can already see this resident."), code="within_reach")
+    dossiers = [d for d in holding_dossiers(client) if d.team_id != to_team.pk]
+    if not dossiers:
+        raise ValidationError(_(
+            "No team holds a dossier for this resident yet, so there is no one to ask. Ask "
+            "your coordinator."), code="no_dossier")
+    pending = set(ClientAccessRequest.objects.filter(
+        dossier__in=dossiers, to_team=to_team, status=AccessRequestStatus.PENDING,
+    ).values_list("dossier_id", flat=True))
+    dossiers = [d for d in dossiers if d.pk not in pending]
+    if not dossiers:
+        raise ValidationError(_("Your team already asked for access to this resident; the "
+                                "answer is on the page Requests."), code="already_pending")
+    created = []
+    for dossier in dossiers:
+        access_request = ClientAccessRequest(
+            municipality_id=user.municipality_id, client=client, dossier=dossier,
+            from_team=dossier.team, to_team=to_team, kind=kind, reason=reason,
+            requested_by=user)
+        access_request.full_clean()
+        access_request.save()
+        created.append(access_request)
+    for access_request in created:
+        log_access(user=user, action=Action.CREATE, object_type="client_access_request",
+                   object_id=access_request.pk, client_id=client.pk, request=request,
+                   detail={"kind": kind, "dossier": access_request.dossier_id,
+                           "from_team": access_request.from_team_id, "to_team": to_team.pk})
+    return created
+
+
+def _lock_request(access_request: ClientAccessRequest) -> ClientAccessRequest:
+    return (ClientAccessRequest.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("dossier", "from_team", "to_team", "requested_by")
+            .get(pk=access_request.pk))
+
+
+def _check_decider(user: User, access_request: ClientAccessRequest) -> None:
+    """Only a coordinator of the team holding the dossier answers, and never its own
+    request."""
+    if (user.role != Role.COORDINATOR or not user.sees_persons
+            or user.municipality_id != access_request.municipality_id
+            or access_request.from_team_id not in user.team_ids()):
+        raise ValidationError(_("Only a coordinator of the team holding the dossier can "
+                                "answer this request."), code="not_coordinator")
+    if access_request.requested_by_id == user.pk:
+        raise ValidationError(_("You cannot answer your own request."), code="own_request")
+
+
+@transaction.atomic
+def access_request_decide(
+    *, user: User, access_request: ClientAccessRequest, approve: bool, note: str = "",
+    request: HttpRequest | None = None,
+) -> ClientAccessRequest:
+    """The holding team's coordinator approves or declines. Approving a transfer moves the
+    dossier to the requesting team (`dossier_transfer`); approving a shared dossier lets the
+    requesting team see and work in it (read by `access.dossiers_for`) until the holding team
+    ends the sharing. Declining changes nothing else. Every answer, and the change of who may
+    see what, is a line in the access log."""
+    access_request = _lock_request(access_request)
+    _check_decider(user, access_request)
+    if not access_request.is_pending:
+        raise ValidationError(_("This request has already been answered."), code="answered")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise field_error("note", _("Say briefly why you decline, so the requester knows what "
+                                    "to do next."), "required")
+    dossier = _lock(access_request.dossier)
+    if approve and dossier.team_id != access_request.from_team_id:
+        raise ValidationError(_("This dossier is no longer held by your team; the team that "
+                                "holds it now decides."), code="moved")
+    access_request.status = (AccessRequestStatus.APPROVED if approve
+                             else AccessRequestStatus.DECLINED)
+    access_request.decided_by = user
+    access_request.decided_at = timezone.now()
+    access_request.answer_note = note
+    access_request.full_clean()
+    access_request.save(update_fields=["status", "decided_by", "decided_at", "answer_note"])
+    if approve and access_request.kind == AccessRequestKind.TRANSFER:
+        dossier_transfer(user=user, dossier=dossier, to_team=access_request.to_team,
+                         case_director=access_request.requested_by,
+                         access_request=access_request, request=request)
+    elif approve:
+        log_access(user=user, action=Action.UPDATE, object_type="dossier",
+                   object_id=dossier.pk, client_id=dossier.client_id, request=request,
+                   detail={"shared_with_team": access_request.to_team_id,
+                           "access_request": access_request.pk})
+    log_access(user=user, action=Action.UPDATE, object_type="client_access_request",
+               object_id=access_request.pk, client_id=access_request.client_id,
+               request=request, detail={"status": access_request.status,
+                                        "kind": access_request.kind})
+    return access_request
+
+
+@transaction.atomic
+def dossier_transfer(
+    *, user: User, dossier: Dossier, to_team: Team, case_director: User,
+    access_request: ClientAccessRequest | None = None, request: HttpRequest | None = None,
+) -> Dossier:
+    """Move an open dossier to another team of the municipality, with a new case director of
+    that team. Dated and attributed (`DossierTeamChange`); the old team no longer sees it
+    (unless through another dossier or a share)."""
+    dossier = _lock_open(dossier)
+    from_team = dossier.team
+    if to_team.municipality_id != dossier.municipality_id or to_team.pk == from_team.pk:
+        raise ValidationError(_("Choose another team of the municipality."), code="invalid")
+    if Dossier.objects.filter(client_id=dossier.client_id, team=to_team).exclude(
+            status=DossierStatus.CLOSED).exists():
+        raise ValidationError(_("The resident already has an open dossier with that team."),
+                              code="open_dossier_exists")
+    _check_case_director(case_director, to_team)
+    today = timezone.localdate()
+    DossierTeamChange.objects.create(dossier=dossier, from_team=from_team, to_team=to_team,
+                                     date=today, request=access_request, changed_by=user)
+    Dossier.objects.filter(pk=dossier.pk).update(team=to_team, case_director=case_director,
+                                                 version=F("version") + 1)
+    dossier.refresh_from_db(fields=["team", "case_director", "version"])
+    signals.changed.send(sender=Dossier, municipality_id=dossier.municipality_id)
+    log_access(user=user, action=Action.UPDATE, object_type="dossier", object_id=dossier.pk,
+               client_id=dossier.client_id, request=request, detail={
+                   "team": {"from": from_team.pk, "to": to_team.pk},
+                   "case_director": case_director.pk,
+                   "access_request": access_request.pk if access_request else None})
+    return dossier
+
+
+@transaction.atomic
+def access_share_end(
+    *, user: User, access_request: ClientAccessRequest, request: HttpRequest | None = None,
+) -> ClientAccessRequest:
+    """The holding team's coordinator ends a shared dossier: from now on the other team no
+    longer sees it (what it registered in it stays in the dossier)."""
+    access_request = _lock_request(access_request)
+    if (user.role != Role.COORDINATOR or user.municipality_id != access_request.municipality_id
+            or access_request.dossier.team_id not in user.team_ids()):
+        raise ValidationError(_("Only a coordinator of the team holding the dossier can end "
+                                "the sharing."), code="not_coordinator")
+    if not access_request.is_active_share:
+        raise ValidationError(_("This dossier is not shared under this request."),
+                              code="not_shared")
+    access_request.share_ended_by = user
+    access_request.share_ended_at = timezone.now()
+    access_request.full_clean()
+    access_request.save(update_fields=["share_ended_by", "share_ended_at"])
+    log_access(user=user, action=Action.UPDATE, object_type="dossier",
+               object_id=access_request.dossier_id, client_id=access_request.client_id,
+               request=request, detail={"share_ended_for_team": access_request.to_team_id,
+                                        "access_request": access_request.pk})
+    return access_request

@@ -24,5 +24,10 @@ urlpatterns = [
     path("dossiers/<int:pk>/zrm/", views.zrm_add, name="zrm_add"),
     path("dossiers/<int:pk>/toestemming/", views.consent_add, name="consent_add"),
     path("toestemmingen/<int:pk>/intrekken/", views.consent_withdraw, name="consent_withdraw"),
+    path("inwoners/toegang-vragen/", views.access_request_create,
+         name="access_request_create"),
+    path("verzoeken/", views.access_requests, name="access_requests"),
+    path("verzoeken/<int:pk>/", views.access_request_decide, name="access_request_decide"),
+    path("verzoeken/<int:pk>/delen-stoppen/", views.access_share_end, name="access_share_end"),
     path("outreach/", views.outreach_list, name="outreach_list"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,10 @@ from vivera.core.parsing import parse_id
 
 from . import merge, selectors, services
 from .access import (
+    access_requests_to_decide,
+    check_bsn,
     dossiers_for,
+    get_access_request_to_decide,
     get_client_for_user,
     get_consent_for_user,
     get_dossier_for_user,
@@ -31,6 +35,8 @@ from .access import (
     log_list_read,
 )
 from .forms import (
+    AccessRequestDecideForm,
+    AccessRequestForm,
     AssignCaseDirectorForm,
     ClientForm,
     ClientSearchForm,
@@ -46,9 +52,10 @@ from .forms import (
     ShortContactForm,
     StatusChangeForm,
     ZrmForm,
+    refuse_bsn_clash,
     team_members,
 )
-from .models import ShortContact
+from .models import AccessRequestKind, AccessRequestStatus, ClientAccessRequest, ShortContact
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
@@ -78,6 +85,16 @@ def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], An
     return True, result
 
 
+def _check_typed_bsn(request: HttpRequest, form: Any, *, bsn: str, purpose: str,
+                     exclude_pk: int | None = None) -> None:
+    """The duplicate check of a BSN the user typed, logged as a search (`access.check_bsn`),
+    before the service writes; a clash is raised as the form's refusal."""
+    if bsn:
+        check = check_bsn(user=request.user, bsn=bsn, purpose=purpose, request=request,
+                          exclude_pk=exclude_pk)
+        refuse_bsn_clash(form, check=check, user=request.user, bsn=bsn)
+
+
 # --- Start pages -----------------------------------------------------------------------------
 
 
@@ -96,6 +113,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
                   dossiers=[*dossiers, *stale, *waiting, *(q.dossier for q in questions)])
     return render(request, "registration/my_work.html", {
         "dossiers": dossiers, "stale": stale, "questions": questions, "waiting": waiting,
+        "requests_to_answer": access_requests_to_decide(user).filter(
+            status=AccessRequestStatus.PENDING).count(),
     })
 
 
@@ -222,9 +241,14 @@ def client_create(request: HttpRequest) -> HttpResponse:
     if household_of is not None and not form.is_bound:
         form.initial.update({f: getattr(household_of, f) for f in
                              ("name_prefix", "last_name", "postcode", "house_number")})
-    saved, client = _submit(request, form, lambda data: services.client_create(
-        user=request.user, data=data, form_token=data.get("form_token"),
-        household_of=household_of, request=request), _("Client registered."))
+
+    def save(data: dict[str, Any]) -> Any:
+        _check_typed_bsn(request, form, bsn=data["bsn"], purpose="client_create")
+        return services.client_create(
+            user=request.user, data=data, form_token=data.get("form_token"),
+            household_of=household_of, request=request)
+
+    saved, client = _submit(request, form, save, _("Client registered."))
     if saved:
         return redirect("registration:client_detail", pk=client.pk)
     return render(request, "registration/client_form.html",
@@ -303,12 +327,18 @@ def _edit(request: HttpRequest, form: Any, *, instance: Any, names: tuple[str, .
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=pk, request=request)
     form = ClientForm(request.POST or None, instance=client)
+
+    def save(data: dict[str, Any]) -> Any:
+        if data["bsn"] != client.bsn:
+            _check_typed_bsn(request, form, bsn=data["bsn"], purpose="client_update",
+                             exclude_pk=client.pk)
+        return services.client_update(user=request.user, client=client,
+                                      version=data["version"] or 0, data=data, request=request)
+
     page = _edit(
         request, form, instance=client, names=services.CLIENT_FIELDS, object_type="client",
         reload=lambda: get_client_for_user(user=request.user, pk=pk, log_read=False),
-        save=lambda data: services.client_update(
-            user=request.user, client=client, version=data["version"] or 0, data=data,
-            request=request),
+        save=save,
         success=_("Client details saved."), template="registration/client_form.html",
         context={"client": client})
     return page or redirect("registration:client_detail", pk=client.pk)
@@ -365,6 +395,10 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": dossier.consents.select_related("partner", "recorded_by", "withdrawn_by"),
         "zrm": _zrm_table(dossier),
         "status_form": StatusChangeForm(dossier=dossier),
+        "team_changes": dossier.team_changes.select_related("from_team"),
+        "shares": ClientAccessRequest.objects.filter(
+            dossier=dossier, kind=AccessRequestKind.SHARED, status=AccessRequestStatus.APPROVED,
+            share_ended_at__isnull=True).select_related("to_team"),
     })
 
 
@@ -434,6 +468,11 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*TEAM_ROLES)
 def question_close(request: HttpRequest, pk: int) -> HttpResponse:
     question, dossier = get_question_for_user(user=request.user, pk=pk, request=request)
+    if not question.is_open or dossier.is_closed:
+        # Nothing to close here: say why instead of offering a form that can only be refused.
+        return render(request, "registration/question_close.html",
+                      {"form": None, "dossier": dossier, "question": question},
+                      status=200 if request.method == "GET" else 400)
     form = QuestionCloseForm(request.POST or None)
     saved, _result = _submit(request, form, lambda data: services.question_close(
         user=request.user, question=question, closed_on=data["closed_on"],
@@ -534,3 +573,100 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "activities": selectors.outreach_for(user=user)[:100],
     })
+
+
+# --- Requests for access to a resident known to another team --------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*TEAM_ROLES)
+def access_request_create(request: HttpRequest) -> HttpResponse:
+    """Ask the team holding a resident's dossier for access, by the BSN the user typed. The BSN
+    is checked (and logged) again; the page says no more than the form that sent the user
+    here: known elsewhere (the request is sent), within reach (a link), or not known."""
+    form = AccessRequestForm(request.POST or None, user=request.user,
+                             prefix=AccessRequestForm.PREFIX)
+    within_reach = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = check_bsn(user=request.user, bsn=data["bsn"], purpose="access_request",
+                              request=request)
+            if check.client is None:
+                raise ValidationError({"bsn": ValidationError(_(
+                    "No resident with this BSN is registered in your municipality. Register "
+                    "the resident yourself."), code="not_found")})
+            if check.within_reach:
+                within_reach = check.client
+                raise ValidationError({"bsn": ValidationError(_(
+                    "You can already see this resident."), code="within_reach")})
+            services.access_request_create(
+                user=request.user, client=check.client, to_team=data["team"],
+                kind=data["kind"], reason=data["reason"], request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _(
+                "Your request was sent to the coordinator of the team that holds the "
+                "resident's dossier. The answer appears on this page."))
+            return redirect("registration:access_requests")
+    return render(request, "registration/access_request_form.html",
+                  {"form": form, "within_reach": within_reach},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def access_requests(request: HttpRequest) -> HttpResponse:
+    """The user's own requests with their answers, and for a coordinator the requests its teams
+    are asked to answer (pending first) and the dossiers they share."""
+    user = request.user
+    mine = list(ClientAccessRequest.objects.filter(requested_by=user)
+                .select_related("client", "to_team").order_by("-requested_at", "-pk")[:100])
+    incoming = list(access_requests_to_decide(user)
+                    .filter(Q(status=AccessRequestStatus.PENDING)
+                            | Q(kind=AccessRequestKind.SHARED, status=AccessRequestStatus.APPROVED,
+                                share_ended_at__isnull=True))
+                    .select_related("client", "dossier", "from_team", "to_team",
+                                    "requested_by")
+                    .order_by("-status", "requested_at", "pk")[:200])
+    if incoming:
+        log_access(user=user, action=Action.READ, object_type="list",
+                   object_id="access_requests", request=request,
+                   detail={"clients": sorted({r.client_id for r in incoming})})
+    return render(request, "registration/access_requests.html", {
+        "mine": mine,
+        "pending": [r for r in incoming if r.is_pending],
+        "shares": [r for r in incoming if r.is_active_share],
+        "is_coordinator": user.role == Role.COORDINATOR,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = get_access_request_to_decide(user=request.user, pk=pk, request=request)
+    form = AccessRequestDecideForm(request.POST or None)
+    saved, _result = _submit(request, form, lambda data: services.access_request_decide(
+        user=request.user, access_request=access_request,
+        approve=data["decision"] == "approve", note=data["note"], request=request,
+    ), _("Your answer was saved; the requester sees it on the page Requests."))
+    if saved:
+        return redirect("registration:access_requests")
+    return render(request, "registration/access_request_decide.html",
+                  {"form": form, "access_request": access_request},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def access_share_end(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = get_access_request_to_decide(user=request.user, pk=pk, request=request)
+    try:
+        services.access_share_end(user=request.user, access_request=access_request,
+                                  request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The other team no longer sees this dossier."))
+    return redirect("registration:access_requests")

@@ -19,6 +19,7 @@ KIND_LINES = {
     "referrals": "  verwijzingen: omschrijving gewist",
     "consents": "  toestemmingen om te delen: notitie gewist",
     "access_requests": "  inzageverzoeken: notitie gewist",
+    "team_access_requests": "  verzoeken om toegang van andere teams: reden en antwoord gewist",
     "submissions": "meldingen van partners geanonimiseerd",
     "attempts": "  contactpogingen: notitie gewist",
     "households": "huishoudens verwijderd",

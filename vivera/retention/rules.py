@@ -24,9 +24,11 @@ from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatus
 from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
+    ClientAccessRequest,
     ContactMoment,
     Dossier,
     DossierStatusChange,
+    DossierTeamChange,
     Household,
     OutreachActivity,
     Question,
@@ -129,6 +131,16 @@ ACCESS_REQUEST = Rule(
     remaining=_not_empty("note"),
 )
 
+TEAM_ACCESS_REQUEST = Rule(
+    ClientAccessRequest, cleared={"reason": "", "answer_note": ""},
+    kept=("id", "municipality", "client", "dossier", "from_team", "to_team", "kind", "status",
+          "requested_by", "requested_at", "decided_by", "decided_at", "share_ended_by",
+          "share_ended_at"),
+    why="Who was given access to the dossier, when, and on whose decision (an approved shared "
+        "request is what let the other team see it). The reason and the answer are free text.",
+    remaining=_not_empty("reason", "answer_note"),
+)
+
 SUBMISSION = Rule(
     Submission,
     cleared={
@@ -178,6 +190,9 @@ KEPT_WHOLE = [
     Rule(DossierStatusChange, kept=("id", "dossier", "from_status", "to_status", "date",
                                     "changed_by", "changed_at"),
          why="Waiting times and throughput are computed from the status history."),
+    Rule(DossierTeamChange, kept=("id", "dossier", "from_team", "to_team", "date", "request",
+                                  "changed_by", "changed_at"),
+         why="Which team held the dossier when."),
     Rule(ZrmAssessment, kept=("id", "dossier", "assessed_on", "moment", "assessed_by",
                               "created_at"),
          why="ZRM change between intake and later measurements."),
@@ -196,8 +211,8 @@ KEPT_WHOLE = [
          why="The hold itself, lifted or not: the record of why retention waited."),
 ]
 
-RULES: list[Rule] = [CLIENT, QUESTION, CONTACT, REFERRAL, CONSENT, ACCESS_REQUEST, SUBMISSION,
-                     ATTEMPT, OUTREACH, *KEPT_WHOLE]
+RULES: list[Rule] = [CLIENT, QUESTION, CONTACT, REFERRAL, CONSENT, ACCESS_REQUEST,
+                     TEAM_ACCESS_REQUEST, SUBMISSION, ATTEMPT, OUTREACH, *KEPT_WHOLE]
 
 # Deleted whole when retention leaves them without members: a household's only content is its
 # name ("the family name and address"), and nothing but its members refers to it.

@@ -29,6 +29,7 @@ from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
+    ClientAccessRequest,
     ContactMoment,
     Dossier,
     Household,
@@ -50,6 +51,7 @@ from .rules import (
     QUESTION,
     REFERRAL,
     SUBMISSION,
+    TEAM_ACCESS_REQUEST,
     Rule,
 )
 from .selectors import Plan, Terms, due, retention_plan
@@ -60,7 +62,8 @@ if TYPE_CHECKING:
 CHUNK = 500  # ids per statement: well below SQLite's limit on parameters
 # The kinds a report counts, in the order it prints them.
 KINDS = ["clients", "dossiers", "questions", "contacts", "referrals", "consents",
-         "access_requests", "submissions", "attempts", "households", "outreach_activities"]
+         "access_requests", "team_access_requests", "submissions", "attempts", "households",
+         "outreach_activities"]
 
 
 @dataclass
@@ -181,6 +184,8 @@ def _apply_clients(chunk: list[int], execute: bool, counts: dict[str, int],
     counts["consents"] += _clear(CONSENT, SharingConsent.objects.filter(**under), execute)
     counts["access_requests"] += _clear(ACCESS_REQUEST, AccessRequest.objects.filter(
         client_id__in=chunk), execute)
+    counts["team_access_requests"] += _clear(TEAM_ACCESS_REQUEST, ClientAccessRequest.objects
+                                             .filter(client_id__in=chunk), execute)
     counts["attempts"] += _clear(ATTEMPT, OutreachAttempt.objects.filter(
         submission__dossier__client_id__in=chunk), execute)
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)

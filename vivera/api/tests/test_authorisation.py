@@ -67,6 +67,7 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, settings):
     client = APIClient()
     client.force_authenticate(all_personas[persona])
     response = getattr(client, rule.method)(reverse(name, args=rule.args), {}, format="json")
+    assert "no-store" in response["Cache-Control"], (name, persona)
     if persona not in rule.allowed:
         assert response.status_code == 403, (name, persona, response.status_code)
         assert response.json()["code"]  # the API's refusal shape

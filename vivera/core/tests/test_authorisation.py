@@ -21,7 +21,12 @@ from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.partners.models import Submission
 from vivera.registration.models import Question
-from vivera.registration.services import client_create, consent_record, dossier_create
+from vivera.registration.services import (
+    access_request_create,
+    client_create,
+    consent_record,
+    dossier_create,
+)
 from vivera.research.services import grant_create
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +39,10 @@ ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", 
 class Rule:
     allowed: frozenset[str]  # personas whose role may open the page
     method: str = "get"
-    # "client", "dossier", "question", "consent" or "submission": a record of team Oost; "grant":
-    # the researcher's research grant; "access_grant": a request for a membership of team Oost
-    # (made by the operator's command, so the administrator and Oost's coordinator may decide)
+    # "client", "dossier", "question", "consent" or "submission": a record of team Oost;
+    # "access_request": team West's request for access to it; "grant": the researcher's
+    # research grant; "access_grant": a request for a membership of team Oost (made by the
+    # operator's command, so the administrator and Oost's coordinator may decide)
     obj: str | None = None
     # personas whose role is allowed but who may not see the Oost record (→ 404)
     not_theirs: frozenset[str] = frozenset()
@@ -74,6 +80,10 @@ RULES: dict[str, Rule] = {
     "registration:consent_add": rule(TEAM_ROLES, obj="dossier"),
     "registration:consent_withdraw": rule(TEAM_ROLES, obj="consent"),
     "registration:outreach_list": rule(TEAM_ROLES),
+    "registration:access_request_create": rule(TEAM_ROLES),
+    "registration:access_requests": rule(TEAM_ROLES),
+    "registration:access_request_decide": rule({"coordinator"}, obj="access_request"),
+    "registration:access_share_end": rule({"coordinator"}, "post", obj="access_request"),
     "organisation:formation": rule({"coordinator"}),
     "monitor:dashboard": rule({"coordinator", "policy"}),
     "monitor:report": rule({"coordinator", "policy"}),
@@ -140,7 +150,7 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west):
+def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
     dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
                              registered_on=timezone.localdate() - dt.timedelta(days=3))
@@ -160,9 +170,11 @@ def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_wes
         kind="membership", user=pro_west, municipality=team_oost.municipality, team=team_oost,
         specialism="amw", fte=1, start_date=dt.date(2024, 1, 1),
         requested_at=timezone.now())
+    [access_request] = access_request_create(user=pro_west, client=client, to_team=team_west,
+                                             kind="shared", reason="Samen begeleiden.")
     return {"client": client, "dossier": dossier, "question": question,
             "submission": submission, "consent": consent, "grant": grant,
-            "access_grant": access_grant}
+            "access_request": access_request, "access_grant": access_grant}
 
 
 def _url(name: str, records: dict) -> str:
@@ -184,6 +196,8 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
     url = _url(name, records)
     http = login(all_personas[persona])
     response = getattr(http, r.method)(url)
+    # Whatever the answer (the page, a file, a redirect, a refusal), no cache may keep it.
+    assert "no-store" in response["Cache-Control"], (name, persona)
     if persona not in r.allowed:
         assert response.status_code == 403, (name, persona, response.status_code)
         # Every refused page is a line in the access log (BIO 8.15).
@@ -203,6 +217,7 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
 def test_anonymous_visitors_are_sent_to_the_login_page(name, records):
     response = getattr(HttpClient(), RULES[name].method)(_url(name, records))
     assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
     assert response.url.startswith(reverse("login"))
 
 

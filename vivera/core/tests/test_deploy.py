@@ -27,6 +27,7 @@ SETTINGS_VARIABLES = (
     "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "SESSION_COOKIE_AGE", "VIVERA_HTTPS",
     "VIVERA_TRUST_X_FORWARDED_FOR", "VIVERA_SUPPRESSION_THRESHOLD", "STATIC_ROOT",
     "VIVERA_NODE_MODULES", "VIVERA_VAR_DIR", "LOG_LEVEL", "VIVERA_PSEUDONYM_KEY",
+    "VIVERA_CELL_KEY_SECRET",
     "VIVERA_CACHE", "VIVERA_API_KEY_FAILURE_LIMIT",
     "VIVERA_RETENTION_YEARS", "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION",
     "VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER",
@@ -40,6 +41,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         VIVERA_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(64),
         VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
+        VIVERA_CELL_KEY_SECRET=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="vivera.example.nl",
         DATABASE_URL=f"sqlite:///{tmp_path / 'vivera.sqlite3'}",
         VIVERA_VAR_DIR=str(tmp_path / "var"),
@@ -119,9 +121,27 @@ def test_it_refuses_to_start_in_production_without_its_own_pseudonym_key(
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(("key", "message"), [
+    (None, "VIVERA_CELL_KEY_SECRET must be set when VIVERA_PRODUCTION=1."),
+    ("short-key", "VIVERA_CELL_KEY_SECRET must be at least 32 characters long."),
+    ("same", "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY."),
+], ids=["unset", "short", "pseudonym-key"])
+def test_it_refuses_to_start_in_production_without_its_own_cell_key_secret(
+    tmp_path: Path, key: str | None, message: str
+) -> None:
+    env = production_env(tmp_path)
+    env = production_env(tmp_path, VIVERA_PSEUDONYM_KEY=env["VIVERA_PSEUDONYM_KEY"],
+                         VIVERA_CELL_KEY_SECRET=env["VIVERA_PSEUDONYM_KEY"] if key == "same"
+                         else key)
+    result = vivera("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_it_starts_in_development_without_a_secret_key(tmp_path: Path) -> None:
     result = vivera("check", env=production_env(tmp_path, VIVERA_PRODUCTION=None,
-                                                SECRET_KEY=None, VIVERA_PSEUDONYM_KEY=None))
+                                                SECRET_KEY=None, VIVERA_PSEUDONYM_KEY=None,
+                                                VIVERA_CELL_KEY_SECRET=None))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

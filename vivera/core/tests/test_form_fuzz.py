@@ -26,12 +26,19 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vivera.accounts.models import User
 from vivera.conftest import login
 from vivera.core.testing.htmlforms import HtmlForm, post_forms
 from vivera.core.tests import test_authorisation as matrix
 from vivera.core.tests.test_authorisation import EXCLUDED_PREFIXES, RULES, _url
 from vivera.partners.models import Submission
 from vivera.registration.models import Client
+from vivera.registration.services import (
+    access_request_create,
+    access_request_decide,
+    client_create,
+    dossier_create,
+)
 
 pytestmark = pytest.mark.django_db
 matrix_records = matrix.records  # the matrix's records of team Oost, as a fixture here too
@@ -65,12 +72,23 @@ wrong = st.one_of(odd_text, special_text, huge, numbers, dates)
 
 
 @pytest.fixture
-def records(matrix_records: dict[str, Any]) -> dict[str, Any]:
-    """The matrix's records, with what makes the last two forms appear: the client has a BSN
-    (the *show BSN* button) and the partner's submission no team yet (*take on*)."""
+def records(matrix_records: dict[str, Any], coordinator: User) -> dict[str, Any]:
+    """The matrix's records, with what makes the last forms appear: the client has a BSN
+    (the *show BSN* button), the partner's submission no team yet (*take on*), and team West's
+    shared dossier is approved (*stop sharing*) while a second request waits (*answer*)."""
     Client.objects.filter(pk=matrix_records["client"].pk).update(bsn="123456782")
     Submission.objects.filter(pk=matrix_records["submission"].pk).update(team=None)
-    return matrix_records
+    shared = matrix_records["access_request"]
+    access_request_decide(user=coordinator, access_request=shared, approve=True)
+    dossier = matrix_records["dossier"]
+    other = client_create(user=dossier.created_by, data={"first_name": "Bep",
+                                                         "last_name": "Tweede"})
+    dossier_create(user=dossier.created_by, client=other, team=dossier.team,
+                   referrer=dossier.referrer, registered_on=dossier.registered_on)
+    [waiting] = access_request_create(user=shared.requested_by, client=other,
+                                      to_team=shared.to_team, kind="transfer",
+                                      reason="Verhuisd.")
+    return {**matrix_records, "access_request": waiting}
 
 
 def value_for(form: HtmlForm, name: str) -> st.SearchStrategy[Any]:

@@ -38,6 +38,11 @@ def pseudonym(kind: str, internal_id: object, key: str = TEST_KEY) -> str:
     return str(int.from_bytes(digest[:8], "big") >> 1)
 
 
+def in_pseudonym_order(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of a table about people as the export writes them: by their pseudonym, a number."""
+    return sorted(rows, key=lambda row: int(row[0]))
+
+
 def read_zip(data: bytes) -> dict[str, list[list[str]]]:
     """Every CSV in the export as rows of strings, header first."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

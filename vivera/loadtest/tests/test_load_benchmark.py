@@ -1,5 +1,6 @@
-"""The load test cannot rot: a short run of the real command (5 users, 10 seconds) on its own
-database, and the comparison that judges a run, on made-up results.
+"""The load test cannot rot: a short run of the real command (5 professionals and a partner
+system, 10 seconds) on its own database, and the comparison that judges a run, on made-up
+results.
 
 The full run (50 users, 5 minutes, PostgreSQL) is in docs/benchmarks.md.
 """
@@ -20,8 +21,8 @@ from django.conf import settings
 from vivera.loadtest.benchmark import compare
 
 VIVERA = str(Path(sys.executable).with_name("vivera"))
-SMOKE = ["load_benchmark", "--gebruikers", "5", "--duur", "10", "--per-seconde", "5",
-         "--denktijd", "0.2-0.5", "--workers", "2", "--demo-schaal", "0.05",
+SMOKE = ["load_benchmark", "--gebruikers", "6", "--partners", "1", "--duur", "10",
+         "--per-seconde", "6", "--denktijd", "0.2-0.5", "--workers", "2", "--demo-schaal", "0.05",
          "--zonder-collectstatic"]
 
 
@@ -57,27 +58,30 @@ def test_a_short_run_registers_everything_once_without_errors(database: list[str
     for request in ("POST /inloggen/code/", "GET /mijn-werk/", "POST /inwoners/ (zoeken)",
                     "POST /inwoners/nieuw/", "POST /inwoners/[id]/dossier/nieuw/",
                     "POST /dossiers/[id]/vraag/ (dubbelklik)", "POST /dossiers/[id]/contact/",
-                    "POST /kort-contact/ (opnieuw verstuurd)"):
+                    "POST /kort-contact/ (opnieuw verstuurd)",
+                    "POST /api/v1/partner/"):
         assert request in output, request
-    clients = next(line for line in output.splitlines() if line.startswith("cliënten"))
-    accepted, in_database, lost, duplicated, extra = (int(n) for n in clients.split()[1:])
-    assert accepted > 0 and accepted == in_database and lost == duplicated == extra == 0
+    for kind in ("cliënten", "meldingen"):  # a partner system is the sixth user
+        line = next(line for line in output.splitlines() if line.startswith(f"{kind} "))
+        accepted, in_database, lost, duplicated, extra = (int(n) for n in line.split()[-5:])
+        assert accepted > 0 and accepted == in_database and lost == duplicated == extra == 0
 
 
 def results(**saved: list[str]) -> dict:
-    return {"saved": saved, "short_contact": 3, "failed": []}
+    return {"saved": saved, "short_contact": 3, "status_change": 2, "failed": []}
 
 
 def counted(**found: list[str]) -> dict:
     return {kind: Counter(found.get(kind, [])) for kind in
-            ("client", "dossier", "question", "contact")} | {"short_contact": 3}
+            ("client", "dossier", "question", "contact", "submission", "attempt",
+             "submission_dossier")} | {"short_contact": 3, "status_change": 2}
 
 
 def test_the_comparison_passes_when_every_accepted_record_is_there_once() -> None:
     counts = compare(results(client=["a", "b"], question=["a"]),
                      counted(client=["b", "a"], question=["a"]))
     assert all(count.ok for count in counts)
-    assert [c.accepted for c in counts] == [2, 0, 1, 0, 3]
+    assert [c.accepted for c in counts] == [2, 0, 1, 0, 0, 0, 0, 3, 2]
 
 
 def test_the_comparison_finds_lost_duplicated_and_extra_records() -> None:
@@ -89,6 +93,21 @@ def test_the_comparison_finds_lost_duplicated_and_extra_records() -> None:
     assert counts["question"].extra == ["z"]
     assert not any(counts[kind].ok for kind in ("client", "dossier", "question"))
     assert counts["contact"].ok
+
+
+def test_the_comparison_finds_lost_and_duplicated_submissions_and_attempts() -> None:
+    counts = {c.kind: c for c in compare(
+        results(submission=["p1", "p2"], attempt=["a1"], submission_dossier=["p1"]),
+        counted(submission=["p1", "p1", "p2"], attempt=[], submission_dossier=["p1"]))}
+    assert counts["submission"].duplicated == ["p1"]
+    assert counts["attempt"].lost == ["a1"]
+    assert counts["submission_dossier"].ok
+
+
+def test_the_comparison_counts_status_changes_on_submissions() -> None:
+    fewer = counted() | {"status_change": 1}
+    [changes] = [c for c in compare(results(), fewer) if c.kind == "status_change"]
+    assert changes.lost and not changes.ok
 
 
 def test_the_comparison_counts_short_contacts_per_account() -> None:

@@ -132,13 +132,16 @@ def test_the_effect_report_as_pdf(coordinator, three_in_oost_one_in_west):
 
 def test_the_benchmark_compares_municipalities_on_suppressed_aggregates(
         policy, three_in_oost_one_in_west, other_municipality, other_team, make_dossier):
-    for day in range(1, 8):
+    for day in range(1, 13):
         make_dossier(other_team, D(2017, 1, day))
     response = login(policy).get(reverse("monitor:benchmark"), JANUARY)
     rows = {r.label: r for r in response.context["table"].rows}
     assert set(rows) >= {"Wijkstad", "Elders"}
     assert rows["Wijkstad"].cells[0].display == "<5"  # 4 new dossiers
-    assert rows["Elders"].cells[0].display == "7"
+    elders = rows["Elders"].cells[0]  # 12 new dossiers, perturbed by at most 4
+    assert not elders.suppressed and elders.perturbed and 8 <= elders.value <= 16
+    assert "licht verstoord" in response.content.decode() or "perturbed" in (
+        response.content.decode())
 
 
 # --- interventions -----------------------------------------------------------------------------
@@ -245,3 +248,92 @@ def test_the_policy_advisor_reads_whole_months_and_one_narrowing_at_a_time(
         **JANUARY, "team": team_oost.pk, "wijk": neighbourhood.pk})
     assert response.status_code == 400
     assert "Kies één van team, wijk of inlooppunt tegelijk." in response.content.decode()
+
+
+# --- the cell-key method: the same cell, the same number everywhere ----------------------------
+
+
+@pytest.fixture
+def two_months(make_dossier, team_oost, team_west):
+    # Oost: 9 new dossiers in January and 7 in February; West: 6 in January.
+    for day in range(1, 10):
+        make_dossier(team_oost, D(2017, 1, day))
+    for day in range(1, 8):
+        make_dossier(team_oost, D(2017, 2, day))
+    for day in range(10, 16):
+        make_dossier(team_west, D(2017, 1, day))
+
+
+def _api(user, **params):
+    response = login(user).get(reverse("v1:monitor"), {"indicator": "new_dossiers", **params})
+    assert response.status_code == 200
+    rows = response.json()["indicators"][0]["rows"]
+    return {r["key"]: r["values"] for r in rows}, response.json()
+
+
+def test_the_policy_advisor_sees_each_figure_perturbed_but_always_the_same(
+        policy, coordinator, two_months, team_oost, team_west):
+    oost, west = str(team_oost.pk), str(team_west.pk)
+    both, data = _api(policy, van="2017-01-01", tot="2017-02-28")
+    assert data["perturbation"]["applied"] is True and data["perturbation"]["max_noise"] == 4
+    january, _data = _api(policy, van="2017-01-01", tot="2017-01-31")
+    february, _data = _api(policy, van="2017-02-01", tot="2017-02-28")
+    only_oost, _data = _api(policy, van="2017-01-01", tot="2017-02-28", team=team_oost.pk)
+    # Every figure lies within 4 of the exact one (9, 7, 16; 6; 15, 7, 22).
+    exact = {oost: [9, 7, 16], west: [6, 0, 6], "total": [15, 7, 22]}
+    for key, values in exact.items():
+        for shown, value in zip(both[key], values, strict=True):
+            assert shown is None or abs(shown - value) <= 4, (key, both[key])
+    assert both[west][1] == 0  # zero stays zero
+    # A month in the two-month table is the month asked alone; a team's row is the team asked
+    # alone (its total row holds the same records); asking again gives the same again.
+    assert both[oost][0] == january[oost][0] == january[oost][1]
+    assert both[oost][1] == february[oost][0]
+    assert only_oost[oost] == only_oost["total"] == both[oost]
+    assert _api(policy, van="2017-01-01", tot="2017-02-28")[0] == both
+    # The period's total is a count of its own: perturbed with its own key, not the sum.
+    assert both["total"][2] is not None and abs(both["total"][2] - 22) <= 4
+    # The page, the CSV and the JSON of the command show the same numbers.
+    page = login(policy).get(reverse("monitor:dashboard"),
+                             {"van": "2017-01-01", "tot": "2017-02-28"})
+    table = panel(page, "new_dossiers").table
+    assert [c.shown for c in next(r for r in table.rows if r.key == oost).cells] == both[oost]
+    assert "licht verstoord" in page.content.decode() or "perturbed" in page.content.decode()
+    text = login(policy).get(reverse("monitor:export", args=["csv"]),
+                             {"van": "2017-01-01", "tot": "2017-02-28"}).content.decode()
+    lines = [r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+             if r["indicator"] == "new_dossiers" and r["rij"] == oost]
+    assert [int(r["waarde"]) if r["waarde"] else None for r in lines] == both[oost]
+    assert {r["verstoord"] for r in lines} == {"ja"}
+    # The coordinator of Oost sees its own team exactly.
+    own, data = _api(coordinator, van="2017-01-01", tot="2017-02-28")
+    assert own[oost] == [9, 7, 16] and data["perturbation"]["applied"] is False
+
+
+# --- exports: names an administrator typed cannot run as formulas ------------------------------
+
+
+def test_exports_neutralise_formulas_in_names(policy, make_dossier, team_oost, location,
+                                              neighbourhood):
+    team_oost.name = '=HYPERLINK("http://evil.example","klik")'
+    team_oost.save()
+    location.name = "+SUM(1,2)"
+    location.save()
+    neighbourhood.cbs_code = "@WK1"
+    neighbourhood.name = "-Centrum"
+    neighbourhood.save()
+    make_dossier(team_oost, D(2017, 1, 3))
+    text = login(policy).get(reverse("monitor:export", args=["csv"]), JANUARY).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    names = {r["rij_naam"] for r in rows} | {r["rij"] for r in rows}
+    assert "'" + team_oost.name in names and "'+SUM(1,2)" in names
+    assert "'@WK1" in names and "'-Centrum (@WK1)" in names
+    assert not [n for n in names if n[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    book = load_workbook(io.BytesIO(login(policy).get(
+        reverse("monitor:export", args=["xlsx"]), {**JANUARY, "team": team_oost.pk}).content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.value for c in cells if c.data_type == "f"]  # no formula anywhere
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'" + team_oost.name in texts and "'+SUM(1,2)" in texts
+    # Negative figures stay numbers.
+    assert "'-" not in "".join(r["waarde"] for r in rows)

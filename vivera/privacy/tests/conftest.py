@@ -19,6 +19,7 @@ from vivera.partners.models import Submission, SubmissionStatusChange
 from vivera.partners.services import attempt_add, submission_take
 from vivera.privacy.models import AccessRequest
 from vivera.registration import services as registration
+from vivera.registration.models import DossierTeamChange
 from vivera.retention.models import LegalHold
 
 BSN = "123456782"  # passes the 11-test (DOMAIN.md)
@@ -29,8 +30,9 @@ def days_ago(n: int) -> dt.date:
 
 
 @pytest.fixture
-def person(pro: User, colleague: User, pro_west: User, team_oost: Team, codes: dict[str, Any],
-           partner_user: User, partner_org: PartnerOrganisation) -> dict[str, Any]:
+def person(pro: User, colleague: User, pro_west: User, team_oost: Team, team_west: Team,
+           codes: dict[str, Any], partner_user: User,
+           partner_org: PartnerOrganisation) -> dict[str, Any]:
     client = registration.client_create(user=pro, data={
         "first_name": "Wilhelmina", "name_prefix": "van", "last_name": "Inzagehof",
         "birth_date": dt.date(1961, 7, 14), "bsn": BSN, "postcode": "9991AB",
@@ -57,6 +59,15 @@ def person(pro: User, colleague: User, pro_west: User, team_oost: Team, codes: d
     domains = LifeDomain.objects.filter(in_zrm=True)
     zrm = registration.zrm_assess(user=pro, dossier=dossier, assessed_on=days_ago(34),
                                   moment="intake", scores={d.pk: 2 for d in domains})
+    # Team West asked to work with her dossier; it came from West earlier.
+    [team_request] = registration.access_request_create(
+        user=pro_west, client=client, to_team=team_west, kind="shared",
+        reason="Haar zoon woont bij ons in de wijk")
+    DossierTeamChange.objects.create(dossier=dossier, from_team=team_west, to_team=team_oost,
+                                     date=days_ago(38), changed_by=pro)
+    # Someone not allowed tried to open that request (no client number on that line).
+    log_access(user=colleague, action=Action.READ, object_type="client_access_request",
+               object_id=team_request.pk, result=Result.REFUSED)
     # A partner's signal about her, linked to her dossier, with an attempt and a status change.
     submission = Submission.objects.create(
         municipality=team_oost.municipality, partner=partner_org, sent_by=partner_user,
@@ -95,7 +106,8 @@ def person(pro: User, colleague: User, pro_west: User, team_oost: Team, codes: d
     return {"client": client, "dossier": dossier, "question": question, "contact": contact,
             "referral": referral, "consent": consent, "hold": hold, "zrm": zrm,
             "submission": submission, "attempt": attempt,
-            "by_bsn": by_bsn, "imported": imported, "earlier": earlier}
+            "by_bsn": by_bsn, "imported": imported, "earlier": earlier,
+            "team_request": team_request}
 
 
 @pytest.fixture

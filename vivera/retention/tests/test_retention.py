@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from vivera.accounts.models import User
 from vivera.audit.models import AccessLogEntry, Action
 from vivera.conftest import login
-from vivera.organisation.models import Municipality
+from vivera.organisation.models import Municipality, Team
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
 from vivera.registration.models import (
     Client,
+    ClientAccessRequest,
     ContactMoment,
     Dossier,
     Household,
@@ -67,6 +69,14 @@ class TestWhatGoes:
             reference="AVG-1", note=f"Identiteit gecontroleerd aan de balie {client.pk}",
             handled_by=dossier.created_by)
         secrets.append(request.note)
+        west = Team.objects.create(municipality=municipality, name="West")
+        team_request = ClientAccessRequest.objects.create(
+            municipality=municipality, client=client, dossier=dossier, from_team=dossier.team,
+            to_team=west, kind="shared", reason=f"Zelfde gezin als {client.pk}x",
+            status="declined", requested_by=dossier.created_by,
+            decided_by=dossier.created_by, decided_at=timezone.now(),
+            answer_note=f"Niet nodig, {client.pk}y")
+        secrets += [team_request.reason, team_request.answer_note]
         submission = Submission.objects.get(dossier=dossier)
         secrets += [submission.first_name, submission.last_name, submission.bsn,
                     submission.phone, submission.email, submission.reason, submission.reference,
@@ -162,6 +172,7 @@ class TestWhatGoes:
              old_signal.pk])
         assert saved.counts == {"clients": 1, "dossiers": 1, "questions": 1, "contacts": 1,
                                 "referrals": 1, "consents": 1, "access_requests": 0,
+                                "team_access_requests": 0,
                                 "submissions": 2, "attempts": 2,
                                 "households": 0, "outreach_activities": 0}
         assert saved.terms["years"] == 15 and saved.terms["closed_before"] == "2011-12-02"

@@ -6,9 +6,10 @@
 
 Prepares a database (a throwaway SQLite file unless --database is given) with the demo
 municipality and load-test professionals, starts gunicorn on 127.0.0.1 with production settings,
-lets locust's simulated professionals register for the given time, and then counts every record
-they registered. Prints the requests, failures and p50/p95/p99 per kind of request and the
-counts; exits with 1 on any failure, lost or duplicated record. The work is in
+lets locust's simulated professionals register for the given time — and partner systems send
+referrals and early signals through the partner API, which the professionals act on — and then
+counts every record they registered. Prints the requests, failures and p50/p95/p99 per kind of
+request and the counts; exits with 1 on any failure, lost or duplicated record. The work is in
 `vivera.loadtest`; this command parses, guards and prints.
 """
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--gebruikers", type=int, default=50,
                             help="Gesimuleerde wijkteamleden tegelijk (standaard 50).")
+        parser.add_argument("--partners", type=int, default=None,
+                            help="Hoeveel van de gebruikers partnersystemen zijn die meldingen "
+                                 "sturen via de partner-API (standaard een op de tien, "
+                                 "minstens één); de wijkteamleden pakken die meldingen op.")
         parser.add_argument("--duur", type=int, default=300,
                             help="Seconden belasting (standaard 300).")
         parser.add_argument("--database", default=None,
@@ -82,6 +87,7 @@ class Command(BaseCommand):
     def _prepare(self, options: dict[str, Any]) -> None:
         try:
             prepared = load_test_prepare(users=options["gebruikers"],
+                                         partners=options["partners"] or 0,
                                          demo_scale=options["demo_schaal"])
         except LoadTestRefused as exc:
             raise CommandError(str(exc)) from exc
@@ -91,6 +97,12 @@ class Command(BaseCommand):
         users, seconds = options["gebruikers"], options["duur"]
         if not 1 <= users <= 500:
             raise CommandError("--gebruikers moet tussen 1 en 500 liggen.")
+        partners = options["partners"]
+        if partners is None:
+            partners = max(1, users // 10) if users > 1 else 0
+        if not 0 <= partners < users:
+            raise CommandError("--partners moet tussen 0 en het aantal gebruikers liggen (er "
+                               "blijft minstens één wijkteamlid).")
         if not 5 <= seconds <= 3600:
             raise CommandError("--duur moet tussen 5 en 3600 seconden liggen.")
         if not 1 <= options["workers"] <= 32:
@@ -103,7 +115,8 @@ class Command(BaseCommand):
         if not 0 <= low <= high <= 60:
             raise CommandError("--denktijd is van-tot in seconden, bijvoorbeeld 1-3.")
         run_options = benchmark.Options(
-            users=users, seconds=seconds, spawn_rate=options["per_seconde"],
+            users=users, partners=partners, seconds=seconds,
+            spawn_rate=options["per_seconde"],
             workers=options["workers"], database=options["database"],
             demo_scale=options["demo_schaal"], think=f"{low:g}-{high:g}",
             collect_static=not options["zonder_collectstatic"])

@@ -26,7 +26,8 @@ from vivera.organisation.models import Municipality, Team
 
 class Command(BaseCommand):
     help = ("Berekent de indicatoren van de monitor voor een gemeente en periode en schrijft ze "
-            "als JSON (standaard) of CSV. Kleine aantallen worden onderdrukt, tenzij --exact.")
+            "als JSON (standaard) of CSV. De aantallen worden licht verstoord en kleine aantallen "
+            "onderdrukt, zoals de beleidsmedewerker ze ziet, tenzij --exact.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--gemeente", action="append", default=[],
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--formaat", choices=["json", "csv"], default="json")
         parser.add_argument("--uitvoer", help="Schrijf naar dit bestand in plaats van stdout.")
         parser.add_argument("--exact", action="store_true",
-                            help="Geen onderdrukking van kleine aantallen (niet voor publicatie).")
+                            help="Exacte cijfers: geen verstoring en geen onderdrukking (niet voor "
+                                 "publicatie).")
         parser.add_argument("--lijst", action="store_true",
                             help="Toon de indicatoren met hun definitie en stop.")
 
