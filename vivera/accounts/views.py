@@ -141,15 +141,14 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
                                         "the code from your app."))
             return redirect("login")
     device = services.activation_device(link=link)
-    response = render(request, "accounts/activate.html", {
+    # The link is a secret: not in a cache (core.middleware.NoStoreMiddleware marks every page
+    # no-store). Another site never gets it as Referer: the whole site sends
+    # `Referrer-Policy: same-origin`. `no-referrer` would make the browser send `Origin: null`
+    # with the form, which the CSRF check refuses.
+    return render(request, "accounts/activate.html", {
         "form": form, "account": link.user, "valid_until": link.expires_at,
         "qr": two_factor.qr_svg(device), "secret": two_factor.secret_base32(device),
     }, status=400 if form.errors else 200)
-    # The link is a secret: not in a cache. (Another site never gets it as Referer: the whole
-    # site sends `Referrer-Policy: same-origin`. `no-referrer` would make the browser send
-    # `Origin: null` with the form, which the CSRF check refuses.)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_GET
