@@ -35,7 +35,12 @@ def test_it_shows_an_invalid_bsn_and_keeps_what_was_typed(page: Page, pro: User,
 
     # Not saved, still on the form, with a message at the top and one at the BSN field.
     expect(page).to_have_url("/inwoners/nieuw/")
-    expect(page.locator(".vivera-error-summary[role=alert]")).to_be_visible()
+    summary = page.locator(".vivera-error-summary[role=alert]")
+    expect(summary).to_be_visible()
+    # The summary has the focus, and its link takes the keyboard to the field.
+    expect(summary).to_be_focused()
+    summary.locator('a[href="#id_bsn"]').click()
+    expect(form.locator("[name=bsn]")).to_be_focused()
     bsn = form.locator("[name=bsn]")
     error = page.locator("#id_bsn_error")
     expect(error).to_be_visible()

@@ -14,6 +14,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from vivera.accounts import two_factor
+
+    if two_factor.required_for(user) and not user.is_verified():
+        # Waiting at the second login step: every page but that one is closed, so no menu.
+        return {"nav_items": []}
     items: list[tuple[str, str]] = []
     if user.role == Role.PROFESSIONAL:
         items = [

@@ -127,3 +127,17 @@ def test_the_next_address_stays_on_this_site(pro):
     response = client.post(reverse("two_factor_verify"),
                            {"code": code_for(device.bin_key), "next": "https://evil.example/"})
     assert response.url == "/"
+
+
+def test_the_second_step_shows_no_menu_only_the_way_out(pro):
+    """Every page but the second step is closed until the code is given: no menu leads there."""
+    TOTPDevice.objects.create(user=pro, name="app", confirmed=True)
+    client = password_step("pro")
+    html = client.get(reverse("two_factor_verify")).content.decode()
+    assert 'class="vivera-nav"' not in html
+    assert reverse("registration:my_work") not in html
+    assert f'action="{reverse("logout")}"' in html
+    wrong = client.post(reverse("two_factor_verify"), {"code": "123456"}).content.decode()
+    # A wrong code is a wrong code, not a form that "was not saved".
+    assert "niet opgeslagen" not in wrong
+    assert "Deze code is niet juist" in wrong

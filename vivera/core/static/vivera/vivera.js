@@ -116,6 +116,23 @@
     if (focus) input.focus();
   }
   Array.prototype.forEach.call(document.querySelectorAll("select[data-vivera-combobox]"), combobox);
+
+  // A form came back with errors: the summary at its top takes the focus, so a screen reader
+  // reads every problem at once and a keyboard user follows its links to the fields.
+  var summary = document.querySelector("[data-vivera-error-summary]");
+  if (summary) {
+    summary.focus();
+    // A link to a field focuses the field itself, not only the place on the page.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+      // With its label and message in view, not just the box.
+      (field.closest(".utrecht-form-field") || field).scrollIntoView();
+    });
+  }
   // A row swapped in by htmx (the waiting list's "assign") gets its labels too.
   document.addEventListener("htmx:load", function (event) { stackWithin(event.detail.elt); });
 })();
