@@ -48,13 +48,19 @@ def test_a_policy_advisor_reads_the_monitor(page: Page, pro: User, policy: User,
     expect(panel.get_by_role("img")).to_be_visible()  # the SVG chart, with its title
     table = panel.get_by_role("table")
     oost = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Oost"))
-    expect(oost.get_by_role("cell")).to_have_text(["6", "7", "13"])
-    # One dossier on the client's own initiative is too few to show ("<5"), and the GP's 12,
-    # which with the total 13 would give it away, is hidden too ("x": it is not below 5).
+    # The policy advisor's counts carry a small, fixed noise (the cell-key method, at most 4 up
+    # or down; docs/monitor.md): 6, 7 and 13 exactly for the coordinator, near them here.
+    expect(oost.get_by_role("cell")).to_have_count(3)
+    shown = [int(text) for text in oost.get_by_role("cell").all_inner_texts()]
+    assert all(abs(value - exact) <= 4 for value, exact in zip(shown, (6, 7, 13), strict=True))
+    # One dossier on the client's own initiative is too few to show ("<5"); the GP's 12 is
+    # shown with its noise, so the total minus it gives noise, not the one.
     referrers = page.locator("#indicator-new_dossiers_by_referrer").get_by_role("table")
-    for name, shown in (("Zelf (inwoner)", "<5"), ("Huisarts", "x")):
-        row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
-        expect(row.get_by_role("cell")).to_have_text([shown])
+    row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader",
+                                                                    name="Zelf (inwoner)"))
+    expect(row.get_by_role("cell")).to_have_text(["<5"])
+    row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Huisarts"))
+    assert abs(int(row.get_by_role("cell").inner_text()) - 12) <= 4
 
     # The ten questions are there, in order, reachable from the contents.
     expect(page.get_by_role("heading", level=2)).to_have_count(11)

@@ -101,7 +101,7 @@ def test_the_detail_page_shows_the_signal_and_logs_the_read(pro, partner_user, o
     response = login(pro).get(reverse("partners:detail", args=[submission.pk]))
     html = response.content.decode()
     assert "Fenna Achterstand" in html
-    assert "€ 1450,00" in html
+    assert "€ 1.450,00" in html
     assert "•••••••782" not in html and "••••••782" in html  # masked BSN
     assert AccessLogEntry.objects.filter(user=pro, action="read", object_type="submission",
                                          object_id=str(submission.pk)).exists()
