@@ -51,8 +51,10 @@ def test_a_policy_advisor_reads_the_monitor(page: Page, pro: User, policy: User,
     # The policy advisor's counts carry a small, fixed noise (the cell-key method, at most 4 up
     # or down; docs/monitor.md): 6, 7 and 13 exactly for the coordinator, near them here.
     expect(oost.get_by_role("cell")).to_have_count(3)
-    shown = [int(text) for text in oost.get_by_role("cell").all_inner_texts()]
-    assert all(abs(value - exact) <= 4 for value, exact in zip(shown, (6, 7, 13), strict=True))
+    shown = oost.get_by_role("cell").all_inner_texts()
+    for text, exact in zip(shown, (6, 7, 13), strict=True):
+        # A perturbed count that lands below 5 is shown as "<5", like any small count.
+        assert (exact - 4 < 5) if text == "<5" else abs(int(text) - exact) <= 4, (text, exact)
     # One dossier on the client's own initiative is too few to show ("<5"); the GP's 12 is
     # shown with its noise, so the total minus it gives noise, not the one.
     referrers = page.locator("#indicator-new_dossiers_by_referrer").get_by_role("table")
@@ -60,7 +62,8 @@ def test_a_policy_advisor_reads_the_monitor(page: Page, pro: User, policy: User,
                                                                     name="Zelf (inwoner)"))
     expect(row.get_by_role("cell")).to_have_text(["<5"])
     row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Huisarts"))
-    assert abs(int(row.get_by_role("cell").inner_text()) - 12) <= 4
+    gp = row.get_by_role("cell").inner_text()
+    assert gp != "<5" and abs(int(gp) - 12) <= 4, gp
 
     # The ten questions are there, in order, reachable from the contents.
     expect(page.get_by_role("heading", level=2)).to_have_count(11)
