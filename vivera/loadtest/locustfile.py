@@ -368,5 +368,10 @@ def _is_duplicate(html: str) -> bool:
 
 def _errors(html: str) -> str:
     """The form's error messages, for the failure report."""
-    found = re.findall(r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>([^<]{1,200})<', html)
+    # Field messages, and the lines of the error summary at the top of the form.
+    found = [text for text in re.findall(
+        r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>([^<]{1,200})<', html) if text.strip()]
+    if "vivera-error-summary" in html:
+        summary = html.split("vivera-error-summary", 1)[1].split("</ul>", 1)[0]
+        found += re.findall(r"<li>(?:<a [^>]*>)?([^<]{1,200})<", summary)
     return (": " + "; ".join(text.strip() for text in found[:3])) if found else ""
