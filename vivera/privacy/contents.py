@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role
+from vivera.audit.labels import OBJECT_TYPE_LABELS
 from vivera.audit.models import AccessLogEntry
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
@@ -132,21 +133,6 @@ COMMON_LABELS: dict[str, Promise] = {
     "score": _("score"),
 }
 
-# What a line in the access log was about, in words.
-OBJECT_TYPES: dict[str, Promise] = {
-    "client": _("personal details"),
-    "dossier": _("dossier"),
-    "question": _("question"),
-    "contact": _("contact moment"),
-    "referral": _("referral"),
-    "zrm": _("ZRM assessment"),
-    "household": _("household"),
-    "submission": _("partner submission"),
-    "list": _("list or overview"),
-    "import": _("import from the previous system"),
-    "access_request": _("access request"),
-    "page": _("page"),
-}
 # Keys of an access-log line's detail that list other people's records (a list page, a search,
 # an import): left out, the line itself says that the person was among them.
 OTHER_PEOPLE = frozenset({"clients", "results", "client_ids", "submissions"})
@@ -334,7 +320,7 @@ ACCESS_LOG = Part(
     # client_id: that is you. municipality: the user's. prev_hash, entry_hash: the seal that
     # shows the log was not changed afterwards, without meaning to a reader.
     hidden=frozenset({"client_id", "municipality", "prev_hash", "entry_hash"}),
-    shown_as={"role": _labelled(ROLES), "object_type": _labelled(OBJECT_TYPES),
+    shown_as={"role": _labelled(ROLES), "object_type": _labelled(OBJECT_TYPE_LABELS),
               "detail": _own_detail},
     columns=("timestamp", "user", "role", "action", "object_type", "object_id", "result",
              "ip_address"),
