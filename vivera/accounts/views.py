@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vivera.core.access import role_required
+from vivera.core.errors import show_in_form
 
 from . import services, two_factor
 from .models import Role
@@ -134,8 +135,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/activation_refused.html",
                           {"reason": refused.reason}, status=410)
         except ValidationError as error:
-            for name, problems in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            show_in_form(form, error)
         else:
             messages.success(request, _("Your account is ready. Log in with your password and "
                                         "the code from your app."))

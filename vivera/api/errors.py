@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from vivera.audit.services import log_refused_page
@@ -58,8 +60,9 @@ def _flatten(detail: Any, field: str = "non_field_errors") -> list[dict[str, str
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         detail = {
-            field: [serializers.ErrorDetail(message, code=error.code or "invalid")
-                    for error in errors for message in error.messages]
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
+                serializers.ErrorDetail(message, code=error.code or "invalid")
+                for error in errors for message in error.messages]
             for field, errors in exc.error_dict.items()
         }
     else:

@@ -38,6 +38,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from vivera.api.errors import ErrorSerializer
+from vivera.registration.bsn import validate_bsn
+from vivera.registration.services import BIRTH_DATE_RULE
 
 from . import services
 from .authentication import ApiKeyAuthentication
@@ -77,8 +79,11 @@ class PersonFields(serializers.Serializer):
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     name_prefix = serializers.CharField(max_length=20, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    # The service's own rules, so every problem is answered in one response.
+    birth_date = serializers.DateField(required=False, allow_null=True,
+                                       validators=[BIRTH_DATE_RULE])
     bsn = serializers.CharField(max_length=11, required=False, allow_blank=True,
+                                validators=[validate_bsn],
                                 help_text="Optioneel; 9 cijfers die de 11-proef doorstaan.")
     postcode = serializers.CharField(max_length=7, required=False, allow_blank=True,
                                      help_text="1234AB")
@@ -100,7 +105,7 @@ class SignalInSerializer(PersonFields):
     amount = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0,
                                       help_text="Achterstand in euro (GGM bedrag).")
     arrears_since = serializers.DateField(
-        required=False, allow_null=True,
+        required=False, allow_null=True, validators=[services.ARREARS_DATE_RULE],
         help_text="Sinds wanneer de achterstand bestaat (GGM ontstaansdatum).")
     months_in_arrears = serializers.IntegerField(required=False, allow_null=True, min_value=0,
                                                  max_value=120)

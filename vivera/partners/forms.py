@@ -8,10 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vivera.organisation.models import PartnerKind, PartOfDay, Referrer, Team
+from vivera.registration.bsn import validate_bsn
 from vivera.registration.forms import current_part_of_day, date_field
+from vivera.registration.services import BIRTH_DATE_RULE, DATE_RULE
 
 from .models import AttemptMethod, Submission, SubmissionKind, SubmissionStatus
-from .services import stale_edit
+from .services import ARREARS_DATE_RULE, stale_edit
 
 # The referrer a dossier gets by default when the team takes a submission on; the professional
 # can choose another.
@@ -26,7 +28,7 @@ REFERRER_FOR_PARTNER = {
 
 
 class AttemptForm(forms.Form):
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices)
     method = forms.ChoiceField(label=_("How"), choices=AttemptMethod.choices)
     reached = forms.BooleanField(label=_("The person was reached"), required=False)
@@ -41,7 +43,7 @@ class AttemptForm(forms.Form):
 
 class SubmissionStatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=SubmissionStatus.choices)
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
@@ -101,10 +103,11 @@ SIGNAL_ONLY = ("signal_type", "amount", "arrears_since", "months_in_arrears", "c
 class PartnerSubmissionForm(forms.ModelForm):
     """What a partner fills in on the web: the same fields and rules as the API."""
 
-    birth_date = date_field(_("Date of birth"), required=False)
-    arrears_since = date_field(_("Arrears since"), required=False)
+    birth_date = date_field(_("Date of birth"), required=False, rule=BIRTH_DATE_RULE)
+    arrears_since = date_field(_("Arrears since"), required=False, rule=ARREARS_DATE_RULE)
     # Typed with spaces or dots as often as not: the service normalises them.
     bsn = forms.CharField(label=_("BSN"), max_length=13, required=False,
+                          validators=[validate_bsn],
                           help_text=_("Optional. 9 digits; checked with the 11-test."))
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
 

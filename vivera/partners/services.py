@@ -17,10 +17,12 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.core.errors import DateRule, Refusals
 from vivera.organisation.models import PartnerOrganisation, Referrer, Team
 from vivera.registration import services as registration
 from vivera.registration.access import clients_for
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 DEFAULT_RESPOND_WITHIN_DAYS = 5
 DEFAULT_CRISIS_WITHIN_DAYS = 1
 
+
+
+ARREARS_DATE_RULE = DateRule(gettext_lazy("The arrears date"))
 
 
 class DuplicateReference(ValidationError):
@@ -121,6 +126,7 @@ def submission_receive(
         **{f: data.get(f) or ("" if f != "birth_date" else None)
            for f in registration.CLIENT_FIELDS},
     )
+    refusals = Refusals()
     if kind == SubmissionKind.SIGNAL:
         submission.signal_type = data.get("signal_type") or ""
         submission.amount = data.get("amount")
@@ -128,28 +134,28 @@ def submission_receive(
         submission.months_in_arrears = data.get("months_in_arrears")
         submission.crisis = bool(data.get("crisis"))
         if not submission.postcode or not submission.house_number:
-            raise field_error("postcode", _(
+            refusals.add("postcode", _(
                 "An early signal needs the postcode and house number, so the team can visit."
             ), "address_required")
         if not submission.signal_type:
-            raise field_error("signal_type", _("Say what kind of arrears this is."), "required")
+            refusals.add("signal_type", _("Say what kind of arrears this is."), "required")
     elif kind == SubmissionKind.REFERRAL:
         if not submission.consent:
-            raise field_error("consent", _(
+            refusals.add("consent", _(
                 "A referral needs the resident's consent. Ask the resident first, then send "
                 "the referral with consent set to true."
             ), "consent_required")
         if not submission.reason:
-            raise field_error("reason", _("Describe what the resident needs help with."),
-                              "required")
+            refusals.add("reason", _("Describe what the resident needs help with."),
+                         "required")
     else:
         raise ValidationError(_("Unknown kind of submission."), code="invalid")
     submission.bsn = normalise_bsn(submission.bsn)
     submission.postcode = submission.postcode.replace(" ", "").upper()
-    registration.check_date(submission.birth_date, field="birth_date",
-                            label=_("The date of birth"), earliest=dt.date(1900, 1, 1))
-    registration.check_date(submission.arrears_since, field="arrears_since",
-                            label=_("The arrears date"))
+    with refusals.check("birth_date"):
+        registration.BIRTH_DATE_RULE(submission.birth_date)
+    with refusals.check("arrears_since"):
+        ARREARS_DATE_RULE(submission.arrears_since)
     submission.neighbourhood = registration.neighbourhood_for_postcode(
         municipality_id=partner.municipality_id, postcode=submission.postcode)
     submission.team = team_for_neighbourhood(
@@ -158,8 +164,12 @@ def submission_receive(
     respond_days, crisis_days = covenant_terms(partner)
     submission.respond_by = add_working_days(today, crisis_days if submission.crisis
                                              else respond_days)
-    submission.full_clean(exclude=["sent_by", "partner", "municipality", "team", "dossier",
-                                   "neighbourhood"])
+    with refusals.check():
+        # The constraints guard the rules above in the database; their own messages would
+        # only repeat those rules less clearly.
+        submission.full_clean(exclude=["sent_by", "partner", "municipality", "team", "dossier",
+                                       "neighbourhood"], validate_constraints=not refusals)
+    refusals.raise_if_any()
     try:
         with transaction.atomic():
             submission.save()
@@ -261,16 +271,20 @@ def attempt_add(
         raise ValidationError(_("This submission is finished; no attempts can be added."),
                               code="closed")
     date = data["date"]
-    registration.check_date(date, field="date", label=_("The date"))
+    refusals = Refusals()
+    with refusals.check("date"):
+        registration.DATE_RULE(date)
     if date < submission.received_on:
-        raise field_error("date", _("The attempt cannot be before the submission was "
-                                    "received (%(date)s).")
-                          % {"date": submission.received_on.strftime("%d-%m-%Y")}, "invalid")
+        refusals.add("date", _("The attempt cannot be before the submission was "
+                               "received (%(date)s).")
+                     % {"date": submission.received_on.strftime("%d-%m-%Y")}, "invalid")
     attempt = OutreachAttempt(submission=submission, date=date,
                               part_of_day=data["part_of_day"], method=data["method"],
                               reached=bool(data.get("reached")),
                               note=(data.get("note") or "").strip(), recorded_by=user)
-    attempt.full_clean()
+    with refusals.check():
+        attempt.full_clean()
+    refusals.raise_if_any()
     _ensure_team(user, submission)
     attempt.save()
     if attempt.reached and submission.status in (SubmissionStatus.RECEIVED,
@@ -292,20 +306,23 @@ def submission_change_status(
     """Move a submission along ALLOWED_SUBMISSION_CHANGES. 'Not reached' needs at least one
     recorded attempt."""
     submission = _lock(submission, version)
+    refusals = Refusals()
     if to_status not in ALLOWED_SUBMISSION_CHANGES[submission.status]:
-        raise field_error("to_status", _("From '%(from)s' the status cannot become '%(to)s'.")
-                          % {"from": submission.get_status_display(),
-                             "to": SubmissionStatus(to_status).label
-                             if to_status in SubmissionStatus.values else to_status},
-                          "invalid_transition")
-    registration.check_date(date, field="date", label=_("The date"))
+        refusals.add("to_status", _("From '%(from)s' the status cannot become '%(to)s'.")
+                     % {"from": submission.get_status_display(),
+                        "to": SubmissionStatus(to_status).label
+                        if to_status in SubmissionStatus.values else to_status},
+                     "invalid_transition")
+    with refusals.check("date"):
+        registration.DATE_RULE(date)
     if date < submission.status_since:
-        raise field_error("date", _("The date cannot be before the current status began "
-                                    "(%(date)s).")
-                          % {"date": submission.status_since.strftime("%d-%m-%Y")}, "invalid")
+        refusals.add("date", _("The date cannot be before the current status began "
+                               "(%(date)s).")
+                     % {"date": submission.status_since.strftime("%d-%m-%Y")}, "invalid")
     if to_status == SubmissionStatus.NOT_REACHED and not submission.attempts.exists():
-        raise field_error("to_status", _("Record the attempts to reach the person first."),
-                          "no_attempts")
+        refusals.add("to_status", _("Record the attempts to reach the person first."),
+                     "no_attempts")
+    refusals.raise_if_any()
     _ensure_team(user, submission)
     _set_status(user=user, submission=submission, to_status=to_status, date=date)
     log_access(user=user, action=Action.UPDATE, object_type="submission",

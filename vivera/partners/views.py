@@ -17,6 +17,7 @@ from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.access import role_required
+from vivera.core.errors import show_in_form
 from vivera.organisation.selectors import teams_for_user
 from vivera.registration.access import check_bsn
 from vivera.registration.forms import refuse_bsn_clash
@@ -85,14 +86,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, submission)
 
 
-def _refused(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_POST
 @role_required(*TEAM_ROLES)
 def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,7 +97,7 @@ def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.attempt_add(user=request.user, submission=submission,
                                  data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _refused(form, exc)
+            show_in_form(form, exc)
         else:
             messages.success(request, _("The attempt was recorded."))
             return redirect("partners:detail", pk=submission.pk)
@@ -124,7 +117,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=form.cleaned_data["to_status"], date=form.cleaned_data["date"],
                 version=form.cleaned_data["version"], request=request)
         except ValidationError as exc:
-            _refused(form, exc)
+            show_in_form(form, exc)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("partners:detail", pk=submission.pk)
@@ -151,7 +144,7 @@ def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 referrer=form.cleaned_data["referrer"], version=form.cleaned_data["version"],
                 request=request)
         except ValidationError as exc:
-            _refused(form, exc)
+            show_in_form(form, exc)
         else:
             messages.success(request, _(
                 "Dossier %(dossier)s was opened. The partner sees 'handed over' only when the "
@@ -173,7 +166,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             services.submission_take(user=request.user, submission=submission,
                                      team=form.cleaned_data["team"], request=request)
         except ValidationError as exc:
-            _refused(form, exc)
+            show_in_form(form, exc)
         else:
             messages.success(request, _("Your team has taken this submission on."))
             return redirect("partners:detail", pk=submission.pk)
@@ -206,7 +199,7 @@ def _send(request: HttpRequest, kind: str) -> HttpResponse:
             submission = services.submission_receive(user=request.user, kind=kind,
                                                      data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _refused(form, exc)
+            show_in_form(form, exc)
         else:
             messages.success(request, _(
                 "Received under your reference %(reference)s. The team makes a first attempt "

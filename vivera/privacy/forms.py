@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.registration.forms import ClientSearchForm, date_field
 
 from .models import AccessRequest
+from .services import RECEIPT_DATE_RULE
 
 
 class PersonSearchForm(ClientSearchForm):
@@ -34,7 +35,8 @@ class PersonSearchForm(ClientSearchForm):
 
 
 class AccessRequestForm(forms.Form):
-    received_on = date_field(_("Received on"), initial_today=True)
+    received_on = date_field(_("Received on"), initial_today=True,
+                             rule=RECEIPT_DATE_RULE)
     reference = forms.CharField(label=_("Reference"), max_length=50,
                                 help_text=AccessRequest._meta.get_field("reference").help_text)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,

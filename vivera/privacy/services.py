@@ -24,9 +24,11 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.core.errors import DateRule
 from vivera.registration.services import check_date, field_error
 
 from .export import PersonExport, person_export
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from vivera.accounts.models import User
     from vivera.registration.models import Client
 
+RECEIPT_DATE_RULE = DateRule(gettext_lazy("The date of receipt"))
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
 # Tests only: "<phase>:<file>" makes the command write <file> at that phase and wait there to
 # be killed (tests/test_command.py). Phases: "generated" (the JSON is written, the PDF not yet),
@@ -77,7 +80,7 @@ def access_request_create(*, user: User, client: Client, received_on: dt.date, r
 def _new_request(*, user: User, client: Client, received_on: dt.date, reference: str,
                  note: str) -> AccessRequest:
     """A validated, unsaved request."""
-    check_date(received_on, field="received_on", label=_("The date of receipt"))
+    check_date(received_on, field="received_on", rule=RECEIPT_DATE_RULE)
     access_request = AccessRequest(municipality_id=client.municipality_id, client=client,
                                    received_on=received_on, reference=reference.strip(),
                                    note=note.strip(), handled_by=user)

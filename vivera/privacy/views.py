@@ -19,6 +19,7 @@ from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.access import role_required
+from vivera.core.errors import show_in_form
 from vivera.monitor.pdf import PdfUnavailable
 from vivera.registration.models import Client
 
@@ -67,7 +68,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             services.access_request_create(user=request.user, client=client, request=request,
                                            **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_in_form(form, error)
         else:
             messages.success(request, _("Access request recorded. Download the export below."))
             return redirect("privacy:person", pk=client.pk)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -46,7 +48,15 @@ from .models import (
     ZrmLevel,
     ZrmMoment,
 )
-from .services import zrm_domains
+from .services import (
+    BIRTH_DATE_RULE,
+    CLOSING_DATE_RULE,
+    DATE_RULE,
+    OPENING_DATE_RULE,
+    REGISTRATION_DATE_RULE,
+    within_dossier_rule,
+    zrm_domains,
+)
 
 if TYPE_CHECKING:
     from .models import Dossier
@@ -62,12 +72,21 @@ class DateInput(forms.DateInput):
 
 
 def date_field(
-    label: str, *, required: bool = True, initial_today: bool = False
+    label: str, *, required: bool = True, initial_today: bool = False,
+    rule: Callable[[dt.date | None], None] | None = None,
 ) -> forms.DateField:
+    """A date field; `rule` is the service's own date rule (`DATE_RULE`, …), so a wrong date
+    is refused together with the form's other problems, in the service's words."""
     return forms.DateField(
         label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS,
         initial=timezone.localdate if initial_today else None,
+        validators=[rule] if rule else [],
     )
+
+
+def limit_to_dossier(form: forms.Form, field: str, dossier: Dossier) -> None:
+    """The date cannot lie before the dossier was registered: checked with the other fields."""
+    form.fields[field].validators.append(within_dossier_rule(dossier))
 
 
 def active_choices(model: type, **filters: Any) -> QuerySet:
@@ -132,7 +151,7 @@ class ShortContactForm(TokenForm):
                                widget=forms.RadioSelect, initial=ShortContactResult.ANSWERED)
     part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices,
                                     widget=forms.RadioSelect)
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,7 +172,7 @@ class ShortContactForm(TokenForm):
 
 
 class ClientForm(forms.ModelForm):
-    birth_date = date_field(_("Date of birth"), required=False)
+    birth_date = date_field(_("Date of birth"), required=False, rule=BIRTH_DATE_RULE)
     # Typed with spaces or dots as often as not: normalised before the model's checks.
     bsn = forms.CharField(label=_("BSN"), max_length=13, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
@@ -211,7 +230,8 @@ class ClientSearchForm(forms.Form):
 class DossierCreateForm(TokenForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     referrer = forms.ModelChoiceField(label=_("Referred by"), queryset=Referrer.objects.none())
-    registered_on = date_field(_("Registration date"), initial_today=True)
+    registered_on = date_field(_("Registration date"), initial_today=True,
+                               rule=REGISTRATION_DATE_RULE)
     complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
     case_director = forms.ModelChoiceField(label=_("Case director"), required=False,
                                            queryset=User.objects.none(),
@@ -260,7 +280,7 @@ class DossierEditForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=DossierStatus.choices)
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -290,17 +310,19 @@ class AssignCaseDirectorForm(forms.Form):
 
 class QuestionForm(TokenForm):
     domain = forms.ModelChoiceField(label=_("Life domain"), queryset=LifeDomain.objects.none())
-    opened_on = date_field(_("Opened on"), initial_today=True)
+    opened_on = date_field(_("Opened on"), initial_today=True, rule=OPENING_DATE_RULE)
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = active_choices(LifeDomain)
+        if dossier is not None:
+            limit_to_dossier(self, "opened_on", dossier)
 
 
 class QuestionCloseForm(forms.Form):
-    closed_on = date_field(_("Closed on"), initial_today=True)
+    closed_on = date_field(_("Closed on"), initial_today=True, rule=CLOSING_DATE_RULE)
     outcome = forms.ModelChoiceField(label=_("Outcome"), queryset=Outcome.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -309,7 +331,7 @@ class QuestionCloseForm(forms.Form):
 
 
 class ContactForm(TokenForm):
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     kind = forms.ModelChoiceField(label=_("Kind of contact"), queryset=ContactKind.objects.none())
     with_whom = forms.ChoiceField(label=_("With"), choices=ContactWith.choices,
                                   widget=forms.RadioSelect, initial=ContactWith.CLIENT)
@@ -328,10 +350,11 @@ class ContactForm(TokenForm):
         self.fields["kind"].queryset = active_choices(ContactKind)
         self.fields["professionals"].queryset = team_members([dossier.team_id]).exclude(
             pk=user.pk)
+        limit_to_dossier(self, "date", dossier)
 
 
 class ReferralForm(TokenForm):
-    referred_on = date_field(_("Date"), initial_today=True)
+    referred_on = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     provision_kind = forms.ChoiceField(label=_("Provision"), choices=ProvisionKind.choices)
     partner = forms.ModelChoiceField(
         label=_("Partner organisation"), required=False,
@@ -349,6 +372,7 @@ class ReferralForm(TokenForm):
         self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
             municipality_id=dossier.municipality_id, active=True)
         self.fields["question"].queryset = dossier.questions.select_related("domain")
+        limit_to_dossier(self, "referred_on", dossier)
 
 
 ALL_PARTNERS = "all"
@@ -359,7 +383,7 @@ class ConsentForm(TokenForm):
     scopes = forms.MultipleChoiceField(label=_("What may be shared"),
                                        choices=ConsentScope.choices,
                                        widget=forms.CheckboxSelectMultiple)
-    given_on = date_field(_("Consent given on"), initial_today=True)
+    given_on = date_field(_("Consent given on"), initial_today=True, rule=DATE_RULE)
     given_how = forms.ChoiceField(label=_("How was consent given?"),
                                   choices=ConsentMethod.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, max_length=500,
@@ -376,6 +400,7 @@ class ConsentForm(TokenForm):
             (ALL_PARTNERS, _("All partner organisations of the municipality")),
             *((pk, partner.name) for pk, partner in self.partners.items()),
         ]
+        limit_to_dossier(self, "given_on", dossier)
 
     def clean_partner(self) -> PartnerOrganisation | None:
         value = self.cleaned_data["partner"]
@@ -383,15 +408,17 @@ class ConsentForm(TokenForm):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = date_field(_("Withdrawn on"), initial_today=True)
+    withdrawn_on = date_field(_("Withdrawn on"), initial_today=True, rule=DATE_RULE)
 
 
 class ZrmForm(TokenForm):
-    assessed_on = date_field(_("Date"), initial_today=True)
+    assessed_on = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     moment = forms.ChoiceField(label=_("Moment"), choices=ZrmMoment.choices)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if dossier is not None:
+            limit_to_dossier(self, "assessed_on", dossier)
         self.domains = zrm_domains()
         for domain in self.domains:
             self.fields[f"domain_{domain.pk}"] = forms.TypedChoiceField(
@@ -406,7 +433,7 @@ class ZrmForm(TokenForm):
 
 class OutreachForm(TokenForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    date = date_field(_("Date"), initial_today=True)
+    date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     kind = forms.ChoiceField(label=_("Kind"), choices=OutreachKind.choices)
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), required=False,
                                            queryset=Neighbourhood.objects.none())

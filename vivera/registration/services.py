@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,10 +18,12 @@ from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.core.errors import DateRule, Refusals
 from vivera.core.services import form_token_claim
 from vivera.organisation.models import (
     ContactKind,
@@ -95,17 +97,20 @@ def stale_dossier() -> StaleEdit:
     ), code="stale")
 
 
-def check_date(value: dt.date | None, *, field: str, label: str,
-               earliest: dt.date = EARLIEST_DATE) -> None:
-    """Refuse a date in the future or before `earliest` (a typo in the year); None passes."""
-    if value is None:
-        return
-    if value > timezone.localdate():
-        raise field_error(field, _("%(label)s cannot be in the future.") % {"label": label},
-                          "future")
-    if value < earliest:
-        raise field_error(field, _("%(label)s is before %(year)s; please check the year.")
-                          % {"label": label, "year": earliest.year}, "too_old")
+# The date rules: the forms validate their fields with the same objects (one message each).
+DATE_RULE = DateRule(gettext_lazy("The date"), EARLIEST_DATE)
+BIRTH_DATE_RULE = DateRule(gettext_lazy("The date of birth"), dt.date(1900, 1, 1))
+REGISTRATION_DATE_RULE = DateRule(gettext_lazy("The registration date"), EARLIEST_DATE)
+OPENING_DATE_RULE = DateRule(gettext_lazy("The opening date"), EARLIEST_DATE)
+CLOSING_DATE_RULE = DateRule(gettext_lazy("The closing date"), EARLIEST_DATE)
+
+
+def check_date(value: dt.date | None, *, field: str, rule: DateRule = DATE_RULE) -> None:
+    """Refuse, on `field`, a date `rule` refuses (in the future, or a typo in the year)."""
+    try:
+        rule(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
 
 
 def neighbourhood_for_postcode(*, municipality_id: int, postcode: str) -> Neighbourhood | None:
@@ -133,23 +138,26 @@ CLIENT_FIELDS = (
 
 
 def _client_clean(client: Client, user: User) -> None:
+    """Every rule at once: the user corrects all problems in one go."""
+    refusals = Refusals()
     client.bsn = normalise_bsn(client.bsn or "")
     client.postcode = (client.postcode or "").replace(" ", "").upper()
-    if client.birth_date and client.birth_date > timezone.localdate():
-        raise field_error("birth_date", _("The date of birth cannot be in the future."), "invalid")
-    if client.birth_date and client.birth_date < dt.date(1900, 1, 1):
-        raise field_error("birth_date", _("The date of birth is before 1900; please "
-                                               "check the year."), "invalid")
+    with refusals.check("birth_date"):
+        BIRTH_DATE_RULE(client.birth_date)
     client.neighbourhood = neighbourhood_for_postcode(
         municipality_id=client.municipality_id, postcode=client.postcode
     )
-    if client.bsn:
+    with refusals.check():
+        # The BSN's uniqueness is the guard's question below, answered without saying more.
+        client.full_clean(exclude=["created_by"], validate_constraints=False)
+    if client.bsn and not refusals.has("bsn"):
         # The guard (the view checked and logged first, `access.check_bsn`): refused with the
         # same answer the view gives, which says no more than that.
         check = find_bsn(user=user, bsn=client.bsn, exclude_pk=client.pk)
         if check.client is not None:
-            raise duplicate_bsn_error(check)
-    client.full_clean(exclude=["created_by"])
+            refusals.merge(duplicate_bsn_error(check))
+    refusals.raise_if_any()
+    client.validate_constraints()
 
 
 @transaction.atomic
@@ -224,23 +232,27 @@ def dossier_create(
     form_token: uuid.UUID | None = None, request: HttpRequest | None = None,
 ) -> Dossier:
     form_token_claim(token=form_token, user=user)
-    check_date(registered_on, field="registered_on", label=_("The registration date"))
+    refusals = Refusals()
+    with refusals.check("registered_on"):
+        REGISTRATION_DATE_RULE(registered_on)
     municipality_id = team.municipality_id
     if municipality_id != user.municipality_id or client.municipality_id != municipality_id:
-        raise field_error("team", _("Choose a team of your own municipality."), "invalid")
-    if team.pk not in user.team_ids():
-        raise field_error("team", _("Choose one of your own teams."), "not_member")
+        refusals.add("team", _("Choose a team of your own municipality."), "invalid")
+    elif team.pk not in user.team_ids():
+        refusals.add("team", _("Choose one of your own teams."), "not_member")
     if not referrer.active:
-        raise field_error("referrer", _("This referrer is no longer in use."), "invalid")
-    if case_director is not None:
-        _check_case_director(case_director, team)
+        refusals.add("referrer", _("This referrer is no longer in use."), "invalid")
+    if case_director is not None and not refusals.has("team"):
+        with refusals.check():
+            _check_case_director(case_director, team)
     if Dossier.objects.filter(client=client, team=team).exclude(
         status=DossierStatus.CLOSED
     ).exists():
-        raise ValidationError(_(
+        refusals.add(None, _(
             "This client already has an open dossier with this team. Add the question to that "
             "dossier instead."
-        ), code="open_dossier_exists")
+        ), "open_dossier_exists")
+    refusals.raise_if_any()
     dossier = Dossier(
         municipality_id=team.municipality_id, team=team, client=client,
         case_director=case_director, referrer=referrer,
@@ -265,31 +277,34 @@ def dossier_change_status(
 ) -> Dossier:
     """Move a dossier along its life cycle (ALLOWED_STATUS_CHANGES), dated and attributed."""
     dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)  # see _lock
+    refusals = Refusals()
     if to_status not in ALLOWED_STATUS_CHANGES[dossier.status]:
-        raise field_error("to_status", _(
+        refusals.add("to_status", _(
             "A dossier cannot go from “%(from)s” to “%(to)s”."
         ) % {"from": DossierStatus(dossier.status).label,
              "to": DossierStatus(to_status).label if to_status in DossierStatus.values
              else to_status}, "transition")
-    check_date(date, field="date", label=_("The date"))
+    with refusals.check("date"):
+        DATE_RULE(date)
     if date < dossier.status_since:
-        raise field_error("date", _(
+        refusals.add("date", _(
             "The date cannot be before the current status began (%(since)s)."
         ) % {"since": dossier.status_since.strftime("%d-%m-%Y")}, "before_status")
     if to_status == DossierStatus.CLOSED:
         if dossier.questions.filter(closed_on__isnull=True).exists():
-            raise field_error("to_status", _(
+            refusals.add("to_status", _(
                 "Close all questions before closing the dossier."
             ), "open_questions")
         last = _last_registered_date(dossier)
         if last is not None and date < last:
-            raise field_error("date", _(
+            refusals.add("date", _(
                 "The dossier cannot close before the last registration in it (%(date)s)."
             ) % {"date": last.strftime("%d-%m-%Y")}, "before_contents")
     if to_status in NEEDS_CASE_DIRECTOR and dossier.case_director_id is None:
-        raise field_error("to_status", _(
+        refusals.add("to_status", _(
             "Assign a case director before the intake starts."
         ), "no_case_director")
+    refusals.raise_if_any()
     DossierStatusChange.objects.create(
         dossier=dossier, from_status=dossier.status, to_status=to_status, date=date,
         changed_by=user,
@@ -378,11 +393,22 @@ def dossier_assign_case_director(
 # --- Questions -------------------------------------------------------------------------------
 
 
+def within_dossier_rule(dossier: Dossier) -> Callable[[dt.date | None], None]:
+    """A date in a dossier cannot lie before the dossier was registered (the forms validate
+    their date field with it too)."""
+    def rule(day: dt.date | None) -> None:
+        if day is not None and day < dossier.registered_on:
+            raise ValidationError(_(
+                "The date cannot be before the dossier was registered (%(date)s)."
+            ) % {"date": dossier.registered_on.strftime("%d-%m-%Y")}, code="before_dossier")
+    return rule
+
+
 def _check_within_dossier(dossier: Dossier, day: dt.date, field: str) -> None:
-    if day < dossier.registered_on:
-        raise field_error(field, _(
-            "The date cannot be before the dossier was registered (%(date)s)."
-        ) % {"date": dossier.registered_on.strftime("%d-%m-%Y")}, "before_dossier")
+    try:
+        within_dossier_rule(dossier)(day)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -425,8 +451,12 @@ def question_add(
 ) -> Question:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    check_date(opened_on, field="opened_on", label=_("The opening date"))
-    _check_within_dossier(dossier, opened_on, "opened_on")
+    refusals = Refusals()
+    with refusals.check("opened_on"):
+        OPENING_DATE_RULE(opened_on)
+    with refusals.check():
+        _check_within_dossier(dossier, opened_on, "opened_on")
+    refusals.raise_if_any()
     question = Question(dossier=dossier, domain=domain, opened_on=opened_on,
                         description=description, created_by=user)
     question.full_clean()
@@ -446,11 +476,14 @@ def question_close(
         "dossier").get(pk=question.pk)
     if question.closed_on is not None:
         raise ValidationError(_("This question is already closed."), code="already_closed")
-    check_date(closed_on, field="closed_on", label=_("The closing date"))
+    refusals = Refusals()
+    with refusals.check("closed_on"):
+        CLOSING_DATE_RULE(closed_on)
     if closed_on < question.opened_on:
-        raise field_error("closed_on", _(
+        refusals.add("closed_on", _(
             "The closing date cannot be before the opening date (%(date)s)."
         ) % {"date": question.opened_on.strftime("%d-%m-%Y")}, "before_opened")
+    refusals.raise_if_any()
     question.closed_on = closed_on
     question.outcome = outcome
     question.full_clean()
@@ -472,14 +505,18 @@ def contact_add(
 ) -> ContactMoment:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    check_date(date, field="date", label=_("The date"))
-    _check_within_dossier(dossier, date, "date")
+    refusals = Refusals()
+    with refusals.check("date"):
+        DATE_RULE(date)
+    with refusals.check():
+        _check_within_dossier(dossier, date, "date")
     professionals = list(professionals)
     members = set(team_members_on(team_id=dossier.team_id, day=date))
     if any(p.pk not in members for p in professionals):
-        raise field_error("professionals", _(
+        refusals.add("professionals", _(
             "Choose professionals of the dossier's team."
         ), "not_member")
+    refusals.raise_if_any()
     contact = ContactMoment(dossier=dossier, date=date, kind=kind, with_whom=with_whom,
                             core_task=core_task, minutes=minutes, note=note, created_by=user)
     contact.full_clean()
@@ -500,19 +537,24 @@ def referral_add(
 ) -> Referral:
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    check_date(referred_on, field="referred_on", label=_("The date"))
-    _check_within_dossier(dossier, referred_on, "referred_on")
+    refusals = Refusals()
+    with refusals.check("referred_on"):
+        DATE_RULE(referred_on)
+    with refusals.check():
+        _check_within_dossier(dossier, referred_on, "referred_on")
     if partner is not None and partner.municipality_id != dossier.municipality_id:
-        raise field_error("partner", _("Choose a partner of your own municipality."), "invalid")
+        refusals.add("partner", _("Choose a partner of your own municipality."), "invalid")
     if partner is None and not description.strip():
-        raise field_error("description", _(
+        refusals.add("description", _(
             "Choose a partner organisation or describe where the client was referred to."
         ), "no_target")
     if question is not None and question.dossier_id != dossier.pk:
-        raise field_error("question", _("Choose a question of this dossier."), "invalid")
-    if partner is not None:
-        check_consent(dossier=dossier, partner=partner, day=referred_on,
-                      scope=ConsentScope.REFERRAL, field="partner")
+        refusals.add("question", _("Choose a question of this dossier."), "invalid")
+    if partner is not None and not refusals:
+        with refusals.check():
+            check_consent(dossier=dossier, partner=partner, day=referred_on,
+                          scope=ConsentScope.REFERRAL, field="partner")
+    refusals.raise_if_any()
     referral = Referral(dossier=dossier, question=question, referred_on=referred_on,
                         provision_kind=provision_kind, partner=partner,
                         description=description, handover=handover, created_by=user)
@@ -565,14 +607,18 @@ def consent_record(
     of the municipality) what `scopes` name, from `given_on`."""
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    check_date(given_on, field="given_on", label=_("The date"))
-    _check_within_dossier(dossier, given_on, "given_on")
+    refusals = Refusals()
+    with refusals.check("given_on"):
+        DATE_RULE(given_on)
+    with refusals.check():
+        _check_within_dossier(dossier, given_on, "given_on")
     if partner is not None and (partner.municipality_id != dossier.municipality_id
                                 or not partner.active):
-        raise field_error("partner", _("Choose a partner of your own municipality."), "invalid")
+        refusals.add("partner", _("Choose a partner of your own municipality."), "invalid")
     scopes = set(scopes)
     if not scopes or not scopes <= set(ConsentScope.values):
-        raise field_error("scopes", _("Choose what may be shared."), "no_scope")
+        refusals.add("scopes", _("Choose what may be shared."), "no_scope")
+    refusals.raise_if_any()
     covers = {SharingConsent.SCOPE_FIELDS[scope]: scope in scopes for scope in ConsentScope}
     same = SharingConsent.objects.filter(dossier=dossier, partner=partner,
                                          withdrawn_on__isnull=True)
@@ -606,11 +652,14 @@ def consent_withdraw(
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."),
                               code="already_withdrawn")
-    check_date(withdrawn_on, field="withdrawn_on", label=_("The date"))
+    refusals = Refusals()
+    with refusals.check("withdrawn_on"):
+        DATE_RULE(withdrawn_on)
     if withdrawn_on < consent.given_on:
-        raise field_error("withdrawn_on", _(
+        refusals.add("withdrawn_on", _(
             "The consent cannot be withdrawn before it was given (%(date)s)."
         ) % {"date": consent.given_on.strftime("%d-%m-%Y")}, "before_given")
+    refusals.raise_if_any()
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_by = user
     consent.withdrawn_at = timezone.now()
@@ -635,15 +684,19 @@ def zrm_assess(
     """Record one ZRM measurement. Every ZRM domain gets exactly one whole level 1–5."""
     form_token_claim(token=form_token, user=user)
     dossier = _lock_open(dossier)
-    check_date(assessed_on, field="assessed_on", label=_("The date"))
-    _check_within_dossier(dossier, assessed_on, "assessed_on")
+    refusals = Refusals()
+    with refusals.check("assessed_on"):
+        DATE_RULE(assessed_on)
+    with refusals.check():
+        _check_within_dossier(dossier, assessed_on, "assessed_on")
     domains = zrm_domains()
     missing = [d.name for d in domains if d.pk not in scores]
     if missing:
-        raise ValidationError(_("Score every ZRM domain. Missing: %(domains)s.")
-                              % {"domains": ", ".join(missing)}, code="incomplete")
-    if any(scores[d.pk] not in (1, 2, 3, 4, 5) for d in domains):
-        raise ValidationError(_("Each ZRM score is a whole level from 1 to 5."), code="range")
+        refusals.add(None, _("Score every ZRM domain. Missing: %(domains)s.")
+                     % {"domains": ", ".join(missing)}, "incomplete")
+    if any(scores.get(d.pk, 1) not in (1, 2, 3, 4, 5) for d in domains):
+        refusals.add(None, _("Each ZRM score is a whole level from 1 to 5."), "range")
+    refusals.raise_if_any()
     assessment = ZrmAssessment(dossier=dossier, assessed_on=assessed_on, moment=moment,
                                assessed_by=user)
     assessment.full_clean()
@@ -667,11 +720,14 @@ def short_contact_create(
     """An anonymous short contact. It counts for the walk-in location's team when the user
     belongs to it, otherwise for the user's first team."""
     form_token_claim(token=form_token, user=user)
-    check_date(date, field="date", label=_("The date"))
+    refusals = Refusals()
+    with refusals.check("date"):
+        DATE_RULE(date)
     if channel == Channel.WALK_IN and location is None:
-        raise field_error("location", _("Choose the walk-in location."), "no_location")
+        refusals.add("location", _("Choose the walk-in location."), "no_location")
     if location is not None and location.municipality_id != user.municipality_id:
-        raise field_error("location", _("Choose a location of your own municipality."), "invalid")
+        refusals.add("location", _("Choose a location of your own municipality."), "invalid")
+    refusals.raise_if_any()
     location = location if channel == Channel.WALK_IN else None
     team_ids = user.team_ids()
     if location is not None and location.team_id in team_ids:
@@ -694,12 +750,15 @@ def outreach_create(
     neighbourhood: Neighbourhood | None = None, form_token: uuid.UUID | None = None,
 ) -> OutreachActivity:
     form_token_claim(token=form_token, user=user)
-    check_date(date, field="date", label=_("The date"))
+    refusals = Refusals()
+    with refusals.check("date"):
+        DATE_RULE(date)
     if team.municipality_id != user.municipality_id or team.pk not in user.team_ids():
-        raise field_error("team", _("Choose one of your own teams."), "invalid")
+        refusals.add("team", _("Choose one of your own teams."), "invalid")
     if neighbourhood is not None and neighbourhood.municipality_id != user.municipality_id:
-        raise field_error("neighbourhood", _(
+        refusals.add("neighbourhood", _(
             "Choose a neighbourhood of your own municipality."), "invalid")
+    refusals.raise_if_any()
     activity = OutreachActivity(
         municipality_id=user.municipality_id, team=team, date=date, kind=kind,
         description=description, hours=hours, neighbourhood=neighbourhood,
@@ -737,12 +796,14 @@ def access_request_create(
     if client.municipality_id != user.municipality_id or not user.sees_persons:
         raise ValidationError(_("This resident is not registered in your municipality."),
                               code="other_municipality")
+    refusals = Refusals()
     if to_team.municipality_id != user.municipality_id or to_team.pk not in user.team_ids():
-        raise field_error("team", _("Choose one of your own teams."), "not_member")
+        refusals.add("team", _("Choose one of your own teams."), "not_member")
     if kind not in AccessRequestKind.values:
-        raise field_error("kind", _("Choose what you ask for."), "invalid")
+        refusals.add("kind", _("Choose what you ask for."), "invalid")
     if not reason:
-        raise field_error("reason", _("Say briefly why your team needs access."), "required")
+        refusals.add("reason", _("Say briefly why your team needs access."), "required")
+    refusals.raise_if_any()
     if clients_for(user).filter(pk=client.pk).exists():
         raise ValidationError(_("You can already see this resident."), code="within_reach")
     dossiers = [d for d in holding_dossiers(client) if d.team_id != to_team.pk]

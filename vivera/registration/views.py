@@ -20,6 +20,7 @@ from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.access import role_required
+from vivera.core.errors import show_in_form
 from vivera.core.parsing import parse_id
 
 from . import merge, selectors, services
@@ -60,15 +61,6 @@ from .models import AccessRequestKind, AccessRequestStatus, ClientAccessRequest,
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's refusal in the form, on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any],
             success: str) -> tuple[bool, Any]:
     """When a valid form was posted: run `save` with its data and flash `success`. A refusal
@@ -79,7 +71,7 @@ def _submit(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], An
     try:
         result = save(form.cleaned_data)
     except ValidationError as error:
-        _apply_errors(form, error)
+        show_in_form(form, error)
         return False, None
     messages.success(request, success)
     return True, result
@@ -314,7 +306,7 @@ def _edit(request: HttpRequest, form: Any, *, instance: Any, names: tuple[str, .
                 message=error.messages[0], object_type=object_type)
             return render(request, template, page)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_in_form(form, error)
         else:
             messages.success(request, success)
             return None
@@ -456,7 +448,7 @@ def _dossier_subform(request: HttpRequest, pk: int, *, title: str, success: str,
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _dossier_subform(
         request, pk, title=_("New question"), success=_("Question added."),
-        make_form=lambda data, dossier: QuestionForm(data),
+        make_form=lambda data, dossier: QuestionForm(data, dossier=dossier),
         save=lambda dossier, data: services.question_add(
             user=request.user, dossier=dossier, domain=data["domain"],
             opened_on=data["opened_on"], description=data["description"],
@@ -551,7 +543,8 @@ def zrm_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _dossier_subform(request, pk, title=_("ZRM assessment"),
                             success=_("ZRM scores saved."),
-                            make_form=lambda data, dossier: ZrmForm(data), save=save)
+                            make_form=lambda data, dossier: ZrmForm(data, dossier=dossier),
+                            save=save)
 
 
 # --- Outreach --------------------------------------------------------------------------------
@@ -604,7 +597,7 @@ def access_request_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, client=check.client, to_team=data["team"],
                 kind=data["kind"], reason=data["reason"], request=request)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_in_form(form, error)
         else:
             messages.success(request, _(
                 "Your request was sent to the coordinator of the team that holds the "

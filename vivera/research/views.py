@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
+from vivera.core.errors import show_in_form
 
 from . import codebook
 from .access import (
@@ -72,9 +73,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         try:
             grant = grant_create(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            errors = error.error_dict if hasattr(error, "error_dict") else {None: error}
-            for name, problems in errors.items():
-                form.add_error(name if name in form.fields else None, problems)
+            show_in_form(form, error)
         else:
             messages.success(request, _("Grant %(grant)s was made for %(researcher)s.") % {
                 "grant": grant, "researcher": grant.researcher})

@@ -435,3 +435,14 @@ def test_an_address_guessing_keys_is_blocked_and_stops_filling_the_access_log(
     own = APIClient(REMOTE_ADDR="198.51.100.7")
     own.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_key}")
     assert own.get(LIST).status_code == 200
+
+
+def test_the_api_names_the_bsn_and_the_dates_with_the_field_errors_in_one_answer(api, oost_area):
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = api.post(SIGNALS, {**SIGNAL, "bsn": "123456789", "amount": "-5",
+                                  "birth_date": future, "arrears_since": future}, format="json")
+    assert response.status_code == 400
+    fields = {e["field"]: e["code"] for e in response.json()["errors"]}
+    assert fields == {"bsn": "invalid_bsn", "amount": "min_value", "birth_date": "future",
+                      "arrears_since": "future"}
+    assert not Submission.objects.exists()
