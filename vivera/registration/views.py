@@ -242,9 +242,20 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
     saved, client = _submit(request, form, save, _("Client registered."))
     if saved:
+        _warn_outside(request, client)
         return redirect("registration:client_detail", pk=client.pk)
     return render(request, "registration/client_form.html",
                   {"form": form, "household_of": household_of})
+
+
+def _warn_outside(request: HttpRequest, client: Any) -> None:
+    """Saved, but the postcode lies in no neighbourhood of the municipality: say so, since the
+    client then counts for no neighbourhood (a typo, or a resident from elsewhere)."""
+    if client.postcode and client.neighbourhood_id is None:
+        messages.warning(request, _(
+            "The postcode %(postcode)s is not in %(municipality)s, so the neighbourhood is "
+            "unknown. Check the postcode if the resident lives in the municipality."
+        ) % {"postcode": client.postcode, "municipality": client.municipality})
 
 
 def _client_page(request: HttpRequest, client: Any, *, show_bsn: bool) -> HttpResponse:
@@ -333,7 +344,11 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success=_("Client details saved."), template="registration/client_form.html",
         context={"client": client})
-    return page or redirect("registration:client_detail", pk=client.pk)
+    if page is not None:
+        return page
+    client.refresh_from_db(fields=["postcode", "neighbourhood"])
+    _warn_outside(request, client)
+    return redirect("registration:client_detail", pk=client.pk)
 
 
 # --- Dossiers --------------------------------------------------------------------------------

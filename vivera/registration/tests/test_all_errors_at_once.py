@@ -95,3 +95,24 @@ def test_a_single_refusal_without_a_field_keeps_its_code(pro, dossier, team_oost
         services.dossier_create(user=pro, client=dossier.client, team=team_oost,
                                 referrer=codes["gp"], registered_on=timezone.localdate())
     assert refused.value.code == "open_dossier_exists"
+
+
+def test_a_postcode_outside_the_municipality_is_saved_with_a_warning(pro, neighbourhood):
+    http = login(pro)
+    response = http.post(reverse("registration:client_create"), {
+        "first_name": "Kees", "last_name": "Elders", "postcode": "1011 AB",
+        "house_number": "1"}, follow=True)
+    client = Client.objects.get()
+    assert client.neighbourhood is None
+    html = response.content.decode()
+    assert "De postcode 1011AB ligt niet in" in html
+    assert "onbekend: de postcode ligt niet in" in html
+    # Corrected to a postcode of the municipality: the neighbourhood is found, no warning.
+    page = http.get(reverse("registration:client_edit", args=[client.pk]))
+    data = {**page.context["form"].initial, "postcode": "9991 AB", "email": "", "phone": ""}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = http.post(reverse("registration:client_edit", args=[client.pk]), data,
+                         follow=True)
+    client.refresh_from_db()
+    assert client.neighbourhood == neighbourhood
+    assert "ligt niet in" not in response.content.decode()
