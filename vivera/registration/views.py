@@ -447,13 +447,19 @@ def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _dossier_subform(request: HttpRequest, pk: int, *, title: str, success: str,
                      make_form: Callable[[Any, Any], Any],
                      save: Callable[[Any, dict[str, Any]], Any]) -> HttpResponse:
-    """Shared flow of the forms that add something to a dossier: fetch the dossier (logged),
-    build the form, save through the service, back to the dossier."""
-    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    """Shared flow of the forms that add something to a dossier: fetch the dossier, build the
+    form, save through the service, back to the dossier. One line in the access log per
+    request: the service's create when saved, else the read of the page shown."""
+    posted = request.method == "POST"
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request,
+                                   log_read=not posted)
     form = make_form(request.POST or None, dossier)
     saved, _result = _submit(request, form, lambda data: save(dossier, data), success)
     if saved:
         return redirect("registration:dossier_detail", pk=dossier.pk)
+    if posted:  # refused: the form is shown again, with the dossier
+        log_access(user=request.user, action=Action.READ, object_type="dossier",
+                   object_id=dossier.pk, client_id=dossier.client_id, request=request)
     return render(request, "registration/dossier_subform.html",
                   {"form": form, "dossier": dossier, "title": title})
 

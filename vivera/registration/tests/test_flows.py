@@ -430,3 +430,20 @@ def test_assigning_with_htmx_returns_just_the_updated_row(coordinator, pro, clie
     assert 'role="status"' in html
     dossier.refresh_from_db()
     assert dossier.case_director == pro
+
+
+def test_adding_to_a_dossier_is_one_line_in_the_access_log(pro, dossier, codes):
+    """A saved question is its create line, not also a read; a refused one is the read of the
+    page shown again."""
+    http = login(pro)
+    url = reverse("registration:question_add", args=[dossier.pk])
+    before = AccessLogEntry.objects.count()
+    http.post(url, {"domain": codes["money"].pk, "opened_on": today().isoformat()})
+    lines = list(AccessLogEntry.objects.order_by("pk")[before:].values_list(
+        "action", "object_type"))
+    assert lines == [("create", "question")]
+    before = AccessLogEntry.objects.count()
+    http.post(url, {"domain": "", "opened_on": today().isoformat()})
+    lines = list(AccessLogEntry.objects.order_by("pk")[before:].values_list(
+        "action", "object_type"))
+    assert lines == [("read", "dossier")]
