@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from vivera.accounts.models import Role
 from vivera.api.views import REFUSALS
 
+from . import facts
 from .exports import results_dict
 from .forms import MonitorFilterForm
 from .indicators import BY_CODE, compute_all
@@ -93,6 +94,7 @@ class MonitorErrorSerializer(serializers.Serializer):
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, MonitorRole])
+@facts.once_per_read
 def monitor_indicators(request: Request) -> Response:
     form = MonitorFilterForm(request.query_params, user=request.user)
     codes = request.query_params.getlist("indicator")

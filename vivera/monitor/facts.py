@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from functools import wraps
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -324,12 +326,36 @@ def _refresh_on_read() -> bool:
     return getattr(settings, "VIVERA_MONITOR_REFRESH", "on-read") != "scheduled"
 
 
+# The municipalities whose facts were checked during the current read (`once_per_read`).
+_checked: ContextVar[set[int] | None] = ContextVar("vivera_monitor_facts_checked", default=None)
+
+
+def once_per_read[**Params, Result](func: Callable[Params, Result]) -> Callable[Params, Result]:
+    """For a view, an API call or a command: the facts are checked (and brought up to date) at
+    most once during the call, however many indicators, readings and default periods read
+    them."""
+    @wraps(func)
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        token = _checked.set(set())
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _checked.reset(token)
+    return wrapper
+
+
 def ensure_current(municipalities: Iterable[Municipality]) -> None:
     """Rebuild the facts of each municipality that has none, and stale ones when the monitor
     refreshes on read and the last rebuild took no longer than
     VIVERA_MONITOR_REBUILD_ON_READ_SECONDS (a reader does not wait a minute for a large
     municipality: its facts follow with `vivera monitor_facts`)."""
     chosen = list(municipalities)
+    checked = _checked.get()
+    if checked is not None:
+        chosen = [m for m in chosen if m.pk not in checked]
+        checked.update(m.pk for m in chosen)
+        if not chosen:
+            return
     states = {s.municipality_id: s
               for s in FactState.objects.filter(municipality__in=chosen)}
     limit = getattr(settings, "VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)

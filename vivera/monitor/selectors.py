@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ def scope_for(user: User, *, start: dt.date, end: dt.date, team: Team | None = N
     if user.role == Role.COORDINATOR:
         own = tuple(teams_for(user))
         if team is not None and team not in own:
-            raise PermissionError
+            raise PermissionDenied
         # A coordinator without a team sees nothing: an unsaved team matches no record.
         return Scope((municipality,), start, end, team=team, neighbourhood=neighbourhood,
                      location=location, suppress=False, teams=own or (Team(pk=0),))

@@ -150,6 +150,7 @@ def _monitor_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 @role_required(*MONITOR_ROLES)
+@facts.once_per_read
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _monitor_context(request)
     status = 200 if context["scope"] is not None else 400
@@ -158,6 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*MONITOR_ROLES)
+@facts.once_per_read
 def report(request: HttpRequest) -> HttpResponse:
     """The effect report: the ten questions in order, printable (or as PDF)."""
     context = _monitor_context(request)
@@ -185,6 +187,7 @@ def _filename(scope: Scope) -> str:
 
 @require_GET
 @role_required(*MONITOR_ROLES)
+@facts.once_per_read
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404

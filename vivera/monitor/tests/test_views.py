@@ -337,3 +337,36 @@ def test_exports_neutralise_formulas_in_names(policy, make_dossier, team_oost, l
     assert "'" + team_oost.name in texts and "'+SUM(1,2)" in texts
     # Negative figures stay numbers.
     assert "'-" not in "".join(r["waarde"] for r in rows)
+
+
+def test_the_facts_are_checked_once_per_page_however_many_figures_it_shows(
+        coordinator, make_dossier, team_oost, municipality, pro):
+    """Every figure, the default period and each intervention's reading read the facts; their
+    freshness is checked once per request, not once per indicator (23×) and per reading."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_dossier(team_oost, D(2017, 1, 2))
+    for day in (D(2017, 3, 1), D(2017, 6, 1)):
+        CapacityIntervention.objects.create(municipality=municipality, date=day, name="Impuls",
+                                            fte_added=Decimal("1"))
+    http = login(coordinator)
+    http.get(reverse("monitor:dashboard"), {"van": "2017-01-01", "tot": "2017-12-31"})  # built
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(reverse("monitor:dashboard"),
+                            {"van": "2017-01-01", "tot": "2017-12-31"})
+    assert response.status_code == 200
+    state_reads = [q["sql"] for q in queries.captured_queries
+                   if "monitor_factstate" in q["sql"] and q["sql"].lstrip().startswith("SELECT")]
+    # One check of freshness, one read of the "built at" line under the figures.
+    assert len(state_reads) == 2, state_reads
+
+
+def test_a_coordinator_asking_for_another_team_is_refused_as_a_permission(coordinator,
+                                                                          team_west):
+    from django.core.exceptions import PermissionDenied
+
+    from vivera.monitor.selectors import scope_for
+
+    with pytest.raises(PermissionDenied):
+        scope_for(coordinator, start=D(2017, 1, 1), end=D(2017, 1, 31), team=team_west)

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from vivera.core.parsing import command_date
+from vivera.monitor import facts
 from vivera.monitor.exports import results_dict, to_csv
 from vivera.monitor.indicators import BY_CODE, INDICATORS, compute_all
 from vivera.monitor.scope import Scope
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--lijst", action="store_true",
                             help="Toon de indicatoren met hun definitie en stop.")
 
+    @facts.once_per_read
     def handle(self, *args: Any, **options: Any) -> None:
         if options["lijst"]:
             for indicator in INDICATORS:
