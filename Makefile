@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= 1.0
 
-.PHONY: run test install assets demo lint check messages compile-messages clean
+.PHONY: run test test-fast install assets demo lint check messages compile-messages clean
 
 $(BIN)/vivera: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 of nieuwer is nodig (Django 6). Zie README.md." >&2; exit 1; }
@@ -39,10 +39,19 @@ demo: install
 	DEBUG=1 $(BIN)/vivera demo --reset --scale $(DEMO_SCALE)
 	@touch var/.demo-loaded
 
+# The suite on every core (pytest-xdist). Test by test (`--dist load`), not file by file: each
+# worker keeps pytest-django's order, in which the tests that empty the database (transactional
+# ones) come last; grouped by file, a worker ran them before others and those found no code lists.
+PYTEST_WORKERS ?= auto
+
 test: install
 	$(BIN)/ruff check vivera
 	$(BIN)/vivera makemigrations --check --dry-run > /dev/null || { echo "Migraties ontbreken: draai 'vivera makemigrations'." >&2; exit 1; }
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+
+# Quick feedback while working: no browser tests, nothing marked slow.
+test-fast: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(BIN)/vivera
 	$(BIN)/ruff check vivera

@@ -36,6 +36,37 @@ from vivera.organisation.models import (
 
 PASSWORD = "correct-horse-battery-staple"
 
+# Fixtures through which a test reaches the database (pytest-django's, and the live server's).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "live_server"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-sensitive", action="store_true",
+        help="Run only the tests whose outcome can depend on the database: those that use it, "
+             "without the browser tests (CI's PostgreSQL leg; the rest already ran on SQLite).")
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return (item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("child_database") is not None
+            or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --database-sensitive: leave out what gives the same answer on every database (no
+    database at all, or the browser's side of a page whose views the other tests cover)."""
+    if not config.getoption("--database-sensitive"):
+        return
+    keep = [item for item in items
+            if uses_database(item) and item.get_closest_marker("browser") is None]
+    kept = {id(item) for item in keep}
+    left_out = [item for item in items if id(item) not in kept]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = keep
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:

@@ -19,6 +19,8 @@ import pytest
 
 from vivera.core.testing.kill import ChildDatabase, child_database, kill_at, kill_when, ok
 
+pytestmark = pytest.mark.slow  # child processes on a database of their own
+
 DEMO = ["demo", "--scale=0.05", "--seed=7", "--today=2026-03-16"]
 ROWS = 300  # clients and dossiers in the legacy export: the kill comes after both are written
 

@@ -315,6 +315,7 @@ def waiting_on(day: dt.date, rows: list[tuple[int, str, dt.date]]) -> int:
     return sum(1 for s in status.values() if s == DossierStatus.WAITING)
 
 
+@pytest.mark.slow
 def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     """One run at full size (≈ 5 s on SQLite): volumes, shares and the waiting list."""
     output = run_demo("--seed=42", "--scale=1.0")

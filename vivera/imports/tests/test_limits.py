@@ -315,6 +315,7 @@ def bomb_database(tmp_path_factory: pytest.TempPathFactory):
         yield db
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rows", "numbered", "code"),
     [

@@ -63,6 +63,8 @@ def _only_unexplained_refusals(output: str) -> bool:
     return bool(errors) and all(line.startswith(UNEXPLAINED) for line in errors)
 
 
+@pytest.mark.child_database
+@pytest.mark.slow
 def test_a_short_run_registers_everything_once_without_errors(database: list[str]) -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
 

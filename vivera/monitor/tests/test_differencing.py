@@ -40,6 +40,8 @@ from vivera.monitor.tables import Table, Unit
 from vivera.organisation.models import Location, Municipality, Neighbourhood, Team
 from vivera.registration.models import Dossier
 
+pytestmark = pytest.mark.slow  # a whole demo municipality
+
 # Indicators whose counts over a period are the sum of their counts over its months (flows).
 # Stocks (waiting list, age of open questions) are read on one day and are scanned by parts.
 FLOWS = [

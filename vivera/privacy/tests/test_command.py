@@ -95,6 +95,7 @@ def kill_at(site: dict[str, Any], phase: str) -> None:
     assert child.returncode == -signal.SIGKILL
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase", ["generated", "recorded"])
 def test_killed_half_way_it_leaves_no_file_and_no_record(site: dict[str, Any],
                                                          phase: str) -> None:
@@ -143,6 +144,7 @@ def postgres_site(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, A
             "client": client_id, "tmp": tmp_path}
 
 
+@pytest.mark.slow
 def test_killed_while_recording_on_postgresql_it_leaves_nothing(
         postgres_site: dict[str, Any]) -> None:
     require_pdf()

@@ -150,6 +150,7 @@ def _open_files_in(pid: int, folder: Path) -> list[int]:
     return sizes
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
 def test_killed_half_way_it_leaves_no_file_and_no_record(tmp_path: Path) -> None:
     database = tmp_path / "db" / "vivera.sqlite3"

@@ -34,6 +34,8 @@ from vivera.backup.tests.test_backup import (
 )
 from vivera.retention.management.commands.retention import PAUSE_VARIABLE
 
+pytestmark = pytest.mark.slow  # child processes on a database of their own
+
 TERM = {"VIVERA_RETENTION_YEARS": "9"}  # the demo's dossiers closed 2015–2018
 
 
