@@ -20,6 +20,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from vivera.accounts.models import User
+from vivera.audit.models import Action
+from vivera.audit.services import log_access
 from vivera.conftest import login
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
@@ -86,3 +88,32 @@ class TestAnEnglishBrowser:
     def test_there_is_no_language_to_choose(self) -> None:
         assert [code for code, _name in settings.LANGUAGES] == ["nl"]
         assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_the_admin_change_link_keeps_djangos_own_dutch(admin_user: User, pro: User) -> None:
+    log_access(user=admin_user, action=Action.UPDATE, object_type="dossier", object_id=7)
+
+    admin_index = login(admin_user).get(reverse("admin:index")).content.decode()
+    access_log = login(admin_user).get(reverse("audit:access_log")).content.decode()
+
+    assert 'class="changelink"' in admin_index
+    assert ">Wijzigen</a>" in admin_index
+    assert "Wijziging" not in admin_index
+    assert ">Wijziging<" in access_log[access_log.index("<tbody") :]
+
+
+def test_our_catalogue_changes_none_of_djangos_admin_words() -> None:
+    ours = _catalogue(OUR_CATALOGUE)
+    overridden = []
+    for name, folder in DJANGO_CATALOGUES.items():
+        for msgid, theirs in _catalogue(folder / "nl" / "LC_MESSAGES" / "django.mo").items():
+            if msgid and msgid in ours and ours[msgid] != theirs and msgid not in OWN_WORDS:
+                overridden.append(
+                    f"{name}: {msgid!r} is {theirs!r} in Django, {ours[msgid]!r} here"
+                )
+
+    assert not overridden, (
+        "Give these msgids a context (pgettext) or translate them as Django does:\n"
+        + "\n".join(overridden)
+    )
