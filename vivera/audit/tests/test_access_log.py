@@ -157,7 +157,7 @@ class TestFilters:
         ({"client": "1"}, ["c", "a"]),
         ({"action": "read"}, ["c", "a"]),
         ({"result": "refused"}, ["c"]),
-        ({"object_type": "Dossier"}, ["c", "a"]),
+        ({"object_type": "dossier"}, ["c", "a"]),
         ({"date_from": "2026-01-20"}, ["d", "c", "b"]),
         ({"date_to": "2026-01-20"}, ["b", "a"]),
         ({"date_from": "2026-02-05", "date_to": "2026-02-05"}, ["d", "c"]),

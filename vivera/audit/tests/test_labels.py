@@ -90,6 +90,19 @@ class TestThePage:
         assert ">lijst of overzicht /mijn-werk/<" in cells
         assert "my_work" not in cells
 
+    def test_the_filter_offers_the_object_types_by_their_labels(
+        self, admin_user: User, pro: User
+    ) -> None:
+        log_access(user=pro, action=Action.READ, object_type="client", object_id=12)
+
+        response = login(admin_user).get(LOG_URL, {"object_type": "client"})
+
+        content = response.content.decode()
+        assert '<option value="client" selected>persoonsgegevens</option>' in content
+        assert '<option value="research_grant">onderzoeksmachtiging</option>' in content
+        assert "team_membership, access_grant" not in content  # no codes to type
+        assert [entry.object_id for entry in response.context["page_obj"].object_list] == ["12"]
+
     def test_a_line_without_a_page_keeps_its_object_id(self, admin_user: User, pro: User) -> None:
         log_access(user=pro, action=Action.READ, object_type="client", object_id=12)
 
