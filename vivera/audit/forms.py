@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .labels import OBJECT_TYPE_LABELS
 from .models import Action, Result
 from .selectors import AccessLogFilters
 
@@ -22,6 +23,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d", attrs=TEXT_INPUT)
+
+
+def _object_type_choices() -> list[tuple[str, str]]:
+    """Every object type by its label, in alphabetical order (the value stays the code, so a
+    bookmarked filter keeps working)."""
+    labelled = sorted(((code, str(label)) for code, label in OBJECT_TYPE_LABELS.items()),
+                      key=lambda choice: choice[1].lower())
+    return [("", str(_("All"))), *labelled]
 
 
 class AccessLogFilterForm(forms.Form):
@@ -41,10 +50,9 @@ class AccessLogFilterForm(forms.Form):
         label=_("Result"), required=False, choices=[("", _("All")), *Result.choices],
         widget=forms.Select(attrs=SELECT),
     )
-    object_type = forms.CharField(
-        label=_("Object type"), required=False, max_length=40,
-        help_text=_("For example dossier, client, account, team_membership, access_grant or "
-                    "activation_link."), widget=forms.TextInput(attrs=TEXT_INPUT),
+    object_type = forms.ChoiceField(
+        label=_("Object type"), required=False, choices=_object_type_choices,
+        widget=forms.Select(attrs=SELECT),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput(),
                                 input_formats=DATE_FORMATS)

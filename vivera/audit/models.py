@@ -13,12 +13,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
+    # "Change" has a context: without one, its Dutch would also replace the Django admin's own
+    # "Change" link (our catalogue comes first), which should read "Wijzigen".
     CREATE = "create", _("Create")
     READ = "read", _("Read")
-    UPDATE = "update", _("Change")
+    UPDATE = "update", pgettext_lazy("access log action", "Change")
     DELETE = "delete", _("Delete")
     SEARCH = "search", _("Search")
     PRINT = "print", _("Print or copy")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -16,10 +15,10 @@ from django.views.decorators.http import require_GET
 
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
-from vivera.core.spreadsheets import spreadsheet_text
+from vivera.core.spreadsheets import CSV_CONTENT_TYPE, csv_lines
 
 from .forms import AccessLogFilterForm
-from .labels import detail_text, object_type_label
+from .labels import OBJECT_TYPE_LABELS, detail_text, object_text, object_type_label
 from .models import AccessLogEntry, Action, Result
 from .selectors import access_log_for_municipality
 from .services import log_access
@@ -43,6 +42,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.role_label = ROLE_LABELS.get(entry.role, entry.role)
         entry.object_type_label = object_type_label(entry.object_type)
+        entry.object_text = object_text(entry)
         entry.detail_text = detail_text(entry.object_type, entry.detail)
     return render(request, "audit/access_log.html", {"form": form, "page_obj": page})
 
@@ -50,7 +50,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.ADMIN)
 def access_log_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as CSV. The export is itself a line in the log (action `export`)."""
+    """The filtered list as CSV, in the Dutch Excel dialect of every spreadsheet export
+    (`core/spreadsheets.py`). The export is itself a line in the log (action `export`)."""
     form = AccessLogFilterForm(request.GET)
     if not form.is_valid():
         return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
@@ -66,15 +67,11 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     # The file holds what there was when the export was asked for, not its own line.
     rows = entries.filter(pk__lt=line.pk).iterator(chunk_size=2000)
     filename = f"toegangslog-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(_csv_lines(rows, _ExportLabels.in_active_language()),
-                                     content_type="text/csv; charset=utf-8")
+    labels = _ExportLabels.in_active_language()
+    response = StreamingHttpResponse(csv_lines(_csv_rows(rows, labels)),
+                                     content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @dataclass(frozen=True)
@@ -86,6 +83,7 @@ class _ExportLabels:
     roles: dict[str, str]
     actions: dict[str, str]
     results: dict[str, str]
+    object_types: dict[str, str]
 
     @classmethod
     def in_active_language(cls) -> _ExportLabels:
@@ -98,25 +96,25 @@ class _ExportLabels:
             roles={code: str(label) for code, label in Role.choices},
             actions={code: str(label) for code, label in Action.choices},
             results={code: str(label) for code, label in Result.choices},
+            object_types={code: str(label) for code, label in OBJECT_TYPE_LABELS.items()},
         )
 
 
-def _csv_lines(entries: Iterable[AccessLogEntry], labels: _ExportLabels) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    yield "\ufeff" + writer.writerow(labels.header)
+def _csv_rows(entries: Iterable[AccessLogEntry],
+              labels: _ExportLabels) -> Iterator[list[object]]:
+    yield labels.header
     for entry in entries:
-        yield writer.writerow([spreadsheet_text(value) for value in (
-            timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
+        yield [
+            entry.timestamp,
             entry.username,
             entry.on_behalf_of,
             labels.roles.get(entry.role, entry.role),
             labels.actions.get(entry.action, entry.action),
             labels.results.get(entry.result, entry.result),
-            entry.object_type,
+            labels.object_types.get(entry.object_type, entry.object_type),
             entry.object_id,
             entry.client_id,
             entry.ip_address,
             entry.user_agent,
             entry.path,
-        )])
+        ]

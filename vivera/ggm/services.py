@@ -23,6 +23,7 @@ from django.utils import timezone
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.files import atomic_output
+from vivera.core.spreadsheets import spreadsheet_row
 from vivera.core.testing.pause import pause_point
 from vivera.organisation.models import Municipality
 
@@ -73,8 +74,9 @@ def _metadata(result: ExportResult, pseudo: pseudonyms.Pseudonymiser) -> dict[st
             for table in schema.TABLES
         ],
         "pseudonymisation": {"method": pseudonyms.METHOD, "key_fingerprint": pseudo.fingerprint()},
-        "csv": {"encoding": "UTF-8", "delimiter": ",", "header": True,
-                "dates": "YYYY-MM-DD", "empty": "not recorded in Vivera"},
+        "csv": {"encoding": "UTF-8", "delimiter": ",", "decimal": ".", "header": True,
+                "dates": "YYYY-MM-DD", "empty": "not recorded in Vivera",
+                "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front"},
     }
 
 
@@ -91,7 +93,9 @@ def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudony
                 writer.writerow(table.columns)
                 count = 0
                 for row in ROWS[table](selection, pseudo):
-                    writer.writerow(row)
+                    # RFC 4180 for the warehouse, but a name an administrator typed cannot
+                    # run as a formula when someone opens the file in Excel.
+                    writer.writerow(spreadsheet_row(row))
                     count += 1
                 text.flush()
                 text.detach()

@@ -4,20 +4,22 @@ All three read the same tables the pages show, perturbed and suppressed for ever
 exact figures: a suppressed cell is exported as empty with `suppressed: true` (JSON), an empty
 value with "ja" in the column *onderdrukt* (CSV) or the text "<5" (XLSX) — never its value. Each
 says whether its figures are perturbed (`perturbation` in JSON, the column *verstoord*
-in CSV, a line on the index sheet of the XLSX). Every text goes through
-`vivera.core.spreadsheets`, so a name an administrator typed cannot run as a formula.
+in CSV, a line on the index sheet of the XLSX). The CSV and the XLSX are for people: Dutch
+words for the units, sheets named after the indicators, the CSV in the one dialect of every
+spreadsheet export. Every text goes through `vivera.core.spreadsheets`, so a name an
+administrator typed cannot run as a formula. The JSON is for machines and keeps the codes.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from vivera.core.privacy import threshold
-from vivera.core.spreadsheets import spreadsheet_text, spreadsheet_value
+from vivera.core.spreadsheets import csv_text, sheet_title, spreadsheet_text
 
 from . import facts
 from .cellkey import MAX_NOISE
@@ -80,33 +82,30 @@ def perturbation_note() -> str:
              "parts. The same figure always gets the same value.") % {"noise": MAX_NOISE}
 
 
-def _csv_value(cell: Cell) -> str:
+def _csv_value(cell: Cell) -> float | int | None:
     value = cell.shown
-    if value is None:
-        return ""
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return str(value)
+        return round(value, 2)
+    return value
 
 
-def to_csv(results: Results) -> str:
-    """Long format, one figure per line: `;`-separated with a decimal comma, as Dutch
-    spreadsheet programs expect. The caller adds a UTF-8 BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def _csv_rows(results: Results) -> Iterator[list[object]]:
+    yield CSV_HEADER
     for indicator, table in results:
         for row in table.rows:
             for j, cell in enumerate(row.cells):
-                # The figure is a number we wrote ("-0,4" must stay a number); every text
-                # around it may hold a name an administrator typed.
-                labels = [spreadsheet_value(v) for v in (
-                    indicator.question, indicator.code, str(indicator.name), row.key, row.label,
-                    table.column_keys[j], table.columns[j])]
-                writer.writerow([*labels, _csv_value(cell), str(table.unit_of(j)),
-                                 "ja" if cell.suppressed else "nee",
-                                 "ja" if cell.perturbed else "nee"])
-    return out.getvalue()
+                # The figure is a number ("-0,4" stays a number); every text around it may
+                # hold a name an administrator typed, and cannot run as a formula.
+                yield [indicator.question, indicator.code, str(indicator.name), row.key,
+                       row.label, table.column_keys[j], table.columns[j], _csv_value(cell),
+                       table.unit_of(j).label, "ja" if cell.suppressed else "nee",
+                       "ja" if cell.perturbed else "nee"]
+
+
+def to_csv(results: Results, *, bom: bool = True) -> str:
+    """Long format, one figure per line, in the Dutch Excel dialect of every spreadsheet
+    export (`;`, decimal comma, UTF-8 with a byte-order mark; `vivera.core.spreadsheets`)."""
+    return csv_text(_csv_rows(results), bom=bom)
 
 
 def to_xlsx(scope: Scope, results: Results) -> bytes:
@@ -114,11 +113,13 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
     indicator laid out as on the page."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     bold = Font(bold=True)
     book = Workbook()
     index = book.active
-    index.title = _("Indicators")[:31]
+    taken: set[str] = set()
+    index.title = sheet_title(_("Indicators"), taken)
     described = scope.describe()
     index.append([_("Vivera monitor"), spreadsheet_text(described["municipalities"])])
     index.append([_("Period"), f"{described['start']} – {described['end']}"])
@@ -134,9 +135,15 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
     for cell in index[index.max_row]:
         cell.font = bold
     for indicator, table in results:
-        index.append([indicator.question, indicator.code, str(indicator.name),
+        # Each sheet is named after its indicator, as the dashboard titles it; the index links
+        # to it by that name.
+        title = sheet_title(str(indicator.name), taken)
+        index.append([indicator.question, title, str(indicator.name),
                       str(indicator.definition), indicator.unit.label])
-        sheet = book.create_sheet(indicator.code[:31])
+        link = index.cell(row=index.max_row, column=2)
+        quoted = title.replace("'", "''")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
+        sheet = book.create_sheet(title)
         sheet.append([str(indicator.name)])
         sheet["A1"].font = bold
         sheet.append([str(indicator.definition)])

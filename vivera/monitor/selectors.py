@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vivera.accounts.models import Role
 from vivera.organisation.models import (
@@ -186,7 +187,7 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
             change, verdict = Cell(None, basis=0), _("not enough data")
         label = f"{assumption.get_effect_display()} ({indicator.name})"
         rows.append(Row(label, [before, after, change], key=assumption.effect, note=verdict))
-    result = Table([_("Before"), _("After"), _("Change")], rows, Unit.RATIO,
+    result = Table([_("Before"), _("After"), pgettext("difference", "Change")], rows, Unit.RATIO,
                    row_header=_("Assumption"), column_keys=["before", "after", "change"],
                    chart="", suppress_whole_rows=True)
     if scope.suppress:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
 from vivera.core.privacy import threshold
+from vivera.core.spreadsheets import CSV_CONTENT_TYPE
 from vivera.organisation.models import Municipality
 
 from . import exports, facts
@@ -202,9 +203,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             exports.to_xlsx(scope, results),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
-        # A byte-order mark so that Excel reads the file as UTF-8.
-        response = HttpResponse("\ufeff" + exports.to_csv(results),
-                                content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.to_csv(results), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

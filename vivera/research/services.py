@@ -33,6 +33,7 @@ from vivera.accounts.models import Role
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.core.files import atomic_output
+from vivera.core.spreadsheets import spreadsheet_row
 from vivera.ggm.pseudonyms import Pseudonymiser
 from vivera.organisation.models import Team
 from vivera.registration.services import field_error
@@ -187,8 +188,10 @@ def _metadata(result: ExtractResult, scope: Scope, suppression: Suppression) -> 
             "marker": codebook.SUPPRESSED,
             "dossiers_with_suppressed_value": result.suppressed,
         },
-        "csv": {"encoding": "UTF-8", "delimiter": ",", "header": True, "dates": "YYYY-MM-DD",
-                "booleans": "1 / 0", "empty": "not recorded (or not applicable)"},
+        "csv": {"encoding": "UTF-8", "delimiter": ",", "decimal": ".", "header": True,
+                "dates": "YYYY-MM-DD", "booleans": "1 / 0",
+                "empty": "not recorded (or not applicable)",
+                "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front"},
     }
 
 
@@ -211,7 +214,9 @@ def _csv_member(archive: zipfile.ZipFile, name: str, stamp: tuple[int, ...],
         text = io.TextIOWrapper(member, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\r\n")
         for row in rows:
-            writer.writerow(row)
+            # The extract keeps its own dialect (comma, decimal point: for R, SPSS, Stata and
+            # Python); its text cannot run as a formula when a researcher opens it in Excel.
+            writer.writerow(spreadsheet_row(row))
             count += 1
         text.flush()
         text.detach()

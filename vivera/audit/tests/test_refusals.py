@@ -239,6 +239,6 @@ class TestOnTheAccessLogPage:
         [line] = response.context["page_obj"].object_list
         assert line.object_id == "pro"
         content = response.content.decode()
-        assert '<option value="login" selected>Log in</option>' in content
-        assert '<option value="logout">Log out</option>' in content
-        assert ">Log in<" in content[content.index("<tbody"):]
+        assert '<option value="login" selected>Inloggen</option>' in content
+        assert '<option value="logout">Uitloggen</option>' in content
+        assert ">Inloggen<" in content[content.index("<tbody"):]

@@ -254,3 +254,26 @@ def test_the_export_takes_a_fixed_number_of_queries(known, municipality, pro, te
     # One query per table whatever the number of dossiers (plus the log line); no N+1.
     with django_assert_max_num_queries(25):
         export(municipality)
+
+
+def test_names_an_administrator_typed_cannot_run_as_formulas(known, municipality, codes):
+    """The warehouse reads RFC 4180; a person who opens a CSV in Excel runs no formula."""
+    LifeDomain.objects.filter(pk=codes["money"].pk).update(name='=HYPERLINK("http://x","y")')
+    Referrer.objects.filter(pk=codes["gp"].pk).update(name="+31 huisarts")
+
+    tables = read_zip(export(municipality))
+
+    assert [str(codes["money"].pk), "'=HYPERLINK(\"http://x\",\"y\")"] in tables["LEEFGEBIED"]
+    assert [str(1000 + codes["gp"].pk), "Verwijzer: +31 huisarts",
+            "Aangemeld via: +31 huisarts"] in tables["BIJZONDERHEIDSOORT"]
+    cells = [cell for rows in tables.values() for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not [cell for cell in cells if cell.startswith("-") and not _is_number(cell)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -14,6 +14,7 @@ from .conftest import pseudonym, read_zip
 pytestmark = pytest.mark.django_db
 
 URL = reverse("ggm:export")
+# What a browser set to English asks for: the page answers in Dutch all the same.
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -56,7 +57,7 @@ class TestTheAdministrator:
         response = login(admin_user).post(URL, {"date_from": "2024-03-01",
                                                 "date_to": "2024-02-01"}, **ENGLISH)
         assert response.status_code == 200
-        assert "The end date lies before the start date." in response.content.decode()
+        assert "De einddatum ligt vóór de begindatum." in response.content.decode()
         assert not AccessLogEntry.objects.filter(object_type="ggm_export").exists()
 
     def test_another_municipalitys_admin_gets_its_own_municipality_only(

@@ -90,15 +90,15 @@ def test_the_csv_export_holds_no_suppressed_value(policy, three_in_oost_one_in_w
     oost = [r for r in rows if r["indicator"] == "new_dossiers" and r["rij"] == str(team_oost.pk)]
     assert oost and all(r["waarde"] == "" and r["onderdrukt"] == "ja" for r in oost)
     for r in rows:
-        if r["eenheid"] == "count" and r["waarde"]:
+        if r["eenheid"] == "aantal" and r["waarde"]:
             assert int(r["waarde"]) == 0 or int(r["waarde"]) >= 5, r
 
 
 def test_the_xlsx_export_has_a_sheet_per_indicator(policy, three_in_oost_one_in_west):
     response = login(policy).get(reverse("monitor:export", args=["xlsx"]), JANUARY)
     book = load_workbook(io.BytesIO(response.content))
-    assert "new_dossiers" in book.sheetnames and "waiting_list" in book.sheetnames
-    sheet = book["new_dossiers"]
+    assert "Nieuwe dossiers per maand" in book.sheetnames
+    sheet = book["Nieuwe dossiers per maand"]
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "<5" in values
     assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
@@ -208,7 +208,7 @@ def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west
     target = tmp_path / "monitor.csv"
     call_command("monitor", "--gemeente", municipality.name, "--van", "2017-01-01",
                  "--tot", "2017-01-31", "--formaat", "csv", "--uitvoer", str(target))
-    assert target.read_text(encoding="utf-8").startswith("vraag;indicator;")
+    assert target.read_text(encoding="utf-8").startswith("\ufeffvraag;indicator;")
     with pytest.raises(CommandError, match="Onbekende gemeente"):
         call_command("monitor", "--gemeente", "Nergens")
     with pytest.raises(CommandError, match="Onbekende indicator"):

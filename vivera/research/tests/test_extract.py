@@ -247,3 +247,20 @@ class TestCodebook:
             assert f"`{table.filename}`" in docs, table.filename
             for column in table.columns:
                 assert f"`{column.name}`" in docs, (table.name, column.name)
+
+
+class TestFormulas:
+    def test_a_name_an_administrator_typed_cannot_run_as_a_formula(self, study, grant,
+                                                                  researcher, team_oost):
+        team_oost.name = "=SUM(A1:A9)"
+        team_oost.save(update_fields=["name"])
+
+        tables = read_zip(extract(grant, researcher))
+
+        assert {row["team"] for row in tables["dossiers"]} == {"'=SUM(A1:A9)"}
+        cells = [value for rows in tables.values() for row in rows for value in row.values()]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+        # The extract keeps its own dialect (commas), for R, SPSS, Stata and Python.
+        with zipfile.ZipFile(io.BytesIO(extract(grant, researcher))) as archive:
+            header = archive.read("dossiers.csv").decode().splitlines()[0]
+        assert header.startswith("dossier_id,")

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("research:home")
 GRANTS = reverse("research:grants")
+# What a browser set to English asks for: the pages answer in Dutch all the same.
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -65,7 +66,7 @@ class TestTheResearcher:
         colleague = make_user("researcher2", Role.RESEARCHER, municipality)
         theirs = make_grant(researcher=colleague)
         html = login(researcher).get(HOME, **ENGLISH).content.decode()
-        assert "You have no research grants." in html
+        assert "Je hebt geen onderzoeksmachtigingen." in html
         assert download_url(theirs) not in html
         assert login(researcher).post(download_url(theirs)).status_code == 404
         (entry,) = exports()
@@ -88,7 +89,7 @@ class TestTheResearcher:
         http = login(researcher)
         response = http.post(download_url(grant), **ENGLISH)
         assert response.status_code == 403
-        assert "can no longer be downloaded" in response.content.decode()
+        assert "kan niet meer worden gedownload" in response.content.decode()
         (entry,) = exports()
         assert (entry.result, entry.detail["reason"]) == ("refused", how)
         assert f'action="{download_url(grant)}"' not in http.get(HOME).content.decode()
@@ -143,10 +144,10 @@ class TestTheAdministrator:
         assert entry.detail["researcher"] == "researcher"
 
     @pytest.mark.parametrize(("changes", "message"), [
-        ({"period_end": "2023-12-31"}, "The end date lies before the start date."),
-        ({"valid_until": "2020-01-01"}, "The grant would already have expired."),
-        ({"purpose": ""}, "This field is required."),
-        ({"legal_basis": ""}, "This field is required."),
+        ({"period_end": "2023-12-31"}, "De einddatum ligt vóór de begindatum."),
+        ({"valid_until": "2020-01-01"}, "De machtiging zou dan al verlopen zijn."),
+        ({"purpose": ""}, "Dit veld is vereist."),
+        ({"legal_basis": ""}, "Dit veld is vereist."),
     ])
     def test_bad_input_is_refused_with_a_message_and_nothing_is_granted(
             self, admin_user, researcher, team_oost, changes, message):
@@ -176,8 +177,8 @@ class TestTheAdministrator:
                                                                    researcher, study):
         login(researcher).post(download_url(grant))
         html = login(admin_user).get(GRANTS, **ENGLISH).content.decode()
-        assert f"Grant {grant}" in html
-        assert "Downloaded once" in html
+        assert f"Machtiging {grant}" in html
+        assert "Eén keer gedownload" in html
         assert reverse("research:revoke", args=[grant.pk]) in html
         assert f'href="{GRANTS}"' in login(admin_user).get(reverse("audit:access_log")).content \
             .decode()
@@ -192,7 +193,7 @@ class TestTheAdministrator:
         assert entry.detail["revoked"] is True
         response = http.post(reverse("research:revoke", args=[grant.pk]), follow=True,
                              **ENGLISH)
-        assert "already revoked" in response.content.decode()
+        assert "al ingetrokken" in response.content.decode()
         assert AccessLogEntry.objects.filter(object_type="research_grant",
                                              action="update").count() == 1
 
@@ -200,7 +201,7 @@ class TestTheAdministrator:
             self, grant, make_user, other_municipality):
         elsewhere = make_user("elders_admin", Role.ADMIN, other_municipality)
         http = login(elsewhere)
-        assert f"Grant {grant}" not in http.get(GRANTS, **ENGLISH).content.decode()
+        assert f"Machtiging {grant}" not in http.get(GRANTS, **ENGLISH).content.decode()
         assert http.post(reverse("research:revoke", args=[grant.pk])).status_code == 404
         grant.refresh_from_db()
         assert grant.revoked_at is None

@@ -82,11 +82,12 @@ class Command(BaseCommand):
                       suppress=not options["exact"])
         results = compute_all(scope, options["indicator"] or None)
         if options["formaat"] == "csv":
-            text = to_csv(results)
+            # The byte-order mark only in a file, where Excel needs it, not on the terminal.
+            text = to_csv(results, bom=bool(options["uitvoer"]))
         else:
             text = json.dumps(results_dict(scope, results), ensure_ascii=False, indent=2)
         if options["uitvoer"]:
-            Path(options["uitvoer"]).write_text(text, encoding="utf-8")
+            Path(options["uitvoer"]).write_text(text, encoding="utf-8", newline="")
             self.stderr.write(f"Geschreven: {options['uitvoer']}")
         else:
             self.stdout.write(text)
