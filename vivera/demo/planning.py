@@ -593,9 +593,13 @@ class Planner:
         plan.changes = [c for c in plan.changes if c.date <= today]
         if plan.intake is None or plan.intake > today:
             # Not admitted yet: the case director is chosen at the intake.
-            plan.case_director = None
+            plan.intake = plan.case_director = None
             plan.network_mapped = plan.carer_involved = False
             plan.volunteer_deployed = plan.resident_contact = False
+        if plan.active_start is not None and plan.active_start > today:
+            plan.active_start = None
+        if plan.active_end is not None and plan.active_end > today:
+            plan.active_end = None
         plan.questions = [q for q in plan.questions if q.opened <= today]
         for question in plan.questions:
             if question.closed is not None and question.closed > today:
