@@ -2,12 +2,21 @@
 long a dossier waits, who directs it, what becomes of each question, which contacts, referrals
 and ZRM measurements it gets, and the anonymous short contacts and outreach around it.
 
+The history ends on the day the demo is loaded ("today"). `Timeline` moves the story of the
+reference data (November 2015 – December 2017, in the study's calendar) by whole years so that it
+ends on the 31 December before today, and continues it from 1 January up to today at the
+volumes of its last year. Whole years keep the seasons, and every calendar month of the story
+gets exactly its reference volume; days are drawn in the demo's own calendar, so weekends and
+consultation-hour weekdays are right. Whatever a dossier would do after today (its intake,
+contacts, closing) is left out: it is open today, in the state it has reached.
+
 The waiting list is not drawn but follows from a capacity model. A team carries at most
 `CASELOAD_PER_FTE` dossiers in intake or active care per fte of casework (times the scale). A new
 dossier that finds its team full goes on the waiting list; the oldest waiting dossier starts its
 intake as soon as a place frees. The formation in `reference.PEOPLE` and the inflow in
-`reference.MONTHLY_DOSSIERS` are sized so the teams fill up in the summer of 2016, the small April
-2016 addition is not enough, and the November 2016 addition empties the list for good.
+`reference.MONTHLY_DOSSIERS` are sized so the teams fill up in the summer of the story's first
+full year (2016 in the reference), the small April addition is not enough, and the November
+addition empties the list for good.
 
 Every random draw comes from a `random.Random` seeded from the seed and the part being planned,
 so the same seed gives the same municipality, and changing how one part is drawn (say, short
@@ -21,9 +30,9 @@ import datetime as dt
 import math
 import random
 import unicodedata
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -46,11 +55,6 @@ DAY = dt.timedelta(days=1)
 
 # Dossiers in intake or active care one fte of casework can carry.
 CASELOAD_PER_FTE = 20
-# The first usable "today": every history dossier (registered up to December 2017) has closed by
-# then, so nothing the generator writes lies in the future.
-EARLIEST_TODAY = dt.date(2019, 9, 1)
-# How many weeks before today the "current" short contacts and outreach cover.
-RECENT_WEEKS = 8
 
 # Referrer codes (seeded code list) and their weight; the partner share stays ≈ 75 %, early
 # signals and outreach grow (the team becomes more proactive), self-referral shrinks accordingly.
@@ -288,12 +292,6 @@ def random_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return day
 
 
-def progress(day: dt.date) -> float:
-    """0 at the start of 2016, 1 at the end of 2017: drives slow trends in the history."""
-    span = (ref.HISTORY_END - dt.date(2016, 1, 1)).days
-    return min(1.0, max(0.0, (day - dt.date(2016, 1, 1)).days / span))
-
-
 def season(day: dt.date) -> float:
     """Fewer walk-ins and calls in the summer holidays and between Christmas and New Year."""
     if day.month in (7, 8):
@@ -306,6 +304,84 @@ def season(day: dt.date) -> float:
 def ascii_slug(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
+# --- Where the story lies ----------------------------------------------------------------------
+
+
+def shift_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The reference story (reference.py) moved by whole years so that it ends on the 31 December
+    before `today`, then continued up to `today` (see the module docstring)."""
+
+    today: dt.date
+
+    @property
+    def years(self) -> int:
+        """How many years the reference calendar moves."""
+        return self.today.year - 1 - ref.HISTORY_END.year
+
+    def shift(self, day: dt.date) -> dt.date:
+        return shift_years(day, self.years)
+
+    @property
+    def start(self) -> dt.date:
+        return self.shift(ref.HISTORY_START)
+
+    @property
+    def history_end(self) -> dt.date:
+        """The last day of the reference story (31 December before today); the continuation at
+        steady volumes follows up to today."""
+        return self.shift(ref.HISTORY_END)
+
+    @property
+    def capacity_april(self) -> dt.date:
+        return self.shift(ref.CAPACITY_APRIL_2016)
+
+    @property
+    def capacity_november(self) -> dt.date:
+        return self.shift(ref.CAPACITY_NOVEMBER_2016)
+
+    def progress(self, day: dt.date) -> float:
+        """0 at the start of the story's first full year, 1 at its end: drives slow trends."""
+        first = self.shift(dt.date(ref.HISTORY_START.year + 1, 1, 1))
+        span = (self.history_end - first).days
+        return min(1.0, max(0.0, (day - first).days / span))
+
+    def monthly_dossiers(self) -> Iterator[tuple[dt.date, dt.date, int]]:
+        """(first day, last day, new dossiers at scale 1.0) of every month from the start up to
+        today's month: the reference volumes, then each month as its month of the last year."""
+        reference = zip(months(ref.HISTORY_START, ref.HISTORY_END), ref.MONTHLY_DOSSIERS,
+                        strict=True)
+        for (first, last), volume in reference:
+            yield self.shift(first), self.shift(last), volume
+        for first, last in months(self.history_end + DAY, self.today):
+            yield first, last, ref.STEADY_MONTHLY_DOSSIERS[first.month - 1]
+
+    @property
+    def people(self) -> tuple[ref.Person, ...]:
+        return tuple(replace(p, start=p.start and self.shift(p.start),
+                             end=p.end and self.shift(p.end)) for p in ref.PEOPLE)
+
+    @property
+    def locations(self) -> tuple[ref.Walkin, ...]:
+        return tuple(replace(loc, slots=tuple(
+            replace(slot, since=self.shift(slot.since), until=slot.until and self.shift(slot.until))
+            for slot in loc.slots)) for loc in ref.LOCATIONS)
+
+    def interventions(self) -> list[tuple[dt.date, str, str, tuple[str, ...]]]:
+        """(date, name, assumptions, expected effects) of each capacity intervention."""
+        return [(self.shift(day), name.format(year=self.shift(day).year),
+                 text.format(year=self.shift(day).year), ref.INTERVENTION_EFFECTS.get(day, ()))
+                for day, name, text in ref.INTERVENTIONS]
 
 
 # --- Staff ----------------------------------------------------------------------------------
@@ -351,13 +427,12 @@ class Planner:
                  zrm_domains: Sequence[str]) -> None:
         if not scale > 0:
             raise ValueError("scale must be positive")
-        if today < EARLIEST_TODAY:
-            raise ValueError(f"today must be on or after {EARLIEST_TODAY}")
         self.seed = seed
         self.scale = scale
         self.today = today
+        self.timeline = Timeline(today)
         self.zrm_domains = tuple(zrm_domains)
-        self.staff = Staff(ref.PEOPLE)
+        self.staff = Staff(self.timeline.people)
         self.wijken = {w.number: w for w in ref.WIJKEN}
         self.team_wijken = {t: [w for w in ref.WIJKEN if w.team == t] for t in ref.TEAMS}
         self.bsns: set[str] = set()
@@ -369,9 +444,14 @@ class Planner:
     # -- Dossiers --------------------------------------------------------------------------
 
     def dossiers(self) -> list[DossierPlan]:
-        """History (Nov 2015 – Dec 2017) and a few current dossiers, oldest first."""
-        rng = self.rng("arrivals")
-        history = self._arrivals(rng)
+        """History (from the story's start up to today) and a few current dossiers, oldest
+        first."""
+        current_rng = self.rng("current")
+        registrations = self._current_registrations(current_rng)
+        # The current dossiers take the place of part of their month's inflow, so every month
+        # keeps its volume.
+        taken = Counter((day.year, day.month) for day in registrations)
+        history = self._arrivals(self.rng("arrivals"), taken)
         sim = self.rng("capacity")
         for team in ref.TEAMS:
             self._simulate(sim, team, [p for p in history if p.team == team])
@@ -382,18 +462,22 @@ class Planner:
         self._extra_questions(self.rng("questions"), history)
         for plan in history:
             self._close_questions(care, plan)
-        current = self._current(self.rng("current"))
+            self._until_today(plan)
+        current = self._current(current_rng, registrations)
         return history + current
 
-    def _arrivals(self, rng: random.Random) -> list[DossierPlan]:
+    def _arrivals(self, rng: random.Random,
+                  taken: Counter[tuple[int, int]]) -> list[DossierPlan]:
         wijk_weights = [(w, w.residents * w.need) for w in ref.WIJKEN]
         plans: list[DossierPlan] = []
-        for (first, last), base in zip(months(ref.HISTORY_START, ref.HISTORY_END),
-                                       ref.MONTHLY_DOSSIERS, strict=True):
+        for first, last, base in self.timeline.monthly_dossiers():
             count = round(base * rng.uniform(0.94, 1.06) * self.scale)
+            count = max(0, count - taken[first.year, first.month])
+            # Today's month is drawn whole; the days after today are not there yet.
             for day in sorted(random_day(rng, first, last) for _ in range(count)):
                 wijk = weighted(rng, wijk_weights)
-                plans.append(self._new_dossier(rng, wijk, day))
+                if day <= self.today:
+                    plans.append(self._new_dossier(rng, wijk, day))
         return plans
 
     def _new_dossier(self, rng: random.Random, wijk: ref.Wijk, day: dt.date) -> DossierPlan:
@@ -421,7 +505,7 @@ class Planner:
         return plan
 
     def _referrer(self, rng: random.Random, day: dt.date) -> str:
-        p = progress(day)
+        p = self.timeline.progress(day)
         signal, outreach = 3 + 5 * p, 2 + 3 * p
         options = [*PARTNER_REFERRERS, ("vroegsignaal", signal), ("outreach", outreach),
                    ("zelf", (25 - signal - outreach) * 0.75),
@@ -437,8 +521,8 @@ class Planner:
         releases: dict[dt.date, int] = {}
         queue: deque[DossierPlan] = deque()
         load = 0
-        day = ref.HISTORY_START
-        while day <= ref.HISTORY_END or queue:
+        day = self.timeline.start
+        while day <= self.today:  # who still waits today stays on the waiting list
             load -= releases.pop(day, 0)
             capacity = CASELOAD_PER_FTE * self.staff.fte(team, day) * self.scale
             if queue:
@@ -498,6 +582,32 @@ class Planner:
     def _close(plan: DossierPlan, day: dt.date, by: str) -> None:
         plan.closed = day
         plan.changes.append(StatusChange(plan.status, DossierStatus.CLOSED, day, by))
+
+    def _until_today(self, plan: DossierPlan) -> None:
+        """Leave out what the plan has after today: the dossier is open today, in the state it
+        has reached, its later questions, contacts and measurements not there yet."""
+        today = self.today
+        if plan.closed is not None and plan.closed <= today:
+            return
+        plan.closed = None
+        plan.changes = [c for c in plan.changes if c.date <= today]
+        if plan.intake is None or plan.intake > today:
+            # Not admitted yet: the case director is chosen at the intake.
+            plan.intake = plan.case_director = None
+            plan.network_mapped = plan.carer_involved = False
+            plan.volunteer_deployed = plan.resident_contact = False
+        if plan.active_start is not None and plan.active_start > today:
+            plan.active_start = None
+        if plan.active_end is not None and plan.active_end > today:
+            plan.active_end = None
+        plan.questions = [q for q in plan.questions if q.opened <= today]
+        for question in plan.questions:
+            if question.closed is not None and question.closed > today:
+                question.closed = question.outcome = None
+            if question.referral is not None and question.referral.date > today:
+                question.referral = None
+        plan.contacts = [c for c in plan.contacts if c.date <= today]
+        plan.zrm = [z for z in plan.zrm if z.date <= today]
 
     # -- Clients ---------------------------------------------------------------------------
 
@@ -617,7 +727,7 @@ class Planner:
         self._question(rng, plan, plan.registered_on)
         if not plan.admitted:
             return
-        p = progress(plan.registered_on)
+        p = self.timeline.progress(plan.registered_on)
         plan.network_mapped = rng.random() < 0.45 + 0.3 * p
         plan.carer_involved = rng.random() < 0.18
         plan.volunteer_deployed = rng.random() < 0.06 + 0.10 * p
@@ -629,11 +739,13 @@ class Planner:
         """Top up each month to ≈ 1.24 questions per new dossier: a second question at
         registration for dossiers with several, or a new question during care."""
         admitted = [p for p in plans if p.admitted]
-        for first, last in months(ref.HISTORY_START, ref.HISTORY_END):
+        for first, month_end in months(self.timeline.start, self.today):
+            last = min(month_end, self.today)
+            share = ((last - first).days + 1) / ((month_end - first).days + 1)
             new = [p for p in plans if first <= p.registered_on <= last]
             wanted = round(len(new) * rng.uniform(1.18, 1.30))
-            wanted = max(len(new), min(round(115 * self.scale),
-                                       max(round(55 * self.scale), wanted)))
+            wanted = max(len(new), min(round(115 * self.scale * share),
+                                       max(round(55 * self.scale * share), wanted)))
             extra = wanted - len(new)
             several = [p for p in new if p.admitted and p.complexity != Complexity.SINGLE]
             rng.shuffle(several)
@@ -657,7 +769,7 @@ class Planner:
 
     def _outcome(self, rng: random.Random, domain: str, day: dt.date) -> str:
         """Over time more general provisions and less customised and specialist care."""
-        p = progress(day)
+        p = self.timeline.progress(day)
         kind = weighted(rng, ((OutcomeKind.SOLVED_BY_TEAM, 38),
                               (OutcomeKind.GENERAL_PROVISION, 22 + 10 * p),
                               (OutcomeKind.CUSTOMISED_PROVISION, 18 - 6 * p),
@@ -831,13 +943,19 @@ class Planner:
     )
     LOGINS = {"Oost": "professional", "West": "professional.west"}
 
-    def _current(self, rng: random.Random) -> list[DossierPlan]:
+    def _current_registrations(self, rng: random.Random) -> list[dt.date]:
+        """When each current dossier was registered (per team, in the order of CURRENT)."""
+        return [workday(self.today - dt.timedelta(days=rng.randint(low, high)), backwards=True)
+                for _team in ref.TEAMS for _status, low, high, _director in self.CURRENT]
+
+    def _current(self, rng: random.Random, registrations: list[dt.date]) -> list[DossierPlan]:
         today = self.today
         plans = []
+        days = iter(registrations)
         for team in ref.TEAMS:
             coordinator = self.staff.coordinators[team]
-            for status, low, high, director in self.CURRENT:
-                reg = workday(today - dt.timedelta(days=rng.randint(low, high)), backwards=True)
+            for status, _low, _high, director in self.CURRENT:
+                reg = next(days)
                 wijk = rng.choice(self.team_wijken[team])
                 plan = self._new_dossier(rng, wijk, reg)
                 plan.current = True
@@ -908,8 +1026,7 @@ class Planner:
     # -- Short contacts and outreach -------------------------------------------------------
 
     def periods(self) -> tuple[tuple[dt.date, dt.date], ...]:
-        return ((ref.HISTORY_START, ref.HISTORY_END),
-                (self.today - dt.timedelta(weeks=RECENT_WEEKS), self.today))
+        return ((self.timeline.start, self.today),)
 
     def short_contacts(self) -> Iterator[ShortContactPlan]:
         """Walk-ins per location and consultation hour, and calls, e-mails and chats per team."""
@@ -917,7 +1034,7 @@ class Planner:
         domains = ref.QUESTION_DOMAINS
         results = ((ShortContactResult.ANSWERED, 0.8), (ShortContactResult.REFERRED, 0.2))
         for start, end in self.periods():
-            for location in ref.LOCATIONS:
+            for location in self.timeline.locations:
                 for slot in location.slots:
                     first = max(start, slot.since)
                     last = min(end, slot.until or end)
@@ -956,13 +1073,13 @@ class Planner:
         for start, end in self.periods():
             for first, last in months(start, end):
                 first, last = max(first, start), min(last, end)
-                if first < ref.CAPACITY_APRIL_2016:
+                if first < self.timeline.capacity_april:
                     base = 3
-                elif first < ref.CAPACITY_NOVEMBER_2016:
+                elif first < self.timeline.capacity_november:
                     base = 5
                 else:
                     base = 9
-                # A partial month (the recent period) gets its share.
+                # A partial month (today's) gets its share.
                 share = ((last - first).days + 1) / 30
                 for team in ref.TEAMS:
                     for _ in range(poisson(rng, base * self.scale * share)):

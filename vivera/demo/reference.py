@@ -24,7 +24,10 @@ RESIDENTS = 45_000  # documentation only: the model has no population field
 # why `vivera demo` refuses to run on a production installation.
 DEMO_PASSWORD = "vivera-demo-2026"
 
-# The period the evaluation study covered; history is generated for these months.
+# The period the evaluation study covered, in the study's own calendar. Every date in this module
+# is in that calendar: the demo moves the whole story by whole years so that it ends on the
+# 31 December before the day it is loaded, and continues it up to that day at the volumes of its
+# last year (`planning.Timeline`).
 HISTORY_START = dt.date(2015, 11, 1)
 HISTORY_END = dt.date(2017, 12, 31)
 TEAMS_FORMED = dt.date(2015, 9, 1)
@@ -208,14 +211,15 @@ INTERVENTION_EFFECTS: dict[dt.date, tuple[str, ...]] = {
                "less_heavier_care"),
 }
 
+# Name and assumptions; "{year}" is the year of the intervention in the demo's calendar.
 INTERVENTIONS: tuple[tuple[dt.date, str, str], ...] = (
-    (APRIL, "Capaciteitsuitbreiding voorjaar 2016",
+    (APRIL, "Capaciteitsuitbreiding voorjaar {year}",
      "Met een extra mantelzorgconsulent (Oost) en maatschappelijk werker (West):\n"
      "- wachtlijsten worden voorkomen;\n"
      "- er komt ruimte voor outreachend en preventief werken;\n"
      "- door eerder en lichter te helpen is minder zwaardere zorg nodig."),
-    (NOVEMBER, "Capaciteitsuitbreiding november 2016",
-     "Vijf extra professionals na de wachtlijst van de zomer van 2016:\n"
+    (NOVEMBER, "Capaciteitsuitbreiding november {year}",
+     "Vijf extra professionals na de wachtlijst van de zomer van {year}:\n"
      "- de wachtlijst verdwijnt en ontstaat niet opnieuw;\n"
      "- er komt ruimte voor outreach (extra avondspreekuur, vroegsignalering);\n"
      "- minder verwijzingen naar maatwerk en specialistische zorg."),
@@ -228,6 +232,9 @@ MONTHLY_DOSSIERS: tuple[int, ...] = (
     46, 48, 52, 57, 64, 75, 74, 72, 85, 83, 79, 64,      # 2016
     70, 68, 74, 66, 70, 72, 59, 57, 74, 75, 74, 57,      # 2017
 )
+# After the history (up to today) every month gets the volume of its month in 2017: the steady
+# state once the November 2016 capacity had emptied the waiting list.
+STEADY_MONTHLY_DOSSIERS: tuple[int, ...] = MONTHLY_DOSSIERS[-12:]
 
 # --- Client names, per background so first and last names go together ---------------------
 

@@ -1,13 +1,15 @@
 """The demo municipality Zwijnwaard: generate it, remove it, list its logins.
 
 `demo_generate` writes a fictional municipality of ≈ 45,000 residents with two teams (Oost, West),
-seven walk-in locations, partners, a login per role and the history of November 2015 – December
-2017 that imitates the municipality of the evaluation study: ≈ 1,700 dossiers and ≈ 2,100
-questions, a waiting list in the summer of 2016 that disappears after the capacity added in
-November 2016, plus a few current dossiers near today so the work lists are not empty. `scale`
-multiplies the volumes (0.02 for tests, 10 and more for benchmarks); the same seed always gives
-the same data. What is generated is planned in `planning.py`; the fixed facts are in
-`reference.py`.
+seven walk-in locations, partners, a login per role and a history that ends today. It imitates
+the municipality of the evaluation study (November 2015 – December 2017: ≈ 1,700 dossiers and
+≈ 2,100 questions, a waiting list in the summer of 2016 that disappears after the capacity added
+in November 2016), moved by whole years so that those 26 months end on the 31 December before
+today, and continued at the volumes of 2017 up to today; dossiers that would still be open today
+are open, and a few current dossiers near today give the demo logins their work lists. `scale`
+multiplies the volumes (0.02 for tests, 10 and more for benchmarks); the same seed and the same
+today always give the same data. What is generated is planned in `planning.py`; the fixed facts
+are in `reference.py`.
 
 Why the generator bypasses `vivera.registration.services`
 ---------------------------------------------------------
@@ -22,8 +24,9 @@ changes follow `ALLOWED_STATUS_CHANGES`, a dossier has a case director from its 
 question closes (with an outcome) before its dossier closes, nothing is dated before its dossier
 or after today. The tests check these rules on the generated data.
 
-`created_at` fields (auto_now_add) hold the moment of generation; the dates that matter for the
-monitor (registered_on, status change dates, opened_on, closed_on, …) carry the history.
+The moments a row was written (`created_at`, `changed_at`, `recorded_at`, a partner submission's
+`received_at`: auto_now_add) carry the planned day too, not the moment of generation (see
+`clock.py`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from vivera.organisation.models import (
     TeamMembership,
 )
 from vivera.partners.demo import demo_partner_data, demo_partner_reset
+from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.registration.models import (
     Client,
     ConsentMethod,
@@ -78,7 +82,8 @@ from vivera.registration.signals import changed
 from vivera.retention.models import LegalHold
 
 from . import reference as ref
-from .planning import EARLIEST_TODAY, DossierPlan, Planner
+from .clock import OFFICE_START, Clock, planned_moments
+from .planning import ClientPlan, DossierPlan, HouseholdPlan, Planner, Timeline
 
 BATCH = 1_000  # rows per INSERT; Django lowers it further where the database needs it
 DOSSIER_CHUNK = 500  # dossiers written per round (with everything under them): bounds memory
@@ -94,6 +99,7 @@ class DemoSummary:
     scale: float
     today: dt.date
     seconds: float
+    history_start: dt.date
     neighbourhoods: int = 0
     postcode_areas: int = 0
     teams: int = 0
@@ -140,7 +146,7 @@ class DemoSummary:
                 f"{dutch_decimal(self.seconds, 1)} s (seed {self.seed}, "
                 f"schaal {dutch_decimal(self.scale)}, "
                 f"vandaag {self.today:%d-%m-%Y}), geschiedenis "
-                f"{ref.HISTORY_START:%m-%Y} t/m {ref.HISTORY_END:%m-%Y}:")
+                f"{self.history_start:%m-%Y} t/m vandaag:")
         return [head, *(f"  {label:<{width}}  {dutch_number(getattr(self, name)):>9}"
                         for name, label in self.LABELS)]
 
@@ -347,7 +353,7 @@ def _check_conflicts() -> None:
         raise DemoError("De demogemeente past niet in deze database: " + "; ".join(problems) + ".")
 
 
-def _write_organisation() -> _Organisation:
+def _write_organisation(timeline: Timeline) -> _Organisation:
     municipality, _created = Municipality.objects.get_or_create(
         cbs_code=ref.MUNICIPALITY_CBS_CODE, defaults={"name": ref.MUNICIPALITY_NAME})
     wijken = {w.number: Neighbourhood(municipality=municipality, name=w.name, cbs_code=w.cbs_code)
@@ -368,27 +374,29 @@ def _write_organisation() -> _Organisation:
         ConsultationHour(location=locations[loc.name], weekday=slot.weekday,
                          part_of_day=slot.part_of_day, valid_from=slot.since,
                          valid_until=slot.until)
-        for loc in ref.LOCATIONS for slot in loc.slots
+        for loc in timeline.locations for slot in loc.slots
     ])
     partners = {name: PartnerOrganisation(municipality=municipality, name=name, kind=kind)
                 for name, kind in ref.PARTNERS}
     _insert(PartnerOrganisation, list(partners.values()))
     users = _write_users(municipality, partners)
+    people = timeline.people
     _insert(TeamMembership, [
         TeamMembership(team=teams[p.team], user=users[p.username], specialism=p.specialism,
                        fte=p.fte, start_date=p.start, end_date=p.end)
-        for p in ref.PEOPLE if p.team is not None
+        for p in people if p.team is not None
     ])
-    added = {date: sum((p.fte or 0 for p in ref.PEOPLE if p.start == date and p.casework), 0)
-             for date, _name, _text in ref.INTERVENTIONS}
+    planned = timeline.interventions()
     interventions = _insert(CapacityIntervention, [
-        CapacityIntervention(municipality=municipality, team=None, date=date, name=name,
-                             fte_added=added[date], assumptions=text)
-        for date, name, text in ref.INTERVENTIONS
+        CapacityIntervention(
+            municipality=municipality, team=None, date=date, name=name, assumptions=text,
+            fte_added=sum((p.fte or 0 for p in people if p.start == date and p.casework), 0))
+        for date, name, text, _effects in planned
     ])
     _insert(InterventionAssumption, [
-        InterventionAssumption(intervention=i, effect=effect)
-        for i in interventions for effect in ref.INTERVENTION_EFFECTS.get(i.date, ())
+        InterventionAssumption(intervention=obj, effect=effect)
+        for obj, (_d, _n, _t, effects) in zip(interventions, planned, strict=True)
+        for effect in effects
     ])
     return _Organisation(municipality, wijken, teams, locations, partners, users)
 
@@ -445,44 +453,48 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
                   today: dt.date | None = None) -> DemoSummary:
     """Generate the demo municipality (see the module docstring). Refuses when it exists.
 
-    `today` (default: the real date) places the current dossiers, short contacts and outreach;
+    `today` (default: the real date) is the day the history ends (see `planning.Timeline`);
     tests pin it so the data does not depend on the day they run.
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
     if not 0 < scale <= 1_000:
         raise DemoError("De schaal moet groter dan 0 zijn (en hoogstens 1000).")
-    if today < EARLIEST_TODAY:
-        raise DemoError(f"'Vandaag' moet op of na {EARLIEST_TODAY:%d-%m-%Y} liggen: de "
-                        "geschiedenis loopt door tot in 2019.")
     if demo_exists():
         raise DemoError(f"De demogemeente {ref.MUNICIPALITY_NAME} bestaat al.")
     codes = _Codes.load()
     _check_conflicts()
     planner = Planner(seed=seed, scale=scale, today=today,
                       zrm_domains=[d.code for d in codes.zrm])
-    org = _write_organisation()
-    counts: Counter[str] = Counter()
-    plans = planner.dossiers()
-    for chunk in _batches(plans, DOSSIER_CHUNK):
-        _write_dossiers(chunk, org, codes, counts)
-    counts["current_dossiers"] = sum(1 for p in plans if p.current)
-    for batch in _batches(planner.short_contacts(), 5 * BATCH):
-        counts["short_contacts"] += len(_insert(ShortContact, [
-            ShortContact(municipality_id=org.municipality.pk, team_id=org.teams[s.team].pk,
-                         date=s.date, part_of_day=s.part_of_day, channel=s.channel,
-                         location_id=org.locations[s.location].pk if s.location else None,
-                         domain_id=codes.domains[s.domain].pk, result=s.result,
-                         registered_by_id=org.users[s.registered_by].pk)
-            for s in batch
+    clock = Clock(today)
+    with planned_moments(*PLANNED_MOMENT_MODELS):
+        org = _write_organisation(planner.timeline)
+        counts: Counter[str] = Counter()
+        plans = planner.dossiers()
+        for chunk in _batches(plans, DOSSIER_CHUNK):
+            _write_dossiers(chunk, org, codes, counts, clock)
+        counts["current_dossiers"] = sum(1 for p in plans if p.current)
+        for batch in _batches(enumerate(planner.short_contacts()), 5 * BATCH):
+            counts["short_contacts"] += len(_insert(ShortContact, [
+                ShortContact(municipality_id=org.municipality.pk, team_id=org.teams[s.team].pk,
+                             date=s.date, part_of_day=s.part_of_day, channel=s.channel,
+                             location_id=org.locations[s.location].pk if s.location else None,
+                             domain_id=codes.domains[s.domain].pk, result=s.result,
+                             registered_by_id=org.users[s.registered_by].pk,
+                             created_at=clock.part_of_day(s.date, s.part_of_day, n))
+                for n, s in batch
+            ]))
+        counts["outreach_activities"] = len(_insert(OutreachActivity, [
+            OutreachActivity(municipality=org.municipality, team=org.teams[o.team], date=o.date,
+                             kind=o.kind, neighbourhood=org.wijken[o.wijk] if o.wijk else None,
+                             description=o.description, hours=o.hours,
+                             registered_by=org.users[o.registered_by],
+                             created_at=clock.office(o.date, n))
+            for n, o in enumerate(planner.outreach())
         ]))
-    counts["outreach_activities"] = len(_insert(OutreachActivity, [
-        OutreachActivity(municipality=org.municipality, team=org.teams[o.team], date=o.date,
-                         kind=o.kind, neighbourhood=org.wijken[o.wijk] if o.wijk else None,
-                         description=o.description, hours=o.hours,
-                         registered_by=org.users[o.registered_by])
-        for o in planner.outreach()
-    ]))
+        counts["partner_submissions"] = demo_partner_data(
+            municipality=org.municipality, partner_user=org.users["partner"],
+            professional=org.users["professional"], today=today, clock=clock)
     counts.update(
         neighbourhoods=len(org.wijken), teams=len(org.teams), locations=len(org.locations),
         partners=len(org.partners), users=len(org.users),
@@ -490,46 +502,53 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
         consultation_hours=sum(len(loc.slots) for loc in ref.LOCATIONS),
         memberships=sum(1 for p in ref.PEOPLE if p.team), interventions=len(ref.INTERVENTIONS),
     )
-    counts["partner_submissions"] = demo_partner_data(
-        municipality=org.municipality, partner_user=org.users["partner"],
-        professional=org.users["professional"], today=today)
     changed.send(sender=Dossier, municipality_id=org.municipality.pk)
     return DemoSummary(seed=seed, scale=scale, today=today,
-                       seconds=time.perf_counter() - started, **counts)
+                       seconds=time.perf_counter() - started,
+                       history_start=planner.timeline.start, **counts)
+
+
+# The models whose auto_now_add moments the generator sets itself (see `clock.py`).
+PLANNED_MOMENT_MODELS = (Household, Client, Dossier, DossierStatusChange, Question, Referral,
+                         SharingConsent, ContactMoment, ZrmAssessment, ShortContact,
+                         OutreachActivity, Submission, SubmissionStatusChange, OutreachAttempt)
 
 
 def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
-                    counts: Counter[str]) -> None:
+                    counts: Counter[str], clock: Clock) -> None:
     """Write a chunk of planned dossiers and everything under them, parents first so each
-    insert knows its foreign keys."""
+    insert knows its foreign keys. Each row is stamped on its own planned day (`clock.py`); a
+    client and its household on the day of its first dossier."""
     municipality, users = org.municipality, org.users
-    households = []
+    households: dict[HouseholdPlan, dt.date] = {}
     for plan in chunk:
         household = plan.client.household if plan.client else None
-        if household is not None and household.pk is None and household not in households:
-            households.append(household)
-    saved = _insert(Household, [Household(municipality=municipality, name=h.name)
-                                for h in households])
+        if household is not None and household.pk is None:
+            households.setdefault(household, plan.registered_on)
+    saved = _insert(Household, [Household(municipality=municipality, name=h.name,
+                                           created_at=clock.office(day, n))
+                                for n, (h, day) in enumerate(households.items())])
     for household, obj in zip(households, saved, strict=True):
         household.pk = obj.pk
     counts["households"] += len(saved)
 
-    clients = []
+    clients: dict[ClientPlan, dt.date] = {}
     for plan in chunk:
         client = plan.client
         assert client is not None
         if client.pk is None and client not in clients:
-            clients.append(client)
+            clients[client] = plan.registered_on
             if client.household is not None and client.household.members:
-                clients.extend(m for m in client.household.members if m.pk is None)
+                clients.update((m, plan.registered_on) for m in client.household.members
+                               if m.pk is None)
     saved = _insert(Client, [
         Client(municipality=municipality,
                household_id=c.household.pk if c.household else None,
                first_name=c.first_name, name_prefix=c.name_prefix, last_name=c.last_name,
                birth_date=c.birth_date, bsn=c.bsn, postcode=c.postcode,
                house_number=c.house_number, neighbourhood=org.wijken[c.wijk.number],
-               email=c.email, created_by=users[c.created_by])
-        for c in clients
+               email=c.email, created_by=users[c.created_by], created_at=clock.office(day, n))
+        for n, (c, day) in enumerate(clients.items())
     ])
     for client, obj in zip(clients, saved, strict=True):
         client.pk = obj.pk
@@ -543,24 +562,27 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
                 closed_on=p.closed if p.status == "closed" else None,
                 network_mapped=p.network_mapped, carer_involved=p.carer_involved,
                 volunteer_deployed=p.volunteer_deployed, resident_contact=p.resident_contact,
-                created_by=users[p.created_by])
-        for p in chunk if p.client is not None
+                created_by=users[p.created_by], created_at=clock.office(p.registered_on, n))
+        for n, p in enumerate(chunk) if p.client is not None
     ])
     counts["dossiers"] += len(dossiers)
     pairs = list(zip(chunk, dossiers, strict=True))
 
+    # A dossier's changes on one day keep their order in time (the monitor reads them in the
+    # order date, changed_at, id).
     counts["status_changes"] += len(_insert(DossierStatusChange, [
         DossierStatusChange(dossier_id=d.pk, from_status=c.from_status, to_status=c.to_status,
-                            date=c.date, changed_by_id=users[c.changed_by].pk)
-        for p, d in pairs for c in p.changes
+                            date=c.date, changed_by_id=users[c.changed_by].pk,
+                            changed_at=clock.at(c.date, OFFICE_START + 10 * i))
+        for p, d in pairs for i, c in enumerate(p.changes)
     ]))
     planned_questions = [(q, d) for p, d in pairs for q in p.questions]
     questions = _insert(Question, [
         Question(dossier_id=d.pk, domain_id=codes.domains[q.domain].pk,
                  description=q.description, opened_on=q.opened, closed_on=q.closed,
                  outcome_id=codes.outcomes[q.outcome].pk if q.outcome else None,
-                 created_by_id=users[q.created_by].pk)
-        for q, d in planned_questions
+                 created_by_id=users[q.created_by].pk, created_at=clock.office(q.opened, n))
+        for n, (q, d) in enumerate(planned_questions)
     ])
     counts["questions"] += len(questions)
     counts["referrals"] += len(_insert(Referral, [
@@ -568,7 +590,8 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
                  provision_kind=q.referral.provision_kind,
                  partner=org.partners[q.referral.partner] if q.referral.partner else None,
                  description=q.referral.description, handover=q.referral.handover,
-                 created_by=users[q.referral.created_by])
+                 created_by=users[q.referral.created_by],
+                 created_at=clock.office(q.referral.date, obj.pk))
         for (q, d), obj in zip(planned_questions, questions, strict=True) if q.referral
     ]))
     # A referral to a partner needs the resident's consent (registration.SharingConsent): given
@@ -580,15 +603,17 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
             partner = org.partners[q.referral.partner]
             consents.setdefault((d.pk, partner.pk), SharingConsent(
                 dossier=d, partner=partner, covers_referral=True, given_on=q.referral.date,
-                given_how=ConsentMethod.VERBAL, recorded_by=users[q.referral.created_by]))
+                given_how=ConsentMethod.VERBAL, recorded_by=users[q.referral.created_by],
+                recorded_at=clock.office(q.referral.date, d.pk)))
     _insert(SharingConsent, list(consents.values()))
 
     planned_contacts = [(c, d) for p, d in pairs for c in p.contacts]
     contacts = _insert(ContactMoment, [
         ContactMoment(dossier_id=d.pk, date=c.date, kind_id=codes.contact_kinds[c.kind].pk,
                       with_whom=c.with_whom, core_task=c.core_task, minutes=c.minutes,
-                      created_by_id=users[c.professionals[0]].pk)
-        for c, d in planned_contacts
+                      created_by_id=users[c.professionals[0]].pk,
+                      created_at=clock.office(c.date, n))
+        for n, (c, d) in enumerate(planned_contacts)
     ])
     counts["contacts"] += len(contacts)
     through = ContactMoment.professionals.through
@@ -599,8 +624,8 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
     planned_zrm = [(z, d) for p, d in pairs for z in p.zrm]
     assessments = _insert(ZrmAssessment, [
         ZrmAssessment(dossier_id=d.pk, assessed_on=z.date, moment=z.moment,
-                      assessed_by_id=users[z.assessed_by].pk)
-        for z, d in planned_zrm
+                      assessed_by_id=users[z.assessed_by].pk, created_at=clock.office(z.date, n))
+        for n, (z, d) in enumerate(planned_zrm)
     ])
     counts["zrm_assessments"] += len(assessments)
     counts["zrm_scores"] += len(_insert(ZrmScore, [

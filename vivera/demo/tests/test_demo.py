@@ -45,6 +45,14 @@ from vivera.registration.models import (
 from vivera.registration.tests.life_cycle import assert_follows_the_life_cycle, histories
 
 TODAY = dt.date(2026, 3, 16)
+# The study's 26 months (November 2015 – December 2017) end on the 31 December before today.
+YEARS = TODAY.year - 1 - 2017
+
+
+def story(year: int, month: int, day: int) -> dt.date:
+    """A day of the evaluation study, where it lies in a demo loaded on TODAY."""
+    return dt.date(year + YEARS, month, day)
+
 DEMO_CODE = "GM9901"
 DEMO_PASSWORD = "vivera-demo-2026"  # documented in the demo_logins output
 PERSONAS = {
@@ -240,7 +248,10 @@ def test_contacts_short_contacts_and_formation(small_demo: str) -> None:
     per_location = Counter(walk_ins.values_list("location__name", flat=True))
     assert max(per_location.values()) > 5 * min(per_location.values())  # very different use
     interventions = CapacityIntervention.objects.order_by("date")
-    assert [i.date for i in interventions] == [dt.date(2016, 4, 1), dt.date(2016, 11, 1)]
+    assert [i.date for i in interventions] == [story(2016, 4, 1), story(2016, 11, 1)]
+    assert [i.name for i in interventions] == [
+        f"Capaciteitsuitbreiding voorjaar {2016 + YEARS}",
+        f"Capaciteitsuitbreiding november {2016 + YEARS}"]
     for intervention in interventions:
         joined = TeamMembership.objects.filter(start_date=intervention.date)
         assert joined.exists() and intervention.fte_added > 0 and intervention.assumptions
@@ -303,7 +314,9 @@ def month_key(day: dt.date) -> tuple[int, int]:
 
 
 def period_months() -> list[tuple[int, int]]:
-    return [(2015, 11), (2015, 12)] + [(y, m) for y in (2016, 2017) for m in range(1, 13)]
+    """The study's 26 months, where they lie in the demo."""
+    return [(2015 + YEARS, 11), (2015 + YEARS, 12)] + [
+        (y + YEARS, m) for y in (2016, 2017) for m in range(1, 13)]
 
 
 def waiting_on(day: dt.date, rows: list[tuple[int, str, dt.date]]) -> int:
@@ -321,7 +334,7 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     output = run_demo("--seed=42", "--scale=1.0")
     assert "gemaakt in" in output
 
-    start, end = dt.date(2015, 11, 1), dt.date(2017, 12, 31)
+    start, end = story(2015, 11, 1), story(2017, 12, 31)
     dossiers = Dossier.objects.filter(registered_on__range=(start, end))
     questions = Question.objects.filter(opened_on__range=(start, end))
     assert 1_500 <= dossiers.count() <= 1_900
@@ -332,6 +345,12 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     for month in period_months():
         assert 32 <= per_month[month] <= 101, (month, per_month[month])
         assert 51 <= q_per_month[month] <= 120, (month, q_per_month[month])
+    # After the study the teams go on as in its last year, up to today.
+    later = Counter(month_key(d) for d in Dossier.objects.filter(registered_on__gt=end)
+                    .values_list("registered_on", flat=True))
+    assert 55 <= later[(TODAY.year, 1)] <= 85 and 55 <= later[(TODAY.year, 2)] <= 85, later
+    assert 20 <= later[(TODAY.year, 3)] <= 60, later  # up to the 16th
+    assert not Dossier.objects.filter(registered_on__gt=TODAY).exists()
 
     money = questions.filter(domain__code="financien").count() / questions.count()
     assert 0.28 <= money <= 0.40, money
@@ -340,11 +359,11 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
 
     rows = list(DossierStatusChange.objects.order_by("date", "pk")
                 .values_list("dossier_id", "to_status", "date"))
-    assert waiting_on(dt.date(2016, 3, 31), rows) == 0  # before the summer of 2016
-    assert waiting_on(dt.date(2016, 8, 31), rows) > 0
-    assert waiting_on(dt.date(2016, 9, 30), rows) > 0
-    assert waiting_on(dt.date(2017, 3, 31), rows) == 0  # gone after November 2016
-    assert waiting_on(dt.date(2017, 9, 30), rows) == 0
+    assert waiting_on(story(2016, 3, 31), rows) == 0  # before the summer of 2016
+    assert waiting_on(story(2016, 8, 31), rows) > 0
+    assert waiting_on(story(2016, 9, 30), rows) > 0
+    assert waiting_on(story(2017, 3, 31), rows) == 0  # gone after November 2016
+    assert waiting_on(story(2017, 9, 30), rows) == 0
 
     # Lead times of weeks to months.
     lead = [(c - o).days for o, c in questions.filter(closed_on__isnull=False)
@@ -362,6 +381,127 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
                        .values_list("location__name", flat=True))
     assert len(walk_ins) == 7 and sum(walk_ins.values()) > 5_000
     assert max(walk_ins.values()) > 10 * min(walk_ins.values())
+
+
+# --- A municipality that lives today ---------------------------------------------------------
+
+
+def test_the_monitors_default_period_shows_a_living_municipality(small_demo: str) -> None:
+    """The monitor opens on the 24 months up to today's month: every month has new dossiers,
+    new questions, short contacts and closed questions."""
+    from vivera.monitor.indicators import BY_CODE
+    from vivera.monitor.scope import Scope, month_end
+    from vivera.monitor.selectors import default_period
+
+    municipality = Municipality.objects.get(cbs_code=DEMO_CODE)
+    start, end = default_period([municipality], today=TODAY)
+    assert (start, end) == (dt.date(TODAY.year - 2, TODAY.month + 1, 1), month_end(TODAY))
+    scope = Scope((municipality,), start, end, suppress=False)
+
+    def per_month(code: str) -> list[float]:
+        table = BY_CODE[code].compute(scope)
+        total = next(r for r in table.rows if r.is_total)
+        return [c.value for c in total.cells[:-1]]
+
+    for code in ("new_dossiers", "new_questions"):
+        months = per_month(code)
+        assert len(months) == 24 and all(n > 0 for n in months), (code, months)
+    for model, field in ((Question, "closed_on"), (ShortContact, "date")):
+        days = model.objects.filter(**{f"{field}__range": (start, end)})
+        in_months = Counter(month_key(d) for d in days.values_list(field, flat=True))
+        assert len(in_months) == 24, (model, sorted(in_months))
+
+
+def test_the_history_ends_today_with_dossiers_open_in_every_stage(small_demo: str) -> None:
+    """Dossiers close up to today, those that have not closed are open in the stage they
+    reached, with their latest activity of the last weeks; nothing lies after today."""
+    recent = TODAY - dt.timedelta(days=14)
+    assert Dossier.objects.filter(closed_on__range=(recent, TODAY)).exists()
+    assert Question.objects.filter(closed_on__range=(recent, TODAY)).exists()
+    assert ShortContact.objects.filter(date__range=(recent, TODAY)).count() > 10
+    open_dossiers = Dossier.objects.filter(status__in=OPEN)
+    assert set(open_dossiers.values_list("status", flat=True)) == set(OPEN)
+    professional = User.objects.get(username="professional")
+    mine = open_dossiers.filter(case_director=professional)
+    assert ContactMoment.objects.filter(dossier__in=mine, date__gte=recent).count() >= 3
+    for model, field in ((Dossier, "registered_on"), (Dossier, "status_since"),
+                         (DossierStatusChange, "date"), (Question, "opened_on"),
+                         (Question, "closed_on"), (ContactMoment, "date"),
+                         (ZrmAssessment, "assessed_on"), (ShortContact, "date")):
+        assert not model.objects.filter(**{f"{field}__gt": TODAY}).exists(), (model, field)
+
+
+def test_walk_ins_fall_on_their_consultation_hours(small_demo: str) -> None:
+    """Moved by whole years, the story keeps its weekdays right: every walk-in falls on a
+    consultation hour of its location that was held that day."""
+    from vivera.organisation.models import ConsultationHour
+
+    hours = list(ConsultationHour.objects.filter(
+        location__municipality__cbs_code=DEMO_CODE))
+    walk_ins = ShortContact.objects.filter(channel="walk_in").values_list(
+        "location_id", "date", "part_of_day")
+    for location_id, day, part in walk_ins:
+        assert any(h.location_id == location_id and h.weekday == day.weekday()
+                   and h.part_of_day == part and h.valid_from <= day
+                   and (h.valid_until is None or day <= h.valid_until) for h in hours), day
+    assert not ShortContact.objects.filter(date__week_day__in=[1, 7]).exists()  # weekends
+
+
+def test_rows_carry_the_moment_they_were_registered_not_the_moment_of_loading(
+        small_demo: str) -> None:
+    """What a user sees as "recorded at" (the right-of-access export, a partner's received
+    time) is the planned day, in office hours, never later than the moment of loading."""
+    from django.utils import timezone
+
+    from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
+    from vivera.registration.models import OutreachActivity, Referral, SharingConsent
+
+    checked = 0
+    for model, moment, day in (
+            (Dossier, "created_at", "registered_on"), (DossierStatusChange, "changed_at", "date"),
+            (Question, "created_at", "opened_on"), (ContactMoment, "created_at", "date"),
+            (Referral, "created_at", "referred_on"), (SharingConsent, "recorded_at", "given_on"),
+            (ZrmAssessment, "created_at", "assessed_on"), (ShortContact, "created_at", "date"),
+            (OutreachActivity, "created_at", "date"), (Submission, "received_at", "received_on"),
+            (SubmissionStatusChange, "changed_at", "date"),
+            (OutreachAttempt, "created_at", "date")):
+        rows = list(model.objects.values_list(moment, day))
+        assert rows, model
+        for stamp, planned in rows:
+            assert timezone.localtime(stamp).date() == planned, (model, stamp, planned)
+        checked += len(rows)
+    assert checked > 1_000
+    # A client and its household: on the day of the client's first dossier.
+    for client in Client.objects.filter(dossiers__isnull=False).distinct()[:200]:
+        first = min(d.registered_on for d in client.dossiers.all())
+        assert timezone.localtime(client.created_at).date() == first
+    assert Client.objects.filter(created_at__date__lt=TODAY - dt.timedelta(days=365)).exists()
+    # Changes on one day keep their order in time.
+    for dossier in Dossier.objects.all()[:200]:
+        stamps = list(dossier.status_changes.order_by("pk").values_list("changed_at", flat=True))
+        assert stamps == sorted(stamps)
+
+
+def test_the_partner_queue_shows_what_came_in_the_last_days(small_demo: str) -> None:
+    """The team's queue (date received) and the partner's list and the detail page (moment
+    received) agree, and the submissions came in during the last days."""
+    from django.utils import timezone
+
+    from vivera.conftest import login
+    from vivera.partners.models import Submission
+
+    submissions = list(Submission.objects.all())
+    assert len(submissions) >= 5
+    for submission in submissions:
+        assert TODAY - dt.timedelta(days=10) <= submission.received_on <= TODAY
+        assert timezone.localtime(submission.received_at).date() == submission.received_on
+        if submission.kind == "signal":
+            assert submission.reference.startswith(f"ZW-{submission.received_on.year}-")
+    partner = login(User.objects.get(username="partner"))
+    html = partner.get(reverse("portal:home")).content.decode()
+    for submission in submissions:
+        moment = timezone.localtime(submission.received_at)
+        assert f"{moment:%d-%m-%Y %H:%M}" in html
 
 
 def test_partner_signals_wait_in_the_queue_and_the_demo_key_opens_the_api(

@@ -196,3 +196,14 @@ def test_the_demo_mode_measures_a_given_municipality(region: None) -> None:
     assert "dashboard — Benchmark-2" in out
     with pytest.raises(CommandError, match="Geen gemeente"):
         run("--gemeente", "GM0000")
+
+
+def test_the_demo_is_measured_over_the_period_the_monitor_opens_with(db: Any) -> None:
+    """Without --van/--tot the demo municipality is measured over the 24 months up to its last
+    month with data (its history ends on the day it was loaded), as the monitor opens."""
+    call_command("demo", "--scale=0.02", "--seed=7", "--today=2026-03-16", stdout=StringIO())
+    out = run("--herhalingen", "1", "--zonder-profiel")
+    assert "gemeente Zwijnwaard" in out
+    assert "01-04-2024 t/m 31-03-2026 (24 maanden)" in out
+    with pytest.raises(CommandError, match="voor het begin"):
+        run("--tot", "2020-01-31", "--herhalingen", "1", "--zonder-profiel")

@@ -1,8 +1,8 @@
 """The differencing scan (issue 11, point 2): can a small count the policy advisor may not see be
 worked out exactly by adding and subtracting answers it may see?
 
-Over the demo municipality (full size, 2017), as the policy advisor's scope, for every indicator
-with counts, four attacks:
+Over the demo municipality (full size, its last full year), as the policy advisor's scope, for
+every indicator with counts, four attacks:
 
 - months: for every pair of adjacent months, the published value for the two months minus the
   published value for one of them, against the exact value of the other month; for the whole
@@ -62,9 +62,11 @@ FLOWS = [
     "heavier_care",
 ]
 STOCKS = ["waiting_list", "open_question_age"]
-# The demo's last full year (asking every team, neighbourhood and location for every month of
-# both years takes twice as long and finds the same).
-MONTHS = months_between(dt.date(2017, 1, 1), dt.date(2017, 12, 31))
+# The demo's last full year, the study's 2017 (asking every team, neighbourhood and location for
+# every month of two years takes twice as long and finds the same). The demo is loaded as on
+# 16 March 2026, so its history ends on 16 March 2026 and the study's 2017 is 2025.
+TODAY = dt.date(2026, 3, 16)
+MONTHS = months_between(dt.date(TODAY.year - 1, 1, 1), dt.date(TODAY.year - 1, 12, 31))
 
 Values = dict[tuple[str, str, str], float | None]  # (indicator, row, column) → value
 
@@ -203,7 +205,7 @@ class Scan:
 
 @pytest.fixture
 def demo(db: object) -> Municipality:
-    call_command("demo", "--scale=1", "--seed=7", "--today=2026-03-16", stdout=StringIO())
+    call_command("demo", "--scale=1", "--seed=7", f"--today={TODAY}", stdout=StringIO())
     return Municipality.objects.get(cbs_code="GM9901")
 
 

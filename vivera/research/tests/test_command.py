@@ -112,8 +112,8 @@ from vivera.research.services import grant_create
 admin = User.objects.filter(role="admin").order_by("pk").first()
 researcher = User.objects.filter(role="researcher", municipality=admin.municipality).first()
 grant = grant_create(user=admin, researcher=researcher, purpose="Wachttijden",
-                     legal_basis="DPIA 1", teams=[], period_start=dt.date(2015, 1, 1),
-                     period_end=dt.date(2017, 12, 31),
+                     legal_basis="DPIA 1", teams=[], period_start=dt.date(2023, 1, 1),
+                     period_end=dt.date(2026, 3, 16),
                      valid_until=dt.date.today() + dt.timedelta(days=30))
 print(grant.pk)
 """

@@ -27,8 +27,9 @@ from vivera.retention.services import retention_run
 
 pytestmark = pytest.mark.django_db
 
-TERMS = Terms(years=9, years_without_provision=9, months_without_dossier=24,
-              today=dt.date(2026, 12, 2))
+# The demo below ends on 16 March 2026; a term of one year lets most of its dossiers expire.
+TERMS = Terms(years=1, years_without_provision=1, months_without_dossier=24,
+              today=dt.date(2026, 3, 16))
 
 
 def figures(municipality: Municipality) -> dict[str, Any]:

@@ -18,9 +18,11 @@ from vivera.demo.services import DemoError, demo_exists, demo_generate, demo_res
 
 
 class Command(BaseCommand):
-    help = (f"Maakt de demogemeente {ref.MUNICIPALITY_NAME} met teams, gebruikers en de "
-            f"geschiedenis van {ref.HISTORY_START:%m-%Y} t/m {ref.HISTORY_END:%m-%Y}. "
-            "Bestaat zij al, dan gebeurt er niets (gebruik --reset om haar opnieuw te maken).")
+    help = (f"Maakt de demogemeente {ref.MUNICIPALITY_NAME} met teams, gebruikers en een "
+            "geschiedenis van ruim twee jaar die tot vandaag loopt (het verloop van "
+            f"{ref.HISTORY_START:%m-%Y} t/m {ref.HISTORY_END:%m-%Y} uit het evaluatieonderzoek, "
+            "met hele jaren verschoven). Bestaat zij al, dan gebeurt er niets (gebruik --reset "
+            "om haar opnieuw te maken).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42,
@@ -32,7 +34,8 @@ class Command(BaseCommand):
                             help="Verwijder eerst de bestaande demogemeente (alleen die).")
         parser.add_argument("--today", type=command_date, default=None,
                             help="Doe alsof het vandaag deze datum is (JJJJ-MM-DD), voor "
-                                 "herhaalbare demo's; standaard de echte datum.")
+                                 "herhaalbare demo's: de geschiedenis eindigt op die dag. "
+                                 "Standaard de echte datum.")
         parser.add_argument("--allow-production", action="store_true",
                             help="Sta de demo toe op een productie-installatie "
                                  "(VIVERA_PRODUCTION=1). De demo-accounts hebben een openbaar "

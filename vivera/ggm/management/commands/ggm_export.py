@@ -2,8 +2,8 @@
 
 Examples:
     vivera ggm_export --gemeente GM9901 --uitvoer ggm.zip
-    vivera ggm_export --gemeente Zwijnwaard --uitvoer ggm-2017.zip \
-        --vanaf 2017-01-01 --tot 2017-12-31
+    vivera ggm_export --gemeente Zwijnwaard --uitvoer ggm-2025.zip \
+        --vanaf 2025-01-01 --tot 2025-12-31
 
 All or nothing: the file appears only when the export is complete.
 """

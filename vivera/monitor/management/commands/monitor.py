@@ -1,7 +1,7 @@
 """`vivera monitor`: the monitor's figures for a municipality and period, as JSON or CSV.
 
 Examples:
-    vivera monitor --gemeente GM9901 --van 2016-01-01 --tot 2017-12-31
+    vivera monitor --gemeente GM9901 --van 2025-01-01 --tot 2025-12-31
     vivera monitor --gemeente Zwijnwaard --indicator waiting_list --indicator lead_time
     vivera monitor --gemeente GM9901 --formaat csv --uitvoer monitor.csv
     vivera monitor --lijst

@@ -26,6 +26,7 @@ from vivera.monitor import facts
 from vivera.monitor.indicators import INDICATORS, compute_all
 from vivera.monitor.models import FACT_MODELS
 from vivera.monitor.scope import Scope, months_between
+from vivera.monitor.selectors import default_period
 from vivera.organisation.models import Municipality
 
 
@@ -49,10 +50,14 @@ class Command(BaseCommand):
                             help="CBS-code of naam van de gemeente die gemeten wordt (zonder "
                                  "--regio); standaard de demogemeente. Ontbreekt de "
                                  "demogemeente, dan wordt zij gemaakt.")
-        parser.add_argument("--van", type=command_date, default=bench.PERIOD[0],
-                            help="Begin van de periode (JJJJ-MM-DD); standaard 2016-01-01.")
-        parser.add_argument("--tot", type=command_date, default=bench.PERIOD[1],
-                            help="Einde van de periode, t/m (JJJJ-MM-DD); standaard 2017-12-31.")
+        parser.add_argument("--van", type=command_date, default=None,
+                            help="Begin van de periode (JJJJ-MM-DD); standaard de periode "
+                                 "waarmee de monitor opent (de 24 maanden tot en met de "
+                                 "laatste maand met gegevens), met --regio 2016-01-01.")
+        parser.add_argument("--tot", type=command_date, default=None,
+                            help="Einde van de periode, t/m (JJJJ-MM-DD); standaard het einde "
+                                 "van de periode waarmee de monitor opent, met --regio "
+                                 "2017-12-31.")
         parser.add_argument("--herhalingen", type=int, default=None,
                             help="Gemeten herhalingen na één keer opwarmen (standaard 5; met "
                                  "--regio 3).")
@@ -75,7 +80,7 @@ class Command(BaseCommand):
                             help="Verwijder de synthetische regio (en niets anders) en stop.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["tot"] < options["van"]:
+        if options["van"] and options["tot"] and options["tot"] < options["van"]:
             raise CommandError("Het einde van de periode ligt voor het begin.")
         try:
             if options["opruimen"]:
@@ -92,7 +97,7 @@ class Command(BaseCommand):
     def _municipality(self, options: dict[str, Any]) -> None:
         municipality = self._find_municipality(options["gemeente"])
         repeats = options["herhalingen"] or 5
-        start, end = options["van"], options["tot"]
+        start, end = self._period(options, default_period([municipality]))
         self._header([municipality], start, end)
         scope = Scope((municipality,), start, end)
         self._time_facts([municipality])
@@ -130,7 +135,7 @@ class Command(BaseCommand):
                               f"{bench.dutch_decimal(seconds, 1)} s.")
         municipalities = bench.region_municipalities()
         repeats = options["herhalingen"] or 3
-        start, end = options["van"], options["tot"]
+        start, end = self._period(options, bench.PERIOD)
         self._header(municipalities, start, end)
         region = Scope(tuple(municipalities), start, end)
         self._time_facts(municipalities)
@@ -149,6 +154,14 @@ class Command(BaseCommand):
             self._profile(region, 1)
 
     # --- parts ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _period(options: dict[str, Any],
+                default: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+        start, end = options["van"] or default[0], options["tot"] or default[1]
+        if end < start:
+            raise CommandError("Het einde van de periode ligt voor het begin.")
+        return start, end
 
     def _find_municipality(self, wanted: str) -> Municipality:
         municipality = Municipality.objects.filter(Q(cbs_code=wanted) | Q(name=wanted)).first()
