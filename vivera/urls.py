@@ -19,7 +19,6 @@ urlpatterns = [
     path("wachtwoord/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("inloggen/code/", include("vivera.accounts.urls")),
     path("", include("vivera.accounts.access_urls")),
-    path("", include("vivera.core.urls")),
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),
     path("monitor/", include("vivera.monitor.urls")),

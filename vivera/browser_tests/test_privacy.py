@@ -73,7 +73,7 @@ def test_it_shows_a_policy_advisor_no_personal_data(page: Page, pro: User, polic
 
     log_in(page, "policy")
     pages = crawl(page, "/")
-    assert "/overzicht/" in pages, pages.keys()  # the start page leads to the overview
+    assert "/monitor/kerncijfers/" in pages, pages.keys()  # the menu leads to the key figures
     assert all(status == 200 for status, _ in pages.values()), {
         path: status for path, (status, _) in pages.items()}
     for path, (_, html) in pages.items():

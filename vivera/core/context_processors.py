@@ -46,7 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif user.role == Role.POLICY:
         items = [
             (_("Monitor"), reverse("monitor:dashboard")),
-            (_("Key figures"), reverse("core:policy_overview")),
+            (_("Key figures"), reverse("monitor:key_figures")),
             (_("Compare municipalities"), reverse("monitor:benchmark")),
         ]
     elif user.role == Role.PARTNER:

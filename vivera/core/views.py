@@ -6,9 +6,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
-from vivera.core.parsing import parse_id
-from vivera.registration import selectors
 
 
 @require_GET
@@ -31,15 +28,3 @@ def home(request: HttpRequest) -> HttpResponse:
     # Residents get their own pages in a later issue; until then they are told so instead of
     # being refused.
     return render(request, "core/no_pages_yet.html")
-
-
-@require_GET
-@role_required(Role.POLICY)
-def policy_overview(request: HttpRequest) -> HttpResponse:
-    """Aggregates only: no person, no free text, small counts suppressed."""
-    years = selectors.registration_years(municipality=request.user.municipality)
-    requested = parse_id(request.GET.get("jaar"))
-    year = requested if requested in years else None
-    overview = selectors.municipality_overview(municipality=request.user.municipality,
-                                               year=year or (years[-1] if years else None))
-    return render(request, "core/policy_overview.html", {"overview": overview, "years": years})

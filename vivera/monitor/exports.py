@@ -18,12 +18,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from vivera.core.privacy import threshold
 from vivera.core.spreadsheets import csv_text, sheet_title, spreadsheet_text
 
 from . import facts
 from .cellkey import MAX_NOISE
 from .indicators import QUESTIONS, Indicator
+from .privacy import threshold
 from .scope import Scope
 from .tables import Cell, Table
 

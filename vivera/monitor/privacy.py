@@ -27,13 +27,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vivera.core.privacy import threshold
+from django.conf import settings
 
 from .cellkey import Tally, perturb
 from .tables import Cell, Table, Unit
 
 if TYPE_CHECKING:
     from .scope import Scope
+
+
+def threshold() -> int:
+    """t: counts from 1 to t − 1 are never published (VIVERA_SUPPRESSION_THRESHOLD)."""
+    return int(getattr(settings, "VIVERA_SUPPRESSION_THRESHOLD", 5))
 
 
 def published(tally: Tally, scope: Scope) -> int:

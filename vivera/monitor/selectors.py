@@ -23,7 +23,7 @@ from vivera.organisation.models import (
 )
 
 from . import facts
-from .indicators import BY_CODE
+from .indicators import BY_CODE, Indicator, compute_all
 from .models import DossierInflow, ReferralFlow, ShortContactDay, StatusFlow
 from .privacy import suppress_table
 from .scope import Scope, month_end, month_start, months_between
@@ -202,3 +202,62 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
                 r.note = _("suppressed: too few records")
     return Reading(intervention, (before_start, month_end(first_after - dt.timedelta(days=1))),
                    (first_after, after_end), result)
+
+
+# --- key figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure read from an indicator's table: its row and column (-1: the last column, the
+    period's total or, for a month-end stock, the last month)."""
+
+    code: str
+    row: str
+    column: int
+
+    @property
+    def indicator(self) -> Indicator:
+        return BY_CODE[self.code]
+
+    def cell(self, tables: dict[str, Table]) -> Cell:
+        row = next(r for r in tables[self.code].rows if r.key == self.row)
+        return row.cells[self.column]
+
+
+# The key figures of a period: on "Kerncijfers" (one municipality, one year) and on "Compare
+# municipalities" (every municipality side by side). Read from the indicators' own tables, so a
+# figure is the same value, with the same protection, as the dashboard shows for that period.
+KEY_FIGURES = (
+    KeyFigure("new_dossiers", "total", -1),
+    KeyFigure("new_questions", "total", -1),
+    KeyFigure("lead_time", "total", 0),
+    KeyFigure("waiting_list", "total", -1),
+    KeyFigure("waiting_time", "p50", -1),
+    KeyFigure("short_contacts", "total", -1),
+    KeyFigure("provision_shares", "general", -1),
+    KeyFigure("formation", "caseload_per_fte", -1),
+)
+
+
+def key_figures(scope: Scope, *tables_of: str) -> tuple[list[Cell], dict[str, Table]]:
+    """The key figures of `scope` (in the order of KEY_FIGURES), and the tables they were read
+    from plus those of the indicators `tables_of`, by code."""
+    codes = list(dict.fromkeys([*(f.code for f in KEY_FIGURES), *tables_of]))
+    tables = {indicator.code: table for indicator, table in compute_all(scope, codes)}
+    return [figure.cell(tables) for figure in KEY_FIGURES], tables
+
+
+def key_figure_years(municipalities: list[Municipality],
+                     today: dt.date | None = None) -> list[int]:
+    """The years the key figures can be asked for: from the first registration to today."""
+    today = today or timezone.localdate()
+    first = first_registration(tuple(municipalities))
+    return list(range(first.year if first and first.year <= today.year else today.year,
+                      today.year + 1))
+
+
+def key_figure_period(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A whole year, or this year up to the end of the current month."""
+    today = today or timezone.localdate()
+    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), month_end(today))

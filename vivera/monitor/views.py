@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,17 +17,27 @@ from django.views.decorators.http import require_GET
 
 from vivera.accounts.models import Role
 from vivera.core.access import role_required
-from vivera.core.privacy import threshold
+from vivera.core.parsing import parse_id
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
 from vivera.organisation.models import Municipality
 
-from . import exports, facts
+from . import exports, facts, selectors
 from .charts import Marker, render_svg
 from .forms import MonitorFilterForm
 from .indicators import BY_CODE, QUESTIONS, Indicator, compute_all
+from .privacy import threshold
 from .scope import Scope, month_start
-from .selectors import Reading, before_after, interventions_for, scope_for
-from .tables import Cell, Row, Table
+from .selectors import (
+    KEY_FIGURES,
+    Reading,
+    before_after,
+    interventions_for,
+    key_figure_period,
+    key_figure_years,
+    last_month_with_data,
+    scope_for,
+)
+from .tables import Row, Table
 
 MONITOR_ROLES = (Role.POLICY, Role.COORDINATOR)
 
@@ -208,44 +219,51 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-# --- benchmark --------------------------------------------------------------------------------
+# --- key figures and the benchmark ---------------------------------------------------------
 
-# (indicator, row key, column index or -1 for the last) per benchmark figure.
-BENCHMARK_FIGURES = [
-    ("new_dossiers", "total", -1),
-    ("new_questions", "total", -1),
-    ("lead_time", "total", 0),
-    ("waiting_list", "total", -1),
-    ("waiting_time", "p50", -1),
-    ("short_contacts", "total", -1),
-    ("provision_shares", "general", -1),
-    ("formation", "caseload_per_fte", -1),
-]
+
+@require_GET
+@role_required(Role.POLICY)
+@facts.once_per_read
+def key_figures(request: HttpRequest) -> HttpResponse:
+    """One year of the municipality in a few figures ("Kerncijfers"): the monitor's own figures
+    for that year, so with the same protection (perturbed, small ones suppressed) and the same
+    values as the dashboard shows for it."""
+    municipalities = [request.user.municipality]
+    years = key_figure_years(municipalities)
+    year = parse_id(request.GET.get("jaar"))
+    if year not in years:
+        last = last_month_with_data(municipalities)
+        year = last.year if last is not None and last.year in years else years[-1]
+    start, end = key_figure_period(year)
+    scope = scope_for(request.user, start=start, end=end)
+    cells, tables = selectors.key_figures(scope, "new_questions_by_domain")
+    return render(request, "monitor/key_figures.html", {
+        "year": year, "years": years, "scope": scope,
+        "figures": list(zip(KEY_FIGURES, cells, strict=True)),
+        "by_domain": tables["new_questions_by_domain"],
+        "query": urlencode({"van": start.isoformat(), "tot": end.isoformat()}),
+        "threshold": threshold(), "perturbation_note": exports.perturbation_note()})
 
 
 @require_GET
 @role_required(Role.POLICY)
 def benchmark(request: HttpRequest) -> HttpResponse:
     """Municipalities of this installation side by side, on perturbed and suppressed aggregates
-    only."""
+    only: the key figures of each, for the same period."""
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
                                "query": request.GET.urlencode(), "threshold": threshold(),
                                "perturbation_note": exports.perturbation_note()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
-    codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))
-    columns = [str(BY_CODE[code].name) for code, _row, _col in BENCHMARK_FIGURES]
+    columns = [str(figure.indicator.name) for figure in KEY_FIGURES]
     rows = []
     for municipality in Municipality.objects.order_by("name"):
         scope = Scope((municipality,), own_scope.start, own_scope.end, suppress=True)
-        tables = dict((i.code, t) for i, t in compute_all(scope, codes))
-        cells: list[Cell] = []
-        for code, row_key, col in BENCHMARK_FIGURES:
-            row = next(r for r in tables[code].rows if r.key == row_key)
-            cells.append(row.cells[col])
+        cells, _tables = selectors.key_figures(scope)
         rows.append(Row(municipality.name, cells, key=municipality.cbs_code))
     context["table"] = Table(columns, rows, BY_CODE["new_dossiers"].unit,
                              row_header=str(_("Municipality")), chart="")
-    context["figures"] = [(BY_CODE[c], r, col) for c, r, col in BENCHMARK_FIGURES]
+    context["figures"] = KEY_FIGURES
     return render(request, "monitor/benchmark.html", context)

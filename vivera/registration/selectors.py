@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-
-from vivera.core.privacy import Cell, suppress, suppress_total
-from vivera.organisation.models import LifeDomain, Municipality
 
 from .access import clients_for, dossiers_for
 from .models import (
@@ -20,7 +16,6 @@ from .models import (
     DossierStatus,
     OutreachActivity,
     Question,
-    ShortContact,
 )
 
 if TYPE_CHECKING:
@@ -101,53 +96,6 @@ def client_search(*, user: User, query: str = "", birth_date: dt.date | None = N
     if bsn:
         clients = clients.filter(bsn=bsn)
     return clients.select_related("neighbourhood").order_by("last_name", "first_name")[:50]
-
-
-@dataclass
-class Overview:
-    year: int
-    new_dossiers: Cell
-    new_questions: Cell
-    short_contacts: Cell
-    dossiers_by_status: dict[str, Cell]
-    questions_by_domain: list[tuple[str, Cell]]
-    first_registration: dt.date | None
-
-
-def registration_years(*, municipality: Municipality) -> list[int]:
-    """Years with registered dossiers or short contacts, plus the current year."""
-    years = {d.year for d in Dossier.objects.filter(municipality=municipality).dates(
-        "registered_on", "year")}
-    years |= {d.year for d in ShortContact.objects.filter(municipality=municipality).dates(
-        "date", "year")}
-    years.add(timezone.localdate().year)
-    return sorted(years)
-
-
-def municipality_overview(*, municipality: Municipality, year: int | None = None) -> Overview:
-    """A few aggregates for the policy advisor; counts below the threshold are suppressed."""
-    year = year or timezone.localdate().year
-    dossiers = Dossier.objects.filter(municipality=municipality)
-    questions = Question.objects.filter(dossier__municipality=municipality,
-                                        opened_on__year=year)
-    by_status = dict(dossiers.values_list("status").annotate(n=Count("pk")).order_by())
-    by_status = {str(DossierStatus(s).label): by_status.get(s, 0) for s in DossierStatus.values}
-    domain_counts = dict(questions.values_list("domain").annotate(n=Count("pk")).order_by())
-    domains = {d.pk: d.name for d in LifeDomain.objects.all()}
-    by_domain: dict[str, int] = {domains[pk]: n for pk, n in domain_counts.items()}
-    suppressed_domains = suppress(by_domain)
-    first: Any = dossiers.aggregate(first=Min("registered_on"))["first"]
-    return Overview(
-        year=year,
-        new_dossiers=suppress_total(dossiers.filter(registered_on__year=year).count()),
-        new_questions=suppress_total(questions.count()),
-        short_contacts=suppress_total(
-            ShortContact.objects.filter(municipality=municipality, date__year=year).count()
-        ),
-        dossiers_by_status=suppress(by_status),
-        questions_by_domain=sorted(suppressed_domains.items(), key=lambda kv: kv[0]),
-        first_registration=first,
-    )
 
 
 def outreach_for(*, user: User) -> QuerySet[OutreachActivity]:

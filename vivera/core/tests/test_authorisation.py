@@ -58,7 +58,6 @@ TEAM_ROLES = {"pro", "pro_west", "coordinator", "other_pro"}
 RULES: dict[str, Rule] = {
     "home": rule(set(ALL_PERSONAS)),
     "password_change": rule(set(ALL_PERSONAS)),
-    "core:policy_overview": rule({"policy"}),
     "registration:my_work": rule(TEAM_ROLES),
     "registration:waiting_list": rule(TEAM_ROLES),
     "registration:shortcontact_create": rule(TEAM_ROLES),
@@ -89,6 +88,7 @@ RULES: dict[str, Rule] = {
     "monitor:report": rule({"coordinator", "policy"}),
     "monitor:export": rule({"coordinator", "policy"}),
     "monitor:benchmark": rule({"policy"}),
+    "monitor:key_figures": rule({"policy"}),
     "partners:queue": rule(TEAM_ROLES),
     "partners:detail": rule(TEAM_ROLES, obj="submission"),
     "partners:attempt_add": rule(TEAM_ROLES, "post", obj="submission"),

@@ -33,8 +33,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from vivera.core.privacy import threshold
 from vivera.monitor.indicators import BY_CODE
+from vivera.monitor.privacy import threshold
 from vivera.monitor.scope import Scope, month_end, months_between
 from vivera.monitor.tables import Table, Unit
 from vivera.organisation.models import Location, Municipality, Neighbourhood, Team
