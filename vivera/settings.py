@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "vivera.retention",
     "vivera.privacy",
     "vivera.research",
+    # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
+    "vivera.web",
 ]
 
 MIDDLEWARE = [
@@ -137,7 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vivera.core.context_processors.navigation",
+                "vivera.web.context_processors.navigation",
             ],
         },
     },

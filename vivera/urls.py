@@ -6,10 +6,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from vivera.accounts import views as account_views
 from vivera.api import views as api_views
-from vivera.core import views as core_views
+from vivera.web import views as web_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path(
         "inloggen/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),

@@ -17,18 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vivera.accounts import services
-from vivera.audit.services import log_refused_page
-from vivera.core.admin import (
+from vivera.accounts.admin_rules import (
     RoleBasedPermissions,
     ScopedFormFields,
     scope_to_municipality,
     sees_all_municipalities,
 )
+from vivera.audit.services import log_refused_page
 
 from .models import AccessGrantRequest, Role, User
 
-# Permissions come from the role (vivera/core/access.py, vivera/core/admin.py), so Django's groups
-# would only suggest a second, unused way to grant access.
+# Permissions come from the role (vivera/accounts/access.py, vivera/accounts/admin_rules.py), so
+# Django's groups would only suggest a second, unused way to grant access.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
@@ -93,7 +93,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
 
     - ``is_staff`` is not edited: it follows from the role (admin) or superuser status when the
       account is saved, so nobody is made staff by mistake (and the admin site checks the role
-      anyway, see `vivera.core.admin`);
+      anyway, see `vivera.accounts.admin_rules`);
     - a functional administrator never sees or edits a superuser, cannot make one, and cannot
       move an account to another municipality;
     - accounts are deactivated, never deleted: the access log refers to them;

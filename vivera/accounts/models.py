@@ -1,4 +1,4 @@
-"""Users and their role. Who may see what follows from the role (see vivera/core/access.py)."""
+"""Users and their role. Who may see what follows from the role (see vivera/accounts/access.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.core.access import role_required
+from vivera.accounts.access import role_required
 from vivera.core.errors import show_in_form
 
 from . import services, two_factor

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from vivera.core.admin import is_functional_admin, scope_to_municipality
+from vivera.accounts.admin_rules import is_functional_admin, scope_to_municipality
 
 from .models import AccessLogEntry
 

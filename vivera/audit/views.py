@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE, csv_lines
 
 from .forms import AccessLogFilterForm

@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from .models import SubmittedForm
 
 if TYPE_CHECKING:
-    from vivera.accounts.models import User
+    # The user model is settings.AUTH_USER_MODEL (accounts.User); core names no app.
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class DuplicateSubmission(ValidationError):
     pass
 
 
-def form_token_claim(*, token: uuid.UUID | None, user: User) -> None:
+def form_token_claim(*, token: uuid.UUID | None, user: AbstractBaseUser) -> None:
     """Claim a form token inside the caller's transaction; refuse a second use."""
     if token is None:
         return

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
 
 from . import schema
 from .forms import GgmExportForm

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
 
 from .forms import ConfirmForm, UploadForm
 from .models import ImportRun, Kind, Mode

@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
 from vivera.core.parsing import parse_id
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
 from vivera.organisation.models import Municipality

@@ -1,5 +1,5 @@
 """Configuration in the admin: municipality, neighbourhoods, teams, locations, partners, formation
-and the code lists. Permissions and municipality scoping come from `vivera.core.admin`."""
+and the code lists. Permissions and municipality scoping come from `vivera.accounts.admin_rules`."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts import services
-from vivera.accounts.models import PERSON_ROLES, AccessGrantRequest, GrantKind, GrantStatus
-from vivera.core.admin import (
+from vivera.accounts.admin_rules import (
     MunicipalityScopedAdmin,
     RoleBasedPermissions,
     ScopedInline,
     is_functional_admin,
     sees_all_municipalities,
 )
+from vivera.accounts.models import PERSON_ROLES, AccessGrantRequest, GrantKind, GrantStatus
 
 from .models import (
     CapacityIntervention,

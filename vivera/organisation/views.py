@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
-from vivera.core.access import role_required
 
 from .models import CapacityIntervention
 from .selectors import formation_for_teams

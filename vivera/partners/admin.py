@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.admin_rules import MunicipalityScopedAdmin
 from vivera.accounts.models import Role, User
-from vivera.core.admin import MunicipalityScopedAdmin
 
 from . import services
 from .models import ApiKey, Covenant

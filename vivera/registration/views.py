@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
-from vivera.core.access import role_required
 from vivera.core.errors import show_in_form
 from vivera.core.parsing import parse_id
 

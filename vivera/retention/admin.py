@@ -1,9 +1,9 @@
 """Retention in the functional administrator's screens: legal holds (placed and lifted here) and
 the record of each retention run (read only).
 
-The admin role never sees a person (core/admin.py): a hold is placed by the dossier's number
-(D000123, which the team or the privacy officer gives), and a hold shows its client as a number
-with the numbers of its dossiers, never a name.
+The admin role never sees a person (accounts/admin_rules.py): a hold is placed by the dossier's
+number (D000123, which the team or the privacy officer gives), and a hold shows its client as a
+number with the numbers of its dossiers, never a name.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from vivera.core.admin import MunicipalityScopedAdmin, sees_all_municipalities
+from vivera.accounts.admin_rules import MunicipalityScopedAdmin, sees_all_municipalities
 from vivera.registration.models import Client, Dossier
 
 from . import services

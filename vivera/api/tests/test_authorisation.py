@@ -1,5 +1,5 @@
 """Every API endpoint × every role, generated from the URL configuration (the API half of the
-authorisation matrix; the pages are in vivera/core/tests/test_authorisation.py).
+authorisation matrix; the pages are in vivera/web/tests/test_authorisation.py).
 
 An endpoint without a rule here fails `test_every_endpoint_has_a_rule`. Each persona is
 authenticated as DRF sees it (`force_authenticate`, so the role is tested, not the credential
@@ -15,8 +15,8 @@ import pytest
 from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
-from vivera.core.tests.test_authorisation import ALL_PERSONAS, _names
 from vivera.partners.models import Submission
+from vivera.web.tests.test_authorisation import ALL_PERSONAS, _names
 
 pytestmark = pytest.mark.django_db
 

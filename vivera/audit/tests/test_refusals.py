@@ -30,7 +30,7 @@ def refusals(**filters: Any) -> list[AccessLogEntry]:
 
 
 class TestRefusedPages:
-    # A few pages with the personas their rule refuses (core/tests/test_authorisation.py).
+    # A few pages with the personas their rule refuses (web/tests/test_authorisation.py).
     @pytest.mark.parametrize(("name", "persona"), [
         ("audit:access_log", "pro"),
         ("audit:access_log", "coordinator"),

@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from vivera.audit.models import AccessLogEntry
-from vivera.core.tests.test_deploy import SETTINGS_VARIABLES, production_env, vivera
 from vivera.registration.models import Client
 from vivera.retention.models import RetentionRun
 from vivera.retention.rules import ANONYMISED
 from vivera.retention.services import legal_hold_place
+from vivera.web.tests.test_deploy import SETTINGS_VARIABLES, production_env, vivera
 
 from .conftest import Records, all_rows
 

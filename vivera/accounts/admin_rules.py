@@ -1,10 +1,11 @@
 """The Django admin is the functional administrator's configuration screen, and nobody else's.
 
-Three rules, each enforced here in one place:
+Three rules, each enforced in one place:
 
-1. **Only the admin role enters.** The site's ``has_permission`` asks for the role ``admin`` (and a
+1. **Only the admin role enters.** ``is_functional_admin`` asks for the role ``admin`` (and a
    municipality), not just ``is_staff``: a professional who was made staff by mistake is still
-   refused. Superusers (the installation's supplier) always enter.
+   refused. Superusers (the installation's supplier) always enter. The site's own permission
+   check uses it (``vivera/web/admin.py``), and so does every ModelAdmin here.
 2. **Permissions come from the role, not from Django's permission tables.** Every ModelAdmin here
    derives its ``has_*_permission`` from the role, so there are no groups or per-model permissions
    to hand out and keep in step with the roles in DOMAIN.md. What a class allows is declared on it
@@ -17,8 +18,8 @@ never sees a person. Deleting is off by default: registrations and the access lo
 configuration, and the admin's delete confirmation would list the protected related objects by
 name — dossiers of clients among them.
 
-The site is the default ``admin.site``; its permission check and titles are set when this module
-is imported by the admin's autodiscovery, like every ``admin.py`` registers its models.
+Every app's ``admin.py`` builds on the classes here; the site itself (the default ``admin.site``)
+gets its permission check and titles in ``vivera/web/admin.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role, User
-from vivera.audit.services import log_refused_page
 from vivera.organisation.models import (
     Location,
     Municipality,
@@ -64,28 +64,6 @@ def is_functional_admin(user: User | AnonymousUser) -> bool:
     if user.is_superuser:
         return True
     return user.is_staff and user.role == Role.ADMIN and user.municipality_id is not None
-
-
-def admin_site_has_permission(request: HttpRequest) -> bool:
-    allowed = is_functional_admin(request.user)
-    if not allowed and request.user.is_authenticated and not _on_admin_login_page(request):
-        # A signed-in user of another role tried the admin: a refused line in the access log
-        # (the admin answers with its login page, not a 403). Not on the login page itself,
-        # where the refused user lands next.
-        log_refused_page(request)
-    return allowed
-
-
-def _on_admin_login_page(request: HttpRequest) -> bool:
-    match = getattr(request, "resolver_match", None)
-    return match is not None and match.view_name in ("admin:login", "admin:logout")
-
-
-# The default site, with the role check instead of Django's `is_active and is_staff`.
-admin.site.has_permission = admin_site_has_permission  # type: ignore[method-assign]
-admin.site.site_header = "Vivera beheer"
-admin.site.site_title = "Vivera beheer"
-admin.site.index_title = _("Configuration")
 
 
 def sees_all_municipalities(request: HttpRequest) -> bool:

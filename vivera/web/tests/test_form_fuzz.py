@@ -29,8 +29,6 @@ from hypothesis import strategies as st
 from vivera.accounts.models import User
 from vivera.conftest import login
 from vivera.core.testing.htmlforms import HtmlForm, post_forms
-from vivera.core.tests import test_authorisation as matrix
-from vivera.core.tests.test_authorisation import EXCLUDED_PREFIXES, RULES, _url
 from vivera.partners.models import Submission
 from vivera.registration.models import Client
 from vivera.registration.services import (
@@ -39,6 +37,8 @@ from vivera.registration.services import (
     client_create,
     dossier_create,
 )
+from vivera.web.tests import test_authorisation as matrix
+from vivera.web.tests.test_authorisation import EXCLUDED_PREFIXES, RULES, _url
 
 pytestmark = pytest.mark.django_db
 matrix_records = matrix.records  # the matrix's records of team Oost, as a fixture here too

@@ -118,8 +118,8 @@ RULES: dict[str, Rule] = {
                                           obj="access_grant"),
 }
 # Pages outside this matrix, each with its own tests: login/logout and the second login step
-# (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own
-# role check, see vivera/core/admin.py) and the API (its own matrix, generated the same way:
+# (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own role check, see
+# vivera/web/admin.py) and the API (its own matrix, generated the same way:
 # vivera/api/tests/test_authorisation.py). The activation page is open without login (its
 # owner has no password yet) and is tested in vivera/accounts/tests/test_staff_accounts.py.
 EXCLUDED_PREFIXES = ("admin:", "login", "logout", "two_factor", "v1:", "schema", "django_",

@@ -27,4 +27,4 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("research:home")
     # Residents get their own pages in a later issue; until then they are told so instead of
     # being refused.
-    return render(request, "core/no_pages_yet.html")
+    return render(request, "web/no_pages_yet.html")
