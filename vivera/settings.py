@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "vivera.monitor",
     "vivera.partners",
     "vivera.ggm",
-    "vivera.demo",
     "vivera.imports",
     "vivera.backup",
     "vivera.retention",
@@ -99,6 +98,10 @@ INSTALLED_APPS = [
     "vivera.research",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
+    # Tooling, not product: the demo generator, the benchmarks and the test harness with their
+    # commands (vivera demo, demo_logins, demo_code, monitor_benchmark, import_benchmark,
+    # load_benchmark). Nothing above imports it; it has no models.
+    "vivera.devtools",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,7 @@ from django.utils import timezone
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.files import atomic_output, work_directory
-from vivera.core.testing.pause import pause_point
+from vivera.core.pause import pause_point
 from vivera.imports.services import pending_root
 
 FORMAT = 1

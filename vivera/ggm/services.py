@@ -23,8 +23,8 @@ from django.utils import timezone
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.files import atomic_output
+from vivera.core.pause import pause_point
 from vivera.core.spreadsheets import spreadsheet_row
-from vivera.core.testing.pause import pause_point
 from vivera.organisation.models import Municipality
 
 from . import pseudonyms, schema

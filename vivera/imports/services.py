@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
-from vivera.core.testing.pause import pause_point
+from vivera.core.pause import pause_point
 from vivera.organisation.models import Municipality
 from vivera.registration import signals
 from vivera.registration.models import (

@@ -22,7 +22,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from vivera.conftest import PASSWORD
-from vivera.core.testing.fuzz import CHECKS, keep_the_test_connection  # noqa: F401
+from vivera.devtools.testing.fuzz import CHECKS, keep_the_test_connection  # noqa: F401
 from vivera.registration.services import client_create, dossier_create, question_add
 from vivera.wsgi import application
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from vivera.conftest import login
-from vivera.core.testing.kill import VIVERA, child_database, ok
-from vivera.imports import benchmark as bench
+from vivera.devtools.benchmarks import imports as bench
+from vivera.devtools.testing.kill import VIVERA, child_database, ok
 from vivera.imports.models import ImportRun, Mode, Outcome
 from vivera.imports.readers import MAX_LINE_CHARS, Limits, ReadError, read_bytes, read_file
 from vivera.imports.report import report_lines
@@ -310,7 +310,7 @@ def bomb_database(tmp_path_factory: pytest.TempPathFactory):
             "shell",
             "--no-imports",
             "-c",
-            "from vivera.imports import benchmark; benchmark.setup_municipality()",
+            "from vivera.devtools.benchmarks import imports; imports.setup_municipality()",
         )
         yield db
 

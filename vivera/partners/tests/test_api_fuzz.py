@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from vivera.core.testing.fuzz import CHECKS, keep_the_test_connection  # noqa: F401
+from vivera.devtools.testing.fuzz import CHECKS, keep_the_test_connection  # noqa: F401
 from vivera.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application).include(

@@ -4,7 +4,7 @@ server error, and a POST the page refuses changes nothing in the database.
 
 The forms are found, not listed: every page of the authorisation matrix
 (`test_authorisation.RULES`) is opened as each of those roles that may open it, and every POST
-form on it is fuzzed with the fields the page itself renders (`core.testing.htmlforms`). A new
+form on it is fuzzed with the fields the page itself renders (`devtools.testing.htmlforms`). A new
 page with a form is therefore fuzzed without touching this file, and a new POST-only address
 (one a form on another page sends to, like the dossier's status change) must turn up as some
 page's form action, or `test_every_post_address_is_reached_by_a_form` fails.
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from vivera.accounts.models import User
 from vivera.conftest import login
-from vivera.core.testing.htmlforms import HtmlForm, post_forms
+from vivera.devtools.testing.htmlforms import HtmlForm, post_forms
 from vivera.partners.models import Submission
 from vivera.registration.models import Client
 from vivera.registration.services import (

@@ -3,8 +3,8 @@ the OOM killer would), they leave the data exactly as before and no partial file
 
 Each command runs for real in a child process against a database of its own (a SQLite file, or
 a throwaway PostgreSQL database when the suite runs on PostgreSQL) holding the demo
-municipality, stops at its test-only pause point (`core/testing/pause.py`) and is killed there
-by the harness (`core/testing/kill.py`). Then every row of every table is compared with the
+municipality, stops at its test-only pause point (`core/pause.py`) and is killed there
+by the harness (`devtools/testing/kill.py`). Then every row of every table is compared with the
 state before, and the folders the command writes to are listed.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from vivera.core.testing.kill import ChildDatabase, child_database, kill_at, kill_when, ok
+from vivera.devtools.testing.kill import ChildDatabase, child_database, kill_at, kill_when, ok
 
 pytestmark = pytest.mark.slow  # child processes on a database of their own
 

@@ -1,8 +1,0 @@
-"""Test support shared by the test suite, the load test and the kill tests (not tests itself).
-
-- `htmlforms`: the forms of a page as a browser sees them (standard library only, so the load
-  test's locust process can use it without Django);
-- `pause`: the test-only pause point that long commands call half-way;
-- `kill`: the harness that runs a command in a child process, stops it at a pause point with
-  SIGKILL and compares the database before and after (docs/architecture.md).
-"""
