@@ -1,16 +1,64 @@
+"""The main menu, by role: nobody sees a link to a page it may not open."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role
 
+# Each role's menu, in order: (label, URL name). A role without an entry has no menu.
+MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
+    Role.PROFESSIONAL: (
+        (_("My work"), "registration:my_work"),
+        (_("Short contact"), "registration:shortcontact_create"),
+        (_("Clients"), "registration:client_search"),
+        (_("Waiting list"), "registration:waiting_list"),
+        (_("Partner submissions"), "partners:queue"),
+        (_("Requests"), "registration:access_requests"),
+        (_("Outreach"), "registration:outreach_list"),
+    ),
+    Role.COORDINATOR: (
+        (_("Waiting list"), "registration:waiting_list"),
+        (_("My work"), "registration:my_work"),
+        (_("Clients"), "registration:client_search"),
+        (_("Short contact"), "registration:shortcontact_create"),
+        (_("Partner submissions"), "partners:queue"),
+        (_("Requests"), "registration:access_requests"),
+        (_("Outreach"), "registration:outreach_list"),
+        (_("Formation"), "organisation:formation"),
+        (_("Monitor"), "monitor:dashboard"),
+        (_("Access rights requests"), "accounts:grant_requests"),
+    ),
+    Role.POLICY: (
+        (_("Monitor"), "monitor:dashboard"),
+        (_("Key figures"), "monitor:key_figures"),
+        (_("Compare municipalities"), "monitor:benchmark"),
+    ),
+    Role.PARTNER: (
+        (_("Sent"), "portal:home"),
+        (_("Refer a resident"), "portal:send_referral"),
+        (_("Send an early signal"), "portal:send_signal"),
+    ),
+    Role.ADMIN: (
+        (_("Access log"), "audit:access_log"),
+        (_("GGM export"), "ggm:export"),
+        (_("Import"), "imports:import"),
+        (_("Right of access"), "privacy:index"),
+        (_("Research grants"), "research:grants"),
+        (_("Access rights requests"), "accounts:grant_requests"),
+        (_("Configuration"), "admin:index"),
+    ),
+    Role.RESEARCHER: ((_("Research extracts"), "research:home"),),
+}
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The main menu, by role: nobody sees a link to a page it may not open."""
+    """The menu of the signed-in user's role, with the current page marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -19,54 +67,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if two_factor.required_for(user) and not user.is_verified():
         # Waiting at the second login step: every page but that one is closed, so no menu.
         return {"nav_items": []}
-    items: list[tuple[str, str]] = []
-    if user.role == Role.PROFESSIONAL:
-        items = [
-            (_("My work"), reverse("registration:my_work")),
-            (_("Short contact"), reverse("registration:shortcontact_create")),
-            (_("Clients"), reverse("registration:client_search")),
-            (_("Waiting list"), reverse("registration:waiting_list")),
-            (_("Partner submissions"), reverse("partners:queue")),
-            (_("Requests"), reverse("registration:access_requests")),
-            (_("Outreach"), reverse("registration:outreach_list")),
-        ]
-    elif user.role == Role.COORDINATOR:
-        items = [
-            (_("Waiting list"), reverse("registration:waiting_list")),
-            (_("My work"), reverse("registration:my_work")),
-            (_("Clients"), reverse("registration:client_search")),
-            (_("Short contact"), reverse("registration:shortcontact_create")),
-            (_("Partner submissions"), reverse("partners:queue")),
-            (_("Requests"), reverse("registration:access_requests")),
-            (_("Outreach"), reverse("registration:outreach_list")),
-            (_("Formation"), reverse("organisation:formation")),
-            (_("Monitor"), reverse("monitor:dashboard")),
-            (_("Access rights requests"), reverse("accounts:grant_requests")),
-        ]
-    elif user.role == Role.POLICY:
-        items = [
-            (_("Monitor"), reverse("monitor:dashboard")),
-            (_("Key figures"), reverse("monitor:key_figures")),
-            (_("Compare municipalities"), reverse("monitor:benchmark")),
-        ]
-    elif user.role == Role.PARTNER:
-        items = [
-            (_("Sent"), reverse("portal:home")),
-            (_("Refer a resident"), reverse("portal:send_referral")),
-            (_("Send an early signal"), reverse("portal:send_signal")),
-        ]
-    elif user.role == Role.ADMIN:
-        items = [
-            (_("Access log"), reverse("audit:access_log")),
-            (_("GGM export"), reverse("ggm:export")),
-            (_("Import"), reverse("imports:import")),
-            (_("Right of access"), reverse("privacy:index")),
-            (_("Research grants"), reverse("research:grants")),
-            (_("Access rights requests"), reverse("accounts:grant_requests")),
-            (_("Configuration"), reverse("admin:index")),
-        ]
-    elif user.role == Role.RESEARCHER:
-        items = [(_("Research extracts"), reverse("research:home"))]
+    items = [(str(label), reverse(name)) for label, name in MENU.get(user.role, ())]
     # The longest menu URL the page lies under is the current one (/partner/ and
     # /partner/aanmelden/ both match the latter page).
     matching = [url for _label, url in items if request.path.startswith(url) and url != "/"]

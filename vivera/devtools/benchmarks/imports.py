@@ -12,9 +12,12 @@ import csv
 import datetime as dt
 import random
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -39,6 +42,10 @@ SHARES = {"clienten": 0.15, "dossiers": 0.15, "vragen": 0.20, "contacten": 0.30}
 START = dt.date(2016, 1, 1)
 DAYS = 730
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+PROFESSIONAL_NAMES = [f"importbenchmark-{i}" for i in range(PROFESSIONALS)]
+DOMAINS = ["financien", "huisvesting", "werk-opleiding", "Sociaal netwerk",
+           "geestelijke-gezondheid", "opvoeding"]
+OUTCOMES = ["opgelost-team", "buurthuis", "maatwerk-sdd", "specialistisch", "ingetrokken"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,9 @@ def setup_municipality() -> User:
     admin = User.objects.create(username=ADMIN, role=Role.ADMIN, municipality=municipality,
                                 password=password)
     pros = User.objects.bulk_create(
-        User(username=f"importbenchmark-{i}", role=Role.PROFESSIONAL,
-             municipality=municipality, password=password)
-        for i in range(PROFESSIONALS))
+        User(username=name, role=Role.PROFESSIONAL, municipality=municipality,
+             password=password)
+        for name in PROFESSIONAL_NAMES)
     TeamMembership.objects.bulk_create(
         TeamMembership(team=teams[i % 2], user=u, specialism=Specialism.AMW,
                        fte=Decimal("0.80"), start_date=START)
@@ -98,108 +105,129 @@ def _dutch(day: dt.date) -> str:
     return f"{day.day}-{day.month}-{day.year}"
 
 
+# A dossier's registration and closing dates, for the questions and contacts under it.
+Spans = list[tuple[dt.date, dt.date | None]]
+
+
 def write_files(folder: Path, rows: int, seed: int = 7) -> Sizes:
-    """Write the five files for `rows` data rows in all to `folder`."""
+    """Write the five files for `rows` data rows in all to `folder`. One random generator, in
+    this order, so the same rows and seed give the same files."""
     sizes = Sizes.for_rows(rows)
     rng = random.Random(seed)
-    pros = [f"importbenchmark-{i}" for i in range(PROFESSIONALS)]
-    domains = ["financien", "huisvesting", "werk-opleiding", "Sociaal netwerk",
-               "geestelijke-gezondheid", "opvoeding"]
-    outcomes = ["opgelost-team", "buurthuis", "maatwerk-sdd", "specialistisch", "ingetrokken"]
-
-    def open_csv(name: str, encoding: str, delimiter: str) -> tuple[object, csv.writer]:
-        handle = (folder / name).open("w", encoding=encoding, newline="")
-        return handle, csv.writer(handle, delimiter=delimiter)
-
-    handle, out = open_csv("clienten.csv", "cp1252", ";")
-    out.writerow(["clientnummer", "voornaam", "tussenvoegsel", "achternaam", "geboortedatum",
-                  "bsn", "postcode", "huisnummer"])
-    number = 10_000_000
-    for i in range(sizes.clients):
-        bsn = None
-        while bsn is None:
-            number += 1
-            bsn = _bsn(number)
-        birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(28_000))
-        out.writerow([f"K{i}", rng.choice(["Dédé", "Anneke", "Mohamed", "Zoë", "Jan"]),
-                      rng.choice(["", "", "van", "de", "van der"]),
-                      rng.choice(["Jansen", "Çelik", "Bakker", "Brontë", "Visser"]),
-                      _dutch(birth), bsn if rng.random() < 0.7 else "",
-                      f"{rng.randrange(8990, 9000)} {rng.choice(['AB', 'CD', 'EF'])}",
-                      str(rng.randrange(1, 200))])
-    handle.close()
-
-    handle, out = open_csv("dossiers.csv", "utf-8-sig", ",")
-    out.writerow(["dossiernummer", "clientnummer", "team", "verwijzer", "casusregisseur",
-                  "aanmelddatum", "wachtlijstdatum", "intakedatum", "afsluitdatum",
-                  "complexiteit"])
-    spans: list[tuple[dt.date, dt.date | None]] = []
-    for i in range(sizes.dossiers):
-        registered = START + dt.timedelta(days=rng.randrange(DAYS))
-        waiting = registered + dt.timedelta(days=2) if rng.random() < 0.3 else None
-        intake = (registered + dt.timedelta(days=rng.randrange(3, 40))
-                  if rng.random() < 0.85 else None)
-        closed = None
-        if rng.random() < 0.7:
-            closed = (intake or registered) + dt.timedelta(days=rng.randrange(20, 300))
-        spans.append((registered, closed))
-        # Dates as they come: Dutch, ISO and Excel's day numbers.
-        style = i % 3
-        def write(day: dt.date | None, style: int = style) -> str:
-            if day is None:
-                return ""
-            return (_dutch(day), day.isoformat(), str((day - EXCEL_EPOCH).days))[style]
-        out.writerow([f"D{i}", f"K{i}", TEAMS[i % 2], rng.choice(["huisarts", "zelf", "sdd"]),
-                      rng.choice(pros) if intake else "", write(registered), write(waiting),
-                      write(intake), write(closed),
-                      rng.choice(["enkelvoudig", "meervoudig", "complex"])])
-    handle.close()
-
-    handle, out = open_csv("vragen.csv", "utf-8", ";")
-    out.writerow(["vraagnummer", "dossiernummer", "levensdomein", "geopend", "gesloten",
-                  "uitkomst"])
-    for i in range(sizes.questions):
-        d = i % sizes.dossiers
-        registered, closed = spans[d]
-        opened = registered + dt.timedelta(days=rng.randrange(0, 10))
-        if closed is not None:
-            opened = min(opened, closed)
-            lead = rng.randrange(0, 1 + (closed - opened).days)
-            shut: dt.date | None = closed - dt.timedelta(days=lead)
-        elif rng.random() < 0.5:
-            shut = opened + dt.timedelta(days=rng.randrange(5, 90))
-        else:
-            shut = None
-        out.writerow([f"V{i}", f"D{d}", rng.choice(domains), _dutch(opened),
-                      _dutch(shut) if shut else "", rng.choice(outcomes) if shut else ""])
-    handle.close()
-
-    handle, out = open_csv("contacten.csv", "utf-8", ";")
-    out.writerow(["contactnummer", "dossiernummer", "datum", "soort", "duur_minuten", "met",
-                  "kerntaak", "medewerkers"])
-    for i in range(sizes.contacts):
-        d = i % sizes.dossiers
-        registered, closed = spans[d]
-        last = closed or registered + dt.timedelta(days=120)
-        date = registered + dt.timedelta(days=rng.randrange(0, 1 + (last - registered).days))
-        out.writerow([f"C{i}", f"D{d}", date.isoformat(),
-                      rng.choice(["huisbezoek", "telefoon", "kantoor", "email"]),
-                      str(rng.choice([15, 30, 45, 60, 90])), rng.choice(["client", "netwerk", ""]),
-                      rng.choice(["ondersteuning", "informatie", "verwijzing"]),
-                      rng.choice(pros) + (f", {rng.choice(pros)}" if rng.random() < 0.2 else "")])
-    handle.close()
-
-    handle, out = open_csv("korte_contacten.csv", "utf-8", ";")
-    out.writerow(["datum", "dagdeel", "kanaal", "inlooppunt", "onderwerp", "resultaat", "team"])
-    for _i in range(sizes.short_contacts):
-        walk_in = rng.random() < 0.4
-        out.writerow([_dutch(START + dt.timedelta(days=rng.randrange(DAYS))),
-                      rng.choice(["ochtend", "middag", "avond"]),
-                      "inloop" if walk_in else rng.choice(["telefoon", "email"]),
-                      LOCATION if walk_in else "", rng.choice(domains),
-                      rng.choice(["beantwoord", "verwezen"]), rng.choice(TEAMS)])
-    handle.close()
+    _write_clients(folder, sizes, rng)
+    spans = _write_dossiers(folder, sizes, rng)
+    _write_questions(folder, sizes, rng, spans)
+    _write_contacts(folder, sizes, rng, spans)
+    _write_short_contacts(folder, sizes, rng)
     return sizes
+
+
+@contextmanager
+def _csv_file(folder: Path, name: str, encoding: str, delimiter: str) -> Iterator[Any]:
+    with (folder / name).open("w", encoding=encoding, newline="") as handle:
+        yield csv.writer(handle, delimiter=delimiter)
+
+
+def _write_clients(folder: Path, sizes: Sizes, rng: random.Random) -> None:
+    """Windows-1252 with `;`, as an old Excel saves it; every client a valid BSN or none."""
+    with _csv_file(folder, "clienten.csv", "cp1252", ";") as out:
+        out.writerow(["clientnummer", "voornaam", "tussenvoegsel", "achternaam",
+                      "geboortedatum", "bsn", "postcode", "huisnummer"])
+        number = 10_000_000
+        for i in range(sizes.clients):
+            bsn = None
+            while bsn is None:
+                number += 1
+                bsn = _bsn(number)
+            birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(28_000))
+            out.writerow([f"K{i}", rng.choice(["Dédé", "Anneke", "Mohamed", "Zoë", "Jan"]),
+                          rng.choice(["", "", "van", "de", "van der"]),
+                          rng.choice(["Jansen", "Çelik", "Bakker", "Brontë", "Visser"]),
+                          _dutch(birth), bsn if rng.random() < 0.7 else "",
+                          f"{rng.randrange(8990, 9000)} {rng.choice(['AB', 'CD', 'EF'])}",
+                          str(rng.randrange(1, 200))])
+
+
+def _write_dossiers(folder: Path, sizes: Sizes, rng: random.Random) -> Spans:
+    """UTF-8 with a BOM and `,`; one dossier per client, its dates in three styles."""
+    spans: Spans = []
+    with _csv_file(folder, "dossiers.csv", "utf-8-sig", ",") as out:
+        out.writerow(["dossiernummer", "clientnummer", "team", "verwijzer", "casusregisseur",
+                      "aanmelddatum", "wachtlijstdatum", "intakedatum", "afsluitdatum",
+                      "complexiteit"])
+        for i in range(sizes.dossiers):
+            registered = START + dt.timedelta(days=rng.randrange(DAYS))
+            waiting = registered + dt.timedelta(days=2) if rng.random() < 0.3 else None
+            intake = (registered + dt.timedelta(days=rng.randrange(3, 40))
+                      if rng.random() < 0.85 else None)
+            closed = None
+            if rng.random() < 0.7:
+                closed = (intake or registered) + dt.timedelta(days=rng.randrange(20, 300))
+            spans.append((registered, closed))
+            # Dates as they come: Dutch, ISO and Excel's day numbers.
+            style = i % 3
+            def write(day: dt.date | None, style: int = style) -> str:
+                if day is None:
+                    return ""
+                return (_dutch(day), day.isoformat(), str((day - EXCEL_EPOCH).days))[style]
+            out.writerow([f"D{i}", f"K{i}", TEAMS[i % 2],
+                          rng.choice(["huisarts", "zelf", "sdd"]),
+                          rng.choice(PROFESSIONAL_NAMES) if intake else "", write(registered),
+                          write(waiting), write(intake), write(closed),
+                          rng.choice(["enkelvoudig", "meervoudig", "complex"])])
+    return spans
+
+
+def _write_questions(folder: Path, sizes: Sizes, rng: random.Random, spans: Spans) -> None:
+    with _csv_file(folder, "vragen.csv", "utf-8", ";") as out:
+        out.writerow(["vraagnummer", "dossiernummer", "levensdomein", "geopend", "gesloten",
+                      "uitkomst"])
+        for i in range(sizes.questions):
+            d = i % sizes.dossiers
+            registered, closed = spans[d]
+            opened = registered + dt.timedelta(days=rng.randrange(0, 10))
+            if closed is not None:
+                opened = min(opened, closed)
+                lead = rng.randrange(0, 1 + (closed - opened).days)
+                shut: dt.date | None = closed - dt.timedelta(days=lead)
+            elif rng.random() < 0.5:
+                shut = opened + dt.timedelta(days=rng.randrange(5, 90))
+            else:
+                shut = None
+            out.writerow([f"V{i}", f"D{d}", rng.choice(DOMAINS), _dutch(opened),
+                          _dutch(shut) if shut else "", rng.choice(OUTCOMES) if shut else ""])
+
+
+def _write_contacts(folder: Path, sizes: Sizes, rng: random.Random, spans: Spans) -> None:
+    with _csv_file(folder, "contacten.csv", "utf-8", ";") as out:
+        out.writerow(["contactnummer", "dossiernummer", "datum", "soort", "duur_minuten", "met",
+                      "kerntaak", "medewerkers"])
+        pros = PROFESSIONAL_NAMES
+        for i in range(sizes.contacts):
+            d = i % sizes.dossiers
+            registered, closed = spans[d]
+            last = closed or registered + dt.timedelta(days=120)
+            date = registered + dt.timedelta(days=rng.randrange(0, 1 + (last - registered).days))
+            out.writerow([f"C{i}", f"D{d}", date.isoformat(),
+                          rng.choice(["huisbezoek", "telefoon", "kantoor", "email"]),
+                          str(rng.choice([15, 30, 45, 60, 90])),
+                          rng.choice(["client", "netwerk", ""]),
+                          rng.choice(["ondersteuning", "informatie", "verwijzing"]),
+                          rng.choice(pros) + (f", {rng.choice(pros)}" if rng.random() < 0.2
+                                              else "")])
+
+
+def _write_short_contacts(folder: Path, sizes: Sizes, rng: random.Random) -> None:
+    with _csv_file(folder, "korte_contacten.csv", "utf-8", ";") as out:
+        out.writerow(["datum", "dagdeel", "kanaal", "inlooppunt", "onderwerp", "resultaat",
+                      "team"])
+        for _i in range(sizes.short_contacts):
+            walk_in = rng.random() < 0.4
+            out.writerow([_dutch(START + dt.timedelta(days=rng.randrange(DAYS))),
+                          rng.choice(["ochtend", "middag", "avond"]),
+                          "inloop" if walk_in else rng.choice(["telefoon", "email"]),
+                          LOCATION if walk_in else "", rng.choice(DOMAINS),
+                          rng.choice(["beantwoord", "verwezen"]), rng.choice(TEAMS)])
 
 
 # --- A decompression bomb (docs/benchmarks.md, "The import refuses a decompression bomb") -------

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -364,6 +365,39 @@ def _add_foreign_keys(keys: list[tuple[str, str, str]]) -> None:
 
 def _region_write(dossiers: int, contacts: int, short_contacts: int,
                   progress: Callable[[str], None] | None) -> RegionSummary:
+    """Check the sizes and the database, then write the region step by step, each step one
+    statement per table (or a few), reading the plan in the temporary table `bench_d`."""
+    _check_sizes(dossiers, contacts, short_contacts)
+    if Municipality.objects.filter(cbs_code__in=REGION_CODES).exists():
+        raise BenchmarkError("De benchmarkregio bestaat al (gebruik --opnieuw).")
+    _check_region_free()
+    summary = RegionSummary(dossiers, contacts, short_contacts, 0.0)
+    with connection.cursor() as cursor:
+        w = _Writer(_Sql(), cursor, summary, progress or (lambda _line: None), dossiers)
+        _write_organisation_tables(w)
+        _write_plan(w)
+        # Explicit ids (the current maximum + the dossier's number), so that every table can
+        # name its parent rows without reading them back.
+        w.base = {model: _next_id(model) for model in (Client, Dossier, Question, ContactMoment,
+                                                       ZrmAssessment)}
+        _write_clients(w)
+        _write_dossiers(w)
+        _write_status_history(w)
+        _write_questions(w)
+        _write_referrals(w)
+        _write_contacts(w, contacts)
+        _write_zrm(w)
+        _write_short_contacts(w, short_contacts)
+        _write_outreach(w)
+        for statement in connection.ops.sequence_reset_sql(
+                no_style(), [Client, Dossier, Question, ContactMoment, ZrmAssessment]):
+            cursor.execute(statement)
+        for name in TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return summary
+
+
+def _check_sizes(dossiers: int, contacts: int, short_contacts: int) -> None:
     if dossiers < 1:
         raise BenchmarkError("Het aantal dossiers moet minstens 1 zijn.")
     if contacts < 0 or short_contacts < 0:
@@ -373,325 +407,372 @@ def _region_write(dossiers: int, contacts: int, short_contacts: int,
             f"Een regio van {dutch_number(dossiers)} dossiers is bedoeld voor PostgreSQL. Op "
             f"SQLite kan hoogstens --dossiers {SQLITE_MAX_DOSSIERS} (om te testen); gebruik "
             "DATABASE_URL=postgres://… voor de echte meting.")
-    if Municipality.objects.filter(cbs_code__in=REGION_CODES).exists():
-        raise BenchmarkError("De benchmarkregio bestaat al (gebruik --opnieuw).")
-    _check_region_free()
-    sql = _Sql()
-    summary = RegionSummary(dossiers, contacts, short_contacts, 0.0)
-    say = progress or (lambda _line: None)
 
-    with connection.cursor() as cursor:
 
-        def run(label: str, statement: str, record: bool = True) -> tuple[int, float]:
-            step = time.perf_counter()
-            cursor.execute(statement)
-            if connection.vendor == "sqlite":  # its rowcount misses INSERTs that start WITH
-                cursor.execute("SELECT changes()")
-                rows = int(cursor.fetchone()[0])
-            else:
-                rows = max(cursor.rowcount or 0, 0)
-            seconds = time.perf_counter() - step
-            if record:
-                summary.steps.append((label, rows, seconds))
-            say(f"  {label}: {dutch_number(rows)} rijen in {dutch_decimal(seconds, 1)} s")
-            return rows, seconds
+@dataclass
+class _Writer:
+    """What the steps of `_region_write` share: the SQL dialect, the cursor, the summary each
+    statement adds its rows and time to, the number of dossiers and teams, and the first ids."""
 
-        for name in TEMP_TABLES:
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    sql: _Sql
+    cursor: Any
+    summary: RegionSummary
+    say: Callable[[str], None]
+    dossiers: int
+    teams: int = 0
+    base: dict[type[Model], int] = field(default_factory=dict)
+
+    def run(self, label: str, statement: str, record: bool = True) -> tuple[int, float]:
+        """Execute one statement; count its rows and time, and report them."""
         step = time.perf_counter()
-        org = _write_organisation()
-        summary.steps.append(("teams (met gemeenten, wijken, inlooppunten, medewerkers)",
-                              len(org.teams), time.perf_counter() - step))
-        cursor.execute("CREATE TEMP TABLE bench_team (k INTEGER, team_id BIGINT, "
-                       "municipality_id BIGINT)")
-        cursor.executemany("INSERT INTO bench_team VALUES (%s, %s, %s)",
-                           [(k, t, m) for k, (t, m) in enumerate(org.teams)])
-        cursor.execute("CREATE TEMP TABLE bench_member (team_k INTEGER, j INTEGER, "
-                       "user_id BIGINT)")
-        cursor.executemany("INSERT INTO bench_member VALUES (%s, %s, %s)", org.members)
-        cursor.execute("CREATE TEMP TABLE bench_hood (municipality_id BIGINT, k INTEGER, "
-                       "hood_id BIGINT)")
-        cursor.executemany("INSERT INTO bench_hood VALUES (%s, %s, %s)", org.hoods)
-        cursor.execute("CREATE TEMP TABLE bench_location (team_k INTEGER, j INTEGER, "
-                       "location_id BIGINT)")
-        cursor.executemany("INSERT INTO bench_location VALUES (%s, %s, %s)", org.locations)
-        zrm = list(LifeDomain.objects.filter(in_zrm=True).order_by("order", "pk")
-                   .values_list("pk", flat=True))
-        cursor.execute("CREATE TEMP TABLE bench_zrm (k INTEGER, domain_id BIGINT)")
-        cursor.executemany("INSERT INTO bench_zrm VALUES (%s, %s)", list(enumerate(zrm)))
+        self.cursor.execute(statement)
+        if connection.vendor == "sqlite":  # its rowcount misses INSERTs that start WITH
+            self.cursor.execute("SELECT changes()")
+            rows = int(self.cursor.fetchone()[0])
+        else:
+            rows = max(self.cursor.rowcount or 0, 0)
+        seconds = time.perf_counter() - step
+        if record:
+            self.summary.steps.append((label, rows, seconds))
+        self.say(f"  {label}: {dutch_number(rows)} rijen in {dutch_decimal(seconds, 1)} s")
+        return rows, seconds
 
-        teams = len(org.teams)
-        n_ = "d.n"
-        h = sql.hash
-        # The plan of every dossier: team, day numbers of its status changes (NULL: never),
-        # its status on the horizon. Paths: 5 % closed straight after registration, 25 % via
-        # the waiting list, the rest straight to intake; 15 % watch before closing.
-        intake_path = "CASE WHEN path < 30 THEN pre + waitlen ELSE intk END"
-        active = f"(reg + {intake_path} + act)"
-        run("plan", record=False, statement=f"""
-            CREATE TEMP TABLE bench_d AS
-            WITH RECURSIVE {sql.series('g', dossiers)}
-            SELECT x.*,
-                CASE WHEN close_d <= {H} THEN 'closed' WHEN watch_d <= {H} THEN 'watching'
-                     WHEN active_d <= {H} THEN 'active' WHEN intake_d <= {H} THEN 'intake'
-                     WHEN wait_d <= {H} THEN 'waiting' ELSE 'registered' END AS status,
-                CASE WHEN close_d <= {H} THEN close_d WHEN watch_d <= {H} THEN watch_d
-                     WHEN active_d <= {H} THEN active_d WHEN intake_d <= {H} THEN intake_d
-                     WHEN wait_d <= {H} THEN wait_d ELSE reg END AS since_d,
-                CASE WHEN close_d <= {H} THEN 1 ELSE 0 END AS closed,
-                {sql.least('close_d', str(H))} AS last_d,
-                CASE WHEN intake_d <= {H} THEN intake_d ELSE reg END AS open_d
+    @property
+    def client_id(self) -> str:
+        return f"({self.base[Client]} + d.n)"
+
+    @property
+    def dossier_id(self) -> str:
+        return f"({self.base[Dossier]} + d.n)"
+
+    def member(self, salt_expr: str, salt: int) -> str:
+        """A join with one of the dossier's team's professionals, chosen by the hash."""
+        return (f"JOIN bench_member m ON m.team_k = d.team_k "
+                f"AND m.j = {self.sql.hash(salt_expr, salt, PROFESSIONALS)}")
+
+
+def _write_organisation_tables(w: _Writer) -> None:
+    """The organisation through the ORM, then its ids in small temporary tables that the
+    set-based statements join with."""
+    cursor = w.cursor
+    for name in TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    step = time.perf_counter()
+    org = _write_organisation()
+    w.summary.steps.append(("teams (met gemeenten, wijken, inlooppunten, medewerkers)",
+                            len(org.teams), time.perf_counter() - step))
+    cursor.execute("CREATE TEMP TABLE bench_team (k INTEGER, team_id BIGINT, "
+                   "municipality_id BIGINT)")
+    cursor.executemany("INSERT INTO bench_team VALUES (%s, %s, %s)",
+                       [(k, t, m) for k, (t, m) in enumerate(org.teams)])
+    cursor.execute("CREATE TEMP TABLE bench_member (team_k INTEGER, j INTEGER, "
+                   "user_id BIGINT)")
+    cursor.executemany("INSERT INTO bench_member VALUES (%s, %s, %s)", org.members)
+    cursor.execute("CREATE TEMP TABLE bench_hood (municipality_id BIGINT, k INTEGER, "
+                   "hood_id BIGINT)")
+    cursor.executemany("INSERT INTO bench_hood VALUES (%s, %s, %s)", org.hoods)
+    cursor.execute("CREATE TEMP TABLE bench_location (team_k INTEGER, j INTEGER, "
+                   "location_id BIGINT)")
+    cursor.executemany("INSERT INTO bench_location VALUES (%s, %s, %s)", org.locations)
+    zrm = list(LifeDomain.objects.filter(in_zrm=True).order_by("order", "pk")
+               .values_list("pk", flat=True))
+    cursor.execute("CREATE TEMP TABLE bench_zrm (k INTEGER, domain_id BIGINT)")
+    cursor.executemany("INSERT INTO bench_zrm VALUES (%s, %s)", list(enumerate(zrm)))
+    w.teams = len(org.teams)
+
+
+def _write_plan(w: _Writer) -> None:
+    """The plan of every dossier, as the temporary table `bench_d` the other steps read."""
+    sql, h, dossiers, teams = w.sql, w.sql.hash, w.dossiers, w.teams
+    # The plan of every dossier: team, day numbers of its status changes (NULL: never),
+    # its status on the horizon. Paths: 5 % closed straight after registration, 25 % via
+    # the waiting list, the rest straight to intake; 15 % watch before closing.
+    intake_path = "CASE WHEN path < 30 THEN pre + waitlen ELSE intk END"
+    active = f"(reg + {intake_path} + act)"
+    w.run("plan", record=False, statement=f"""
+        CREATE TEMP TABLE bench_d AS
+        WITH RECURSIVE {sql.series('g', dossiers)}
+        SELECT x.*,
+            CASE WHEN close_d <= {H} THEN 'closed' WHEN watch_d <= {H} THEN 'watching'
+                 WHEN active_d <= {H} THEN 'active' WHEN intake_d <= {H} THEN 'intake'
+                 WHEN wait_d <= {H} THEN 'waiting' ELSE 'registered' END AS status,
+            CASE WHEN close_d <= {H} THEN close_d WHEN watch_d <= {H} THEN watch_d
+                 WHEN active_d <= {H} THEN active_d WHEN intake_d <= {H} THEN intake_d
+                 WHEN wait_d <= {H} THEN wait_d ELSE reg END AS since_d,
+            CASE WHEN close_d <= {H} THEN 1 ELSE 0 END AS closed,
+            {sql.least('close_d', str(H))} AS last_d,
+            CASE WHEN intake_d <= {H} THEN intake_d ELSE reg END AS open_d
+        FROM (
+            SELECT p.*,
+                CASE WHEN path >= 5 AND path < 30 THEN reg + pre END AS wait_d,
+                CASE WHEN path >= 5 THEN reg + {intake_path} END AS intake_d,
+                CASE WHEN path >= 5 THEN {active} END AS active_d,
+                CASE WHEN path >= 5 AND watch < 15 THEN {active} + dur * 2 / 3 END
+                    AS watch_d,
+                CASE WHEN path < 5 THEN reg + intk ELSE {active} + dur END AS close_d
             FROM (
-                SELECT p.*,
-                    CASE WHEN path >= 5 AND path < 30 THEN reg + pre END AS wait_d,
-                    CASE WHEN path >= 5 THEN reg + {intake_path} END AS intake_d,
-                    CASE WHEN path >= 5 THEN {active} END AS active_d,
-                    CASE WHEN path >= 5 AND watch < 15 THEN {active} + dur * 2 / 3 END
-                        AS watch_d,
-                    CASE WHEN path < 5 THEN reg + intk ELSE {active} + dur END AS close_d
-                FROM (
-                    SELECT g.i AS n, t.k AS team_k, t.team_id, t.municipality_id,
-                        {h('g.i', 2, H + 1)} AS reg, {h('g.i', 3, 100)} AS path,
-                        {h('g.i', 4, 4)} AS pre, 7 + {h('g.i', 5, 84)} AS waitlen,
-                        {h('g.i', 6, 22)} AS intk, {h('g.i', 7, 15)} AS act,
-                        30 + {h('g.i', 8, 370)} AS dur, {h('g.i', 9, 100)} AS watch
-                    FROM g JOIN bench_team t ON t.k = {h('g.i', 1, teams)}
-                ) p
-            ) x""")
+                SELECT g.i AS n, t.k AS team_k, t.team_id, t.municipality_id,
+                    {h('g.i', 2, H + 1)} AS reg, {h('g.i', 3, 100)} AS path,
+                    {h('g.i', 4, 4)} AS pre, 7 + {h('g.i', 5, 84)} AS waitlen,
+                    {h('g.i', 6, 22)} AS intk, {h('g.i', 7, 15)} AS act,
+                    30 + {h('g.i', 8, 370)} AS dur, {h('g.i', 9, 100)} AS watch
+                FROM g JOIN bench_team t ON t.k = {h('g.i', 1, teams)}
+            ) p
+        ) x""")
 
-        # Explicit ids (the current maximum + the dossier's number), so that every table can
-        # name its parent rows without reading them back.
-        base = {model: _next_id(model) for model in (Client, Dossier, Question, ContactMoment,
-                                                     ZrmAssessment)}
-        client_id = f"({base[Client]} + d.n)"
-        dossier_id = f"({base[Dossier]} + d.n)"
 
-        def member(salt_expr: str, salt: int) -> str:
-            return (f"JOIN bench_member m ON m.team_k = d.team_k "
-                    f"AND m.j = {h(salt_expr, salt, PROFESSIONALS)}")
+def _write_clients(w: _Writer) -> None:
+    """One client per dossier, in a neighbourhood of its municipality (5 % without)."""
+    h, n_, client_id = w.sql.hash, "d.n", w.client_id
+    w.run("cliënten", f"""
+        INSERT INTO {_table(Client)} (id, municipality_id, household_id, first_name,
+            name_prefix, last_name, birth_date, bsn, postcode, house_number,
+            neighbourhood_id, phone, email, created_at, created_by_id, version)
+        SELECT {client_id}, d.municipality_id, NULL, 'Inwoner', '', 'Benchmark ' || d.n,
+            NULL, '', '', '', CASE WHEN {h(n_, 11, 100)} < 5 THEN NULL ELSE b.hood_id END,
+            '', '', CURRENT_TIMESTAMP, m.user_id, 1
+        FROM bench_d d {w.member(n_, 12)}
+        LEFT JOIN bench_hood b ON b.municipality_id = d.municipality_id
+            AND b.k = {h(n_, 13, NEIGHBOURHOODS)}""")
 
-        run("cliënten", f"""
-            INSERT INTO {_table(Client)} (id, municipality_id, household_id, first_name,
-                name_prefix, last_name, birth_date, bsn, postcode, house_number,
-                neighbourhood_id, phone, email, created_at, created_by_id, version)
-            SELECT {client_id}, d.municipality_id, NULL, 'Inwoner', '', 'Benchmark ' || d.n,
-                NULL, '', '', '', CASE WHEN {h(n_, 11, 100)} < 5 THEN NULL ELSE b.hood_id END,
-                '', '', CURRENT_TIMESTAMP, m.user_id, 1
-            FROM bench_d d {member(n_, 12)}
-            LEFT JOIN bench_hood b ON b.municipality_id = d.municipality_id
-                AND b.k = {h(n_, 13, NEIGHBOURHOODS)}""")
 
-        referrers = sql.pick(n_, 14, _code_weights(Referrer, {
-            "zelf": 30, "netwerk": 8, "huisarts": 15, "woningcorporatie": 8, "politie": 5,
-            "sdd": 6, "wijkverpleging": 5, "vroegsignaal": 7, "outreach": 5}))
-        complexity = sql.pick(n_, 15, [("single", 55), ("multiple", 35), ("complex", 10)])
-        run("dossiers", f"""
-            INSERT INTO {_table(Dossier)} (id, municipality_id, team_id, client_id,
-                case_director_id, referrer_id, complexity, registered_on, status, status_since,
-                closed_on, network_mapped, carer_involved, volunteer_deployed, resident_contact,
-                created_at, created_by_id, version)
-            SELECT {dossier_id}, d.municipality_id, d.team_id, {client_id},
-                CASE WHEN d.status IN ('registered', 'waiting') OR d.path < 5 THEN NULL
-                     ELSE m.user_id END,
-                {referrers}, {complexity}, {sql.day('d.reg')}, d.status, {sql.day('d.since_d')},
-                CASE WHEN d.closed = 1 THEN {sql.day('d.close_d')} END,
-                {h(n_, 16, 100)} < 40, {h(n_, 17, 100)} < 25, {h(n_, 18, 100)} < 10,
-                {h(n_, 19, 100)} < 15, CURRENT_TIMESTAMP, m.user_id, 1
-            FROM bench_d d {member(n_, 20)}""")
+def _write_dossiers(w: _Writer) -> None:
+    """The dossiers, with their status on the horizon and the network facts."""
+    sql, h, n_ = w.sql, w.sql.hash, "d.n"
+    client_id, dossier_id = w.client_id, w.dossier_id
+    referrers = sql.pick(n_, 14, _code_weights(Referrer, {
+        "zelf": 30, "netwerk": 8, "huisarts": 15, "woningcorporatie": 8, "politie": 5,
+        "sdd": 6, "wijkverpleging": 5, "vroegsignaal": 7, "outreach": 5}))
+    complexity = sql.pick(n_, 15, [("single", 55), ("multiple", 35), ("complex", 10)])
+    w.run("dossiers", f"""
+        INSERT INTO {_table(Dossier)} (id, municipality_id, team_id, client_id,
+            case_director_id, referrer_id, complexity, registered_on, status, status_since,
+            closed_on, network_mapped, carer_involved, volunteer_deployed, resident_contact,
+            created_at, created_by_id, version)
+        SELECT {dossier_id}, d.municipality_id, d.team_id, {client_id},
+            CASE WHEN d.status IN ('registered', 'waiting') OR d.path < 5 THEN NULL
+                 ELSE m.user_id END,
+            {referrers}, {complexity}, {sql.day('d.reg')}, d.status, {sql.day('d.since_d')},
+            CASE WHEN d.closed = 1 THEN {sql.day('d.close_d')} END,
+            {h(n_, 16, 100)} < 40, {h(n_, 17, 100)} < 25, {h(n_, 18, 100)} < 10,
+            {h(n_, 19, 100)} < 15, CURRENT_TIMESTAMP, m.user_id, 1
+        FROM bench_d d {w.member(n_, 20)}""")
 
-        # The status history, one statement per step, in the order the steps follow each other
-        # (so rows on the same day are read in the right order).
-        steps = (
-            ("''", "'registered'", "d.reg", "1 = 1"),
-            ("'registered'", "'waiting'", "d.wait_d", f"d.wait_d <= {H}"),
-            ("CASE WHEN d.wait_d IS NULL THEN 'registered' ELSE 'waiting' END", "'intake'",
-             "d.intake_d", f"d.intake_d <= {H}"),
-            ("'intake'", "'active'", "d.active_d", f"d.active_d <= {H}"),
-            ("'active'", "'watching'", "d.watch_d", f"d.watch_d <= {H}"),
-            ("CASE WHEN d.path < 5 THEN 'registered' WHEN d.watch_d IS NULL THEN 'active' "
-             "ELSE 'watching' END", "'closed'", "d.close_d", "d.closed = 1"),
-        )
-        changes, seconds = 0, 0.0
-        for number, (from_status, to_status, day, condition) in enumerate(steps):
-            rows, took = run(f"statuswijzigingen ({to_status.strip(chr(39))})", f"""
-                INSERT INTO {_table(DossierStatusChange)} (dossier_id, from_status, to_status,
-                    date, changed_by_id, changed_at)
-                SELECT {dossier_id}, {from_status}, {to_status}, {sql.day(day)}, m.user_id,
-                    CURRENT_TIMESTAMP
-                FROM bench_d d {member(n_, 21 + number)}
-                WHERE {condition}""", record=False)
-            changes, seconds = changes + rows, seconds + took
-        summary.steps.append(("statuswijzigingen", changes, seconds))
 
-        # Questions: every dossier one, 20 % a second. A question opens at the intake (or the
-        # registration when there was none by the horizon); in a closed dossier it closes by
-        # the dossier's closing, otherwise it may still be open. Outcome iff closed.
-        outcome = sql.pick("q.n * 2 + q.second", 30, _code_weights(Outcome, {
-            "opgelost-team": 35, "buurthuis": 6, "vrijwilliger": 5, "mantelzorgondersteuning": 5,
-            "schuldhulpmaatje": 6, "algemene-voorziening": 10, "maatwerk-sdd": 15,
-            "specialistisch": 10, "ingetrokken": 8}))
-        domain = sql.pick("q.n * 2 + q.second", 31, _code_weights(LifeDomain, {}))
-        closes = (f"CASE WHEN q.closed = 1 THEN {sql.least('q.o + q.lead', 'q.close_d')} "
-                  f"WHEN q.o + q.lead <= {H} THEN q.o + q.lead END")
-        run("vragen", f"""
-            INSERT INTO {_table(Question)} (id, dossier_id, domain_id, description, opened_on,
-                closed_on, outcome_id, created_at, created_by_id)
-            SELECT {base[Question]} + q.n + q.second * {dossiers}, {base[Dossier]} + q.n,
-                {domain}, '', {sql.day('q.o')},
-                CASE WHEN ({closes}) IS NOT NULL THEN {sql.day(closes)} END,
-                CASE WHEN ({closes}) IS NOT NULL THEN {outcome} END,
-                CURRENT_TIMESTAMP, q.user_id
-            FROM (
-                SELECT d.n, 0 AS second, d.open_d AS o, 7 + {h(n_, 32, 240)} AS lead, d.closed,
-                    d.close_d, m.user_id
-                FROM bench_d d {member(n_, 33)}
-                UNION ALL
-                SELECT d.n, 1, {sql.least(f'd.open_d + {h(n_, 34, 60)}', 'd.last_d')},
-                    7 + {h(n_, 35, 240)}, d.closed, d.close_d, m.user_id
-                FROM bench_d d {member(n_, 36)}
-                WHERE {h(n_, 37, 100)} < 20
-            ) q""")
-
-        provision = sql.pick(n_, 40, [(ProvisionKind.GENERAL.value, 45),
-                                      (ProvisionKind.CUSTOMISED.value, 35),
-                                      (ProvisionKind.SPECIALIST.value, 20)])
-        handover = sql.pick(n_, 41, [(HandoverStatus.NOT_APPLICABLE.value, 50),
-                                     (HandoverStatus.PLANNED.value, 10),
-                                     (HandoverStatus.DONE.value, 35),
-                                     (HandoverStatus.FAILED.value, 5)])
-        run("verwijzingen", f"""
-            INSERT INTO {_table(Referral)} (dossier_id, question_id, referred_on, provision_kind,
-                partner_id, description, handover, created_at, created_by_id)
-            SELECT {dossier_id}, {base[Question]} + d.n,
-                {sql.day(sql.least(f'd.open_d + {h(n_, 42, 30)}', 'd.last_d'))},
-                {provision}, NULL, '', {handover}, CURRENT_TIMESTAMP, m.user_id
-            FROM bench_d d {member(n_, 43)}
-            WHERE {h(n_, 44, 100)} < 35""")
-
-        # Contacts: `per` for every dossier plus one for the first `extra`, dated between the
-        # registration and the closing (or the horizon). Contact ids leave room for `most`.
-        per, extra = divmod(contacts, dossiers)
-        most = per + (1 if extra else 0)
-        if most:
-            contact_no = f"((d.n - 1) * {most} + c.i)"  # the contact's number, 1 … (what hashes)
-            contact = f"({base[ContactMoment]} + {contact_no})"
-            contacts_of = (f"JOIN c ON c.i <= {per} + CASE WHEN d.n <= {extra} THEN 1 ELSE 0 "
-                           "END")
-            kinds = sql.pick(contact_no, 50, _code_weights(ContactKind, {
-                "huisbezoek": 30, "kantoor": 15, "inloop": 10, "telefoon": 30, "email": 8,
-                "video": 2, "overleg": 5}))
-            with_whom = sql.pick(contact_no, 51, [(ContactWith.CLIENT.value, 70),
-                                               (ContactWith.NETWORK.value, 15),
-                                               (ContactWith.PARTNER.value, 15)])
-            core_task = sql.pick(contact_no, 52, [
-                (CoreTask.INFORMATION.value, 10), (CoreTask.SUPPORT.value, 45),
-                (CoreTask.REFERRAL.value, 15), (CoreTask.HANDOVER.value, 8),
-                (CoreTask.WATCHING.value, 10), (CoreTask.OUTREACH.value, 12)])
-            first = h(contact_no, 53, PROFESSIONALS)
-            run("contactmomenten", f"""
-                WITH RECURSIVE {sql.series('c', most)}
-                INSERT INTO {_table(ContactMoment)} (id, dossier_id, date, kind_id, with_whom,
-                    core_task, minutes, note, created_at, created_by_id)
-                SELECT {contact}, {dossier_id},
-                    {sql.day(f"d.reg + {h(contact_no, 54, 'd.last_d - d.reg + 1')}")},
-                    {kinds}, {with_whom}, {core_task}, 5 + {h(contact_no, 55, 116)}, '',
-                    CURRENT_TIMESTAMP, m.user_id
-                FROM bench_d d {contacts_of}
-                JOIN bench_member m ON m.team_k = d.team_k AND m.j = {first}""")
-            through = ContactMoment.professionals.through
-            run("professionals per contact", f"""
-                WITH RECURSIVE {sql.series('c', most)}
-                INSERT INTO {_table(through)} (contactmoment_id, user_id)
-                SELECT {contact}, m.user_id
-                FROM bench_d d {contacts_of}
-                JOIN bench_member m ON m.team_k = d.team_k AND m.j = {first}""")
-            run("tweede professional (15 %)", f"""
-                WITH RECURSIVE {sql.series('c', most)}
-                INSERT INTO {_table(through)} (contactmoment_id, user_id)
-                SELECT {contact}, m.user_id
-                FROM bench_d d {contacts_of}
-                JOIN bench_member m ON m.team_k = d.team_k
-                    AND m.j = ({first} + 1 + {h(contact_no, 56, PROFESSIONALS - 1)})
-                        % {PROFESSIONALS}
-                WHERE {h(contact_no, 57, 100)} < 15""")
-
-        # ZRM: 40 % of the dossiers with an intake are scored then, and again at closing or
-        # (still open) half a year later; all 13 domains each time.
-        zrm_dossier = f"d.intake_d <= {H} AND {h(n_, 60, 100)} < 40"
-        later_day = "CASE WHEN d.closed = 1 THEN d.close_d ELSE d.intake_d + 180 END"
-        later_when = f"(d.closed = 1 OR d.intake_d + 180 <= {H})"
-        run("ZRM-metingen (intake)", f"""
-            INSERT INTO {_table(ZrmAssessment)} (id, dossier_id, assessed_on, moment,
-                assessed_by_id, created_at)
-            SELECT {base[ZrmAssessment]} + d.n, {dossier_id}, {sql.day('d.intake_d')},
-                '{ZrmMoment.INTAKE.value}', m.user_id, CURRENT_TIMESTAMP
-            FROM bench_d d {member(n_, 61)}
-            WHERE {zrm_dossier}""")
-        run("ZRM-metingen (later)", f"""
-            INSERT INTO {_table(ZrmAssessment)} (id, dossier_id, assessed_on, moment,
-                assessed_by_id, created_at)
-            SELECT {base[ZrmAssessment]} + {dossiers} + d.n, {dossier_id}, {sql.day(later_day)},
-                CASE WHEN d.closed = 1 THEN '{ZrmMoment.CLOSURE.value}'
-                     ELSE '{ZrmMoment.EVALUATION.value}' END, m.user_id, CURRENT_TIMESTAMP
-            FROM bench_d d {member(n_, 62)}
-            WHERE {zrm_dossier} AND {later_when}""")
-        cell = "d.n * 16 + z.k"
-        intake_score = f"(1 + {h(cell, 63, 4)})"
-        later_score = sql.greatest("1", sql.least("5", f"{intake_score} - 1 + {h(cell, 64, 4)}"))
-        run("ZRM-scores", f"""
-            INSERT INTO {_table(ZrmScore)} (assessment_id, domain_id, score)
-            SELECT {base[ZrmAssessment]} + d.n, z.domain_id, {intake_score}
-            FROM bench_d d CROSS JOIN bench_zrm z
-            WHERE {zrm_dossier}
-            UNION ALL
-            SELECT {base[ZrmAssessment]} + {dossiers} + d.n, z.domain_id, {later_score}
-            FROM bench_d d CROSS JOIN bench_zrm z
-            WHERE {zrm_dossier} AND {later_when}""")
-
-        if short_contacts:
-            s = "g.i"
-            channel = sql.pick(s, 70, [(Channel.WALK_IN.value, 60), (Channel.PHONE.value, 20),
-                                       (Channel.EMAIL.value, 13), (Channel.CHAT.value, 7)])
-            part = sql.pick(s, 71, [(PartOfDay.MORNING.value, 50),
-                                    (PartOfDay.AFTERNOON.value, 40),
-                                    (PartOfDay.EVENING.value, 10)])
-            result = sql.pick(s, 72, [(ShortContactResult.ANSWERED.value, 80),
-                                      (ShortContactResult.REFERRED.value, 20)])
-            topic = sql.pick(s, 73, _code_weights(LifeDomain, {}))
-            run("korte contacten", f"""
-                WITH RECURSIVE {sql.series('g', short_contacts)}
-                INSERT INTO {_table(ShortContact)} (municipality_id, team_id, date, part_of_day,
-                    channel, location_id, domain_id, result, registered_by_id, created_at)
-                SELECT t.municipality_id, t.team_id, {sql.day(h(s, 74, H + 1))}, {part},
-                    {channel}, CASE WHEN {channel} = 'walk_in' THEN l.location_id END, {topic},
-                    {result}, m.user_id, CURRENT_TIMESTAMP
-                FROM g JOIN bench_team t ON t.k = {h(s, 75, teams)}
-                JOIN bench_location l ON l.team_k = t.k AND l.j = {h(s, 76, LOCATIONS)}
-                JOIN bench_member m ON m.team_k = t.k AND m.j = {h(s, 77, PROFESSIONALS)}""",
-                )
-
-        # Outreach: two activities per team per week.
-        activities = teams * 2 * (H + 1) // 7
-        kind = sql.pick("g.i", 80, [(k, 1) for k in OutreachKind.values])
-        run("outreach-activiteiten", f"""
-            WITH RECURSIVE {sql.series('g', activities)}
-            INSERT INTO {_table(OutreachActivity)} (municipality_id, team_id, date, kind,
-                neighbourhood_id, description, hours, registered_by_id, created_at)
-            SELECT t.municipality_id, t.team_id, {sql.day(h('g.i', 81, H + 1))}, {kind},
-                b.hood_id, 'Benchmark-activiteit', (2 + {h('g.i', 82, 16)}) * 0.25, m.user_id,
+def _write_status_history(w: _Writer) -> None:
+    """The dated status changes along the plan's path."""
+    sql, n_, dossier_id = w.sql, "d.n", w.dossier_id
+    # The status history, one statement per step, in the order the steps follow each other
+    # (so rows on the same day are read in the right order).
+    steps = (
+        ("''", "'registered'", "d.reg", "1 = 1"),
+        ("'registered'", "'waiting'", "d.wait_d", f"d.wait_d <= {H}"),
+        ("CASE WHEN d.wait_d IS NULL THEN 'registered' ELSE 'waiting' END", "'intake'",
+         "d.intake_d", f"d.intake_d <= {H}"),
+        ("'intake'", "'active'", "d.active_d", f"d.active_d <= {H}"),
+        ("'active'", "'watching'", "d.watch_d", f"d.watch_d <= {H}"),
+        ("CASE WHEN d.path < 5 THEN 'registered' WHEN d.watch_d IS NULL THEN 'active' "
+         "ELSE 'watching' END", "'closed'", "d.close_d", "d.closed = 1"),
+    )
+    changes, seconds = 0, 0.0
+    for number, (from_status, to_status, day, condition) in enumerate(steps):
+        rows, took = w.run(f"statuswijzigingen ({to_status.strip(chr(39))})", f"""
+            INSERT INTO {_table(DossierStatusChange)} (dossier_id, from_status, to_status,
+                date, changed_by_id, changed_at)
+            SELECT {dossier_id}, {from_status}, {to_status}, {sql.day(day)}, m.user_id,
                 CURRENT_TIMESTAMP
-            FROM g JOIN bench_team t ON t.k = g.i % {teams}
-            JOIN bench_hood b ON b.municipality_id = t.municipality_id
-                AND b.k = {h('g.i', 83, NEIGHBOURHOODS)}
-            JOIN bench_member m ON m.team_k = t.k AND m.j = {h('g.i', 84, PROFESSIONALS)}""",
+            FROM bench_d d {w.member(n_, 21 + number)}
+            WHERE {condition}""", record=False)
+        changes, seconds = changes + rows, seconds + took
+    w.summary.steps.append(("statuswijzigingen", changes, seconds))
+
+
+def _write_questions(w: _Writer) -> None:
+    """Every dossier's questions with their life domain, dates and outcome."""
+    sql, h, n_, dossiers, base = w.sql, w.sql.hash, "d.n", w.dossiers, w.base
+    # Questions: every dossier one, 20 % a second. A question opens at the intake (or the
+    # registration when there was none by the horizon); in a closed dossier it closes by
+    # the dossier's closing, otherwise it may still be open. Outcome iff closed.
+    outcome = sql.pick("q.n * 2 + q.second", 30, _code_weights(Outcome, {
+        "opgelost-team": 35, "buurthuis": 6, "vrijwilliger": 5, "mantelzorgondersteuning": 5,
+        "schuldhulpmaatje": 6, "algemene-voorziening": 10, "maatwerk-sdd": 15,
+        "specialistisch": 10, "ingetrokken": 8}))
+    domain = sql.pick("q.n * 2 + q.second", 31, _code_weights(LifeDomain, {}))
+    closes = (f"CASE WHEN q.closed = 1 THEN {sql.least('q.o + q.lead', 'q.close_d')} "
+              f"WHEN q.o + q.lead <= {H} THEN q.o + q.lead END")
+    w.run("vragen", f"""
+        INSERT INTO {_table(Question)} (id, dossier_id, domain_id, description, opened_on,
+            closed_on, outcome_id, created_at, created_by_id)
+        SELECT {base[Question]} + q.n + q.second * {dossiers}, {base[Dossier]} + q.n,
+            {domain}, '', {sql.day('q.o')},
+            CASE WHEN ({closes}) IS NOT NULL THEN {sql.day(closes)} END,
+            CASE WHEN ({closes}) IS NOT NULL THEN {outcome} END,
+            CURRENT_TIMESTAMP, q.user_id
+        FROM (
+            SELECT d.n, 0 AS second, d.open_d AS o, 7 + {h(n_, 32, 240)} AS lead, d.closed,
+                d.close_d, m.user_id
+            FROM bench_d d {w.member(n_, 33)}
+            UNION ALL
+            SELECT d.n, 1, {sql.least(f'd.open_d + {h(n_, 34, 60)}', 'd.last_d')},
+                7 + {h(n_, 35, 240)}, d.closed, d.close_d, m.user_id
+            FROM bench_d d {w.member(n_, 36)}
+            WHERE {h(n_, 37, 100)} < 20
+        ) q""")
+
+
+def _write_referrals(w: _Writer) -> None:
+    """Referrals of 35 % of the dossiers, to a general, customised or specialist provision."""
+    sql, h, n_, base, dossier_id = w.sql, w.sql.hash, "d.n", w.base, w.dossier_id
+    provision = sql.pick(n_, 40, [(ProvisionKind.GENERAL.value, 45),
+                                  (ProvisionKind.CUSTOMISED.value, 35),
+                                  (ProvisionKind.SPECIALIST.value, 20)])
+    handover = sql.pick(n_, 41, [(HandoverStatus.NOT_APPLICABLE.value, 50),
+                                 (HandoverStatus.PLANNED.value, 10),
+                                 (HandoverStatus.DONE.value, 35),
+                                 (HandoverStatus.FAILED.value, 5)])
+    w.run("verwijzingen", f"""
+        INSERT INTO {_table(Referral)} (dossier_id, question_id, referred_on, provision_kind,
+            partner_id, description, handover, created_at, created_by_id)
+        SELECT {dossier_id}, {base[Question]} + d.n,
+            {sql.day(sql.least(f'd.open_d + {h(n_, 42, 30)}', 'd.last_d'))},
+            {provision}, NULL, '', {handover}, CURRENT_TIMESTAMP, m.user_id
+        FROM bench_d d {w.member(n_, 43)}
+        WHERE {h(n_, 44, 100)} < 35""")
+
+
+def _write_contacts(w: _Writer, contacts: int) -> None:
+    """The contact moments and the professionals who took part."""
+    sql, h, dossiers, base, dossier_id = w.sql, w.sql.hash, w.dossiers, w.base, w.dossier_id
+    # Contacts: `per` for every dossier plus one for the first `extra`, dated between the
+    # registration and the closing (or the horizon). Contact ids leave room for `most`.
+    per, extra = divmod(contacts, dossiers)
+    most = per + (1 if extra else 0)
+    if most:
+        contact_no = f"((d.n - 1) * {most} + c.i)"  # the contact's number, 1 … (what hashes)
+        contact = f"({base[ContactMoment]} + {contact_no})"
+        contacts_of = (f"JOIN c ON c.i <= {per} + CASE WHEN d.n <= {extra} THEN 1 ELSE 0 "
+                       "END")
+        kinds = sql.pick(contact_no, 50, _code_weights(ContactKind, {
+            "huisbezoek": 30, "kantoor": 15, "inloop": 10, "telefoon": 30, "email": 8,
+            "video": 2, "overleg": 5}))
+        with_whom = sql.pick(contact_no, 51, [(ContactWith.CLIENT.value, 70),
+                                           (ContactWith.NETWORK.value, 15),
+                                           (ContactWith.PARTNER.value, 15)])
+        core_task = sql.pick(contact_no, 52, [
+            (CoreTask.INFORMATION.value, 10), (CoreTask.SUPPORT.value, 45),
+            (CoreTask.REFERRAL.value, 15), (CoreTask.HANDOVER.value, 8),
+            (CoreTask.WATCHING.value, 10), (CoreTask.OUTREACH.value, 12)])
+        first = h(contact_no, 53, PROFESSIONALS)
+        w.run("contactmomenten", f"""
+            WITH RECURSIVE {sql.series('c', most)}
+            INSERT INTO {_table(ContactMoment)} (id, dossier_id, date, kind_id, with_whom,
+                core_task, minutes, note, created_at, created_by_id)
+            SELECT {contact}, {dossier_id},
+                {sql.day(f"d.reg + {h(contact_no, 54, 'd.last_d - d.reg + 1')}")},
+                {kinds}, {with_whom}, {core_task}, 5 + {h(contact_no, 55, 116)}, '',
+                CURRENT_TIMESTAMP, m.user_id
+            FROM bench_d d {contacts_of}
+            JOIN bench_member m ON m.team_k = d.team_k AND m.j = {first}""")
+        through = ContactMoment.professionals.through
+        w.run("professionals per contact", f"""
+            WITH RECURSIVE {sql.series('c', most)}
+            INSERT INTO {_table(through)} (contactmoment_id, user_id)
+            SELECT {contact}, m.user_id
+            FROM bench_d d {contacts_of}
+            JOIN bench_member m ON m.team_k = d.team_k AND m.j = {first}""")
+        w.run("tweede professional (15 %)", f"""
+            WITH RECURSIVE {sql.series('c', most)}
+            INSERT INTO {_table(through)} (contactmoment_id, user_id)
+            SELECT {contact}, m.user_id
+            FROM bench_d d {contacts_of}
+            JOIN bench_member m ON m.team_k = d.team_k
+                AND m.j = ({first} + 1 + {h(contact_no, 56, PROFESSIONALS - 1)})
+                    % {PROFESSIONALS}
+            WHERE {h(contact_no, 57, 100)} < 15""")
+
+
+def _write_zrm(w: _Writer) -> None:
+    """ZRM assessments with a score on every domain."""
+    sql, h, n_ = w.sql, w.sql.hash, "d.n"
+    dossiers, base, dossier_id = w.dossiers, w.base, w.dossier_id
+    # ZRM: 40 % of the dossiers with an intake are scored then, and again at closing or
+    # (still open) half a year later; all 13 domains each time.
+    zrm_dossier = f"d.intake_d <= {H} AND {h(n_, 60, 100)} < 40"
+    later_day = "CASE WHEN d.closed = 1 THEN d.close_d ELSE d.intake_d + 180 END"
+    later_when = f"(d.closed = 1 OR d.intake_d + 180 <= {H})"
+    w.run("ZRM-metingen (intake)", f"""
+        INSERT INTO {_table(ZrmAssessment)} (id, dossier_id, assessed_on, moment,
+            assessed_by_id, created_at)
+        SELECT {base[ZrmAssessment]} + d.n, {dossier_id}, {sql.day('d.intake_d')},
+            '{ZrmMoment.INTAKE.value}', m.user_id, CURRENT_TIMESTAMP
+        FROM bench_d d {w.member(n_, 61)}
+        WHERE {zrm_dossier}""")
+    w.run("ZRM-metingen (later)", f"""
+        INSERT INTO {_table(ZrmAssessment)} (id, dossier_id, assessed_on, moment,
+            assessed_by_id, created_at)
+        SELECT {base[ZrmAssessment]} + {dossiers} + d.n, {dossier_id}, {sql.day(later_day)},
+            CASE WHEN d.closed = 1 THEN '{ZrmMoment.CLOSURE.value}'
+                 ELSE '{ZrmMoment.EVALUATION.value}' END, m.user_id, CURRENT_TIMESTAMP
+        FROM bench_d d {w.member(n_, 62)}
+        WHERE {zrm_dossier} AND {later_when}""")
+    cell = "d.n * 16 + z.k"
+    intake_score = f"(1 + {h(cell, 63, 4)})"
+    later_score = sql.greatest("1", sql.least("5", f"{intake_score} - 1 + {h(cell, 64, 4)}"))
+    w.run("ZRM-scores", f"""
+        INSERT INTO {_table(ZrmScore)} (assessment_id, domain_id, score)
+        SELECT {base[ZrmAssessment]} + d.n, z.domain_id, {intake_score}
+        FROM bench_d d CROSS JOIN bench_zrm z
+        WHERE {zrm_dossier}
+        UNION ALL
+        SELECT {base[ZrmAssessment]} + {dossiers} + d.n, z.domain_id, {later_score}
+        FROM bench_d d CROSS JOIN bench_zrm z
+        WHERE {zrm_dossier} AND {later_when}""")
+
+
+def _write_short_contacts(w: _Writer, short_contacts: int) -> None:
+    """The anonymous short contacts."""
+    sql, h, teams = w.sql, w.sql.hash, w.teams
+    if short_contacts:
+        s = "g.i"
+        channel = sql.pick(s, 70, [(Channel.WALK_IN.value, 60), (Channel.PHONE.value, 20),
+                                   (Channel.EMAIL.value, 13), (Channel.CHAT.value, 7)])
+        part = sql.pick(s, 71, [(PartOfDay.MORNING.value, 50),
+                                (PartOfDay.AFTERNOON.value, 40),
+                                (PartOfDay.EVENING.value, 10)])
+        result = sql.pick(s, 72, [(ShortContactResult.ANSWERED.value, 80),
+                                  (ShortContactResult.REFERRED.value, 20)])
+        topic = sql.pick(s, 73, _code_weights(LifeDomain, {}))
+        w.run("korte contacten", f"""
+            WITH RECURSIVE {sql.series('g', short_contacts)}
+            INSERT INTO {_table(ShortContact)} (municipality_id, team_id, date, part_of_day,
+                channel, location_id, domain_id, result, registered_by_id, created_at)
+            SELECT t.municipality_id, t.team_id, {sql.day(h(s, 74, H + 1))}, {part},
+                {channel}, CASE WHEN {channel} = 'walk_in' THEN l.location_id END, {topic},
+                {result}, m.user_id, CURRENT_TIMESTAMP
+            FROM g JOIN bench_team t ON t.k = {h(s, 75, teams)}
+            JOIN bench_location l ON l.team_k = t.k AND l.j = {h(s, 76, LOCATIONS)}
+            JOIN bench_member m ON m.team_k = t.k AND m.j = {h(s, 77, PROFESSIONALS)}""",
             )
 
-        for statement in connection.ops.sequence_reset_sql(
-                no_style(), [Client, Dossier, Question, ContactMoment, ZrmAssessment]):
-            cursor.execute(statement)
-        for name in TEMP_TABLES:
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    return summary
+
+def _write_outreach(w: _Writer) -> None:
+    """Outreach activities of every team."""
+    sql, h, teams = w.sql, w.sql.hash, w.teams
+    # Outreach: two activities per team per week.
+    activities = teams * 2 * (H + 1) // 7
+    kind = sql.pick("g.i", 80, [(k, 1) for k in OutreachKind.values])
+    w.run("outreach-activiteiten", f"""
+        WITH RECURSIVE {sql.series('g', activities)}
+        INSERT INTO {_table(OutreachActivity)} (municipality_id, team_id, date, kind,
+            neighbourhood_id, description, hours, registered_by_id, created_at)
+        SELECT t.municipality_id, t.team_id, {sql.day(h('g.i', 81, H + 1))}, {kind},
+            b.hood_id, 'Benchmark-activiteit', (2 + {h('g.i', 82, 16)}) * 0.25, m.user_id,
+            CURRENT_TIMESTAMP
+        FROM g JOIN bench_team t ON t.k = g.i % {teams}
+        JOIN bench_hood b ON b.municipality_id = t.municipality_id
+            AND b.k = {h('g.i', 83, NEIGHBOURHOODS)}
+        JOIN bench_member m ON m.team_k = t.k AND m.j = {h('g.i', 84, PROFESSIONALS)}""",
+        )
 
 
 REGISTRATION_TABLES: tuple[type[Model], ...] = (

@@ -519,19 +519,38 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
     """Write a chunk of planned dossiers and everything under them, parents first so each
     insert knows its foreign keys. Each row is stamped on its own planned day (`clock.py`); a
     client and its household on the day of its first dossier."""
-    municipality, users = org.municipality, org.users
+    _write_households(chunk, org, counts, clock)
+    _write_clients(chunk, org, counts, clock)
+    pairs = _write_dossier_rows(chunk, org, codes, counts, clock)
+    _write_status_changes(pairs, org, counts, clock)
+    _write_questions(pairs, org, codes, counts, clock)
+    _write_contacts(pairs, org, codes, counts, clock)
+    _write_zrm(pairs, org, codes, counts, clock)
+
+
+# A planned dossier and the row written for it.
+Pairs = list[tuple[DossierPlan, Dossier]]
+
+
+def _write_households(chunk: list[DossierPlan], org: _Organisation, counts: Counter[str],
+                      clock: Clock) -> None:
+    """The households not written yet, each on the day of its first dossier."""
     households: dict[HouseholdPlan, dt.date] = {}
     for plan in chunk:
         household = plan.client.household if plan.client else None
         if household is not None and household.pk is None:
             households.setdefault(household, plan.registered_on)
-    saved = _insert(Household, [Household(municipality=municipality, name=h.name,
+    saved = _insert(Household, [Household(municipality=org.municipality, name=h.name,
                                            created_at=clock.office(day, n))
                                 for n, (h, day) in enumerate(households.items())])
     for household, obj in zip(households, saved, strict=True):
         household.pk = obj.pk
     counts["households"] += len(saved)
 
+
+def _write_clients(chunk: list[DossierPlan], org: _Organisation, counts: Counter[str],
+                   clock: Clock) -> None:
+    """The clients not written yet, with the other members of their household."""
     clients: dict[ClientPlan, dt.date] = {}
     for plan in chunk:
         client = plan.client
@@ -541,8 +560,9 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
             if client.household is not None and client.household.members:
                 clients.update((m, plan.registered_on) for m in client.household.members
                                if m.pk is None)
+    users = org.users
     saved = _insert(Client, [
-        Client(municipality=municipality,
+        Client(municipality=org.municipality,
                household_id=c.household.pk if c.household else None,
                first_name=c.first_name, name_prefix=c.name_prefix, last_name=c.last_name,
                birth_date=c.birth_date, bsn=c.bsn, postcode=c.postcode,
@@ -554,8 +574,12 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
         client.pk = obj.pk
     counts["clients"] += len(saved)
 
+
+def _write_dossier_rows(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
+                        counts: Counter[str], clock: Clock) -> Pairs:
+    users = org.users
     dossiers = _insert(Dossier, [
-        Dossier(municipality=municipality, team=org.teams[p.team], client_id=p.client.pk,
+        Dossier(municipality=org.municipality, team=org.teams[p.team], client_id=p.client.pk,
                 case_director=users[p.case_director] if p.case_director else None,
                 referrer=codes.referrers[p.referrer], complexity=p.complexity,
                 registered_on=p.registered_on, status=p.status, status_since=p.status_since,
@@ -566,16 +590,26 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
         for n, p in enumerate(chunk) if p.client is not None
     ])
     counts["dossiers"] += len(dossiers)
-    pairs = list(zip(chunk, dossiers, strict=True))
+    return list(zip(chunk, dossiers, strict=True))
 
+
+def _write_status_changes(pairs: Pairs, org: _Organisation, counts: Counter[str],
+                          clock: Clock) -> None:
     # A dossier's changes on one day keep their order in time (the monitor reads them in the
     # order date, changed_at, id).
+    users = org.users
     counts["status_changes"] += len(_insert(DossierStatusChange, [
         DossierStatusChange(dossier_id=d.pk, from_status=c.from_status, to_status=c.to_status,
                             date=c.date, changed_by_id=users[c.changed_by].pk,
                             changed_at=clock.at(c.date, OFFICE_START + 10 * i))
         for p, d in pairs for i, c in enumerate(p.changes)
     ]))
+
+
+def _write_questions(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
+                     clock: Clock) -> None:
+    """The questions, their referrals and the consents those referrals need."""
+    users = org.users
     planned_questions = [(q, d) for p, d in pairs for q in p.questions]
     questions = _insert(Question, [
         Question(dossier_id=d.pk, domain_id=codes.domains[q.domain].pk,
@@ -607,6 +641,11 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
                 recorded_at=clock.office(q.referral.date, d.pk)))
     _insert(SharingConsent, list(consents.values()))
 
+
+def _write_contacts(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
+                    clock: Clock) -> None:
+    """The contact moments and the professionals who took part in each."""
+    users = org.users
     planned_contacts = [(c, d) for p, d in pairs for c in p.contacts]
     contacts = _insert(ContactMoment, [
         ContactMoment(dossier_id=d.pk, date=c.date, kind_id=codes.contact_kinds[c.kind].pk,
@@ -621,6 +660,11 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
                       for (c, _d), obj in zip(planned_contacts, contacts, strict=True)
                       for name in c.professionals])
 
+
+def _write_zrm(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
+               clock: Clock) -> None:
+    """The ZRM assessments with a score on every domain."""
+    users = org.users
     planned_zrm = [(z, d) for p, d in pairs for z in p.zrm]
     assessments = _insert(ZrmAssessment, [
         ZrmAssessment(dossier_id=d.pk, assessed_on=z.date, moment=z.moment,
