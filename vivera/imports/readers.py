@@ -28,10 +28,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
+
+from vivera.core import formatting
 
 Value = str | int | float | dt.date | dt.datetime | None
 
@@ -79,7 +80,7 @@ class Limits:
 
 
 def _n(value: int) -> str:
-    return number_format(value, force_grouping=True)
+    return formatting.number(value)
 
 
 @dataclass

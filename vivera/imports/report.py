@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vivera.core.formatting import number, seconds
+
 from .models import Kind, Mode
 
 if TYPE_CHECKING:
@@ -17,14 +19,6 @@ KIND_NAMES = {Kind.CLIENT: "cliënten", Kind.DOSSIER: "dossiers", Kind.QUESTION:
               "codes": "codetabel", "": "onbekend"}
 MODE_NAMES = {Mode.CHECK: "alleen controleren", Mode.ALL: "alles importeren",
               Mode.VALID_ONLY: "alleen de geldige rijen importeren"}
-
-
-def number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s".replace(".", ",")
 
 
 def report_lines(result: ImportResult, *, municipality: Municipality, user: User) -> list[str]:

@@ -24,6 +24,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from vivera.core.formatting import number
+
 from .tables import Cell, Row, Table, Unit
 
 PALETTE = ("#1f4e79", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e",
@@ -97,8 +99,7 @@ def nice_scale(low: float, high: float) -> list[float]:
 
 def format_number(value: float, unit: Unit | None = None) -> str:
     """Dutch: decimal comma, whole numbers without decimals; "%" after a percentage."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
-    text = "0" if text == "-0" else text
+    text = number(value, grouping=False)
     return f"{text}%" if unit == Unit.PERCENT else text
 
 

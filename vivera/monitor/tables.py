@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from vivera.core.formatting import number
+
 
 class Unit(StrEnum):
     COUNT = "count"  # whole numbers of dossiers, questions, contacts: small ones are suppressed
@@ -61,7 +63,7 @@ class Cell:
         if self.value is None:
             return "–"
         if isinstance(self.value, float):
-            return f"{self.value:.1f}".replace(".", ",")
+            return number(self.value, 1, grouping=False)
         return str(self.value)
 
     @property

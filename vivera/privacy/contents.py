@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.accounts.models import Role
 from vivera.audit.labels import OBJECT_TYPE_LABELS
 from vivera.audit.models import AccessLogEntry
+from vivera.core.formatting import number
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
@@ -351,7 +352,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return formats.date_format(value, "j F Y")
     if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2)
+        return number(value, 2)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vivera.imports.report import number
+from vivera.core.formatting import number
 
 if TYPE_CHECKING:
     from .services import Report

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.utils.formats import date_format
 
 from vivera.accounts.models import Role, User
 from vivera.organisation.models import (
@@ -102,7 +103,8 @@ def _bsn(number: int) -> str | None:
 
 
 def _dutch(day: dt.date) -> str:
-    return f"{day.day}-{day.month}-{day.year}"
+    """A date as the legacy system wrote it: day-month-year without leading zeros."""
+    return date_format(day, "j-n-Y")
 
 
 # A dossier's registration and closing dates, for the questions and contacts under it.

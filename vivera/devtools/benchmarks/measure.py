@@ -15,6 +15,8 @@ import django
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from vivera.core.formatting import number
+
 
 class BenchmarkError(Exception):
     """The benchmark cannot run here; the message says why (in Dutch, for the command)."""
@@ -62,7 +64,7 @@ class Machine:
     database_name: str
 
     def lines(self) -> list[str]:
-        memory = (f", {dutch_decimal(self.memory_gb, 1)} GB geheugen"
+        memory = (f", {number(self.memory_gb, 1)} GB geheugen"
                   if self.memory_gb is not None else "")
         return [f"Machine:  {self.cpu}, {self.cores} kernen{memory}; Python {self.python}, "
                 f"Django {self.django}",
@@ -108,11 +110,3 @@ def machine() -> Machine:
         database=database_description(),
         database_name=name,
     )
-
-
-def dutch_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def dutch_decimal(value: float, places: int = 3) -> str:
-    return f"{value:.{places}f}".replace(".", ",")

@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from vivera.accounts.models import Role, User
+from vivera.core import formatting
 from vivera.organisation.models import (
     CapacityIntervention,
     ConsultationHour,
@@ -73,7 +74,7 @@ from vivera.registration.models import (
     ZrmScore,
 )
 
-from .measure import BenchmarkError, dutch_decimal, dutch_number
+from .measure import BenchmarkError
 
 # Six municipalities, as a region like the Drechtsteden; more teams mean more dossiers.
 REGION: tuple[tuple[str, str, int], ...] = (
@@ -126,10 +127,10 @@ class RegionSummary:
     steps: list[tuple[str, int, float]] = field(default_factory=list)  # (table, rows, seconds)
 
     def lines(self) -> list[str]:
-        lines = [f"Regio gemaakt in {dutch_decimal(self.seconds, 1)} s:"]
+        lines = [f"Regio gemaakt in {formatting.number(self.seconds, 1)} s:"]
         width = max(len(label) for label, _n, _s in self.steps)
-        lines += [f"  {label:<{width}}  {dutch_number(rows) + ' rijen' if rows else '':>18}  "
-                  f"{dutch_decimal(seconds, 1):>7} s" for label, rows, seconds in self.steps]
+        lines += [f"  {label:<{width}}  {formatting.number(rows) + ' rijen' if rows else '':>18}  "
+                  f"{formatting.number(seconds, 1):>7} s" for label, rows, seconds in self.steps]
         return lines
 
 
@@ -404,7 +405,7 @@ def _check_sizes(dossiers: int, contacts: int, short_contacts: int) -> None:
         raise BenchmarkError("Aantallen kunnen niet negatief zijn.")
     if connection.vendor == "sqlite" and dossiers > SQLITE_MAX_DOSSIERS:
         raise BenchmarkError(
-            f"Een regio van {dutch_number(dossiers)} dossiers is bedoeld voor PostgreSQL. Op "
+            f"Een regio van {formatting.number(dossiers)} dossiers is bedoeld voor PostgreSQL. Op "
             f"SQLite kan hoogstens --dossiers {SQLITE_MAX_DOSSIERS} (om te testen); gebruik "
             "DATABASE_URL=postgres://… voor de echte meting.")
 
@@ -434,7 +435,7 @@ class _Writer:
         seconds = time.perf_counter() - step
         if record:
             self.summary.steps.append((label, rows, seconds))
-        self.say(f"  {label}: {dutch_number(rows)} rijen in {dutch_decimal(seconds, 1)} s")
+        self.say(f"  {label}: {formatting.number(rows)} rijen in {formatting.number(seconds, 1)} s")
         return rows, seconds
 
     @property

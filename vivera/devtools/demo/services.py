@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
+from vivera.core.formatting import number
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
 from vivera.organisation.models import (
     CapacityIntervention,
@@ -142,12 +143,12 @@ class DemoSummary:
         """A short Dutch summary for the command."""
         width = max(len(label) for _f, label in self.LABELS)
         head = (f"Demogemeente {ref.MUNICIPALITY_NAME} ({ref.MUNICIPALITY_CBS_CODE}, "
-                f"± {dutch_number(ref.RESIDENTS)} inwoners) gemaakt in "
-                f"{dutch_decimal(self.seconds, 1)} s (seed {self.seed}, "
-                f"schaal {dutch_decimal(self.scale)}, "
+                f"± {number(ref.RESIDENTS)} inwoners) gemaakt in "
+                f"{number(self.seconds, 1)} s (seed {self.seed}, "
+                f"schaal {number(self.scale)}, "
                 f"vandaag {self.today:%d-%m-%Y}), geschiedenis "
                 f"{self.history_start:%m-%Y} t/m vandaag:")
-        return [head, *(f"  {label:<{width}}  {dutch_number(getattr(self, name)):>9}"
+        return [head, *(f"  {label:<{width}}  {number(getattr(self, name)):>9}"
                         for name, label in self.LABELS)]
 
 
@@ -164,8 +165,8 @@ class ResetSummary:
         if not self.existed:
             return [f"Er was nog geen demogemeente {ref.MUNICIPALITY_NAME}."]
         lines = [f"Demogemeente {ref.MUNICIPALITY_NAME} verwijderd: "
-                 f"{dutch_number(self.dossiers)} dossiers, {dutch_number(self.clients)} cliënten, "
-                 f"{dutch_number(self.users)} gebruikers."]
+                 f"{number(self.dossiers)} dossiers, {number(self.clients)} cliënten, "
+                 f"{number(self.users)} gebruikers."]
         if self.kept_users:
             lines.append(f"  {self.kept_users} gebruiker(s) blijven bestaan (zonder team): het "
                          "toegangslogboek verwijst naar hen en kan niet worden gewijzigd. Een "
@@ -182,15 +183,6 @@ class DemoLogin:
     role: str  # Dutch role name
     teams: str
     name: str
-
-
-def dutch_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def dutch_decimal(value: float, places: int | None = None) -> str:
-    text = f"{value:.{places}f}" if places is not None else f"{value:g}"
-    return text.replace(".", ",")
 
 
 def _batches[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:

@@ -44,6 +44,8 @@ from typing import Any
 
 import dj_database_url
 
+from vivera.core.formatting import number
+
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 KINDS = {"client": "cliënten", "dossier": "dossiers", "question": "vragen",
          "contact": "contactmomenten", "submission": "meldingen", "attempt": "contactpogingen",
@@ -374,7 +376,7 @@ def _locust(options: Options, port: int, run_id: str, prepared: dict[str, Any],
 
 
 def _ms(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    return number(value, 0)
 
 
 def _report(options: Options, prepared: dict[str, Any], rows: list[Row], counts: list[Count],

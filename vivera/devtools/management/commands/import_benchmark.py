@@ -34,10 +34,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from vivera.core.formatting import number, seconds
 from vivera.devtools.benchmarks import imports as bench
 from vivera.devtools.benchmarks.measure import machine
 from vivera.imports.models import Kind, Mode
-from vivera.imports.report import number, seconds
 from vivera.imports.services import import_run, read_paths
 from vivera.organisation.models import Municipality
 
@@ -124,7 +124,7 @@ class Command(BaseCommand):
                  "--gebruiker", bench.ADMIN, "--controleer"], env)
         refusal = next((line.strip() for line in done.output.splitlines()
                         if line.strip().startswith(f"{path.name}:")), "")
-        load_text = f"{load:.1f}".replace(".", ",")
+        load_text = number(load, 1)
         self.stdout.write(f"vivera import --controleer: afsluitcode {done.returncode}, "
                           f"{seconds(done.seconds)}, hoogstens "
                           f"{number(round(done.max_rss_mb))} MB geheugen; belasting van de "
@@ -183,7 +183,7 @@ class Command(BaseCommand):
                           f"schrijven {seconds(result.seconds_write)}; samen "
                           f"{seconds(total)} ({commit}); processortijd van dit proces "
                           f"{seconds(cpu)}"
-                          + (f"; belasting van de machine vooraf {load:.1f}".replace(".", ",")
+                          + (f"; belasting van de machine vooraf {number(load, 1)}"
                              if load is not None else ""))
         if connection.vendor != "sqlite":
             return  # the target is set for SQLite

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import ProtectedError, Q
 
+from vivera.core.formatting import number
 from vivera.core.parsing import command_date
 from vivera.devtools.benchmarks import measure, region
 from vivera.devtools.benchmarks import monitor as bench
@@ -32,7 +33,7 @@ from vivera.organisation.models import Municipality
 
 
 def _seconds(value: float) -> str:
-    return f"{measure.dutch_decimal(value)} s"
+    return f"{number(value, 3)} s"
 
 
 def _runs(timing: measure.Timing) -> str:
@@ -118,22 +119,22 @@ class Command(BaseCommand):
         if region.region_exists():
             present = bench.data_size([m.pk for m in region.region_municipalities()])
             self.stdout.write(f"De benchmarkregio bestaat al en wordt hergebruikt "
-                              f"({measure.dutch_number(present['dossiers'])} dossiers).")
+                              f"({number(present['dossiers'])} dossiers).")
             if present["dossiers"] != dossiers:
                 self.stdout.write(self.style.WARNING(
-                    f"  Gevraagd waren {measure.dutch_number(dossiers)} dossiers; gebruik "
+                    f"  Gevraagd waren {number(dossiers)} dossiers; gebruik "
                     "--opnieuw om de regio met die omvang opnieuw te maken."))
         else:
-            self.stdout.write(f"Benchmarkregio maken: {measure.dutch_number(dossiers)} dossiers, "
-                              f"{measure.dutch_number(contacts)} contactmomenten, "
-                              f"{measure.dutch_number(short)} korte contacten …")
+            self.stdout.write(f"Benchmarkregio maken: {number(dossiers)} dossiers, "
+                              f"{number(contacts)} contactmomenten, "
+                              f"{number(short)} korte contacten …")
             summary = region.region_generate(dossiers=dossiers, contacts=contacts,
                                             short_contacts=short, progress=self.stdout.write)
             for line in summary.lines():
                 self.stdout.write(line)
             seconds = region.analyze()
             self.stdout.write(f"Statistieken bijgewerkt (ANALYZE) in "
-                              f"{measure.dutch_decimal(seconds, 1)} s.")
+                              f"{number(seconds, 1)} s.")
         municipalities = region.region_municipalities()
         repeats = options["herhalingen"] or 3
         start, end = self._period(options, region.PERIOD)
@@ -193,7 +194,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Gegevens: {names}")
         width = max(len(label) for _key, label in bench.DATA_LABELS)
         for key, label in bench.DATA_LABELS:
-            self.stdout.write(f"  {label:<{width}}  {measure.dutch_number(size[key]):>12}")
+            self.stdout.write(f"  {label:<{width}}  {number(size[key]):>12}")
         self.stdout.write(f"Periode:  {start:%d-%m-%Y} t/m {end:%d-%m-%Y} "
                           f"({len(months_between(start, end))} maanden)")
         self.stdout.write("")
@@ -202,9 +203,9 @@ class Command(BaseCommand):
         if target is None:
             return ""
         if label.startswith("ter vergelijking"):
-            return f"  [{label}: < {measure.dutch_decimal(target, 1)} s]"
+            return f"  [{label}: < {number(target, 1)} s]"
         met = value < target
-        text = f"  [{label}: < {measure.dutch_decimal(target, 1)} s — " \
+        text = f"  [{label}: < {number(target, 1)} s — " \
                f"{'gehaald' if met else 'NIET gehaald'}]"
         return self.style.SUCCESS(text) if met else self.style.ERROR(text)
 
@@ -223,7 +224,7 @@ class Command(BaseCommand):
         rows = sum(model.objects.filter(municipality__in=municipalities).count()
                    for model in FACT_MODELS)
         self.stdout.write(f"feiten opbouwen — samen {_seconds(total)}, "
-                          f"{measure.dutch_number(rows)} rijen in {len(FACT_MODELS)} tabellen; "
+                          f"{number(rows)} rijen in {len(FACT_MODELS)} tabellen; "
                           "per tabel: " + ", ".join(
                               f"{name} {_seconds(step)}" for name, step in
                               sorted(per_table.items(), key=lambda item: -item[1])))
@@ -248,7 +249,7 @@ class Command(BaseCommand):
         page = bench.dashboard_timing(user, start, end, repeats)
         self.stdout.write(
             f"dashboard — {municipality.name} als {page.username}, GET {page.url}, status "
-            f"{page.status}, {measure.dutch_number(page.size // 1024)} kB: mediaan "
+            f"{page.status}, {number(page.size // 1024)} kB: mediaan "
             f"{_seconds(page.timing.median)}, max {_seconds(page.timing.max)} "
             f"({_runs(page.timing)})"
             + self._verdict(page.timing.median, bench.TARGETS["page"], "doel grafiekpagina"))
@@ -262,7 +263,7 @@ class Command(BaseCommand):
         for code, seconds in profile:
             share = 100 * seconds / total if total else 0
             self.stdout.write(f"  {code:<28} {_seconds(seconds):>10}  "
-                              f"{measure.dutch_decimal(share, 1):>5} %")
+                              f"{number(share, 1):>5} %")
 
     def _delete_region(self) -> None:
         try:
@@ -271,7 +272,7 @@ class Command(BaseCommand):
             raise CommandError("De benchmarkregio kan niet worden verwijderd: er verwijzen nog "
                                f"gegevens naar ({exc.args[0]}).") from exc
         if count is not None:
-            self.stdout.write(f"Benchmarkregio verwijderd ({measure.dutch_number(count)} "
+            self.stdout.write(f"Benchmarkregio verwijderd ({number(count)} "
                               "dossiers).")
         else:
             self.stdout.write("Er was geen benchmarkregio.")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from vivera.core.formatting import seconds
 from vivera.monitor import facts
 from vivera.monitor.models import FactState
 from vivera.organisation.selectors import municipalities_named
@@ -40,9 +41,8 @@ class Command(BaseCommand):
             chosen = chosen.exclude(pk__in=current.values("municipality_id"))
         count = 0
         for municipality in chosen:
-            seconds = facts.rebuild(municipality)
+            took = facts.rebuild(municipality)
             count += 1
-            self.stdout.write(f"{municipality.name}: feiten opgebouwd in "
-                              f"{seconds:.2f} s".replace(".", ","))
+            self.stdout.write(f"{municipality.name}: feiten opgebouwd in {seconds(took)}")
         if not count:
             self.stdout.write("Alle feiten zijn actueel.")
