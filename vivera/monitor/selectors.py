@@ -4,6 +4,7 @@ assumptions (the Theory-of-Change view)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from vivera.accounts.models import Role
 from vivera.organisation.models import (
@@ -202,3 +203,83 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
                 r.note = _("suppressed: too few records")
     return Reading(intervention, (before_start, month_end(first_after - dt.timedelta(days=1))),
                    (first_after, after_end), result)
+
+
+# --- Comparing municipalities (or, with one, two periods) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One line of the comparison: a cell of an indicator's table, said in words: which figure
+    and what the value is (a total of the period, or the value in its last month)."""
+
+    code: str
+    row: str  # the row's key in the indicator's table
+    column: int  # -1: the last column (the total, or the last month or quarter)
+    shown: str  # what the value is; %(column)s is the chosen column's heading
+
+
+COMPARED_FIGURES = (
+    ComparedFigure("new_dossiers", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("new_questions", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("lead_time", "total", 0, gettext_noop("median of the period, in days")),
+    ComparedFigure("waiting_list", "total", -1,
+                   gettext_noop("in the last month of the period (%(column)s)")),
+    ComparedFigure("waiting_time", "p50", -1,
+                   gettext_noop("median in the last month of the period (%(column)s), in days")),
+    ComparedFigure("short_contacts", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("provision_shares", "general", -1,
+                   gettext_noop("share in the last quarter of the period (%(column)s), "
+                                "in percent")),
+    ComparedFigure("formation", "caseload_per_fte", -1,
+                   gettext_noop("in the last month of the period (%(column)s)")),
+)
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The whole months just before [start, end], as many as it spans."""
+    count = len(months_between(start, end))
+    first = start
+    for _month in range(count):
+        first = month_start(first - dt.timedelta(days=1))
+    return first, start - dt.timedelta(days=1)
+
+
+def comparison(scope: Scope) -> tuple[Table, bool]:
+    """The key figures side by side, a column each: every municipality of the installation for
+    the scope's period, or, when there is only one, that municipality in this period and in the
+    one before (as long). Rows are the figures, each saying what its value is, so a total and a
+    last month's value never share a column. The cells come from the indicators' own tables,
+    protected as every policy figure is. Returns the table and whether it compares periods."""
+    municipalities = list(Municipality.objects.order_by("name"))
+    by_periods = len(municipalities) <= 1
+    if by_periods:
+        before = previous_period(scope.start, scope.end)
+        scopes = [(f"{_date(scope.start)} – {_date(scope.end)}", scope),
+                  (f"{_date(before[0])} – {_date(before[1])}",
+                   dataclasses.replace(scope, start=before[0], end=before[1]))]
+    else:
+        scopes = [(m.name, Scope((m,), scope.start, scope.end, suppress=True))
+                  for m in municipalities]
+    codes = list(dict.fromkeys(figure.code for figure in COMPARED_FIGURES))
+    tables = [{code: BY_CODE[code].compute(each) for code in codes} for _label, each in scopes]
+    rows = []
+    for figure in COMPARED_FIGURES:
+        cells = []
+        for computed in tables:
+            table = computed[figure.code]
+            row = next((r for r in table.rows if r.key == figure.row), None)
+            cells.append(row.cells[figure.column] if row else Cell(None))
+        heading = computed_heading(tables[0][figure.code], figure)
+        rows.append(Row(f"{BY_CODE[figure.code].name}: {heading}", cells, key=figure.code))
+    header = _("Figure")
+    return Table([label for label, _scope in scopes], rows, Unit.COUNT, row_header=header,
+                 chart=""), by_periods
+
+
+def computed_heading(table: Table, figure: ComparedFigure) -> str:
+    return _(figure.shown) % {"column": table.columns[figure.column]}
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")

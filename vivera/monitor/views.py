@@ -18,15 +18,21 @@ from vivera.accounts.models import Role
 from vivera.core.access import role_required
 from vivera.core.privacy import threshold
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
-from vivera.organisation.models import Municipality
 
 from . import exports, facts
 from .charts import Marker, render_svg
 from .forms import MonitorFilterForm
 from .indicators import BY_CODE, QUESTIONS, Indicator, compute_all
 from .scope import Scope, month_start
-from .selectors import Reading, before_after, interventions_for, scope_for
-from .tables import Cell, Row, Table
+from .selectors import (
+    COMPARED_FIGURES,
+    Reading,
+    before_after,
+    comparison,
+    interventions_for,
+    scope_for,
+)
+from .tables import Table
 
 MONITOR_ROLES = (Role.POLICY, Role.COORDINATOR)
 
@@ -211,41 +217,20 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- benchmark --------------------------------------------------------------------------------
 
 # (indicator, row key, column index or -1 for the last) per benchmark figure.
-BENCHMARK_FIGURES = [
-    ("new_dossiers", "total", -1),
-    ("new_questions", "total", -1),
-    ("lead_time", "total", 0),
-    ("waiting_list", "total", -1),
-    ("waiting_time", "p50", -1),
-    ("short_contacts", "total", -1),
-    ("provision_shares", "general", -1),
-    ("formation", "caseload_per_fte", -1),
-]
-
-
 @require_GET
 @role_required(Role.POLICY)
+@facts.once_per_read
 def benchmark(request: HttpRequest) -> HttpResponse:
-    """Municipalities of this installation side by side, on perturbed and suppressed aggregates
-    only."""
+    """The key figures of every municipality of this installation side by side (with one
+    municipality: this period beside the one before), on protected aggregates only."""
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
                                "query": request.GET.urlencode(), "threshold": threshold(),
                                "perturbation_note": exports.perturbation_note()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
-    codes = list(dict.fromkeys(code for code, _row, _col in BENCHMARK_FIGURES))
-    columns = [str(BY_CODE[code].name) for code, _row, _col in BENCHMARK_FIGURES]
-    rows = []
-    for municipality in Municipality.objects.order_by("name"):
-        scope = Scope((municipality,), own_scope.start, own_scope.end, suppress=True)
-        tables = dict((i.code, t) for i, t in compute_all(scope, codes))
-        cells: list[Cell] = []
-        for code, row_key, col in BENCHMARK_FIGURES:
-            row = next(r for r in tables[code].rows if r.key == row_key)
-            cells.append(row.cells[col])
-        rows.append(Row(municipality.name, cells, key=municipality.cbs_code))
-    context["table"] = Table(columns, rows, BY_CODE["new_dossiers"].unit,
-                             row_header=str(_("Municipality")), chart="")
-    context["figures"] = [(BY_CODE[c], r, col) for c, r, col in BENCHMARK_FIGURES]
+    table, by_periods = comparison(own_scope)
+    context.update(table=table, by_periods=by_periods,
+                   figures=[BY_CODE[code] for code in dict.fromkeys(
+                       figure.code for figure in COMPARED_FIGURES)])
     return render(request, "monitor/benchmark.html", context)
