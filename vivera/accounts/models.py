@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,11 +55,10 @@ class User(AbstractUser):
     def sees_persons(self) -> bool:
         return self.is_active and self.role in PERSON_ROLES
 
-    def team_ids(self, on: object | None = None) -> set[int]:
+    def team_ids(self, on: dt.date | None = None) -> set[int]:
         """Teams the user is a member of today (or on a given date)."""
-        from vivera.organisation.selectors import active_team_ids
-
-        return active_team_ids(user=self, on=on)
+        day = on or timezone.localdate()
+        return set(self.memberships.on(day).values_list("team_id", flat=True))
 
 
 # Roles that need a second person's approval before they take effect (four eyes): the roles

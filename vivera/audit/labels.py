@@ -14,40 +14,13 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .models import ObjectType
+
 if TYPE_CHECKING:
     from .models import AccessLogEntry
 
-OBJECT_TYPE_LABELS: dict[str, Promise] = {
-    "client": _("personal details"),
-    "dossier": _("dossier"),
-    "question": _("question"),
-    "contact": _("contact moment"),
-    "referral": _("referral"),
-    "zrm": _("ZRM assessment"),
-    "household": _("household"),
-    "consent": _("consent"),
-    "submission": _("partner submission"),
-    "list": _("list or overview"),
-    "page": _("page"),
-    "api": pgettext_lazy("access log object", "API address"),
-    "import": _("import from the previous system"),
-    "access_request": _("access request"),
-    "client_access_request": _("request for access"),
-    "access_log": _("access log"),
-    "ggm_export": _("GGM export"),
-    "research_grant": _("research grant"),
-    "legal_hold": _("legal hold"),
-    "retention_run": _("retention run"),
-    "backup": pgettext_lazy("access log object", "backup"),
-    "restore": pgettext_lazy("access log object", "restore of a backup"),
-    "api_key": _("API key"),
-    # Who may see what (vivera/accounts/services.py).
-    "account": _("account"),
-    "second_factor": _("second login step"),
-    "team_membership": _("team membership"),
-    "access_grant": _("access rights request"),
-    "activation_link": _("activation link"),
-}
+# One vocabulary: the labels are those of `ObjectType` (audit/models.py).
+OBJECT_TYPE_LABELS: dict[str, Promise] = {kind.value: kind.label for kind in ObjectType}
 
 # Lines about a page or a list name it by its URL name (`audit:access_log`, `my_work`), which
 # means nothing to the administrator: it reads the address the user opened instead.

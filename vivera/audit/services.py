@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from . import chain
-from .models import AccessLogEntry, Action, Result
+from .models import AccessLogEntry, Action, ObjectType, Result
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -32,7 +32,7 @@ def log_access(
     *,
     user: User | None,
     action: Action | str,
-    object_type: str,
+    object_type: ObjectType | str,
     object_id: object = "",
     client_id: int | None = None,
     request: HttpRequest | None = None,
@@ -41,7 +41,12 @@ def log_access(
     municipality_id: int | None = None,
 ) -> AccessLogEntry:
     """`municipality_id` names the municipality of an entry without a user (a `vivera`
-    command run by an operator); otherwise it is the user's."""
+    command run by an operator); otherwise it is the user's. `object_type` and `action` must be
+    members of `ObjectType` and `Action`: a line the administrator cannot read is a bug."""
+    if object_type not in ObjectType.values:
+        raise ValueError(f"Unknown access-log object type {object_type!r}: add it to ObjectType.")
+    if action not in Action.values:
+        raise ValueError(f"Unknown access-log action {action!r}.")
     authenticated = user is not None and user.is_authenticated
     if authenticated:
         municipality_id = getattr(user, "municipality_id", None) or municipality_id

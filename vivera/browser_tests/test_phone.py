@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,43 @@ def test_on_a_desktop_the_menu_is_open_and_headers_keep_their_words(
         == "table-cell"
     )
     assert not page.evaluate(BROKEN_WORDS, WORDS_TO_KEEP_WHOLE)
+
+
+def test_the_account_and_access_pages_on_a_phone(
+    page: Page, a_working_day: Any, context: Any, admin_user: User, pro: User, pro_west: User,
+    team_west: Any,
+) -> None:
+    from vivera.accounts.services import account_reset, membership_request
+
+    # Something to decide on each page: a team membership waiting for a second pair of eyes,
+    # and an account waiting for its owner to activate it.
+    membership_request(user=pro, team=team_west, specialism="amw", fte=Decimal("0.5"),
+                       start_date=timezone.localdate(), end_date=None, by=admin_user)
+    issued = account_reset(user=pro_west, by=admin_user)
+    page.set_viewport_size(PHONE)
+    check_fits(page, issued.path)  # the activation page, before logging in
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "admin")
+    page.set_viewport_size(PHONE)
+    check_fits(page, "/toegang/aanvragen/")
+    context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "pro")
+    page.set_viewport_size(PHONE)
+    for path in ("/inwoners/toegang-vragen/", "/verzoeken/"):
+        check_fits(page, path)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}])
+def test_the_comparison_shows_every_figure_without_clipping(
+    page: Page, a_working_day: Any, policy: User, viewport: dict[str, int]
+) -> None:
+    log_in(page, "policy")
+    page.set_viewport_size(viewport)
+    check_fits(page, "/monitor/vergelijking/")
+    table = page.locator("table.vivera-compare-table")
+    expect(table.get_by_role("row")).to_have_count(9)  # the heading and eight figures
+    width = page.evaluate("document.documentElement.clientWidth")
+    for cell in table.locator("tbody td").all():
+        box = cell.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box

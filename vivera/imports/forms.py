@@ -27,6 +27,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:  # no file chosen
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 
@@ -36,7 +38,10 @@ def max_upload_mb() -> int:
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Export files"))
+    files = MultipleFileField(label=_("Export files"), error_messages={
+        "required": _("Choose the export files to import."),
+        "empty": _("The file is empty. Choose the export file with its rows."),
+    })
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

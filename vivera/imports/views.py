@@ -33,8 +33,9 @@ RECENT_RUNS = 10
 @role_required(Role.ADMIN)
 def import_page(request: HttpRequest) -> HttpResponse:
     import_expire_pending()
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"  # bound also when nothing at all was sent
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         uploads = [(f.name or "", f.read()) for f in form.cleaned_data["files"]]
         result = import_check_upload(user=request.user, uploads=uploads, request=request)
         return _report(request, result)
@@ -87,4 +88,5 @@ def _report(request: HttpRequest, result: ImportResult) -> HttpResponse:
         "problems": plan.problems[:SHOWN_PROBLEMS], "problem_count": len(plan.problems),
         "shown": SHOWN_PROBLEMS, "pending": result.run.outcome == "pending",
         "minutes": pending_minutes(),
+        "no_rows": not any(c.rows for c in plan.counts.values()),
     })

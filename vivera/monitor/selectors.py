@@ -4,6 +4,7 @@ assumptions (the Theory-of-Change view)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from vivera.accounts.models import Role
 from vivera.organisation.models import (
@@ -23,7 +24,7 @@ from vivera.organisation.models import (
 )
 
 from . import facts
-from .indicators import BY_CODE, Indicator, compute_all
+from .indicators import BY_CODE
 from .models import DossierInflow, ReferralFlow, ShortContactDay, StatusFlow
 from .privacy import suppress_table
 from .scope import Scope, month_end, month_start, months_between
@@ -204,48 +205,104 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
                    (first_after, after_end), result)
 
 
-# --- key figures -------------------------------------------------------------------------------
+# --- Comparing municipalities (or, with one, two periods) -----------------------------------
 
 
 @dataclass(frozen=True)
-class KeyFigure:
-    """One figure read from an indicator's table: its row and column (-1: the last column, the
-    period's total or, for a month-end stock, the last month)."""
+class ComparedFigure:
+    """One line of the comparison: a cell of an indicator's table, said in words: which figure
+    and what the value is (a total of the period, or the value in its last month)."""
 
     code: str
-    row: str
-    column: int
-
-    @property
-    def indicator(self) -> Indicator:
-        return BY_CODE[self.code]
-
-    def cell(self, tables: dict[str, Table]) -> Cell:
-        row = next(r for r in tables[self.code].rows if r.key == self.row)
-        return row.cells[self.column]
+    row: str  # the row's key in the indicator's table
+    column: int  # -1: the last column (the total, or the last month or quarter)
+    shown: str  # what the value is; %(column)s is the chosen column's heading
 
 
-# The key figures of a period: on "Kerncijfers" (one municipality, one year) and on "Compare
-# municipalities" (every municipality side by side). Read from the indicators' own tables, so a
-# figure is the same value, with the same protection, as the dashboard shows for that period.
-KEY_FIGURES = (
-    KeyFigure("new_dossiers", "total", -1),
-    KeyFigure("new_questions", "total", -1),
-    KeyFigure("lead_time", "total", 0),
-    KeyFigure("waiting_list", "total", -1),
-    KeyFigure("waiting_time", "p50", -1),
-    KeyFigure("short_contacts", "total", -1),
-    KeyFigure("provision_shares", "general", -1),
-    KeyFigure("formation", "caseload_per_fte", -1),
+COMPARED_FIGURES = (
+    ComparedFigure("new_dossiers", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("new_questions", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("lead_time", "total", 0, gettext_noop("median of the period, in days")),
+    ComparedFigure("waiting_list", "total", -1,
+                   gettext_noop("in the last month of the period (%(column)s)")),
+    ComparedFigure("waiting_time", "p50", -1,
+                   gettext_noop("median in the last month of the period (%(column)s), in days")),
+    ComparedFigure("short_contacts", "total", -1, gettext_noop("total of the period")),
+    ComparedFigure("provision_shares", "general", -1,
+                   gettext_noop("share in the last quarter of the period (%(column)s), "
+                                "in percent")),
+    ComparedFigure("formation", "caseload_per_fte", -1,
+                   gettext_noop("in the last month of the period (%(column)s)")),
 )
 
 
-def key_figures(scope: Scope, *tables_of: str) -> tuple[list[Cell], dict[str, Table]]:
-    """The key figures of `scope` (in the order of KEY_FIGURES), and the tables they were read
-    from plus those of the indicators `tables_of`, by code."""
-    codes = list(dict.fromkeys([*(f.code for f in KEY_FIGURES), *tables_of]))
-    tables = {indicator.code: table for indicator, table in compute_all(scope, codes)}
-    return [figure.cell(tables) for figure in KEY_FIGURES], tables
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The whole months just before [start, end], as many as it spans."""
+    count = len(months_between(start, end))
+    first = start
+    for _month in range(count):
+        first = month_start(first - dt.timedelta(days=1))
+    return first, start - dt.timedelta(days=1)
+
+
+def comparison(scope: Scope) -> tuple[Table, bool]:
+    """The key figures side by side, a column each: every municipality of the installation for
+    the scope's period, or, when there is only one, that municipality in this period and in the
+    one before (as long). Rows are the figures, each saying what its value is, so a total and a
+    last month's value never share a column. The cells come from the indicators' own tables,
+    protected as every policy figure is. Returns the table and whether it compares periods."""
+    municipalities = list(Municipality.objects.order_by("name"))
+    by_periods = len(municipalities) <= 1
+    if by_periods:
+        before = previous_period(scope.start, scope.end)
+        scopes = [(f"{_date(scope.start)} – {_date(scope.end)}", scope),
+                  (f"{_date(before[0])} – {_date(before[1])}",
+                   dataclasses.replace(scope, start=before[0], end=before[1]))]
+    else:
+        scopes = [(m.name, Scope((m,), scope.start, scope.end, suppress=True))
+                  for m in municipalities]
+    return compared_table([(label, _figure_tables(each)) for label, each in scopes]), by_periods
+
+
+def _figure_tables(scope: Scope, *also: str) -> dict[str, Table]:
+    """The tables of the indicators the compared figures come from, and of `also`, by code."""
+    codes = dict.fromkeys([*(figure.code for figure in COMPARED_FIGURES), *also])
+    return {code: BY_CODE[code].compute(scope) for code in codes}
+
+
+def compared_table(columns: list[tuple[str, dict[str, Table]]]) -> Table:
+    """A row per compared figure, its label saying what the value is; a column per (heading,
+    tables of one scope)."""
+    rows = []
+    for figure in COMPARED_FIGURES:
+        cells = []
+        for _label, computed in columns:
+            table = computed[figure.code]
+            row = next((r for r in table.rows if r.key == figure.row), None)
+            cells.append(row.cells[figure.column] if row else Cell(None))
+        heading = computed_heading(columns[0][1][figure.code], figure)
+        rows.append(Row(f"{BY_CODE[figure.code].name}: {heading}", cells, key=figure.code))
+    return Table([label for label, _tables in columns], rows, Unit.COUNT,
+                 row_header=_("Figure"), chart="")
+
+
+def computed_heading(table: Table, figure: ComparedFigure) -> str:
+    return _(figure.shown) % {"column": table.columns[figure.column]}
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+# --- Key figures ("Kerncijfers"): one year of one municipality ---------------------------------
+
+
+def key_figures(scope: Scope, heading: str, *also: str) -> tuple[Table, dict[str, Table]]:
+    """The compared figures of one scope as a table of one column headed `heading`, read from
+    the indicators' own tables (so the values the dashboard shows for the period, with the same
+    protection), and those tables with the tables of `also`, by code."""
+    tables = _figure_tables(scope, *also)
+    return compared_table([(heading, tables)]), tables
 
 
 def key_figure_years(municipalities: list[Municipality],

@@ -19,7 +19,6 @@ from vivera.accounts.access import role_required
 from vivera.accounts.models import Role
 from vivera.core.parsing import parse_id
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
-from vivera.organisation.models import Municipality
 
 from . import exports, facts, selectors
 from .charts import Marker, render_svg
@@ -28,16 +27,17 @@ from .indicators import BY_CODE, QUESTIONS, Indicator, compute_all
 from .privacy import threshold
 from .scope import Scope, month_start
 from .selectors import (
-    KEY_FIGURES,
+    COMPARED_FIGURES,
     Reading,
     before_after,
+    comparison,
     interventions_for,
     key_figure_period,
     key_figure_years,
     last_month_with_data,
     scope_for,
 )
-from .tables import Row, Table
+from .tables import Table
 
 MONITOR_ROLES = (Role.POLICY, Role.COORDINATOR)
 
@@ -219,7 +219,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-# --- key figures and the benchmark ---------------------------------------------------------
+# --- key figures and the comparison ---------------------------------------------------------
 
 
 @require_GET
@@ -237,10 +237,11 @@ def key_figures(request: HttpRequest) -> HttpResponse:
         year = last.year if last is not None and last.year in years else years[-1]
     start, end = key_figure_period(year)
     scope = scope_for(request.user, start=start, end=end)
-    cells, tables = selectors.key_figures(scope, "new_questions_by_domain")
+    table, tables = selectors.key_figures(scope, str(year), "new_questions_by_domain")
     return render(request, "monitor/key_figures.html", {
-        "year": year, "years": years, "scope": scope,
-        "figures": list(zip(KEY_FIGURES, cells, strict=True)),
+        "year": year, "years": years, "scope": scope, "table": table,
+        "figures": [BY_CODE[code] for code in dict.fromkeys(
+            figure.code for figure in COMPARED_FIGURES)],
         "by_domain": tables["new_questions_by_domain"],
         "query": urlencode({"van": start.isoformat(), "tot": end.isoformat()}),
         "threshold": threshold(), "perturbation_note": exports.perturbation_note()})
@@ -248,22 +249,18 @@ def key_figures(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(Role.POLICY)
+@facts.once_per_read
 def benchmark(request: HttpRequest) -> HttpResponse:
-    """Municipalities of this installation side by side, on perturbed and suppressed aggregates
-    only: the key figures of each, for the same period."""
+    """The key figures of every municipality of this installation side by side (with one
+    municipality: this period beside the one before), on protected aggregates only."""
     form, own_scope = _scope_from(request)
     context: dict[str, Any] = {"form": form, "scope": own_scope,
                                "query": request.GET.urlencode(), "threshold": threshold(),
                                "perturbation_note": exports.perturbation_note()}
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
-    columns = [str(figure.indicator.name) for figure in KEY_FIGURES]
-    rows = []
-    for municipality in Municipality.objects.order_by("name"):
-        scope = Scope((municipality,), own_scope.start, own_scope.end, suppress=True)
-        cells, _tables = selectors.key_figures(scope)
-        rows.append(Row(municipality.name, cells, key=municipality.cbs_code))
-    context["table"] = Table(columns, rows, BY_CODE["new_dossiers"].unit,
-                             row_header=str(_("Municipality")), chart="")
-    context["figures"] = KEY_FIGURES
+    table, by_periods = comparison(own_scope)
+    context.update(table=table, by_periods=by_periods,
+                   figures=[BY_CODE[code] for code in dict.fromkeys(
+                       figure.code for figure in COMPARED_FIGURES)])
     return render(request, "monitor/benchmark.html", context)

@@ -6,6 +6,7 @@ the code lists that registration refers to.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -283,6 +284,12 @@ class Specialism(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
+    def on(self, day: dt.date) -> TeamMembershipQuerySet:
+        """The memberships in force on `day` (started, and not yet ended)."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+
 class TeamMembership(models.Model):
     """A person's place in a team for a period, with specialism and fte: the team's formation."""
 
@@ -296,6 +303,8 @@ class TeamMembership(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = TeamMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team membership")

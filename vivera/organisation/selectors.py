@@ -29,14 +29,11 @@ def municipalities_named(given: list[str]) -> QuerySet[Municipality]:
 
 
 def memberships_on(day: dt.date) -> QuerySet[TeamMembership]:
-    return TeamMembership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
-    )
+    return TeamMembership.objects.on(day)
 
 
 def active_team_ids(*, user: User, on: dt.date | None = None) -> set[int]:
-    day = on or timezone.localdate()
-    return set(memberships_on(day).filter(user=user).values_list("team_id", flat=True))
+    return user.team_ids(on)
 
 
 def teams_for_user(*, user: User) -> QuerySet[Team]:

@@ -48,21 +48,7 @@ from vivera.registration.models import (
 from vivera.retention.models import LegalHold
 
 from .models import AccessRequest
-from .selectors import access_log_about, submissions_about
-
-
-@dataclass
-class Subject:
-    """The person, the request the export answers, and the ids found so far per model (the
-    access log and the legacy numbers are found through them)."""
-
-    client: Client
-    access_request: AccessRequest
-    found: dict[type[models.Model], list[int]] = field(default_factory=dict)
-
-    def ids(self, model: type[models.Model]) -> list[int]:
-        return self.found.get(model, [])
-
+from .selectors import Subject, access_log_about, submissions_about
 
 Finder = Callable[[Subject], QuerySet]
 

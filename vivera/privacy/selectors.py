@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -24,10 +24,20 @@ from vivera.registration.models import (
 
 from .models import AccessRequest
 
-if TYPE_CHECKING:
-    from .contents import Subject
-
 SEARCH_LIMIT = 20
+
+
+@dataclass
+class Subject:
+    """The person, the request the export answers, and the ids found so far per model (the
+    access log and the legacy numbers are found through them)."""
+
+    client: Client
+    access_request: AccessRequest
+    found: dict[type[models.Model], list[int]] = field(default_factory=dict)
+
+    def ids(self, model: type[models.Model]) -> list[int]:
+        return self.found.get(model, [])
 
 
 def client_search(*, municipality_id: int, name: str = "", birth_date: dt.date | None = None,

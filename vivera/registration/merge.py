@@ -198,6 +198,14 @@ def build(
                  saved_at=change.timestamp if change else None)
 
 
+def merged_fields(request: HttpRequest, names: Iterable[str]) -> list[str]:
+    """The fields that differed on the merge view this POST came from, between what the user
+    typed (`mine-`) and what was saved by the other person (`base-`); none: an ordinary save."""
+    post = request.POST
+    return [name for name in names if f"{MINE}-{name}" in post
+            and post.getlist(f"{MINE}-{name}") != post.getlist(f"{BASE}-{name}")]
+
+
 def still_to_choose(request: HttpRequest, names: Iterable[str]) -> list[str]:
     """Fields of a posted merge view whose choice the user has not made."""
     pending = set(request.POST.getlist(PENDING))

@@ -319,6 +319,12 @@ def _edit(request: HttpRequest, form: Any, *, instance: Any, names: tuple[str, .
         except ValidationError as error:
             show_in_form(form, error)
         else:
+            merged = merge.merged_fields(request, names)
+            if merged:  # saved from the merge view: which fields were chosen
+                log_access(user=request.user, action=Action.MERGE, object_type=object_type,
+                           object_id=instance.pk,
+                           client_id=getattr(instance, "client_id", instance.pk),
+                           request=request, detail={"fields": merged})
             messages.success(request, success)
             return None
     page["base_inputs"] = merge.base_inputs(form, names, instance)

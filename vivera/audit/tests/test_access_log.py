@@ -147,7 +147,7 @@ def varied_log(pro: User, pro_west: User, coordinator: User) -> None:
               object_type="dossier", object_id="c", client_id=1, result=Result.REFUSED)
     # Just before midnight local time on 5 February: still that day.
     logged_at(local(2026, 2, 5, 23, 59), user=pro, action=Action.EXPORT,
-              object_type="report", object_id="d")
+              object_type="ggm_export", object_id="d")
 
 
 class TestFilters:

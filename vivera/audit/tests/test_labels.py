@@ -146,3 +146,18 @@ def test_the_export_names_the_object_type_in_words(admin_user: User, pro: User) 
         ("pagina", "audit:access_log"),
     ]
     assert rows[1]["Pagina"] == "/beheer/toegangslog/"
+
+
+@pytest.mark.django_db
+def test_a_line_with_an_unknown_object_type_or_action_is_refused(pro):
+    """Every line must be readable: a code outside ObjectType or Action is a programming error,
+    found by the tests, never a line the administrator cannot read."""
+    from vivera.audit.models import AccessLogEntry, ObjectType
+
+    with pytest.raises(ValueError, match="ObjectType"):
+        log_access(user=pro, action=Action.READ, object_type="dosier", object_id=1)
+    with pytest.raises(ValueError, match="action"):
+        log_access(user=pro, action="print", object_type=ObjectType.DOSSIER, object_id=1)
+    assert not AccessLogEntry.objects.exists()
+    log_access(user=pro, action=Action.READ, object_type=ObjectType.DOSSIER, object_id=1)
+    assert AccessLogEntry.objects.get().get_object_type_display() == "dossier"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.imports.models import ImportRun
+from vivera.imports.tests.conftest import CLIENT_HEADER
 from vivera.registration.models import Client, Dossier
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,23 @@ def test_files_removed_meanwhile_expire_the_upload(admin_user, legacy, pending_d
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.outcome == "expired" and Client.objects.count() == 0
+
+
+def test_an_upload_without_rows_asks_for_the_files_and_changes_nothing(admin_user, pending_dir):
+    http = login(admin_user)
+    url = reverse("imports:import")
+    # No file chosen.
+    html = http.post(url, {}).content.decode()
+    assert "Kies de exportbestanden" in html
+    # A file of zero bytes.
+    html = http.post(url, {"files": [SimpleUploadedFile("clienten.csv", b"")]}).content.decode()
+    assert "Het bestand is leeg" in html
+    # Column names, but not one row.
+    header = (";".join(CLIENT_HEADER) + "\r\n").encode()
+    response = http.post(url, {"files": [SimpleUploadedFile("clienten.csv", header)]})
+    html = response.content.decode()
+    assert "geen rijen" in html
+    assert "al eerder" not in html  # not "every row was imported before"
+    assert Client.objects.count() == 0
+    assert not ImportRun.objects.filter(outcome="pending").exists()
+    assert not pending_dir.exists() or list(pending_dir.iterdir()) == []

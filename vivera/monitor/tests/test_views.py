@@ -135,13 +135,31 @@ def test_the_benchmark_compares_municipalities_on_suppressed_aggregates(
     for day in range(1, 13):
         make_dossier(other_team, D(2017, 1, day))
     response = login(policy).get(reverse("monitor:benchmark"), JANUARY)
-    rows = {r.label: r for r in response.context["table"].rows}
-    assert set(rows) >= {"Wijkstad", "Elders"}
-    assert rows["Wijkstad"].cells[0].display == "<5"  # 4 new dossiers
-    elders = rows["Elders"].cells[0]  # 12 new dossiers, perturbed by at most 4
+    table = response.context["table"]
+    assert table.columns == ["Elders", "Wijkstad"]  # a column per municipality
+    new = next(r for r in table.rows if r.key == "new_dossiers")
+    assert new.label == "Nieuwe dossiers per maand: totaal van de periode"
+    elders, wijkstad = new.cells  # 12 new dossiers (perturbed by at most 4) and 4
+    assert wijkstad.display == "<5"
     assert not elders.suppressed and elders.perturbed and 8 <= elders.value <= 16
-    assert "licht verstoord" in response.content.decode() or "perturbed" in (
-        response.content.decode())
+    assert "licht verstoord" in response.content.decode()
+
+
+def test_every_compared_figure_says_whether_it_is_a_total_or_a_last_month(
+        policy, three_in_oost_one_in_west):
+    """With one municipality the page compares the period with the one before it; a stock
+    (the waiting list) names the month it is from, a flow says it is the period's total."""
+    response = login(policy).get(reverse("monitor:benchmark"),
+                                 {"van": "2017-01-01", "tot": "2017-03-31"})
+    table = response.context["table"]
+    assert response.context["by_periods"]
+    assert table.columns == ["01-01-2017 – 31-03-2017", "01-10-2016 – 31-12-2016"]
+    labels = {row.key: row.label for row in table.rows}
+    assert labels["new_dossiers"].endswith("totaal van de periode")
+    assert labels["waiting_list"].endswith("in de laatste maand van de periode (mrt 2017)")
+    assert "laatste kwartaal van de periode (K1 2017)" in labels["provision_shares"]
+    new = next(r for r in table.rows if r.key == "new_dossiers")
+    assert [c.display for c in new.cells] == ["<5", "0"]  # 4 in January; none before
 
 
 # --- interventions -----------------------------------------------------------------------------

@@ -239,3 +239,20 @@ def test_an_unchanged_second_save_still_goes_through_the_merge_view(pro, colleag
     assert mine.post(edit_client(client_ans), merge_post(page)).status_code == 302
     client_ans.refresh_from_db()
     assert client_ans.phone == "0644444444"
+
+
+def test_a_merged_save_is_a_merge_line_in_the_access_log(pro, colleague, dossier):
+    """Saved from the merge view: besides the change itself, a "merge" line names the fields
+    that differed. An ordinary save writes none."""
+    from vivera.audit.models import AccessLogEntry, Action
+
+    mine, theirs = login(pro), login(colleague)
+    my_form, their_form = opened(mine, edit_dossier(dossier)), opened(theirs, edit_dossier(dossier))
+    theirs.post(edit_dossier(dossier), {**their_form, "carer_involved": "on"})
+    assert not AccessLogEntry.objects.filter(action=Action.MERGE).exists()
+    page = mine.post(edit_dossier(dossier), {**my_form, "complexity": "complex"})
+    assert mine.post(edit_dossier(dossier), merge_post(page)).status_code == 302
+    line = AccessLogEntry.objects.get(action=Action.MERGE)
+    assert (line.user, line.object_type, line.object_id) == (pro, "dossier", str(dossier.pk))
+    assert line.client_id == dossier.client_id
+    assert sorted(line.detail["fields"]) == ["carer_involved", "complexity"]
