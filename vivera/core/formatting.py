@@ -22,14 +22,17 @@ def number(value: int | float | Decimal, places: int | None = None, *,
     """`value` with `places` decimals (rounded), or a whole number as it is and a fraction with
     as few decimals as it needs (at most six: 0,3 rather than 0,30000000000000004); with the
     thousands separator unless `grouping` is off (chart axes, table cells)."""
+    shown: int | float | Decimal
     if places is not None:
         # Django cuts a float's decimals off (2,96 would become 2,9): round first.
-        value = round(value, places)
-    elif not isinstance(value, int):
-        value = Decimal(f"{value:.{MOST_PLACES}f}").normalize()
-    if value == 0:
-        value = abs(value)  # no "-0"
-    return str(number_format(value, decimal_pos=places, force_grouping=grouping))
+        shown = round(value, places) if isinstance(value, Decimal) else round(float(value), places)
+    elif isinstance(value, int):
+        shown = value
+    else:
+        shown = Decimal(f"{value:.{MOST_PLACES}f}").normalize()
+    if shown == 0:
+        shown = 0  # no "-0"; number_format writes the places asked for
+    return str(number_format(shown, decimal_pos=places, force_grouping=grouping))
 
 
 def seconds(value: float) -> str:
