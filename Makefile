@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= 1.0
 
-.PHONY: run test test-fast install assets demo lint check messages compile-messages clean
+.PHONY: run test test-fast format install assets demo lint check messages compile-messages clean
 
 $(BIN)/vivera: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 of nieuwer is nodig (Django 6). Zie README.md." >&2; exit 1; }
@@ -46,6 +46,7 @@ PYTEST_WORKERS ?= auto
 
 test: install
 	$(BIN)/ruff check vivera
+	$(BIN)/ruff format --check vivera || { echo "Opmaak wijkt af: draai 'make format'." >&2; exit 1; }
 	$(BIN)/vivera makemigrations --check --dry-run > /dev/null || { echo "Migraties ontbreken: draai 'vivera makemigrations'." >&2; exit 1; }
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
@@ -55,7 +56,11 @@ test-fast: install
 
 lint: $(BIN)/vivera
 	$(BIN)/ruff check vivera
-	$(BIN)/ruff format --check vivera || true
+	$(BIN)/ruff format --check vivera
+
+format: $(BIN)/vivera
+	$(BIN)/ruff format vivera
+	$(BIN)/ruff check --fix vivera
 
 messages: $(BIN)/vivera
 	cd vivera && DEBUG=1 ../$(BIN)/vivera makemessages -l nl --no-obsolete -i "browser_tests/*"

@@ -37,21 +37,32 @@ from vivera.organisation.models import (
 PASSWORD = "correct-horse-battery-staple"
 
 # Fixtures through which a test reaches the database (pytest-django's, and the live server's).
-DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
-                               "django_db_serialized_rollback", "live_server"})
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--database-sensitive", action="store_true",
+        "--database-sensitive",
+        action="store_true",
         help="Run only the tests whose outcome can depend on the database: those that use it, "
-             "without the browser tests (CI's PostgreSQL leg; the rest already ran on SQLite).")
+        "without the browser tests (CI's PostgreSQL leg; the rest already ran on SQLite).",
+    )
 
 
 def uses_database(item: pytest.Item) -> bool:
-    return (item.get_closest_marker("django_db") is not None
-            or item.get_closest_marker("child_database") is not None
-            or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))))
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("child_database") is not None
+        or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,8 +70,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     database at all, or the browser's side of a page whose views the other tests cover)."""
     if not config.getoption("--database-sensitive"):
         return
-    keep = [item for item in items
-            if uses_database(item) and item.get_closest_marker("browser") is None]
+    keep = [
+        item for item in items if uses_database(item) and item.get_closest_marker("browser") is None
+    ]
     kept = {id(item) for item in keep}
     left_out = [item for item in items if id(item) not in kept]
     if left_out:
@@ -86,8 +98,9 @@ def other_municipality(db: Any) -> Municipality:
 
 @pytest.fixture
 def neighbourhood(municipality: Municipality) -> Neighbourhood:
-    wijk = Neighbourhood.objects.create(municipality=municipality, name="Centrum",
-                                        cbs_code="WK999101")
+    wijk = Neighbourhood.objects.create(
+        municipality=municipality, name="Centrum", cbs_code="WK999101"
+    )
     PostcodeArea.objects.create(neighbourhood=wijk, postcode="9991")
     return wijk
 
@@ -109,27 +122,42 @@ def other_team(other_municipality: Municipality) -> Team:
 
 @pytest.fixture
 def location(municipality: Municipality, team_oost: Team) -> Location:
-    return Location.objects.create(municipality=municipality, team=team_oost,
-                                   name="Buurthuis De Brug")
+    return Location.objects.create(
+        municipality=municipality, team=team_oost, name="Buurthuis De Brug"
+    )
 
 
 @pytest.fixture
 def partner_org(municipality: Municipality) -> PartnerOrganisation:
-    return PartnerOrganisation.objects.create(municipality=municipality, name="Woonstede",
-                                              kind=PartnerKind.HOUSING)
+    return PartnerOrganisation.objects.create(
+        municipality=municipality, name="Woonstede", kind=PartnerKind.HOUSING
+    )
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
-    def make(username: str, role: Role, municipality: Municipality | None,
-             team: Team | None = None, **extra: Any) -> User:
+    def make(
+        username: str,
+        role: Role,
+        municipality: Municipality | None,
+        team: Team | None = None,
+        **extra: Any,
+    ) -> User:
         user = User.objects.create_user(
-            username=username, password=PASSWORD, role=role, municipality=municipality,
-            first_name=username.capitalize(), is_staff=(role == Role.ADMIN), **extra
+            username=username,
+            password=PASSWORD,
+            role=role,
+            municipality=municipality,
+            first_name=username.capitalize(),
+            is_staff=(role == Role.ADMIN),
+            **extra,
         )
         if team is not None:
             TeamMembership.objects.create(
-                team=team, user=user, specialism=Specialism.AMW, fte=Decimal("0.80"),
+                team=team,
+                user=user,
+                specialism=Specialism.AMW,
+                fte=Decimal("0.80"),
                 start_date=dt.date(2015, 1, 1),
             )
         return user
@@ -153,8 +181,9 @@ def pro_west(make_user: Callable[..., User], municipality: Municipality, team_we
 
 
 @pytest.fixture
-def coordinator(make_user: Callable[..., User], municipality: Municipality,
-                team_oost: Team) -> User:
+def coordinator(
+    make_user: Callable[..., User], municipality: Municipality, team_oost: Team
+) -> User:
     return make_user("coordinator", Role.COORDINATOR, municipality, team_oost)
 
 
@@ -169,8 +198,9 @@ def admin_user(make_user: Callable[..., User], municipality: Municipality) -> Us
 
 
 @pytest.fixture
-def partner_user(make_user: Callable[..., User], municipality: Municipality,
-                 partner_org: PartnerOrganisation) -> User:
+def partner_user(
+    make_user: Callable[..., User], municipality: Municipality, partner_org: PartnerOrganisation
+) -> User:
     return make_user("partner", Role.PARTNER, municipality, partner=partner_org)
 
 
@@ -185,19 +215,34 @@ def researcher(make_user: Callable[..., User], municipality: Municipality) -> Us
 
 
 @pytest.fixture
-def other_pro(make_user: Callable[..., User], other_municipality: Municipality,
-              other_team: Team) -> User:
+def other_pro(
+    make_user: Callable[..., User], other_municipality: Municipality, other_team: Team
+) -> User:
     return make_user("other_pro", Role.PROFESSIONAL, other_municipality, other_team)
 
 
 @pytest.fixture
-def all_personas(pro: User, pro_west: User, coordinator: User, policy: User, admin_user: User,
-                 partner_user: User, resident: User, researcher: User,
-                 other_pro: User) -> dict[str, User]:
+def all_personas(
+    pro: User,
+    pro_west: User,
+    coordinator: User,
+    policy: User,
+    admin_user: User,
+    partner_user: User,
+    resident: User,
+    researcher: User,
+    other_pro: User,
+) -> dict[str, User]:
     return {
-        "pro": pro, "pro_west": pro_west, "coordinator": coordinator, "policy": policy,
-        "admin": admin_user, "partner": partner_user, "resident": resident,
-        "researcher": researcher, "other_pro": other_pro,
+        "pro": pro,
+        "pro_west": pro_west,
+        "coordinator": coordinator,
+        "policy": policy,
+        "admin": admin_user,
+        "partner": partner_user,
+        "resident": resident,
+        "researcher": researcher,
+        "other_pro": other_pro,
     }
 
 
@@ -219,8 +264,9 @@ def verify_second_factor(client: HttpClient, user: User) -> None:
 
     if not required_for(user):
         return
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -63,8 +63,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when VIVERA_PRODUCTION=1.")
     SECRET_KEY = "insecure-development-key-" + "x" * 40
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost",
-                                                                  "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when VIVERA_PRODUCTION=1.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -330,7 +331,8 @@ if not VIVERA_CELL_KEY_SECRET:
     VIVERA_CELL_KEY_SECRET = "insecure-development-cell-key-secret-" + "c" * 30
 elif PRODUCTION and VIVERA_CELL_KEY_SECRET in (SECRET_KEY, VIVERA_PSEUDONYM_KEY):
     raise ImproperlyConfigured(
-        "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY.")
+        "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY."
+    )
 elif PRODUCTION and len(VIVERA_CELL_KEY_SECRET) < 32:
     raise ImproperlyConfigured("VIVERA_CELL_KEY_SECRET must be at least 32 characters long.")
 # The import page (docs/import.md): the folder where checked uploads (personal data) wait for
@@ -356,10 +358,12 @@ def env_int_between(name: str, default: int, low: int, high: int) -> int:
 # 250,000 lines is 2.5 times the import benchmark's 100,000 rows in all and 8 times its largest
 # file; an XLSX of 250,000 contacts unpacks to about 110 MB.
 VIVERA_IMPORT_MAX_ROWS = env_int_between("VIVERA_IMPORT_MAX_ROWS", 250_000, 1, 10_000_000)
-VIVERA_IMPORT_MAX_UNCOMPRESSED_MB = env_int_between("VIVERA_IMPORT_MAX_UNCOMPRESSED_MB", 200,
-                                                    1, 10_000)
-VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between("VIVERA_IMPORT_MAX_COMPRESSION_RATIO",
-                                                      100, 10, 10_000)
+VIVERA_IMPORT_MAX_UNCOMPRESSED_MB = env_int_between(
+    "VIVERA_IMPORT_MAX_UNCOMPRESSED_MB", 200, 1, 10_000
+)
+VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between(
+    "VIVERA_IMPORT_MAX_COMPRESSION_RATIO", 100, 10, 10_000
+)
 
 
 # Retention (`vivera retention`, docs/privacy.md): how long after closing a dossier the client's
@@ -369,9 +373,11 @@ VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between("VIVERA_IMPORT_MAX_COMPRES
 # became a dossier (a partner's signal or referral, a client registered without one).
 VIVERA_RETENTION_YEARS = env_int_between("VIVERA_RETENTION_YEARS", 15, 1, 100)
 VIVERA_RETENTION_YEARS_WITHOUT_PROVISION = env_int_between(
-    "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION", VIVERA_RETENTION_YEARS, 1, 100)
+    "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION", VIVERA_RETENTION_YEARS, 1, 100
+)
 VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER = env_int_between(
-    "VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER", 24, 1, 1200)
+    "VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER", 24, 1, 1200
+)
 
 REST_FRAMEWORK = {
     # A partner's API key first, so a request without credentials is a 401 that names the
@@ -398,15 +404,23 @@ VIVERA_CACHE = os.environ.get("VIVERA_CACHE", "")
 if VIVERA_CACHE == "":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif VIVERA_CACHE == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "vivera_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "vivera_cache",
+        }
+    }
 elif VIVERA_CACHE.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": VIVERA_CACHE}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": VIVERA_CACHE,
+        }
+    }
 else:
     raise ImproperlyConfigured(
-        "VIVERA_CACHE must be empty, 'database' or a redis:// address, got "
-        f"{VIVERA_CACHE!r}.")
+        f"VIVERA_CACHE must be empty, 'database' or a redis:// address, got {VIVERA_CACHE!r}."
+    )
 # Requests per partner user (DRF rate syntax: "120/min", "5000/day"); a 429 above it.
 VIVERA_PARTNER_API_RATE = os.environ.get("VIVERA_PARTNER_API_RATE", "120/min")
 if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", VIVERA_PARTNER_API_RATE):

@@ -31,8 +31,11 @@ urlpatterns = [
     path("", include("vivera.research.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
-    path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")),
-         name="schema"),
+    path(
+        "api/v1/schema/",
+        login_not_required(SpectacularAPIView.as_view(api_version="v1")),
+        name="schema",
+    ),
     # After every API route: an unknown address under /api/ answers in the API's JSON shape.
     re_path(r"^api/(?P<rest>.*)$", api_views.not_found),
 ]

@@ -45,25 +45,42 @@ class RoleFieldsMixin(forms.BaseForm):
         partner = cleaned.get("partner")
         is_superuser = cleaned.get("is_superuser", self.instance.is_superuser)
         if municipality is None and not is_superuser and "municipality" in self.fields:
-            self.add_error("municipality", ValidationError(
-                _("Every user except a superuser belongs to exactly one municipality."),
-                code="required",
-            ))
+            self.add_error(
+                "municipality",
+                ValidationError(
+                    _("Every user except a superuser belongs to exactly one municipality."),
+                    code="required",
+                ),
+            )
         if role == Role.PARTNER and partner is None and "partner" in self.fields:
-            self.add_error("partner", ValidationError(
-                _("A partner user belongs to a partner organisation."), code="required",
-            ))
+            self.add_error(
+                "partner",
+                ValidationError(
+                    _("A partner user belongs to a partner organisation."),
+                    code="required",
+                ),
+            )
         if role and role != Role.PARTNER and partner is not None:
-            self.add_error("partner", ValidationError(
-                _("Only users with the role partner belong to a partner organisation."),
-                code="not_partner",
-            ))
-        if (partner is not None and municipality is not None
-                and partner.municipality_id != municipality.pk):
-            self.add_error("partner", ValidationError(
-                _("Choose a partner organisation of %(municipality)s."),
-                code="other_municipality", params={"municipality": municipality},
-            ))
+            self.add_error(
+                "partner",
+                ValidationError(
+                    _("Only users with the role partner belong to a partner organisation."),
+                    code="not_partner",
+                ),
+            )
+        if (
+            partner is not None
+            and municipality is not None
+            and partner.municipality_id != municipality.pk
+        ):
+            self.add_error(
+                "partner",
+                ValidationError(
+                    _("Choose a partner organisation of %(municipality)s."),
+                    code="other_municipality",
+                    params={"municipality": municipality},
+                ),
+            )
         return cleaned
 
 
@@ -72,8 +89,7 @@ class UserCreationForm(RoleFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role", "municipality",
-                  "partner")
+        fields = ("username", "first_name", "last_name", "email", "role", "municipality", "partner")
         field_classes = {"username": UsernameField}
 
 
@@ -83,8 +99,17 @@ class UserEditForm(RoleFieldsMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         # No password: nobody sets or sees another person's password (a reset issues a link).
-        fields = ("username", "first_name", "last_name", "email", "role", "municipality",
-                  "partner", "is_active", "is_superuser")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "municipality",
+            "partner",
+            "is_active",
+            "is_superuser",
+        )
 
 
 @admin.register(User)
@@ -105,17 +130,27 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
 
     form = UserEditForm
     add_form = UserCreationForm
-    list_display = ("username", "first_name", "last_name", "role", "municipality", "is_active",
-                    "account_status")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "municipality",
+        "is_active",
+        "account_status",
+    )
     list_filter = ("role", "is_active")
     list_select_related = ("municipality",)
     search_fields = ("username", "first_name", "last_name", "email")
     readonly_fields = ("last_login", "date_joined")
     add_fieldsets = (
-        (None, {
-            "classes": ("wide",),
-            "fields": ("username",),
-        }),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username",),
+            },
+        ),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role"), {"fields": ("role", "municipality", "partner")}),
     )
@@ -146,8 +181,10 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
 
     @admin.action(description=_("Reset: new activation link (forgotten password or lost phone)"))
     def reset_account(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
-        issued = [(user, services.account_reset(user=user, by=request.user, request=request))
-                  for user in queryset]  # already limited to the administrator's municipality
+        issued = [
+            (user, services.account_reset(user=user, by=request.user, request=request))
+            for user in queryset
+        ]  # already limited to the administrator's municipality
         return self._links_page(request, issued)
 
     @admin.action(description=_("Unlock after too many failed logins"))
@@ -156,44 +193,58 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             services.account_unlock(user=user, by=request.user, request=request)
         self.message_user(request, _("Unlocked: they can log in again at once."))
 
-    def user_change_password(self, request: HttpRequest, id: str,
-                             form_url: str = "") -> HttpResponse:
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
         """Refused for everyone: an administrator never sets another person's password, and
         changes its own on the password page (`/wachtwoord/`)."""
         log_refused_page(request)
         raise PermissionDenied
 
-    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
         if not sees_all_municipalities(request):
             obj.municipality_id = request.user.municipality_id
         if not change:
-            _user, issued, grant = services.user_create(user=obj, by=request.user,
-                                                        request=request)
+            _user, issued, grant = services.user_create(user=obj, by=request.user, request=request)
             request._vivera_issued = [(obj, issued)]  # type: ignore[attr-defined]
         else:
             grant = services.user_change(user=obj, by=request.user, request=request)
         if grant is not None:
-            self.message_user(request, _(
-                "The role %(role)s waits for approval by a second person (request "
-                "%(request)s): another administrator, or the coordinator of the team.") % {
-                "role": grant.get_role_display(), "request": grant}, messages.WARNING)
+            self.message_user(
+                request,
+                _(
+                    "The role %(role)s waits for approval by a second person (request "
+                    "%(request)s): another administrator, or the coordinator of the team."
+                )
+                % {"role": grant.get_role_display(), "request": grant},
+                messages.WARNING,
+            )
 
-    def response_add(self, request: HttpRequest, obj: User,
-                     post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: User, post_url_continue: str | None = None
+    ) -> HttpResponse:
         return self._links_page(request, getattr(request, "_vivera_issued", []))
 
-    def _links_page(self, request: HttpRequest,
-                    issued: list[tuple[User, services.IssuedLink]]) -> HttpResponse:
+    def _links_page(
+        self, request: HttpRequest, issued: list[tuple[User, services.IssuedLink]]
+    ) -> HttpResponse:
         """The links, once: only their hashes are stored. Not cached."""
-        response = TemplateResponse(request, "accounts/admin/activation_links.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Activation links"),
-            "opts": self.opts,
-            "links": [(user, request.build_absolute_uri(link.path), link.link.expires_at)
-                      for user, link in issued],
-            "hours": services.activation_hours(),
-        })
+        response = TemplateResponse(
+            request,
+            "accounts/admin/activation_links.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Activation links"),
+                "opts": self.opts,
+                "links": [
+                    (user, request.build_absolute_uri(link.path), link.link.expires_at)
+                    for user, link in issued
+                ],
+                "hours": services.activation_hours(),
+            },
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -225,8 +276,17 @@ class AccessGrantRequestAdmin(RoleBasedPermissions, admin.ModelAdmin):
 
     allow_add = False
     allow_change = False
-    list_display = ("__str__", "kind", "user", "role", "team", "status", "requested_by",
-                    "requested_at", "decided_by")
+    list_display = (
+        "__str__",
+        "kind",
+        "user",
+        "role",
+        "team",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+    )
     list_filter = ("status", "kind")
     list_select_related = ("user", "team", "requested_by", "decided_by")
     actions = ["approve", "reject"]
@@ -242,18 +302,29 @@ class AccessGrantRequestAdmin(RoleBasedPermissions, admin.ModelAdmin):
     def reject(self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest]) -> None:
         self._decide(request, queryset, approve=False)
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest], *,
-                approve: bool) -> None:
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[AccessGrantRequest], *, approve: bool
+    ) -> None:
         for pk in queryset.values_list("pk", flat=True):
             try:
-                grant = services.grant_request_decide(pk=pk, approve=approve, by=request.user,
-                                                      request=request)
+                grant = services.grant_request_decide(
+                    pk=pk, approve=approve, by=request.user, request=request
+                )
             except services.NotYours:
-                self.message_user(request, _(
-                    "You may not decide request A%(pk)05d: you asked for it, it is about you, "
-                    "or you are not its second person.") % {"pk": pk}, messages.ERROR)
+                self.message_user(
+                    request,
+                    _(
+                        "You may not decide request A%(pk)05d: you asked for it, it is about you, "
+                        "or you are not its second person."
+                    )
+                    % {"pk": pk},
+                    messages.ERROR,
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
-                self.message_user(request, _("Request %(request)s: %(status)s.") % {
-                    "request": grant, "status": grant.get_status_display()})
+                self.message_user(
+                    request,
+                    _("Request %(request)s: %(status)s.")
+                    % {"request": grant, "status": grant.get_status_display()},
+                )

@@ -120,16 +120,24 @@ class MunicipalityConsistencyForm(forms.ModelForm):
         for name in ("team", "neighbourhood", "partner"):
             value = cleaned.get(name)
             if value is not None and value.municipality_id != municipality.pk:
-                self.add_error(name, ValidationError(
-                    _("Choose one of %(municipality)s."), code="other_municipality",
-                    params={"municipality": municipality},
-                ))
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("Choose one of %(municipality)s."),
+                        code="other_municipality",
+                        params={"municipality": municipality},
+                    ),
+                )
         for value in cleaned.get("neighbourhoods") or []:
             if value.municipality_id != municipality.pk:
-                self.add_error("neighbourhoods", ValidationError(
-                    _("Choose neighbourhoods of %(municipality)s."), code="other_municipality",
-                    params={"municipality": municipality},
-                ))
+                self.add_error(
+                    "neighbourhoods",
+                    ValidationError(
+                        _("Choose neighbourhoods of %(municipality)s."),
+                        code="other_municipality",
+                        params={"municipality": municipality},
+                    ),
+                )
                 break
         return cleaned
 
@@ -176,8 +184,7 @@ class MunicipalityScopedAdmin(RoleBasedPermissions, ScopedFormFields, admin.Mode
     form = MunicipalityConsistencyForm
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return scope_to_municipality(super().get_queryset(request), self.municipality_path,
-                                     request)
+        return scope_to_municipality(super().get_queryset(request), self.municipality_path, request)
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         filters = list(super().get_list_filter(request))
@@ -185,8 +192,9 @@ class MunicipalityScopedAdmin(RoleBasedPermissions, ScopedFormFields, admin.Mode
             filters.insert(0, ("municipality", admin.RelatedOnlyFieldListFilter))
         return filters
 
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         # Defence in depth: the disabled field already fixes it; a tampered POST cannot move a
         # row into another municipality.
         if self.municipality_path == "municipality" and not sees_all_municipalities(request):

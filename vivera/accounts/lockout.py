@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None,
-                     credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     """HTTP 429 with a Dutch explanation: how long, and who can unlock at once."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

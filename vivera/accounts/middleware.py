@@ -22,13 +22,17 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if two_factor.required_for(user) and not user.is_verified():
-            open_paths = (reverse("two_factor_verify"), reverse("logout"), "/static/",
-                          "/i18n/")
+            open_paths = (reverse("two_factor_verify"), reverse("logout"), "/static/", "/i18n/")
             if not request.path.startswith(open_paths):
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"code": "second_factor_required", "errors": [],
-                                         "message": _("Log in with your second factor first.")},
-                                        status=403)
+                    return JsonResponse(
+                        {
+                            "code": "second_factor_required",
+                            "errors": [],
+                            "message": _("Log in with your second factor first."),
+                        },
+                        status=403,
+                    )
                 target = reverse("two_factor_verify")
                 return redirect(f"{target}?next={quote(request.get_full_path())}")
         return self.get_response(request)

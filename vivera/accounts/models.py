@@ -73,11 +73,18 @@ class ActivationLink(models.Model):
     once, to the administrator who hands it over. Valid until `expires_at`, once, and only while
     it is the account's newest link."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="activation_links",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="activation_links", verbose_name=_("user")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("issued by"))
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
     issued_at = models.DateTimeField(_("issued at"))
     expires_at = models.DateTimeField(_("valid until"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
@@ -109,30 +116,59 @@ class AccessGrantRequest(models.Model):
     requester (and other than the account concerned) approves it; see `services`."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=GrantKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=GrantStatus.choices,
-                              default=GrantStatus.PENDING)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grant_requests",
-                             verbose_name=_("account"))
-    municipality = models.ForeignKey("organisation.Municipality", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("municipality"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="grant_requests", verbose_name=_("account")
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
     # kind "role": the role asked for (and the one the account had when it was asked)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     previous_role = models.CharField(_("previous role"), max_length=20, blank=True)
     # kind "membership": the membership asked for
-    team = models.ForeignKey("organisation.Team", on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="+", verbose_name=_("team"))
+    team = models.ForeignKey(
+        "organisation.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
     specialism = models.CharField(_("specialism"), max_length=20, blank=True)
     fte = models.DecimalField(_("fte"), max_digits=3, decimal_places=2, null=True, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    membership = models.ForeignKey("organisation.TeamMembership", on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("membership made"))
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("requested by"))
+    membership = models.ForeignKey(
+        "organisation.TeamMembership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("membership made"),
+    )
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     requested_at = models.DateTimeField(_("requested at"))
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -142,8 +178,12 @@ class AccessGrantRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(kind="role") & ~models.Q(role=""))
-                | (models.Q(kind="membership") & models.Q(team__isnull=False)
-                   & models.Q(start_date__isnull=False) & models.Q(fte__isnull=False)),
+                | (
+                    models.Q(kind="membership")
+                    & models.Q(team__isnull=False)
+                    & models.Q(start_date__isnull=False)
+                    & models.Q(fte__isnull=False)
+                ),
                 name="grant_request_complete",
             ),
         ]

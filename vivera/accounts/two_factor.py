@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
     from .models import User
 
-TWO_FACTOR_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN, Role.PARTNER,
-                              Role.RESEARCHER})
+TWO_FACTOR_ROLES = frozenset(
+    {Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN, Role.PARTNER, Role.RESEARCHER}
+)
 PASSWORD_ONLY_ROLES = frozenset({Role.POLICY, Role.RESIDENT})
 DEVICE_NAME = "authenticator"
 
@@ -69,7 +70,7 @@ def secret_base32(device: TOTPDevice) -> str:
     from base64 import b32encode
 
     raw = b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def clean_code(code: str) -> str:
@@ -82,8 +83,14 @@ def verify(*, request: HttpRequest, code: str) -> bool:
     user = request.user
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     ok = device is not None and device.verify_token(clean_code(code))
-    log_access(user=user, action=Action.LOGIN, object_type="second_factor", object_id=user.pk,
-               request=request, result="success" if ok else "refused")
+    log_access(
+        user=user,
+        action=Action.LOGIN,
+        object_type="second_factor",
+        object_id=user.pk,
+        request=request,
+        result="success" if ok else "refused",
+    )
     if ok:
         otp_login(request, device)
     return ok
@@ -93,13 +100,18 @@ class PasswordOnlyBasicAuthentication(BasicAuthentication):
     """HTTP Basic for machine clients of roles without a second factor (a policy advisor's
     reporting tool). A role that needs two-factor login cannot skip it through the API."""
 
-    def authenticate_credentials(self, userid: str, password: str,
-                                 request: Any = None) -> tuple[Any, None]:
+    def authenticate_credentials(
+        self, userid: str, password: str, request: Any = None
+    ) -> tuple[Any, None]:
         user, auth = super().authenticate_credentials(userid, password, request)
         if required_for(user):
-            raise AuthenticationFailed(_(
-                "This account logs in with a second factor; the API does not accept its "
-                "password. Partners use an API key."), code="second_factor_required")
+            raise AuthenticationFailed(
+                _(
+                    "This account logs in with a second factor; the API does not accept its "
+                    "password. Partners use an API key."
+                ),
+                code="second_factor_required",
+            )
         return user, auth
 
 
@@ -108,6 +120,9 @@ class PasswordOnlyBasicScheme(OpenApiAuthenticationExtension):
     name = "basicAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "basic",
-                "description": "Alleen voor rollen zonder tweede stap (bijvoorbeeld een "
-                               "beleidsmedewerker)."}
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Alleen voor rollen zonder tweede stap (bijvoorbeeld een "
+            "beleidsmedewerker).",
+        }

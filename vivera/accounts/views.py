@@ -28,17 +28,25 @@ from .models import Role
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True, "pattern": "[0-9 ]*"}),
+        label=_("Code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
         help_text=_("Six digits; a new code appears every 30 seconds."),
     )
 
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -55,10 +63,19 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if two_factor.verify(request=request, code=form.cleaned_data["code"]):
             return redirect(_next(request))
-        form.add_error("code", _("This code is not right (or was already used). Wait for the "
-                                 "next code and try again."))
-    return render(request, "accounts/two_factor_verify.html",
-                  {"form": form, "next": _next(request)}, status=400 if form.errors else 200)
+        form.add_error(
+            "code",
+            _(
+                "This code is not right (or was already used). Wait for the "
+                "next code and try again."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -85,19 +102,24 @@ class ActivationForm(forms.Form):
     """Choose a password (under AUTH_PASSWORD_VALIDATORS) and confirm the authenticator."""
 
     password1 = forms.CharField(
-        label=_("Choose a password"), strip=False,
+        label=_("Choose a password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
-        help_text=_("At least 12 characters, not a common password, not only digits and not "
-                    "like your name."),
+        help_text=_(
+            "At least 12 characters, not a common password, not only digits and not like your name."
+        ),
     )
     password2 = forms.CharField(
-        label=_("The same password again"), strip=False,
+        label=_("The same password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     code = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9 ]*"}),
+        label=_("Code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
         help_text=_("Six digits; a new code appears every 30 seconds."),
     )
 
@@ -105,8 +127,12 @@ class ActivationForm(forms.Form):
         cleaned = super().clean()
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
-            self.add_error("password2", forms.ValidationError(
-                _("The two passwords are not the same."), code="password_mismatch"))
+            self.add_error(
+                "password2",
+                forms.ValidationError(
+                    _("The two passwords are not the same."), code="password_mismatch"
+                ),
+            )
         return cleaned
 
 
@@ -118,47 +144,70 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     Open without login (the owner has no password yet); the token is 32 random bytes, only its
     hash is stored, and an address that keeps trying wrong links gets 429."""
     if services.activation_refusals_from(request) >= settings.VIVERA_ACTIVATION_FAILURE_LIMIT:
-        return render(request, "accounts/activation_refused.html",
-                      {"reason": "too_many"}, status=429)
+        return render(
+            request, "accounts/activation_refused.html", {"reason": "too_many"}, status=429
+        )
     try:
         link = services.activation_link_find(token=token, request=request)
     except services.ActivationRefused as refused:
-        return render(request, "accounts/activation_refused.html",
-                      {"reason": refused.reason}, status=404 if refused.reason == "unknown"
-                      else 410)
+        return render(
+            request,
+            "accounts/activation_refused.html",
+            {"reason": refused.reason},
+            status=404 if refused.reason == "unknown" else 410,
+        )
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_activate(token=token, password=form.cleaned_data["password1"],
-                                      code=form.cleaned_data["code"], request=request)
+            services.account_activate(
+                token=token,
+                password=form.cleaned_data["password1"],
+                code=form.cleaned_data["code"],
+                request=request,
+            )
         except services.ActivationRefused as refused:
-            return render(request, "accounts/activation_refused.html",
-                          {"reason": refused.reason}, status=410)
+            return render(
+                request, "accounts/activation_refused.html", {"reason": refused.reason}, status=410
+            )
         except ValidationError as error:
             show_in_form(form, error)
         else:
-            messages.success(request, _("Your account is ready. Log in with your password and "
-                                        "the code from your app."))
+            messages.success(
+                request,
+                _("Your account is ready. Log in with your password and the code from your app."),
+            )
             return redirect("login")
     device = services.activation_device(link=link)
     # The link is a secret: not in a cache (core.middleware.NoStoreMiddleware marks every page
     # no-store). Another site never gets it as Referer: the whole site sends
     # `Referrer-Policy: same-origin`. `no-referrer` would make the browser send `Origin: null`
     # with the form, which the CSRF check refuses.
-    return render(request, "accounts/activate.html", {
-        "form": form, "account": link.user, "valid_until": link.expires_at,
-        "qr": two_factor.qr_svg(device), "secret": two_factor.secret_base32(device),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/activate.html",
+        {
+            "form": form,
+            "account": link.user,
+            "valid_until": link.expires_at,
+            "qr": two_factor.qr_svg(device),
+            "secret": two_factor.secret_base32(device),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
 @role_required(Role.ADMIN, Role.COORDINATOR)
 def grant_requests(request: HttpRequest) -> HttpResponse:
     """Requests this user may approve or reject, and the recent requests around it."""
-    return render(request, "accounts/grant_requests.html", {
-        "decide": services.requests_for_decider(user=request.user),
-        "recent": services.requests_recent(user=request.user),
-    })
+    return render(
+        request,
+        "accounts/grant_requests.html",
+        {
+            "decide": services.requests_for_decider(user=request.user),
+            "recent": services.requests_recent(user=request.user),
+        },
+    )
 
 
 @require_POST
@@ -175,8 +224,9 @@ def grant_request_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     try:
-        grant = services.grant_request_decide(pk=pk, approve=approve, by=request.user,
-                                              request=request)
+        grant = services.grant_request_decide(
+            pk=pk, approve=approve, by=request.user, request=request
+        )
     except services.NotYours:
         # Someone else's request (or the requester's own) is not found, as a record one may
         # not see; the refusal is in the access log.

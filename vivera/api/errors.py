@@ -53,8 +53,9 @@ def _flatten(detail: Any, field: str = "non_field_errors") -> list[dict[str, str
             else:
                 out.extend(_flatten(value, field))
         return out
-    return [{"field": field, "code": getattr(detail, "code", None) or "invalid",
-             "message": str(detail)}]
+    return [
+        {"field": field, "code": getattr(detail, "code", None) or "invalid", "message": str(detail)}
+    ]
 
 
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -62,12 +63,17 @@ def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
         detail = {
             (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
                 serializers.ErrorDetail(message, code=error.code or "invalid")
-                for error in errors for message in error.messages]
+                for error in errors
+                for message in error.messages
+            ]
             for field, errors in exc.error_dict.items()
         }
     else:
-        detail = [serializers.ErrorDetail(message, code=error.code or "invalid")
-                  for error in exc.error_list for message in error.messages]
+        detail = [
+            serializers.ErrorDetail(message, code=error.code or "invalid")
+            for error in exc.error_list
+            for message in error.messages
+        ]
     return exceptions.ValidationError(detail)
 
 
@@ -89,11 +95,17 @@ def _log_refusal(exc: exceptions.APIException, context: dict[str, Any]) -> None:
     if request is None:
         return
     if isinstance(exc, exceptions.AuthenticationFailed):
-        log_refused_page(request, object_type="api",
-                         detail={"reason": getattr(exc.detail, "code", None) or "invalid"})
+        log_refused_page(
+            request,
+            object_type="api",
+            detail={"reason": getattr(exc.detail, "code", None) or "invalid"},
+        )
     elif isinstance(exc, exceptions.PermissionDenied) and request.user.is_authenticated:
-        log_refused_page(request, object_type="api",
-                         detail={"reason": getattr(exc.detail, "code", None) or "forbidden"})
+        log_refused_page(
+            request,
+            object_type="api",
+            detail={"reason": getattr(exc.detail, "code", None) or "forbidden"},
+        )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

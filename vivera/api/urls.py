@@ -14,6 +14,9 @@ urlpatterns = [
     path("partner/aanmeldingen/", partner_api.referral_create, name="partner_referral_create"),
     path("partner/vroegsignalen/", partner_api.signal_create, name="partner_signal_create"),
     path("partner/meldingen/", partner_api.submission_list, name="partner_submission_list"),
-    path("partner/meldingen/<str:public_id>/", partner_api.submission_detail,
-         name="partner_submission_detail"),
+    path(
+        "partner/meldingen/<str:public_id>/",
+        partner_api.submission_detail,
+        name="partner_submission_detail",
+    ),
 ]

@@ -40,8 +40,11 @@ class CodeSerializer(serializers.Serializer):
 @login_not_required  # DRF authenticates API clients itself and answers 401/403, not a redirect
 @extend_schema(
     parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(CODE_LISTS))],
-    responses={200: CodeSerializer(many=True), **REFUSALS,
-               404: OpenApiResponse(ErrorSerializer, description="Geen codelijst met deze naam.")},
+    responses={
+        200: CodeSerializer(many=True),
+        **REFUSALS,
+        404: OpenApiResponse(ErrorSerializer, description="Geen codelijst met deze naam."),
+    },
     description="Een codelijst (code, naam, actief). Vereist een ingelogde gebruiker.",
 )
 @api_view(["GET"])
@@ -66,6 +69,8 @@ def not_found(request: Request, rest: str = "") -> Response:
         except Resolver404:
             pass
         else:
-            raise NotFound(_("This address ends in a slash: %(path)s/")
-                           % {"path": request.path}, code="append_slash")
+            raise NotFound(
+                _("This address ends in a slash: %(path)s/") % {"path": request.path},
+                code="append_slash",
+            )
     raise NotFound

@@ -20,8 +20,17 @@ from .models import AccessLogEntry
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("timestamp", "username", "role", "action", "result", "object_type",
-                    "object_id", "client_id", "ip_address")
+    list_display = (
+        "timestamp",
+        "username",
+        "role",
+        "action",
+        "result",
+        "object_type",
+        "object_id",
+        "client_id",
+        "ip_address",
+    )
     list_filter = ("action", "result", "role")
     search_fields = ("username", "object_type", "object_id")
     # Not editable, so not on the form the admin shows read-only; the hash chain is worth seeing.

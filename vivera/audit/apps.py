@@ -13,5 +13,4 @@ class AuditConfig(AppConfig):
 
         signals.user_logged_in.connect(receivers.logged_in, dispatch_uid="audit_logged_in")
         signals.user_logged_out.connect(receivers.logged_out, dispatch_uid="audit_logged_out")
-        signals.user_login_failed.connect(receivers.login_failed,
-                                          dispatch_uid="audit_login_failed")
+        signals.user_login_failed.connect(receivers.login_failed, dispatch_uid="audit_login_failed")

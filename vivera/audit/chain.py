@@ -28,8 +28,20 @@ GENESIS = "0" * 64
 # The content fields, in the order a reader finds them in docs/architecture.md. A field added to
 # the model later is not covered unless it is added here (and the chain recomputed by a migration).
 CONTENT_FIELDS = (
-    "timestamp", "user_id", "username", "on_behalf_of", "role", "municipality_id", "action",
-    "result", "object_type", "object_id", "client_id", "ip_address", "user_agent", "path",
+    "timestamp",
+    "user_id",
+    "username",
+    "on_behalf_of",
+    "role",
+    "municipality_id",
+    "action",
+    "result",
+    "object_type",
+    "object_id",
+    "client_id",
+    "ip_address",
+    "user_agent",
+    "path",
     "detail",
 )
 # Any 64-bit key, the same for every process: the lock that serialises appends on PostgreSQL.
@@ -102,8 +114,9 @@ def walk(rows: Iterator[dict[str, Any]], *, expected_head: str = "") -> Verifica
         else:
             reason = ""
         if reason:
-            return Verification(checked, head_id, previous,
-                                Break(row["id"], row["timestamp"], reason))
+            return Verification(
+                checked, head_id, previous, Break(row["id"], row["timestamp"], reason)
+            )
         checked += 1
         head_id = row["id"]
         previous = row["entry_hash"]

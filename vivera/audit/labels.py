@@ -100,8 +100,11 @@ def _value_labels() -> dict[str, dict[str, str]]:
         "specialism": {code: str(label) for code, label in Specialism.choices},
         "kind": {code: str(label) for code, label in GrantKind.choices},
         "status": {code: str(label) for code, label in GrantStatus.choices},
-        "fields": {field.name: str(field.verbose_name) for field in User._meta.get_fields()
-                   if hasattr(field, "verbose_name")},
+        "fields": {
+            field.name: str(field.verbose_name)
+            for field in User._meta.get_fields()
+            if hasattr(field, "verbose_name")
+        },
     }
 
 

@@ -83,19 +83,30 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AccessLogEntry(models.Model):
     # Set by `log_access` before the hash is computed (auto_now_add would set it afterwards).
-    timestamp = models.DateTimeField(_("time"), default=timezone.now, editable=False,
-                                     db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="+", verbose_name=_("user"))
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     # A snapshot, so the line keeps its meaning if the account is renamed.
     username = models.CharField(_("username"), max_length=150)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
-    municipality = models.ForeignKey("organisation.Municipality", on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    result = models.CharField(_("result"), max_length=8, choices=Result.choices,
-                              default=Result.SUCCESS)
+    result = models.CharField(
+        _("result"), max_length=8, choices=Result.choices, default=Result.SUCCESS
+    )
     object_type = models.CharField(_("object"), max_length=40, choices=ObjectType.choices)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     # Whose record (the client concerned); an id, not a name, so the log itself holds little.

@@ -63,7 +63,9 @@ def access_log_verification(*, expected_head: str = "") -> chain.Verification:
     """Walk the whole chain in primary-key order and recompute every hash (one pass, a few
     thousand rows at a time). `expected_head`: a head hash recorded earlier, which must still
     occur in the chain."""
-    rows = (AccessLogEntry.objects.order_by("pk")
-            .values("id", "prev_hash", "entry_hash", *chain.CONTENT_FIELDS)
-            .iterator(chunk_size=5000))
+    rows = (
+        AccessLogEntry.objects.order_by("pk")
+        .values("id", "prev_hash", "entry_hash", *chain.CONTENT_FIELDS)
+        .iterator(chunk_size=5000)
+    )
     return chain.walk(rows, expected_head=expected_head.strip().lower())

@@ -94,14 +94,21 @@ def page_name(request: HttpRequest) -> str:
     return name[:40]
 
 
-def log_refused_page(request: HttpRequest, *, object_type: str = "page",
-                     detail: dict[str, Any] | None = None) -> None:
+def log_refused_page(
+    request: HttpRequest, *, object_type: str = "page", detail: dict[str, Any] | None = None
+) -> None:
     """A page (or API address) the user may not open: one `refused` line, at most one per
     request. `request` may be a REST framework request; the mark is set on Django's own."""
     request = getattr(request, "_request", request)
     if getattr(request, "_vivera_refusal_logged", False):
         return
     request._vivera_refusal_logged = True  # type: ignore[attr-defined]
-    log_access(user=getattr(request, "user", None), action=Action.READ,
-               object_type=object_type, object_id=page_name(request), request=request,
-               result=Result.REFUSED, detail={"method": request.method, **(detail or {})})
+    log_access(
+        user=getattr(request, "user", None),
+        action=Action.READ,
+        object_type=object_type,
+        object_id=page_name(request),
+        request=request,
+        result=Result.REFUSED,
+        detail={"method": request.method, **(detail or {})},
+    )

@@ -25,20 +25,31 @@ def logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
     # For a role with two-factor login this line is the password step only: the person is in
     # after the "second_factor" line that follows it (or is not, if that line says refused).
     detail = {"step": "password"} if two_factor.required_for(user) else None
-    log_access(user=user, action=Action.LOGIN, object_type="account",
-               object_id=user.get_username()[:40], request=_django_request(request),
-               detail=detail)
+    log_access(
+        user=user,
+        action=Action.LOGIN,
+        object_type="account",
+        object_id=user.get_username()[:40],
+        request=_django_request(request),
+        detail=detail,
+    )
 
 
 def logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is None:  # a logout without a login
         return
-    log_access(user=user, action=Action.LOGOUT, object_type="account",
-               object_id=user.get_username()[:40], request=_django_request(request))
+    log_access(
+        user=user,
+        action=Action.LOGOUT,
+        object_type="account",
+        object_id=user.get_username()[:40],
+        request=_django_request(request),
+    )
 
 
-def login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                 **kwargs: Any) -> None:
+def login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     """Only the username that was tried: Django has already masked the password in
     `credentials`, and nothing else from them is written. A known username puts the line in its
     municipality's log, where that administrator sees it."""
@@ -49,10 +60,16 @@ def login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest 
     if request is not None:
         # The API answers the same failure with a 401; one line is enough.
         request._vivera_refusal_logged = True  # type: ignore[attr-defined]
-    log_access(user=None, action=Action.LOGIN, object_type="account",
-               object_id=tried[:40], request=request,
-               result=Result.REFUSED, detail={"username": tried},
-               municipality_id=getattr(account, "municipality_id", None))
+    log_access(
+        user=None,
+        action=Action.LOGIN,
+        object_type="account",
+        object_id=tried[:40],
+        request=request,
+        result=Result.REFUSED,
+        detail={"username": tried},
+        municipality_id=getattr(account, "municipality_id", None),
+    )
 
 
 def _django_request(request: Any) -> HttpRequest | None:

@@ -60,16 +60,20 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
         municipality_id=request.user.municipality_id, filters=filters
     )
     line = log_access(
-        user=request.user, action=Action.EXPORT, object_type="access_log",
-        client_id=filters.client_id, request=request,
+        user=request.user,
+        action=Action.EXPORT,
+        object_type="access_log",
+        client_id=filters.client_id,
+        request=request,
         detail={"filters": filters.as_detail(), "rows": entries.count()},
     )
     # The file holds what there was when the export was asked for, not its own line.
     rows = entries.filter(pk__lt=line.pk).iterator(chunk_size=2000)
     filename = f"toegangslog-{timezone.localdate():%Y-%m-%d}.csv"
     labels = _ExportLabels.in_active_language()
-    response = StreamingHttpResponse(csv_lines(_csv_rows(rows, labels)),
-                                     content_type=CSV_CONTENT_TYPE)
+    response = StreamingHttpResponse(
+        csv_lines(_csv_rows(rows, labels)), content_type=CSV_CONTENT_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -89,9 +93,18 @@ class _ExportLabels:
     def in_active_language(cls) -> _ExportLabels:
         return cls(
             header=[
-                _("Time"), _("User"), _("On behalf of"), _("Role"), _("Action"), _("Result"),
-                _("Object type"), _("Object id"), _("Client number"), _("IP address"),
-                _("Device"), _("Page"),
+                _("Time"),
+                _("User"),
+                _("On behalf of"),
+                _("Role"),
+                _("Action"),
+                _("Result"),
+                _("Object type"),
+                _("Object id"),
+                _("Client number"),
+                _("IP address"),
+                _("Device"),
+                _("Page"),
             ],
             roles={code: str(label) for code, label in Role.choices},
             actions={code: str(label) for code, label in Action.choices},
@@ -100,8 +113,7 @@ class _ExportLabels:
         )
 
 
-def _csv_rows(entries: Iterable[AccessLogEntry],
-              labels: _ExportLabels) -> Iterator[list[object]]:
+def _csv_rows(entries: Iterable[AccessLogEntry], labels: _ExportLabels) -> Iterator[list[object]]:
     yield labels.header
     for entry in entries:
         yield [

@@ -110,8 +110,13 @@ def _pg_env() -> dict[str, str]:
     command line (where `ps` shows it)."""
     db = settings.DATABASES["default"]
     env = dict(os.environ)
-    for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
-                          ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
+    for key, variable in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         if db.get(key):
             env[variable] = str(db[key])
     options = db.get("OPTIONS", {})
@@ -122,11 +127,11 @@ def _pg_env() -> dict[str, str]:
 
 
 def _run(command: list[str]) -> None:
-    completed = subprocess.run(command, env=_pg_env(), capture_output=True, text=True,
-                               check=False)
+    completed = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        raise RuntimeError(f"{command[0]} faalde (code {completed.returncode}): "
-                           f"{completed.stderr.strip()[-2000:]}")
+        raise RuntimeError(
+            f"{command[0]} faalde (code {completed.returncode}): {completed.stderr.strip()[-2000:]}"
+        )
 
 
 # --- Backup -----------------------------------------------------------------------------------
@@ -144,9 +149,16 @@ def _sqlite_snapshot(target: Path) -> dict[str, Any]:
         return {
             "vendor": "sqlite",
             "vendor_version": sqlite3.sqlite_version,
-            **_facts(copy.cursor(), [row[0] for row in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]),
+            **_facts(
+                copy.cursor(),
+                [
+                    row[0]
+                    for row in copy.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                    )
+                ],
+            ),
         }
     finally:
         copy.close()
@@ -162,8 +174,11 @@ def _postgres_snapshot(target: Path) -> dict[str, Any]:
         snapshot, server_version = cursor.fetchone()
         _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}"])
         tables = connection.introspection.table_names(cursor)
-        return {"vendor": "postgresql", "vendor_version": server_version,
-                **_facts(cursor, sorted(tables))}
+        return {
+            "vendor": "postgresql",
+            "vendor_version": server_version,
+            **_facts(cursor, sorted(tables)),
+        }
 
 
 def _facts(cursor: Any, tables: list[str]) -> dict[str, Any]:
@@ -177,8 +192,11 @@ def _facts(cursor: Any, tables: list[str]) -> dict[str, Any]:
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, id")
         for app, name in cursor.fetchall():
             applied.setdefault(app, []).append(name)
-    return {"counts": counts, "migrations_applied": applied,
-            "migrations": {app: names[-1] for app, names in applied.items()}}
+    return {
+        "counts": counts,
+        "migrations_applied": applied,
+        "migrations": {app: names[-1] for app, names in applied.items()},
+    }
 
 
 def _copy_folder(source: Path, target: Path) -> None:
@@ -217,21 +235,22 @@ def backup_create(*, target: Path, via: str = "command") -> BackupResult:
         target = target / default_name()
     if not target.parent.is_dir():
         raise BackupRefused(f"De map {target.parent} bestaat niet.")
-    with work_directory(target.parent, "vivera-backup") as work, \
-            atomic_output(target) as raw:
+    with work_directory(target.parent, "vivera-backup") as work, atomic_output(target) as raw:
         vendor = connection.vendor
         member = SQLITE_MEMBER if vendor == "sqlite" else POSTGRES_MEMBER
         if vendor not in ("sqlite", "postgresql"):
             raise BackupRefused(f"Back-ups van een {vendor}-database kan Vivera niet maken.")
         (work / "database").mkdir()
-        snapshot = (_sqlite_snapshot if vendor == "sqlite" else _postgres_snapshot)(
-            work / member)
+        snapshot = (_sqlite_snapshot if vendor == "sqlite" else _postgres_snapshot)(work / member)
         # The files after the database: an upload the snapshot knows is already stored then.
         folders = kept_folders()
         for name, folder in folders.items():
             _copy_folder(folder, work / "files" / name)
-        kept = sorted(path.relative_to(work).as_posix()
-                      for path in (work / "files").rglob("*") if path.is_file())
+        kept = sorted(
+            path.relative_to(work).as_posix()
+            for path in (work / "files").rglob("*")
+            if path.is_file()
+        )
         members = [member, *kept]
         manifest = {
             "format": FORMAT,
@@ -241,8 +260,10 @@ def backup_create(*, target: Path, via: str = "command") -> BackupResult:
             "migrations": snapshot["migrations"],
             "migrations_applied": snapshot["migrations_applied"],
             "folders": {name: str(folder) for name, folder in folders.items()},
-            "files": [{"path": name, "size": (work / name).stat().st_size,
-                       "sha256": _sha256(work / name)} for name in members],
+            "files": [
+                {"path": name, "size": (work / name).stat().st_size, "sha256": _sha256(work / name)}
+                for name in members
+            ],
             "counts": snapshot["counts"],
         }
         with tarfile.open(fileobj=raw, mode="w:gz") as tar:
@@ -252,9 +273,13 @@ def backup_create(*, target: Path, via: str = "command") -> BackupResult:
             tar.addfile(info, io.BytesIO(data))
             for name in members:
                 tar.add(work / name, arcname=name, recursive=False, filter=_tar_filter)
-    log_access(user=None, action=Action.EXPORT, object_type="backup", object_id=target.name,
-               detail={"via": via, "rows": sum(manifest["counts"].values()),
-                       "files": len(members) - 1})
+    log_access(
+        user=None,
+        action=Action.EXPORT,
+        object_type="backup",
+        object_id=target.name,
+        detail={"via": via, "rows": sum(manifest["counts"].values()), "files": len(members) - 1},
+    )
     return BackupResult(path=target, manifest=manifest)
 
 
@@ -296,8 +321,12 @@ def unpack(archive: Path, manifest: dict[str, Any], into: Path) -> None:
                 if member.name == MANIFEST:
                     continue
                 entry = expected.get(member.name)
-                if (entry is None or member.name in seen or not member.isfile()
-                        or not _safe_name(member.name)):
+                if (
+                    entry is None
+                    or member.name in seen
+                    or not member.isfile()
+                    or not _safe_name(member.name)
+                ):
                     raise BackupRefused(f"Onverwacht bestand in het archief: {member.name}")
                 seen.add(member.name)
                 destination = into / member.name
@@ -323,8 +352,12 @@ def unpack(archive: Path, manifest: dict[str, Any], into: Path) -> None:
 def unknown_migrations(manifest: dict[str, Any]) -> list[str]:
     """Migrations applied in the backup that this code does not have."""
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    return sorted(f"{app}.{name}" for app, names in manifest["migrations_applied"].items()
-                  for name in names if (app, name) not in known)
+    return sorted(
+        f"{app}.{name}"
+        for app, names in manifest["migrations_applied"].items()
+        for name in names
+        if (app, name) not in known
+    )
 
 
 def current_counts() -> dict[str, int]:
@@ -355,27 +388,37 @@ def database_has_data() -> bool:
 def _check(manifest: dict[str, Any], *, overwrite: bool) -> None:
     vendor = manifest["database"].get("vendor")
     if vendor != connection.vendor:
-        raise BackupRefused(f"Deze back-up is van een {vendor}-database; de ingestelde "
-                            f"database is {connection.vendor}.")
+        raise BackupRefused(
+            f"Deze back-up is van een {vendor}-database; de ingestelde "
+            f"database is {connection.vendor}."
+        )
     unknown = unknown_migrations(manifest)
     if unknown:
-        raise BackupRefused("De back-up komt van nieuwere code; onbekende migraties: "
-                            + ", ".join(unknown))
+        raise BackupRefused(
+            "De back-up komt van nieuwere code; onbekende migraties: " + ", ".join(unknown)
+        )
     if connection.vendor == "sqlite":
         name = Path(settings.DATABASES["default"]["NAME"])
         for suffix in ("-wal", "-journal"):
             if Path(f"{name}{suffix}").exists():
-                raise BackupRefused(f"{name}{suffix} bestaat: de database is in gebruik of "
-                                    "niet netjes afgesloten. Stop de applicatie eerst.")
+                raise BackupRefused(
+                    f"{name}{suffix} bestaat: de database is in gebruik of "
+                    "niet netjes afgesloten. Stop de applicatie eerst."
+                )
     else:
         with connection.cursor() as cursor:
             extra = set(connection.introspection.table_names(cursor)) - set(manifest["counts"])
         if extra:
-            raise BackupRefused("De database heeft tabellen die niet in de back-up staan ("
-                                + ", ".join(sorted(extra)) + "); herstel in een lege database.")
+            raise BackupRefused(
+                "De database heeft tabellen die niet in de back-up staan ("
+                + ", ".join(sorted(extra))
+                + "); herstel in een lege database."
+            )
     if not overwrite and database_has_data():
-        raise BackupRefused("De database bevat al gegevens; herstel overschrijft ze. "
-                            "Geef --ja om dat te bevestigen.")
+        raise BackupRefused(
+            "De database bevat al gegevens; herstel overschrijft ze. "
+            "Geef --ja om dat te bevestigen."
+        )
 
 
 def _restore_sqlite(staged: Path, manifest: dict[str, Any]) -> None:
@@ -384,8 +427,12 @@ def _restore_sqlite(staged: Path, manifest: dict[str, Any]) -> None:
     try:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise BackupRefused("De database in het archief is beschadigd.")
-        tables = [row[0] for row in check.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            row[0]
+            for row in check.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         counts = _facts(check.cursor(), tables)["counts"]
     except sqlite3.DatabaseError as exc:
         raise BackupRefused(f"De database in het archief is beschadigd: {exc}") from exc
@@ -400,9 +447,19 @@ def _restore_sqlite(staged: Path, manifest: dict[str, Any]) -> None:
 
 def _restore_postgres(staged: Path) -> None:
     connections.close_all()
-    _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
-          "--no-owner", "--no-privileges",
-          f"--dbname={settings.DATABASES['default']['NAME']}", str(staged)])
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            "--no-privileges",
+            f"--dbname={settings.DATABASES['default']['NAME']}",
+            str(staged),
+        ]
+    )
 
 
 def _swap_folder(staged: Path, target: Path) -> None:
@@ -423,8 +480,9 @@ def _swap_folder(staged: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def backup_restore(*, archive: Path, overwrite: bool = False,
-                   via: str = "command") -> RestoreResult:
+def backup_restore(
+    *, archive: Path, overwrite: bool = False, via: str = "command"
+) -> RestoreResult:
     """Restore the archive into the configured database and folders, or refuse and change
     nothing (BackupRefused). A failing PostgreSQL restore raises RuntimeError, the database as
     it was."""
@@ -447,17 +505,28 @@ def backup_restore(*, archive: Path, overwrite: bool = False,
         else:
             _restore_postgres(staging / POSTGRES_MEMBER)
         # Only the folders the backup has; one configured here but not there stays as it is.
-        folders = {name: folder for name, folder in kept_folders().items()
-                   if name in manifest["folders"]}
+        folders = {
+            name: folder for name, folder in kept_folders().items() if name in manifest["folders"]
+        }
         for name, folder in folders.items():
             _swap_folder(staging / "files" / name, folder)
     counts = current_counts()
     expected = manifest["counts"]
-    mismatches = {table: (counts.get(table, 0), expected.get(table))
-                  for table in sorted(set(counts) | set(expected))
-                  if counts.get(table) != expected.get(table)}
-    log_access(user=None, action=Action.UPDATE, object_type="restore", object_id=archive.name,
-               detail={"via": via, "backup_created_at": manifest["created_at"],
-                       "rows": sum(counts.values()), "mismatches": len(mismatches)})
-    return RestoreResult(manifest=manifest, counts=counts, mismatches=mismatches,
-                         folders=folders)
+    mismatches = {
+        table: (counts.get(table, 0), expected.get(table))
+        for table in sorted(set(counts) | set(expected))
+        if counts.get(table) != expected.get(table)
+    }
+    log_access(
+        user=None,
+        action=Action.UPDATE,
+        object_type="restore",
+        object_id=archive.name,
+        detail={
+            "via": via,
+            "backup_created_at": manifest["created_at"],
+            "rows": sum(counts.values()),
+            "mismatches": len(mismatches),
+        },
+    )
+    return RestoreResult(manifest=manifest, counts=counts, mismatches=mismatches, folders=folders)

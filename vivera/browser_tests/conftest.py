@@ -80,8 +80,7 @@ def _unavailable(config: pytest.Config, problem: str) -> NoReturn:
     pytest.skip(message)
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
-                            config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     message = config.stash.get(_SKIPPED, None)
     if message:
         terminalreporter.write_sep("!", message, red=True, bold=True)
@@ -108,8 +107,10 @@ def browser(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[B
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable(request.config, "the Python package playwright is not installed "
-                                      "(pip install -e '.[dev]')")
+        _unavailable(
+            request.config,
+            "the Python package playwright is not installed (pip install -e '.[dev]')",
+        )
 
     with _running_loop_workarounds():
         playwright = sync_playwright().start()
@@ -117,7 +118,8 @@ def browser(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[B
         try:
             # `launch` gives every browser a fresh, temporary user-data dir of its own.
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 yield browser
             finally:

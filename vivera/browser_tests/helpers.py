@@ -22,8 +22,7 @@ from vivera.conftest import PASSWORD
 def either(*texts: str) -> re.Pattern[str]:
     """Match any of `texts` (English source or Dutch translations), whole and case-insensitive;
     a label may end in the required-field star."""
-    return re.compile("^(" + "|".join(re.escape(t) for t in texts) + r")(\s*\*)?$",
-                      re.IGNORECASE)
+    return re.compile("^(" + "|".join(re.escape(t) for t in texts) + r")(\s*\*)?$", re.IGNORECASE)
 
 
 def current_code(username: str) -> str | None:
@@ -38,8 +37,9 @@ def current_code(username: str) -> str | None:
     user = User.objects.get(username=username)
     if not required_for(user):
         return None
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     # A code is accepted once; a test that logs the same person in twice within 30 seconds
     # starts the device afresh, as if the previous code were from long ago.
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
@@ -61,8 +61,11 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
         page.locator("input[name=code]").fill(code)
         page.get_by_role("button", name=either("Continue", "Doorgaan")).click()
     # Logged in: the log-out button is there (on a phone it is folded behind the menu button).
-    expect(page.get_by_role("button", name=either("Uitloggen", "Afmelden", "Log out"),
-                            include_hidden=True)).to_have_count(1)
+    expect(
+        page.get_by_role(
+            "button", name=either("Uitloggen", "Afmelden", "Log out"), include_hidden=True
+        )
+    ).to_have_count(1)
 
 
 def registered_dossier(user: Any, team: Any, referrer: Any, last_name: str) -> Any:
@@ -75,9 +78,14 @@ def registered_dossier(user: Any, team: Any, referrer: Any, last_name: str) -> A
     from vivera.registration.services import client_create, dossier_create
 
     client = client_create(user=user, data={"first_name": "Ans", "last_name": last_name})
-    return dossier_create(user=user, client=client, team=team, referrer=referrer,
-                          registered_on=timezone.localdate() - dt.timedelta(days=20),
-                          case_director=user)
+    return dossier_create(
+        user=user,
+        client=client,
+        team=team,
+        referrer=referrer,
+        registered_on=timezone.localdate() - dt.timedelta(days=20),
+        case_director=user,
+    )
 
 
 def main_form(page: Page) -> Locator:
@@ -116,9 +124,11 @@ def assert_styled(page: Page) -> None:
     # the browser's default grey.
     token = page.evaluate(
         "() => getComputedStyle(document.body)"
-        ".getPropertyValue('--utrecht-button-primary-action-background-color').trim()")
+        ".getPropertyValue('--utrecht-button-primary-action-background-color').trim()"
+    )
     assert token, "NL Design System theme tokens are not applied to <body>"
     background = page.evaluate(
         """() => { const button = document.querySelector('.utrecht-button--primary-action');
-                   return button ? getComputedStyle(button).backgroundColor : null; }""")
+                   return button ? getComputedStyle(button).backgroundColor : null; }"""
+    )
     assert background not in ("rgb(239, 239, 239)", "rgba(0, 0, 0, 0)"), background

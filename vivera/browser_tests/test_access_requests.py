@@ -29,8 +29,14 @@ def no_sideways_scrolling(page: Page) -> None:
 
 
 def test_a_professional_asks_the_other_team_and_its_coordinator_approves(
-        page: Page, pro: User, pro_west: User, coordinator: User, team_oost: Any,
-        codes: dict[str, Any], artifacts_dir: Path) -> None:
+    page: Page,
+    pro: User,
+    pro_west: User,
+    coordinator: User,
+    team_oost: Any,
+    codes: dict[str, Any],
+    artifacts_dir: Path,
+) -> None:
     dossier = registered_dossier(pro, team_oost, codes["gp"], "Oostelijk")
     dossier.client.__class__.objects.filter(pk=dossier.client_id).update(bsn=BSN)
     page.set_viewport_size(PHONE)

@@ -25,8 +25,12 @@ pytestmark = [
 
 
 def test_it_refuses_a_referral_without_consent_then_records_and_withdraws_consent(
-    page: Page, pro: User, team_oost: Team, partner_org: PartnerOrganisation,
-    codes: dict[str, Any], artifacts_dir: Path,
+    page: Page,
+    pro: User,
+    team_oost: Team,
+    partner_org: PartnerOrganisation,
+    codes: dict[str, Any],
+    artifacts_dir: Path,
 ) -> None:
     dossier = registered_dossier(pro, team_oost, codes["gp"], "Delen")
     log_in(page, "pro")
@@ -49,11 +53,11 @@ def test_it_refuses_a_referral_without_consent_then_records_and_withdraws_consen
     page.locator(f'a[href="/dossiers/{dossier.pk}/toestemming/"]').click()
     form = main_form(page)
     form.locator("[name=partner]").select_option(label=partner_org.name)
-    scopes = page.get_by_role("group", name=either("What may be shared",
-                                                   "Wat gedeeld mag worden"))
+    scopes = page.get_by_role("group", name=either("What may be shared", "Wat gedeeld mag worden"))
     scopes.locator('input[value="referral"]').check()
-    how = page.get_by_role("group", name=either("How was consent given?",
-                                                "Hoe is de toestemming gegeven?"))
+    how = page.get_by_role(
+        "group", name=either("How was consent given?", "Hoe is de toestemming gegeven?")
+    )
     how.locator('input[value="written"]').focus()
     page.keyboard.press("Space")
     submit(page)
@@ -63,8 +67,12 @@ def test_it_refuses_a_referral_without_consent_then_records_and_withdraws_consen
     expect(rows).to_contain_text(partner_org.name)
     page.screenshot(path=artifacts_dir / "dossier-consent.png", full_page=True)
     consent = SharingConsent.objects.get()
-    assert (consent.partner, consent.covers_referral, consent.covers_status,
-            consent.given_how) == (partner_org, True, False, "written")
+    assert (consent.partner, consent.covers_referral, consent.covers_status, consent.given_how) == (
+        partner_org,
+        True,
+        False,
+        "written",
+    )
 
     # Now the referral saves.
     page.goto(f"/dossiers/{dossier.pk}/verwijzing/")

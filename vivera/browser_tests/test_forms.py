@@ -22,13 +22,20 @@ pytestmark = [
 ]
 
 
-def test_it_shows_an_invalid_bsn_and_keeps_what_was_typed(page: Page, pro: User,
-                                                           artifacts_dir: Path) -> None:
+def test_it_shows_an_invalid_bsn_and_keeps_what_was_typed(
+    page: Page, pro: User, artifacts_dir: Path
+) -> None:
     log_in(page, "pro")
     page.goto("/inwoners/nieuw/")
     form = main_form(page)
-    typed = {"first_name": "Piet", "last_name": "Pieters", "birth_date": "1980-07-14",
-             "bsn": "123456789", "postcode": "9991 AB", "house_number": "3a"}
+    typed = {
+        "first_name": "Piet",
+        "last_name": "Pieters",
+        "birth_date": "1980-07-14",
+        "bsn": "123456789",
+        "postcode": "9991 AB",
+        "house_number": "3a",
+    }
     for name, value in typed.items():
         form.locator(f"[name={name}]").fill(value)
     submit(page)
@@ -61,9 +68,9 @@ def test_it_shows_an_invalid_bsn_and_keeps_what_was_typed(page: Page, pro: User,
     assert Client.objects.get().bsn == "123456782"
 
 
-def test_it_registers_a_short_contact_with_the_keyboard_only(page: Page, pro: User,
-                                                             location: Location,
-                                                             codes: dict[str, Any]) -> None:
+def test_it_registers_a_short_contact_with_the_keyboard_only(
+    page: Page, pro: User, location: Location, codes: dict[str, Any]
+) -> None:
     log_in(page, "pro")
     page.goto("/kort-contact/")
 
@@ -71,7 +78,8 @@ def test_it_registers_a_short_contact_with_the_keyboard_only(page: Page, pro: Us
         return page.evaluate(
             """() => { const el = document.activeElement;
                        return {tag: el.tagName.toLowerCase(), name: el.name || el.id || '',
-                               type: el.type || '', value: el.value || ''}; }""")
+                               type: el.type || '', value: el.value || ''}; }"""
+        )
 
     # The topic (a type-ahead combobox) has focus on arrival: pick it by typing; leaving the
     # box takes the highlighted match.
@@ -103,7 +111,11 @@ def test_it_registers_a_short_contact_with_the_keyboard_only(page: Page, pro: Us
 
     contact = ShortContact.objects.get()
     assert (contact.channel, contact.location, contact.domain, contact.result) == (
-        "walk_in", location, codes["housing"], "referred")
+        "walk_in",
+        location,
+        codes["housing"],
+        "referred",
+    )
     row = page.get_by_test_id("short-contact-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Huisvesting")

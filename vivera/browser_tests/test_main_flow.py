@@ -31,8 +31,13 @@ pytestmark = [
 
 
 def test_it_runs_the_professionals_day_in_the_browser(
-    page: Page, pro: User, colleague: User, location: Location, neighbourhood: Any,
-    codes: dict[str, Any], artifacts_dir: Path,
+    page: Page,
+    pro: User,
+    colleague: User,
+    location: Location,
+    neighbourhood: Any,
+    codes: dict[str, Any],
+    artifacts_dir: Path,
 ) -> None:
     today = timezone.localdate()
     registered = today - dt.timedelta(days=10)
@@ -47,13 +52,15 @@ def test_it_runs_the_professionals_day_in_the_browser(
     # By the visible (Dutch or English) labels. A walk-in is the default channel.
     channel = page.get_by_role("group", name=either("Channel", "Kanaal"))
     expect(channel.get_by_role("radio", name=either("Walk-in", "Inloop"))).to_be_checked()
-    page.get_by_label(either("Walk-in location (for a walk-in)", "Inlooppunt (bij inloop)")
-                      ).select_option(label=location.name)
+    page.get_by_label(
+        either("Walk-in location (for a walk-in)", "Inlooppunt (bij inloop)")
+    ).select_option(label=location.name)
     # The topic is a type-ahead combobox: a few letters, and leaving the box picks the match.
     page.get_by_label(either("Topic", "Onderwerp")).fill("Finan")
     page.keyboard.press("Tab")
     page.get_by_role("group", name=either("Result", "Resultaat")).get_by_role(
-        "radio", name=either("Answered", "Beantwoord")).check()
+        "radio", name=either("Answered", "Beantwoord")
+    ).check()
     page.get_by_role("button", name=either("Save", "Opslaan")).click()
     expect_saved(page)
     rows = page.get_by_test_id("short-contact-row")
@@ -68,8 +75,9 @@ def test_it_runs_the_professionals_day_in_the_browser(
 
     # --- A new client.
     nav_link(page, "/inwoners/").click()
-    page.get_by_role("link", name=either("Register a new client", "Nieuwe inwoner registreren")
-                     ).first.click()
+    page.get_by_role(
+        "link", name=either("Register a new client", "Nieuwe inwoner registreren")
+    ).first.click()
     # Form fields by name from here on: their labels are still being translated.
     form = main_form(page)
     form.locator("[name=first_name]").fill("Fatima")
@@ -103,8 +111,10 @@ def test_it_runs_the_professionals_day_in_the_browser(
     dossier_path = f"/dossiers/{dossier.pk}/"
 
     # --- Two questions.
-    for domain, description in (("Financiën", "Betalingsachterstand energie"),
-                                ("Huisvesting", "Dreigende huisuitzetting")):
+    for domain, description in (
+        ("Financiën", "Betalingsachterstand energie"),
+        ("Huisvesting", "Dreigende huisuitzetting"),
+    ):
         page.get_by_role("link", name=either("Add a question", "Vraag toevoegen")).click()
         form = main_form(page)
         form.locator("[name=domain]").select_option(label=domain)
@@ -116,8 +126,7 @@ def test_it_runs_the_professionals_day_in_the_browser(
     expect(questions).to_have_count(2)
 
     # --- A home visit of 45 minutes, with a colleague.
-    page.get_by_role("link", name=either("Register a contact", "Contactmoment registreren")
-                     ).click()
+    page.get_by_role("link", name=either("Register a contact", "Contactmoment registreren")).click()
     form = main_form(page)
     form.locator("[name=date]").fill((registered + dt.timedelta(days=2)).isoformat())
     form.locator("[name=kind]").select_option(label="Huisbezoek")
@@ -129,8 +138,7 @@ def test_it_runs_the_professionals_day_in_the_browser(
     expect_saved(page)
 
     # --- A full ZRM at intake: one radio per life domain, each group found by its legend.
-    page.get_by_role("link", name=either("Register ZRM scores", "ZRM-scores registreren")
-                     ).click()
+    page.get_by_role("link", name=either("Register ZRM scores", "ZRM-scores registreren")).click()
     form = main_form(page)
     form.locator("[name=assessed_on]").fill(registered.isoformat())
     form.locator("[name=moment]").select_option("intake")
@@ -179,7 +187,8 @@ def test_it_runs_the_professionals_day_in_the_browser(
     expect(zrm.locator("tbody tr")).to_have_count(13)
     for name, score in expected_scores.items():
         row = zrm.locator("tbody tr").filter(
-            has=page.get_by_role("rowheader", name=name, exact=True))
+            has=page.get_by_role("rowheader", name=name, exact=True)
+        )
         expect(row.locator("td").first).to_have_text(str(score))
     expect(zrm.locator("thead")).to_contain_text(registered.strftime("%d-%m-%Y"))
 

@@ -25,14 +25,24 @@ pytestmark = [
 
 
 def test_two_professionals_edit_one_dossier_and_merge(
-    browser: Browser, live_server: Any, pro: User, colleague: User, team_oost: Team,
-    codes: dict[str, Any], artifacts_dir: Path,
+    browser: Browser,
+    live_server: Any,
+    pro: User,
+    colleague: User,
+    team_oost: Team,
+    codes: dict[str, Any],
+    artifacts_dir: Path,
 ) -> None:
     dossier = registered_dossier(pro, team_oost, codes["gp"], "Tweemaal")
-    contexts = [browser.new_context(base_url=live_server.url, locale="nl-NL",
-                                    timezone_id="Europe/Amsterdam",
-                                    viewport={"width": 1280, "height": 900})
-                for _ in range(2)]
+    contexts = [
+        browser.new_context(
+            base_url=live_server.url,
+            locale="nl-NL",
+            timezone_id="Europe/Amsterdam",
+            viewport={"width": 1280, "height": 900},
+        )
+        for _ in range(2)
+    ]
     try:
         for context in contexts:
             context.set_default_timeout(DEFAULT_TIMEOUT_MS)
@@ -59,7 +69,10 @@ def test_two_professionals_edit_one_dossier_and_merge(
         expect(message).to_contain_text(colleague.get_full_name() or colleague.username)
         fresh = Dossier.objects.get(pk=dossier.pk)
         assert (fresh.complexity, fresh.carer_involved, fresh.network_mapped) == (
-            "multiple", True, False)
+            "multiple",
+            True,
+            False,
+        )
 
         # Each differing field is a group named by its legend. Both changed the complexity:
         # nothing is chosen for me; the others have the three-way default.
@@ -89,7 +102,10 @@ def test_two_professionals_edit_one_dossier_and_merge(
         expect_saved(mine)
         fresh = Dossier.objects.get(pk=dossier.pk)
         assert (fresh.complexity, fresh.carer_involved, fresh.network_mapped) == (
-            "complex", True, True)
+            "complex",
+            True,
+            True,
+        )
     finally:
         for context in contexts:
             context.close()

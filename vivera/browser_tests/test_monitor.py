@@ -22,20 +22,29 @@ pytestmark = [
 ]
 
 
-def test_a_policy_advisor_reads_the_monitor(page: Page, pro: User, policy: User,
-                                            team_oost: Team, codes: dict[str, Any]) -> None:
+def test_a_policy_advisor_reads_the_monitor(
+    page: Page, pro: User, policy: User, team_oost: Team, codes: dict[str, Any]
+) -> None:
     # Six new dossiers in January 2017 and seven in February; one of them came on the client's
     # own initiative, the rest from a GP.
     days = [dt.date(2017, 1, d) for d in range(2, 8)] + [dt.date(2017, 2, d) for d in range(1, 8)]
     for day in days:
-        client = Client.objects.create(municipality=team_oost.municipality, first_name="A",
-                                       last_name="B", created_by=pro)
+        client = Client.objects.create(
+            municipality=team_oost.municipality, first_name="A", last_name="B", created_by=pro
+        )
         referrer = codes["self"] if day == days[0] else codes["gp"]
-        dossier = Dossier.objects.create(municipality=team_oost.municipality, team=team_oost,
-                                         client=client, referrer=referrer, registered_on=day,
-                                         status_since=day, created_by=pro)
-        DossierStatusChange.objects.create(dossier=dossier, to_status="registered", date=day,
-                                           changed_by=pro)
+        dossier = Dossier.objects.create(
+            municipality=team_oost.municipality,
+            team=team_oost,
+            client=client,
+            referrer=referrer,
+            registered_on=day,
+            status_since=day,
+            created_by=pro,
+        )
+        DossierStatusChange.objects.create(
+            dossier=dossier, to_status="registered", date=day, changed_by=pro
+        )
 
     log_in(page, "policy")
     expect(page).to_have_url(re.compile(r"/monitor/"))
@@ -58,8 +67,9 @@ def test_a_policy_advisor_reads_the_monitor(page: Page, pro: User, policy: User,
     # One dossier on the client's own initiative is too few to show ("<5"); the GP's 12 is
     # shown with its noise, so the total minus it gives noise, not the one.
     referrers = page.locator("#indicator-new_dossiers_by_referrer").get_by_role("table")
-    row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader",
-                                                                    name="Zelf (inwoner)"))
+    row = referrers.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="Zelf (inwoner)")
+    )
     expect(row.get_by_role("cell")).to_have_text(["<5"])
     row = referrers.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Huisarts"))
     gp = row.get_by_role("cell").inner_text()

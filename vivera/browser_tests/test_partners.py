@@ -22,7 +22,11 @@ pytestmark = [
 
 
 def test_a_signal_goes_from_the_partner_to_the_team_and_its_status_back(
-    page: Page, partner_user: User, pro: User, team_oost: Any, neighbourhood: Any,
+    page: Page,
+    partner_user: User,
+    pro: User,
+    team_oost: Any,
+    neighbourhood: Any,
 ) -> None:
     team_oost.neighbourhoods.add(neighbourhood)
 

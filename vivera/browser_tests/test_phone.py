@@ -185,15 +185,27 @@ def test_on_a_desktop_the_menu_is_open_and_headers_keep_their_words(
 
 
 def test_the_account_and_access_pages_on_a_phone(
-    page: Page, a_working_day: Any, context: Any, admin_user: User, pro: User, pro_west: User,
+    page: Page,
+    a_working_day: Any,
+    context: Any,
+    admin_user: User,
+    pro: User,
+    pro_west: User,
     team_west: Any,
 ) -> None:
     from vivera.accounts.services import account_reset, membership_request
 
     # Something to decide on each page: a team membership waiting for a second pair of eyes,
     # and an account waiting for its owner to activate it.
-    membership_request(user=pro, team=team_west, specialism="amw", fte=Decimal("0.5"),
-                       start_date=timezone.localdate(), end_date=None, by=admin_user)
+    membership_request(
+        user=pro,
+        team=team_west,
+        specialism="amw",
+        fte=Decimal("0.5"),
+        start_date=timezone.localdate(),
+        end_date=None,
+        by=admin_user,
+    )
     issued = account_reset(user=pro_west, by=admin_user)
     page.set_viewport_size(PHONE)
     check_fits(page, issued.path)  # the activation page, before logging in

@@ -49,42 +49,82 @@ def crawl(page: Page, start: str) -> dict[str, tuple[int, str]]:
             if (url.scheme, url.netloc) != (origin.scheme, origin.netloc):
                 continue
             target = url.path + (f"?{url.query}" if url.query else "")
-            if (target not in seen and not url.path.startswith(SKIP_PREFIXES)
-                    and "formaat=pdf" not in url.query):
+            if (
+                target not in seen
+                and not url.path.startswith(SKIP_PREFIXES)
+                and "formaat=pdf" not in url.query
+            ):
                 seen.add(target)
                 queue.append(target)
     return found
 
 
-def test_it_shows_a_policy_advisor_no_personal_data(page: Page, pro: User, policy: User,
-                                                     team_oost: Team, neighbourhood: Any,
-                                                     location: Any,
-                                                     codes: dict[str, Any]) -> None:
+def test_it_shows_a_policy_advisor_no_personal_data(
+    page: Page,
+    pro: User,
+    policy: User,
+    team_oost: Team,
+    neighbourhood: Any,
+    location: Any,
+    codes: dict[str, Any],
+) -> None:
     today = timezone.localdate()
-    client = client_create(user=pro, data={
-        "first_name": FIRST_NAME, "last_name": LAST_NAME, "bsn": BSN,
-        "birth_date": dt.date(1948, 9, 6), "postcode": "9991AB"})
-    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                             registered_on=today - dt.timedelta(days=3), case_director=pro)
-    question_add(user=pro, dossier=dossier, domain=codes["money"], opened_on=today,
-                 description=f"Schulden van mevrouw {LAST_NAME}")
-    short_contact_create(user=pro, date=today, part_of_day="morning", channel="walk_in",
-                         domain=codes["money"], result="answered", location=location)
+    client = client_create(
+        user=pro,
+        data={
+            "first_name": FIRST_NAME,
+            "last_name": LAST_NAME,
+            "bsn": BSN,
+            "birth_date": dt.date(1948, 9, 6),
+            "postcode": "9991AB",
+        },
+    )
+    dossier = dossier_create(
+        user=pro,
+        client=client,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=today - dt.timedelta(days=3),
+        case_director=pro,
+    )
+    question_add(
+        user=pro,
+        dossier=dossier,
+        domain=codes["money"],
+        opened_on=today,
+        description=f"Schulden van mevrouw {LAST_NAME}",
+    )
+    short_contact_create(
+        user=pro,
+        date=today,
+        part_of_day="morning",
+        channel="walk_in",
+        domain=codes["money"],
+        result="answered",
+        location=location,
+    )
 
     log_in(page, "policy")
     pages = crawl(page, "/")
     assert "/monitor/kerncijfers/" in pages, pages.keys()  # the menu leads to the key figures
     assert all(status == 200 for status, _ in pages.values()), {
-        path: status for path, (status, _) in pages.items()}
+        path: status for path, (status, _) in pages.items()
+    }
     for path, (_, html) in pages.items():
         for secret in (FIRST_NAME, LAST_NAME, BSN, "06-09-1948"):
             assert secret not in html, f"{secret!r} on {path}"
 
     # Typing a team page's address gets no further: refused or not found, and nothing shown.
-    for path in (f"/dossiers/{dossier.pk}/", f"/inwoners/{client.pk}/",
-                 f"/inwoners/?q={LAST_NAME}", f"/dossiers/{dossier.pk}/vraag/",
-                 f"/dossiers/{dossier.pk}/zrm/", "/mijn-werk/", "/wachtlijst/",
-                 "/kort-contact/"):
+    for path in (
+        f"/dossiers/{dossier.pk}/",
+        f"/inwoners/{client.pk}/",
+        f"/inwoners/?q={LAST_NAME}",
+        f"/dossiers/{dossier.pk}/vraag/",
+        f"/dossiers/{dossier.pk}/zrm/",
+        "/mijn-werk/",
+        "/wachtlijst/",
+        "/kort-contact/",
+    ):
         response = page.goto(path)
         assert response is not None
         assert response.status in (403, 404), (path, response.status)

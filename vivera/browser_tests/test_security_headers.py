@@ -19,26 +19,39 @@ pytestmark = [
 ]
 
 PAGES = {
-    "pro": ["/mijn-werk/", "/kort-contact/", "/inwoners/nieuw/", "/meldingen/", "/verzoeken/",
-            "/inwoners/toegang-vragen/"],
+    "pro": [
+        "/mijn-werk/",
+        "/kort-contact/",
+        "/inwoners/nieuw/",
+        "/meldingen/",
+        "/verzoeken/",
+        "/inwoners/toegang-vragen/",
+    ],
     "policy": ["/monitor/"],
-    "admin": ["/beheer/toegangslog/", "/admin/", "/admin/organisation/team/add/",
-              "/beheer/import/", "/beheer/ggm-export/"],
+    "admin": [
+        "/beheer/toegangslog/",
+        "/admin/",
+        "/admin/organisation/team/add/",
+        "/beheer/import/",
+        "/beheer/ggm-export/",
+    ],
     "partner": ["/partner/", "/partner/vroegsignaal/"],
 }
 
 
 def watch_violations(page: Page) -> list[str]:
     seen: list[str] = []
-    page.on("console", lambda msg: seen.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     return seen
 
 
 @pytest.mark.parametrize("persona", list(PAGES))
-def test_pages_load_without_a_csp_violation(page: Page, persona: str,
-                                            all_personas: dict[str, User],
-                                            location: Any, codes: Any) -> None:
+def test_pages_load_without_a_csp_violation(
+    page: Page, persona: str, all_personas: dict[str, User], location: Any, codes: Any
+) -> None:
     violations = watch_violations(page)
     log_in(page, all_personas[persona].username)
     for path in PAGES[persona]:

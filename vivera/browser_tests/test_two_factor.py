@@ -31,15 +31,14 @@ def test_a_professional_activates_its_account_and_logs_in(page: Page, pro: User)
     password = page.get_by_label(either("Kies een wachtwoord", "Choose a password"))
     expect(password).to_be_focused()
     password.fill(NEW_PASSWORD)
-    page.get_by_label(either("Hetzelfde wachtwoord nog een keer", "The same password again")
-                      ).fill(NEW_PASSWORD)
+    page.get_by_label(either("Hetzelfde wachtwoord nog een keer", "The same password again")).fill(
+        NEW_PASSWORD
+    )
     expect(page.locator(".vivera-qr svg")).to_be_visible()
     secret = page.get_by_test_id("secret").inner_text().replace(" ", "")
     key = b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label(re.compile("authenticator", re.IGNORECASE)).fill(
-        f"{TOTP(key).token():06d}")
-    page.get_by_role("button", name=either("Activeer mijn account", "Activate my account")
-                     ).click()
+    page.get_by_label(re.compile("authenticator", re.IGNORECASE)).fill(f"{TOTP(key).token():06d}")
+    page.get_by_role("button", name=either("Activeer mijn account", "Activate my account")).click()
     expect(page).to_have_url(re.compile(r"/inloggen/"))
 
     page.get_by_label(either("Gebruikersnaam", "Username")).fill("pro")

@@ -28,13 +28,17 @@ class Refusals:
         self._errors: dict[str, list[ValidationError]] = {}
 
     def add(self, field: str | None, message: str, code: str) -> None:
-        self.merge(ValidationError({field or NON_FIELD_ERRORS: ValidationError(message,
-                                                                                code=code)}))
+        self.merge(
+            ValidationError({field or NON_FIELD_ERRORS: ValidationError(message, code=code)})
+        )
 
     def merge(self, error: ValidationError) -> None:
         """Take over the problems of a refusal raised elsewhere (a rule, `full_clean`)."""
-        problems = error.error_dict if hasattr(error, "error_dict") else {
-            NON_FIELD_ERRORS: error.error_list}
+        problems = (
+            error.error_dict
+            if hasattr(error, "error_dict")
+            else {NON_FIELD_ERRORS: error.error_list}
+        )
         for field, errors in problems.items():
             known = self._errors.setdefault(field, [])
             for problem in errors:
@@ -87,9 +91,12 @@ class DateRule:
         if value is None:
             return
         if value > timezone.localdate():
-            raise ValidationError(_("%(label)s cannot be in the future.")
-                                  % {"label": self.label}, code="future")
+            raise ValidationError(
+                _("%(label)s cannot be in the future.") % {"label": self.label}, code="future"
+            )
         if value < self.earliest:
-            raise ValidationError(_("%(label)s is before %(year)s; please check the year.")
-                                  % {"label": self.label, "year": self.earliest.year},
-                                  code="too_old")
+            raise ValidationError(
+                _("%(label)s is before %(year)s; please check the year.")
+                % {"label": self.label, "year": self.earliest.year},
+                code="too_old",
+            )

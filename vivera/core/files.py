@@ -40,7 +40,7 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
     """Remove `.<prefix>-<pid>-…` files and folders in `parent` whose process is gone."""
     removed = []
     for path in parent.glob(f".{prefix}-*"):
-        pid = path.name[len(prefix) + 2:].split("-", 1)[0]
+        pid = path.name[len(prefix) + 2 :].split("-", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
             continue
         if path.is_dir() and not path.is_symlink():
@@ -61,8 +61,7 @@ def name_unnamed(descriptor: int, target: Path) -> None:
     it is given a directory descriptor.)"""
     folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        os.link(f"/proc/self/fd/{descriptor}", target.name, dst_dir_fd=folder,
-                follow_symlinks=True)
+        os.link(f"/proc/self/fd/{descriptor}", target.name, dst_dir_fd=folder, follow_symlinks=True)
     finally:
         os.close(folder)
 

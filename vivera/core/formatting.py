@@ -17,8 +17,9 @@ from django.utils.formats import number_format
 MOST_PLACES = 6
 
 
-def number(value: int | float | Decimal, places: int | None = None, *,
-           grouping: bool = True) -> str:
+def number(
+    value: int | float | Decimal, places: int | None = None, *, grouping: bool = True
+) -> str:
     """`value` with `places` decimals (rounded), or a whole number as it is and a fraction with
     as few decimals as it needs (at most six: 0,3 rather than 0,30000000000000004); with the
     thousands separator unless `grouping` is off (chart axes, table cells)."""

@@ -32,5 +32,7 @@ class Pseudonymiser:
         return hmac.new(self._key, b"vivera:key-fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
-METHOD = ("HMAC-SHA256 over '<kind>:<internal id>' with the installation's secret key "
-          "(VIVERA_PSEUDONYM_KEY); the first 63 bits as a whole number")
+METHOD = (
+    "HMAC-SHA256 over '<kind>:<internal id>' with the installation's secret key "
+    "(VIVERA_PSEUDONYM_KEY); the first 63 bits as a whole number"
+)

@@ -75,16 +75,25 @@ MOMENTS = {
     ZrmMoment.CLOSURE: "afsluiting",
 }
 ZRM_MATRIX_ID = 1
-ZRM_MATRIX = (ZRM_MATRIX_ID, None, None, "Zelfredzaamheid-Matrix (ZRM) 2017",
-              "GGD Amsterdam: 13 leefgebieden, 5 niveaus")
+ZRM_MATRIX = (
+    ZRM_MATRIX_ID,
+    None,
+    None,
+    "Zelfredzaamheid-Matrix (ZRM) 2017",
+    "GGD Amsterdam: 13 leefgebieden, 5 niveaus",
+)
 # Bijzonderheidsoort: the dossier's social-network facts get fixed ids 1-4; a referrer
 # (verwijzer) gets REFERRER_OFFSET + its id.
 NETWORK_FACTS = (  # (id, dossier field, naam, omschrijving)
     (1, "network_mapped", "Netwerk in kaart", "Het sociale netwerk is in kaart gebracht"),
     (2, "carer_involved", "Mantelzorger betrokken", "Een mantelzorger is betrokken"),
     (3, "volunteer_deployed", "Vrijwilliger ingezet", "Een vrijwilliger is ingezet"),
-    (4, "resident_contact", "Contact met buurtbewoners",
-     "Er is contact gelegd met andere bewoners"),
+    (
+        4,
+        "resident_contact",
+        "Contact met buurtbewoners",
+        "Er is contact gelegd met andere bewoners",
+    ),
 )
 REFERRER_OFFSET = 1000
 # A dossier's start (SociaalTeamDossier.datumStart) is the day the help began: its first move
@@ -144,7 +153,7 @@ def by_pseudonym(rows: Rows) -> Rows:
 def _spill(rows: list[Row], handle: IO[bytes]) -> Iterator[Row]:
     """Write sorted rows to `handle`; returns them read back, lazily."""
     for start in range(0, len(rows), CHUNK):
-        pickle.dump(rows[start:start + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(rows[start : start + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
     handle.seek(0)
 
     def read() -> Iterator[Row]:
@@ -220,8 +229,7 @@ def client(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
 def vivera_client(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     # Birth year instead of birth date; the CBS code of the neighbourhood instead of postcode and
     # house number.
-    for pk, birth_date, area in _rows(_clients(sel), "pk", "birth_date",
-                                      "neighbourhood__cbs_code"):
+    for pk, birth_date, area in _rows(_clients(sel), "pk", "birth_date", "neighbourhood__cbs_code"):
         yield pseudo("client", pk), birth_date.year if birth_date else None, area
 
 
@@ -233,9 +241,12 @@ def _clients(sel: Selection) -> QuerySet:
 
 def clientbegeleider(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     # The case director is a professional: a pseudonym only, no name or user code.
-    directors = (Dossier.objects.filter(sel.dossier_q(), case_director__isnull=False)
-                 .order_by("case_director_id").values_list("case_director_id", flat=True)
-                 .distinct())
+    directors = (
+        Dossier.objects.filter(sel.dossier_q(), case_director__isnull=False)
+        .order_by("case_director_id")
+        .values_list("case_director_id", flat=True)
+        .distinct()
+    )
     for pk in directors.iterator(chunk_size=CHUNK):
         yield pseudo("clientbegeleider", pk), None
 
@@ -246,20 +257,34 @@ def caseaanmelding(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
 
 
 def sociaalteamdossier(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
-    first_care = (DossierStatusChange.objects
-                  .filter(dossier=OuterRef("pk"), to_status__in=CARE_STATUSES)
-                  .order_by("date").values("date")[:1])
+    first_care = (
+        DossierStatusChange.objects.filter(dossier=OuterRef("pk"), to_status__in=CARE_STATUSES)
+        .order_by("date")
+        .values("date")[:1]
+    )
     dossiers = sel.dossiers().annotate(care_started=Subquery(first_care))
     client_id_of = _remembered(pseudo, "client")
     for pk, closed_on, started, director, client_id, complexity, status in _rows(
-        dossiers, "pk", "closed_on", "care_started", "case_director_id", "client_id",
-        "complexity", "status",
+        dossiers,
+        "pk",
+        "closed_on",
+        "care_started",
+        "case_director_id",
+        "client_id",
+        "complexity",
+        "status",
     ):
         yield (
-            pseudo("sociaalteamdossier", pk), closed_on, started, None,
+            pseudo("sociaalteamdossier", pk),
+            closed_on,
+            started,
+            None,
             pseudo("caseaanmelding", pk),
             pseudo("clientbegeleider", director) if director else None,
-            client_id_of(client_id), DOSSIER_KINDS[complexity][0], None, STATUS[status],
+            client_id_of(client_id),
+            DOSSIER_KINDS[complexity][0],
+            None,
+            STATUS[status],
         )
 
 
@@ -273,10 +298,21 @@ def behandeling(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     # with a start and an end. Its description is free text and is never exported.
     dossier_id_of = _remembered(pseudo, "sociaalteamdossier")
     for pk, opened_on, closed_on, dossier_id, domain_id in _rows(
-        _questions(sel), "pk", "opened_on", "closed_on", "dossier_id", "domain_id",
+        _questions(sel),
+        "pk",
+        "opened_on",
+        "closed_on",
+        "dossier_id",
+        "domain_id",
     ):
-        yield (pseudo("behandeling", pk), closed_on, opened_on, dossier_id_of(dossier_id),
-               domain_id, None)
+        yield (
+            pseudo("behandeling", pk),
+            closed_on,
+            opened_on,
+            dossier_id_of(dossier_id),
+            domain_id,
+            None,
+        )
 
 
 def vivera_behandeling(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
@@ -293,8 +329,9 @@ def bijzonderheid(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     for pk, referrer_id, *facts in _rows(sel.dossiers(), "pk", "referrer_id", *fields):
         dossier = pseudo("sociaalteamdossier", pk)
         kinds = [REFERRER_OFFSET + referrer_id]
-        kinds += [kind for (kind, *_rest), present in zip(NETWORK_FACTS, facts, strict=True)
-                  if present]
+        kinds += [
+            kind for (kind, *_rest), present in zip(NETWORK_FACTS, facts, strict=True) if present
+        ]
         for kind in kinds:
             yield pseudo("bijzonderheid", f"{pk}:{kind}"), dossier, kind, None
 
@@ -306,16 +343,21 @@ def _scores(sel: Selection) -> QuerySet[ZrmScore]:
 def score(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     client_id_of = _remembered(pseudo, "client")
     for pk, assessed_on, client_id, level, domain_id in _rows(
-        _scores(sel), "pk", "assessment__assessed_on", "assessment__dossier__client_id",
-        "score", "domain_id",
+        _scores(sel),
+        "pk",
+        "assessment__assessed_on",
+        "assessment__dossier__client_id",
+        "score",
+        "domain_id",
     ):
         yield pseudo("score", pk), assessed_on, client_id_of(client_id), level, domain_id
 
 
 def vivera_score(sel: Selection, pseudo: Pseudonymiser) -> Iterator[Row]:
     dossier_id_of = _remembered(pseudo, "sociaalteamdossier")
-    for pk, dossier_id, moment in _rows(_scores(sel), "pk", "assessment__dossier_id",
-                                        "assessment__moment"):
+    for pk, dossier_id, moment in _rows(
+        _scores(sel), "pk", "assessment__dossier_id", "assessment__moment"
+    ):
         yield pseudo("score", pk), dossier_id_of(dossier_id), MOMENTS[moment]
 
 

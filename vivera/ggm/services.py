@@ -57,10 +57,15 @@ class ExportResult:
 def _metadata(result: ExportResult, pseudo: pseudonyms.Pseudonymiser) -> dict[str, Any]:
     return {
         "format": "Vivera GGM export 1",
-        "ggm": {"version": schema.GGM_VERSION, "domain": schema.GGM_DOMAIN,
-                "source": schema.SOURCE},
-        "municipality": {"cbs_code": result.municipality.cbs_code,
-                         "name": result.municipality.name},
+        "ggm": {
+            "version": schema.GGM_VERSION,
+            "domain": schema.GGM_DOMAIN,
+            "source": schema.SOURCE,
+        },
+        "municipality": {
+            "cbs_code": result.municipality.cbs_code,
+            "name": result.municipality.name,
+        },
         "period": {
             "selects": "dossiers by registration date (CASEAANMELDING.DATUM), inclusive",
             "from": result.start.isoformat() if result.start else None,
@@ -68,20 +73,32 @@ def _metadata(result: ExportResult, pseudo: pseudonyms.Pseudonymiser) -> dict[st
         },
         "generated_at": timezone.localtime(result.generated_at).isoformat(timespec="seconds"),
         "tables": [
-            {"file": table.filename, "table": table.name, "ggm_entity": table.entity,
-             "extension": table.extension, "columns": list(table.columns),
-             "rows": result.rows[table.name]}
+            {
+                "file": table.filename,
+                "table": table.name,
+                "ggm_entity": table.entity,
+                "extension": table.extension,
+                "columns": list(table.columns),
+                "rows": result.rows[table.name],
+            }
             for table in schema.TABLES
         ],
         "pseudonymisation": {"method": pseudonyms.METHOD, "key_fingerprint": pseudo.fingerprint()},
-        "csv": {"encoding": "UTF-8", "delimiter": ",", "decimal": ".", "header": True,
-                "dates": "YYYY-MM-DD", "empty": "not recorded in Vivera",
-                "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front"},
+        "csv": {
+            "encoding": "UTF-8",
+            "delimiter": ",",
+            "decimal": ".",
+            "header": True,
+            "dates": "YYYY-MM-DD",
+            "empty": "not recorded in Vivera",
+            "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front",
+        },
     }
 
 
-def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudonymiser,
-               result: ExportResult) -> None:
+def _write_zip(
+    out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudonymiser, result: ExportResult
+) -> None:
     stamp = timezone.localtime(result.generated_at).timetuple()[:6]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in schema.TABLES:
@@ -102,12 +119,19 @@ def _write_zip(out: IO[bytes], selection: Selection, pseudo: pseudonyms.Pseudony
             result.rows[table.name] = count
             pause_point("ggm.write")  # kill tests only: the first table is written
         metadata = json.dumps(_metadata(result, pseudo), ensure_ascii=False, indent=2)
-        archive.writestr(zipfile.ZipInfo(METADATA, date_time=stamp), metadata,
-                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            zipfile.ZipInfo(METADATA, date_time=stamp), metadata, compress_type=zipfile.ZIP_DEFLATED
+        )
 
 
-def _export(out: IO[bytes], *, municipality: Municipality, start: dt.date | None,
-            end: dt.date | None, key: str | None) -> ExportResult:
+def _export(
+    out: IO[bytes],
+    *,
+    municipality: Municipality,
+    start: dt.date | None,
+    end: dt.date | None,
+    key: str | None,
+) -> ExportResult:
     result = ExportResult(municipality, start, end, timezone.now())
     selection = Selection(municipality, start, end)
     pseudo = pseudonyms.Pseudonymiser(key)
@@ -122,17 +146,27 @@ def _export(out: IO[bytes], *, municipality: Municipality, start: dt.date | None
     return result
 
 
-def _log(result: ExportResult, *, user: User | None, request: HttpRequest | None,
-         via: str) -> None:
-    log_access(user=user, action=Action.EXPORT, object_type="ggm_export",
-               request=request, municipality_id=result.municipality.pk,
-               detail={**result.detail(), "via": via})
+def _log(result: ExportResult, *, user: User | None, request: HttpRequest | None, via: str) -> None:
+    log_access(
+        user=user,
+        action=Action.EXPORT,
+        object_type="ggm_export",
+        request=request,
+        municipality_id=result.municipality.pk,
+        detail={**result.detail(), "via": via},
+    )
 
 
 def ggm_export_write(
-    *, out: IO[bytes], municipality: Municipality, user: User | None,
-    start: dt.date | None = None, end: dt.date | None = None,
-    request: HttpRequest | None = None, key: str | None = None, via: str = "page",
+    *,
+    out: IO[bytes],
+    municipality: Municipality,
+    user: User | None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    request: HttpRequest | None = None,
+    key: str | None = None,
+    via: str = "page",
 ) -> ExportResult:
     """Write the export of `municipality`'s dossiers registered from `start` up to and including
     `end` to `out`, and log it."""
@@ -142,8 +176,13 @@ def ggm_export_write(
 
 
 def ggm_export_save(
-    *, path: Path, municipality: Municipality, user: User | None = None,
-    start: dt.date | None = None, end: dt.date | None = None, key: str | None = None,
+    *,
+    path: Path,
+    municipality: Municipality,
+    user: User | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    key: str | None = None,
     via: str = "command",
 ) -> ExportResult:
     """Write the export to `path`, all or nothing (`core.files.atomic_output`): the file

@@ -29,15 +29,28 @@ def ggm_export(request: HttpRequest) -> HttpResponse:
         # FileResponse streams it and closes (and so deletes) the file when done.
         out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
         try:
-            ggm_export_write(out=out, municipality=municipality, user=request.user,
-                             start=start, end=end, request=request)
+            ggm_export_write(
+                out=out,
+                municipality=municipality,
+                user=request.user,
+                start=start,
+                end=end,
+                request=request,
+            )
         except BaseException:
             out.close()
             raise
         out.seek(0)
         filename = f"ggm-{municipality.cbs_code}-{timezone.localdate():%Y-%m-%d}.zip"
-        return FileResponse(out, as_attachment=True, filename=filename,
-                            content_type="application/zip")
-    return render(request, "ggm/export.html", {
-        "form": form, "tables": schema.TABLES, "ggm_version": schema.GGM_VERSION,
-    })
+        return FileResponse(
+            out, as_attachment=True, filename=filename, content_type="application/zip"
+        )
+    return render(
+        request,
+        "ggm/export.html",
+        {
+            "form": form,
+            "tables": schema.TABLES,
+            "ggm_version": schema.GGM_VERSION,
+        },
+    )

@@ -38,65 +38,152 @@ class FileSpec:
 
 CODES = "codes"
 SPECS: tuple[FileSpec, ...] = (
-    FileSpec(Kind.CLIENT, ("clienten", "client"), (
-        Column("clientnummer", True), Column("voornaam", True), Column("tussenvoegsel"),
-        Column("achternaam", True), Column("geboortedatum"), Column("bsn"), Column("postcode"),
-        Column("huisnummer"),
-    )),
-    FileSpec(Kind.DOSSIER, ("dossiers", "dossier"), (
-        Column("dossiernummer", True), Column("clientnummer", True), Column("team", True),
-        Column("verwijzer", True), Column("casusregisseur"), Column("aanmelddatum", True),
-        Column("wachtlijstdatum"), Column("intakedatum"), Column("afsluitdatum"),
-        Column("complexiteit"),
-    )),
-    FileSpec(Kind.QUESTION, ("vragen", "vraag"), (
-        Column("vraagnummer", True), Column("dossiernummer", True),
-        Column("levensdomein", True), Column("geopend", True), Column("gesloten"),
-        Column("uitkomst"),
-    )),
+    FileSpec(
+        Kind.CLIENT,
+        ("clienten", "client"),
+        (
+            Column("clientnummer", True),
+            Column("voornaam", True),
+            Column("tussenvoegsel"),
+            Column("achternaam", True),
+            Column("geboortedatum"),
+            Column("bsn"),
+            Column("postcode"),
+            Column("huisnummer"),
+        ),
+    ),
+    FileSpec(
+        Kind.DOSSIER,
+        ("dossiers", "dossier"),
+        (
+            Column("dossiernummer", True),
+            Column("clientnummer", True),
+            Column("team", True),
+            Column("verwijzer", True),
+            Column("casusregisseur"),
+            Column("aanmelddatum", True),
+            Column("wachtlijstdatum"),
+            Column("intakedatum"),
+            Column("afsluitdatum"),
+            Column("complexiteit"),
+        ),
+    ),
+    FileSpec(
+        Kind.QUESTION,
+        ("vragen", "vraag"),
+        (
+            Column("vraagnummer", True),
+            Column("dossiernummer", True),
+            Column("levensdomein", True),
+            Column("geopend", True),
+            Column("gesloten"),
+            Column("uitkomst"),
+        ),
+    ),
     # "kortecontacten" before "contacten": the longer name wins.
-    FileSpec(Kind.SHORT_CONTACT, ("kortecontacten", "kortcontact"), (
-        Column("nummer"), Column("datum", True), Column("dagdeel", True),
-        Column("kanaal", True), Column("inlooppunt"), Column("onderwerp", True),
-        Column("resultaat", True), Column("team"),
-    )),
-    FileSpec(Kind.CONTACT, ("contacten", "contactmomenten", "contact"), (
-        Column("contactnummer", True), Column("dossiernummer", True), Column("datum", True),
-        Column("soort", True), Column("duur_minuten", True), Column("met"),
-        Column("kerntaak"), Column("medewerkers"),
-    )),
-    FileSpec(CODES, ("codetabel", "codes"), (
-        Column("lijst", True), Column("oude_code", True), Column("vivera_code", True),
-    )),
+    FileSpec(
+        Kind.SHORT_CONTACT,
+        ("kortecontacten", "kortcontact"),
+        (
+            Column("nummer"),
+            Column("datum", True),
+            Column("dagdeel", True),
+            Column("kanaal", True),
+            Column("inlooppunt"),
+            Column("onderwerp", True),
+            Column("resultaat", True),
+            Column("team"),
+        ),
+    ),
+    FileSpec(
+        Kind.CONTACT,
+        ("contacten", "contactmomenten", "contact"),
+        (
+            Column("contactnummer", True),
+            Column("dossiernummer", True),
+            Column("datum", True),
+            Column("soort", True),
+            Column("duur_minuten", True),
+            Column("met"),
+            Column("kerntaak"),
+            Column("medewerkers"),
+        ),
+    ),
+    FileSpec(
+        CODES,
+        ("codetabel", "codes"),
+        (
+            Column("lijst", True),
+            Column("oude_code", True),
+            Column("vivera_code", True),
+        ),
+    ),
 )
-KEY_COLUMN = {Kind.CLIENT: "clientnummer", Kind.DOSSIER: "dossiernummer",
-              Kind.QUESTION: "vraagnummer", Kind.CONTACT: "contactnummer",
-              Kind.SHORT_CONTACT: "nummer"}
+KEY_COLUMN = {
+    Kind.CLIENT: "clientnummer",
+    Kind.DOSSIER: "dossiernummer",
+    Kind.QUESTION: "vraagnummer",
+    Kind.CONTACT: "contactnummer",
+    Kind.SHORT_CONTACT: "nummer",
+}
 MAX_KEY = 80  # ImportedRecord.external_id
 
 # Fixed lists with their import codes (Dutch words; Vivera's own values are accepted too).
 CHOICE_WORDS: dict[str, dict[str, str]] = {
-    "dagdeel": {"ochtend": PartOfDay.MORNING, "middag": PartOfDay.AFTERNOON,
-                "avond": PartOfDay.EVENING},
-    "kanaal": {"inloop": Channel.WALK_IN, "telefoon": Channel.PHONE, "email": Channel.EMAIL,
-               "chat": Channel.CHAT},
-    "resultaat": {"beantwoord": ShortContactResult.ANSWERED,
-                  "verwezen": ShortContactResult.REFERRED},
-    "met": {"client": ContactWith.CLIENT, "netwerk": ContactWith.NETWORK,
-            "partner": ContactWith.PARTNER},
-    "kerntaak": {"informatie": CoreTask.INFORMATION, "ondersteuning": CoreTask.SUPPORT,
-                 "verwijzing": CoreTask.REFERRAL, "overdracht": CoreTask.HANDOVER,
-                 "waakvlam": CoreTask.WATCHING, "outreach": CoreTask.OUTREACH},
-    "complexiteit": {"enkelvoudig": Complexity.SINGLE, "meervoudig": Complexity.MULTIPLE,
-                     "complex": Complexity.COMPLEX},
+    "dagdeel": {
+        "ochtend": PartOfDay.MORNING,
+        "middag": PartOfDay.AFTERNOON,
+        "avond": PartOfDay.EVENING,
+    },
+    "kanaal": {
+        "inloop": Channel.WALK_IN,
+        "telefoon": Channel.PHONE,
+        "email": Channel.EMAIL,
+        "chat": Channel.CHAT,
+    },
+    "resultaat": {
+        "beantwoord": ShortContactResult.ANSWERED,
+        "verwezen": ShortContactResult.REFERRED,
+    },
+    "met": {
+        "client": ContactWith.CLIENT,
+        "netwerk": ContactWith.NETWORK,
+        "partner": ContactWith.PARTNER,
+    },
+    "kerntaak": {
+        "informatie": CoreTask.INFORMATION,
+        "ondersteuning": CoreTask.SUPPORT,
+        "verwijzing": CoreTask.REFERRAL,
+        "overdracht": CoreTask.HANDOVER,
+        "waakvlam": CoreTask.WATCHING,
+        "outreach": CoreTask.OUTREACH,
+    },
+    "complexiteit": {
+        "enkelvoudig": Complexity.SINGLE,
+        "meervoudig": Complexity.MULTIPLE,
+        "complex": Complexity.COMPLEX,
+    },
 }
-CODE_LISTS: dict[str, type] = {"verwijzer": Referrer, "levensdomein": LifeDomain,
-                               "uitkomst": Outcome, "contactsoort": ContactKind}
+CODE_LISTS: dict[str, type] = {
+    "verwijzer": Referrer,
+    "levensdomein": LifeDomain,
+    "uitkomst": Outcome,
+    "contactsoort": ContactKind,
+}
 # The `lijst` values of codetabel and the column each list is used in.
-LIST_OF_COLUMN = {"verwijzer": "verwijzer", "levensdomein": "levensdomein",
-                  "onderwerp": "levensdomein", "uitkomst": "uitkomst", "soort": "contactsoort",
-                  "dagdeel": "dagdeel", "kanaal": "kanaal", "resultaat": "resultaat",
-                  "met": "met", "kerntaak": "kerntaak", "complexiteit": "complexiteit"}
+LIST_OF_COLUMN = {
+    "verwijzer": "verwijzer",
+    "levensdomein": "levensdomein",
+    "onderwerp": "levensdomein",
+    "uitkomst": "uitkomst",
+    "soort": "contactsoort",
+    "dagdeel": "dagdeel",
+    "kanaal": "kanaal",
+    "resultaat": "resultaat",
+    "met": "met",
+    "kerntaak": "kerntaak",
+    "complexiteit": "complexiteit",
+}
 
 
 def spec_for(file_name: str) -> FileSpec | None:

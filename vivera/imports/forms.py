@@ -20,8 +20,10 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "class": "utrecht-textbox", "accept": ",".join(SUFFIXES)}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"class": "utrecht-textbox", "accept": ",".join(SUFFIXES)}),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
@@ -38,10 +40,13 @@ def max_upload_mb() -> int:
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Export files"), error_messages={
-        "required": _("Choose the export files to import."),
-        "empty": _("The file is empty. Choose the export file with its rows."),
-    })
+    files = MultipleFileField(
+        label=_("Export files"),
+        error_messages={
+            "required": _("Choose the export files to import."),
+            "empty": _("The file is empty. Choose the export file with its rows."),
+        },
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,18 +60,20 @@ class UploadForm(forms.Form):
         files: list[UploadedFile] = self.cleaned_data["files"]
         wrong = [f.name for f in files if not (f.name or "").lower().endswith(SUFFIXES)]
         if wrong:
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."),
-                                        code="suffix")
+            raise forms.ValidationError(
+                _("Only CSV and XLSX files can be imported."), code="suffix"
+            )
         names = [(f.name or "").lower() for f in files]
         if len(set(names)) < len(names):
             raise forms.ValidationError(_("Two files have the same name."), code="same_name")
         if sum(f.size or 0 for f in files) > max_upload_mb() * 1024 * 1024:
-            raise forms.ValidationError(_("The files are larger than %(mb)s MB together.")
-                                        % {"mb": max_upload_mb()}, code="too_large")
+            raise forms.ValidationError(
+                _("The files are larger than %(mb)s MB together.") % {"mb": max_upload_mb()},
+                code="too_large",
+            )
         return files
 
 
 class ConfirmForm(forms.Form):
     run = forms.IntegerField(min_value=1)
-    mode = forms.ChoiceField(choices=[("all", "all"), ("valid_only", "valid_only")],
-                             required=False)
+    mode = forms.ChoiceField(choices=[("all", "all"), ("valid_only", "valid_only")], required=False)

@@ -29,20 +29,23 @@ class ImportedRecord(models.Model):
 
     # No index of their own: the unique key below starts with the municipality, and a run's
     # records are rarely looked up; every index costs time on a 100,000-row import.
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     db_index=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     external_id = models.CharField(max_length=80)
     object_id = models.PositiveBigIntegerField()
-    run = models.ForeignKey("ImportRun", on_delete=models.PROTECT, related_name="records",
-                            db_index=False)
+    run = models.ForeignKey(
+        "ImportRun", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
 
     class Meta:
         verbose_name = _("imported record")
         verbose_name_plural = _("imported records")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "kind", "external_id"],
-                                    name="imported_record_unique_key"),
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "external_id"], name="imported_record_unique_key"
+            ),
         ]
 
     def __str__(self) -> str:

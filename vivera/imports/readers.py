@@ -74,9 +74,11 @@ class Limits:
 
     @classmethod
     def configured(cls) -> Limits:
-        return cls(rows=settings.VIVERA_IMPORT_MAX_ROWS,
-                   megabytes=settings.VIVERA_IMPORT_MAX_UNCOMPRESSED_MB,
-                   ratio=settings.VIVERA_IMPORT_MAX_COMPRESSION_RATIO)
+        return cls(
+            rows=settings.VIVERA_IMPORT_MAX_ROWS,
+            megabytes=settings.VIVERA_IMPORT_MAX_UNCOMPRESSED_MB,
+            ratio=settings.VIVERA_IMPORT_MAX_COMPRESSION_RATIO,
+        )
 
 
 def _n(value: int) -> str:
@@ -132,10 +134,14 @@ def read_bytes(name: str, data: bytes, limits: Limits | None = None) -> Table:
 
 def _check_size(size: int, limits: Limits) -> None:
     if size > limits.megabytes * MB:
-        raise ReadError(_(
-            "The file is larger than %(limit)s MB (the limit "
-            "VIVERA_IMPORT_MAX_UNCOMPRESSED_MB). Split it into smaller files."
-        ) % {"limit": _n(limits.megabytes)}, "too_large")
+        raise ReadError(
+            _(
+                "The file is larger than %(limit)s MB (the limit "
+                "VIVERA_IMPORT_MAX_UNCOMPRESSED_MB). Split it into smaller files."
+            )
+            % {"limit": _n(limits.megabytes)},
+            "too_large",
+        )
 
 
 def decode(data: bytes) -> str:
@@ -181,10 +187,14 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
 def _short_lines(lines: Iterable[str]) -> Iterator[str]:
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
-            raise ReadError(_(
-                "Line %(line)s is longer than %(limit)s characters: this is not an export "
-                "the import can read."
-            ) % {"line": _n(number), "limit": _n(MAX_LINE_CHARS)}, "line_too_long")
+            raise ReadError(
+                _(
+                    "Line %(line)s is longer than %(limit)s characters: this is not an export "
+                    "the import can read."
+                )
+                % {"line": _n(number), "limit": _n(MAX_LINE_CHARS)},
+                "line_too_long",
+            )
         yield line
 
 
@@ -201,20 +211,31 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         raise ReadError(_("The file is not a valid XLSX workbook.")) from exc
     unpacked = sum(part.file_size for part in parts)
     if unpacked > limits.megabytes * MB:
-        raise ReadError(_(
-            "Unpacked, this workbook is %(size)s MB; the limit is %(limit)s MB "
-            "(VIVERA_IMPORT_MAX_UNCOMPRESSED_MB). Split it into smaller files."
-        ) % {"size": _n(-(-unpacked // MB)), "limit": _n(limits.megabytes)}, "too_large")
+        raise ReadError(
+            _(
+                "Unpacked, this workbook is %(size)s MB; the limit is %(limit)s MB "
+                "(VIVERA_IMPORT_MAX_UNCOMPRESSED_MB). Split it into smaller files."
+            )
+            % {"size": _n(-(-unpacked // MB)), "limit": _n(limits.megabytes)},
+            "too_large",
+        )
     for part in parts:
-        if (part.file_size > RATIO_GRACE_BYTES
-                and part.file_size > limits.ratio * max(part.compress_size, 1)):
-            raise ReadError(_(
-                "A part of this workbook (%(part)s) unpacks to %(ratio)s times its packed "
-                "size; the limit is %(limit)s times (VIVERA_IMPORT_MAX_COMPRESSION_RATIO). A "
-                "real export grows 5 to 20 times: this file is probably not one."
-            ) % {"part": part.filename,
-                 "ratio": _n(part.file_size // max(part.compress_size, 1)),
-                 "limit": _n(limits.ratio)}, "compression_ratio")
+        if part.file_size > RATIO_GRACE_BYTES and part.file_size > limits.ratio * max(
+            part.compress_size, 1
+        ):
+            raise ReadError(
+                _(
+                    "A part of this workbook (%(part)s) unpacks to %(ratio)s times its packed "
+                    "size; the limit is %(limit)s times (VIVERA_IMPORT_MAX_COMPRESSION_RATIO). A "
+                    "real export grows 5 to 20 times: this file is probably not one."
+                )
+                % {
+                    "part": part.filename,
+                    "ratio": _n(part.file_size // max(part.compress_size, 1)),
+                    "limit": _n(limits.ratio),
+                },
+                "compression_ratio",
+            )
 
 
 def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
@@ -229,12 +250,14 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
             sheet.reset_dimensions()
             # The header first, at most one column beyond the limit, then the rows no wider
             # than the header: a cell far to the right (column XFD) does not widen every row.
-            with closing(sheet.iter_rows(max_row=1, max_col=limits.columns + 1,
-                                         values_only=True)) as rows:
+            with closing(
+                sheet.iter_rows(max_row=1, max_col=limits.columns + 1, values_only=True)
+            ) as rows:
                 header = next(rows, ())
             width = _header_width(header, limits)
-            with closing(sheet.iter_rows(min_row=2, max_col=max(width, 1),
-                                         values_only=True)) as rows:
+            with closing(
+                sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
+            ) as rows:
                 return _table(name, _after(header, rows), limits)
         finally:
             workbook.close()
@@ -273,8 +296,7 @@ def _too_many_rows(limits: Limits) -> str:
     ) % {"limit": _n(limits.rows)}
 
 
-def _after(first: Sequence[Value],
-           rest: Iterable[Sequence[Value]]) -> Iterator[Sequence[Value]]:
+def _after(first: Sequence[Value], rest: Iterable[Sequence[Value]]) -> Iterator[Sequence[Value]]:
     yield first
     yield from rest
 
@@ -284,10 +306,14 @@ def _header_width(header: Sequence[Value], limits: Limits) -> int:
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > limits.columns:
-        raise ReadError(_(
-            "The header has more than %(limit)s columns. Leave out the columns that are not "
-            "imported."
-        ) % {"limit": _n(limits.columns)}, "too_many_columns")
+        raise ReadError(
+            _(
+                "The header has more than %(limit)s columns. Leave out the columns that are not "
+                "imported."
+            )
+            % {"limit": _n(limits.columns)},
+            "too_many_columns",
+        )
     return len(headers)
 
 

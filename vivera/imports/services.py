@@ -107,9 +107,15 @@ def files_in(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file()
+                    and p.suffix.lower() in SUFFIXES
+                    and not p.name.startswith(("~$", "."))
+                )
+            )
         else:
             found.append(path)
     return found
@@ -171,15 +177,22 @@ def _discard(run: ImportRun, outcome: str | None = None) -> None:
     run.save(update_fields=fields)
 
 
-def import_check_upload(*, user: User, uploads: Sequence[tuple[str, bytes]],
-                        request: HttpRequest | None = None) -> ImportResult:
+def import_check_upload(
+    *, user: User, uploads: Sequence[tuple[str, bytes]], request: HttpRequest | None = None
+) -> ImportResult:
     """Check uploaded files (nothing is written); when they hold rows to import, keep them
     for `import_pending` and mark the run pending."""
     started = time.perf_counter()
     tables, unreadable = read_uploads(uploads)
     seconds_read = time.perf_counter() - started
-    result = import_run(user=user, municipality=user.municipality, tables=tables,
-                        mode=Mode.CHECK, read_problems=unreadable, request=request)
+    result = import_run(
+        user=user,
+        municipality=user.municipality,
+        tables=tables,
+        mode=Mode.CHECK,
+        read_problems=unreadable,
+        request=request,
+    )
     result.seconds_read = seconds_read
     if result.plan.new_rows and not unreadable:  # a refused file: nothing can be imported
         result.run.pending_dir = str(_store(uploads))
@@ -188,34 +201,51 @@ def import_check_upload(*, user: User, uploads: Sequence[tuple[str, bytes]],
     return result
 
 
-def pending_run_for(*, user: User, run_id: int,
-                    request: HttpRequest | None = None) -> ImportRun:
+def pending_run_for(*, user: User, run_id: int, request: HttpRequest | None = None) -> ImportRun:
     """The user's own pending run, or ImportRefused (logged when it is someone else's)."""
     import_expire_pending()
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None or run.user_id != user.pk or run.municipality_id != user.municipality_id:
         if run is not None:
-            log_access(user=user, action=Action.CREATE, object_type="import",
-                       object_id=run_id, request=request, result=Result.REFUSED)
+            log_access(
+                user=user,
+                action=Action.CREATE,
+                object_type="import",
+                object_id=run_id,
+                request=request,
+                result=Result.REFUSED,
+            )
         raise ImportRefused(_("This import does not exist or is not yours."))
     if run.outcome == Outcome.PENDING and not Path(run.pending_dir or "/nonexistent").is_dir():
         _discard(run, Outcome.EXPIRED)  # removed meanwhile, e.g. by the system's tmp cleaner
     if run.outcome != Outcome.PENDING:
-        raise ImportRefused(_("This import is no longer waiting: it was imported, cancelled "
-                              "or has expired. Upload the files again."))
+        raise ImportRefused(
+            _(
+                "This import is no longer waiting: it was imported, cancelled "
+                "or has expired. Upload the files again."
+            )
+        )
     return run
 
 
-def import_pending(*, user: User, run: ImportRun, mode: str,
-                   request: HttpRequest | None = None) -> ImportResult:
+def import_pending(
+    *, user: User, run: ImportRun, mode: str, request: HttpRequest | None = None
+) -> ImportResult:
     """Import the files of a pending run (checked again: the registration may have changed
     since), then delete them, whatever the outcome."""
     try:
         started = time.perf_counter()
         tables, unreadable = read_paths([Path(run.pending_dir)])
         seconds_read = time.perf_counter() - started
-        result = import_run(user=user, municipality=user.municipality, tables=tables,
-                            mode=mode, read_problems=unreadable, request=request, run=run)
+        result = import_run(
+            user=user,
+            municipality=user.municipality,
+            tables=tables,
+            mode=mode,
+            read_problems=unreadable,
+            request=request,
+            run=run,
+        )
         result.seconds_read = seconds_read
     except BaseException:
         _discard(run, Outcome.FAILED)  # rolled back: nothing was imported
@@ -241,8 +271,13 @@ def import_expire_pending() -> int:
 
 
 def import_run(
-    *, user: User, municipality: Municipality, tables: Sequence[Table], mode: str,
-    read_problems: Sequence[Problem] = (), request: HttpRequest | None = None,
+    *,
+    user: User,
+    municipality: Municipality,
+    tables: Sequence[Table],
+    mode: str,
+    read_problems: Sequence[Problem] = (),
+    request: HttpRequest | None = None,
     run: ImportRun | None = None,
 ) -> ImportResult:
     """Check the tables and, by `mode` (see the module docstring), write them. All or nothing:
@@ -259,35 +294,44 @@ def import_run(
         plan = validate(municipality=municipality, tables=tables)
         plan.problems[:0] = read_problems
         for problem in read_problems:
-            plan.files.append({"name": problem.file, "kind": "", "rows": 0,
-                               "refused": problem.code})
+            plan.files.append(
+                {"name": problem.file, "kind": "", "rows": 0, "refused": problem.code}
+            )
         checked = time.perf_counter()
         run = run or ImportRun(municipality=municipality, user=user)
         run.mode, run.files, run.problems = mode, plan.files, len(plan.problems)
         run.counts = {kind: vars(count) for kind, count in plan.counts.items()}
         write = not read_problems and (
-            mode == Mode.VALID_ONLY or (mode == Mode.ALL and plan.is_valid))
+            mode == Mode.VALID_ONLY or (mode == Mode.ALL and plan.is_valid)
+        )
         if not write:
             run.outcome = Outcome.VALID if plan.is_valid else Outcome.INVALID
         else:
             run.outcome = Outcome.IMPORTED
         run.finished_at = timezone.now()
         run.save()
-        result = ImportResult(run=run, plan=plan, written=write,
-                              seconds_check=checked - started)
+        result = ImportResult(run=run, plan=plan, written=write, seconds_check=checked - started)
         if write:
             with _sqlite_cache():
-                result.created, client_ids = _write(plan, run=run, user=user,
-                                                    municipality=municipality)
+                result.created, client_ids = _write(
+                    plan, run=run, user=user, municipality=municipality
+                )
             result.seconds_write = time.perf_counter() - checked
             signals.changed.send(sender=ImportRun, municipality_id=municipality.pk)
-            log_access(user=user, action=Action.CREATE, object_type="import",
-                       object_id=run.pk, request=request,
-                       detail={"mode": mode, "created": result.created,
-                               "already_imported": {k: c.already
-                                                    for k, c in plan.counts.items()},
-                               "invalid": {k: c.invalid for k, c in plan.counts.items()},
-                               "client_ids": client_ids})
+            log_access(
+                user=user,
+                action=Action.CREATE,
+                object_type="import",
+                object_id=run.pk,
+                request=request,
+                detail={
+                    "mode": mode,
+                    "created": result.created,
+                    "already_imported": {k: c.already for k, c in plan.counts.items()},
+                    "invalid": {k: c.invalid for k, c in plan.counts.items()},
+                    "client_ids": client_ids,
+                },
+            )
     return result
 
 
@@ -310,8 +354,13 @@ def _sqlite_cache(kib: int = 64 * 1024) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
-                *, ids: bool = False) -> list[int]:
+def insert_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    ids: bool = False,
+) -> list[int]:
     """INSERT `rows` (values for `columns`, by attribute name: `team_id`) into `model`'s table
     with one `executemany`, the other columns getting their defaults (`auto_now_add`: now).
     With `ids`, returns the new rows' primary keys in order.
@@ -329,11 +378,16 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     fields = {f.attname: f for f in meta.concrete_fields}
     given = list(columns)
     now = timezone.now()
-    defaults = [(f.column, now if getattr(f, "auto_now_add", False) else f.get_default())
-                for f in meta.concrete_fields if not f.primary_key and f.attname not in given]
+    defaults = [
+        (f.column, now if getattr(f, "auto_now_add", False) else f.get_default())
+        for f in meta.concrete_fields
+        if not f.primary_key and f.attname not in given
+    ]
     names = [fields[c].column for c in given] + [column for column, _v in defaults]
-    tail = tuple(connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
-                 else v for _c, v in defaults)
+    tail = tuple(
+        connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
+        for _c, v in defaults
+    )
     new_ids: list[int] = []
     if ids:
         new_ids = _reserve_ids(model, len(rows))
@@ -351,7 +405,7 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
             return new_ids
         sql = f"INSERT INTO {table} ({listed}) VALUES ({', '.join(['%s'] * len(names))})"
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [(*row, *tail) for row in rows[start:start + BATCH]])
+            cursor.executemany(sql, [(*row, *tail) for row in rows[start : start + BATCH]])
     return new_ids
 
 
@@ -359,14 +413,17 @@ def _reserve_ids(model: type[Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)",
-                           [table, model._meta.pk.column, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, count],
+            )
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor != "sqlite":
             raise NotImplementedError("The import supports SQLite and PostgreSQL.")
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
-                       f"FROM {connection.ops.quote_name(table)}")
+        cursor.execute(
+            f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
+            f"FROM {connection.ops.quote_name(table)}"
+        )
         highest = cursor.fetchone()[0] or 0
         # AUTOINCREMENT never gives an id twice, not even one of a deleted row; neither do we.
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -375,8 +432,9 @@ def _reserve_ids(model: type[Model], count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _write(plan: Plan, *, run: ImportRun, user: User,
-           municipality: Municipality) -> tuple[dict[str, int], list[int]]:
+def _write(
+    plan: Plan, *, run: ImportRun, user: User, municipality: Municipality
+) -> tuple[dict[str, int], list[int]]:
     """Insert the plan's rows, parents first, and the legacy keys of everything written.
     Returns the number of rows per table and the ids of the clients created."""
     m, u = municipality.pk, user.pk
@@ -387,57 +445,177 @@ def _write(plan: Plan, *, run: ImportRun, user: User,
         records.extend((m, kind, key, pk, run.pk) for key, pk in made.items())
         return made
 
-    client_ids = insert_rows(Client, (
-        "municipality_id", "first_name", "name_prefix", "last_name", "birth_date", "bsn",
-        "postcode", "house_number", "neighbourhood_id", "created_by_id",
-    ), [(m, c.first_name, c.name_prefix, c.last_name, c.birth_date, c.bsn, c.postcode,
-         c.house_number, c.neighbourhood_id, u) for c in plan.clients], ids=True)
-    clients = {**plan.existing.get(Kind.CLIENT, {}),
-               **remember(Kind.CLIENT, (c.key for c in plan.clients), client_ids)}
+    client_ids = insert_rows(
+        Client,
+        (
+            "municipality_id",
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "birth_date",
+            "bsn",
+            "postcode",
+            "house_number",
+            "neighbourhood_id",
+            "created_by_id",
+        ),
+        [
+            (
+                m,
+                c.first_name,
+                c.name_prefix,
+                c.last_name,
+                c.birth_date,
+                c.bsn,
+                c.postcode,
+                c.house_number,
+                c.neighbourhood_id,
+                u,
+            )
+            for c in plan.clients
+        ],
+        ids=True,
+    )
+    clients = {
+        **plan.existing.get(Kind.CLIENT, {}),
+        **remember(Kind.CLIENT, (c.key for c in plan.clients), client_ids),
+    }
 
     histories = [d.changes() for d in plan.dossiers]
-    dossier_ids = insert_rows(Dossier, (
-        "municipality_id", "team_id", "client_id", "case_director_id", "referrer_id",
-        "complexity", "registered_on", "status", "status_since", "closed_on", "created_by_id",
-    ), [(m, d.team_id, clients[d.client_key], d.case_director_id, d.referrer_id, d.complexity,
-         d.registered, history[-1][1], history[-1][2], d.closed, u)
-        for d, history in zip(plan.dossiers, histories, strict=True)], ids=True)
-    dossiers = {**plan.existing.get(Kind.DOSSIER, {}),
-                **remember(Kind.DOSSIER, (d.key for d in plan.dossiers), dossier_ids)}
+    dossier_ids = insert_rows(
+        Dossier,
+        (
+            "municipality_id",
+            "team_id",
+            "client_id",
+            "case_director_id",
+            "referrer_id",
+            "complexity",
+            "registered_on",
+            "status",
+            "status_since",
+            "closed_on",
+            "created_by_id",
+        ),
+        [
+            (
+                m,
+                d.team_id,
+                clients[d.client_key],
+                d.case_director_id,
+                d.referrer_id,
+                d.complexity,
+                d.registered,
+                history[-1][1],
+                history[-1][2],
+                d.closed,
+                u,
+            )
+            for d, history in zip(plan.dossiers, histories, strict=True)
+        ],
+        ids=True,
+    )
+    dossiers = {
+        **plan.existing.get(Kind.DOSSIER, {}),
+        **remember(Kind.DOSSIER, (d.key for d in plan.dossiers), dossier_ids),
+    }
     pause_point("import.write")  # kill tests only: clients and dossiers are written
     # In the order they took effect: the monitor orders a dossier's changes by date, then
     # time of entry, then id (intake and active share a date).
-    changes = [(pk, before, status, date, u)
-               for pk, history in zip(dossier_ids, histories, strict=True)
-               for before, status, date in history]
-    insert_rows(DossierStatusChange,
-                ("dossier_id", "from_status", "to_status", "date", "changed_by_id"), changes)
+    changes = [
+        (pk, before, status, date, u)
+        for pk, history in zip(dossier_ids, histories, strict=True)
+        for before, status, date in history
+    ]
+    insert_rows(
+        DossierStatusChange,
+        ("dossier_id", "from_status", "to_status", "date", "changed_by_id"),
+        changes,
+    )
 
-    question_ids = insert_rows(Question, (
-        "dossier_id", "domain_id", "opened_on", "closed_on", "outcome_id", "created_by_id",
-    ), [(dossiers[q.dossier_key], q.domain_id, q.opened, q.closed, q.outcome_id, u)
-        for q in plan.questions], ids=True)
+    question_ids = insert_rows(
+        Question,
+        (
+            "dossier_id",
+            "domain_id",
+            "opened_on",
+            "closed_on",
+            "outcome_id",
+            "created_by_id",
+        ),
+        [
+            (dossiers[q.dossier_key], q.domain_id, q.opened, q.closed, q.outcome_id, u)
+            for q in plan.questions
+        ],
+        ids=True,
+    )
     remember(Kind.QUESTION, (q.key for q in plan.questions), question_ids)
 
-    contact_ids = insert_rows(ContactMoment, (
-        "dossier_id", "date", "kind_id", "with_whom", "core_task", "minutes", "created_by_id",
-    ), [(dossiers[c.dossier_key], c.date, c.kind_id, c.with_whom, c.core_task, c.minutes, u)
-        for c in plan.contacts], ids=True)
+    contact_ids = insert_rows(
+        ContactMoment,
+        (
+            "dossier_id",
+            "date",
+            "kind_id",
+            "with_whom",
+            "core_task",
+            "minutes",
+            "created_by_id",
+        ),
+        [
+            (dossiers[c.dossier_key], c.date, c.kind_id, c.with_whom, c.core_task, c.minutes, u)
+            for c in plan.contacts
+        ],
+        ids=True,
+    )
     remember(Kind.CONTACT, (c.key for c in plan.contacts), contact_ids)
-    links = [(pk, user_id) for c, pk in zip(plan.contacts, contact_ids, strict=True)
-             for user_id in c.professional_ids]
+    links = [
+        (pk, user_id)
+        for c, pk in zip(plan.contacts, contact_ids, strict=True)
+        for user_id in c.professional_ids
+    ]
     insert_rows(ContactMoment.professionals.through, ("contactmoment_id", "user_id"), links)
 
-    short_ids = insert_rows(ShortContact, (
-        "municipality_id", "team_id", "date", "part_of_day", "channel", "location_id",
-        "domain_id", "result", "registered_by_id",
-    ), [(m, s.team_id, s.date, s.part_of_day, s.channel, s.location_id, s.domain_id, s.result,
-         u) for s in plan.short_contacts], ids=True)
+    short_ids = insert_rows(
+        ShortContact,
+        (
+            "municipality_id",
+            "team_id",
+            "date",
+            "part_of_day",
+            "channel",
+            "location_id",
+            "domain_id",
+            "result",
+            "registered_by_id",
+        ),
+        [
+            (
+                m,
+                s.team_id,
+                s.date,
+                s.part_of_day,
+                s.channel,
+                s.location_id,
+                s.domain_id,
+                s.result,
+                u,
+            )
+            for s in plan.short_contacts
+        ],
+        ids=True,
+    )
     remember(Kind.SHORT_CONTACT, (s.key for s in plan.short_contacts), short_ids)
-    insert_rows(ImportedRecord, ("municipality_id", "kind", "external_id", "object_id",
-                                 "run_id"), records)
-    created = {Kind.CLIENT: len(client_ids), Kind.DOSSIER: len(dossier_ids),
-               "status_change": len(changes), Kind.QUESTION: len(question_ids),
-               Kind.CONTACT: len(contact_ids), "contact_professional": len(links),
-               Kind.SHORT_CONTACT: len(short_ids)}
+    insert_rows(
+        ImportedRecord, ("municipality_id", "kind", "external_id", "object_id", "run_id"), records
+    )
+    created = {
+        Kind.CLIENT: len(client_ids),
+        Kind.DOSSIER: len(dossier_ids),
+        "status_change": len(changes),
+        Kind.QUESTION: len(question_ids),
+        Kind.CONTACT: len(contact_ids),
+        "contact_professional": len(links),
+        Kind.SHORT_CONTACT: len(short_ids),
+    }
     return created, client_ids

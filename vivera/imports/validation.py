@@ -212,26 +212,45 @@ class Lookups:
             for pk, code in self.code_of[name].items():
                 by_key[_fold(code)] = pk  # a code wins over a display name
             self.codes[name] = by_key
-        self.choices = {name: {**{_fold(v): v for v in words.values()},
-                               **{_fold(k): v for k, v in words.items()}}
-                        for name, words in CHOICE_WORDS.items()}
-        self.teams = {_name(name): pk for pk, name in
-                      Team.objects.filter(municipality=municipality).values_list("pk", "name")}
-        self.locations = {_name(name): (pk, team_id) for pk, name, team_id in
-                          Location.objects.filter(municipality=municipality)
-                          .values_list("pk", "name", "team_id")}
+        self.choices = {
+            name: {
+                **{_fold(v): v for v in words.values()},
+                **{_fold(k): v for k, v in words.items()},
+            }
+            for name, words in CHOICE_WORDS.items()
+        }
+        self.teams = {
+            _name(name): pk
+            for pk, name in Team.objects.filter(municipality=municipality).values_list("pk", "name")
+        }
+        self.locations = {
+            _name(name): (pk, team_id)
+            for pk, name, team_id in Location.objects.filter(municipality=municipality).values_list(
+                "pk", "name", "team_id"
+            )
+        }
         # Case directors and the professionals of a contact: team professionals and
         # coordinators of the municipality, also inactive ones (history).
-        self.users = {_name(name): pk for pk, name in
-                      User.objects.filter(municipality=municipality, role__in=PERSON_ROLES)
-                      .values_list("pk", "username")}
-        self.postcodes = dict(PostcodeArea.objects.filter(
-            neighbourhood__municipality=municipality).values_list("postcode", "neighbourhood_id"))
-        self.bsns = set(Client.objects.filter(municipality=municipality).exclude(bsn="")
-                        .values_list("bsn", flat=True))
+        self.users = {
+            _name(name): pk
+            for pk, name in User.objects.filter(
+                municipality=municipality, role__in=PERSON_ROLES
+            ).values_list("pk", "username")
+        }
+        self.postcodes = dict(
+            PostcodeArea.objects.filter(neighbourhood__municipality=municipality).values_list(
+                "postcode", "neighbourhood_id"
+            )
+        )
+        self.bsns = set(
+            Client.objects.filter(municipality=municipality)
+            .exclude(bsn="")
+            .values_list("bsn", flat=True)
+        )
         self.imported: dict[str, dict[str, int]] = defaultdict(dict)
         for kind, key, object_id in ImportedRecord.objects.filter(
-                municipality=municipality).values_list("kind", "external_id", "object_id"):
+            municipality=municipality
+        ).values_list("kind", "external_id", "object_id"):
             self.imported[kind][key] = object_id
         self.mapping: dict[tuple[str, str], str] = {}
 
@@ -246,8 +265,15 @@ class Lookups:
 class RowCheck:
     """The cells of one row, read by documented column name, collecting the row's problems."""
 
-    def __init__(self, plan: Plan, table: Table, columns: dict[str, int], line: int,
-                 values: list[Value], lookups: Lookups) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        table: Table,
+        columns: dict[str, int],
+        line: int,
+        values: list[Value],
+        lookups: Lookups,
+    ) -> None:
         self.plan, self.table, self.columns = plan, table, columns
         self.line, self.values, self.lookups = line, values, lookups
         self.width = len(values)
@@ -259,8 +285,9 @@ class RowCheck:
 
     def problem(self, name: str, reason: str, code: str) -> None:
         self.ok = False
-        self.plan.problems.append(Problem(self.table.name, self.line, self.header(name),
-                                          reason, code))
+        self.plan.problems.append(
+            Problem(self.table.name, self.line, self.header(name), reason, code)
+        )
 
     def raw(self, name: str) -> Value:
         index = self.columns.get(name)  # `_columns` also keys the documented names
@@ -273,13 +300,15 @@ class RowCheck:
         if required and not value:
             self.problem(name, _("This column is required."), "required")
         elif max_length is not None and len(value) > max_length:
-            self.problem(name, _("Longer than %(max)d characters.") % {"max": max_length},
-                         "too_long")
+            self.problem(
+                name, _("Longer than %(max)d characters.") % {"max": max_length}, "too_long"
+            )
             return ""
         return value
 
-    def date(self, name: str, *, required: bool = False,
-             earliest: dt.date = EARLIEST_DATE) -> dt.date | None:
+    def date(
+        self, name: str, *, required: bool = False, earliest: dt.date = EARLIEST_DATE
+    ) -> dt.date | None:
         raw = self.raw(name)
         if not text(raw):
             if required:
@@ -287,13 +316,17 @@ class RowCheck:
             return None
         day = parse_date(raw)
         if day is None:
-            self.problem(name, _("Not a date. Use dd-mm-yyyy (31-12-2017) or yyyy-mm-dd."),
-                         "invalid_date")
+            self.problem(
+                name, _("Not a date. Use dd-mm-yyyy (31-12-2017) or yyyy-mm-dd."), "invalid_date"
+            )
         elif day > self.lookups.today:
             self.problem(name, _("The date lies in the future."), "future_date")
         elif day < earliest:
-            self.problem(name, _("The date is before %(year)d; please check the year.")
-                         % {"year": earliest.year}, "too_old")
+            self.problem(
+                name,
+                _("The date is before %(year)d; please check the year.") % {"year": earliest.year},
+                "too_old",
+            )
         else:
             return day
         return None
@@ -311,8 +344,12 @@ class RowCheck:
             return None
         found = self.lookups.codes[list_name].get(_fold(self._mapped(name, value)))
         if found is None:
-            self.problem(name, _("Unknown code “%(code)s”: use a Vivera code or add it to "
-                                 "codetabel.") % {"code": value[:40]}, "unknown_code")
+            self.problem(
+                name,
+                _("Unknown code “%(code)s”: use a Vivera code or add it to codetabel.")
+                % {"code": value[:40]},
+                "unknown_code",
+            )
         return found
 
     def choice(self, name: str, *, required: bool = False, default: str = "") -> str:
@@ -322,8 +359,12 @@ class RowCheck:
         found = self.lookups.choices[name].get(_fold(self._mapped(name, value)))
         if found is None:
             allowed = ", ".join(CHOICE_WORDS[name])
-            self.problem(name, _("Unknown value “%(code)s”; allowed: %(allowed)s.")
-                         % {"code": value[:40], "allowed": allowed}, "unknown_code")
+            self.problem(
+                name,
+                _("Unknown value “%(code)s”; allowed: %(allowed)s.")
+                % {"code": value[:40], "allowed": allowed},
+                "unknown_code",
+            )
             return ""
         return found
 
@@ -333,8 +374,11 @@ class RowCheck:
             return None
         found = self.lookups.users.get(_name(value))
         if found is None:
-            self.problem(name, _("No team professional or coordinator with this username in "
-                                 "the municipality."), "unknown_user")
+            self.problem(
+                name,
+                _("No team professional or coordinator with this username in the municipality."),
+                "unknown_user",
+            )
         return found
 
 
@@ -345,14 +389,22 @@ def _columns(plan: Plan, table: Table, spec: FileSpec) -> dict[str, int] | None:
     for index, header in enumerate(table.headers):
         key = canonical_header(header)
         if key in columns:
-            plan.problems.append(Problem(table.name, 1, header, _(
-                "This column appears twice."), "duplicate_column"))
+            plan.problems.append(
+                Problem(table.name, 1, header, _("This column appears twice."), "duplicate_column")
+            )
             return None
         columns[key] = index
     missing = [c.name for c in spec.columns if c.required and c.key not in columns]
     for name in missing:
-        plan.problems.append(Problem(table.name, 1, name, _(
-            "The column is missing from the header line."), "missing_column"))
+        plan.problems.append(
+            Problem(
+                table.name,
+                1,
+                name,
+                _("The column is missing from the header line."),
+                "missing_column",
+            )
+        )
     # The documented names too, so reading a cell needs no header matching.
     columns.update({c.name: columns[c.key] for c in spec.columns if c.key in columns})
     return None if missing else columns
@@ -371,8 +423,9 @@ def _key(row: RowCheck, kind: str, seen: dict[str, int]) -> str | None:
         row.problem(name, _("Longer than %(max)d characters.") % {"max": MAX_KEY}, "too_long")
         return None
     if key in seen:
-        row.problem(name, _("This number also appears in line %(line)d.") % {"line": seen[key]},
-                    "duplicate")
+        row.problem(
+            name, _("This number also appears in line %(line)d.") % {"line": seen[key]}, "duplicate"
+        )
         return None
     seen[key] = row.line
     return key
@@ -386,26 +439,46 @@ def _client(row: RowCheck, key: str, bsn_lines: dict[str, int]) -> ClientRow | N
     bsn = normalise_bsn(row.text("bsn"))
     if bsn:
         if not is_valid_bsn(bsn):
-            row.problem("bsn", _("Not a valid BSN: it needs 9 digits and must pass the "
-                                 "11-test."), "invalid_bsn")
+            row.problem(
+                "bsn",
+                _("Not a valid BSN: it needs 9 digits and must pass the 11-test."),
+                "invalid_bsn",
+            )
         elif bsn in bsn_lines:
-            row.problem("bsn", _("The same BSN is in line %(line)d.")
-                        % {"line": bsn_lines[bsn]}, "duplicate_bsn")
+            row.problem(
+                "bsn",
+                _("The same BSN is in line %(line)d.") % {"line": bsn_lines[bsn]},
+                "duplicate_bsn",
+            )
         elif bsn in row.lookups.bsns:
-            row.problem("bsn", _("A client with this BSN is already registered in Vivera."),
-                        "existing_bsn")
+            row.problem(
+                "bsn", _("A client with this BSN is already registered in Vivera."), "existing_bsn"
+            )
         else:
             bsn_lines[bsn] = row.line
     postcode = row.text("postcode").replace(" ", "").upper()
-    if postcode and not (len(postcode) == 6 and postcode[:4].isascii()
-                         and postcode[:4].isdigit() and postcode[4:].isascii()
-                         and postcode[4:].isalpha()):
+    if postcode and not (
+        len(postcode) == 6
+        and postcode[:4].isascii()
+        and postcode[:4].isdigit()
+        and postcode[4:].isascii()
+        and postcode[4:].isalpha()
+    ):
         row.problem("postcode", _("Not a postcode like 1234AB."), "invalid_postcode")
     house_number = row.text("huisnummer", max_length=10)
     if not row.ok:
         return None
-    return ClientRow(key, first, prefix, last, birth, bsn, postcode, house_number,
-                     row.lookups.neighbourhood(postcode) if postcode else None)
+    return ClientRow(
+        key,
+        first,
+        prefix,
+        last,
+        birth,
+        bsn,
+        postcode,
+        house_number,
+        row.lookups.neighbourhood(postcode) if postcode else None,
+    )
 
 
 def _dossier(row: RowCheck, key: str) -> DossierRow | None:
@@ -423,20 +496,39 @@ def _dossier(row: RowCheck, key: str) -> DossierRow | None:
     closed = row.date("afsluitdatum")
     # Each date on or after the one before it; the later column gets the problem.
     previous: tuple[str, dt.date | None] = ("aanmelddatum", registered)
-    for name, day in (("wachtlijstdatum", waiting), ("intakedatum", intake),
-                      ("afsluitdatum", closed)):
+    for name, day in (
+        ("wachtlijstdatum", waiting),
+        ("intakedatum", intake),
+        ("afsluitdatum", closed),
+    ):
         if day is not None and previous[1] is not None and day < previous[1]:
-            row.problem(name, _("The date is before the %(column)s.")
-                        % {"column": row.header(previous[0])}, "date_order")
+            row.problem(
+                name,
+                _("The date is before the %(column)s.") % {"column": row.header(previous[0])},
+                "date_order",
+            )
         if day is not None:
             previous = (name, day)
     if intake is not None and director_id is None and not row.text("casusregisseur"):
-        row.problem("casusregisseur", _("A dossier with an intake needs a case director."),
-                    "no_case_director")
+        row.problem(
+            "casusregisseur",
+            _("A dossier with an intake needs a case director."),
+            "no_case_director",
+        )
     if not row.ok or registered is None or team_id is None or referrer_id is None:
         return None
-    return DossierRow(key, client_key, team_id, referrer_id, director_id, complexity,
-                      registered, waiting, intake, closed)
+    return DossierRow(
+        key,
+        client_key,
+        team_id,
+        referrer_id,
+        director_id,
+        complexity,
+        registered,
+        waiting,
+        intake,
+        closed,
+    )
 
 
 def _question(row: RowCheck, key: str) -> QuestionRow | None:
@@ -446,13 +538,13 @@ def _question(row: RowCheck, key: str) -> QuestionRow | None:
     closed = row.date("gesloten")
     outcome_id = row.code("uitkomst", "uitkomst")
     if opened and closed and closed < opened:
-        row.problem("gesloten", _("The closing date is before the opening date."),
-                    "date_order")
+        row.problem("gesloten", _("The closing date is before the opening date."), "date_order")
     if closed and outcome_id is None and not row.text("uitkomst"):
         row.problem("uitkomst", _("A closed question needs an outcome."), "no_outcome")
     if not closed and row.text("uitkomst") and not row.text("gesloten"):
-        row.problem("gesloten", _("A question with an outcome needs a closing date."),
-                    "no_closing_date")
+        row.problem(
+            "gesloten", _("A question with an outcome needs a closing date."), "no_closing_date"
+        )
     if not row.ok or domain_id is None or opened is None:
         return None
     return QuestionRow(key, dossier_key, domain_id, opened, closed, outcome_id)
@@ -467,8 +559,11 @@ def _minutes(row: RowCheck) -> int | None:
     except ValueError:
         number = -1.0
     if not number.is_integer() or not 1 <= number <= MAX_MINUTES:
-        row.problem("duur_minuten", _("Not a whole number of minutes from 1 to %(max)d.")
-                    % {"max": MAX_MINUTES}, "invalid_number")
+        row.problem(
+            "duur_minuten",
+            _("Not a whole number of minutes from 1 to %(max)d.") % {"max": MAX_MINUTES},
+            "invalid_number",
+        )
         return None
     return int(number)
 
@@ -485,19 +580,25 @@ def _contact(row: RowCheck, key: str) -> ContactRow | None:
     for name in filter(None, names.split(",")):
         user_id = row.lookups.users.get(_name(name))
         if user_id is None:
-            row.problem("medewerkers", _("No team professional or coordinator with the "
-                                         "username “%(name)s” in the municipality.")
-                        % {"name": name[:40]}, "unknown_user")
+            row.problem(
+                "medewerkers",
+                _(
+                    "No team professional or coordinator with the "
+                    "username “%(name)s” in the municipality."
+                )
+                % {"name": name[:40]},
+                "unknown_user",
+            )
         elif user_id not in professionals:
             professionals.append(user_id)
     if not row.ok or date is None or kind_id is None or minutes is None:
         return None
-    return ContactRow(key, dossier_key, date, kind_id, minutes, with_whom, core_task,
-                      professionals)
+    return ContactRow(key, dossier_key, date, kind_id, minutes, with_whom, core_task, professionals)
 
 
-def _short_contact(row: RowCheck, occurrences: Counter[str],
-                   seen: dict[str, int]) -> ShortContactRow | None:
+def _short_contact(
+    row: RowCheck, occurrences: Counter[str], seen: dict[str, int]
+) -> ShortContactRow | None:
     date = row.date("datum", required=True)
     part = row.choice("dagdeel", required=True)
     channel = row.choice("kanaal", required=True)
@@ -508,23 +609,27 @@ def _short_contact(row: RowCheck, occurrences: Counter[str],
     if location_name:
         found = row.lookups.locations.get(_name(location_name))
         if found is None:
-            row.problem("inlooppunt", _("No walk-in location with this name in the "
-                                        "municipality."), "unknown_location")
+            row.problem(
+                "inlooppunt",
+                _("No walk-in location with this name in the municipality."),
+                "unknown_location",
+            )
         else:
             location_id, team_id = found
     if channel == Channel.WALK_IN and not location_name:
-        row.problem("inlooppunt", _("A walk-in contact needs its walk-in location."),
-                    "no_location")
+        row.problem("inlooppunt", _("A walk-in contact needs its walk-in location."), "no_location")
     team_name = row.text("team")
     if team_name:
         team_id = row.lookups.teams.get(_name(team_name))
         if team_id is None:
-            row.problem("team", _("No team with this name in the municipality."),
-                        "unknown_team")
+            row.problem("team", _("No team with this name in the municipality."), "unknown_team")
     number = row.text("nummer", max_length=MAX_KEY)
     if number in seen:
-        row.problem("nummer", _("This number also appears in line %(line)d.")
-                    % {"line": seen[number]}, "duplicate")
+        row.problem(
+            "nummer",
+            _("This number also appears in line %(line)d.") % {"line": seen[number]},
+            "duplicate",
+        )
     if not row.ok or date is None or domain_id is None:
         return None
     if channel != Channel.WALK_IN:
@@ -533,21 +638,45 @@ def _short_contact(row: RowCheck, occurrences: Counter[str],
         seen[number] = row.line
         key = number
     else:
-        key = short_contact_key(date=date, part_of_day=part, channel=channel,
-                                location_id=location_id,
-                                domain=row.lookups.code_of["levensdomein"][domain_id],
-                                result=result, team_id=team_id, occurrences=occurrences)
+        key = short_contact_key(
+            date=date,
+            part_of_day=part,
+            channel=channel,
+            location_id=location_id,
+            domain=row.lookups.code_of["levensdomein"][domain_id],
+            result=result,
+            team_id=team_id,
+            occurrences=occurrences,
+        )
     return ShortContactRow(key, date, part, channel, location_id, domain_id, result, team_id)
 
 
-def short_contact_key(*, date: dt.date, part_of_day: str, channel: str,
-                      location_id: int | None, domain: str, result: str, team_id: int | None,
-                      occurrences: Counter[str]) -> str:
+def short_contact_key(
+    *,
+    date: dt.date,
+    part_of_day: str,
+    channel: str,
+    location_id: int | None,
+    domain: str,
+    result: str,
+    team_id: int | None,
+    occurrences: Counter[str],
+) -> str:
     """A short contact without a number is known by what it says: a hash of its normalised
     values, plus how many identical rows came before it in this import (two identical phone
     calls on one morning are two contacts, and stay two when the file is imported again)."""
-    values = "|".join(str(v) for v in (date.isoformat(), part_of_day, channel,
-                                       location_id or "", domain, result, team_id or ""))
+    values = "|".join(
+        str(v)
+        for v in (
+            date.isoformat(),
+            part_of_day,
+            channel,
+            location_id or "",
+            domain,
+            result,
+            team_id or "",
+        )
+    )
     digest = hashlib.sha256(values.encode()).hexdigest()[:40]
     occurrences[digest] += 1
     return f"h:{digest}:{occurrences[digest]}"
@@ -570,13 +699,20 @@ def _read_mapping(plan: Plan, tables: list[Table], lookups: Lookups) -> None:
             if not (listed and old and new):
                 continue
             if listed not in lists:
-                row.problem("lijst", _("Unknown list; use one of: %(lists)s.")
-                            % {"lists": ", ".join(lists)}, "unknown_list")
+                row.problem(
+                    "lijst",
+                    _("Unknown list; use one of: %(lists)s.") % {"lists": ", ".join(lists)},
+                    "unknown_list",
+                )
                 continue
-            known = (lookups.codes.get(listed) or lookups.choices.get(listed) or {})
+            known = lookups.codes.get(listed) or lookups.choices.get(listed) or {}
             if _fold(new) not in known:
-                row.problem("vivera_code", _("Unknown code “%(code)s” in the list %(list)s.")
-                            % {"code": new[:40], "list": listed}, "unknown_code")
+                row.problem(
+                    "vivera_code",
+                    _("Unknown code “%(code)s” in the list %(list)s.")
+                    % {"code": new[:40], "list": listed},
+                    "unknown_code",
+                )
                 continue
             lookups.mapping[(listed, _fold(old))] = new
 
@@ -592,18 +728,29 @@ def validate(*, municipality: Municipality, tables: Iterable[Table]) -> Plan:
     by_kind: dict[str, list[Table]] = defaultdict(list)
     for table in tables:
         spec = spec_for(table.name)
-        plan.files.append({"name": table.name, "kind": spec.kind if spec else "",
-                           "rows": len(table.rows)})
+        plan.files.append(
+            {"name": table.name, "kind": spec.kind if spec else "", "rows": len(table.rows)}
+        )
         if spec is None:
-            plan.problems.append(Problem(table.name, 0, "", _(
-                "File not recognised by its name; see docs/import.md for the names."),
-                "unknown_file"))
+            plan.problems.append(
+                Problem(
+                    table.name,
+                    0,
+                    "",
+                    _("File not recognised by its name; see docs/import.md for the names."),
+                    "unknown_file",
+                )
+            )
         else:
             by_kind[spec.kind].append(table)
     _read_mapping(plan, by_kind[CODES], lookups)
 
-    makers: dict[str, Callable[..., Any]] = {Kind.CLIENT: _client, Kind.DOSSIER: _dossier,
-                                             Kind.QUESTION: _question, Kind.CONTACT: _contact}
+    makers: dict[str, Callable[..., Any]] = {
+        Kind.CLIENT: _client,
+        Kind.DOSSIER: _dossier,
+        Kind.QUESTION: _question,
+        Kind.CONTACT: _contact,
+    }
     rows: dict[str, dict[str, tuple[Any, str, int]]] = defaultdict(dict)
     invalid: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
     bsn_lines: dict[str, int] = {}
@@ -647,8 +794,10 @@ def validate(*, municipality: Municipality, tables: Iterable[Table]) -> Plan:
     plan.questions = [r for r, _f, _l in rows[Kind.QUESTION].values()]
     plan.contacts = [r for r, _f, _l in rows[Kind.CONTACT].values()]
     plan.short_contacts = [r for r, _f, _l in rows[Kind.SHORT_CONTACT].values()]
-    plan.existing = {Kind.CLIENT: lookups.imported[Kind.CLIENT],
-                     Kind.DOSSIER: lookups.imported[Kind.DOSSIER]}
+    plan.existing = {
+        Kind.CLIENT: lookups.imported[Kind.CLIENT],
+        Kind.DOSSIER: lookups.imported[Kind.DOSSIER],
+    }
     # In the order of the data: unrecognised files, the mapping table, then parents first.
     kinds = {kind: i for i, kind in enumerate(["", CODES, *Kind])}
     order = {f["name"]: (kinds.get(f["kind"], 0), i) for i, f in enumerate(plan.files)}
@@ -662,54 +811,97 @@ class _Span:
     closed: dt.date | None
 
 
-def _cross_check(plan: Plan, rows: dict[str, dict[str, tuple[Any, str, int]]],
-                 invalid: dict[str, dict[str, tuple[str, int]]], lookups: Lookups,
-                 by_kind: dict[str, list[Table]]) -> None:
+def _cross_check(
+    plan: Plan,
+    rows: dict[str, dict[str, tuple[Any, str, int]]],
+    invalid: dict[str, dict[str, tuple[str, int]]],
+    lookups: Lookups,
+    by_kind: dict[str, list[Table]],
+) -> None:
     """References between the files: a dossier's client, a question's or contact's dossier,
     in the files or imported before. A row whose parent has errors is not valid either (it
     could not be written without it); the reason names the parent's line."""
-    headers = {kind: {canonical_header(h): h for t in by_kind[kind] for h in t.headers}
-               for kind in Kind}
+    headers = {
+        kind: {canonical_header(h): h for t in by_kind[kind] for h in t.headers} for kind in Kind
+    }
 
     def problem(kind: str, file: str, line: int, column: str, reason: str, code: str) -> None:
-        plan.problems.append(Problem(file, line, headers[kind].get(canonical_header(column),
-                                                                   column), reason, code))
+        plan.problems.append(
+            Problem(file, line, headers[kind].get(canonical_header(column), column), reason, code)
+        )
 
-    def parent_missing(kind: str, file: str, line: int, column: str, parent_kind: str,
-                       parent_key: str) -> None:
+    def parent_missing(
+        kind: str, file: str, line: int, column: str, parent_kind: str, parent_key: str
+    ) -> None:
         if parent_key in invalid[parent_kind]:
             parent_file, parent_line = invalid[parent_kind][parent_key]
-            problem(kind, file, line, column, _(
-                "Refers to line %(line)d of %(file)s, which has errors.")
-                % {"line": parent_line, "file": parent_file}, "invalid_parent")
+            problem(
+                kind,
+                file,
+                line,
+                column,
+                _("Refers to line %(line)d of %(file)s, which has errors.")
+                % {"line": parent_line, "file": parent_file},
+                "invalid_parent",
+            )
         else:
-            problem(kind, file, line, column, _(
-                "This number is not in %(file)s and was not imported before.")
-                % {"file": _("the client file") if parent_kind == Kind.CLIENT
-                   else _("the dossier file")}, "unknown_reference")
+            problem(
+                kind,
+                file,
+                line,
+                column,
+                _("This number is not in %(file)s and was not imported before.")
+                % {
+                    "file": _("the client file")
+                    if parent_kind == Kind.CLIENT
+                    else _("the dossier file")
+                },
+                "unknown_reference",
+            )
 
     # Dossiers → clients; at most one open dossier per client and team.
     imported_clients = lookups.imported[Kind.CLIENT]
-    open_in_db = set(Dossier.objects.filter(
-        municipality=lookups.municipality, closed_on__isnull=True,
-        client_id__in=[imported_clients[r.client_key] for r, _f, _l in
-                       rows[Kind.DOSSIER].values() if r.client_key in imported_clients],
-    ).values_list("client_id", "team_id")) if imported_clients else set()
+    open_in_db = (
+        set(
+            Dossier.objects.filter(
+                municipality=lookups.municipality,
+                closed_on__isnull=True,
+                client_id__in=[
+                    imported_clients[r.client_key]
+                    for r, _f, _l in rows[Kind.DOSSIER].values()
+                    if r.client_key in imported_clients
+                ],
+            ).values_list("client_id", "team_id")
+        )
+        if imported_clients
+        else set()
+    )
     open_pairs: dict[tuple[str, int], int] = {}
     for key, (dossier, file, line) in list(rows[Kind.DOSSIER].items()):
         ok = True
-        if dossier.client_key not in rows[Kind.CLIENT] and \
-                dossier.client_key not in imported_clients:
-            parent_missing(Kind.DOSSIER, file, line, "clientnummer", Kind.CLIENT,
-                           dossier.client_key)
+        if (
+            dossier.client_key not in rows[Kind.CLIENT]
+            and dossier.client_key not in imported_clients
+        ):
+            parent_missing(
+                Kind.DOSSIER, file, line, "clientnummer", Kind.CLIENT, dossier.client_key
+            )
             ok = False
         elif dossier.closed is None:
             pair = (dossier.client_key, dossier.team_id)
             client_id = imported_clients.get(dossier.client_key)
             if pair in open_pairs or (client_id, dossier.team_id) in open_in_db:
-                problem(Kind.DOSSIER, file, line, "afsluitdatum", _(
-                    "The client already has an open dossier with this team; a client has at "
-                    "most one open dossier per team."), "open_dossier_exists")
+                problem(
+                    Kind.DOSSIER,
+                    file,
+                    line,
+                    "afsluitdatum",
+                    _(
+                        "The client already has an open dossier with this team; a client has at "
+                        "most one open dossier per team."
+                    ),
+                    "open_dossier_exists",
+                )
                 ok = False
             open_pairs[pair] = line
         if not ok:
@@ -719,45 +911,75 @@ def _cross_check(plan: Plan, rows: dict[str, dict[str, tuple[Any, str, int]]],
 
     # Questions and contacts → dossiers, within the dossier's dates.
     imported_dossiers = lookups.imported[Kind.DOSSIER]
-    wanted = {r.dossier_key for kind in (Kind.QUESTION, Kind.CONTACT)
-              for r, _f, _l in rows[kind].values()
-              if r.dossier_key in imported_dossiers and r.dossier_key not in rows[Kind.DOSSIER]}
+    wanted = {
+        r.dossier_key
+        for kind in (Kind.QUESTION, Kind.CONTACT)
+        for r, _f, _l in rows[kind].values()
+        if r.dossier_key in imported_dossiers and r.dossier_key not in rows[Kind.DOSSIER]
+    }
     spans: dict[str, _Span] = {
-        key: _Span(d.registered, d.closed) for key, (d, _f, _l) in rows[Kind.DOSSIER].items()}
+        key: _Span(d.registered, d.closed) for key, (d, _f, _l) in rows[Kind.DOSSIER].items()
+    }
     if wanted:
-        by_id = {pk: _Span(registered, closed) for pk, registered, closed in
-                 Dossier.objects.filter(pk__in=[imported_dossiers[k] for k in wanted])
-                 .values_list("pk", "registered_on", "closed_on")}
-        spans.update({k: by_id[imported_dossiers[k]] for k in wanted
-                      if imported_dossiers[k] in by_id})
+        by_id = {
+            pk: _Span(registered, closed)
+            for pk, registered, closed in Dossier.objects.filter(
+                pk__in=[imported_dossiers[k] for k in wanted]
+            ).values_list("pk", "registered_on", "closed_on")
+        }
+        spans.update(
+            {k: by_id[imported_dossiers[k]] for k in wanted if imported_dossiers[k] in by_id}
+        )
     for kind, date_column in ((Kind.QUESTION, "geopend"), (Kind.CONTACT, "datum")):
         for key, (child, file, line) in list(rows[kind].items()):
             span = spans.get(child.dossier_key)
             if span is None:
-                parent_missing(kind, file, line, "dossiernummer", Kind.DOSSIER,
-                               child.dossier_key)
-            if span is None or not _within(kind, child, span, file, line, date_column,
-                                           problem):
+                parent_missing(kind, file, line, "dossiernummer", Kind.DOSSIER, child.dossier_key)
+            if span is None or not _within(kind, child, span, file, line, date_column, problem):
                 del rows[kind][key]
                 plan.counts[kind].invalid += 1
 
 
-def _within(kind: str, child: QuestionRow | ContactRow, span: _Span, file: str, line: int,
-            date_column: str, problem: Callable[..., None]) -> bool:
+def _within(
+    kind: str,
+    child: QuestionRow | ContactRow,
+    span: _Span,
+    file: str,
+    line: int,
+    date_column: str,
+    problem: Callable[..., None],
+) -> bool:
     """Whether the question or contact lies within its dossier's dates (and a question of a
     closed dossier is closed); a problem otherwise."""
     first = child.opened if isinstance(child, QuestionRow) else child.date
     last = child.closed if isinstance(child, QuestionRow) else child.date
     if first < span.registered:
-        problem(kind, file, line, date_column, _(
-            "The date is before the dossier's registration date."), "before_dossier")
+        problem(
+            kind,
+            file,
+            line,
+            date_column,
+            _("The date is before the dossier's registration date."),
+            "before_dossier",
+        )
     elif span.closed is not None and last is None:
-        problem(kind, file, line, "gesloten", _(
-            "The question is open, but its dossier is closed: give its closing date."),
-            "open_in_closed_dossier")
+        problem(
+            kind,
+            file,
+            line,
+            "gesloten",
+            _("The question is open, but its dossier is closed: give its closing date."),
+            "open_in_closed_dossier",
+        )
     elif span.closed is not None and last is not None and last > span.closed:
-        problem(kind, file, line, "gesloten" if kind == Kind.QUESTION else date_column, _(
-            "The date is after the dossier's closing date."), "after_closing")
+        problem(
+            kind,
+            file,
+            line,
+            "gesloten" if kind == Kind.QUESTION else date_column,
+            _("The date is after the dossier's closing date."),
+            "after_closing",
+        )
     else:
         return True
     return False

@@ -40,7 +40,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         result = import_check_upload(user=request.user, uploads=uploads, request=request)
         return _report(request, result)
     runs = ImportRun.objects.filter(municipality_id=request.user.municipality_id).select_related(
-        "user")[:RECENT_RUNS]
+        "user"
+    )[:RECENT_RUNS]
     return render(request, "imports/import.html", {"form": form, "runs": runs})
 
 
@@ -52,8 +53,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose what to import."))
         return redirect("imports:import")
     try:
-        run = pending_run_for(user=request.user, run_id=form.cleaned_data["run"],
-                              request=request)
+        run = pending_run_for(user=request.user, run_id=form.cleaned_data["run"], request=request)
     except ImportRefused as exc:
         messages.error(request, str(exc))
         return redirect("imports:import")
@@ -68,14 +68,16 @@ def import_cancel_view(request: HttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
-            run = pending_run_for(user=request.user, run_id=form.cleaned_data["run"],
-                                  request=request)
+            run = pending_run_for(
+                user=request.user, run_id=form.cleaned_data["run"], request=request
+            )
         except ImportRefused as exc:
             messages.error(request, str(exc))
         else:
             import_cancel(run=run)
-            messages.success(request, _("The import was cancelled and the uploaded files "
-                                        "were deleted."))
+            messages.success(
+                request, _("The import was cancelled and the uploaded files were deleted.")
+            )
     return redirect("imports:import")
 
 
@@ -83,10 +85,19 @@ def _report(request: HttpRequest, result: ImportResult) -> HttpResponse:
     plan = result.plan
     counts = [(Kind(kind).label, count) for kind, count in plan.counts.items() if count.rows]
     invalid = sum(c.invalid for c in plan.counts.values())
-    return render(request, "imports/report.html", {
-        "result": result, "run": result.run, "counts": counts, "invalid": invalid,
-        "problems": plan.problems[:SHOWN_PROBLEMS], "problem_count": len(plan.problems),
-        "shown": SHOWN_PROBLEMS, "pending": result.run.outcome == "pending",
-        "minutes": pending_minutes(),
-        "no_rows": not any(c.rows for c in plan.counts.values()),
-    })
+    return render(
+        request,
+        "imports/report.html",
+        {
+            "result": result,
+            "run": result.run,
+            "counts": counts,
+            "invalid": invalid,
+            "problems": plan.problems[:SHOWN_PROBLEMS],
+            "problem_count": len(plan.problems),
+            "shown": SHOWN_PROBLEMS,
+            "pending": result.run.outcome == "pending",
+            "minutes": pending_minutes(),
+            "no_rows": not any(c.rows for c in plan.counts.values()),
+        },
+    )

@@ -27,8 +27,12 @@ class MonitorRole(BasePermission):
 
     def has_permission(self, request: Request, view: object) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.municipality_id
-                    and user.role in (Role.POLICY, Role.COORDINATOR))
+        return bool(
+            user
+            and user.is_authenticated
+            and user.municipality_id
+            and user.role in (Role.POLICY, Role.COORDINATOR)
+        )
 
 
 class ColumnSerializer(serializers.Serializer):
@@ -42,8 +46,10 @@ class RowSerializer(serializers.Serializer):
     label = serializers.CharField()
     is_total = serializers.BooleanField()
     note = serializers.CharField(required=False)
-    values = serializers.ListField(child=serializers.FloatField(allow_null=True),
-                                   help_text="null waar onderdrukt of niet gedefinieerd")
+    values = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="null waar onderdrukt of niet gedefinieerd",
+    )
     suppressed = serializers.ListField(child=serializers.BooleanField())
 
 
@@ -65,7 +71,8 @@ class MonitorSerializer(serializers.Serializer):
     perturbation = serializers.DictField(
         child=serializers.JSONField(),
         help_text="applied: of de aantallen verstoord zijn (celsleutelmethode); max_noise: "
-                  "hoeveel een aantal hoogstens afwijkt; note: de uitleg voor de lezer")
+        "hoeveel een aantal hoogstens afwijkt; note: de uitleg voor de lezer",
+    )
     indicators = IndicatorSerializer(many=True)
 
 
@@ -78,19 +85,29 @@ class MonitorErrorSerializer(serializers.Serializer):
     parameters=[
         OpenApiParameter("van", OpenApiTypes.DATE, description="Begin van de periode"),
         OpenApiParameter("tot", OpenApiTypes.DATE, description="Einde van de periode (t/m)"),
-        OpenApiParameter("team", int), OpenApiParameter("wijk", int),
+        OpenApiParameter("team", int),
+        OpenApiParameter("wijk", int),
         OpenApiParameter("locatie", int),
-        OpenApiParameter("indicator", str, many=True, enum=sorted(BY_CODE),
-                         description="Alleen deze indicatoren (herhaalbaar)"),
+        OpenApiParameter(
+            "indicator",
+            str,
+            many=True,
+            enum=sorted(BY_CODE),
+            description="Alleen deze indicatoren (herhaalbaar)",
+        ),
     ],
-    responses={200: MonitorSerializer, **REFUSALS,
-               400: OpenApiResponse(MonitorErrorSerializer,
-                                    description="Onjuiste filter; `fouten` per parameter.")},
+    responses={
+        200: MonitorSerializer,
+        **REFUSALS,
+        400: OpenApiResponse(
+            MonitorErrorSerializer, description="Onjuiste filter; `fouten` per parameter."
+        ),
+    },
     description="De indicatoren van de monitor voor een periode en een deel van de gemeente. "
-                "Een beleidsmedewerker krijgt licht verstoorde aantallen (de celsleutelmethode: "
-                "hetzelfde cijfer geeft altijd dezelfde waarde) en kleine aantallen onderdrukt "
-                "(waarde null, suppressed true); een coördinator exacte cijfers van de eigen "
-                "teams.",
+    "Een beleidsmedewerker krijgt licht verstoorde aantallen (de celsleutelmethode: "
+    "hetzelfde cijfer geeft altijd dezelfde waarde) en kleine aantallen onderdrukt "
+    "(waarde null, suppressed true); een coördinator exacte cijfers van de eigen "
+    "teams.",
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, MonitorRole])
@@ -105,6 +122,12 @@ def monitor_indicators(request: Request) -> Response:
             errors["indicator"] = [f"Onbekende indicator: {', '.join(unknown)}."]
         return Response({"fouten": errors}, status=400)
     data = form.cleaned_data
-    scope = scope_for(request.user, start=data["van"], end=data["tot"], team=data["team"],
-                      neighbourhood=data["wijk"], location=data["locatie"])
+    scope = scope_for(
+        request.user,
+        start=data["van"],
+        end=data["tot"],
+        team=data["team"],
+        neighbourhood=data["wijk"],
+        location=data["locatie"],
+    )
     return Response(results_dict(scope, compute_all(scope, codes or None)))

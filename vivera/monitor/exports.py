@@ -63,23 +63,39 @@ def results_dict(scope: Scope, results: Results) -> dict[str, Any]:
         "scope": scope.describe(),
         "suppression": {"applied": scope.suppress, "threshold": threshold()},
         # Counts perturbed by the cell-key method (docs/monitor.md): by at most max_noise.
-        "perturbation": {"applied": scope.suppress, "max_noise": MAX_NOISE if scope.suppress
-                         else 0, "note": perturbation_note() if scope.suppress else ""},
+        "perturbation": {
+            "applied": scope.suppress,
+            "max_noise": MAX_NOISE if scope.suppress else 0,
+            "note": perturbation_note() if scope.suppress else "",
+        },
         # When the figures were derived from the registration, and whether it changed since.
         "figures": {"built_at": built.isoformat() if built else None, "stale": stale},
         "indicators": [indicator_dict(i, t) for i, t in results],
     }
 
 
-CSV_HEADER = ["vraag", "indicator", "indicator_naam", "rij", "rij_naam", "kolom", "kolom_naam",
-              "waarde", "eenheid", "onderdrukt", "verstoord"]
+CSV_HEADER = [
+    "vraag",
+    "indicator",
+    "indicator_naam",
+    "rij",
+    "rij_naam",
+    "kolom",
+    "kolom_naam",
+    "waarde",
+    "eenheid",
+    "onderdrukt",
+    "verstoord",
+]
 
 
 def perturbation_note() -> str:
     """What a reader of perturbed figures is told, on the page, in the PDF and in exports."""
-    return _("For privacy, the figures are slightly perturbed: each count may differ by up to "
-             "%(noise)s from the exact number, and totals need not equal the sum of their "
-             "parts. The same figure always gets the same value.") % {"noise": MAX_NOISE}
+    return _(
+        "For privacy, the figures are slightly perturbed: each count may differ by up to "
+        "%(noise)s from the exact number, and totals need not equal the sum of their "
+        "parts. The same figure always gets the same value."
+    ) % {"noise": MAX_NOISE}
 
 
 def _csv_value(cell: Cell) -> float | int | None:
@@ -96,10 +112,19 @@ def _csv_rows(results: Results) -> Iterator[list[object]]:
             for j, cell in enumerate(row.cells):
                 # The figure is a number ("-0,4" stays a number); every text around it may
                 # hold a name an administrator typed, and cannot run as a formula.
-                yield [indicator.question, indicator.code, str(indicator.name), row.key,
-                       row.label, table.column_keys[j], table.columns[j], _csv_value(cell),
-                       table.unit_of(j).label, "ja" if cell.suppressed else "nee",
-                       "ja" if cell.perturbed else "nee"]
+                yield [
+                    indicator.question,
+                    indicator.code,
+                    str(indicator.name),
+                    row.key,
+                    row.label,
+                    table.column_keys[j],
+                    table.columns[j],
+                    _csv_value(cell),
+                    table.unit_of(j).label,
+                    "ja" if cell.suppressed else "nee",
+                    "ja" if cell.perturbed else "nee",
+                ]
 
 
 def to_csv(results: Results, *, bom: bool = True) -> str:
@@ -123,9 +148,11 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
     described = scope.describe()
     index.append([_("Vivera monitor"), spreadsheet_text(described["municipalities"])])
     index.append([_("Period"), f"{described['start']} – {described['end']}"])
-    for label, value in ((_("Team"), described["team"]),
-                         (_("Neighbourhood"), described["neighbourhood"]),
-                         (_("Walk-in location"), described["location"])):
+    for label, value in (
+        (_("Team"), described["team"]),
+        (_("Neighbourhood"), described["neighbourhood"]),
+        (_("Walk-in location"), described["location"]),
+    ):
         if value:
             index.append([label, spreadsheet_text(value)])
     if scope.suppress:
@@ -138,8 +165,15 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
         # Each sheet is named after its indicator, as the dashboard titles it; the index links
         # to it by that name.
         title = sheet_title(str(indicator.name), taken)
-        index.append([indicator.question, title, str(indicator.name),
-                      str(indicator.definition), indicator.unit.label])
+        index.append(
+            [
+                indicator.question,
+                title,
+                str(indicator.name),
+                str(indicator.definition),
+                indicator.unit.label,
+            ]
+        )
         link = index.cell(row=index.max_row, column=2)
         quoted = title.replace("'", "''")
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
@@ -152,8 +186,12 @@ def to_xlsx(scope: Scope, results: Results) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([spreadsheet_text(row.label),
-                          *(c.display if c.suppressed else c.value for c in row.cells)])
+            sheet.append(
+                [
+                    spreadsheet_text(row.label),
+                    *(c.display if c.suppressed else c.value for c in row.cells),
+                ]
+            )
             if row.is_total:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold

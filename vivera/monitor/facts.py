@@ -84,14 +84,15 @@ def _dossiers() -> str:
 
 
 def _join_dossier(column: str) -> str:
-    return (f"JOIN {_t(Dossier)} d ON d.id = {column} "
-            f"JOIN {_t(Client)} cl ON cl.id = d.client_id")
+    return f"JOIN {_t(Dossier)} d ON d.id = {column} JOIN {_t(Client)} cl ON cl.id = d.client_id"
 
 
 DIMS = "d.municipality_id, d.team_id, cl.neighbourhood_id"
 # The same, named, for subqueries whose columns are read by name.
-DIMS_AS = ("d.municipality_id AS municipality_id, d.team_id AS team_id, "
-           "cl.neighbourhood_id AS neighbourhood_id")
+DIMS_AS = (
+    "d.municipality_id AS municipality_id, d.team_id AS team_id, "
+    "cl.neighbourhood_id AS neighbourhood_id"
+)
 DIM_COLUMNS = "municipality_id, team_id, neighbourhood_id"
 
 
@@ -101,41 +102,64 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
     t = _t
     in_care = ", ".join(f"'{status}'" for status in sorted(IN_CARE))  # constants, not input
     return [
-        (DossierInflow, "month, referrer_id, complexity, n, ck", f"""
+        (
+            DossierInflow,
+            "month, referrer_id, complexity, n, ck",
+            f"""
             SELECT {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity, COUNT(*),
                    {sum_sql("d.id", "dossier")}
             FROM {_dossiers()} WHERE d.municipality_id = %s
-            GROUP BY {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity"""),
-        (QuestionInflow, "month, domain_id, n, ck", f"""
+            GROUP BY {DIMS}, {_month("d.registered_on")}, d.referrer_id, d.complexity""",
+        ),
+        (
+            QuestionInflow,
+            "month, domain_id, n, ck",
+            f"""
             SELECT {DIMS}, {_month("q.opened_on")}, q.domain_id, COUNT(*),
                    {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s
-            GROUP BY {DIMS}, {_month("q.opened_on")}, q.domain_id"""),
-        (QuestionSpan, "month, closed_month, n, ck", f"""
+            GROUP BY {DIMS}, {_month("q.opened_on")}, q.domain_id""",
+        ),
+        (
+            QuestionSpan,
+            "month, closed_month, n, ck",
+            f"""
             SELECT {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}, COUNT(*),
                    {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s
-            GROUP BY {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}"""),
-        (LeadTime, "month, domain_id, days, n, ck", f"""
+            GROUP BY {DIMS}, {_month("q.opened_on")}, {_month("q.closed_on")}""",
+        ),
+        (
+            LeadTime,
+            "month, domain_id, days, n, ck",
+            f"""
             SELECT {DIMS}, {_month("q.closed_on")}, q.domain_id,
                    {_days("q.closed_on", "q.opened_on")}, COUNT(*), {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
             GROUP BY {DIMS}, {_month("q.closed_on")}, q.domain_id,
-                     {_days("q.closed_on", "q.opened_on")}"""),
-        (QuestionOutcome, "month, outcome_kind, n, ck", f"""
+                     {_days("q.closed_on", "q.opened_on")}""",
+        ),
+        (
+            QuestionOutcome,
+            "month, outcome_kind, n, ck",
+            f"""
             SELECT {DIMS}, {_month("q.closed_on")}, o.kind, COUNT(*), {sum_sql("q.id", "question")}
             FROM {t(Question)} q {_join_dossier("q.dossier_id")}
             JOIN {t(Outcome)} o ON o.id = q.outcome_id
             WHERE d.municipality_id = %s AND q.closed_on IS NOT NULL
-            GROUP BY {DIMS}, {_month("q.closed_on")}, o.kind"""),
+            GROUP BY {DIMS}, {_month("q.closed_on")}, o.kind""",
+        ),
         # Each status change starts a span that the dossier's next change (in the order of
         # date, time of entry and id) ends; the history may have been entered out of order.
         # A span's record key is its dossier's: the dossiers in a status on a month end have
         # the key sum of the spans started minus those ended.
-        (StatusFlow, "month, status, started, ended, started_ck, ended_ck, n, ck", f"""
+        (
+            StatusFlow,
+            "month, status, started, ended, started_ck, ended_ck, n, ck",
+            f"""
             SELECT municipality_id, team_id, neighbourhood_id, month, status,
                    SUM(started), SUM(ended), SUM(started_ck) {MOD} {P},
                    SUM(ended_ck) {MOD} {P}, 0, 0
@@ -151,8 +175,12 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
                 FROM spans WHERE stop IS NOT NULL
                 GROUP BY municipality_id, team_id, neighbourhood_id, {_month("stop")}, status
             ) flows
-            GROUP BY municipality_id, team_id, neighbourhood_id, month, status"""),
-        (FirstCare, "month, days, n, ck", f"""
+            GROUP BY municipality_id, team_id, neighbourhood_id, month, status""",
+        ),
+        (
+            FirstCare,
+            "month, days, n, ck",
+            f"""
             SELECT municipality_id, team_id, neighbourhood_id, {_month("first_day")},
                    {_days("first_day", "registered_on")}, COUNT(*),
                    {sum_sql("dossier_id", "dossier")}
@@ -164,18 +192,26 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
                 GROUP BY d.id, {DIMS}, d.registered_on
             ) firsts
             GROUP BY municipality_id, team_id, neighbourhood_id, {_month("first_day")},
-                     {_days("first_day", "registered_on")}"""),
-        (ContactTime, "month, core_task, n, minutes, ck", f"""
+                     {_days("first_day", "registered_on")}""",
+        ),
+        (
+            ContactTime,
+            "month, core_task, n, minutes, ck",
+            f"""
             SELECT {DIMS}, {_month("c.date")}, c.core_task, COUNT(*), SUM(c.minutes),
                    {sum_sql("c.id", "contact")}
             FROM {t(ContactMoment)} c {_join_dossier("c.dossier_id")}
             WHERE d.municipality_id = %s
-            GROUP BY {DIMS}, {_month("c.date")}, c.core_task"""),
+            GROUP BY {DIMS}, {_month("c.date")}, c.core_task""",
+        ),
         # Integral work: the closed dossier's questions cover more than one life domain; the
         # professionals of its contacts had more than one specialism (by their membership of
         # the dossier's team on the contact's date).
-        (Closure, "month, network_mapped, carer_involved, volunteer_deployed, "
-                  "resident_contact, several_domains, several_disciplines, n, ck", f"""
+        (
+            Closure,
+            "month, network_mapped, carer_involved, volunteer_deployed, "
+            "resident_contact, several_domains, several_disciplines, n, ck",
+            f"""
             SELECT municipality_id, team_id, neighbourhood_id, month, network_mapped,
                    carer_involved, volunteer_deployed, resident_contact, several_domains,
                    several_disciplines, COUNT(*), {sum_sql("dossier_id", "dossier")}
@@ -210,11 +246,14 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             ) closed
             GROUP BY municipality_id, team_id, neighbourhood_id, month, network_mapped,
                      carer_involved, volunteer_deployed, resident_contact, several_domains,
-                     several_disciplines"""),
+                     several_disciplines""",
+        ),
         # Every evaluation or closure score against the first intake score of the dossier on
         # the same domain, if it came after that intake (by date, then by order of entry).
-        (ZrmChange, "month, moment, domain_id, n, intake_total, later_total, improved, ck, "
-                    "improved_ck", f"""
+        (
+            ZrmChange,
+            "month, moment, domain_id, n, intake_total, later_total, improved, ck, improved_ck",
+            f"""
             SELECT {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id, COUNT(*),
                    SUM(i.score), SUM(s.score), SUM(CASE WHEN s.score > i.score THEN 1 ELSE 0 END),
                    {sum_sql("s.id", "zrm_score")},
@@ -237,14 +276,22 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             ) i ON i.dossier_id = a.dossier_id AND i.domain_id = s.domain_id
             WHERE d.municipality_id = %s AND a.moment <> 'intake'
               AND (a.assessed_on > i.day OR (a.assessed_on = i.day AND a.id > i.aid))
-            GROUP BY {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id"""),
-        (ReferralFlow, "month, provision_kind, n, ck", f"""
+            GROUP BY {DIMS}, {_month("a.assessed_on")}, a.moment, s.domain_id""",
+        ),
+        (
+            ReferralFlow,
+            "month, provision_kind, n, ck",
+            f"""
             SELECT {DIMS}, {_month("r.referred_on")}, r.provision_kind, COUNT(*),
                    {sum_sql("r.id", "referral")}
             FROM {t(Referral)} r {_join_dossier("r.dossier_id")}
             WHERE d.municipality_id = %s
-            GROUP BY {DIMS}, {_month("r.referred_on")}, r.provision_kind"""),
-        (ShortContactDay, "month, day, location_id, channel, part_of_day, n, ck", f"""
+            GROUP BY {DIMS}, {_month("r.referred_on")}, r.provision_kind""",
+        ),
+        (
+            ShortContactDay,
+            "month, day, location_id, channel, part_of_day, n, ck",
+            f"""
             SELECT s.municipality_id, s.team_id, loc.neighbourhood_id, {_month("s.date")},
                    s.date, s.location_id, s.channel, s.part_of_day, COUNT(*),
                    {sum_sql("s.id", "short_contact")}
@@ -252,7 +299,8 @@ def _statements() -> list[tuple[type[Fact], str, str]]:
             LEFT JOIN {t(Location)} loc ON loc.id = s.location_id
             WHERE s.municipality_id = %s
             GROUP BY s.municipality_id, s.team_id, loc.neighbourhood_id, {_month("s.date")},
-                     s.date, s.location_id, s.channel, s.part_of_day"""),
+                     s.date, s.location_id, s.channel, s.part_of_day""",
+        ),
     ]
 
 
@@ -282,8 +330,7 @@ def rebuild(municipality: Municipality, timings: dict[str, float] | None = None)
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", lock)
     try:
         state = FactState.objects.get(municipality=municipality)
-        if (postgres and not state.stale and state.built_at is not None
-                and state.built_at >= begun):
+        if postgres and not state.stale and state.built_at is not None and state.built_at >= begun:
             return 0.0  # built by another process while this one waited; nothing changed since
         # Cleared before reading: a write that commits while the facts are built marks them
         # stale again (after its commit), so the next read rebuilds instead of missing it.
@@ -299,7 +346,8 @@ def rebuild(municipality: Municipality, timings: dict[str, float] | None = None)
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", lock)
     seconds = time.monotonic() - started
     FactState.objects.filter(municipality=municipality).update(
-        built_at=timezone.now(), build_seconds=seconds)
+        built_at=timezone.now(), build_seconds=seconds
+    )
     return seconds
 
 
@@ -334,6 +382,7 @@ def once_per_read[**Params, Result](func: Callable[Params, Result]) -> Callable[
     """For a view, an API call or a command: the facts are checked (and brought up to date) at
     most once during the call, however many indicators, readings and default periods read
     them."""
+
     @wraps(func)
     def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
         token = _checked.set(set())
@@ -341,6 +390,7 @@ def once_per_read[**Params, Result](func: Callable[Params, Result]) -> Callable[
             return func(*args, **kwargs)
         finally:
             _checked.reset(token)
+
     return wrapper
 
 
@@ -356,13 +406,15 @@ def ensure_current(municipalities: Iterable[Municipality]) -> None:
         checked.update(m.pk for m in chosen)
         if not chosen:
             return
-    states = {s.municipality_id: s
-              for s in FactState.objects.filter(municipality__in=chosen)}
+    states = {s.municipality_id: s for s in FactState.objects.filter(municipality__in=chosen)}
     limit = getattr(settings, "VIVERA_MONITOR_REBUILD_ON_READ_SECONDS", 10)
     for municipality in chosen:
         state = states.get(municipality.pk)
-        if state is None or state.built_at is None or (
-                state.stale and _refresh_on_read() and (state.build_seconds or 0) <= limit):
+        if (
+            state is None
+            or state.built_at is None
+            or (state.stale and _refresh_on_read() and (state.build_seconds or 0) <= limit)
+        ):
             rebuild(municipality)
 
 
@@ -386,7 +438,10 @@ def mark_stale(municipality_ids: Iterable[int] | None = None) -> None:
 def status(municipalities: Iterable[Municipality]) -> tuple[dt.datetime | None, bool]:
     """When the oldest of these municipalities' facts were built (None if never), and whether
     any of them is stale (the registration changed since)."""
-    states = list(FactState.objects.filter(municipality__in=list(municipalities))
-                  .values_list("built_at", "stale"))
+    states = list(
+        FactState.objects.filter(municipality__in=list(municipalities)).values_list(
+            "built_at", "stale"
+        )
+    )
     known = [when for when, _stale in states if when is not None]
     return (min(known) if known else None), any(stale for _when, stale in states)

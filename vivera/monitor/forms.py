@@ -29,14 +29,22 @@ class MonitorFilterForm(forms.Form):
 
     van = forms.DateField(label=_("From"), widget=DateInput())
     tot = forms.DateField(label=_("Up to and including"), widget=DateInput())
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
-                                  empty_label=_("All teams"))
-    wijk = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(),
-                                  required=False, empty_label=_("All neighbourhoods"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+    wijk = forms.ModelChoiceField(
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("All neighbourhoods"),
+    )
     locatie = forms.ModelChoiceField(
-        label=_("Walk-in location"), queryset=Location.objects.none(), required=False,
+        label=_("Walk-in location"),
+        queryset=Location.objects.none(),
+        required=False,
         empty_label=_("All locations"),
-        help_text=_("Applies to the figures on short contacts and consultation hours only."))
+        help_text=_("Applies to the figures on short contacts and consultation hours only."),
+    )
 
     def __init__(self, data: Any, *, user: User) -> None:
         start, end = default_period([user.municipality])
@@ -48,7 +56,8 @@ class MonitorFilterForm(forms.Form):
         teams = teams_for(user)
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
         self.fields["wijk"].queryset = Neighbourhood.objects.filter(
-            municipality_id=user.municipality_id)
+            municipality_id=user.municipality_id
+        )
         locations = Location.objects.filter(municipality_id=user.municipality_id)
         self.fields["locatie"].queryset = locations
 
@@ -60,13 +69,16 @@ class MonitorFilterForm(forms.Form):
             if end < start:
                 self.add_error("tot", _("The end of the period cannot be before its start."))
             elif len(months_between(start, end)) > MAX_MONTHS:
-                self.add_error("tot", _("Choose a period of at most %(months)s months.")
-                               % {"months": MAX_MONTHS})
+                self.add_error(
+                    "tot",
+                    _("Choose a period of at most %(months)s months.") % {"months": MAX_MONTHS},
+                )
         if self.user.role == Role.POLICY:
             # Two overlapping selections can be subtracted from each other to recover a small
             # count; whole months and one narrowing at a time keep that from being easy.
             chosen = [name for name in ("team", "wijk", "locatie") if cleaned.get(name)]
             if len(chosen) > 1:
                 raise forms.ValidationError(
-                    _("Choose one of team, neighbourhood or walk-in location at a time."))
+                    _("Choose one of team, neighbourhood or walk-in location at a time.")
+                )
         return cleaned

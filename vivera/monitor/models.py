@@ -34,8 +34,9 @@ class FactState(models.Model):
     registration marks them stale; the next monitor read (or `vivera monitor_facts`) rebuilds
     them."""
 
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE,
-                                        related_name="monitor_facts")
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="monitor_facts"
+    )
     stale = models.BooleanField(default=True)
     built_at = models.DateTimeField(null=True, blank=True)
     build_seconds = models.FloatField(null=True, blank=True)
@@ -45,12 +46,15 @@ class FactState(models.Model):
 
 
 class Fact(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+",
-                                     db_constraint=False)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+",
-                             db_constraint=False)
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, null=True,
-                                      related_name="+", db_constraint=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
+    )
     month = models.DateField()
     n = models.PositiveIntegerField(default=0)
     # The sum of the record keys of the n records, modulo cellkey.P (see cellkey.py): the cell
@@ -64,8 +68,9 @@ class Fact(models.Model):
 class DossierInflow(Fact):
     """Dossiers registered in the month, by referrer and complexity."""
 
-    referrer = models.ForeignKey(Referrer, on_delete=models.CASCADE, related_name="+",
-                                 db_constraint=False)
+    referrer = models.ForeignKey(
+        Referrer, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     complexity = models.CharField(max_length=20)
 
     class Meta(Fact.Meta):
@@ -75,8 +80,9 @@ class DossierInflow(Fact):
 class QuestionInflow(Fact):
     """Questions opened in the month, by life domain."""
 
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False)
+    domain = models.ForeignKey(
+        LifeDomain, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
     class Meta(Fact.Meta):
         indexes = [models.Index(fields=["municipality", "month"], name="mon_qinflow_idx")]
@@ -95,8 +101,9 @@ class QuestionSpan(Fact):
 class LeadTime(Fact):
     """Questions closed in the month, by domain and days from opening to closing."""
 
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False)
+    domain = models.ForeignKey(
+        LifeDomain, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     days = models.PositiveIntegerField()
 
     class Meta(Fact.Meta):
@@ -168,8 +175,9 @@ class ZrmChange(Fact):
     dossier's first intake score on the same domain: how many, and the sums of both scores."""
 
     moment = models.CharField(max_length=12)
-    domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False)
+    domain = models.ForeignKey(
+        LifeDomain, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     intake_total = models.PositiveIntegerField(default=0)
     later_total = models.PositiveIntegerField(default=0)
     improved = models.PositiveIntegerField(default=0)
@@ -193,8 +201,9 @@ class ShortContactDay(Fact):
     is the location's."""
 
     day = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True,
-                                 related_name="+", db_constraint=False)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
+    )
     channel = models.CharField(max_length=20)
     part_of_day = models.CharField(max_length=20)
 
@@ -203,6 +212,16 @@ class ShortContactDay(Fact):
 
 
 FACT_MODELS: list[type[Fact]] = [
-    DossierInflow, QuestionInflow, QuestionSpan, LeadTime, QuestionOutcome, StatusFlow,
-    FirstCare, ContactTime, Closure, ZrmChange, ReferralFlow, ShortContactDay,
+    DossierInflow,
+    QuestionInflow,
+    QuestionSpan,
+    LeadTime,
+    QuestionOutcome,
+    StatusFlow,
+    FirstCare,
+    ContactTime,
+    Closure,
+    ZrmChange,
+    ReferralFlow,
+    ShortContactDay,
 ]

@@ -73,8 +73,7 @@ def suppress_table(table: Table, limit: int | None = None) -> Table:
             else:
                 cell.derived = True
                 # basis None: not about clients (fte of staff), never suppressed.
-                small = (cell.value is not None and cell.basis is not None
-                         and 0 < cell.basis < limit)
+                small = cell.value is not None and cell.basis is not None and 0 < cell.basis < limit
             cell.primary = cell.primary or small
             cell.suppressed = cell.suppressed or small
     while _whole_rows(table):

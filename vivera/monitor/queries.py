@@ -46,8 +46,9 @@ def facts_until[F: Fact](model: type[F], scope: Scope) -> QuerySet[F]:
 
 
 def outreach(scope: Scope) -> QuerySet[OutreachActivity]:
-    qs = OutreachActivity.objects.filter(municipality_id__in=scope.municipality_ids,
-                                         date__gte=scope.start, date__lte=scope.end)
+    qs = OutreachActivity.objects.filter(
+        municipality_id__in=scope.municipality_ids, date__gte=scope.start, date__lte=scope.end
+    )
     if scope.team_ids is not None:
         qs = qs.filter(team_id__in=scope.team_ids)
     if scope.neighbourhood is not None:
@@ -56,8 +57,9 @@ def outreach(scope: Scope) -> QuerySet[OutreachActivity]:
 
 
 def consultation_hours(scope: Scope) -> QuerySet[ConsultationHour]:
-    qs = ConsultationHour.objects.filter(location__municipality_id__in=scope.municipality_ids,
-                                         valid_from__lte=scope.end)
+    qs = ConsultationHour.objects.filter(
+        location__municipality_id__in=scope.municipality_ids, valid_from__lte=scope.end
+    )
     if scope.team_ids is not None:
         qs = qs.filter(location__team_id__in=scope.team_ids)
     if scope.neighbourhood is not None:
@@ -68,8 +70,9 @@ def consultation_hours(scope: Scope) -> QuerySet[ConsultationHour]:
 
 
 def memberships(scope: Scope) -> QuerySet[TeamMembership]:
-    qs = TeamMembership.objects.filter(team__municipality_id__in=scope.municipality_ids,
-                                       start_date__lte=scope.end)
+    qs = TeamMembership.objects.filter(
+        team__municipality_id__in=scope.municipality_ids, start_date__lte=scope.end
+    )
     if scope.team_ids is not None:
         qs = qs.filter(team_id__in=scope.team_ids)
     return qs.exclude(end_date__lt=scope.start)

@@ -43,8 +43,10 @@ def last_month_with_data(municipalities: list[Municipality]) -> dt.date | None:
     contact (read from the facts, which are brought up to date first)."""
     facts.ensure_current(municipalities)
     ids = [m.pk for m in municipalities]
-    months = [model.objects.filter(municipality_id__in=ids).aggregate(m=Max("month"))["m"]
-              for model in (DossierInflow, StatusFlow, ReferralFlow, ShortContactDay)]
+    months = [
+        model.objects.filter(municipality_id__in=ids).aggregate(m=Max("month"))["m"]
+        for model in (DossierInflow, StatusFlow, ReferralFlow, ShortContactDay)
+    ]
     known = [m for m in months if m is not None]
     return max(known) if known else None
 
@@ -53,11 +55,13 @@ def first_registration(municipalities: tuple[Municipality, ...]) -> dt.date | No
     """The first day of the month of the first registration."""
     facts.ensure_current(municipalities)
     return DossierInflow.objects.filter(
-        municipality_id__in=[m.pk for m in municipalities]).aggregate(m=Min("month"))["m"]
+        municipality_id__in=[m.pk for m in municipalities]
+    ).aggregate(m=Min("month"))["m"]
 
 
-def default_period(municipalities: list[Municipality],
-                   today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def default_period(
+    municipalities: list[Municipality], today: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
     """The 24 whole months up to the last month with registrations (or up to today)."""
     today = today or timezone.localdate()
     last = min(last_month_with_data(municipalities) or today, today)
@@ -77,8 +81,15 @@ def teams_for(user: User) -> list[Team]:
     return list(teams.order_by("name"))
 
 
-def scope_for(user: User, *, start: dt.date, end: dt.date, team: Team | None = None,
-              neighbourhood: object = None, location: object = None) -> Scope:
+def scope_for(
+    user: User,
+    *,
+    start: dt.date,
+    end: dt.date,
+    team: Team | None = None,
+    neighbourhood: object = None,
+    location: object = None,
+) -> Scope:
     """The scope a user may see. A coordinator sees exact figures of its own teams only; a
     policy advisor sees the whole municipality with small counts suppressed."""
     municipality = user.municipality
@@ -87,10 +98,25 @@ def scope_for(user: User, *, start: dt.date, end: dt.date, team: Team | None = N
         if team is not None and team not in own:
             raise PermissionDenied
         # A coordinator without a team sees nothing: an unsaved team matches no record.
-        return Scope((municipality,), start, end, team=team, neighbourhood=neighbourhood,
-                     location=location, suppress=False, teams=own or (Team(pk=0),))
-    return Scope((municipality,), start, end, team=team, neighbourhood=neighbourhood,
-                 location=location, suppress=True)
+        return Scope(
+            (municipality,),
+            start,
+            end,
+            team=team,
+            neighbourhood=neighbourhood,
+            location=location,
+            suppress=False,
+            teams=own or (Team(pk=0),),
+        )
+    return Scope(
+        (municipality,),
+        start,
+        end,
+        team=team,
+        neighbourhood=neighbourhood,
+        location=location,
+        suppress=True,
+    )
 
 
 def interventions_for(scope: Scope) -> list[CapacityIntervention]:
@@ -141,8 +167,9 @@ def _mean_of(cells: list[Cell], unit: Unit) -> Cell:
     return cell
 
 
-def before_after(scope: Scope, intervention: CapacityIntervention,
-                 months: int = READING_MONTHS) -> Reading:
+def before_after(
+    scope: Scope, intervention: CapacityIntervention, months: int = READING_MONTHS
+) -> Reading:
     """For each assumption: the mean of its monthly series over the `months` whole months
     before the intervention's month and over the `months` months from that month on (fewer
     when the data ends sooner)."""
@@ -158,15 +185,23 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
     first = first_registration(scope.municipalities)
     if first is not None and before_start < month_start(first) < first_after:
         before_start = month_start(first)
-    last = min(last_month_with_data(list(scope.municipalities)) or timezone.localdate(),
-               timezone.localdate())
+    last = min(
+        last_month_with_data(list(scope.municipalities)) or timezone.localdate(),
+        timezone.localdate(),
+    )
     if month_end(last) < after_end:
         after_end = max(month_end(last), month_end(first_after))
     months_before = len(months_between(before_start, first_after - dt.timedelta(days=1)))
     team = intervention.team or scope.team
-    window = Scope(scope.municipalities, before_start, after_end, team=team,
-                   neighbourhood=scope.neighbourhood, suppress=scope.suppress,
-                   teams=scope.teams)
+    window = Scope(
+        scope.municipalities,
+        before_start,
+        after_end,
+        team=team,
+        neighbourhood=scope.neighbourhood,
+        suppress=scope.suppress,
+        teams=scope.teams,
+    )
     rows = []
     for assumption in intervention.expected_effects.all():
         series = EFFECT_SERIES[assumption.effect]
@@ -178,19 +213,29 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
         before = _mean_of(cells[:months_before], table.unit)
         after = _mean_of(cells[months_before:], table.unit)
         if before.value is not None and after.value is not None:
-            change = Cell(round(after.value - before.value, 1),
-                          basis=min(before.basis or 0, after.basis or 0))
+            change = Cell(
+                round(after.value - before.value, 1), basis=min(before.basis or 0, after.basis or 0)
+            )
             change.suppressed = before.suppressed or after.suppressed
             better = change.value < 0 if series.lower_is_better else change.value > 0
-            verdict = _("as expected") if better and change.value else (
-                _("no change") if not change.value else _("not as expected"))
+            verdict = (
+                _("as expected")
+                if better and change.value
+                else (_("no change") if not change.value else _("not as expected"))
+            )
         else:
             change, verdict = Cell(None, basis=0), _("not enough data")
         label = f"{assumption.get_effect_display()} ({indicator.name})"
         rows.append(Row(label, [before, after, change], key=assumption.effect, note=verdict))
-    result = Table([_("Before"), _("After"), pgettext("difference", "Change")], rows, Unit.RATIO,
-                   row_header=_("Assumption"), column_keys=["before", "after", "change"],
-                   chart="", suppress_whole_rows=True)
+    result = Table(
+        [_("Before"), _("After"), pgettext("difference", "Change")],
+        rows,
+        Unit.RATIO,
+        row_header=_("Assumption"),
+        column_keys=["before", "after", "change"],
+        chart="",
+        suppress_whole_rows=True,
+    )
     if scope.suppress:
         carried = {id(c) for r in rows for c in r.cells if c.suppressed}
         suppress_table(result)
@@ -201,8 +246,12 @@ def before_after(scope: Scope, intervention: CapacityIntervention,
                 for c in r.cells:
                     c.suppressed = c.value is not None or c.suppressed
                 r.note = _("suppressed: too few records")
-    return Reading(intervention, (before_start, month_end(first_after - dt.timedelta(days=1))),
-                   (first_after, after_end), result)
+    return Reading(
+        intervention,
+        (before_start, month_end(first_after - dt.timedelta(days=1))),
+        (first_after, after_end),
+        result,
+    )
 
 
 # --- Comparing municipalities (or, with one, two periods) -----------------------------------
@@ -223,16 +272,28 @@ COMPARED_FIGURES = (
     ComparedFigure("new_dossiers", "total", -1, gettext_noop("total of the period")),
     ComparedFigure("new_questions", "total", -1, gettext_noop("total of the period")),
     ComparedFigure("lead_time", "total", 0, gettext_noop("median of the period, in days")),
-    ComparedFigure("waiting_list", "total", -1,
-                   gettext_noop("in the last month of the period (%(column)s)")),
-    ComparedFigure("waiting_time", "p50", -1,
-                   gettext_noop("median in the last month of the period (%(column)s), in days")),
+    ComparedFigure(
+        "waiting_list", "total", -1, gettext_noop("in the last month of the period (%(column)s)")
+    ),
+    ComparedFigure(
+        "waiting_time",
+        "p50",
+        -1,
+        gettext_noop("median in the last month of the period (%(column)s), in days"),
+    ),
     ComparedFigure("short_contacts", "total", -1, gettext_noop("total of the period")),
-    ComparedFigure("provision_shares", "general", -1,
-                   gettext_noop("share in the last quarter of the period (%(column)s), "
-                                "in percent")),
-    ComparedFigure("formation", "caseload_per_fte", -1,
-                   gettext_noop("in the last month of the period (%(column)s)")),
+    ComparedFigure(
+        "provision_shares",
+        "general",
+        -1,
+        gettext_noop("share in the last quarter of the period (%(column)s), in percent"),
+    ),
+    ComparedFigure(
+        "formation",
+        "caseload_per_fte",
+        -1,
+        gettext_noop("in the last month of the period (%(column)s)"),
+    ),
 )
 
 
@@ -255,12 +316,17 @@ def comparison(scope: Scope) -> tuple[Table, bool]:
     by_periods = len(municipalities) <= 1
     if by_periods:
         before = previous_period(scope.start, scope.end)
-        scopes = [(f"{_date(scope.start)} – {_date(scope.end)}", scope),
-                  (f"{_date(before[0])} – {_date(before[1])}",
-                   dataclasses.replace(scope, start=before[0], end=before[1]))]
+        scopes = [
+            (f"{_date(scope.start)} – {_date(scope.end)}", scope),
+            (
+                f"{_date(before[0])} – {_date(before[1])}",
+                dataclasses.replace(scope, start=before[0], end=before[1]),
+            ),
+        ]
     else:
-        scopes = [(m.name, Scope((m,), scope.start, scope.end, suppress=True))
-                  for m in municipalities]
+        scopes = [
+            (m.name, Scope((m,), scope.start, scope.end, suppress=True)) for m in municipalities
+        ]
     return compared_table([(label, _figure_tables(each)) for label, each in scopes]), by_periods
 
 
@@ -282,8 +348,9 @@ def compared_table(columns: list[tuple[str, dict[str, Table]]]) -> Table:
             cells.append(row.cells[figure.column] if row else Cell(None))
         heading = computed_heading(columns[0][1][figure.code], figure)
         rows.append(Row(f"{BY_CODE[figure.code].name}: {heading}", cells, key=figure.code))
-    return Table([label for label, _tables in columns], rows, Unit.COUNT,
-                 row_header=_("Figure"), chart="")
+    return Table(
+        [label for label, _tables in columns], rows, Unit.COUNT, row_header=_("Figure"), chart=""
+    )
 
 
 def computed_heading(table: Table, figure: ComparedFigure) -> str:
@@ -305,13 +372,13 @@ def key_figures(scope: Scope, heading: str, *also: str) -> tuple[Table, dict[str
     return compared_table([(heading, tables)]), tables
 
 
-def key_figure_years(municipalities: list[Municipality],
-                     today: dt.date | None = None) -> list[int]:
+def key_figure_years(municipalities: list[Municipality], today: dt.date | None = None) -> list[int]:
     """The years the key figures can be asked for: from the first registration to today."""
     today = today or timezone.localdate()
     first = first_registration(tuple(municipalities))
-    return list(range(first.year if first and first.year <= today.year else today.year,
-                      today.year + 1))
+    return list(
+        range(first.year if first and first.year <= today.year else today.year, today.year + 1)
+    )
 
 
 def key_figure_period(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:

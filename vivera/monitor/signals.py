@@ -39,15 +39,24 @@ def _municipality_of(instance: Any) -> int | None:
     if isinstance(instance, Dossier | Client | ShortContact | Location):
         return instance.municipality_id
     if isinstance(instance, TeamMembership):
-        return Team.objects.filter(pk=instance.team_id).values_list(
-            "municipality_id", flat=True).first()
+        return (
+            Team.objects.filter(pk=instance.team_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
     if isinstance(instance, ZrmScore):
-        return ZrmAssessment.objects.filter(pk=instance.assessment_id).values_list(
-            "dossier__municipality_id", flat=True).first()
+        return (
+            ZrmAssessment.objects.filter(pk=instance.assessment_id)
+            .values_list("dossier__municipality_id", flat=True)
+            .first()
+        )
     if type(instance).dossier.is_cached(instance):
         return instance.dossier.municipality_id
-    return Dossier.objects.filter(pk=instance.dossier_id).values_list(
-        "municipality_id", flat=True).first()
+    return (
+        Dossier.objects.filter(pk=instance.dossier_id)
+        .values_list("municipality_id", flat=True)
+        .first()
+    )
 
 
 def registration_changed(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -66,8 +75,7 @@ def code_list_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     mark_stale()  # a referrer's or outcome's kind counts in every municipality
 
 
-def contact_professionals_changed(sender: type, instance: Any, action: str,
-                                  **kwargs: Any) -> None:
+def contact_professionals_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if kwargs.get("reverse"):  # user.contacts.add(…): the instance is the professional
@@ -77,8 +85,19 @@ def contact_professionals_changed(sender: type, instance: Any, action: str,
 
 
 # Location: its neighbourhood is the neighbourhood of its short contacts.
-SOURCES = [Dossier, Client, DossierStatusChange, Question, ContactMoment, Referral, ZrmAssessment,
-           ZrmScore, ShortContact, TeamMembership, Location]
+SOURCES = [
+    Dossier,
+    Client,
+    DossierStatusChange,
+    Question,
+    ContactMoment,
+    Referral,
+    ZrmAssessment,
+    ZrmScore,
+    ShortContact,
+    TeamMembership,
+    Location,
+]
 
 
 def connect() -> None:
@@ -88,6 +107,8 @@ def connect() -> None:
         post_save.connect(code_list_changed, sender=model, dispatch_uid=f"monitor-{model}")
         post_delete.connect(code_list_changed, sender=model, dispatch_uid=f"monitor-del-{model}")
     changed.connect(bulk_write, dispatch_uid="monitor-registration-changed")
-    m2m_changed.connect(contact_professionals_changed,
-                        sender=ContactMoment.professionals.through,
-                        dispatch_uid="monitor-contact-professionals")
+    m2m_changed.connect(
+        contact_professionals_changed,
+        sender=ContactMoment.professionals.through,
+        dispatch_uid="monitor-contact-professionals",
+    )

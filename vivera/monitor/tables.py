@@ -116,11 +116,21 @@ class Table:
         """Only these columns, for display; the cells are the same objects."""
         return Table(
             [self.columns[j] for j in columns],
-            [Row(r.label, [r.cells[j] for j in columns], key=r.key, is_total=r.is_total,
-                 note=r.note) for r in self.rows],
-            self.unit, row_header=self.row_header,
+            [
+                Row(
+                    r.label,
+                    [r.cells[j] for j in columns],
+                    key=r.key,
+                    is_total=r.is_total,
+                    note=r.note,
+                )
+                for r in self.rows
+            ],
+            self.unit,
+            row_header=self.row_header,
             column_keys=[self.column_keys[j] for j in columns] if self.column_keys else [],
-            chart="", total_column=self.total_column and len(self.columns) - 1 in columns,
+            chart="",
+            total_column=self.total_column and len(self.columns) - 1 in columns,
             column_units=[self.unit_of(j) for j in columns] if self.column_units else [],
             note=self.note,
         )
@@ -130,12 +140,21 @@ class Table:
         For display only; the cells (and their suppression) are the same objects."""
         last = len(self.columns) - 1
         rows = [
-            Row(label, [r.cells[j] for r in self.rows], key=key,
-                is_total=self.total_column and j == last)
+            Row(
+                label,
+                [r.cells[j] for r in self.rows],
+                key=key,
+                is_total=self.total_column and j == last,
+            )
             for j, (label, key) in enumerate(zip(self.columns, self.column_keys, strict=True))
         ]
         return Table(
-            [r.label for r in self.rows], rows, self.unit, row_header=row_header,
-            column_keys=[r.key for r in self.rows], chart="",
-            total_column=bool(self.rows) and self.rows[-1].is_total, note=self.note,
+            [r.label for r in self.rows],
+            rows,
+            self.unit,
+            row_header=row_header,
+            column_keys=[r.key for r in self.rows],
+            chart="",
+            total_column=bool(self.rows) and self.rows[-1].is_total,
+            note=self.note,
         )

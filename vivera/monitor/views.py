@@ -116,22 +116,25 @@ def _markers(table: Table, readings: list[Reading]) -> list[Marker]:
 def _chart_table(table: Table) -> Table:
     # "line-total": a table with a row per domain whose chart shows only the total.
     if table.chart == "line-total":
-        return dataclasses.replace(table, rows=[r for r in table.rows if r.is_total],
-                                   chart="line")
+        return dataclasses.replace(table, rows=[r for r in table.rows if r.is_total], chart="line")
     return table
 
 
-def _sections(scope: Scope, results: list[tuple[Indicator, Table]],
-              readings: list[Reading]) -> list[Section]:
+def _sections(
+    scope: Scope, results: list[tuple[Indicator, Table]], readings: list[Reading]
+) -> list[Section]:
     sections: dict[int, Section] = {}
     for indicator, table in results:
         chart_table = _chart_table(table)
-        svg = render_svg(chart_table, title=str(indicator.name),
-                         markers=_markers(chart_table, readings))
-        section = sections.setdefault(indicator.question, Section(
-            indicator.question, str(QUESTIONS[indicator.question]), []))
-        section.panels.append(Panel(indicator, table, svg,
-                                    scope.location is not None and not indicator.uses_location))
+        svg = render_svg(
+            chart_table, title=str(indicator.name), markers=_markers(chart_table, readings)
+        )
+        section = sections.setdefault(
+            indicator.question, Section(indicator.question, str(QUESTIONS[indicator.question]), [])
+        )
+        section.panels.append(
+            Panel(indicator, table, svg, scope.location is not None and not indicator.uses_location)
+        )
     return [sections[n] for n in sorted(sections)]
 
 
@@ -140,23 +143,38 @@ def _scope_from(request: HttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    scope = scope_for(request.user, start=data["van"], end=data["tot"], team=data["team"],
-                      neighbourhood=data["wijk"], location=data["locatie"])
+    scope = scope_for(
+        request.user,
+        start=data["van"],
+        end=data["tot"],
+        team=data["team"],
+        neighbourhood=data["wijk"],
+        location=data["locatie"],
+    )
     return form, scope
 
 
 def _monitor_context(request: HttpRequest) -> dict[str, Any]:
     form, scope = _scope_from(request)
-    context: dict[str, Any] = {"form": form, "scope": scope, "query": request.GET.urlencode(),
-                               "threshold": threshold(),
-                               "perturbation_note": exports.perturbation_note()}
+    context: dict[str, Any] = {
+        "form": form,
+        "scope": scope,
+        "query": request.GET.urlencode(),
+        "threshold": threshold(),
+        "perturbation_note": exports.perturbation_note(),
+    }
     if scope is None:
         return context
     readings = [before_after(scope, i) for i in interventions_for(scope)]
     results = compute_all(scope)
     built, stale = facts.status(scope.municipalities)
-    context.update(sections=_sections(scope, results, readings), readings=readings,
-                   exact=not scope.suppress, facts_built=built, facts_stale=stale)
+    context.update(
+        sections=_sections(scope, results, readings),
+        readings=readings,
+        exact=not scope.suppress,
+        facts_built=built,
+        facts_stale=stale,
+    )
     return context
 
 
@@ -205,14 +223,19 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     form, scope = _scope_from(request)
     if scope is None:
-        return render(request, "monitor/dashboard.html",
-                      {"form": form, "scope": None, "query": request.GET.urlencode()}, status=400)
+        return render(
+            request,
+            "monitor/dashboard.html",
+            {"form": form, "scope": None, "query": request.GET.urlencode()},
+            status=400,
+        )
     results = compute_all(scope)
     name = _filename(scope)
     if fmt == "xlsx":
         response = HttpResponse(
             exports.to_xlsx(scope, results),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         response = HttpResponse(exports.to_csv(results), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -238,13 +261,23 @@ def key_figures(request: HttpRequest) -> HttpResponse:
     start, end = key_figure_period(year)
     scope = scope_for(request.user, start=start, end=end)
     table, tables = selectors.key_figures(scope, str(year), "new_questions_by_domain")
-    return render(request, "monitor/key_figures.html", {
-        "year": year, "years": years, "scope": scope, "table": table,
-        "figures": [BY_CODE[code] for code in dict.fromkeys(
-            figure.code for figure in COMPARED_FIGURES)],
-        "by_domain": tables["new_questions_by_domain"],
-        "query": urlencode({"van": start.isoformat(), "tot": end.isoformat()}),
-        "threshold": threshold(), "perturbation_note": exports.perturbation_note()})
+    return render(
+        request,
+        "monitor/key_figures.html",
+        {
+            "year": year,
+            "years": years,
+            "scope": scope,
+            "table": table,
+            "figures": [
+                BY_CODE[code] for code in dict.fromkeys(figure.code for figure in COMPARED_FIGURES)
+            ],
+            "by_domain": tables["new_questions_by_domain"],
+            "query": urlencode({"van": start.isoformat(), "tot": end.isoformat()}),
+            "threshold": threshold(),
+            "perturbation_note": exports.perturbation_note(),
+        },
+    )
 
 
 @require_GET
@@ -254,13 +287,21 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     """The key figures of every municipality of this installation side by side (with one
     municipality: this period beside the one before), on protected aggregates only."""
     form, own_scope = _scope_from(request)
-    context: dict[str, Any] = {"form": form, "scope": own_scope,
-                               "query": request.GET.urlencode(), "threshold": threshold(),
-                               "perturbation_note": exports.perturbation_note()}
+    context: dict[str, Any] = {
+        "form": form,
+        "scope": own_scope,
+        "query": request.GET.urlencode(),
+        "threshold": threshold(),
+        "perturbation_note": exports.perturbation_note(),
+    }
     if own_scope is None:
         return render(request, "monitor/benchmark.html", context, status=400)
     table, by_periods = comparison(own_scope)
-    context.update(table=table, by_periods=by_periods,
-                   figures=[BY_CODE[code] for code in dict.fromkeys(
-                       figure.code for figure in COMPARED_FIGURES)])
+    context.update(
+        table=table,
+        by_periods=by_periods,
+        figures=[
+            BY_CODE[code] for code in dict.fromkeys(figure.code for figure in COMPARED_FIGURES)
+        ],
+    )
     return render(request, "monitor/benchmark.html", context)

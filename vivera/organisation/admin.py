@@ -113,10 +113,13 @@ class TeamMembershipForm(forms.ModelForm):
         cleaned = super().clean()
         team, user = cleaned.get("team"), cleaned.get("user")
         if team is not None and user is not None and team.municipality_id != user.municipality_id:
-            self.add_error("user", ValidationError(
-                _("The member must belong to the team's municipality."),
-                code="other_municipality",
-            ))
+            self.add_error(
+                "user",
+                ValidationError(
+                    _("The member must belong to the team's municipality."),
+                    code="other_municipality",
+                ),
+            )
         return cleaned
 
     def _post_clean(self) -> None:
@@ -125,7 +128,8 @@ class TeamMembershipForm(forms.ModelForm):
         if self.instance.pk is not None and not self.errors:
             old = TeamMembership.objects.get(pk=self.instance.pk)
             for name, problem in services.membership_change_problems(
-                    old=old, new=self.instance).items():
+                old=old, new=self.instance
+            ).items():
                 self.add_error(name if name in self.fields else None, problem)
 
 
@@ -165,28 +169,41 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: TeamMembership, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: TeamMembership, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             services.membership_change(membership=obj, by=request.user, request=request)
             return
         grant = services.membership_request(
-            user=obj.user, team=obj.team, specialism=obj.specialism, fte=obj.fte,
-            start_date=obj.start_date, end_date=obj.end_date, by=request.user,
-            request=request)
+            user=obj.user,
+            team=obj.team,
+            specialism=obj.specialism,
+            fte=obj.fte,
+            start_date=obj.start_date,
+            end_date=obj.end_date,
+            by=request.user,
+            request=request,
+        )
         request._vivera_grant = grant  # type: ignore[attr-defined]
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         # Nothing was added yet: the request is in the access log (Vivera's record).
         return None
 
-    def response_add(self, request: HttpRequest, obj: Any,
-                     post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: Any, post_url_continue: str | None = None
+    ) -> HttpResponse:
         grant = getattr(request, "_vivera_grant", None)
-        self.message_user(request, _(
-            "The membership waits for approval by a second person (request %(request)s): "
-            "another administrator, or the coordinator of the team.") % {"request": grant},
-            messages.WARNING)
+        self.message_user(
+            request,
+            _(
+                "The membership waits for approval by a second person (request %(request)s): "
+                "another administrator, or the coordinator of the team."
+            )
+            % {"request": grant},
+            messages.WARNING,
+        )
         return redirect("admin:organisation_teammembership_changelist")
 
 
@@ -239,8 +256,9 @@ class CodeListAdmin(RoleBasedPermissions, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return sees_all_municipalities(request) and is_functional_admin(request.user)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: CodeListEntry | None = None
-                            ) -> tuple[str, ...]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: CodeListEntry | None = None
+    ) -> tuple[str, ...]:
         readonly: tuple[str, ...] = ()
         if obj is not None:
             readonly += self.immutable_fields

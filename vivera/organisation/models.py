@@ -53,15 +53,19 @@ class Municipality(models.Model):
 class Neighbourhood(models.Model):
     """A wijk (or buurt) with its CBS code."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="neighbourhoods")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="neighbourhoods"
+    )
     name = models.CharField(_("name"), max_length=100)
     cbs_code = models.CharField(
         _("CBS code"),
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^(WK\d{6}|BU\d{8})$",
-                                   _("Use the CBS form WK000000 (wijk) or BU00000000 (buurt)."))],
+        validators=[
+            RegexValidator(
+                r"^(WK\d{6}|BU\d{8})$", _("Use the CBS form WK000000 (wijk) or BU00000000 (buurt).")
+            )
+        ],
     )
 
     class Meta:
@@ -76,8 +80,9 @@ class Neighbourhood(models.Model):
 class PostcodeArea(models.Model):
     """Maps a 4-digit postcode (or a full 6-character postcode) to a neighbourhood."""
 
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE,
-                                      related_name="postcodes")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="postcodes"
+    )
     postcode = models.CharField(
         _("postcode"),
         max_length=6,
@@ -97,8 +102,9 @@ class PostcodeArea(models.Model):
 class Team(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=100)
-    neighbourhoods = models.ManyToManyField(Neighbourhood, blank=True, related_name="teams",
-                                            verbose_name=_("neighbourhoods"))
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood, blank=True, related_name="teams", verbose_name=_("neighbourhoods")
+    )
 
     class Meta:
         verbose_name = _("team")
@@ -115,12 +121,24 @@ class Team(models.Model):
 class Location(models.Model):
     """A walk-in location (inlooppunt) where residents can drop in during consultation hours."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="locations")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="locations", verbose_name=_("team"))
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, null=True,
-                                      blank=True, verbose_name=_("neighbourhood"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="locations"
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="locations",
+        verbose_name=_("team"),
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood"),
+    )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -176,8 +194,9 @@ class PartnerKind(models.TextChoices):
 
 
 class PartnerOrganisation(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="partners")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="partners"
+    )
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     active = models.BooleanField(_("active"), default=True)
@@ -294,11 +313,17 @@ class TeamMembership(models.Model):
     """A person's place in a team for a period, with specialism and fte: the team's formation."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="memberships", verbose_name=_("member"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("member"),
+    )
     specialism = models.CharField(_("specialism"), max_length=20, choices=Specialism.choices)
     fte = models.DecimalField(
-        _("fte"), max_digits=3, decimal_places=2,
+        _("fte"),
+        max_digits=3,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.50"))],
     )
     start_date = models.DateField(_("start date"))
@@ -325,16 +350,24 @@ class TeamMembership(models.Model):
 class CapacityIntervention(models.Model):
     """Extra capacity (impuls) as a dated intervention, with the assumptions it carries."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="interventions")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="interventions", verbose_name=_("team"),
-                             help_text=_("Empty when the intervention concerns all teams."))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="interventions"
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("team"),
+        help_text=_("Empty when the intervention concerns all teams."),
+    )
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=150)
     fte_added = models.DecimalField(_("fte added"), max_digits=5, decimal_places=2)
     assumptions = models.TextField(
-        _("assumptions"), blank=True,
+        _("assumptions"),
+        blank=True,
         help_text=_("What the intervention is expected to change (Theory of Change)."),
     )
 
@@ -362,10 +395,10 @@ class InterventionAssumption(models.Model):
     """One assumption an intervention carries (Theory of Change), which the monitor checks by
     comparing its series before and after the intervention."""
 
-    intervention = models.ForeignKey(CapacityIntervention, on_delete=models.CASCADE,
-                                     related_name="expected_effects")
-    effect = models.CharField(_("expected effect"), max_length=20,
-                              choices=ExpectedEffect.choices)
+    intervention = models.ForeignKey(
+        CapacityIntervention, on_delete=models.CASCADE, related_name="expected_effects"
+    )
+    effect = models.CharField(_("expected effect"), max_length=20, choices=ExpectedEffect.choices)
     note = models.CharField(_("explanation"), max_length=200, blank=True)
 
     class Meta:
@@ -373,8 +406,9 @@ class InterventionAssumption(models.Model):
         verbose_name_plural = _("assumptions")
         ordering = ["intervention", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["intervention", "effect"],
-                                    name="assumption_unique_effect"),
+            models.UniqueConstraint(
+                fields=["intervention", "effect"], name="assumption_unique_effect"
+            ),
         ]
 
     def __str__(self) -> str:

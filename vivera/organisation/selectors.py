@@ -55,12 +55,15 @@ def formation_for_teams(*, team_ids: set[int], on: dt.date | None = None) -> lis
     result = []
     for team in teams:
         rows = by_team.get(team.pk, [])
-        current = [m for m in rows if m.start_date <= day and (m.end_date is None
-                                                               or m.end_date >= day)]
-        result.append({
-            "team": team,
-            "current": current,
-            "past_and_future": [m for m in rows if m not in current],
-            "fte_today": sum((m.fte for m in current), start=Decimal("0")),
-        })
+        current = [
+            m for m in rows if m.start_date <= day and (m.end_date is None or m.end_date >= day)
+        ]
+        result.append(
+            {
+                "team": team,
+                "current": current,
+                "past_and_future": [m for m in rows if m not in current],
+                "fte_today": sum((m.fte for m in current), start=Decimal("0")),
+            }
+        )
     return result

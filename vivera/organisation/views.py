@@ -21,7 +21,11 @@ def formation(request: HttpRequest) -> HttpResponse:
         Q(team_id__in=team_ids) | Q(team__isnull=True),
         municipality_id=request.user.municipality_id,
     ).select_related("team")
-    return render(request, "organisation/formation.html", {
-        "teams": formation_for_teams(team_ids=team_ids),
-        "interventions": interventions,
-    })
+    return render(
+        request,
+        "organisation/formation.html",
+        {
+            "teams": formation_for_teams(team_ids=team_ids),
+            "interventions": interventions,
+        },
+    )

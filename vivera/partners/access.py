@@ -42,12 +42,16 @@ def submissions_for(user: User) -> QuerySet[Submission]:
 def sent_by_partner(user: User) -> QuerySet[Submission]:
     """What the user's partner organisation sent (status only is shown from it)."""
     if (
-        not user.is_authenticated or not user.is_active or user.role != Role.PARTNER
-        or user.partner_id is None or user.municipality_id is None
+        not user.is_authenticated
+        or not user.is_active
+        or user.role != Role.PARTNER
+        or user.partner_id is None
+        or user.municipality_id is None
     ):
         return Submission.objects.none()
-    return Submission.objects.filter(partner_id=user.partner_id,
-                                     municipality_id=user.municipality_id)
+    return Submission.objects.filter(
+        partner_id=user.partner_id, municipality_id=user.municipality_id
+    )
 
 
 def get_submission_for_user(
@@ -60,12 +64,22 @@ def get_submission_for_user(
         .first()
     )
     if submission is None:
-        log_access(user=user, action=Action.READ, object_type="submission", object_id=pk,
-                   request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="submission",
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
     if log_read:
-        log_access(user=user, action=Action.READ, object_type="submission",
-                   object_id=submission.pk,
-                   client_id=submission.dossier.client_id if submission.dossier_id else None,
-                   request=request)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="submission",
+            object_id=submission.pk,
+            client_id=submission.dossier.client_id if submission.dossier_id else None,
+            request=request,
+        )
     return submission

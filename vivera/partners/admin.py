@@ -44,30 +44,42 @@ class ApiKeyAdmin(MunicipalityScopedAdmin):
     list_select_related = ("user",)
     actions = ["revoke"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
-                                 **kwargs: Any) -> forms.Field | None:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(role=Role.PARTNER, partner__isnull=False,
-                                                     is_active=True)
+            kwargs["queryset"] = User.objects.filter(
+                role=Role.PARTNER, partner__isnull=False, is_active=True
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: ApiKey, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ApiKey, form: forms.ModelForm, change: bool
+    ) -> None:
         api_key, key = services.api_key_create(user=obj.user, name=obj.name)
         obj.pk = api_key.pk
         obj._key = key  # type: ignore[attr-defined]  # shown once by response_add
 
-    def response_add(self, request: HttpRequest, obj: ApiKey,
-                     post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None
+    ) -> HttpResponse:
         # The key itself, once, on a page of its own: not in a message that is stored until read.
-        return render(request, "admin/partners/apikey_created.html", {
-            **self.admin_site.each_context(request), "key": obj._key,  # type: ignore[attr-defined]
-            "api_key": obj, "title": _("API key made"),
-        })
+        return render(
+            request,
+            "admin/partners/apikey_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "key": obj._key,  # type: ignore[attr-defined]
+                "api_key": obj,
+                "title": _("API key made"),
+            },
+        )
 
     @admin.action(description=_("Revoke the selected API keys"))
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for api_key in queryset.filter(revoked_at__isnull=True):
             services.api_key_revoke(api_key=api_key)
-        self.message_user(request, _("Revoked at %(time)s.")
-                          % {"time": timezone.localtime().strftime("%d-%m-%Y %H:%M")})
+        self.message_user(
+            request,
+            _("Revoked at %(time)s.") % {"time": timezone.localtime().strftime("%d-%m-%Y %H:%M")},
+        )

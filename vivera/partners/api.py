@@ -48,8 +48,9 @@ from .selectors import partner_history, partner_status_label, partner_submission
 
 
 class IsActivePartner(BasePermission):
-    message = ("Alleen een gebruiker van een actieve partnerorganisatie mag meldingen sturen "
-               "en lezen.")
+    message = (
+        "Alleen een gebruiker van een actieve partnerorganisatie mag meldingen sturen en lezen."
+    )
     code = "not_a_partner"
 
     def has_permission(self, request: Request, view: object) -> bool:
@@ -74,50 +75,70 @@ class PartnerThrottle(UserRateThrottle):
 
 class PersonFields(serializers.Serializer):
     reference = serializers.CharField(
-        max_length=100, help_text="Uw eigen kenmerk. Eenzelfde kenmerk nogmaals sturen wordt "
-                                  "geweigerd (409) met de id van de eerste melding.")
+        max_length=100,
+        help_text="Uw eigen kenmerk. Eenzelfde kenmerk nogmaals sturen wordt "
+        "geweigerd (409) met de id van de eerste melding.",
+    )
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     name_prefix = serializers.CharField(max_length=20, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100)
     # The service's own rules, so every problem is answered in one response.
-    birth_date = serializers.DateField(required=False, allow_null=True,
-                                       validators=[BIRTH_DATE_RULE])
-    bsn = serializers.CharField(max_length=11, required=False, allow_blank=True,
-                                validators=[validate_bsn],
-                                help_text="Optioneel; 9 cijfers die de 11-proef doorstaan.")
-    postcode = serializers.CharField(max_length=7, required=False, allow_blank=True,
-                                     help_text="1234AB")
+    birth_date = serializers.DateField(
+        required=False, allow_null=True, validators=[BIRTH_DATE_RULE]
+    )
+    bsn = serializers.CharField(
+        max_length=11,
+        required=False,
+        allow_blank=True,
+        validators=[validate_bsn],
+        help_text="Optioneel; 9 cijfers die de 11-proef doorstaan.",
+    )
+    postcode = serializers.CharField(
+        max_length=7, required=False, allow_blank=True, help_text="1234AB"
+    )
     house_number = serializers.CharField(max_length=10, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
 
 
 class ReferralInSerializer(PersonFields):
-    reason = serializers.CharField(max_length=2000,
-                                   help_text="Waarmee de inwoner hulp nodig heeft.")
+    reason = serializers.CharField(
+        max_length=2000, help_text="Waarmee de inwoner hulp nodig heeft."
+    )
     consent = serializers.BooleanField(
-        help_text="De inwoner stemt in met de aanmelding (verplicht true).")
+        help_text="De inwoner stemt in met de aanmelding (verplicht true)."
+    )
 
 
 class SignalInSerializer(PersonFields):
-    signal_type = serializers.ChoiceField(choices=SignalType.choices,
-                                          help_text="Soort achterstand (GGM Signaalpartner).")
-    amount = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0,
-                                      help_text="Achterstand in euro (GGM bedrag).")
+    signal_type = serializers.ChoiceField(
+        choices=SignalType.choices, help_text="Soort achterstand (GGM Signaalpartner)."
+    )
+    amount = serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, help_text="Achterstand in euro (GGM bedrag)."
+    )
     arrears_since = serializers.DateField(
-        required=False, allow_null=True, validators=[services.ARREARS_DATE_RULE],
-        help_text="Sinds wanneer de achterstand bestaat (GGM ontstaansdatum).")
-    months_in_arrears = serializers.IntegerField(required=False, allow_null=True, min_value=0,
-                                                 max_value=120)
+        required=False,
+        allow_null=True,
+        validators=[services.ARREARS_DATE_RULE],
+        help_text="Sinds wanneer de achterstand bestaat (GGM ontstaansdatum).",
+    )
+    months_in_arrears = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=120
+    )
     crisis = serializers.BooleanField(
-        required=False, default=False,
-        help_text="Crisissignaal: er is al een ontruimings- of afsluitdatum.")
+        required=False,
+        default=False,
+        help_text="Crisissignaal: er is al een ontruimings- of afsluitdatum.",
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-STATUS_HELP = ("Zonder toestemming van de inwoner om de status met uw organisatie te delen "
-               "ziet u na ontvangen, in contact of niet bereikt alleen `finished` "
-               "(afgehandeld), niet of de inwoner is overgedragen of afgesloten.")
+STATUS_HELP = (
+    "Zonder toestemming van de inwoner om de status met uw organisatie te delen "
+    "ziet u na ontvangen, in contact of niet bereikt alleen `finished` "
+    "(afgehandeld), niet of de inwoner is overgedragen of afgesloten."
+)
 
 
 class StatusStepSerializer(serializers.Serializer):
@@ -135,9 +156,11 @@ class SubmissionStatusSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubmissionKind.choices)
     received_at = serializers.DateTimeField()
     respond_by = serializers.DateField(
-        help_text="Uiterlijk op deze dag doet het team een eerste contactpoging (convenant).")
-    status = serializers.ChoiceField(choices=PARTNER_STATUS_CHOICES, source="partner_status",
-                                     help_text=STATUS_HELP)
+        help_text="Uiterlijk op deze dag doet het team een eerste contactpoging (convenant)."
+    )
+    status = serializers.ChoiceField(
+        choices=PARTNER_STATUS_CHOICES, source="partner_status", help_text=STATUS_HELP
+    )
     status_label = serializers.SerializerMethodField()
     status_since = serializers.DateField(source="partner_status_since")
     history = serializers.SerializerMethodField()
@@ -166,30 +189,39 @@ class SubmissionPagination(PageNumberPagination):
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Onjuiste invoer; zie `errors`."),
     401: OpenApiResponse(ErrorSerializer, description="Geen of een onbekende API-sleutel."),
-    403: OpenApiResponse(ErrorSerializer, description="Geen gebruiker van een actieve "
-                                                      "partnerorganisatie."),
+    403: OpenApiResponse(
+        ErrorSerializer, description="Geen gebruiker van een actieve partnerorganisatie."
+    ),
     429: OpenApiResponse(ErrorSerializer, description="Te veel verzoeken; probeer later."),
 }
 AUTH = [ApiKeyAuthentication]
 PERMS = [IsActivePartner]
 
 
-def _receive(request: Request, kind: str, serializer_class: type[serializers.Serializer]
-             ) -> Response:
+def _receive(
+    request: Request, kind: str, serializer_class: type[serializers.Serializer]
+) -> Response:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     try:
-        submission = services.submission_receive(user=request.user, kind=kind,
-                                                 data=serializer.validated_data,
-                                                 request=request._request)
+        submission = services.submission_receive(
+            user=request.user, kind=kind, data=serializer.validated_data, request=request._request
+        )
     except services.DuplicateReference as exc:
-        body = {"code": "duplicate_reference", "message": exc.messages[0], "errors": [],
-                "id": str(exc.existing.public_id)}
+        body = {
+            "code": "duplicate_reference",
+            "message": exc.messages[0],
+            "errors": [],
+            "id": str(exc.existing.public_id),
+        }
         return Response(body, status=status.HTTP_409_CONFLICT)
     location = reverse("v1:partner_submission_detail", args=[submission.public_id])
     submission = partner_submissions(request.user).get(pk=submission.pk)
-    return Response(SubmissionStatusSerializer(submission).data, status=status.HTTP_201_CREATED,
-                    headers={"Location": request.build_absolute_uri(location)})
+    return Response(
+        SubmissionStatusSerializer(submission).data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": request.build_absolute_uri(location)},
+    )
 
 
 class DuplicateErrorSerializer(ErrorSerializer):
@@ -198,19 +230,22 @@ class DuplicateErrorSerializer(ErrorSerializer):
 
 CREATE_RESPONSES = {
     201: SubmissionStatusSerializer,
-    409: OpenApiResponse(DuplicateErrorSerializer,
-                         description="Dit kenmerk is al eerder gestuurd."),
+    409: OpenApiResponse(
+        DuplicateErrorSerializer, description="Dit kenmerk is al eerder gestuurd."
+    ),
     **ERRORS,
 }
 
 
 @login_not_required
 @extend_schema(
-    request=ReferralInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    request=ReferralInSerializer,
+    responses=CREATE_RESPONSES,
+    tags=["partner"],
     operation_id="partner_referral_create",
     summary="Een inwoner aanmelden bij het wijkteam",
     description="Een aanmelding (met instemming van de inwoner) komt in de werkbak van het "
-                "team van de wijk van de inwoner.",
+    "team van de wijk van de inwoner.",
 )
 @api_view(["POST"])
 @authentication_classes(AUTH)
@@ -222,11 +257,13 @@ def referral_create(request: Request) -> Response:
 
 @login_not_required
 @extend_schema(
-    request=SignalInSerializer, responses=CREATE_RESPONSES, tags=["partner"],
+    request=SignalInSerializer,
+    responses=CREATE_RESPONSES,
+    tags=["partner"],
     operation_id="partner_signal_create",
     summary="Een vroegsignaal sturen",
     description="Een vroegsignaal (bijvoorbeeld twee maanden huurachterstand) komt in de werkbak "
-                "van het team, met de termijn uit het convenant voor de eerste contactpoging.",
+    "van het team, met de termijn uit het convenant voor de eerste contactpoging.",
 )
 @api_view(["POST"])
 @authentication_classes(AUTH)
@@ -239,16 +276,26 @@ def signal_create(request: Request) -> Response:
 @login_not_required
 @extend_schema(
     parameters=[
-        OpenApiParameter("status", str, enum=[value for value, _label in PARTNER_STATUS_CHOICES],
-                         description="Alleen meldingen met deze status (zoals u die ziet)"),
-        OpenApiParameter("sinds", OpenApiTypes.DATE,
-                         description="Alleen meldingen waarvan de status op of na deze dag "
-                                     "veranderde"),
+        OpenApiParameter(
+            "status",
+            str,
+            enum=[value for value, _label in PARTNER_STATUS_CHOICES],
+            description="Alleen meldingen met deze status (zoals u die ziet)",
+        ),
+        OpenApiParameter(
+            "sinds",
+            OpenApiTypes.DATE,
+            description="Alleen meldingen waarvan de status op of na deze dag veranderde",
+        ),
         OpenApiParameter("pagina", int, description="Paginanummer (50 per pagina)"),
     ],
-    responses={200: SubmissionPageSerializer, **ERRORS,
-               404: OpenApiResponse(ErrorSerializer, description="Pagina bestaat niet.")},
-    tags=["partner"], operation_id="partner_submission_list",
+    responses={
+        200: SubmissionPageSerializer,
+        **ERRORS,
+        404: OpenApiResponse(ErrorSerializer, description="Pagina bestaat niet."),
+    },
+    tags=["partner"],
+    operation_id="partner_submission_list",
     summary="De status van wat uw organisatie stuurde",
 )
 @api_view(["GET"])
@@ -256,15 +303,25 @@ def signal_create(request: Request) -> Response:
 @permission_classes(PERMS)
 @throttle_classes([PartnerThrottle])
 def submission_list(request: Request) -> Response:
-    queryset = partner_submissions(request.user).prefetch_related("status_changes").order_by(
-        "-received_at", "-pk")
+    queryset = (
+        partner_submissions(request.user)
+        .prefetch_related("status_changes")
+        .order_by("-received_at", "-pk")
+    )
     wanted = request.query_params.get("status")
     if wanted is not None:
         statuses = [value for value, _label in PARTNER_STATUS_CHOICES]
         if wanted not in statuses:
-            raise ApiValidationError({"status": [serializers.ErrorDetail(
-                "Onbekende status; kies uit " + ", ".join(statuses) + ".",
-                code="invalid_choice")]})
+            raise ApiValidationError(
+                {
+                    "status": [
+                        serializers.ErrorDetail(
+                            "Onbekende status; kies uit " + ", ".join(statuses) + ".",
+                            code="invalid_choice",
+                        )
+                    ]
+                }
+            )
         queryset = queryset.filter(partner_status=wanted)
     since = request.query_params.get("sinds")
     if since:
@@ -280,10 +337,13 @@ def submission_list(request: Request) -> Response:
 
 @login_not_required
 @extend_schema(
-    responses={200: SubmissionStatusSerializer, **ERRORS,
-               404: OpenApiResponse(ErrorSerializer,
-                                    description="Geen melding van uw organisatie.")},
-    tags=["partner"], operation_id="partner_submission_retrieve",
+    responses={
+        200: SubmissionStatusSerializer,
+        **ERRORS,
+        404: OpenApiResponse(ErrorSerializer, description="Geen melding van uw organisatie."),
+    },
+    tags=["partner"],
+    operation_id="partner_submission_retrieve",
     summary="De status van één melding",
 )
 @api_view(["GET"])
@@ -295,8 +355,12 @@ def submission_detail(request: Request, public_id: str) -> Response:
         wanted = uuid.UUID(public_id)
     except ValueError:
         raise Http404 from None
-    submission = (partner_submissions(request.user).prefetch_related("status_changes")
-                  .filter(public_id=wanted).first())
+    submission = (
+        partner_submissions(request.user)
+        .prefetch_related("status_changes")
+        .filter(public_id=wanted)
+        .first()
+    )
     if submission is None:
         raise Http404
     return Response(SubmissionStatusSerializer(submission).data)

@@ -71,8 +71,9 @@ class ApiKeyAuthentication(BaseAuthentication):
         user = services.api_key_user(key)
         if user is None:
             _count_failure(address)
-            raise AuthenticationFailed("Deze API-sleutel is onbekend of ingetrokken.",
-                                       code="invalid_key")
+            raise AuthenticationFailed(
+                "Deze API-sleutel is onbekend of ingetrokken.", code="invalid_key"
+            )
         return user, None
 
     def authenticate_header(self, request: Request) -> str:
@@ -84,5 +85,8 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "partnerKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer",
-                "description": "De API-sleutel van de partner (vvr_…)."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "De API-sleutel van de partner (vvr_…).",
+        }

@@ -32,8 +32,12 @@ class AttemptForm(forms.Form):
     part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices)
     method = forms.ChoiceField(label=_("How"), choices=AttemptMethod.choices)
     reached = forms.BooleanField(label=_("The person was reached"), required=False)
-    note = forms.CharField(label=_("Note (for the team only)"), required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note (for the team only)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,8 +71,9 @@ class SubmissionStatusForm(forms.Form):
 
 class ToDossierForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    referrer = forms.ModelChoiceField(label=_("Referred by"),
-                                      queryset=Referrer.objects.filter(active=True))
+    referrer = forms.ModelChoiceField(
+        label=_("Referred by"), queryset=Referrer.objects.filter(active=True)
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, submission: Submission, teams: Any, **kwargs: Any) -> None:
@@ -76,10 +81,14 @@ class ToDossierForm(forms.Form):
         initial["version"] = submission.version
         if submission.team_id is not None:
             initial["team"] = submission.team_id
-        code = ("vroegsignaal" if submission.kind == SubmissionKind.SIGNAL
-                else REFERRER_FOR_PARTNER.get(submission.partner.kind, "overige-partner"))
-        initial["referrer"] = Referrer.objects.filter(code=code).values_list("pk",
-                                                                             flat=True).first()
+        code = (
+            "vroegsignaal"
+            if submission.kind == SubmissionKind.SIGNAL
+            else REFERRER_FOR_PARTNER.get(submission.partner.kind, "overige-partner")
+        )
+        initial["referrer"] = (
+            Referrer.objects.filter(code=code).values_list("pk", flat=True).first()
+        )
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
 
@@ -106,16 +115,36 @@ class PartnerSubmissionForm(forms.ModelForm):
     birth_date = date_field(_("Date of birth"), required=False, rule=BIRTH_DATE_RULE)
     arrears_since = date_field(_("Arrears since"), required=False, rule=ARREARS_DATE_RULE)
     # Typed with spaces or dots as often as not: the service normalises them.
-    bsn = forms.CharField(label=_("BSN"), max_length=13, required=False,
-                          validators=[validate_bsn],
-                          help_text=_("Optional. 9 digits; checked with the 11-test."))
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=13,
+        required=False,
+        validators=[validate_bsn],
+        help_text=_("Optional. 9 digits; checked with the 11-test."),
+    )
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
 
     class Meta:
         model = Submission
-        fields = ["reference", "first_name", "name_prefix", "last_name", "birth_date", "bsn",
-                  "postcode", "house_number", "phone", "email", "signal_type", "amount",
-                  "arrears_since", "months_in_arrears", "crisis", "reason", "consent"]
+        fields = [
+            "reference",
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "birth_date",
+            "bsn",
+            "postcode",
+            "house_number",
+            "phone",
+            "email",
+            "signal_type",
+            "amount",
+            "arrears_since",
+            "months_in_arrears",
+            "crisis",
+            "reason",
+            "consent",
+        ]
         widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"reference": _("Your own reference, for example your file number.")}
 

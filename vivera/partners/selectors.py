@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 
 def overdue_q(today: dt.date) -> Q:
     """Still waiting for a first attempt after its covenant deadline."""
-    return (Q(status=SubmissionStatus.RECEIVED) & Q(respond_by__lt=today)
-            & ~Exists(OutreachAttempt.objects.filter(submission=OuterRef("pk"))))
+    return (
+        Q(status=SubmissionStatus.RECEIVED)
+        & Q(respond_by__lt=today)
+        & ~Exists(OutreachAttempt.objects.filter(submission=OuterRef("pk")))
+    )
 
 
 def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
@@ -56,33 +59,45 @@ def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
         queryset.select_related("partner", "team", "neighbourhood")
         .annotate(
             attempt_count=Count("attempts"),
-            overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False),
-                         output_field=BooleanField()),
+            overdue=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .order_by("-overdue", "respond_by", "pk")
     )
 
 
-def with_partner_view(queryset: QuerySet[Submission],
-                      today: dt.date | None = None) -> QuerySet[Submission]:
+def with_partner_view(
+    queryset: QuerySet[Submission], today: dt.date | None = None
+) -> QuerySet[Submission]:
     """Annotate what the partner sees (models.COVENANT_FEEDBACK): `shared` (the resident's
     consent for status feedback to this partner is valid today), `partner_status` and
     `partner_status_since`. Filters on what the partner sees use these, never the team's
     status, so a filter cannot reveal what the partner may not see."""
     today = today or timezone.localdate()
-    consent = (SharingConsent.objects.filter(dossier=OuterRef("dossier"))
-               .for_partner(OuterRef("partner_id"))
-               .valid_on(today, scope=ConsentScope.STATUS))
-    finished_on = (SubmissionStatusChange.objects
-                   .filter(submission=OuterRef("pk"))
-                   .exclude(to_status__in=COVENANT_FEEDBACK)
-                   .order_by("date", "changed_at", "pk").values("date")[:1])
+    consent = (
+        SharingConsent.objects.filter(dossier=OuterRef("dossier"))
+        .for_partner(OuterRef("partner_id"))
+        .valid_on(today, scope=ConsentScope.STATUS)
+    )
+    finished_on = (
+        SubmissionStatusChange.objects.filter(submission=OuterRef("pk"))
+        .exclude(to_status__in=COVENANT_FEEDBACK)
+        .order_by("date", "changed_at", "pk")
+        .values("date")[:1]
+    )
     visible = Q(status__in=COVENANT_FEEDBACK) | Q(shared=True)
     return queryset.annotate(shared=Exists(consent)).annotate(
-        partner_status=Case(When(visible, then=F("status")), default=Value(FINISHED),
-                            output_field=CharField()),
-        partner_status_since=Case(When(visible, then=F("status_since")),
-                                  default=Subquery(finished_on), output_field=DateField()),
+        partner_status=Case(
+            When(visible, then=F("status")), default=Value(FINISHED), output_field=CharField()
+        ),
+        partner_status_since=Case(
+            When(visible, then=F("status_since")),
+            default=Subquery(finished_on),
+            output_field=DateField(),
+        ),
     )
 
 
@@ -102,9 +117,15 @@ def partner_history(submission: Submission) -> list[dict[str, Any]]:
     for change in submission.status_changes.all():
         status = change.to_status
         if not submission.shared and status not in COVENANT_FEEDBACK:
-            history.append({"status": FINISHED, "status_label": partner_status_label(FINISHED),
-                            "date": change.date})
+            history.append(
+                {
+                    "status": FINISHED,
+                    "status_label": partner_status_label(FINISHED),
+                    "date": change.date,
+                }
+            )
             break
-        history.append({"status": status, "status_label": partner_status_label(status),
-                        "date": change.date})
+        history.append(
+            {"status": status, "status_label": partner_status_label(status), "date": change.date}
+        )
     return history

@@ -43,23 +43,39 @@ def queue(request: HttpRequest) -> HttpResponse:
     submissions = list(selectors.triage_queue(user=request.user, show_all=show_all))
     if submissions:
         # The list shows names: one log line naming every submission shown.
-        log_access(user=request.user, action=Action.READ, object_type="list",
-                   object_id="submission_queue", request=request,
-                   detail={"submissions": [s.pk for s in submissions]})
-    return render(request, "partners/queue.html", {
-        "submissions": submissions, "show_all": show_all, "today": timezone.localdate(),
-        "overdue": sum(1 for s in submissions if s.overdue),
-    })
+        log_access(
+            user=request.user,
+            action=Action.READ,
+            object_type="list",
+            object_id="submission_queue",
+            request=request,
+            detail={"submissions": [s.pk for s in submissions]},
+        )
+    return render(
+        request,
+        "partners/queue.html",
+        {
+            "submissions": submissions,
+            "show_all": show_all,
+            "today": timezone.localdate(),
+            "overdue": sum(1 for s in submissions if s.overdue),
+        },
+    )
 
 
-def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
-            **forms: Form) -> HttpResponse:
+def _detail(
+    request: HttpRequest, submission: Submission, *, status: int = 200, **forms: Form
+) -> HttpResponse:
     """The submission's page, also after a refused POST: every time it shows the person, the
     read is logged (NEN 7513)."""
-    log_access(user=request.user, action=Action.READ, object_type="submission",
-               object_id=submission.pk,
-               client_id=submission.dossier.client_id if submission.dossier_id else None,
-               request=request)
+    log_access(
+        user=request.user,
+        action=Action.READ,
+        object_type="submission",
+        object_id=submission.pk,
+        client_id=submission.dossier.client_id if submission.dossier_id else None,
+        request=request,
+    )
     teams = teams_for_user(user=request.user)
     seen = selectors.with_partner_view(Submission.objects.filter(pk=submission.pk)).get()
     context: dict[str, Any] = {
@@ -67,12 +83,13 @@ def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
         "partner_history": selectors.partner_history(seen),
         "shared": seen.shared,
         "attempts": submission.attempts.select_related("recorded_by"),
-        "overdue": Submission.objects.filter(
-            pk=submission.pk).filter(selectors.overdue_q(timezone.localdate())).exists(),
+        "overdue": Submission.objects.filter(pk=submission.pk)
+        .filter(selectors.overdue_q(timezone.localdate()))
+        .exists(),
         "attempt_form": forms.get("attempt_form") or AttemptForm(),
         "status_form": forms.get("status_form") or SubmissionStatusForm(submission=submission),
-        "dossier_form": forms.get("dossier_form") or ToDossierForm(submission=submission,
-                                                                   teams=teams),
+        "dossier_form": forms.get("dossier_form")
+        or ToDossierForm(submission=submission, teams=teams),
         "take_form": forms.get("take_form") or TakeForm(teams=teams),
     }
     return render(request, "partners/detail.html", context, status=status)
@@ -81,21 +98,20 @@ def _detail(request: HttpRequest, submission: Submission, *, status: int = 200,
 @require_GET
 @role_required(*TEAM_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
-                                         log_read=False)
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     return _detail(request, submission)
 
 
 @require_POST
 @role_required(*TEAM_ROLES)
 def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
-                                         log_read=False)
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = AttemptForm(request.POST)
     if form.is_valid():
         try:
-            services.attempt_add(user=request.user, submission=submission,
-                                 data=form.cleaned_data, request=request)
+            services.attempt_add(
+                user=request.user, submission=submission, data=form.cleaned_data, request=request
+            )
         except ValidationError as exc:
             show_in_form(form, exc)
         else:
@@ -107,15 +123,18 @@ def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*TEAM_ROLES)
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
-                                         log_read=False)
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = SubmissionStatusForm(request.POST, submission=submission)
     if form.is_valid():
         try:
             services.submission_change_status(
-                user=request.user, submission=submission,
-                to_status=form.cleaned_data["to_status"], date=form.cleaned_data["date"],
-                version=form.cleaned_data["version"], request=request)
+                user=request.user,
+                submission=submission,
+                to_status=form.cleaned_data["to_status"],
+                date=form.cleaned_data["date"],
+                version=form.cleaned_data["version"],
+                request=request,
+            )
         except ValidationError as exc:
             show_in_form(form, exc)
         else:
@@ -127,30 +146,41 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*TEAM_ROLES)
 def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
-                                         log_read=False)
-    form = ToDossierForm(request.POST, submission=submission,
-                         teams=teams_for_user(user=request.user))
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
+    form = ToDossierForm(
+        request.POST, submission=submission, teams=teams_for_user(user=request.user)
+    )
     if form.is_valid():
         try:
             if submission.bsn:  # the duplicate check, logged before the write (issue 11)
-                check = check_bsn(user=request.user, bsn=submission.bsn, request=request,
-                                  purpose="submission_to_dossier")
+                check = check_bsn(
+                    user=request.user,
+                    bsn=submission.bsn,
+                    request=request,
+                    purpose="submission_to_dossier",
+                )
                 if check.elsewhere:  # a client within reach is reused by the service
-                    refuse_bsn_clash(form, check=check, user=request.user,
-                                     bsn=submission.bsn)
+                    refuse_bsn_clash(form, check=check, user=request.user, bsn=submission.bsn)
             dossier = services.submission_to_dossier(
-                user=request.user, submission=submission, team=form.cleaned_data["team"],
-                referrer=form.cleaned_data["referrer"], version=form.cleaned_data["version"],
-                request=request)
+                user=request.user,
+                submission=submission,
+                team=form.cleaned_data["team"],
+                referrer=form.cleaned_data["referrer"],
+                version=form.cleaned_data["version"],
+                request=request,
+            )
         except ValidationError as exc:
             show_in_form(form, exc)
         else:
-            messages.success(request, _(
-                "Dossier %(dossier)s was opened. The partner sees 'handed over' only when the "
-                "resident consents to status feedback to the partner; record that on the "
-                "dossier page. Until then the partner sees 'finished'."
-            ) % {"dossier": dossier})
+            messages.success(
+                request,
+                _(
+                    "Dossier %(dossier)s was opened. The partner sees 'handed over' only when the "
+                    "resident consents to status feedback to the partner; record that on the "
+                    "dossier page. Until then the partner sees 'finished'."
+                )
+                % {"dossier": dossier},
+            )
             return redirect("registration:dossier_detail", pk=dossier.pk)
     return _detail(request, submission, status=400, dossier_form=form)
 
@@ -158,13 +188,16 @@ def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*TEAM_ROLES)
 def take(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(user=request.user, pk=pk, request=request,
-                                         log_read=False)
+    submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = TakeForm(request.POST, teams=teams_for_user(user=request.user))
     if form.is_valid():
         try:
-            services.submission_take(user=request.user, submission=submission,
-                                     team=form.cleaned_data["team"], request=request)
+            services.submission_take(
+                user=request.user,
+                submission=submission,
+                team=form.cleaned_data["team"],
+                request=request,
+            )
         except ValidationError as exc:
             show_in_form(form, exc)
         else:
@@ -181,14 +214,27 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     """Status only: the partner's reference, dates and status, never what the team records."""
     services.partner_of(request.user)  # an active partner organisation, or 403
-    submissions = (selectors.partner_submissions(request.user).order_by("-received_at", "-pk")
-                   .only("reference", "kind", "received_at", "respond_by", "status",
-                         "status_since", "partner_id", "dossier_id")[:200])
+    submissions = (
+        selectors.partner_submissions(request.user)
+        .order_by("-received_at", "-pk")
+        .only(
+            "reference",
+            "kind",
+            "received_at",
+            "respond_by",
+            "status",
+            "status_since",
+            "partner_id",
+            "dossier_id",
+        )[:200]
+    )
     for submission in submissions:
-        submission.partner_status_label = selectors.partner_status_label(
-            submission.partner_status)
-    return render(request, "partners/portal.html", {"submissions": submissions,
-                                                    "partner": request.user.partner})
+        submission.partner_status_label = selectors.partner_status_label(submission.partner_status)
+    return render(
+        request,
+        "partners/portal.html",
+        {"submissions": submissions, "partner": request.user.partner},
+    )
 
 
 def _send(request: HttpRequest, kind: str) -> HttpResponse:
@@ -196,19 +242,30 @@ def _send(request: HttpRequest, kind: str) -> HttpResponse:
     form = PartnerSubmissionForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
-            submission = services.submission_receive(user=request.user, kind=kind,
-                                                     data=form.cleaned_data, request=request)
+            submission = services.submission_receive(
+                user=request.user, kind=kind, data=form.cleaned_data, request=request
+            )
         except ValidationError as exc:
             show_in_form(form, exc)
         else:
-            messages.success(request, _(
-                "Received under your reference %(reference)s. The team makes a first attempt "
-                "to reach the resident by %(date)s."
-            ) % {"reference": submission.reference,
-                 "date": submission.respond_by.strftime("%d-%m-%Y")})
+            messages.success(
+                request,
+                _(
+                    "Received under your reference %(reference)s. The team makes a first attempt "
+                    "to reach the resident by %(date)s."
+                )
+                % {
+                    "reference": submission.reference,
+                    "date": submission.respond_by.strftime("%d-%m-%Y"),
+                },
+            )
             return redirect("portal:home")
-    return render(request, "partners/send.html", {"form": form, "kind": kind},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "partners/send.html",
+        {"form": form, "kind": kind},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

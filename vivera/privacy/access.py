@@ -20,15 +20,25 @@ if TYPE_CHECKING:
     from vivera.accounts.models import User
 
 
-def get_client_for_access_request(*, user: User, pk: int, request: HttpRequest | None = None,
-                                  log_read: bool = True) -> Client:
+def get_client_for_access_request(
+    *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
+) -> Client:
     """A client of the administrator's municipality, logged as read; otherwise 404, logged as
     refused, so another municipality's client cannot be told from one that does not exist."""
-    client = (Client.objects.filter(pk=pk, municipality_id=user.municipality_id)
-              .select_related("municipality", "neighbourhood", "household").first())
+    client = (
+        Client.objects.filter(pk=pk, municipality_id=user.municipality_id)
+        .select_related("municipality", "neighbourhood", "household")
+        .first()
+    )
     if client is None:
-        log_access(user=user, action=Action.READ, object_type="client", object_id=pk,
-                   request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="client",
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
     if log_read:  # unless the caller logs what it does with the client (an export)
         log_client_read(user=user, client=client, request=request)
@@ -36,5 +46,12 @@ def get_client_for_access_request(*, user: User, pk: int, request: HttpRequest |
 
 
 def log_client_read(*, user: User, client: Client, request: HttpRequest | None) -> None:
-    log_access(user=user, action=Action.READ, object_type="client", object_id=client.pk,
-               client_id=client.pk, request=request, detail={"for": "access_request"})
+    log_access(
+        user=user,
+        action=Action.READ,
+        object_type="client",
+        object_id=client.pk,
+        client_id=client.pk,
+        request=request,
+        detail={"for": "access_request"},
+    )

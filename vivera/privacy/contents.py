@@ -79,13 +79,18 @@ class Part:
 
     def fields(self) -> list[models.Field]:
         meta = self.model._meta
-        return [f for f in [*meta.concrete_fields, *meta.many_to_many]
-                if f.name not in self.hidden and f.name != self.parent]
+        return [
+            f
+            for f in [*meta.concrete_fields, *meta.many_to_many]
+            if f.name not in self.hidden and f.name != self.parent
+        ]
 
     def label(self, model_field: models.Field) -> str:
-        label = (self.labels.get(model_field.name)
-                 or (model_field.verbose_name if isinstance(model_field.verbose_name, Promise)
-                     else COMMON_LABELS.get(model_field.name, model_field.verbose_name)))
+        label = self.labels.get(model_field.name) or (
+            model_field.verbose_name
+            if isinstance(model_field.verbose_name, Promise)
+            else COMMON_LABELS.get(model_field.name, model_field.verbose_name)
+        )
         return str(label)
 
     def rows(self, queryset: QuerySet) -> QuerySet:
@@ -133,9 +138,11 @@ def _own_detail(detail: dict[str, Any]) -> tuple[Any, str]:
 
 def _labelled(labels: Mapping[str, Any]) -> Callable[[str], tuple[Any, str]]:
     """A code stored without choices on its field, given with its label."""
+
     def shown(code: str) -> tuple[Any, str]:
         label = str(labels.get(code, code))
         return {"code": code, "label": label}, label
+
     return shown
 
 
@@ -154,9 +161,13 @@ def _dated(label: Any, date: dt.date) -> str:
 # --- The parts, in the order of the export -------------------------------------------------------
 
 CLIENT = Part(
-    "client", Client, _("Your personal details"),
-    _("What the neighbourhood team recorded about you: your name, date of birth, citizen "
-          "service number (BSN), address and how to reach you, and who recorded it."),
+    "client",
+    Client,
+    _("Your personal details"),
+    _(
+        "What the neighbourhood team recorded about you: your name, date of birth, citizen "
+        "service number (BSN), address and how to reach you, and who recorded it."
+    ),
     find=lambda s: Client.objects.filter(pk=s.client.pk),
     # version: a counter that stops two people from saving over each other's changes.
     hidden=frozenset({"version"}),
@@ -164,116 +175,209 @@ CLIENT = Part(
 )
 
 HOUSEHOLD = Part(
-    "household", Household, _("Your household"),
-    _("When the team helps a household as a whole, it records the household under a name. "
-          "The details of the other members of your household are not in this overview: they "
-          "can ask for their own."),
+    "household",
+    Household,
+    _("Your household"),
+    _(
+        "When the team helps a household as a whole, it records the household under a name. "
+        "The details of the other members of your household are not in this overview: they "
+        "can ask for their own."
+    ),
     find=lambda s: Household.objects.filter(members=s.client),
     heading=lambda household: household.name,
 )
 
 DOSSIERS = Part(
-    "dossiers", Dossier, _("Your dossiers"),
-    _("A dossier is opened when the team starts helping you. It shows which team helps "
-          "you, who your case director (casusregisseur) is, who referred you to the team, how "
-          "the help went and whether your network (family, informal carers, volunteers) was "
-          "involved."),
+    "dossiers",
+    Dossier,
+    _("Your dossiers"),
+    _(
+        "A dossier is opened when the team starts helping you. It shows which team helps "
+        "you, who your case director (casusregisseur) is, who referred you to the team, how "
+        "the help went and whether your network (family, informal carers, volunteers) was "
+        "involved."
+    ),
     find=lambda s: Dossier.objects.filter(client=s.client),
     # client: that is you. version: see CLIENT.
     hidden=frozenset({"client", "version"}),
     heading=_dossier_heading,
     children=(
-        Part("status_changes", DossierStatusChange, _("Stages of the help"),
-             _("Each time the dossier moved to another stage (registered, waiting list, "
-                   "intake, active, in the background, closed), with the date."),
-             parent="dossier", columns=("date", "from_status", "to_status", "changed_by")),
-        Part("team_changes", DossierTeamChange, _("Changes of team"),
-             _("When the dossier moved from one neighbourhood team to another, with the "
-                   "date and who approved it."),
-             parent="dossier",
-             columns=("date", "from_team", "to_team", "changed_by", "request")),
-        Part("access_requests", ClientAccessRequest,
-             _("Requests from other teams to work with your dossier"),
-             _("Another neighbourhood team that also wanted to help you asked the team "
-                   "holding your dossier to move it to them or to work in it together. This "
-                   "shows the request, the reason given, and the answer."),
-             parent="dossier",
-             # client: that is you (the dossier is named by the part above).
-             hidden=frozenset({"client"}),
-             heading=lambda r: _dated(r.get_kind_display(), r.requested_at.date())),
-        Part("questions", Question, _("Your questions"),
-             _("What you asked the team for help with, per area of life: when the question "
-                   "was opened and closed, and what came of it."),
-             parent="dossier", heading=str),
-        Part("contacts", ContactMoment, _("Contacts"),
-             _("The conversations and contacts the team had with you, your network or an "
-                   "organisation about you: the date, the kind of contact, how long it took, "
-                   "who took part and the note that was made."),
-             parent="dossier", heading=lambda c: _dated(c.kind, c.date)),
-        Part("referrals", Referral, _("Referrals"),
-             _("Where the team referred you to, and whether someone of the team introduced "
-                   "you in person (warm handover)."),
-             parent="dossier", heading=lambda r: _dated(r.get_provision_kind_display(),
-                                                        r.referred_on)),
-        Part("consents", SharingConsent, _("Your consent to share with organisations"),
-             _("The consent you gave the team to share information about you with an "
-                   "organisation (or with all organisations the municipality works with): for a "
-                   "referral, or for telling the organisation that sent a report how it "
-                   "ended. Also when and how you gave it, and whether you withdrew it."),
-             parent="dossier",
-             columns=("partner", "covers_referral", "covers_status", "given_on", "given_how",
-                      "withdrawn_on", "note")),
-        Part("zrm_assessments", ZrmAssessment, _("How self-reliant you are (ZRM)"),
-             _("With the Self-Reliance Matrix (Zelfredzaamheid-Matrix, ZRM) the team "
-                   "scores, together with you, how well you manage on your own in 13 areas of "
-                   "life, from 1 (acute problems) to 5 (fully self-reliant). This is done at "
-                   "the start, in between and at the end of the help."),
-             parent="dossier", heading=lambda z: _dated(z.get_moment_display(), z.assessed_on),
-             children=(
-                 Part("scores", ZrmScore, _("Scores"),
-                      _("The score per area of life."), parent="assessment"),
-             )),
+        Part(
+            "status_changes",
+            DossierStatusChange,
+            _("Stages of the help"),
+            _(
+                "Each time the dossier moved to another stage (registered, waiting list, "
+                "intake, active, in the background, closed), with the date."
+            ),
+            parent="dossier",
+            columns=("date", "from_status", "to_status", "changed_by"),
+        ),
+        Part(
+            "team_changes",
+            DossierTeamChange,
+            _("Changes of team"),
+            _(
+                "When the dossier moved from one neighbourhood team to another, with the "
+                "date and who approved it."
+            ),
+            parent="dossier",
+            columns=("date", "from_team", "to_team", "changed_by", "request"),
+        ),
+        Part(
+            "access_requests",
+            ClientAccessRequest,
+            _("Requests from other teams to work with your dossier"),
+            _(
+                "Another neighbourhood team that also wanted to help you asked the team "
+                "holding your dossier to move it to them or to work in it together. This "
+                "shows the request, the reason given, and the answer."
+            ),
+            parent="dossier",
+            # client: that is you (the dossier is named by the part above).
+            hidden=frozenset({"client"}),
+            heading=lambda r: _dated(r.get_kind_display(), r.requested_at.date()),
+        ),
+        Part(
+            "questions",
+            Question,
+            _("Your questions"),
+            _(
+                "What you asked the team for help with, per area of life: when the question "
+                "was opened and closed, and what came of it."
+            ),
+            parent="dossier",
+            heading=str,
+        ),
+        Part(
+            "contacts",
+            ContactMoment,
+            _("Contacts"),
+            _(
+                "The conversations and contacts the team had with you, your network or an "
+                "organisation about you: the date, the kind of contact, how long it took, "
+                "who took part and the note that was made."
+            ),
+            parent="dossier",
+            heading=lambda c: _dated(c.kind, c.date),
+        ),
+        Part(
+            "referrals",
+            Referral,
+            _("Referrals"),
+            _(
+                "Where the team referred you to, and whether someone of the team introduced "
+                "you in person (warm handover)."
+            ),
+            parent="dossier",
+            heading=lambda r: _dated(r.get_provision_kind_display(), r.referred_on),
+        ),
+        Part(
+            "consents",
+            SharingConsent,
+            _("Your consent to share with organisations"),
+            _(
+                "The consent you gave the team to share information about you with an "
+                "organisation (or with all organisations the municipality works with): for a "
+                "referral, or for telling the organisation that sent a report how it "
+                "ended. Also when and how you gave it, and whether you withdrew it."
+            ),
+            parent="dossier",
+            columns=(
+                "partner",
+                "covers_referral",
+                "covers_status",
+                "given_on",
+                "given_how",
+                "withdrawn_on",
+                "note",
+            ),
+        ),
+        Part(
+            "zrm_assessments",
+            ZrmAssessment,
+            _("How self-reliant you are (ZRM)"),
+            _(
+                "With the Self-Reliance Matrix (Zelfredzaamheid-Matrix, ZRM) the team "
+                "scores, together with you, how well you manage on your own in 13 areas of "
+                "life, from 1 (acute problems) to 5 (fully self-reliant). This is done at "
+                "the start, in between and at the end of the help."
+            ),
+            parent="dossier",
+            heading=lambda z: _dated(z.get_moment_display(), z.assessed_on),
+            children=(
+                Part(
+                    "scores",
+                    ZrmScore,
+                    _("Scores"),
+                    _("The score per area of life."),
+                    parent="assessment",
+                ),
+            ),
+        ),
     ),
 )
 
 SUBMISSIONS = Part(
-    "submissions", Submission, _("Reports from organisations"),
-    _("Organisations such as a housing corporation, an energy or water company, a health "
-          "insurer or a GP can refer you to the team, or report arrears (an early signal) so "
-          "that the team can offer help. This is what they sent, what the team did with it and "
-          "the team's attempts to reach you."),
+    "submissions",
+    Submission,
+    _("Reports from organisations"),
+    _(
+        "Organisations such as a housing corporation, an energy or water company, a health "
+        "insurer or a GP can refer you to the team, or report arrears (an early signal) so "
+        "that the team can offer help. This is what they sent, what the team did with it and "
+        "the team's attempts to reach you."
+    ),
     find=submissions_about,
     # version: see CLIENT.
     hidden=frozenset({"version"}),
     heading=lambda s: _dated(s.get_kind_display(), s.received_on),
     children=(
-        Part("status_changes", SubmissionStatusChange, _("Status"),
-             _("The status the organisation that sent it can see, with the date."),
-             parent="submission", columns=("date", "from_status", "to_status", "changed_by")),
-        Part("attempts", OutreachAttempt, _("Attempts to reach you"),
-             _("Each time the team tried to get in touch with you, how, and whether it "
-                   "reached you."),
-             parent="submission",
-             columns=("date", "part_of_day", "method", "reached", "note", "recorded_by")),
+        Part(
+            "status_changes",
+            SubmissionStatusChange,
+            _("Status"),
+            _("The status the organisation that sent it can see, with the date."),
+            parent="submission",
+            columns=("date", "from_status", "to_status", "changed_by"),
+        ),
+        Part(
+            "attempts",
+            OutreachAttempt,
+            _("Attempts to reach you"),
+            _(
+                "Each time the team tried to get in touch with you, how, and whether it "
+                "reached you."
+            ),
+            parent="submission",
+            columns=("date", "part_of_day", "method", "reached", "note", "recorded_by"),
+        ),
     ),
 )
 
 ACCESS_REQUESTS = Part(
-    "access_requests", AccessRequest, _("Your earlier requests to see your data"),
-    _("Earlier requests to see your data, and when the overview was first made. This "
-          "request is described at the top of this overview."),
-    find=lambda s: AccessRequest.objects.filter(client=s.client).exclude(
-        pk=s.access_request.pk),
+    "access_requests",
+    AccessRequest,
+    _("Your earlier requests to see your data"),
+    _(
+        "Earlier requests to see your data, and when the overview was first made. This "
+        "request is described at the top of this overview."
+    ),
+    find=lambda s: AccessRequest.objects.filter(client=s.client).exclude(pk=s.access_request.pk),
     # client: that is you.
     hidden=frozenset({"client"}),
     columns=("reference", "received_on", "produced_at", "handled_by", "note"),
 )
 
 LEGAL_HOLDS = Part(
-    "legal_holds", LegalHold, _("Data kept longer for a legal reason"),
-    _("Vivera anonymises a person's data when the retention period after the last dossier "
-          "has passed. While a legal hold is in force (for an objection, a complaint, a court "
-          "case or at the archivist's request), your data is kept; this is why and since when."),
+    "legal_holds",
+    LegalHold,
+    _("Data kept longer for a legal reason"),
+    _(
+        "Vivera anonymises a person's data when the retention period after the last dossier "
+        "has passed. While a legal hold is in force (for an objection, a complaint, a court "
+        "case or at the archivist's request), your data is kept; this is why and since when."
+    ),
     find=lambda s: LegalHold.objects.filter(client=s.client),
     # client: that is you.
     hidden=frozenset({"client"}),
@@ -281,41 +385,72 @@ LEGAL_HOLDS = Part(
 )
 
 IMPORTED_RECORDS = Part(
-    "imported_records", ImportedRecord, _("Numbers in the previous registration system"),
-    _("Data from the team's previous registration system was taken over into Vivera. "
-          "These are the numbers your data had there."),
+    "imported_records",
+    ImportedRecord,
+    _("Numbers in the previous registration system"),
+    _(
+        "Data from the team's previous registration system was taken over into Vivera. "
+        "These are the numbers your data had there."
+    ),
     find=lambda s: ImportedRecord.objects.filter(municipality_id=s.client.municipality_id).filter(
         Q(kind=ImportKind.CLIENT, object_id=s.client.pk)
         | Q(kind=ImportKind.DOSSIER, object_id__in=s.ids(Dossier))
         | Q(kind=ImportKind.QUESTION, object_id__in=s.ids(Question))
-        | Q(kind=ImportKind.CONTACT, object_id__in=s.ids(ContactMoment))),
+        | Q(kind=ImportKind.CONTACT, object_id__in=s.ids(ContactMoment))
+    ),
     # run: the import's own bookkeeping (files, counts), about no one in particular.
     hidden=frozenset({"run"}),
-    labels={"kind": _("kind"), "external_id": _("number in the previous system"),
-            "object_id": _("Vivera number of the record")},
+    labels={
+        "kind": _("kind"),
+        "external_id": _("number in the previous system"),
+        "object_id": _("Vivera number of the record"),
+    },
     columns=("kind", "external_id", "object_id"),
 )
 
 ACCESS_LOG = Part(
-    "access_log", AccessLogEntry, _("Who looked at or changed your data"),
-    _("Every time someone opened, searched for, changed or exported your data, Vivera "
-          "recorded it: when, who (name and role), what was done, whether it was allowed, and "
-          "from which computer address. Attempts that were refused are listed too. A list or a "
-          "search that showed you among others is listed as such. Making this overview is "
-          "recorded as well; it appears in the next overview."),
+    "access_log",
+    AccessLogEntry,
+    _("Who looked at or changed your data"),
+    _(
+        "Every time someone opened, searched for, changed or exported your data, Vivera "
+        "recorded it: when, who (name and role), what was done, whether it was allowed, and "
+        "from which computer address. Attempts that were refused are listed too. A list or a "
+        "search that showed you among others is listed as such. Making this overview is "
+        "recorded as well; it appears in the next overview."
+    ),
     find=access_log_about,
     # client_id: that is you. municipality: the user's. prev_hash, entry_hash: the seal that
     # shows the log was not changed afterwards, without meaning to a reader.
     hidden=frozenset({"client_id", "municipality", "prev_hash", "entry_hash"}),
-    shown_as={"role": _labelled(ROLES), "object_type": _labelled(OBJECT_TYPE_LABELS),
-              "detail": _own_detail},
-    columns=("timestamp", "user", "role", "action", "object_type", "object_id", "result",
-             "ip_address"),
+    shown_as={
+        "role": _labelled(ROLES),
+        "object_type": _labelled(OBJECT_TYPE_LABELS),
+        "detail": _own_detail,
+    },
+    columns=(
+        "timestamp",
+        "user",
+        "role",
+        "action",
+        "object_type",
+        "object_id",
+        "result",
+        "ip_address",
+    ),
     as_lines=True,
 )
 
-PARTS: tuple[Part, ...] = (CLIENT, HOUSEHOLD, DOSSIERS, SUBMISSIONS, ACCESS_REQUESTS,
-                           LEGAL_HOLDS, IMPORTED_RECORDS, ACCESS_LOG)
+PARTS: tuple[Part, ...] = (
+    CLIENT,
+    HOUSEHOLD,
+    DOSSIERS,
+    SUBMISSIONS,
+    ACCESS_REQUESTS,
+    LEGAL_HOLDS,
+    IMPORTED_RECORDS,
+    ACCESS_LOG,
+)
 
 
 def exported_models() -> set[type[models.Model]]:
@@ -362,8 +497,9 @@ def value_of(part: Part, obj: models.Model, model_field: models.Field) -> tuple[
     """A field's value for the JSON file and as text. A code is given with its label."""
     name = model_field.name
     if model_field.many_to_many:
-        names = [_person_name(o) if isinstance(o, User) else str(o)
-                 for o in getattr(obj, name).all()]
+        names = [
+            _person_name(o) if isinstance(o, User) else str(o) for o in getattr(obj, name).all()
+        ]
         return names, as_text(names)
     if model_field.many_to_one or model_field.one_to_one:
         related = getattr(obj, name)

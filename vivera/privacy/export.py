@@ -83,8 +83,10 @@ class Section:
     def blocks(self) -> list[tuple[Row, list[tuple[str, str]]]]:
         """Each row with its (label, text) pairs."""
         labels = self.labels
-        return [(row, [(labels[name], text) for name, (_v, text) in row.values.items()])
-                for row in self.rows]
+        return [
+            (row, [(labels[name], text) for name, (_v, text) in row.values.items()])
+            for row in self.rows
+        ]
 
 
 @dataclass
@@ -113,9 +115,14 @@ class PersonExport:
         described = []
 
         def walk(part: Part, path: str) -> None:
-            described.append({"key": path, "title": str(part.title),
-                              "explanation": str(part.explanation),
-                              "fields": {f.name: part.label(f) for f in part.fields()}})
+            described.append(
+                {
+                    "key": path,
+                    "title": str(part.title),
+                    "explanation": str(part.explanation),
+                    "fields": {f.name: part.label(f) for f in part.fields()},
+                }
+            )
             for child in part.children:
                 walk(child, f"{path}.{child.key}")
 
@@ -127,34 +134,48 @@ class PersonExport:
         request = self.access_request
         document = {
             "format": FORMAT,
-            "about": _("Everything the municipality holds about you in Vivera, the registration "
-                       "system of the neighbourhood teams, made at your request. The same data "
-                       "as in the PDF overview, for a computer: every part is described under "
-                       "'parts', the data itself is under 'data'."),
+            "about": _(
+                "Everything the municipality holds about you in Vivera, the registration "
+                "system of the neighbourhood teams, made at your request. The same data "
+                "as in the PDF overview, for a computer: every part is described under "
+                "'parts', the data itself is under 'data'."
+            ),
             "municipality": str(self.client.municipality),
-            "person": {"number": self.client.pk, "name": self.client.full_name,
-                       "birth_date": (self.client.birth_date.isoformat()
-                                      if self.client.birth_date else None)},
-            "request": {"reference": request.reference,
-                        "received_on": request.received_on.isoformat()},
+            "person": {
+                "number": self.client.pk,
+                "name": self.client.full_name,
+                "birth_date": (
+                    self.client.birth_date.isoformat() if self.client.birth_date else None
+                ),
+            },
+            "request": {
+                "reference": request.reference,
+                "received_on": request.received_on.isoformat(),
+            },
             "generated_at": timezone.localtime(self.generated_at).isoformat(),
             "made_by": self.made_by.get_full_name() or self.made_by.get_username(),
             "parts": self.describe_parts(),
-            "data": {section.part.key: [row.as_json() for row in section.rows]
-                     for section in self.sections},
+            "data": {
+                section.part.key: [row.as_json() for row in section.rows]
+                for section in self.sections
+            },
         }
         return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
     def to_pdf(self) -> bytes:
-        html = render_to_string("privacy/export_pdf.html", {
-            "export": self, "client": self.client, "request": self.access_request,
-            "made_by": self.made_by.get_full_name() or self.made_by.get_username(),
-        })
+        html = render_to_string(
+            "privacy/export_pdf.html",
+            {
+                "export": self,
+                "client": self.client,
+                "request": self.access_request,
+                "made_by": self.made_by.get_full_name() or self.made_by.get_username(),
+            },
+        )
         return render_pdf(html)
 
 
-def person_export(*, client: Client, access_request: AccessRequest,
-                  made_by: User) -> PersonExport:
+def person_export(*, client: Client, access_request: AccessRequest, made_by: User) -> PersonExport:
     """Read everything held about `client`. Writes nothing."""
     subject = Subject(client=client, access_request=access_request)
     sections = []
@@ -162,24 +183,37 @@ def person_export(*, client: Client, access_request: AccessRequest,
         assert part.find is not None
         objects = list(part.rows(part.find(subject)))
         sections.append(Section(part, part.key, _rows(part, part.key, objects, subject)))
-    return PersonExport(client=client, access_request=access_request, made_by=made_by,
-                        generated_at=timezone.now(), sections=sections)
+    return PersonExport(
+        client=client,
+        access_request=access_request,
+        made_by=made_by,
+        generated_at=timezone.now(),
+        sections=sections,
+    )
 
 
 def _rows(part: Part, path: str, objects: list[models.Model], subject: Subject) -> list[Row]:
     subject.found.setdefault(part.model, []).extend(obj.pk for obj in objects)
     fields = part.fields()
-    rows = [Row(heading=part.heading(obj) if part.heading else "",
-                values={f.name: value_of(part, obj, f) for f in fields})
-            for obj in objects]
+    rows = [
+        Row(
+            heading=part.heading(obj) if part.heading else "",
+            values={f.name: value_of(part, obj, f) for f in fields},
+        )
+        for obj in objects
+    ]
     for child in part.children:
         # One query per child part for all parent rows together, not one per row.
         child_path = f"{path}.{child.key}"
-        child_objects = list(child.rows(child.model.objects.filter(
-            **{f"{child.parent}__in": [obj.pk for obj in objects]})))
+        child_objects = list(
+            child.rows(
+                child.model.objects.filter(**{f"{child.parent}__in": [obj.pk for obj in objects]})
+            )
+        )
         by_parent: dict[int, list[Row]] = defaultdict(list)
-        for obj, row in zip(child_objects,
-                            _rows(child, child_path, child_objects, subject), strict=True):
+        for obj, row in zip(
+            child_objects, _rows(child, child_path, child_objects, subject), strict=True
+        ):
             by_parent[getattr(obj, f"{child.parent}_id")].append(row)
         for obj, row in zip(objects, rows, strict=True):
             row.children.append(Section(child, child_path, by_parent.get(obj.pk, [])))

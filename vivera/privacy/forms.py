@@ -24,10 +24,12 @@ class PersonSearchForm(ClientSearchForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if not cleaned.get("bsn") and not (cleaned.get("q", "").strip()
-                                           and cleaned.get("birth_date")):
-            raise ValidationError(_("Search with the BSN, or with the name and the date of "
-                                    "birth."), code="criteria")
+        if not cleaned.get("bsn") and not (
+            cleaned.get("q", "").strip() and cleaned.get("birth_date")
+        ):
+            raise ValidationError(
+                _("Search with the BSN, or with the name and the date of birth."), code="criteria"
+            )
         return cleaned
 
     def criteria(self) -> list[str]:
@@ -35,13 +37,19 @@ class PersonSearchForm(ClientSearchForm):
 
 
 class AccessRequestForm(forms.Form):
-    received_on = date_field(_("Received on"), initial_today=True,
-                             rule=RECEIPT_DATE_RULE)
-    reference = forms.CharField(label=_("Reference"), max_length=50,
-                                help_text=AccessRequest._meta.get_field("reference").help_text)
-    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
-                           help_text=AccessRequest._meta.get_field("note").help_text,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = date_field(_("Received on"), initial_today=True, rule=RECEIPT_DATE_RULE)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=50,
+        help_text=AccessRequest._meta.get_field("reference").help_text,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        help_text=AccessRequest._meta.get_field("note").help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ExportForm(forms.Form):

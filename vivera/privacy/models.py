@@ -21,26 +21,47 @@ from vivera.registration.models import Client
 def one_month_after(day: dt.date) -> dt.date:
     """The same day a month later, or the month's last day (31 January → 28/29 February)."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 class AccessRequest(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     # The record of an answered request outlives the client (retention may delete the client
     # later): it then says only that a request with this reference was received and answered.
-    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True,
-                               related_name="access_requests", verbose_name=_("client"))
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="access_requests",
+        verbose_name=_("client"),
+    )
     received_on = models.DateField(_("received on"))
-    reference = models.CharField(_("reference"), max_length=50,
-                                 help_text=_("The municipality's reference (kenmerk) of the "
-                                             "request, for example from the document system."))
-    note = models.TextField(_("note"), blank=True, max_length=1000,
-                            help_text=_("For example how the request came in and how the "
-                                        "person's identity was checked. The person reads this "
-                                        "too, in the next export."))
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("handled by"))
+    reference = models.CharField(
+        _("reference"),
+        max_length=50,
+        help_text=_(
+            "The municipality's reference (kenmerk) of the "
+            "request, for example from the document system."
+        ),
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "For example how the request came in and how the "
+            "person's identity was checked. The person reads this "
+            "too, in the next export."
+        ),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     produced_at = models.DateTimeField(_("first export made at"), null=True, blank=True)
 
@@ -49,8 +70,9 @@ class AccessRequest(models.Model):
         verbose_name_plural = _("access requests")
         ordering = ["-received_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "reference"],
-                                    name="access_request_unique_reference"),
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="access_request_unique_reference"
+            ),
         ]
 
     def __str__(self) -> str:

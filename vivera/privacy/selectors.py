@@ -40,20 +40,25 @@ class Subject:
         return self.found.get(model, [])
 
 
-def client_search(*, municipality_id: int, name: str = "", birth_date: dt.date | None = None,
-                  bsn: str = "") -> list[Client]:
+def client_search(
+    *, municipality_id: int, name: str = "", birth_date: dt.date | None = None, bsn: str = ""
+) -> list[Client]:
     """Clients of the municipality, whichever team helps them. The form asks for the BSN or for
     the name with the date of birth, so the administrator cannot browse."""
     clients = Client.objects.filter(municipality_id=municipality_id)
     for term in name.split():
-        clients = clients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
-                                 | Q(name_prefix__icontains=term))
+        clients = clients.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(name_prefix__icontains=term)
+        )
     if birth_date:
         clients = clients.filter(birth_date=birth_date)
     if bsn:
         clients = clients.filter(bsn=bsn)
-    return list(clients.select_related("neighbourhood").order_by("last_name", "first_name")
-                [:SEARCH_LIMIT])
+    return list(
+        clients.select_related("neighbourhood").order_by("last_name", "first_name")[:SEARCH_LIMIT]
+    )
 
 
 def submissions_about(subject: Subject) -> QuerySet[Submission]:
@@ -72,9 +77,11 @@ def unlinked_namesakes(*, client: Client) -> int:
     this person."""
     if client.birth_date is None:
         return 0
-    found = Submission.objects.filter(municipality_id=client.municipality_id,
-                                      last_name__iexact=client.last_name,
-                                      birth_date=client.birth_date)
+    found = Submission.objects.filter(
+        municipality_id=client.municipality_id,
+        last_name__iexact=client.last_name,
+        birth_date=client.birth_date,
+    )
     found = found.exclude(dossier__client=client)
     if client.bsn:
         found = found.exclude(bsn=client.bsn)
@@ -83,8 +90,13 @@ def unlinked_namesakes(*, client: Client) -> int:
 
 # Which access-log lines name a record by (object type, object id), per model.
 OBJECT_TYPES = {
-    Dossier: "dossier", Question: "question", ContactMoment: "contact", Referral: "referral",
-    ZrmAssessment: "zrm", Submission: "submission", AccessRequest: "access_request",
+    Dossier: "dossier",
+    Question: "question",
+    ContactMoment: "contact",
+    Referral: "referral",
+    ZrmAssessment: "zrm",
+    Submission: "submission",
+    AccessRequest: "access_request",
     ClientAccessRequest: "client_access_request",
 }
 # Keys of a line's detail that list clients (a list page, a household, a search, an import)
@@ -123,18 +135,23 @@ def _detail_list_has(key: str, ids: Iterable[int]) -> Q:
         return q
     table = AccessLogEntry._meta.db_table
     placeholders = ", ".join(["%s"] * len(ids))
-    sql = (f'SELECT line.id FROM "{table}" line, json_each(line.detail, %s) item '
-           f"WHERE json_type(line.detail, %s) = 'array' AND item.value IN ({placeholders})")
+    sql = (
+        f'SELECT line.id FROM "{table}" line, json_each(line.detail, %s) item '
+        f"WHERE json_type(line.detail, %s) = 'array' AND item.value IN ({placeholders})"
+    )
     return Q(pk__in=RawSQL(sql, [f"$.{key}", f"$.{key}", *ids]))
 
 
 def requests_for(*, municipality_id: int) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(municipality_id=municipality_id).select_related(
-        "client", "handled_by")
+        "client", "handled_by"
+    )
 
 
 def exports_of(*, access_request: AccessRequest) -> QuerySet[AccessLogEntry]:
     """The access-log lines of the exports made for this request, oldest first."""
     return AccessLogEntry.objects.filter(
-        action=Action.EXPORT, object_type="client", detail__access_request=access_request.pk,
+        action=Action.EXPORT,
+        object_type="client",
+        detail__access_request=access_request.pk,
     ).order_by("timestamp", "pk")

@@ -58,34 +58,56 @@ class Produced:
 
 
 def _duplicate_reference() -> Exception:
-    return field_error("reference", _("This reference is already used for another access "
-                                      "request."), "duplicate")
+    return field_error(
+        "reference", _("This reference is already used for another access request."), "duplicate"
+    )
 
 
-def access_request_create(*, user: User, client: Client, received_on: dt.date, reference: str,
-                          note: str = "", request: HttpRequest | None = None) -> AccessRequest:
-    access_request = _new_request(user=user, client=client, received_on=received_on,
-                                  reference=reference, note=note)
+def access_request_create(
+    *,
+    user: User,
+    client: Client,
+    received_on: dt.date,
+    reference: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> AccessRequest:
+    access_request = _new_request(
+        user=user, client=client, received_on=received_on, reference=reference, note=note
+    )
     try:
         with transaction.atomic():
             access_request.save()
-            log_access(user=user, action=Action.CREATE, object_type="access_request",
-                       object_id=access_request.pk, client_id=client.pk, request=request,
-                       detail={"reference": access_request.reference})
+            log_access(
+                user=user,
+                action=Action.CREATE,
+                object_type="access_request",
+                object_id=access_request.pk,
+                client_id=client.pk,
+                request=request,
+                detail={"reference": access_request.reference},
+            )
     except IntegrityError:  # the same reference recorded at the same moment
         raise _duplicate_reference() from None
     return access_request
 
 
-def _new_request(*, user: User, client: Client, received_on: dt.date, reference: str,
-                 note: str) -> AccessRequest:
+def _new_request(
+    *, user: User, client: Client, received_on: dt.date, reference: str, note: str
+) -> AccessRequest:
     """A validated, unsaved request."""
     check_date(received_on, field="received_on", rule=RECEIPT_DATE_RULE)
-    access_request = AccessRequest(municipality_id=client.municipality_id, client=client,
-                                   received_on=received_on, reference=reference.strip(),
-                                   note=note.strip(), handled_by=user)
-    if AccessRequest.objects.filter(municipality_id=client.municipality_id,
-                                    reference=access_request.reference).exists():
+    access_request = AccessRequest(
+        municipality_id=client.municipality_id,
+        client=client,
+        received_on=received_on,
+        reference=reference.strip(),
+        note=note.strip(),
+        handled_by=user,
+    )
+    if AccessRequest.objects.filter(
+        municipality_id=client.municipality_id, reference=access_request.reference
+    ).exists():
         raise _duplicate_reference()
     access_request.full_clean(validate_constraints=False)
     return access_request
@@ -95,41 +117,60 @@ def export_filename(access_request: AccessRequest, fmt: str) -> str:
     return f"inzage-{get_valid_filename(access_request.reference) or access_request.pk}.{fmt}"
 
 
-def access_export_make(*, access_request: AccessRequest, fmt: str, user: User,
-                       request: HttpRequest | None = None) -> Produced:
+def access_export_make(
+    *, access_request: AccessRequest, fmt: str, user: User, request: HttpRequest | None = None
+) -> Produced:
     """The export for the page: the PDF or the JSON file, made now from what is held now, and
     recorded. Every download is a new export and a new line in the access log."""
     client = access_request.client
     if client is None:
-        raise field_error("access_request", _("The person of this request is no longer in "
-                                              "Vivera: there is nothing to export."), "gone")
+        raise field_error(
+            "access_request",
+            _("The person of this request is no longer in Vivera: there is nothing to export."),
+            "gone",
+        )
     with translation.override(settings.LANGUAGE_CODE):  # the resident's language
         export = person_export(client=client, access_request=access_request, made_by=user)
         content = export.to_pdf() if fmt == "pdf" else export.to_json()
     with transaction.atomic():
         _record(export, formats=[fmt], user=user, request=request, via="page")
-    return Produced(export=export, content=content,
-                    filename=export_filename(access_request, fmt),
-                    content_type=CONTENT_TYPES[fmt])
+    return Produced(
+        export=export,
+        content=content,
+        filename=export_filename(access_request, fmt),
+        content_type=CONTENT_TYPES[fmt],
+    )
 
 
-def access_export_save(*, client: Client, reference: str, user: User, directory: Path,
-                       received_on: dt.date, note: str = "", via: str = "command",
-                       ) -> tuple[PersonExport, list[Path]]:
+def access_export_save(
+    *,
+    client: Client,
+    reference: str,
+    user: User,
+    directory: Path,
+    received_on: dt.date,
+    note: str = "",
+    via: str = "command",
+) -> tuple[PersonExport, list[Path]]:
     """The command's export: both files in `directory`, all or nothing. The request with this
     reference is used, or recorded now when there is none yet; the files get their names in the
     same transaction that records the request and the export."""
     access_request = AccessRequest.objects.filter(
-        municipality_id=client.municipality_id, reference=reference.strip()).first()
+        municipality_id=client.municipality_id, reference=reference.strip()
+    ).first()
     if access_request is None:
-        access_request = _new_request(user=user, client=client, received_on=received_on,
-                                      reference=reference, note=note)
+        access_request = _new_request(
+            user=user, client=client, received_on=received_on, reference=reference, note=note
+        )
     elif access_request.client_id != client.pk:
         raise _duplicate_reference()
     targets = [directory / export_filename(access_request, fmt) for fmt in ("json", "pdf")]
     published: list[Path] = []
-    with (PendingFile(directory) as as_json, PendingFile(directory) as as_pdf,
-          translation.override(settings.LANGUAGE_CODE)):
+    with (
+        PendingFile(directory) as as_json,
+        PendingFile(directory) as as_pdf,
+        translation.override(settings.LANGUAGE_CODE),
+    ):
         export = person_export(client=client, access_request=access_request, made_by=user)
         as_json.write(export.to_json())
         _test_pause("generated")
@@ -148,32 +189,49 @@ def access_export_save(*, client: Client, reference: str, user: User, directory:
     return export, targets
 
 
-def _record(export: PersonExport, *, formats: list[str], user: User,
-            request: HttpRequest | None, via: str) -> None:
+def _record(
+    export: PersonExport, *, formats: list[str], user: User, request: HttpRequest | None, via: str
+) -> None:
     """Inside the caller's transaction: the request (saved if new), its first export, and the
     access-log line of this one."""
     access_request = export.access_request
     if access_request.pk is None:
         access_request.save()
-        log_access(user=user, action=Action.CREATE, object_type="access_request",
-                   object_id=access_request.pk, client_id=export.client.pk, request=request,
-                   detail={"reference": access_request.reference, "via": via})
+        log_access(
+            user=user,
+            action=Action.CREATE,
+            object_type="access_request",
+            object_id=access_request.pk,
+            client_id=export.client.pk,
+            request=request,
+            detail={"reference": access_request.reference, "via": via},
+        )
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
     if locked.produced_at is None:
         locked.produced_at = export.generated_at
         locked.save(update_fields=["produced_at"])
     access_request.produced_at = locked.produced_at
-    log_access(user=user, action=Action.EXPORT, object_type="client",
-               object_id=export.client.pk, client_id=export.client.pk, request=request,
-               detail=_export_detail(export, formats=formats, via=via))
+    log_access(
+        user=user,
+        action=Action.EXPORT,
+        object_type="client",
+        object_id=export.client.pk,
+        client_id=export.client.pk,
+        request=request,
+        detail=_export_detail(export, formats=formats, via=via),
+    )
 
 
 def _export_detail(export: PersonExport, *, formats: list[str], via: str) -> dict[str, Any]:
     """What the log says about an export: which request, which files, how many rows per part
     (no names)."""
-    return {"access_request": export.access_request.pk,
-            "reference": export.access_request.reference,
-            "formats": formats, "rows": export.counts(), "via": via}
+    return {
+        "access_request": export.access_request.pk,
+        "reference": export.access_request.reference,
+        "formats": formats,
+        "rows": export.counts(),
+        "via": via,
+    }
 
 
 def _test_pause(phase: str) -> None:

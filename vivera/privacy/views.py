@@ -40,21 +40,46 @@ def index(request: HttpRequest) -> HttpResponse:
     results = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        results = selectors.client_search(municipality_id=user.municipality_id,
-                                          name=data["q"], birth_date=data["birth_date"],
-                                          bsn=data["bsn"])
-        log_access(user=user, action=Action.SEARCH, object_type="client", request=request,
-                   detail={"criteria": form.criteria(), "results": [c.pk for c in results],
-                           "for": "access_request"})
-    page = Paginator(selectors.requests_for(municipality_id=user.municipality_id),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+        results = selectors.client_search(
+            municipality_id=user.municipality_id,
+            name=data["q"],
+            birth_date=data["birth_date"],
+            bsn=data["bsn"],
+        )
+        log_access(
+            user=user,
+            action=Action.SEARCH,
+            object_type="client",
+            request=request,
+            detail={
+                "criteria": form.criteria(),
+                "results": [c.pk for c in results],
+                "for": "access_request",
+            },
+        )
+    page = Paginator(
+        selectors.requests_for(municipality_id=user.municipality_id), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     shown = sorted({r.client_id for r in page.object_list if r.client_id})
     if shown:  # the list shows names
-        log_access(user=user, action=Action.READ, object_type="list",
-                   object_id="access_requests", request=request, detail={"clients": shown})
-    return render(request, "privacy/index.html", {
-        "form": form, "results": results, "page_obj": page, "today": timezone.localdate(),
-    })
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="list",
+            object_id="access_requests",
+            request=request,
+            detail={"clients": shown},
+        )
+    return render(
+        request,
+        "privacy/index.html",
+        {
+            "form": form,
+            "results": results,
+            "page_obj": page,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,23 +90,24 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.access_request_create(user=request.user, client=client, request=request,
-                                           **form.cleaned_data)
+            services.access_request_create(
+                user=request.user, client=client, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             show_in_form(form, error)
         else:
             messages.success(request, _("Access request recorded. Download the export below."))
             return redirect("privacy:person", pk=client.pk)
-    return _person_page(request, client, request_form=form,
-                        status=400 if form.errors else 200)
+    return _person_page(request, client, request_form=form, status=400 if form.errors else 200)
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The export as a file: made now, recorded and logged; nothing is recorded if it fails."""
-    client = get_client_for_access_request(user=request.user, pk=pk, request=request,
-                                           log_read=False)
+    client = get_client_for_access_request(
+        user=request.user, pk=pk, request=request, log_read=False
+    )
     form = ExportForm(request.POST, client_id=client.pk)
     if not form.is_valid():
         messages.error(request, _("Choose a request of this person and PDF or JSON."))
@@ -89,12 +115,20 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         produced = services.access_export_make(
             access_request=form.cleaned_data["access_request"],
-            fmt=form.cleaned_data["format"], user=request.user, request=request)
+            fmt=form.cleaned_data["format"],
+            user=request.user,
+            request=request,
+        )
     except PdfUnavailable:
-        messages.error(request, _("This server cannot make PDF files (the system library "
-                                  "Pango is missing). Nothing was recorded. Download the JSON "
-                                  "file, or ask the application administrator to install "
-                                  "Pango."))
+        messages.error(
+            request,
+            _(
+                "This server cannot make PDF files (the system library "
+                "Pango is missing). Nothing was recorded. Download the JSON "
+                "file, or ask the application administrator to install "
+                "Pango."
+            ),
+        )
         return _person_page(request, client, status=503, log_read=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -104,15 +138,21 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _person_page(request: HttpRequest, client: Client, *,
-                 request_form: AccessRequestForm | None = None,
-                 status: int = 200, log_read: bool = False) -> HttpResponse:
+def _person_page(
+    request: HttpRequest,
+    client: Client,
+    *,
+    request_form: AccessRequestForm | None = None,
+    status: int = 200,
+    log_read: bool = False,
+) -> HttpResponse:
     """The person's page. `log_read`: the page is shown after an export that was not made, whose
     fetch of the client was not logged as a read."""
     if log_read:
         log_client_read(user=request.user, client=client, request=request)
-    access_requests = list(selectors.requests_for(
-        municipality_id=request.user.municipality_id).filter(client=client))
+    access_requests = list(
+        selectors.requests_for(municipality_id=request.user.municipality_id).filter(client=client)
+    )
     for access_request in access_requests:
         access_request.exports = list(selectors.exports_of(access_request=access_request))
     context: dict[str, Any] = {

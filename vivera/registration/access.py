@@ -48,8 +48,12 @@ def dossiers_for(user: User) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     team_ids = user.team_ids()
     shared = ClientAccessRequest.objects.filter(
-        dossier=OuterRef("pk"), to_team_id__in=team_ids, kind=AccessRequestKind.SHARED,
-        status=AccessRequestStatus.APPROVED, share_ended_at__isnull=True)
+        dossier=OuterRef("pk"),
+        to_team_id__in=team_ids,
+        kind=AccessRequestKind.SHARED,
+        status=AccessRequestStatus.APPROVED,
+        share_ended_at__isnull=True,
+    )
     return Dossier.objects.filter(
         Q(team_id__in=team_ids) | Q(case_director=user) | Exists(shared),
         municipality_id=user.municipality_id,
@@ -69,8 +73,9 @@ def clients_for(user: User) -> QuerySet[Client]:
     own_dossier = visible.filter(client=OuterRef("pk"))
     household_dossier = visible.filter(client__household=OuterRef("household"))
     any_dossier = Dossier.objects.filter(client=OuterRef("pk"))
-    colleagues = memberships_on(timezone.localdate()).filter(
-        team_id__in=user.team_ids()).values("user_id")
+    colleagues = (
+        memberships_on(timezone.localdate()).filter(team_id__in=user.team_ids()).values("user_id")
+    )
     return Client.objects.filter(municipality_id=user.municipality_id).filter(
         Exists(own_dossier)
         | (Q(household__isnull=False) & Exists(household_dossier))
@@ -91,12 +96,24 @@ def get_dossier_for_user(
         .first()
     )
     if dossier is None:
-        log_access(user=user, action=Action.READ, object_type="dossier", object_id=pk,
-                   request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="dossier",
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
     if log_read:
-        log_access(user=user, action=Action.READ, object_type="dossier", object_id=dossier.pk,
-                   client_id=dossier.client_id, request=request)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="dossier",
+            object_id=dossier.pk,
+            client_id=dossier.client_id,
+            request=request,
+        )
     return dossier
 
 
@@ -105,32 +122,64 @@ def get_client_for_user(
 ) -> Client:
     client = clients_for(user).select_related("neighbourhood", "household").filter(pk=pk).first()
     if client is None:
-        log_access(user=user, action=Action.READ, object_type="client", object_id=pk,
-                   request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="client",
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
     if log_read:
-        log_access(user=user, action=Action.READ, object_type="client", object_id=client.pk,
-                   client_id=client.pk, request=request)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="client",
+            object_id=client.pk,
+            client_id=client.pk,
+            request=request,
+        )
     return client
 
 
 def _child_of_dossier[M: (Question, SharingConsent)](
-    model: type[M], *, user: User, pk: int, object_type: str, related: tuple[str, ...],
-    request: HttpRequest | None, log_read: bool,
+    model: type[M],
+    *,
+    user: User,
+    pk: int,
+    object_type: str,
+    related: tuple[str, ...],
+    request: HttpRequest | None,
+    log_read: bool,
 ) -> M:
     """A record under a dossier, under the dossier's access rule: a refusal is logged under
     its own type, a read as a read of the dossier naming the record."""
-    record = (model.objects.select_related("dossier", "dossier__client", "dossier__team",
-                                           *related)
-              .filter(pk=pk, dossier__in=dossiers_for(user)).first())
+    record = (
+        model.objects.select_related("dossier", "dossier__client", "dossier__team", *related)
+        .filter(pk=pk, dossier__in=dossiers_for(user))
+        .first()
+    )
     if record is None:
-        log_access(user=user, action=Action.READ, object_type=object_type, object_id=pk,
-                   request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type=object_type,
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
     if log_read:
-        log_access(user=user, action=Action.READ, object_type="dossier",
-                   object_id=record.dossier_id, client_id=record.dossier.client_id,
-                   request=request, detail={object_type: record.pk})
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="dossier",
+            object_id=record.dossier_id,
+            client_id=record.dossier.client_id,
+            request=request,
+            detail={object_type: record.pk},
+        )
     return record
 
 
@@ -138,8 +187,15 @@ def get_question_for_user(
     *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
 ) -> tuple[Question, Dossier]:
     """A question with its dossier, under the dossier's access rule."""
-    question = _child_of_dossier(Question, user=user, pk=pk, object_type="question",
-                                 related=("domain",), request=request, log_read=log_read)
+    question = _child_of_dossier(
+        Question,
+        user=user,
+        pk=pk,
+        object_type="question",
+        related=("domain",),
+        request=request,
+        log_read=log_read,
+    )
     return question, question.dossier
 
 
@@ -147,18 +203,32 @@ def get_consent_for_user(
     *, user: User, pk: int, request: HttpRequest | None = None
 ) -> tuple[SharingConsent, Dossier]:
     """A consent with its dossier, under the dossier's access rule; the read is logged."""
-    consent = _child_of_dossier(SharingConsent, user=user, pk=pk, object_type="consent",
-                                related=("partner",), request=request, log_read=True)
+    consent = _child_of_dossier(
+        SharingConsent,
+        user=user,
+        pk=pk,
+        object_type="consent",
+        related=("partner",),
+        request=request,
+        log_read=True,
+    )
     return consent, consent.dossier
 
 
-def log_list_read(*, user: User, request: HttpRequest | None, page: str,
-                  dossiers: Iterable[Dossier]) -> None:
+def log_list_read(
+    *, user: User, request: HttpRequest | None, page: str, dossiers: Iterable[Dossier]
+) -> None:
     """A list page that shows clients' names: one log line naming every client shown."""
     client_ids = sorted({d.client_id for d in dossiers})
     if client_ids:
-        log_access(user=user, action=Action.READ, object_type="list", object_id=page,
-                   request=request, detail={"clients": client_ids})
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="list",
+            object_id=page,
+            request=request,
+            detail={"clients": client_ids},
+        )
 
 
 # --- The BSN duplicate check -----------------------------------------------------------------
@@ -195,11 +265,21 @@ class BsnCheck:
 def _residents_found_elsewhere(user: User) -> int:
     """Different residents known to another team that the user's typed BSNs found in the last
     24 hours, counted from the access log itself."""
-    return (AccessLogEntry.objects
-            .filter(user=user, action=Action.SEARCH, object_type="client",
-                    result=Result.SUCCESS, timestamp__gte=timezone.now() - LIMIT_WINDOW,
-                    detail__found=FOUND_ELSEWHERE, detail__purpose__in=sorted(TYPED))
-            .order_by().values("client_id").distinct().count())
+    return (
+        AccessLogEntry.objects.filter(
+            user=user,
+            action=Action.SEARCH,
+            object_type="client",
+            result=Result.SUCCESS,
+            timestamp__gte=timezone.now() - LIMIT_WINDOW,
+            detail__found=FOUND_ELSEWHERE,
+            detail__purpose__in=sorted(TYPED),
+        )
+        .order_by()
+        .values("client_id")
+        .distinct()
+        .count()
+    )
 
 
 def find_bsn(*, user: User, bsn: str, exclude_pk: int | None = None) -> BsnCheck:
@@ -213,8 +293,14 @@ def find_bsn(*, user: User, bsn: str, exclude_pk: int | None = None) -> BsnCheck
     return BsnCheck(client=client, within_reach=within)
 
 
-def check_bsn(*, user: User, bsn: str, purpose: str, request: HttpRequest | None = None,
-              exclude_pk: int | None = None) -> BsnCheck:
+def check_bsn(
+    *,
+    user: User,
+    bsn: str,
+    purpose: str,
+    request: HttpRequest | None = None,
+    exclude_pk: int | None = None,
+) -> BsnCheck:
     """Check a BSN against every client of the user's municipality (one person, one record),
     and write it to the access log as a `search` (NEN 7513): the kind of criterion, what it was
     for, what it found and the client found, never the BSN. Called by the view before the
@@ -224,18 +310,35 @@ def check_bsn(*, user: User, bsn: str, purpose: str, request: HttpRequest | None
     so the refusal itself tells nothing."""
     detail: dict[str, object] = {"criteria": [BSN_CHECK], "purpose": purpose}
     if purpose in TYPED and _residents_found_elsewhere(user) >= settings.VIVERA_BSN_CHECK_LIMIT:
-        log_access(user=user, action=Action.SEARCH, object_type="client", request=request,
-                   result=Result.REFUSED, detail={**detail, "found": "not checked",
-                                                  "reason": "limit"})
-        raise ValidationError({"bsn": ValidationError(_(
-            "You have checked the BSNs of many residents known to other teams today. Try again "
-            "tomorrow, or ask your coordinator."), code="bsn_check_limit")})
+        log_access(
+            user=user,
+            action=Action.SEARCH,
+            object_type="client",
+            request=request,
+            result=Result.REFUSED,
+            detail={**detail, "found": "not checked", "reason": "limit"},
+        )
+        raise ValidationError(
+            {
+                "bsn": ValidationError(
+                    _(
+                        "You have checked the BSNs of many residents known to other teams "
+                        "today. Try again tomorrow, or ask your coordinator."
+                    ),
+                    code="bsn_check_limit",
+                )
+            }
+        )
     check = find_bsn(user=user, bsn=bsn, exclude_pk=exclude_pk)
     client = check.client
-    log_access(user=user, action=Action.SEARCH, object_type="client",
-               client_id=client.pk if client else None, request=request,
-               detail={**detail, "found": check.found,
-                       "results": [client.pk] if client else []})
+    log_access(
+        user=user,
+        action=Action.SEARCH,
+        object_type="client",
+        client_id=client.pk if client else None,
+        request=request,
+        detail={**detail, "found": check.found, "results": [client.pk] if client else []},
+    )
     return check
 
 
@@ -247,8 +350,10 @@ def duplicate_bsn_error(check: BsnCheck) -> ValidationError:
         message = _("A client with this BSN is already registered. Open that record instead.")
         code = "duplicate"
     else:
-        message = _("This resident is already known to another team. You can ask that team "
-                    "for access below.")
+        message = _(
+            "This resident is already known to another team. You can ask that team "
+            "for access below."
+        )
         code = "known_elsewhere"
     return ValidationError({"bsn": ValidationError(message, code=code)})
 
@@ -258,11 +363,16 @@ def duplicate_bsn_error(check: BsnCheck) -> ValidationError:
 
 def access_requests_to_decide(user: User) -> QuerySet[ClientAccessRequest]:
     """Requests the user may answer: a coordinator's, for the dossiers its teams hold."""
-    if (not user.is_authenticated or not user.sees_persons or user.role != Role.COORDINATOR
-            or user.municipality_id is None):
+    if (
+        not user.is_authenticated
+        or not user.sees_persons
+        or user.role != Role.COORDINATOR
+        or user.municipality_id is None
+    ):
         return ClientAccessRequest.objects.none()
-    return ClientAccessRequest.objects.filter(municipality_id=user.municipality_id,
-                                              from_team_id__in=user.team_ids())
+    return ClientAccessRequest.objects.filter(
+        municipality_id=user.municipality_id, from_team_id__in=user.team_ids()
+    )
 
 
 def get_access_request_to_decide(
@@ -270,15 +380,28 @@ def get_access_request_to_decide(
 ) -> ClientAccessRequest:
     """A request the coordinator of the holding team answers, or 404 (logged); its page shows
     the client, so the fetch is logged as a read of the client."""
-    access_request = (access_requests_to_decide(user)
-                      .select_related("client", "dossier", "from_team", "to_team",
-                                      "requested_by", "decided_by")
-                      .filter(pk=pk).first())
+    access_request = (
+        access_requests_to_decide(user)
+        .select_related("client", "dossier", "from_team", "to_team", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
     if access_request is None:
-        log_access(user=user, action=Action.READ, object_type="client_access_request",
-                   object_id=pk, request=request, result=Result.REFUSED)
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="client_access_request",
+            object_id=pk,
+            request=request,
+            result=Result.REFUSED,
+        )
         raise Http404
-    log_access(user=user, action=Action.READ, object_type="client_access_request",
-               object_id=access_request.pk, client_id=access_request.client_id,
-               request=request)
+    log_access(
+        user=user,
+        action=Action.READ,
+        object_type="client_access_request",
+        object_id=access_request.pk,
+        client_id=access_request.client_id,
+        request=request,
+    )
     return access_request

@@ -72,13 +72,19 @@ class DateInput(forms.DateInput):
 
 
 def date_field(
-    label: str, *, required: bool = True, initial_today: bool = False,
+    label: str,
+    *,
+    required: bool = True,
+    initial_today: bool = False,
     rule: Callable[[dt.date | None], None] | None = None,
 ) -> forms.DateField:
     """A date field; `rule` is the service's own date rule (`DATE_RULE`, …), so a wrong date
     is refused together with the form's other problems, in the service's words."""
     return forms.DateField(
-        label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS,
+        label=label,
+        required=required,
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
         initial=timezone.localdate if initial_today else None,
         validators=[rule] if rule else [],
     )
@@ -112,18 +118,20 @@ class UserChoicesField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> QuerySet:
         for pk in value or ():
             text = str(pk).strip()
-            if not (text.isascii() and text.isdigit() and len(text) <= 19
-                    and int(text) < 2**63):
-                raise forms.ValidationError(self.error_messages["invalid_choice"],
-                                            code="invalid_choice", params={"value": pk})
+            if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
         return super()._check_values(value)
 
 
 def team_members(team_ids: set[int] | list[int]) -> QuerySet[User]:
-    member_ids = memberships_on(timezone.localdate()).filter(team_id__in=team_ids).values(
-        "user_id")
+    member_ids = memberships_on(timezone.localdate()).filter(team_id__in=team_ids).values("user_id")
     return User.objects.filter(pk__in=member_ids, is_active=True).order_by(
-        "first_name", "last_name")
+        "first_name", "last_name"
+    )
 
 
 def current_part_of_day() -> str:
@@ -139,24 +147,37 @@ def current_part_of_day() -> str:
 
 
 class ShortContactForm(TokenForm):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices,
-                                widget=forms.RadioSelect)
-    location = forms.ModelChoiceField(label=_("Walk-in location (for a walk-in)"),
-                                      queryset=Location.objects.none(), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, widget=forms.RadioSelect
+    )
+    location = forms.ModelChoiceField(
+        label=_("Walk-in location (for a walk-in)"),
+        queryset=Location.objects.none(),
+        required=False,
+    )
     # Type "fin" and press Enter: the topic is picked and the contact saved (the most frequent
     # task, done dozens of times a day).
-    domain = forms.ModelChoiceField(label=_("Topic"), queryset=LifeDomain.objects.none(),
-                                    widget=ComboboxSelect(submit_on_enter=True))
-    result = forms.ChoiceField(label=_("Result"), choices=ShortContactResult.choices,
-                               widget=forms.RadioSelect, initial=ShortContactResult.ANSWERED)
-    part_of_day = forms.ChoiceField(label=_("Part of day"), choices=PartOfDay.choices,
-                                    widget=forms.RadioSelect)
+    domain = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=LifeDomain.objects.none(),
+        widget=ComboboxSelect(submit_on_enter=True),
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=ShortContactResult.choices,
+        widget=forms.RadioSelect,
+        initial=ShortContactResult.ANSWERED,
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("Part of day"), choices=PartOfDay.choices, widget=forms.RadioSelect
+    )
     date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = active_choices(
-            Location, municipality_id=user.municipality_id)
+            Location, municipality_id=user.municipality_id
+        )
         self.fields["domain"].queryset = active_choices(LifeDomain)
         self.fields["domain"].widget.attrs["autofocus"] = True
         self.initial.setdefault("part_of_day", current_part_of_day())
@@ -181,8 +202,17 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = ["first_name", "name_prefix", "last_name", "birth_date", "bsn", "postcode",
-                  "house_number", "phone", "email"]
+        fields = [
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "birth_date",
+            "bsn",
+            "postcode",
+            "house_number",
+            "phone",
+            "email",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,13 +260,16 @@ class ClientSearchForm(forms.Form):
 class DossierCreateForm(TokenForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     referrer = forms.ModelChoiceField(label=_("Referred by"), queryset=Referrer.objects.none())
-    registered_on = date_field(_("Registration date"), initial_today=True,
-                               rule=REGISTRATION_DATE_RULE)
+    registered_on = date_field(
+        _("Registration date"), initial_today=True, rule=REGISTRATION_DATE_RULE
+    )
     complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
-    case_director = forms.ModelChoiceField(label=_("Case director"), required=False,
-                                           queryset=User.objects.none(),
-                                           help_text=_("Can also be assigned later by the "
-                                                       "coordinator."))
+    case_director = forms.ModelChoiceField(
+        label=_("Case director"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("Can also be assigned later by the coordinator."),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,32 +283,40 @@ class DossierCreateForm(TokenForm):
 
 class DossierEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    case_director = forms.ModelChoiceField(label=_("Case director"), required=False,
-                                           queryset=User.objects.none())
+    case_director = forms.ModelChoiceField(
+        label=_("Case director"), required=False, queryset=User.objects.none()
+    )
     referrer = forms.ModelChoiceField(label=_("Referred by"), queryset=Referrer.objects.none())
     complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
     network_mapped = forms.BooleanField(label=_("Social network mapped"), required=False)
     carer_involved = forms.BooleanField(label=_("Informal carer involved"), required=False)
     volunteer_deployed = forms.BooleanField(label=_("Volunteer deployed"), required=False)
-    resident_contact = forms.BooleanField(label=_("Contact made with other residents"),
-                                          required=False)
+    resident_contact = forms.BooleanField(
+        label=_("Contact made with other residents"), required=False
+    )
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The current director stays a valid choice after leaving the team.
-        self.fields["case_director"].queryset = team_members([dossier.team_id]) | \
-            User.objects.filter(pk=dossier.case_director_id)
-        self.fields["referrer"].queryset = Referrer.objects.filter(active=True) | \
-            Referrer.objects.filter(pk=dossier.referrer_id)
+        self.fields["case_director"].queryset = team_members(
+            [dossier.team_id]
+        ) | User.objects.filter(pk=dossier.case_director_id)
+        self.fields["referrer"].queryset = Referrer.objects.filter(
+            active=True
+        ) | Referrer.objects.filter(pk=dossier.referrer_id)
         if not self.is_bound:
-            self.initial.update({
-                "version": dossier.version, "case_director": dossier.case_director_id,
-                "referrer": dossier.referrer_id, "complexity": dossier.complexity,
-                "network_mapped": dossier.network_mapped,
-                "carer_involved": dossier.carer_involved,
-                "volunteer_deployed": dossier.volunteer_deployed,
-                "resident_contact": dossier.resident_contact,
-            })
+            self.initial.update(
+                {
+                    "version": dossier.version,
+                    "case_director": dossier.case_director_id,
+                    "referrer": dossier.referrer_id,
+                    "complexity": dossier.complexity,
+                    "network_mapped": dossier.network_mapped,
+                    "carer_involved": dossier.carer_involved,
+                    "volunteer_deployed": dossier.volunteer_deployed,
+                    "resident_contact": dossier.resident_contact,
+                }
+            )
 
 
 class StatusChangeForm(forms.Form):
@@ -293,8 +334,9 @@ class StatusChangeForm(forms.Form):
 class AssignCaseDirectorForm(forms.Form):
     case_director = forms.ModelChoiceField(label=_("Case director"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, dossier: Dossier, members: list[User] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, dossier: Dossier, members: list[User] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["case_director"]
         if members is None:
@@ -311,8 +353,9 @@ class AssignCaseDirectorForm(forms.Form):
 class QuestionForm(TokenForm):
     domain = forms.ModelChoiceField(label=_("Life domain"), queryset=LifeDomain.objects.none())
     opened_on = date_field(_("Opened on"), initial_today=True, rule=OPENING_DATE_RULE)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -333,23 +376,30 @@ class QuestionCloseForm(forms.Form):
 class ContactForm(TokenForm):
     date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     kind = forms.ModelChoiceField(label=_("Kind of contact"), queryset=ContactKind.objects.none())
-    with_whom = forms.ChoiceField(label=_("With"), choices=ContactWith.choices,
-                                  widget=forms.RadioSelect, initial=ContactWith.CLIENT)
-    core_task = forms.ChoiceField(label=_("Core task"), choices=CoreTask.choices,
-                                  initial=CoreTask.SUPPORT)
+    with_whom = forms.ChoiceField(
+        label=_("With"),
+        choices=ContactWith.choices,
+        widget=forms.RadioSelect,
+        initial=ContactWith.CLIENT,
+    )
+    core_task = forms.ChoiceField(
+        label=_("Core task"), choices=CoreTask.choices, initial=CoreTask.SUPPORT
+    )
     minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60)
     professionals = UserChoicesField(
-        label=_("Other professionals involved"), queryset=User.objects.none(), required=False,
+        label=_("Other professionals involved"),
+        queryset=User.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(label=_("Note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, dossier: Dossier, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = active_choices(ContactKind)
-        self.fields["professionals"].queryset = team_members([dossier.team_id]).exclude(
-            pk=user.pk)
+        self.fields["professionals"].queryset = team_members([dossier.team_id]).exclude(pk=user.pk)
         limit_to_dossier(self, "date", dossier)
 
 
@@ -357,20 +407,27 @@ class ReferralForm(TokenForm):
     referred_on = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     provision_kind = forms.ChoiceField(label=_("Provision"), choices=ProvisionKind.choices)
     partner = forms.ModelChoiceField(
-        label=_("Partner organisation"), required=False,
+        label=_("Partner organisation"),
+        required=False,
         queryset=PartnerOrganisation.objects.none(),
-        help_text=_("Only with the resident's consent for a referral to this partner, recorded "
-                    "on the dossier page."))
-    description = forms.CharField(label=_("Referred to (description)"), required=False,
-                                  max_length=200)
+        help_text=_(
+            "Only with the resident's consent for a referral to this partner, recorded "
+            "on the dossier page."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Referred to (description)"), required=False, max_length=200
+    )
     handover = forms.ChoiceField(label=_("Warm handover"), choices=HandoverStatus.choices)
-    question = forms.ModelChoiceField(label=_("For question"), required=False,
-                                      queryset=Question.objects.none())
+    question = forms.ModelChoiceField(
+        label=_("For question"), required=False, queryset=Question.objects.none()
+    )
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
-            municipality_id=dossier.municipality_id, active=True)
+            municipality_id=dossier.municipality_id, active=True
+        )
         self.fields["question"].queryset = dossier.questions.select_related("domain")
         limit_to_dossier(self, "referred_on", dossier)
 
@@ -380,21 +437,33 @@ ALL_PARTNERS = "all"
 
 class ConsentForm(TokenForm):
     partner = forms.ChoiceField(label=_("Share with"))
-    scopes = forms.MultipleChoiceField(label=_("What may be shared"),
-                                       choices=ConsentScope.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     given_on = date_field(_("Consent given on"), initial_today=True, rule=DATE_RULE)
-    given_how = forms.ChoiceField(label=_("How was consent given?"),
-                                  choices=ConsentMethod.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("For example what exactly the resident agreed to, or "
-                                       "where the signed form is kept."))
+    given_how = forms.ChoiceField(
+        label=_("How was consent given?"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For example what exactly the resident agreed to, or where the signed form is kept."
+        ),
+    )
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.partners = {str(p.pk): p for p in PartnerOrganisation.objects.filter(
-            municipality_id=dossier.municipality_id, active=True).order_by("name")}
+        self.partners = {
+            str(p.pk): p
+            for p in PartnerOrganisation.objects.filter(
+                municipality_id=dossier.municipality_id, active=True
+            ).order_by("name")
+        }
         self.fields["partner"].choices = [
             ("", "---------"),
             (ALL_PARTNERS, _("All partner organisations of the municipality")),
@@ -422,7 +491,9 @@ class ZrmForm(TokenForm):
         self.domains = zrm_domains()
         for domain in self.domains:
             self.fields[f"domain_{domain.pk}"] = forms.TypedChoiceField(
-                label=domain.name, choices=ZrmLevel.choices, coerce=int,
+                label=domain.name,
+                choices=ZrmLevel.choices,
+                coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Score this domain.")},
             )
@@ -435,11 +506,11 @@ class OutreachForm(TokenForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     date = date_field(_("Date"), initial_today=True, rule=DATE_RULE)
     kind = forms.ChoiceField(label=_("Kind"), choices=OutreachKind.choices)
-    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), required=False,
-                                           queryset=Neighbourhood.objects.none())
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), required=False, queryset=Neighbourhood.objects.none()
+    )
     description = forms.CharField(label=_("Description"), max_length=200)
-    hours = forms.DecimalField(label=_("Hours"), min_value=0.25, max_value=1000,
-                               decimal_places=2)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0.25, max_value=1000, decimal_places=2)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -448,7 +519,8 @@ class OutreachForm(TokenForm):
         if len(team_ids) == 1:
             self.initial.setdefault("team", next(iter(team_ids)))
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
-            municipality_id=user.municipality_id)
+            municipality_id=user.municipality_id
+        )
 
 
 # --- Requests for access to a resident known to another team --------------------------------
@@ -464,13 +536,18 @@ class AccessRequestForm(forms.Form):
 
     bsn = forms.CharField(label=_("BSN of the resident"), max_length=13)
     team = forms.ModelChoiceField(label=_("For my team"), queryset=Team.objects.none())
-    kind = forms.ChoiceField(label=_("What do you ask for?"), choices=AccessRequestKind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What do you ask for?"), choices=AccessRequestKind.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
-        label=_("Why does your team need access?"), max_length=500,
+        label=_("Why does your team need access?"),
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One or two sentences, for the coordinator of the other team. Write no more "
-                    "about the resident than that coordinator needs to decide."))
+        help_text=_(
+            "One or two sentences, for the coordinator of the other team. Write no more "
+            "about the resident than that coordinator needs to decide."
+        ),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -488,13 +565,19 @@ class AccessRequestForm(forms.Form):
 
 class AccessRequestDecideForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Your answer"), widget=forms.RadioSelect,
-        choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+        label=_("Your answer"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+    )
     note = forms.CharField(
-        label=_("Note for the requester"), max_length=500, required=False,
+        label=_("Note for the requester"),
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you decline. The requester reads it; write nothing about the "
-                    "resident."))
+        help_text=_(
+            "Required when you decline. The requester reads it; write nothing about the resident."
+        ),
+    )
 
 
 def refuse_bsn_clash(form: forms.BaseForm, *, check: BsnCheck, user: User, bsn: str) -> None:
@@ -508,5 +591,6 @@ def refuse_bsn_clash(form: forms.BaseForm, *, check: BsnCheck, user: User, bsn: 
         form.bsn_duplicate = check.client  # type: ignore[attr-defined]
     else:
         form.bsn_offer = AccessRequestForm(  # type: ignore[attr-defined]
-            user=user, initial={"bsn": bsn}, prefix=AccessRequestForm.PREFIX)
+            user=user, initial={"bsn": bsn}, prefix=AccessRequestForm.PREFIX
+        )
     raise duplicate_bsn_error(check)

@@ -109,7 +109,8 @@ def display(form_field: forms.Field, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d-%m-%Y")
     if isinstance(form_field, forms.ChoiceField) and not isinstance(
-            form_field, forms.ModelChoiceField):
+        form_field, forms.ModelChoiceField
+    ):
         return str(dict(form_field.choices).get(value, value))
     return str(value)
 
@@ -127,27 +128,43 @@ def posted(form: forms.BaseForm, prefix: str, name: str) -> Any:
         return UNKNOWN
 
 
-def base_inputs(form: forms.BaseForm, names: Iterable[str],
-                instance: Any) -> list[tuple[str, str]]:
+def base_inputs(form: forms.BaseForm, names: Iterable[str], instance: Any) -> list[tuple[str, str]]:
     """The hidden base values of an edit page: what was posted as the base (the page is shown
     again after an error), else the record as it is now (the page is opened)."""
     if form.is_bound:
-        return [(f"{BASE}-{name}", form.data[f"{BASE}-{name}"]) for name in names
-                if f"{BASE}-{name}" in form.data]
-    return [(f"{BASE}-{name}", raw(form.fields[name], getattr(instance, name)))
-            for name in names]
+        return [
+            (f"{BASE}-{name}", form.data[f"{BASE}-{name}"])
+            for name in names
+            if f"{BASE}-{name}" in form.data
+        ]
+    return [(f"{BASE}-{name}", raw(form.fields[name], getattr(instance, name))) for name in names]
 
 
 def last_change(*, object_type: str, object_id: int) -> AccessLogEntry | None:
     """The latest saved change of a record, from the access log."""
-    return (AccessLogEntry.objects.filter(object_type=object_type, object_id=str(object_id),
-                                          action=Action.UPDATE, result=Result.SUCCESS)
-            .select_related("user").order_by("-pk").first())
+    return (
+        AccessLogEntry.objects.filter(
+            object_type=object_type,
+            object_id=str(object_id),
+            action=Action.UPDATE,
+            result=Result.SUCCESS,
+        )
+        .select_related("user")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def build(
-    form: forms.BaseForm, *, names: Iterable[str], instance: Any, mine: Mapping[str, Any],
-    message: str, object_type: str, missing: Iterable[str] = (), base_prefix: str = BASE,
+    form: forms.BaseForm,
+    *,
+    names: Iterable[str],
+    instance: Any,
+    mine: Mapping[str, Any],
+    message: str,
+    object_type: str,
+    missing: Iterable[str] = (),
+    base_prefix: str = BASE,
 ) -> Merge:
     """The merge view for `form` (bound to the user's post) against `instance` as saved now.
     `mine` are the user's values, compared with the base posted under `base_prefix`. `missing`
@@ -169,8 +186,11 @@ def build(
             continue
         known = base is not UNKNOWN
         choice = FieldChoice(
-            name=name, label=str(form_field.label), mine=raw(form_field, yours),
-            theirs=raw(form_field, theirs), mine_display=display(form_field, yours),
+            name=name,
+            label=str(form_field.label),
+            mine=raw(form_field, yours),
+            theirs=raw(form_field, theirs),
+            mine_display=display(form_field, yours),
             theirs_display=display(form_field, theirs),
             base_display=display(form_field, base) if known else None,
             you_changed=not known or _key(yours) != _key(base),
@@ -194,16 +214,25 @@ def build(
     saved_by = ""
     if change is not None:
         saved_by = (change.user.get_full_name() if change.user else "") or change.username
-    return Merge(message=message, choices=choices, hidden=hidden, saved_by=saved_by,
-                 saved_at=change.timestamp if change else None)
+    return Merge(
+        message=message,
+        choices=choices,
+        hidden=hidden,
+        saved_by=saved_by,
+        saved_at=change.timestamp if change else None,
+    )
 
 
 def merged_fields(request: HttpRequest, names: Iterable[str]) -> list[str]:
     """The fields that differed on the merge view this POST came from, between what the user
     typed (`mine-`) and what was saved by the other person (`base-`); none: an ordinary save."""
     post = request.POST
-    return [name for name in names if f"{MINE}-{name}" in post
-            and post.getlist(f"{MINE}-{name}") != post.getlist(f"{BASE}-{name}")]
+    return [
+        name
+        for name in names
+        if f"{MINE}-{name}" in post
+        and post.getlist(f"{MINE}-{name}") != post.getlist(f"{BASE}-{name}")
+    ]
 
 
 def still_to_choose(request: HttpRequest, names: Iterable[str]) -> list[str]:

@@ -36,10 +36,12 @@ postcode_validator = RegexValidator(r"^\d{4}[A-Z]{2}$", _("Enter a postcode like
 
 
 class Household(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="households")
-    name = models.CharField(_("name"), max_length=150,
-                            help_text=_("For example the family name and address."))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="households"
+    )
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("For example the family name and address.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,26 +55,39 @@ class Household(models.Model):
 class Client(models.Model):
     """A resident the team helps (inwoner). Special-category personal data."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="clients")
-    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="members", verbose_name=_("household"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="clients")
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("household"),
+    )
     first_name = models.CharField(_("first name"), max_length=100)
-    name_prefix = models.CharField(_("prefix"), max_length=20, blank=True,
-                                   help_text=_("For example: van, de, van der"))
+    name_prefix = models.CharField(
+        _("prefix"), max_length=20, blank=True, help_text=_("For example: van, de, van der")
+    )
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
-    postcode = models.CharField(_("postcode"), max_length=6, blank=True,
-                                validators=[postcode_validator])
+    postcode = models.CharField(
+        _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
+    )
     house_number = models.CharField(_("house number"), max_length=10, blank=True)
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, null=True,
-                                      blank=True, verbose_name=_("neighbourhood"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood"),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -112,8 +127,9 @@ class DossierStatus(models.TextChoices):
 # The dossier life cycle as data, enforced in one place (services.dossier_change_status).
 # A closed dossier can be re-opened to active; nothing can go back to registration.
 ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {
-    DossierStatus.REGISTERED: frozenset({DossierStatus.WAITING, DossierStatus.INTAKE,
-                                         DossierStatus.CLOSED}),
+    DossierStatus.REGISTERED: frozenset(
+        {DossierStatus.WAITING, DossierStatus.INTAKE, DossierStatus.CLOSED}
+    ),
     DossierStatus.WAITING: frozenset({DossierStatus.INTAKE, DossierStatus.CLOSED}),
     DossierStatus.INTAKE: frozenset({DossierStatus.ACTIVE, DossierStatus.CLOSED}),
     DossierStatus.ACTIVE: frozenset({DossierStatus.WATCHING, DossierStatus.CLOSED}),
@@ -131,32 +147,42 @@ class Complexity(models.TextChoices):
 class Dossier(models.Model):
     """One per client (or household) and period of help, with one case director."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="dossiers")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="dossiers",
-                             verbose_name=_("team"))
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="dossiers",
-                               verbose_name=_("client"))
-    case_director = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="directed_dossiers",
-                                      verbose_name=_("case director"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("team")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("client")
+    )
+    case_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directed_dossiers",
+        verbose_name=_("case director"),
+    )
     referrer = models.ForeignKey(Referrer, on_delete=models.PROTECT, verbose_name=_("referrer"))
-    complexity = models.CharField(_("complexity"), max_length=10, choices=Complexity.choices,
-                                  default=Complexity.SINGLE)
+    complexity = models.CharField(
+        _("complexity"), max_length=10, choices=Complexity.choices, default=Complexity.SINGLE
+    )
     registered_on = models.DateField(_("registration date"))
-    status = models.CharField(_("status"), max_length=12, choices=DossierStatus.choices,
-                              default=DossierStatus.REGISTERED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.REGISTERED
+    )
     status_since = models.DateField(_("status since"))
     closed_on = models.DateField(_("closing date"), null=True, blank=True)
     # Social network (question 7 of the monitor).
     network_mapped = models.BooleanField(_("social network mapped"), default=False)
     carer_involved = models.BooleanField(_("informal carer involved"), default=False)
     volunteer_deployed = models.BooleanField(_("volunteer deployed"), default=False)
-    resident_contact = models.BooleanField(_("contact made with other residents"),
-                                           default=False)
+    resident_contact = models.BooleanField(_("contact made with other residents"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     # Optimistic locking: every edit states the version it started from.
     version = models.PositiveIntegerField(default=1)
 
@@ -199,8 +225,9 @@ class DossierStatusChange(models.Model):
     from_status = models.CharField(max_length=12, choices=DossierStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=DossierStatus.choices)
     date = models.DateField(_("date"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,11 +245,13 @@ class Question(models.Model):
     description = models.TextField(_("description"), blank=True)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, null=True, blank=True,
-                                verbose_name=_("outcome"))
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("outcome")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -278,19 +307,23 @@ class ContactMoment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="contacts")
     date = models.DateField(_("date"))
     kind = models.ForeignKey(ContactKind, on_delete=models.PROTECT, verbose_name=_("kind"))
-    with_whom = models.CharField(_("with"), max_length=10, choices=ContactWith.choices,
-                                 default=ContactWith.CLIENT)
-    core_task = models.CharField(_("core task"), max_length=12, choices=CoreTask.choices,
-                                 default=CoreTask.SUPPORT)
+    with_whom = models.CharField(
+        _("with"), max_length=10, choices=ContactWith.choices, default=ContactWith.CLIENT
+    )
+    core_task = models.CharField(
+        _("core task"), max_length=12, choices=CoreTask.choices, default=CoreTask.SUPPORT
+    )
     minutes = models.PositiveIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
-    professionals = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="contacts",
-                                           verbose_name=_("professionals involved"))
+    professionals = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="contacts", verbose_name=_("professionals involved")
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("contact moment")
@@ -318,20 +351,34 @@ class Referral(models.Model):
     """A referral out of the team, to a provision or partner, with warm-handover status."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="referrals")
-    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="referrals", verbose_name=_("question"))
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("question"),
+    )
     referred_on = models.DateField(_("date"))
-    provision_kind = models.CharField(_("provision"), max_length=12,
-                                      choices=ProvisionKind.choices)
-    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, null=True,
-                                blank=True, verbose_name=_("partner organisation"))
+    provision_kind = models.CharField(_("provision"), max_length=12, choices=ProvisionKind.choices)
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("partner organisation"),
+    )
     description = models.CharField(_("to (description)"), max_length=200, blank=True)
-    handover = models.CharField(_("warm handover"), max_length=10,
-                                choices=HandoverStatus.choices,
-                                default=HandoverStatus.NOT_APPLICABLE)
+    handover = models.CharField(
+        _("warm handover"),
+        max_length=10,
+        choices=HandoverStatus.choices,
+        default=HandoverStatus.NOT_APPLICABLE,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("referral")
@@ -344,8 +391,13 @@ class ConsentScope(models.TextChoices):
     "Toestemming om te delen met partners")."""
 
     REFERRAL = "referral", _("Referral: name, contact details and what the help is for")
-    STATUS = "status", _("Feedback on a submission the partner sent: whether the team took the "
-                         "resident on, handed over or closed it")
+    STATUS = (
+        "status",
+        _(
+            "Feedback on a submission the partner sent: whether the team took the "
+            "resident on, handed over or closed it"
+        ),
+    )
 
 
 class ConsentMethod(models.TextChoices):
@@ -362,8 +414,11 @@ class SharingConsentQuerySet(models.QuerySet["SharingConsent"]):
     def valid_on(self, day: dt.date, *, scope: str) -> SharingConsentQuerySet:
         """Consents covering `scope` that had been given on `day` and not yet withdrawn: the
         day of withdrawal is the first day without consent."""
-        return self.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
-                           given_on__lte=day, **{SharingConsent.SCOPE_FIELDS[scope]: True})
+        return self.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+            given_on__lte=day,
+            **{SharingConsent.SCOPE_FIELDS[scope]: True},
+        )
 
 
 class SharingConsent(models.Model):
@@ -373,26 +428,34 @@ class SharingConsent(models.Model):
     shares with a partner: a referral to a partner (`services.referral_add`) and the status a
     partner sees of what it sent (`partners.selectors.with_partner_view`)."""
 
-    SCOPE_FIELDS: ClassVar[dict[str, str]] = {ConsentScope.REFERRAL: "covers_referral",
-                                              ConsentScope.STATUS: "covers_status"}
+    SCOPE_FIELDS: ClassVar[dict[str, str]] = {
+        ConsentScope.REFERRAL: "covers_referral",
+        ConsentScope.STATUS: "covers_status",
+    }
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consents")
-    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+",
-                                verbose_name=_("partner organisation"),
-                                help_text=_("Empty: every partner organisation of the "
-                                            "municipality."))
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+        help_text=_("Empty: every partner organisation of the municipality."),
+    )
     covers_referral = models.BooleanField(_("referral"), default=False)
     covers_status = models.BooleanField(_("feedback on a submission"), default=False)
     given_on = models.DateField(_("given on"))
     given_how = models.CharField(_("given"), max_length=10, choices=ConsentMethod.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = SharingConsentQuerySet.as_manager()
@@ -402,8 +465,9 @@ class SharingConsent(models.Model):
         verbose_name_plural = _("consents for sharing")
         ordering = ["-given_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(covers_referral=True) | Q(covers_status=True),
-                                   name="consent_has_scope"),
+            models.CheckConstraint(
+                condition=Q(covers_referral=True) | Q(covers_status=True), name="consent_has_scope"
+            ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
                 name="consent_withdrawn_after_given",
@@ -451,8 +515,9 @@ class ZrmAssessment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="zrm_assessments")
     assessed_on = models.DateField(_("date"))
     moment = models.CharField(_("moment"), max_length=12, choices=ZrmMoment.choices)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -468,10 +533,12 @@ class ZrmScore(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "domain"],
-                                    name="zrm_one_score_per_domain"),
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
-                                   name="zrm_score_1_to_5"),
+            models.UniqueConstraint(
+                fields=["assessment", "domain"], name="zrm_one_score_per_domain"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="zrm_score_1_to_5"
+            ),
         ]
 
 
@@ -493,19 +560,28 @@ class ShortContactResult(models.TextChoices):
 class ShortContact(models.Model):
     """A quick question answered at once. Anonymous: no person is recorded."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="short_contacts")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="short_contacts")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="short_contacts"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="short_contacts"
+    )
     date = models.DateField(_("date"))
     part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="short_contacts", verbose_name=_("location"))
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="short_contacts",
+        verbose_name=_("location"),
+    )
     domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, verbose_name=_("topic"))
     result = models.CharField(_("result"), max_length=10, choices=ShortContactResult.choices)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -532,21 +608,31 @@ class OutreachKind(models.TextChoices):
 class OutreachActivity(models.Model):
     """Outreach and prevention work not tied to a dossier, with hours."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="outreach_activities")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="outreach_activities",
-                             verbose_name=_("team"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="outreach_activities"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="outreach_activities", verbose_name=_("team")
+    )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=12, choices=OutreachKind.choices)
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, null=True,
-                                      blank=True, verbose_name=_("neighbourhood"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood"),
+    )
     description = models.CharField(_("description"), max_length=200)
     hours = models.DecimalField(
-        _("hours"), max_digits=5, decimal_places=2,
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0.25), MaxValueValidator(1000)],
     )
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -580,29 +666,57 @@ class ClientAccessRequest(models.Model):
     The requester sees nothing of the resident beyond what it typed, until approval."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT,
-                               related_name="team_access_requests", verbose_name=_("client"))
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT,
-                                related_name="team_access_requests", verbose_name=_("dossier"))
-    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("team holding the dossier"))
-    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("requesting team"))
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="team_access_requests",
+        verbose_name=_("client"),
+    )
+    dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.PROTECT,
+        related_name="team_access_requests",
+        verbose_name=_("dossier"),
+    )
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team holding the dossier")
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("requesting team")
+    )
     kind = models.CharField(_("request"), max_length=10, choices=AccessRequestKind.choices)
     reason = models.CharField(_("reason"), max_length=500)
-    status = models.CharField(_("status"), max_length=10, choices=AccessRequestStatus.choices,
-                              default=AccessRequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("requested by"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("answered by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer_note = models.CharField(_("answer"), max_length=500, blank=True)
-    share_ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                       null=True, blank=True, related_name="+",
-                                       verbose_name=_("sharing ended by"))
+    share_ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sharing ended by"),
+    )
     share_ended_at = models.DateTimeField(_("sharing ended at"), null=True, blank=True)
 
     class Meta:
@@ -610,8 +724,9 @@ class ClientAccessRequest(models.Model):
         verbose_name_plural = _("requests for access")
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_team=F("to_team")),
-                                   name="accessrequest_other_team"),
+            models.CheckConstraint(
+                condition=~Q(from_team=F("to_team")), name="accessrequest_other_team"
+            ),
             models.CheckConstraint(
                 condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
                 | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
@@ -623,12 +738,16 @@ class ClientAccessRequest(models.Model):
                 name="accessrequest_only_a_share_ends",
             ),
             # One open question per dossier and requesting team at a time.
-            models.UniqueConstraint(fields=["dossier", "to_team"],
-                                    condition=Q(status="pending"),
-                                    name="accessrequest_one_pending_per_dossier_and_team"),
+            models.UniqueConstraint(
+                fields=["dossier", "to_team"],
+                condition=Q(status="pending"),
+                name="accessrequest_one_pending_per_dossier_and_team",
+            ),
         ]
-        indexes = [models.Index(fields=["from_team", "status"]),
-                   models.Index(fields=["to_team", "kind", "status"])]
+        indexes = [
+            models.Index(fields=["from_team", "status"]),
+            models.Index(fields=["to_team", "kind", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"V{self.pk:06d}" if self.pk else "V(new)"
@@ -639,8 +758,11 @@ class ClientAccessRequest(models.Model):
 
     @property
     def is_active_share(self) -> bool:
-        return (self.kind == AccessRequestKind.SHARED
-                and self.status == AccessRequestStatus.APPROVED and self.share_ended_at is None)
+        return (
+            self.kind == AccessRequestKind.SHARED
+            and self.status == AccessRequestStatus.APPROVED
+            and self.share_ended_at is None
+        )
 
 
 class DossierTeamChange(models.Model):
@@ -648,16 +770,27 @@ class DossierTeamChange(models.Model):
     the dossier's history says which team held it when."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="team_changes")
-    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("from team"))
-    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("to team"))
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("from team")
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("to team")
+    )
     date = models.DateField(_("date"))
-    request = models.ForeignKey(ClientAccessRequest, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+",
-                                verbose_name=_("request for access"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("changed by"))
+    request = models.ForeignKey(
+        ClientAccessRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("request for access"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -665,6 +798,7 @@ class DossierTeamChange(models.Model):
         verbose_name_plural = _("team changes")
         ordering = ["date", "changed_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_team=F("to_team")),
-                                   name="teamchange_other_team"),
+            models.CheckConstraint(
+                condition=~Q(from_team=F("to_team")), name="teamchange_other_team"
+            ),
         ]

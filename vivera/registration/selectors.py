@@ -26,8 +26,10 @@ def waiting_list(*, user: User) -> QuerySet[Dossier]:
     """Dossiers of the user's teams that wait: registered or on the waiting list, oldest first."""
     return (
         dossiers_for(user)
-        .filter(team_id__in=user.team_ids(),
-                status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING])
+        .filter(
+            team_id__in=user.team_ids(),
+            status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING],
+        )
         .select_related("client", "team", "case_director", "referrer")
         .order_by("registered_on", "pk")
     )
@@ -47,8 +49,9 @@ def my_dossiers(*, user: User) -> QuerySet[Dossier]:
 def my_open_questions(*, user: User) -> QuerySet[Question]:
     """Open questions in dossiers the user directs, oldest first (the age shows what lingers)."""
     return (
-        Question.objects.filter(dossier__in=dossiers_for(user).filter(case_director=user),
-                                closed_on__isnull=True)
+        Question.objects.filter(
+            dossier__in=dossiers_for(user).filter(case_director=user), closed_on__isnull=True
+        )
         .select_related("dossier", "dossier__client", "domain")
         .order_by("opened_on", "pk")
     )
@@ -72,21 +75,30 @@ def my_stale_dossiers(*, user: User, today: dt.date | None = None) -> QuerySet[D
     recent_contact = ContactMoment.objects.filter(dossier=OuterRef("pk"), date__gt=cutoff)
     return (
         dossiers_for(user)
-        .filter(case_director=user,
-                status__in=[DossierStatus.ACTIVE, DossierStatus.WATCHING],
-                status_since__lte=cutoff)
+        .filter(
+            case_director=user,
+            status__in=[DossierStatus.ACTIVE, DossierStatus.WATCHING],
+            status_since__lte=cutoff,
+        )
         .exclude(Exists(recent_contact))
         .select_related("client")
         .order_by("status_since")
     )
 
 
-def client_search(*, user: User, query: str = "", birth_date: dt.date | None = None,
-                  postcode: str = "", bsn: str = "") -> QuerySet[Client]:
+def client_search(
+    *,
+    user: User,
+    query: str = "",
+    birth_date: dt.date | None = None,
+    postcode: str = "",
+    bsn: str = "",
+) -> QuerySet[Client]:
     clients = clients_for(user)
     for term in query.split():
         clients = clients.filter(
-            Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
             | Q(name_prefix__icontains=term)
         )
     if birth_date:
@@ -99,6 +111,10 @@ def client_search(*, user: User, query: str = "", birth_date: dt.date | None = N
 
 
 def outreach_for(*, user: User) -> QuerySet[OutreachActivity]:
-    return OutreachActivity.objects.filter(
-        team_id__in=user.team_ids(), municipality_id=user.municipality_id
-    ).select_related("team", "neighbourhood").order_by("-date", "-pk")
+    return (
+        OutreachActivity.objects.filter(
+            team_id__in=user.team_ids(), municipality_id=user.municipality_id
+        )
+        .select_related("team", "neighbourhood")
+        .order_by("-date", "-pk")
+    )

@@ -30,19 +30,23 @@ def grants_administered_by(user: User) -> QuerySet[ResearchGrant]:
     return ResearchGrant.objects.filter(municipality_id=user.municipality_id)
 
 
-def get_grant_for_download(*, user: User, pk: int,
-                           request: HttpRequest | None = None) -> ResearchGrant:
+def get_grant_for_download(
+    *, user: User, pk: int, request: HttpRequest | None = None
+) -> ResearchGrant:
     """The researcher's own active grant. Someone else's (or none): a refused line and 404, so
     nobody learns which grants exist. Its own but expired or revoked: a refused line and
     `GrantInactive`, which the page explains."""
-    grant = (grants_of_researcher(user).select_related("municipality", "researcher")
-             .filter(pk=pk).first())
+    grant = (
+        grants_of_researcher(user)
+        .select_related("municipality", "researcher")
+        .filter(pk=pk)
+        .first()
+    )
     if grant is None:
         log_refused_extract(user=user, grant_id=pk, reason="not_theirs", request=request)
         raise Http404
     if not grant.is_active():
-        log_refused_extract(user=user, grant_id=pk, reason=grant.state().value,
-                            request=request)
+        log_refused_extract(user=user, grant_id=pk, reason=grant.state().value, request=request)
         raise GrantInactive(grant)
     return grant
 

@@ -21,32 +21,49 @@ class ResearcherChoiceField(forms.ModelChoiceField):
 class GrantForm(forms.Form):
     researcher = ResearcherChoiceField(label=_("Researcher"), queryset=User.objects.none())
     purpose = forms.CharField(
-        label=_("Purpose"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the study wants to find out. Shown to the researcher and written in "
-                    "the extract."),
+        label=_("Purpose"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What the study wants to find out. Shown to the researcher and written in the extract."
+        ),
     )
     legal_basis = forms.CharField(
-        label=_("Legal basis and reference"), max_length=200,
-        help_text=_("For example the DPIA, the council's decision or the agreement, with its "
-                    "number."),
+        label=_("Legal basis and reference"),
+        max_length=200,
+        help_text=_(
+            "For example the DPIA, the council's decision or the agreement, with its number."
+        ),
     )
     teams = forms.ModelMultipleChoiceField(
-        label=_("Teams"), queryset=Team.objects.none(), required=False,
+        label=_("Teams"),
+        queryset=Team.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: every team of the municipality."),
     )
-    period_start = forms.DateField(label=_("Dossiers registered from"), widget=DateInput(),
-                                   input_formats=DATE_FORMATS)
-    period_end = forms.DateField(label=_("Dossiers registered up to and including"),
-                                 widget=DateInput(), input_formats=DATE_FORMATS)
-    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(),
-                                  input_formats=DATE_FORMATS,
-                                  help_text=_("The last day the researcher may download."))
+    period_start = forms.DateField(
+        label=_("Dossiers registered from"), widget=DateInput(), input_formats=DATE_FORMATS
+    )
+    period_end = forms.DateField(
+        label=_("Dossiers registered up to and including"),
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        help_text=_("The last day the researcher may download."),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["researcher"].queryset = User.objects.filter(
-            role=Role.RESEARCHER, is_active=True, municipality_id=user.municipality_id,
+            role=Role.RESEARCHER,
+            is_active=True,
+            municipality_id=user.municipality_id,
         ).order_by("last_name", "first_name", "username")
         self.fields["teams"].queryset = Team.objects.filter(
-            municipality_id=user.municipality_id).order_by("name")
+            municipality_id=user.municipality_id
+        ).order_by("name")

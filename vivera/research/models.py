@@ -36,28 +36,50 @@ class GrantState(models.TextChoices):
 
 class ResearchGrant(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    researcher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="research_grants", verbose_name=_("researcher"))
-    purpose = models.TextField(_("purpose"), max_length=1000,
-                               help_text=_("What the study wants to find out."))
-    legal_basis = models.CharField(
-        _("legal basis and reference"), max_length=200,
-        help_text=_("For example the DPIA, the council's decision or the agreement, with its "
-                    "number."),
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="research_grants",
+        verbose_name=_("researcher"),
     )
-    teams = models.ManyToManyField(Team, blank=True, related_name="+", verbose_name=_("teams"),
-                                   help_text=_("None chosen: every team of the municipality."))
+    purpose = models.TextField(
+        _("purpose"), max_length=1000, help_text=_("What the study wants to find out.")
+    )
+    legal_basis = models.CharField(
+        _("legal basis and reference"),
+        max_length=200,
+        help_text=_(
+            "For example the DPIA, the council's decision or the agreement, with its number."
+        ),
+    )
+    teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="+",
+        verbose_name=_("teams"),
+        help_text=_("None chosen: every team of the municipality."),
+    )
     period_start = models.DateField(_("dossiers registered from"))
     period_end = models.DateField(_("dossiers registered up to and including"))
-    valid_until = models.DateField(_("valid until"),
-                                   help_text=_("The last day the researcher may download."))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("granted by"))
+    valid_until = models.DateField(
+        _("valid until"), help_text=_("The last day the researcher may download.")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("revoked by"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
     # Secret material: the extract's pseudonym key is derived from it and VIVERA_PSEUDONYM_KEY.
     key_salt = models.CharField(max_length=64, default=new_key_salt, editable=False)
 
@@ -66,8 +88,9 @@ class ResearchGrant(models.Model):
         verbose_name_plural = _("research grants")
         ordering = ["-granted_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
-                                   name="research_grant_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="research_grant_period_order"
+            ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
                 | Q(revoked_at__isnull=False, revoked_by__isnull=False),
@@ -96,5 +119,8 @@ class ResearchGrant(models.Model):
     def pseudonym_key(self) -> bytes:
         """HMAC-SHA256 of the grant's salt under the installation's pseudonym key: neither the
         database alone (salt) nor the key alone is enough to recompute the pseudonyms."""
-        return hmac.digest(settings.VIVERA_PSEUDONYM_KEY.encode(),
-                           f"vivera:research-grant:{self.key_salt}".encode(), "sha256")
+        return hmac.digest(
+            settings.VIVERA_PSEUDONYM_KEY.encode(),
+            f"vivera:research-grant:{self.key_salt}".encode(),
+            "sha256",
+        )

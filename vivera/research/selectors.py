@@ -56,17 +56,24 @@ class Scope:
         return cls(grant.municipality_id, team_ids or None, grant.period_start, grant.period_end)
 
     def dossier_q(self, prefix: str = "") -> Q:
-        q = Q(**{f"{prefix}municipality_id": self.municipality_id,
-                 f"{prefix}registered_on__gte": self.start,
-                 f"{prefix}registered_on__lte": self.end})
+        q = Q(
+            **{
+                f"{prefix}municipality_id": self.municipality_id,
+                f"{prefix}registered_on__gte": self.start,
+                f"{prefix}registered_on__lte": self.end,
+            }
+        )
         return q & self.team_q(f"{prefix}team_id")
 
     def team_q(self, lookup: str = "team_id") -> Q:
         return Q(**{f"{lookup}__in": self.team_ids}) if self.team_ids is not None else Q()
 
     def dated_q(self, lookup: str = "date") -> Q:
-        return (Q(municipality_id=self.municipality_id) & self.team_q()
-                & Q(**{f"{lookup}__gte": self.start, f"{lookup}__lte": self.end}))
+        return (
+            Q(municipality_id=self.municipality_id)
+            & self.team_q()
+            & Q(**{f"{lookup}__gte": self.start, f"{lookup}__lte": self.end})
+        )
 
     def dossiers(self) -> QuerySet[Dossier]:
         return Dossier.objects.filter(self.dossier_q()).order_by("pk")
@@ -101,8 +108,12 @@ class Suppression:
         by_band: dict[tuple[str, str, str], set[int]] = defaultdict(set)
         by_area: dict[tuple[str, str], set[int]] = defaultdict(set)
         for client_id, team, area, birth_date, registered_on in _rows(
-            scope.dossiers(), "client_id", "team__name", "client__neighbourhood__cbs_code",
-            "client__birth_date", "registered_on",
+            scope.dossiers(),
+            "client_id",
+            "team__name",
+            "client__neighbourhood__cbs_code",
+            "client__birth_date",
+            "registered_on",
         ):
             area = area or ""
             by_band[(team, area, age_band(birth_date, registered_on))].add(client_id)
@@ -166,26 +177,71 @@ def by_pseudonym(rows: Callable[[Extract], Iterable[Row]]) -> Callable[[Extract]
 
 @by_pseudonym
 def dossiers(ex: Extract) -> Iterator[Row]:
-    for (pk, client_id, household_id, team, area, birth_date, referrer, referrer_kind,
-         complexity, registered_on, status, status_since, closed_on, *network) in _rows(
-        ex.scope.dossiers(), "pk", "client_id", "client__household_id", "team__name",
-        "client__neighbourhood__cbs_code", "client__birth_date", "referrer__code",
-        "referrer__kind", "complexity", "registered_on", "status", "status_since", "closed_on",
-        "network_mapped", "carer_involved", "volunteer_deployed", "resident_contact",
+    for (
+        pk,
+        client_id,
+        household_id,
+        team,
+        area,
+        birth_date,
+        referrer,
+        referrer_kind,
+        complexity,
+        registered_on,
+        status,
+        status_since,
+        closed_on,
+        *network,
+    ) in _rows(
+        ex.scope.dossiers(),
+        "pk",
+        "client_id",
+        "client__household_id",
+        "team__name",
+        "client__neighbourhood__cbs_code",
+        "client__birth_date",
+        "referrer__code",
+        "referrer__kind",
+        "complexity",
+        "registered_on",
+        "status",
+        "status_since",
+        "closed_on",
+        "network_mapped",
+        "carer_involved",
+        "volunteer_deployed",
+        "resident_contact",
     ):
         area, band = ex.suppression.apply(team, area or "", age_band(birth_date, registered_on))
-        yield (ex.id("dossier", pk), ex.id("client", client_id),
-               ex.id("household", household_id), team, area, band, referrer, referrer_kind,
-               complexity, registered_on, status, status_since, closed_on,
-               *(_flag(value) for value in network))
+        yield (
+            ex.id("dossier", pk),
+            ex.id("client", client_id),
+            ex.id("household", household_id),
+            team,
+            area,
+            band,
+            referrer,
+            referrer_kind,
+            complexity,
+            registered_on,
+            status,
+            status_since,
+            closed_on,
+            *(_flag(value) for value in network),
+        )
 
 
 @by_pseudonym
 def status_changes(ex: Extract) -> Iterator[Row]:
     changes = DossierStatusChange.objects.filter(ex.scope.dossier_q("dossier__")).order_by(
-        "dossier_id", "date", "changed_at", "pk")
+        "dossier_id", "date", "changed_at", "pk"
+    )
     for dossier_id, from_status, to_status, date in _rows(
-        changes, "dossier_id", "from_status", "to_status", "date",
+        changes,
+        "dossier_id",
+        "from_status",
+        "to_status",
+        "date",
     ):
         yield ex.id("dossier", dossier_id), from_status, to_status, date
 
@@ -194,52 +250,118 @@ def status_changes(ex: Extract) -> Iterator[Row]:
 def questions(ex: Extract) -> Iterator[Row]:
     rows = Question.objects.filter(ex.scope.dossier_q("dossier__")).order_by("pk")
     for pk, dossier_id, domain, opened_on, closed_on, outcome, outcome_kind in _rows(
-        rows, "pk", "dossier_id", "domain__code", "opened_on", "closed_on", "outcome__code",
+        rows,
+        "pk",
+        "dossier_id",
+        "domain__code",
+        "opened_on",
+        "closed_on",
+        "outcome__code",
         "outcome__kind",
     ):
-        yield (ex.id("question", pk), ex.id("dossier", dossier_id), domain, opened_on,
-               closed_on, outcome, outcome_kind)
+        yield (
+            ex.id("question", pk),
+            ex.id("dossier", dossier_id),
+            domain,
+            opened_on,
+            closed_on,
+            outcome,
+            outcome_kind,
+        )
 
 
 @by_pseudonym
 def contacts(ex: Extract) -> Iterator[Row]:
-    rows = (ContactMoment.objects.filter(ex.scope.dossier_q("dossier__"))
-            .annotate(professional_count=Count("professionals")).order_by("pk"))
+    rows = (
+        ContactMoment.objects.filter(ex.scope.dossier_q("dossier__"))
+        .annotate(professional_count=Count("professionals"))
+        .order_by("pk")
+    )
     for pk, dossier_id, date, kind, face_to_face, with_whom, core_task, minutes, count in _rows(
-        rows, "pk", "dossier_id", "date", "kind__code", "kind__face_to_face", "with_whom",
-        "core_task", "minutes", "professional_count",
+        rows,
+        "pk",
+        "dossier_id",
+        "date",
+        "kind__code",
+        "kind__face_to_face",
+        "with_whom",
+        "core_task",
+        "minutes",
+        "professional_count",
     ):
-        yield (ex.id("contact", pk), ex.id("dossier", dossier_id), date, kind,
-               _flag(face_to_face), with_whom, core_task, minutes, count)
+        yield (
+            ex.id("contact", pk),
+            ex.id("dossier", dossier_id),
+            date,
+            kind,
+            _flag(face_to_face),
+            with_whom,
+            core_task,
+            minutes,
+            count,
+        )
 
 
 @by_pseudonym
 def referrals(ex: Extract) -> Iterator[Row]:
     rows = Referral.objects.filter(ex.scope.dossier_q("dossier__")).order_by("pk")
     for pk, dossier_id, question_id, referred_on, provision, partner_kind, handover in _rows(
-        rows, "pk", "dossier_id", "question_id", "referred_on", "provision_kind",
-        "partner__kind", "handover",
+        rows,
+        "pk",
+        "dossier_id",
+        "question_id",
+        "referred_on",
+        "provision_kind",
+        "partner__kind",
+        "handover",
     ):
-        yield (ex.id("referral", pk), ex.id("dossier", dossier_id),
-               ex.id("question", question_id), referred_on, provision, partner_kind, handover)
+        yield (
+            ex.id("referral", pk),
+            ex.id("dossier", dossier_id),
+            ex.id("question", question_id),
+            referred_on,
+            provision,
+            partner_kind,
+            handover,
+        )
 
 
 @by_pseudonym
 def zrm_scores(ex: Extract) -> Iterator[Row]:
     rows = ZrmScore.objects.filter(ex.scope.dossier_q("assessment__dossier__")).order_by(
-        "assessment_id", "domain__order", "pk")
+        "assessment_id", "domain__order", "pk"
+    )
     for assessment_id, dossier_id, assessed_on, moment, domain, score in _rows(
-        rows, "assessment_id", "assessment__dossier_id", "assessment__assessed_on",
-        "assessment__moment", "domain__code", "score",
+        rows,
+        "assessment_id",
+        "assessment__dossier_id",
+        "assessment__assessed_on",
+        "assessment__moment",
+        "domain__code",
+        "score",
     ):
-        yield (ex.id("zrm", assessment_id), ex.id("dossier", dossier_id), assessed_on, moment,
-               domain, score)
+        yield (
+            ex.id("zrm", assessment_id),
+            ex.id("dossier", dossier_id),
+            assessed_on,
+            moment,
+            domain,
+            score,
+        )
 
 
 def short_contacts(ex: Extract) -> Iterator[Row]:
     rows = ShortContact.objects.filter(ex.scope.dated_q()).order_by("date", "pk")
-    yield from _rows(rows, "date", "part_of_day", "channel", "location__name", "team__name",
-                     "domain__code", "result")
+    yield from _rows(
+        rows,
+        "date",
+        "part_of_day",
+        "channel",
+        "location__name",
+        "team__name",
+        "domain__code",
+        "result",
+    )
 
 
 def outreach(ex: Extract) -> Iterator[Row]:
@@ -249,20 +371,24 @@ def outreach(ex: Extract) -> Iterator[Row]:
 
 def formation(ex: Extract) -> Iterator[Row]:
     scope = ex.scope
-    rows = (TeamMembership.objects
-            .filter(scope.team_q(), team__municipality_id=scope.municipality_id,
-                    start_date__lte=scope.end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.start))
-            .order_by("team__name", "start_date", "specialism", "fte", "pk"))
+    rows = (
+        TeamMembership.objects.filter(
+            scope.team_q(), team__municipality_id=scope.municipality_id, start_date__lte=scope.end
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.start))
+        .order_by("team__name", "start_date", "specialism", "fte", "pk")
+    )
     yield from _rows(rows, "team__name", "specialism", "fte", "start_date", "end_date")
 
 
 def capacity_interventions(ex: Extract) -> Iterator[Row]:
     scope = ex.scope
-    rows = (CapacityIntervention.objects
-            .filter(scope.team_q() | Q(team__isnull=True), municipality_id=scope.municipality_id,
-                    date__gte=scope.start, date__lte=scope.end)
-            .order_by("date", "pk"))
+    rows = CapacityIntervention.objects.filter(
+        scope.team_q() | Q(team__isnull=True),
+        municipality_id=scope.municipality_id,
+        date__gte=scope.start,
+        date__lte=scope.end,
+    ).order_by("date", "pk")
     yield from _rows(rows, "date", "team__name", "fte_added")
 
 
@@ -283,9 +409,16 @@ ROWS: dict[codebook.Table, Callable[[Extract], Iterable[Row]]] = {
 def download_summary(*, municipality_id: int) -> dict[int, tuple[int, dt.datetime]]:
     """Per grant of the municipality: how often its extract was downloaded, and when last
     (from the access log, the record of every download)."""
-    rows = (AccessLogEntry.objects
-            .filter(municipality_id=municipality_id, object_type=OBJECT_TYPE,
-                    action=Action.EXPORT, result=Result.SUCCESS)
-            .order_by().values("object_id").annotate(count=Count("pk"), last=Max("timestamp"))
-            .values_list("object_id", "count", "last"))
+    rows = (
+        AccessLogEntry.objects.filter(
+            municipality_id=municipality_id,
+            object_type=OBJECT_TYPE,
+            action=Action.EXPORT,
+            result=Result.SUCCESS,
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(count=Count("pk"), last=Max("timestamp"))
+        .values_list("object_id", "count", "last")
+    )
     return {int(object_id): (count, last) for object_id, count, last in rows}

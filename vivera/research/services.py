@@ -50,9 +50,11 @@ METADATA = "metadata.json"
 # Tests only: the extract stops after writing this table and waits to be killed (see
 # tests/test_command.py). Never honoured in production.
 PAUSE_AFTER = "VIVERA_TEST_RESEARCH_PAUSE_AFTER"
-METHOD = ("HMAC-SHA256 over '<kind>:<internal id>', the first 63 bits as a whole number, under "
-          "a key of this grant's own (HMAC-SHA256 of a random salt per grant under the "
-          "installation's VIVERA_PSEUDONYM_KEY)")
+METHOD = (
+    "HMAC-SHA256 over '<kind>:<internal id>', the first 63 bits as a whole number, under "
+    "a key of this grant's own (HMAC-SHA256 of a random salt per grant under the "
+    "installation's VIVERA_PSEUDONYM_KEY)"
+)
 
 
 class GrantInactive(Exception):
@@ -68,57 +70,87 @@ class GrantInactive(Exception):
 
 @transaction.atomic
 def grant_create(
-    *, user: User, researcher: User, purpose: str, legal_basis: str, teams: Iterable[Team],
-    period_start: dt.date, period_end: dt.date, valid_until: dt.date,
+    *,
+    user: User,
+    researcher: User,
+    purpose: str,
+    legal_basis: str,
+    teams: Iterable[Team],
+    period_start: dt.date,
+    period_end: dt.date,
+    valid_until: dt.date,
     request: HttpRequest | None = None,
 ) -> ResearchGrant:
     """An administrator grants a researcher of its own municipality an extract."""
     municipality_id = user.municipality_id
     if user.role != Role.ADMIN or municipality_id is None:
-        raise ValidationError(_("Only a functional administrator grants research extracts."),
-                              code="not_admin")
-    if (researcher.role != Role.RESEARCHER or not researcher.is_active
-            or researcher.municipality_id != municipality_id):
-        raise field_error("researcher", _("Choose an active researcher of your own "
-                                          "municipality."), "invalid")
+        raise ValidationError(
+            _("Only a functional administrator grants research extracts."), code="not_admin"
+        )
+    if (
+        researcher.role != Role.RESEARCHER
+        or not researcher.is_active
+        or researcher.municipality_id != municipality_id
+    ):
+        raise field_error(
+            "researcher", _("Choose an active researcher of your own municipality."), "invalid"
+        )
     teams = list(teams)
     if any(team.municipality_id != municipality_id for team in teams):
         raise field_error("teams", _("Choose teams of your own municipality."), "invalid")
     if period_end < period_start:
-        raise field_error("period_end", _("The end date lies before the start date."),
-                          "date_order")
+        raise field_error("period_end", _("The end date lies before the start date."), "date_order")
     if valid_until < timezone.localdate():
         raise field_error("valid_until", _("The grant would already have expired."), "past")
     grant = ResearchGrant(
-        municipality_id=municipality_id, researcher=researcher, purpose=purpose.strip(),
-        legal_basis=legal_basis.strip(), period_start=period_start, period_end=period_end,
-        valid_until=valid_until, granted_by=user,
+        municipality_id=municipality_id,
+        researcher=researcher,
+        purpose=purpose.strip(),
+        legal_basis=legal_basis.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        valid_until=valid_until,
+        granted_by=user,
     )
     grant.full_clean()
     grant.save()
     grant.teams.set(teams)
-    log_access(user=user, action=Action.CREATE, object_type=OBJECT_TYPE, object_id=grant.pk,
-               request=request, detail=_grant_detail(grant, teams))
+    log_access(
+        user=user,
+        action=Action.CREATE,
+        object_type=OBJECT_TYPE,
+        object_id=grant.pk,
+        request=request,
+        detail=_grant_detail(grant, teams),
+    )
     return grant
 
 
 @transaction.atomic
-def grant_revoke(*, user: User, grant: ResearchGrant,
-                 request: HttpRequest | None = None) -> ResearchGrant:
+def grant_revoke(
+    *, user: User, grant: ResearchGrant, request: HttpRequest | None = None
+) -> ResearchGrant:
     """Revoke a grant: from now on its extract is refused. Already downloaded extracts are out
     of Vivera's reach; the researcher's agreement governs them."""
     grant = ResearchGrant.objects.select_for_update().get(pk=grant.pk)
     if user.role != Role.ADMIN or grant.municipality_id != user.municipality_id:
-        raise ValidationError(_("Only a functional administrator of the municipality revokes "
-                                "a grant."), code="not_admin")
+        raise ValidationError(
+            _("Only a functional administrator of the municipality revokes a grant."),
+            code="not_admin",
+        )
     if grant.revoked_at is not None:
         raise ValidationError(_("This grant was already revoked."), code="already_revoked")
     grant.revoked_at = timezone.now()
     grant.revoked_by = user
     grant.save(update_fields=["revoked_at", "revoked_by"])
-    log_access(user=user, action=Action.UPDATE, object_type=OBJECT_TYPE, object_id=grant.pk,
-               request=request, detail={"revoked": True,
-                                        "researcher": grant.researcher.get_username()})
+    log_access(
+        user=user,
+        action=Action.UPDATE,
+        object_type=OBJECT_TYPE,
+        object_id=grant.pk,
+        request=request,
+        detail={"revoked": True, "researcher": grant.researcher.get_username()},
+    )
     return grant
 
 
@@ -127,17 +159,30 @@ def _grant_detail(grant: ResearchGrant, teams: list[Team]) -> dict[str, Any]:
         "researcher": grant.researcher.get_username(),
         "legal_basis": grant.legal_basis,
         "teams": sorted(team.name for team in teams),
-        "from": grant.period_start.isoformat(), "to": grant.period_end.isoformat(),
+        "from": grant.period_start.isoformat(),
+        "to": grant.period_end.isoformat(),
         "valid_until": grant.valid_until.isoformat(),
     }
 
 
-def log_refused_extract(*, user: User | None, grant_id: object, reason: str,
-                        request: HttpRequest | None = None,
-                        municipality_id: int | None = None) -> None:
-    log_access(user=user, action=Action.EXPORT, object_type=OBJECT_TYPE, object_id=grant_id,
-               request=request, result=Result.REFUSED, detail={"reason": reason},
-               municipality_id=municipality_id)
+def log_refused_extract(
+    *,
+    user: User | None,
+    grant_id: object,
+    reason: str,
+    request: HttpRequest | None = None,
+    municipality_id: int | None = None,
+) -> None:
+    log_access(
+        user=user,
+        action=Action.EXPORT,
+        object_type=OBJECT_TYPE,
+        object_id=grant_id,
+        request=request,
+        result=Result.REFUSED,
+        detail={"reason": reason},
+        municipality_id=municipality_id,
+    )
 
 
 # --- The extract -------------------------------------------------------------------------------
@@ -160,38 +205,54 @@ def _metadata(result: ExtractResult, scope: Scope, suppression: Suppression) -> 
     return {
         "format": "Vivera research extract 1",
         "grant": {
-            "id": grant.pk, "purpose": grant.purpose, "legal_basis": grant.legal_basis,
+            "id": grant.pk,
+            "purpose": grant.purpose,
+            "legal_basis": grant.legal_basis,
             "granted_at": timezone.localtime(grant.granted_at).isoformat(timespec="seconds"),
             "valid_until": grant.valid_until.isoformat(),
         },
-        "municipality": {"cbs_code": grant.municipality.cbs_code,
-                         "name": grant.municipality.name},
-        "teams": {"all": scope.team_ids is None, "names": sorted(
-            Team.objects.filter(Q(municipality_id=scope.municipality_id) & scope.team_q("pk"))
-            .values_list("name", flat=True))},
+        "municipality": {"cbs_code": grant.municipality.cbs_code, "name": grant.municipality.name},
+        "teams": {
+            "all": scope.team_ids is None,
+            "names": sorted(
+                Team.objects.filter(
+                    Q(municipality_id=scope.municipality_id) & scope.team_q("pk")
+                ).values_list("name", flat=True)
+            ),
+        },
         "period": {
             "selects": "dossiers by registration date, inclusive, with everything recorded in "
-                       "them; short contacts, outreach and capacity interventions by their "
-                       "date; team places that overlap the period",
-            "from": scope.start.isoformat(), "to": scope.end.isoformat(),
+            "them; short contacts, outreach and capacity interventions by their "
+            "date; team places that overlap the period",
+            "from": scope.start.isoformat(),
+            "to": scope.end.isoformat(),
         },
         "generated_at": timezone.localtime(result.generated_at).isoformat(timespec="seconds"),
-        "tables": [{"file": table.filename, "rows": result.rows[table.name],
-                    "columns": list(table.header)} for table in codebook.TABLES],
+        "tables": [
+            {"file": table.filename, "rows": result.rows[table.name], "columns": list(table.header)}
+            for table in codebook.TABLES
+        ],
         "codebook": CODEBOOK,
-        "pseudonymisation": {"method": METHOD, "order": "person tables are ordered by their "
-                             "first pseudonym"},
+        "pseudonymisation": {
+            "method": METHOD,
+            "order": "person tables are ordered by their first pseudonym",
+        },
         "suppression": {
             "k": suppression.k,
-            "quasi_identifiers": ["dossiers.team", "dossiers.neighbourhood",
-                                  "dossiers.age_band"],
+            "quasi_identifiers": ["dossiers.team", "dossiers.neighbourhood", "dossiers.age_band"],
             "marker": codebook.SUPPRESSED,
             "dossiers_with_suppressed_value": result.suppressed,
         },
-        "csv": {"encoding": "UTF-8", "delimiter": ",", "decimal": ".", "header": True,
-                "dates": "YYYY-MM-DD", "booleans": "1 / 0",
-                "empty": "not recorded (or not applicable)",
-                "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front"},
+        "csv": {
+            "encoding": "UTF-8",
+            "delimiter": ",",
+            "decimal": ".",
+            "header": True,
+            "dates": "YYYY-MM-DD",
+            "booleans": "1 / 0",
+            "empty": "not recorded (or not applicable)",
+            "formulas": "a text starting with = + - @ (or tab, CR) has a ' in front",
+        },
     }
 
 
@@ -200,12 +261,18 @@ def _codebook_rows(municipality_id: int) -> Iterable[tuple[str, ...]]:
     for table in codebook.TABLES:
         for column in table.columns:
             values = column.values(municipality_id) if column.values else []
-            yield (table.filename, column.name, column.type, column.meaning,
-                   "; ".join(f"{code} = {label}" for code, label in values))
+            yield (
+                table.filename,
+                column.name,
+                column.type,
+                column.meaning,
+                "; ".join(f"{code} = {label}" for code, label in values),
+            )
 
 
-def _csv_member(archive: zipfile.ZipFile, name: str, stamp: tuple[int, ...],
-                rows: Iterable[Iterable[object]]) -> int:
+def _csv_member(
+    archive: zipfile.ZipFile, name: str, stamp: tuple[int, ...], rows: Iterable[Iterable[object]]
+) -> int:
     """Write one CSV into the archive; returns the number of rows after the header."""
     info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -239,14 +306,19 @@ def _write_zip(out: IO[bytes], result: ExtractResult) -> None:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in codebook.TABLES:
             result.rows[table.name] = _csv_member(
-                archive, table.filename, stamp, [table.header, *ROWS[table](extract)])
+                archive, table.filename, stamp, [table.header, *ROWS[table](extract)]
+            )
             _pause_for_tests(table)
         _csv_member(archive, CODEBOOK, stamp, _codebook_rows(grant.municipality_id))
         result.suppressed = dict(suppression.counts)
-        metadata = json.dumps(_metadata(result, scope, suppression), ensure_ascii=False,
-                              indent=2, default=str)
-        archive.writestr(zipfile.ZipInfo(METADATA, date_time=stamp), metadata,  # type: ignore[arg-type]
-                         compress_type=zipfile.ZIP_DEFLATED)
+        metadata = json.dumps(
+            _metadata(result, scope, suppression), ensure_ascii=False, indent=2, default=str
+        )
+        archive.writestr(
+            zipfile.ZipInfo(METADATA, date_time=stamp),
+            metadata,  # type: ignore[arg-type]
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
 
 
 def _build(out: IO[bytes], grant: ResearchGrant) -> ExtractResult:
@@ -262,16 +334,23 @@ def _build(out: IO[bytes], grant: ResearchGrant) -> ExtractResult:
     return result
 
 
-def _log(result: ExtractResult, *, user: User | None, request: HttpRequest | None,
-         via: str) -> None:
-    log_access(user=user, action=Action.EXPORT, object_type=OBJECT_TYPE,
-               object_id=result.grant.pk, request=request,
-               municipality_id=result.grant.municipality_id,
-               detail={**result.detail(), "via": via})
+def _log(
+    result: ExtractResult, *, user: User | None, request: HttpRequest | None, via: str
+) -> None:
+    log_access(
+        user=user,
+        action=Action.EXPORT,
+        object_type=OBJECT_TYPE,
+        object_id=result.grant.pk,
+        request=request,
+        municipality_id=result.grant.municipality_id,
+        detail={**result.detail(), "via": via},
+    )
 
 
-def extract_write(*, out: IO[bytes], grant: ResearchGrant, user: User,
-                  request: HttpRequest | None = None) -> ExtractResult:
+def extract_write(
+    *, out: IO[bytes], grant: ResearchGrant, user: User, request: HttpRequest | None = None
+) -> ExtractResult:
     """The researcher's download: the whole extract into `out` (a temporary file the page
     sends only afterwards), then the access-log line. The caller checked the grant
     (`access.get_grant_for_download`)."""
@@ -284,8 +363,12 @@ def extract_save(*, path: Path, grant: ResearchGrant, via: str = "command") -> E
     """The extract as a file at `path`, all or nothing (`core.files.atomic_output`), for an
     operator who delivers it to the researcher another way. An inactive grant is refused."""
     if not grant.is_active():
-        log_refused_extract(user=None, grant_id=grant.pk, reason=grant.state().value,
-                            municipality_id=grant.municipality_id)
+        log_refused_extract(
+            user=None,
+            grant_id=grant.pk,
+            reason=grant.state().value,
+            municipality_id=grant.municipality_id,
+        )
         raise GrantInactive(grant)
     with atomic_output(path) as out:
         result = _build(out, grant)

@@ -32,11 +32,17 @@ from .services import GrantInactive, extract_write, grant_create, grant_revoke
 @require_GET
 @role_required(Role.RESEARCHER)
 def home(request: HttpRequest) -> HttpResponse:
-    grants = grants_of_researcher(request.user).select_related(
-        "municipality").prefetch_related("teams")
-    return render(request, "research/home.html", {
-        "grants": grants, "tables": codebook.TABLES,
-    })
+    grants = (
+        grants_of_researcher(request.user).select_related("municipality").prefetch_related("teams")
+    )
+    return render(
+        request,
+        "research/home.html",
+        {
+            "grants": grants,
+            "tables": codebook.TABLES,
+        },
+    )
 
 
 @require_POST
@@ -58,10 +64,11 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         out.close()
         raise
     out.seek(0)
-    filename = (f"onderzoek-{grant.municipality.cbs_code}-M{grant.pk:05d}-"
-                f"{timezone.localdate():%Y-%m-%d}.zip")
-    return FileResponse(out, as_attachment=True, filename=filename,
-                        content_type="application/zip")
+    filename = (
+        f"onderzoek-{grant.municipality.cbs_code}-M{grant.pk:05d}-"
+        f"{timezone.localdate():%Y-%m-%d}.zip"
+    )
+    return FileResponse(out, as_attachment=True, filename=filename, content_type="application/zip")
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,18 +82,28 @@ def grants(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_in_form(form, error)
         else:
-            messages.success(request, _("Grant %(grant)s was made for %(researcher)s.") % {
-                "grant": grant, "researcher": grant.researcher})
+            messages.success(
+                request,
+                _("Grant %(grant)s was made for %(researcher)s.")
+                % {"grant": grant, "researcher": grant.researcher},
+            )
             return redirect("research:grants")
-    listed = list(grants_administered_by(request.user)
-                  .select_related("researcher", "granted_by", "revoked_by")
-                  .prefetch_related("teams"))
+    listed = list(
+        grants_administered_by(request.user)
+        .select_related("researcher", "granted_by", "revoked_by")
+        .prefetch_related("teams")
+    )
     downloads = download_summary(municipality_id=request.user.municipality_id)
     for grant in listed:
         grant.download_count, grant.last_download = downloads.get(grant.pk, (0, None))
-    return render(request, "research/grants.html", {
-        "form": form, "grants": listed,
-    })
+    return render(
+        request,
+        "research/grants.html",
+        {
+            "form": form,
+            "grants": listed,
+        },
+    )
 
 
 @require_POST
@@ -100,4 +117,3 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Grant %(grant)s was revoked.") % {"grant": grant})
     return redirect("research:grants")
-

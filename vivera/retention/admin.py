@@ -41,17 +41,25 @@ def dossier_for_number(text: str, request: HttpRequest) -> Dossier | None:
 
 class LegalHoldPlaceForm(forms.ModelForm):
     dossier_number = forms.CharField(
-        label=_("Dossier number"), max_length=20,
-        help_text=_("The number of one of the client's dossiers, for example D000123. The hold "
-                    "applies to the client and all of its dossiers."))
+        label=_("Dossier number"),
+        max_length=20,
+        help_text=_(
+            "The number of one of the client's dossiers, for example D000123. The hold "
+            "applies to the client and all of its dossiers."
+        ),
+    )
 
     class Meta:
         model = LegalHold
         fields = ("reason",)
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"reason": _("Why the data must be kept: for example an objection, a "
-                                  "complaint or a court case, with its reference. No names "
-                                  "or other personal data.")}
+        help_texts = {
+            "reason": _(
+                "Why the data must be kept: for example an objection, a "
+                "complaint or a court case, with its reference. No names "
+                "or other personal data."
+            )
+        }
 
     def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,12 +71,13 @@ class LegalHoldPlaceForm(forms.ModelForm):
         value = self.cleaned_data["dossier_number"]
         dossier = dossier_for_number(value, self.request) if self.request else None
         if dossier is None:
-            raise ValidationError(_("There is no dossier with this number in your "
-                                    "municipality."), code="unknown")
-        if LegalHold.objects.filter(client_id=dossier.client_id,
-                                    lifted_at__isnull=True).exists():
-            raise ValidationError(_("This client already has a legal hold in force."),
-                                  code="exists")
+            raise ValidationError(
+                _("There is no dossier with this number in your municipality."), code="unknown"
+            )
+        if LegalHold.objects.filter(client_id=dossier.client_id, lifted_at__isnull=True).exists():
+            raise ValidationError(
+                _("This client already has a legal hold in force."), code="exists"
+            )
         self.client = dossier.client
         return value
 
@@ -78,16 +87,33 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
     """Placed through the add form, lifted with the list's action; never edited or deleted."""
 
     allow_change = False
-    list_display = ("client_reference", "in_force", "placed_at", "placed_by", "lifted_at",
-                    "lifted_by")
+    list_display = (
+        "client_reference",
+        "in_force",
+        "placed_at",
+        "placed_by",
+        "lifted_at",
+        "lifted_by",
+    )
     list_select_related = ("placed_by", "lifted_by")
-    readonly_fields = ("client_reference", "reason", "placed_by", "placed_at", "lifted_by",
-                       "lifted_at")
+    readonly_fields = (
+        "client_reference",
+        "reason",
+        "placed_by",
+        "placed_at",
+        "lifted_by",
+        "lifted_at",
+    )
     actions = ["lift"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LegalHold]:
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("client__dossiers", queryset=Dossier.objects.only("pk", "client_id")))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("client__dossiers", queryset=Dossier.objects.only("pk", "client_id"))
+            )
+        )
 
     def get_fields(self, request: HttpRequest, obj: LegalHold | None = None) -> Any:
         return ("dossier_number", "reason") if obj is None else self.readonly_fields
@@ -95,8 +121,13 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: LegalHold | None = None) -> Any:
         return () if obj is None else self.readonly_fields
 
-    def get_form(self, request: HttpRequest, obj: LegalHold | None = None, change: bool = False,
-                 **kwargs: Any) -> Any:
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: LegalHold | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         if obj is not None:
             return super().get_form(request, obj, change=change, **kwargs)
 
@@ -115,10 +146,15 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
     def in_force(self, hold: LegalHold) -> bool:
         return hold.in_force
 
-    def save_model(self, request: HttpRequest, obj: LegalHold, form: forms.ModelForm,
-                   change: bool) -> None:
-        hold = services.legal_hold_place(user=request.user, client=form.client,
-                                         reason=form.cleaned_data["reason"], request=request)
+    def save_model(
+        self, request: HttpRequest, obj: LegalHold, form: forms.ModelForm, change: bool
+    ) -> None:
+        hold = services.legal_hold_place(
+            user=request.user,
+            client=form.client,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
         obj.pk, obj.client, obj.municipality_id = hold.pk, hold.client, hold.municipality_id
         obj.placed_by, obj.placed_at = hold.placed_by, hold.placed_at
 
@@ -128,9 +164,11 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
         for hold in queryset.filter(lifted_at__isnull=True):
             services.legal_hold_lift(user=request.user, hold=hold, request=request)
             lifted += 1
-        self.message_user(request, ngettext("%(count)d legal hold lifted.",
-                                            "%(count)d legal holds lifted.", lifted)
-                          % {"count": lifted})
+        self.message_user(
+            request,
+            ngettext("%(count)d legal hold lifted.", "%(count)d legal holds lifted.", lifted)
+            % {"count": lifted},
+        )
 
 
 @admin.register(RetentionRun)
@@ -139,10 +177,24 @@ class RetentionRunAdmin(MunicipalityScopedAdmin):
 
     allow_add = False
     allow_change = False
-    list_display = ("started_at", "municipality", "started_via", "clients", "submissions",
-                    "held_count")
-    readonly_fields = ("municipality", "started_at", "finished_at", "started_via", "terms",
-                       "counts", "held", "record_ids")
+    list_display = (
+        "started_at",
+        "municipality",
+        "started_via",
+        "clients",
+        "submissions",
+        "held_count",
+    )
+    readonly_fields = (
+        "municipality",
+        "started_at",
+        "finished_at",
+        "started_via",
+        "terms",
+        "counts",
+        "held",
+        "record_ids",
+    )
     fields = readonly_fields
     actions = None
 

@@ -22,15 +22,25 @@ class LegalHold(models.Model):
     the functional administrator; never edited or deleted, so the history stays."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="legal_holds",
-                               verbose_name=_("client"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="legal_holds", verbose_name=_("client")
+    )
     reason = models.TextField(_("reason"), max_length=1000)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("placed by"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("placed by"),
+    )
     placed_at = models.DateTimeField(_("placed at"))
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+", null=True, blank=True,
-                                  verbose_name=_("lifted by"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("lifted by"),
+    )
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
 
     class Meta:
@@ -38,8 +48,11 @@ class LegalHold(models.Model):
         verbose_name_plural = _("legal holds")
         ordering = ["-placed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["client"], condition=Q(lifted_at__isnull=True),
-                                    name="legal_hold_one_in_force_per_client"),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(lifted_at__isnull=True),
+                name="legal_hold_one_in_force_per_client",
+            ),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
                 | Q(lifted_at__isnull=False, lifted_by__isnull=False),

@@ -56,9 +56,12 @@ def report_lines(reports: list[Report], *, executed: bool) -> list[str]:
     if not reports:
         return ["Geen gemeenten."]
     lines = term_lines(reports[0].plan.terms.as_dict())
-    lines += ["", "Uitgevoerd (in één transactie)." if executed else
-              "Proefdraai: er is niets veranderd. Zo zou het gaan; voer het uit met "
-              "--uitvoeren."]
+    lines += [
+        "",
+        "Uitgevoerd (in één transactie)."
+        if executed
+        else "Proefdraai: er is niets veranderd. Zo zou het gaan; voer het uit met --uitvoeren.",
+    ]
     width = max(len(label) for label in KIND_LINES.values())
     for report in reports:
         municipality = report.municipality
@@ -70,12 +73,16 @@ def report_lines(reports: list[Report], *, executed: bool) -> list[str]:
                 lines.append(f"  {label}: {_ids(report.record_ids[kind])}")
         held = report.plan.held
         if held:
-            lines.append(f"  Niet geanonimiseerd wegens een juridische blokkade: "
-                         f"{number(len(held))} cliënt(en)")
+            lines.append(
+                f"  Niet geanonimiseerd wegens een juridische blokkade: "
+                f"{number(len(held))} cliënt(en)"
+            )
             for client, hold in held:
                 lines.append(f"    cliënt {client} (blokkade {hold})")
         if report.run is not None:
-            lines.append(f"  Vastgelegd als opschoning {report.run.pk} (beheer: "
-                         "Bewaartermijnen › Opschoningen); in de toegangslog per cliënt en "
-                         "melding.")
+            lines.append(
+                f"  Vastgelegd als opschoning {report.run.pk} (beheer: "
+                "Bewaartermijnen › Opschoningen); in de toegangslog per cliënt en "
+                "melding."
+            )
     return lines

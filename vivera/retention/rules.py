@@ -70,8 +70,15 @@ def _not_empty(*names: str) -> Q:
 CLIENT = Rule(
     Client,
     cleared={
-        "first_name": "", "name_prefix": "", "last_name": ANONYMISED, "bsn": "", "postcode": "",
-        "house_number": "", "phone": "", "email": "", "household": None,
+        "first_name": "",
+        "name_prefix": "",
+        "last_name": ANONYMISED,
+        "bsn": "",
+        "postcode": "",
+        "house_number": "",
+        "phone": "",
+        "email": "",
+        "household": None,
         # The year of birth stays (1 January of it): the GGM export's birth year and any age
         # band need no more.
         "birth_date": TruncYear("birth_date"),
@@ -80,139 +87,341 @@ CLIENT = Rule(
     },
     kept=("id", "municipality", "neighbourhood", "created_at", "created_by"),
     why="The neighbourhood is the monitor's dimension of every fact about a dossier; the rest "
-        "is no person.",
-    remaining=(_not_empty("first_name", "name_prefix", "bsn", "postcode", "house_number",
-                          "phone", "email")
-               | ~Q(last_name=ANONYMISED) | Q(household__isnull=False)
-               | Q(birth_date__month__gt=1) | Q(birth_date__day__gt=1)),
+    "is no person.",
+    remaining=(
+        _not_empty("first_name", "name_prefix", "bsn", "postcode", "house_number", "phone", "email")
+        | ~Q(last_name=ANONYMISED)
+        | Q(household__isnull=False)
+        | Q(birth_date__month__gt=1)
+        | Q(birth_date__day__gt=1)
+    ),
 )
 
 QUESTION = Rule(
-    Question, cleared={"description": ""},
-    kept=("id", "dossier", "domain", "opened_on", "closed_on", "outcome", "created_at",
-          "created_by"),
+    Question,
+    cleared={"description": ""},
+    kept=(
+        "id",
+        "dossier",
+        "domain",
+        "opened_on",
+        "closed_on",
+        "outcome",
+        "created_at",
+        "created_by",
+    ),
     why="Inflow, lead time, outcomes and integral work count questions by domain and dates.",
     remaining=_not_empty("description"),
 )
 
 CONTACT = Rule(
-    ContactMoment, cleared={"note": ""},
-    kept=("id", "dossier", "date", "kind", "with_whom", "core_task", "minutes",
-          "professionals", "created_at", "created_by"),
+    ContactMoment,
+    cleared={"note": ""},
+    kept=(
+        "id",
+        "dossier",
+        "date",
+        "kind",
+        "with_whom",
+        "core_task",
+        "minutes",
+        "professionals",
+        "created_at",
+        "created_by",
+    ),
     why="Time per core task counts contacts and minutes; integral work the specialisms of "
-        "the professionals involved.",
+    "the professionals involved.",
     remaining=_not_empty("note"),
 )
 
 REFERRAL = Rule(
-    Referral, cleared={"description": ""},
-    kept=("id", "dossier", "question", "referred_on", "provision_kind", "partner", "handover",
-          "created_at", "created_by"),
+    Referral,
+    cleared={"description": ""},
+    kept=(
+        "id",
+        "dossier",
+        "question",
+        "referred_on",
+        "provision_kind",
+        "partner",
+        "handover",
+        "created_at",
+        "created_by",
+    ),
     why="Referral flows and heavier care count referrals by kind of provision and date.",
     remaining=_not_empty("description"),
 )
 
 CONSENT = Rule(
-    SharingConsent, cleared={"note": ""},
-    kept=("id", "dossier", "partner", "covers_referral", "covers_status", "given_on",
-          "given_how", "recorded_by", "recorded_at", "withdrawn_on", "withdrawn_by",
-          "withdrawn_at"),
+    SharingConsent,
+    cleared={"note": ""},
+    kept=(
+        "id",
+        "dossier",
+        "partner",
+        "covers_referral",
+        "covers_status",
+        "given_on",
+        "given_how",
+        "recorded_by",
+        "recorded_at",
+        "withdrawn_on",
+        "withdrawn_by",
+        "withdrawn_at",
+    ),
     why="Which sharing was allowed, when: the proof behind referrals and partner feedback that "
-        "stay in the figures. The note is free text.",
+    "stay in the figures. The note is free text.",
     remaining=_not_empty("note"),
 )
 
 ACCESS_REQUEST = Rule(
-    AccessRequest, cleared={"note": ""},
-    kept=("id", "municipality", "client", "received_on", "reference", "handled_by",
-          "created_at", "produced_at"),
+    AccessRequest,
+    cleared={"note": ""},
+    kept=(
+        "id",
+        "municipality",
+        "client",
+        "received_on",
+        "reference",
+        "handled_by",
+        "created_at",
+        "produced_at",
+    ),
     why="The municipality's proof that it answered a request under AVG art. 15, and when. The "
-        "note (how the request came in, how identity was checked) is free text.",
+    "note (how the request came in, how identity was checked) is free text.",
     remaining=_not_empty("note"),
 )
 
 TEAM_ACCESS_REQUEST = Rule(
-    ClientAccessRequest, cleared={"reason": "", "answer_note": ""},
-    kept=("id", "municipality", "client", "dossier", "from_team", "to_team", "kind", "status",
-          "requested_by", "requested_at", "decided_by", "decided_at", "share_ended_by",
-          "share_ended_at"),
+    ClientAccessRequest,
+    cleared={"reason": "", "answer_note": ""},
+    kept=(
+        "id",
+        "municipality",
+        "client",
+        "dossier",
+        "from_team",
+        "to_team",
+        "kind",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "share_ended_by",
+        "share_ended_at",
+    ),
     why="Who was given access to the dossier, when, and on whose decision (an approved shared "
-        "request is what let the other team see it). The reason and the answer are free text.",
+    "request is what let the other team see it). The reason and the answer are free text.",
     remaining=_not_empty("reason", "answer_note"),
 )
 
 SUBMISSION = Rule(
     Submission,
     cleared={
-        "first_name": "", "name_prefix": "", "last_name": ANONYMISED, "birth_date": None,
-        "bsn": "", "postcode": "", "house_number": "", "phone": "", "email": "", "reason": "",
+        "first_name": "",
+        "name_prefix": "",
+        "last_name": ANONYMISED,
+        "birth_date": None,
+        "bsn": "",
+        "postcode": "",
+        "house_number": "",
+        "phone": "",
+        "email": "",
+        "reason": "",
         # The partner's reference is its own number for the person (a tenant number): replaced
         # by one that names only the row, and stays unique per partner.
         "reference": Concat(Value(REFERENCE_PREFIX), Cast("id", CharField())),
         "version": F("version") + 1,
     },
-    kept=("id", "public_id", "municipality", "partner", "sent_by", "kind", "received_at",
-          "received_on", "respond_by", "neighbourhood", "consent", "signal_type", "amount",
-          "arrears_since", "months_in_arrears", "crisis", "team", "status", "status_since",
-          "dossier"),
+    kept=(
+        "id",
+        "public_id",
+        "municipality",
+        "partner",
+        "sent_by",
+        "kind",
+        "received_at",
+        "received_on",
+        "respond_by",
+        "neighbourhood",
+        "consent",
+        "signal_type",
+        "amount",
+        "arrears_since",
+        "months_in_arrears",
+        "crisis",
+        "team",
+        "status",
+        "status_since",
+        "dossier",
+    ),
     why="What was signalled, when, from which partner, how fast the team acted and with what "
-        "result: the figures of early signalling (Monitor Vroegsignalering) without the "
-        "person.",
-    remaining=(_not_empty("first_name", "name_prefix", "bsn", "postcode", "house_number",
-                          "phone", "email", "reason")
-               | ~Q(last_name=ANONYMISED) | Q(birth_date__isnull=False)),
+    "result: the figures of early signalling (Monitor Vroegsignalering) without the "
+    "person.",
+    remaining=(
+        _not_empty(
+            "first_name",
+            "name_prefix",
+            "bsn",
+            "postcode",
+            "house_number",
+            "phone",
+            "email",
+            "reason",
+        )
+        | ~Q(last_name=ANONYMISED)
+        | Q(birth_date__isnull=False)
+    ),
 )
 
 ATTEMPT = Rule(
-    OutreachAttempt, cleared={"note": ""},
-    kept=("id", "submission", "date", "part_of_day", "method", "reached", "recorded_by",
-          "created_at"),
+    OutreachAttempt,
+    cleared={"note": ""},
+    kept=(
+        "id",
+        "submission",
+        "date",
+        "part_of_day",
+        "method",
+        "reached",
+        "recorded_by",
+        "created_at",
+    ),
     why="How and when the team tried to reach the person, and whether it did.",
     remaining=_not_empty("note"),
 )
 
 OUTREACH = Rule(
-    OutreachActivity, cleared={"description": ""},
-    kept=("id", "municipality", "team", "date", "kind", "neighbourhood", "hours",
-          "registered_by", "created_at"),
+    OutreachActivity,
+    cleared={"description": ""},
+    kept=(
+        "id",
+        "municipality",
+        "team",
+        "date",
+        "kind",
+        "neighbourhood",
+        "hours",
+        "registered_by",
+        "created_at",
+    ),
     why="Team work, not a person's record; the monitor counts its hours. The description is "
-        "free text that may name residents, so it goes after the dossier term.",
+    "free text that may name residents, so it goes after the dossier term.",
     remaining=_not_empty("description"),
 )
 
 # Kept whole: no free text, no identifier; the monitor counts them.
 KEPT_WHOLE = [
-    Rule(Dossier, kept=("id", "municipality", "team", "client", "case_director", "referrer",
-                        "complexity", "registered_on", "status", "status_since", "closed_on",
-                        "network_mapped", "carer_involved", "volunteer_deployed",
-                        "resident_contact", "created_at", "created_by", "version"),
-         why="Inflow, waiting list, throughput, social network: all counted per dossier."),
-    Rule(DossierStatusChange, kept=("id", "dossier", "from_status", "to_status", "date",
-                                    "changed_by", "changed_at"),
-         why="Waiting times and throughput are computed from the status history."),
-    Rule(DossierTeamChange, kept=("id", "dossier", "from_team", "to_team", "date", "request",
-                                  "changed_by", "changed_at"),
-         why="Which team held the dossier when."),
-    Rule(ZrmAssessment, kept=("id", "dossier", "assessed_on", "moment", "assessed_by",
-                              "created_at"),
-         why="ZRM change between intake and later measurements."),
-    Rule(ZrmScore, kept=("id", "assessment", "domain", "score"),
-         why="ZRM change between intake and later measurements."),
-    Rule(ContactMoment.professionals.through, kept=("id", "contactmoment", "user"),
-         why="Integral work: the specialisms involved."),
-    Rule(SubmissionStatusChange, kept=("id", "submission", "from_status", "to_status", "date",
-                                       "changed_by", "changed_at"),
-         why="The status history the partner sees, without the person."),
-    Rule(ShortContact, kept=("id", "municipality", "team", "date", "part_of_day", "channel",
-                             "location", "domain", "result", "registered_by", "created_at"),
-         why="Anonymous when registered: no person, no free text."),
-    Rule(LegalHold, kept=("id", "municipality", "client", "reason", "placed_by", "placed_at",
-                          "lifted_by", "lifted_at"),
-         why="The hold itself, lifted or not: the record of why retention waited."),
+    Rule(
+        Dossier,
+        kept=(
+            "id",
+            "municipality",
+            "team",
+            "client",
+            "case_director",
+            "referrer",
+            "complexity",
+            "registered_on",
+            "status",
+            "status_since",
+            "closed_on",
+            "network_mapped",
+            "carer_involved",
+            "volunteer_deployed",
+            "resident_contact",
+            "created_at",
+            "created_by",
+            "version",
+        ),
+        why="Inflow, waiting list, throughput, social network: all counted per dossier.",
+    ),
+    Rule(
+        DossierStatusChange,
+        kept=("id", "dossier", "from_status", "to_status", "date", "changed_by", "changed_at"),
+        why="Waiting times and throughput are computed from the status history.",
+    ),
+    Rule(
+        DossierTeamChange,
+        kept=(
+            "id",
+            "dossier",
+            "from_team",
+            "to_team",
+            "date",
+            "request",
+            "changed_by",
+            "changed_at",
+        ),
+        why="Which team held the dossier when.",
+    ),
+    Rule(
+        ZrmAssessment,
+        kept=("id", "dossier", "assessed_on", "moment", "assessed_by", "created_at"),
+        why="ZRM change between intake and later measurements.",
+    ),
+    Rule(
+        ZrmScore,
+        kept=("id", "assessment", "domain", "score"),
+        why="ZRM change between intake and later measurements.",
+    ),
+    Rule(
+        ContactMoment.professionals.through,
+        kept=("id", "contactmoment", "user"),
+        why="Integral work: the specialisms involved.",
+    ),
+    Rule(
+        SubmissionStatusChange,
+        kept=("id", "submission", "from_status", "to_status", "date", "changed_by", "changed_at"),
+        why="The status history the partner sees, without the person.",
+    ),
+    Rule(
+        ShortContact,
+        kept=(
+            "id",
+            "municipality",
+            "team",
+            "date",
+            "part_of_day",
+            "channel",
+            "location",
+            "domain",
+            "result",
+            "registered_by",
+            "created_at",
+        ),
+        why="Anonymous when registered: no person, no free text.",
+    ),
+    Rule(
+        LegalHold,
+        kept=(
+            "id",
+            "municipality",
+            "client",
+            "reason",
+            "placed_by",
+            "placed_at",
+            "lifted_by",
+            "lifted_at",
+        ),
+        why="The hold itself, lifted or not: the record of why retention waited.",
+    ),
 ]
 
-RULES: list[Rule] = [CLIENT, QUESTION, CONTACT, REFERRAL, CONSENT, ACCESS_REQUEST,
-                     TEAM_ACCESS_REQUEST, SUBMISSION, ATTEMPT, OUTREACH, *KEPT_WHOLE]
+RULES: list[Rule] = [
+    CLIENT,
+    QUESTION,
+    CONTACT,
+    REFERRAL,
+    CONSENT,
+    ACCESS_REQUEST,
+    TEAM_ACCESS_REQUEST,
+    SUBMISSION,
+    ATTEMPT,
+    OUTREACH,
+    *KEPT_WHOLE,
+]
 
 # Deleted whole when retention leaves them without members: a household's only content is its
 # name ("the family name and address"), and nothing but its members refers to it.

@@ -72,10 +72,12 @@ class Terms:
 
     @classmethod
     def from_settings(cls, today: dt.date | None = None) -> Terms:
-        return cls(years=settings.VIVERA_RETENTION_YEARS,
-                   years_without_provision=settings.VIVERA_RETENTION_YEARS_WITHOUT_PROVISION,
-                   months_without_dossier=settings.VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER,
-                   today=today or timezone.localdate())
+        return cls(
+            years=settings.VIVERA_RETENTION_YEARS,
+            years_without_provision=settings.VIVERA_RETENTION_YEARS_WITHOUT_PROVISION,
+            months_without_dossier=settings.VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER,
+            today=today or timezone.localdate(),
+        )
 
     @property
     def closed_before(self) -> dt.date:
@@ -91,12 +93,15 @@ class Terms:
         return months_before(self.today, self.months_without_dossier)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"years": self.years, "years_without_provision": self.years_without_provision,
-                "months_without_dossier": self.months_without_dossier,
-                "today": self.today.isoformat(), "closed_before": self.closed_before.isoformat(),
-                "closed_before_without_provision":
-                    self.closed_before_without_provision.isoformat(),
-                "without_dossier_before": self.without_dossier_before.isoformat()}
+        return {
+            "years": self.years,
+            "years_without_provision": self.years_without_provision,
+            "months_without_dossier": self.months_without_dossier,
+            "today": self.today.isoformat(),
+            "closed_before": self.closed_before.isoformat(),
+            "closed_before_without_provision": self.closed_before_without_provision.isoformat(),
+            "without_dossier_before": self.without_dossier_before.isoformat(),
+        }
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -108,16 +113,23 @@ def _live(dossiers: QuerySet[Dossier], since: dt.date) -> QuerySet[Dossier]:
     after it."""
     pk = OuterRef("pk")
     return dossiers.filter(
-        ~Q(status=DossierStatus.CLOSED) | Q(closed_on__gte=since)
+        ~Q(status=DossierStatus.CLOSED)
+        | Q(closed_on__gte=since)
         | Exists(DossierStatusChange.objects.filter(dossier=pk, date__gte=since))
-        | Exists(Question.objects.filter(Q(opened_on__gte=since) | Q(closed_on__gte=since),
-                                         dossier=pk))
+        | Exists(
+            Question.objects.filter(Q(opened_on__gte=since) | Q(closed_on__gte=since), dossier=pk)
+        )
         | Exists(ContactMoment.objects.filter(dossier=pk, date__gte=since))
         | Exists(Referral.objects.filter(dossier=pk, referred_on__gte=since))
         | Exists(ZrmAssessment.objects.filter(dossier=pk, assessed_on__gte=since))
-        | Exists(Submission.objects.filter(
-            Q(received_on__gte=since) | Q(status_since__gte=since) | Q(status__in=OPEN_STATUSES),
-            dossier=pk))
+        | Exists(
+            Submission.objects.filter(
+                Q(received_on__gte=since)
+                | Q(status_since__gte=since)
+                | Q(status__in=OPEN_STATUSES),
+                dossier=pk,
+            )
+        )
     )
 
 
@@ -125,17 +137,20 @@ def expired_q(terms: Terms) -> Q:
     """Clients whose retention term has passed (see the module docstring). Usable on any
     queryset of clients, also inside a subquery."""
     own = Dossier.objects.filter(client=OuterRef("pk"))
-    heavy = Exists(Referral.objects.filter(dossier=OuterRef("pk"),
-                                           provision_kind__in=HEAVY_PROVISIONS))
+    heavy = Exists(
+        Referral.objects.filter(dossier=OuterRef("pk"), provision_kind__in=HEAVY_PROVISIONS)
+    )
     live_heavy = _live(own.filter(heavy), terms.closed_before)
     live_light = _live(own.exclude(heavy), terms.closed_before_without_provision)
-    return ((Exists(own) & ~Exists(live_heavy) & ~Exists(live_light))
-            | (~Exists(own) & Q(created_at__lt=_start_of(terms.without_dossier_before))))
+    return (Exists(own) & ~Exists(live_heavy) & ~Exists(live_light)) | (
+        ~Exists(own) & Q(created_at__lt=_start_of(terms.without_dossier_before))
+    )
 
 
 def hold_in_force(client: Any = None) -> QuerySet[LegalHold]:
-    return LegalHold.objects.filter(client=client if client is not None else OuterRef("pk"),
-                                    lifted_at__isnull=True)
+    return LegalHold.objects.filter(
+        client=client if client is not None else OuterRef("pk"), lifted_at__isnull=True
+    )
 
 
 def candidates(clients: QuerySet[Client], terms: Terms) -> QuerySet[Client]:
@@ -143,8 +158,11 @@ def candidates(clients: QuerySet[Client], terms: Terms) -> QuerySet[Client]:
     household member that is not expired. (For a client without a household the subquery
     compares with NULL and finds nothing.)"""
     expired = expired_q(terms)
-    return clients.filter(expired).filter(CLIENT.remaining).exclude(Exists(
-        Client.objects.filter(household=OuterRef("household")).exclude(expired)))
+    return (
+        clients.filter(expired)
+        .filter(CLIENT.remaining)
+        .exclude(Exists(Client.objects.filter(household=OuterRef("household")).exclude(expired)))
+    )
 
 
 def due(clients: QuerySet[Client], terms: Terms) -> QuerySet[Client]:
@@ -170,26 +188,45 @@ def retention_plan(*, municipality: Municipality, terms: Terms) -> Plan:
     expired = candidates(in_municipality, terms)
     held_clients = expired.filter(Exists(hold_in_force()))
     clients = list(due(in_municipality, terms).order_by("pk").values_list("pk", flat=True))
-    held = [(client_pk, hold_pk) for client_pk, hold_pk in LegalHold.objects.filter(
-        client__in=held_clients, lifted_at__isnull=True).order_by("client_id")
-        .values_list("client_id", "pk")]
+    held = [
+        (client_pk, hold_pk)
+        for client_pk, hold_pk in LegalHold.objects.filter(
+            client__in=held_clients, lifted_at__isnull=True
+        )
+        .order_by("client_id")
+        .values_list("client_id", "pk")
+    ]
     submissions = list(
-        Submission.objects.filter(municipality=municipality, dossier__isnull=True,
-                                  status_since__lt=terms.without_dossier_before)
-        .exclude(status__in=OPEN_STATUSES).filter(SUBMISSION.remaining)
-        .order_by("pk").values_list("pk", flat=True))
+        Submission.objects.filter(
+            municipality=municipality,
+            dossier__isnull=True,
+            status_since__lt=terms.without_dossier_before,
+        )
+        .exclude(status__in=OPEN_STATUSES)
+        .filter(SUBMISSION.remaining)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     outreach = list(
-        OutreachActivity.objects.filter(municipality=municipality,
-                                        date__lt=terms.closed_before)
-        .filter(OUTREACH.remaining).order_by("pk").values_list("pk", flat=True))
+        OutreachActivity.objects.filter(municipality=municipality, date__lt=terms.closed_before)
+        .filter(OUTREACH.remaining)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     # Households that lose their last member now (none of them is held), and households left
     # empty before, registered longer ago than the term for what never became a dossier.
     members = Client.objects.filter(household=OuterRef("pk"))
-    emptied = (Household.objects.filter(members__in=expired).distinct()
-               .exclude(Exists(members.filter(Exists(hold_in_force())))))
+    emptied = (
+        Household.objects.filter(members__in=expired)
+        .distinct()
+        .exclude(Exists(members.filter(Exists(hold_in_force()))))
+    )
     empty = Household.objects.filter(
-        ~Exists(members), municipality=municipality,
-        created_at__lt=_start_of(terms.without_dossier_before))
-    households = sorted(set(emptied.values_list("pk", flat=True))
-                        | set(empty.values_list("pk", flat=True)))
+        ~Exists(members),
+        municipality=municipality,
+        created_at__lt=_start_of(terms.without_dossier_before),
+    )
+    households = sorted(
+        set(emptied.values_list("pk", flat=True)) | set(empty.values_list("pk", flat=True))
+    )
     return Plan(municipality, terms, clients, held, submissions, outreach, households)

@@ -61,9 +61,20 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # ids per statement: well below SQLite's limit on parameters
 # The kinds a report counts, in the order it prints them.
-KINDS = ["clients", "dossiers", "questions", "contacts", "referrals", "consents",
-         "access_requests", "team_access_requests", "submissions", "attempts", "households",
-         "outreach_activities"]
+KINDS = [
+    "clients",
+    "dossiers",
+    "questions",
+    "contacts",
+    "referrals",
+    "consents",
+    "access_requests",
+    "team_access_requests",
+    "submissions",
+    "attempts",
+    "households",
+    "outreach_activities",
+]
 
 
 @dataclass
@@ -83,7 +94,7 @@ class Report:
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def _clear(rule: Rule, queryset: QuerySet[Any], execute: bool) -> int:
@@ -92,17 +103,22 @@ def _clear(rule: Rule, queryset: QuerySet[Any], execute: bool) -> int:
     return queryset.update(**rule.cleared) if execute else queryset.count()
 
 
-def retention_run(*, terms: Terms, execute: bool, via: str = "command",
-                  municipalities: Iterable[Municipality] | None = None,
-                  halfway: Callable[[], None] | None = None) -> list[Report]:
+def retention_run(
+    *,
+    terms: Terms,
+    execute: bool,
+    via: str = "command",
+    municipalities: Iterable[Municipality] | None = None,
+    halfway: Callable[[], None] | None = None,
+) -> list[Report]:
     """Anonymise what is due in each municipality (`execute`), or only report it. `halfway`
     is called once, when half of the clients are done: a test-only hook (the command's
     VIVERA_RETENTION_TEST_PAUSE) to stop the run in the middle."""
-    chosen = list(municipalities if municipalities is not None
-                  else Municipality.objects.order_by("name"))
+    chosen = list(
+        municipalities if municipalities is not None else Municipality.objects.order_by("name")
+    )
     if not execute:
-        return [_apply(retention_plan(municipality=m, terms=terms), execute=False)
-                for m in chosen]
+        return [_apply(retention_plan(municipality=m, terms=terms), execute=False) for m in chosen]
     started_at = timezone.now()
     with transaction.atomic():
         plans = [retention_plan(municipality=m, terms=terms) for m in chosen]
@@ -129,8 +145,9 @@ class _Progress:
             hook()
 
 
-def _apply(plan: Plan, *, execute: bool, size: int = CHUNK,
-           progress: _Progress | None = None) -> Report:
+def _apply(
+    plan: Plan, *, execute: bool, size: int = CHUNK, progress: _Progress | None = None
+) -> Report:
     report = Report(plan, executed=execute)
     counts, ids = report.counts, report.record_ids
     ids.update(clients=[], dossiers=[], submissions=[], households=[], outreach_activities=[])
@@ -140,19 +157,23 @@ def _apply(plan: Plan, *, execute: bool, size: int = CHUNK,
         if progress is not None:
             progress.add(len(planned))
     for chunk in _chunks(plan.submissions, size):
-        counts["attempts"] += _clear(ATTEMPT, OutreachAttempt.objects.filter(
-            submission_id__in=chunk), execute)
-        counts["submissions"] += _clear(SUBMISSION, Submission.objects.filter(pk__in=chunk),
-                                        execute)
+        counts["attempts"] += _clear(
+            ATTEMPT, OutreachAttempt.objects.filter(submission_id__in=chunk), execute
+        )
+        counts["submissions"] += _clear(
+            SUBMISSION, Submission.objects.filter(pk__in=chunk), execute
+        )
         ids["submissions"].extend(chunk)
     for chunk in _chunks(plan.outreach, size):
         counts["outreach_activities"] += _clear(
-            OUTREACH, OutreachActivity.objects.filter(pk__in=chunk), execute)
+            OUTREACH, OutreachActivity.objects.filter(pk__in=chunk), execute
+        )
         ids["outreach_activities"].extend(chunk)
     for chunk in _chunks(plan.households, size):
         if execute:
             households = Household.objects.filter(pk__in=chunk).exclude(
-                Exists(Client.objects.filter(household=OuterRef("pk"))))
+                Exists(Client.objects.filter(household=OuterRef("pk")))
+            )
             deleted = list(households.values_list("pk", flat=True))
             households.delete()
         else:
@@ -165,16 +186,18 @@ def _apply(plan: Plan, *, execute: bool, size: int = CHUNK,
 def _lock_and_recheck(chunk: list[int], plan: Plan) -> list[int]:
     """Lock the chunk's dossiers (a status change locks its dossier too, so none is re-opened
     under us) and keep the clients that are still due."""
-    list(Dossier.objects.select_for_update().filter(client_id__in=chunk)
-         .values_list("pk", flat=True))
-    return sorted(due(Client.objects.filter(pk__in=chunk), plan.terms)
-                  .values_list("pk", flat=True))
+    list(
+        Dossier.objects.select_for_update().filter(client_id__in=chunk).values_list("pk", flat=True)
+    )
+    return sorted(due(Client.objects.filter(pk__in=chunk), plan.terms).values_list("pk", flat=True))
 
 
-def _apply_clients(chunk: list[int], execute: bool, counts: dict[str, int],
-                   ids: dict[str, list[int]]) -> None:
-    dossiers = list(Dossier.objects.filter(client_id__in=chunk).order_by("pk")
-                    .values_list("pk", flat=True))
+def _apply_clients(
+    chunk: list[int], execute: bool, counts: dict[str, int], ids: dict[str, list[int]]
+) -> None:
+    dossiers = list(
+        Dossier.objects.filter(client_id__in=chunk).order_by("pk").values_list("pk", flat=True)
+    )
     counts["dossiers"] += len(dossiers)
     ids["dossiers"].extend(dossiers)
     under = {"dossier__client_id__in": chunk}
@@ -182,12 +205,15 @@ def _apply_clients(chunk: list[int], execute: bool, counts: dict[str, int],
     counts["contacts"] += _clear(CONTACT, ContactMoment.objects.filter(**under), execute)
     counts["referrals"] += _clear(REFERRAL, Referral.objects.filter(**under), execute)
     counts["consents"] += _clear(CONSENT, SharingConsent.objects.filter(**under), execute)
-    counts["access_requests"] += _clear(ACCESS_REQUEST, AccessRequest.objects.filter(
-        client_id__in=chunk), execute)
-    counts["team_access_requests"] += _clear(TEAM_ACCESS_REQUEST, ClientAccessRequest.objects
-                                             .filter(client_id__in=chunk), execute)
-    counts["attempts"] += _clear(ATTEMPT, OutreachAttempt.objects.filter(
-        submission__dossier__client_id__in=chunk), execute)
+    counts["access_requests"] += _clear(
+        ACCESS_REQUEST, AccessRequest.objects.filter(client_id__in=chunk), execute
+    )
+    counts["team_access_requests"] += _clear(
+        TEAM_ACCESS_REQUEST, ClientAccessRequest.objects.filter(client_id__in=chunk), execute
+    )
+    counts["attempts"] += _clear(
+        ATTEMPT, OutreachAttempt.objects.filter(submission__dossier__client_id__in=chunk), execute
+    )
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)
     ids["submissions"].extend(submissions.order_by("pk").values_list("pk", flat=True))
     counts["submissions"] += _clear(SUBMISSION, submissions, execute)
@@ -200,33 +226,61 @@ def _record(report: Report, *, started_at: Any, via: str) -> None:
     for the run), and the monitor's stale mark."""
     plan, municipality = report.plan, report.municipality
     report.run = RetentionRun.objects.create(
-        municipality=municipality, started_at=started_at, finished_at=timezone.now(),
-        started_via=via[:150], terms=plan.terms.as_dict(), counts=report.counts,
+        municipality=municipality,
+        started_at=started_at,
+        finished_at=timezone.now(),
+        started_via=via[:150],
+        terms=plan.terms.as_dict(),
+        counts=report.counts,
         record_ids=report.record_ids,
-        held=[{"client": client, "hold": hold} for client, hold in plan.held])
+        held=[{"client": client, "hold": hold} for client, hold in plan.held],
+    )
     run_id = report.run.pk
     dossiers_of: dict[int, list[int]] = {}
     for chunk in _chunks(report.record_ids["clients"], CHUNK):
-        for client_pk, dossier_pk in (Dossier.objects.filter(client_id__in=chunk)
-                                      .order_by("pk").values_list("client_id", "pk")):
+        for client_pk, dossier_pk in (
+            Dossier.objects.filter(client_id__in=chunk)
+            .order_by("pk")
+            .values_list("client_id", "pk")
+        ):
             dossiers_of.setdefault(client_pk, []).append(dossier_pk)
     for client_pk in report.record_ids["clients"]:
-        log_access(user=None, action=Action.DELETE, object_type="client", object_id=client_pk,
-                   client_id=client_pk, municipality_id=municipality.pk,
-                   detail={"retention_run": run_id, "anonymised": True,
-                           "dossiers": dossiers_of.get(client_pk, [])})
+        log_access(
+            user=None,
+            action=Action.DELETE,
+            object_type="client",
+            object_id=client_pk,
+            client_id=client_pk,
+            municipality_id=municipality.pk,
+            detail={
+                "retention_run": run_id,
+                "anonymised": True,
+                "dossiers": dossiers_of.get(client_pk, []),
+            },
+        )
     clients_of = {}
     for chunk in _chunks(report.record_ids["submissions"], CHUNK):
-        clients_of.update(Submission.objects.filter(pk__in=chunk)
-                          .values_list("pk", "dossier__client_id"))
+        clients_of.update(
+            Submission.objects.filter(pk__in=chunk).values_list("pk", "dossier__client_id")
+        )
     for submission_pk in report.record_ids["submissions"]:
-        log_access(user=None, action=Action.DELETE, object_type="submission",
-                   object_id=submission_pk, client_id=clients_of.get(submission_pk),
-                   municipality_id=municipality.pk,
-                   detail={"retention_run": run_id, "anonymised": True})
-    log_access(user=None, action=Action.DELETE, object_type="retention_run", object_id=run_id,
-               municipality_id=municipality.pk,
-               detail={"via": via, "counts": report.counts, "held": len(plan.held)})
+        log_access(
+            user=None,
+            action=Action.DELETE,
+            object_type="submission",
+            object_id=submission_pk,
+            client_id=clients_of.get(submission_pk),
+            municipality_id=municipality.pk,
+            detail={"retention_run": run_id, "anonymised": True},
+        )
+    log_access(
+        user=None,
+        action=Action.DELETE,
+        object_type="retention_run",
+        object_id=run_id,
+        municipality_id=municipality.pk,
+        detail={"via": via, "counts": report.counts, "held": len(plan.held)},
+    )
     if any(report.counts.values()):
         changed.send(sender=Client, municipality_id=municipality.pk)
 
@@ -235,37 +289,55 @@ def _record(report: Report, *, started_at: Any, via: str) -> None:
 
 
 @transaction.atomic
-def legal_hold_place(*, user: User, client: Client, reason: str,
-                     request: HttpRequest | None = None) -> LegalHold:
+def legal_hold_place(
+    *, user: User, client: Client, reason: str, request: HttpRequest | None = None
+) -> LegalHold:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the data must be kept.")}, code="required")
     if not user.is_superuser and client.municipality_id != user.municipality_id:
         raise ValidationError(_("This client is not of your municipality."), code="other")
     # Locks the client's holds, so two administrators cannot both place one.
-    if list(LegalHold.objects.select_for_update().filter(client=client,
-                                                         lifted_at__isnull=True)):
-        raise ValidationError(_("This client already has a legal hold in force."),
-                              code="exists")
-    hold = LegalHold(municipality_id=client.municipality_id, client=client, reason=reason,
-                     placed_by=user, placed_at=timezone.now())
+    if list(LegalHold.objects.select_for_update().filter(client=client, lifted_at__isnull=True)):
+        raise ValidationError(_("This client already has a legal hold in force."), code="exists")
+    hold = LegalHold(
+        municipality_id=client.municipality_id,
+        client=client,
+        reason=reason,
+        placed_by=user,
+        placed_at=timezone.now(),
+    )
     hold.full_clean()
     hold.save(force_insert=True)
-    log_access(user=user, action=Action.CREATE, object_type="legal_hold", object_id=hold.pk,
-               client_id=client.pk, request=request,
-               municipality_id=client.municipality_id)
+    log_access(
+        user=user,
+        action=Action.CREATE,
+        object_type="legal_hold",
+        object_id=hold.pk,
+        client_id=client.pk,
+        request=request,
+        municipality_id=client.municipality_id,
+    )
     return hold
 
 
 @transaction.atomic
-def legal_hold_lift(*, user: User, hold: LegalHold,
-                    request: HttpRequest | None = None) -> LegalHold:
+def legal_hold_lift(
+    *, user: User, hold: LegalHold, request: HttpRequest | None = None
+) -> LegalHold:
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if not hold.in_force:
         raise ValidationError(_("This legal hold was lifted already."), code="lifted")
     hold.lifted_by, hold.lifted_at = user, timezone.now()
     hold.save(update_fields=["lifted_by", "lifted_at"])
-    log_access(user=user, action=Action.UPDATE, object_type="legal_hold", object_id=hold.pk,
-               client_id=hold.client_id, request=request, municipality_id=hold.municipality_id,
-               detail={"lifted": True})
+    log_access(
+        user=user,
+        action=Action.UPDATE,
+        object_type="legal_hold",
+        object_id=hold.pk,
+        client_id=hold.client_id,
+        request=request,
+        municipality_id=hold.municipality_id,
+        detail={"lifted": True},
+    )
     return hold

@@ -24,23 +24,33 @@ def change_url(user: User) -> str:
 
 def new_user_data(**extra: Any) -> dict[str, Any]:
     return {
-        "username": "nieuw", "first_name": "Nieuwe", "last_name": "Collega",
-        "email": "nieuw@example.org", "role": Role.PROFESSIONAL, **extra,
+        "username": "nieuw",
+        "first_name": "Nieuwe",
+        "last_name": "Collega",
+        "email": "nieuw@example.org",
+        "role": Role.PROFESSIONAL,
+        **extra,
     }
 
 
 def change_data(user: User, **extra: Any) -> dict[str, Any]:
     return {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "role": user.role,
-        "partner": user.partner_id or "", "is_active": "on", **extra,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": user.role,
+        "partner": user.partner_id or "",
+        "is_active": "on",
+        **extra,
     }
 
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return User.objects.create_superuser(username="root", password=PASSWORD,
-                                         email="root@example.org")
+    return User.objects.create_superuser(
+        username="root", password=PASSWORD, email="root@example.org"
+    )
 
 
 class TestWhomTheAdminSees:
@@ -54,8 +64,9 @@ class TestWhomTheAdminSees:
         assert other_pro not in shown
         assert superuser not in shown
 
-    def test_it_does_not_open_another_municipalitys_user(self, admin_user: User,
-                                                          other_pro: User) -> None:
+    def test_it_does_not_open_another_municipalitys_user(
+        self, admin_user: User, other_pro: User
+    ) -> None:
         client = login(admin_user)
 
         change = client.get(change_url(other_pro))
@@ -82,9 +93,7 @@ class TestCreatingUsers:
     def test_it_creates_a_user_in_the_admins_municipality(
         self, admin_user: User, municipality: Municipality, other_municipality: Municipality
     ) -> None:
-        response = login(admin_user).post(
-            ADD, new_user_data(municipality=other_municipality.pk)
-        )
+        response = login(admin_user).post(ADD, new_user_data(municipality=other_municipality.pk))
 
         assert response.status_code == 200  # the page with the activation link
         user = User.objects.get(username="nieuw")
@@ -103,8 +112,9 @@ class TestCreatingUsers:
         user = User.objects.get(username="nieuw")
         assert user.is_staff is False
 
-        login(second).post(reverse("accounts:grant_request_approve",
-                                   args=[user.grant_requests.get().pk]))
+        login(second).post(
+            reverse("accounts:grant_request_approve", args=[user.grant_requests.get().pk])
+        )
 
         user.refresh_from_db()
         assert (user.role, user.is_staff) == (Role.ADMIN, True)
@@ -117,7 +127,9 @@ class TestCreatingUsers:
         assert not User.objects.filter(username="nieuw").exists()
 
     def test_it_offers_only_own_partner_organisations(
-        self, admin_user: User, partner_org: PartnerOrganisation,
+        self,
+        admin_user: User,
+        partner_org: PartnerOrganisation,
         other_municipality: Municipality,
     ) -> None:
         elsewhere = PartnerOrganisation.objects.create(
@@ -125,18 +137,19 @@ class TestCreatingUsers:
         )
 
         response = login(admin_user).get(ADD)
-        refused = login(admin_user).post(ADD, new_user_data(role=Role.PARTNER,
-                                                            partner=elsewhere.pk))
+        refused = login(admin_user).post(
+            ADD, new_user_data(role=Role.PARTNER, partner=elsewhere.pk)
+        )
 
-        assert list(response.context["adminform"].form.fields["partner"].queryset) == [
-            partner_org
-        ]
+        assert list(response.context["adminform"].form.fields["partner"].queryset) == [partner_org]
         assert "partner" in refused.context["adminform"].form.errors
 
-    def test_it_creates_a_partner_user(self, admin_user: User,
-                                       partner_org: PartnerOrganisation) -> None:
-        response = login(admin_user).post(ADD, new_user_data(role=Role.PARTNER,
-                                                             partner=partner_org.pk))
+    def test_it_creates_a_partner_user(
+        self, admin_user: User, partner_org: PartnerOrganisation
+    ) -> None:
+        response = login(admin_user).post(
+            ADD, new_user_data(role=Role.PARTNER, partner=partner_org.pk)
+        )
 
         assert response.status_code == 200
         user = User.objects.get(username="nieuw")
@@ -145,9 +158,9 @@ class TestCreatingUsers:
 
 class TestChangingUsers:
     def test_it_cannot_make_a_superuser(self, admin_user: User, pro: User) -> None:
-        response = login(admin_user).post(change_url(pro), change_data(
-            pro, is_superuser="on", is_staff="on"
-        ))
+        response = login(admin_user).post(
+            change_url(pro), change_data(pro, is_superuser="on", is_staff="on")
+        )
 
         assert response.status_code == 302
         pro.refresh_from_db()
@@ -185,9 +198,9 @@ class TestChangingUsers:
     def test_it_lets_a_superuser_move_a_user_to_another_municipality(
         self, superuser: User, pro: User, other_municipality: Municipality
     ) -> None:
-        response = login(superuser).post(change_url(pro), change_data(
-            pro, municipality=other_municipality.pk
-        ))
+        response = login(superuser).post(
+            change_url(pro), change_data(pro, municipality=other_municipality.pk)
+        )
 
         assert response.status_code == 302
         pro.refresh_from_db()

@@ -22,11 +22,15 @@ def change(client: HttpClient, new: str, old: str = PASSWORD):
     return client.post(URL, {"old_password": old, "new_password1": new, "new_password2": new})
 
 
-@pytest.mark.parametrize(("new", "reason"), [
-    ("Kort1!", "Dit wachtwoord is te kort"),
-    ("123456789012345", "Dit wachtwoord bevat alleen cijfers"),
-    ("password12345", "Dit wachtwoord is te algemeen"),
-], ids=["short", "digits", "common"])
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [
+        ("Kort1!", "Dit wachtwoord is te kort"),
+        ("123456789012345", "Dit wachtwoord bevat alleen cijfers"),
+        ("password12345", "Dit wachtwoord is te algemeen"),
+    ],
+    ids=["short", "digits", "common"],
+)
 def test_a_weak_password_is_refused_with_the_reason_in_dutch(pro, new, reason) -> None:
     client = login(pro)
 
@@ -79,7 +83,8 @@ def test_an_idle_session_expires_and_an_active_one_is_renewed(pro, settings) -> 
 
     # Idle for longer than SESSION_COOKIE_AGE: the session is over.
     Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() - dt.timedelta(seconds=1))
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
     response = client.get(reverse("registration:my_work"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

@@ -50,12 +50,14 @@ def test_a_later_login_asks_for_the_code_and_refuses_a_wrong_one(pro):
     response = client.post(reverse("two_factor_verify"), {"code": "123456"})
     assert response.status_code == 400
     assert client.get(reverse("registration:my_work")).status_code == 302
-    assert AccessLogEntry.objects.filter(user=pro, object_type="second_factor",
-                                         result="refused").exists()
+    assert AccessLogEntry.objects.filter(
+        user=pro, object_type="second_factor", result="refused"
+    ).exists()
     device.refresh_from_db()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    response = client.post(reverse("two_factor_verify"),
-                           {"code": code_for(device.bin_key), "next": "/mijn-werk/"})
+    response = client.post(
+        reverse("two_factor_verify"), {"code": code_for(device.bin_key), "next": "/mijn-werk/"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("registration:my_work")).status_code == 200
 
@@ -63,14 +65,17 @@ def test_a_later_login_asks_for_the_code_and_refuses_a_wrong_one(pro):
 def test_a_code_is_accepted_only_once(pro):
     device = TOTPDevice.objects.create(user=pro, name="app", confirmed=True)
     code = code_for(device.bin_key)
-    assert password_step("pro").post(reverse("two_factor_verify"),
-                                     {"code": code}).status_code == 302
-    assert password_step("pro").post(reverse("two_factor_verify"),
-                                     {"code": code}).status_code == 400
+    assert (
+        password_step("pro").post(reverse("two_factor_verify"), {"code": code}).status_code == 302
+    )
+    assert (
+        password_step("pro").post(reverse("two_factor_verify"), {"code": code}).status_code == 400
+    )
 
 
-@pytest.mark.parametrize("persona", ["pro", "coordinator", "admin", "partner", "researcher",
-                                     "other_pro"])
+@pytest.mark.parametrize(
+    "persona", ["pro", "coordinator", "admin", "partner", "researcher", "other_pro"]
+)
 def test_every_role_with_personal_data_needs_the_second_step(persona, all_personas):
     client = password_step(all_personas[persona].username)
     response = client.get(reverse("home"), follow=True)
@@ -81,8 +86,9 @@ def test_every_role_with_personal_data_needs_the_second_step(persona, all_person
 def test_roles_without_personal_data_log_in_with_a_password(persona, all_personas):
     client = password_step(all_personas[persona].username)
     response = client.get(reverse("home"), follow=True)
-    assert not any(url.startswith(reverse("two_factor_verify"))
-                   for url, _status in response.redirect_chain)
+    assert not any(
+        url.startswith(reverse("two_factor_verify")) for url, _status in response.redirect_chain
+    )
 
 
 def test_the_admin_site_waits_for_the_second_step_too(admin_user):
@@ -111,8 +117,10 @@ def test_basic_authentication_is_refused_for_roles_that_need_the_second_step(pro
 
 def test_the_administrator_resets_a_lost_app(pro, admin_user):
     TOTPDevice.objects.create(user=pro, name="app", confirmed=True)
-    response = login(admin_user).post(reverse("admin:accounts_user_changelist"), {
-        "action": "reset_account", "_selected_action": [pro.pk]})
+    response = login(admin_user).post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_account", "_selected_action": [pro.pk]},
+    )
     assert response.status_code == 200
     assert 'data-testid="activation-link"' in response.content.decode()
     assert not TOTPDevice.objects.filter(user=pro).exists()
@@ -124,8 +132,10 @@ def test_the_administrator_resets_a_lost_app(pro, admin_user):
 def test_the_next_address_stays_on_this_site(pro):
     device = TOTPDevice.objects.create(user=pro, name="app", confirmed=True)
     client = password_step("pro")
-    response = client.post(reverse("two_factor_verify"),
-                           {"code": code_for(device.bin_key), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("two_factor_verify"),
+        {"code": code_for(device.bin_key), "next": "https://evil.example/"},
+    )
     assert response.url == "/"
 
 

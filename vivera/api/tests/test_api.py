@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_serves_a_valid_openapi_3_schema(tmp_path):
     target = tmp_path / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target),
-                 "--api-version", "v1")
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(target), "--api-version", "v1"
+    )
     schema = yaml.safe_load(target.read_text())
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/codes/{kind}/" in schema["paths"]
@@ -35,8 +36,9 @@ def test_it_accepts_basic_authentication_for_machine_clients(policy):
     import base64
 
     token = base64.b64encode(f"policy:{PASSWORD}".encode()).decode()
-    response = HttpClient().get(reverse("v1:code_list", args=["uitkomsten"]),
-                                HTTP_AUTHORIZATION=f"Basic {token}")
+    response = HttpClient().get(
+        reverse("v1:code_list", args=["uitkomsten"]), HTTP_AUTHORIZATION=f"Basic {token}"
+    )
     assert response.status_code == 200
 
 

@@ -41,16 +41,27 @@ def registrations(pro: Any, team_oost: Any, codes: dict[str, Any]) -> None:
     today = timezone.localdate()
     for n in range(6):
         client = client_create(user=pro, data={"first_name": "Fuzz", "last_name": f"Test{n}"})
-        dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                                 registered_on=today - dt.timedelta(days=n))
+        dossier = dossier_create(
+            user=pro,
+            client=client,
+            team=team_oost,
+            referrer=codes["gp"],
+            registered_on=today - dt.timedelta(days=n),
+        )
         question_add(user=pro, dossier=dossier, domain=codes["money"], opened_on=today)
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_the_api_answers_every_request_without_a_server_error(case, policy, registrations):
     token = base64.b64encode(f"{policy.username}:{PASSWORD}".encode()).decode()
     case.call_and_validate(headers={"Authorization": f"Basic {token}"}, checks=CHECKS)

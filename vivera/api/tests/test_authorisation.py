@@ -41,8 +41,9 @@ RULES: dict[str, Endpoint] = {
     "v1:partner_referral_create": endpoint({"partner"}, "post"),
     "v1:partner_signal_create": endpoint({"partner"}, "post"),
     "v1:partner_submission_list": endpoint({"partner"}),
-    "v1:partner_submission_detail": endpoint({"partner"}, "get",
-                                             "00000000-0000-0000-0000-000000000000"),
+    "v1:partner_submission_detail": endpoint(
+        {"partner"}, "get", "00000000-0000-0000-0000-000000000000"
+    ),
 }
 
 
@@ -80,6 +81,5 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, settings):
 @pytest.mark.parametrize("name", list(RULES))
 def test_without_credentials_every_endpoint_answers_401(name, db):
     rule = RULES[name]
-    response = getattr(APIClient(), rule.method)(reverse(name, args=rule.args), {},
-                                                 format="json")
+    response = getattr(APIClient(), rule.method)(reverse(name, args=rule.args), {}, format="json")
     assert response.status_code == 401, (name, response.status_code)

@@ -39,7 +39,7 @@ def shown_object_ids(response: HttpResponse) -> list[str]:
 
 def table_body(response: HttpResponse) -> str:
     content = response.content.decode()
-    return content[content.index("<tbody"):content.index("</tbody>")]
+    return content[content.index("<tbody") : content.index("</tbody>")]
 
 
 def exported_rows(response: HttpResponse) -> list[dict[str, str]]:
@@ -62,10 +62,12 @@ class TestWhatTheAdminSees:
     def test_it_shows_the_admin_its_own_municipalitys_log_lines_only(
         self, admin_user: User, pro: User, other_pro: User
     ) -> None:
-        log_access(user=pro, action=Action.READ, object_type="dossier", object_id=1001,
-                   client_id=501)
-        log_access(user=other_pro, action=Action.READ, object_type="dossier", object_id=2002,
-                   client_id=502)
+        log_access(
+            user=pro, action=Action.READ, object_type="dossier", object_id=1001, client_id=501
+        )
+        log_access(
+            user=other_pro, action=Action.READ, object_type="dossier", object_id=2002, client_id=502
+        )
 
         response = login(admin_user).get(LOG_URL)
 
@@ -88,24 +90,48 @@ class TestWhatTheAdminSees:
         self, admin_user: User, pro: User
     ) -> None:
         request = RequestFactory().get("/dossiers/7/", REMOTE_ADDR="192.0.2.17")
-        log_access(user=pro, action=Action.UPDATE, object_type="dossier", object_id=7,
-                   client_id=4242, request=request, result=Result.REFUSED)
+        log_access(
+            user=pro,
+            action=Action.UPDATE,
+            object_type="dossier",
+            object_id=7,
+            client_id=4242,
+            request=request,
+            result=Result.REFUSED,
+        )
 
         response = login(admin_user).get(LOG_URL, **ENGLISH)
 
         cells = table_body(response)
-        for expected in (">pro<", ">Wijkteamlid<", ">Wijziging<", "Geweigerd", ">dossier 7<",
-                         ">4242<", ">192.0.2.17<"):
+        for expected in (
+            ">pro<",
+            ">Wijkteamlid<",
+            ">Wijziging<",
+            "Geweigerd",
+            ">dossier 7<",
+            ">4242<",
+            ">192.0.2.17<",
+        ):
             assert expected in cells
         content = response.content.decode()
         assert '<h1 class="utrecht-heading-1">Toegangslog</h1>' in content
         assert '<table class="utrecht-table">' in content
 
     def test_it_lists_the_newest_line_first(self, admin_user: User, pro: User) -> None:
-        logged_at(local(2026, 3, 1, 9), user=pro, action=Action.READ, object_type="client",
-                  object_id="old")
-        logged_at(local(2026, 3, 2, 9), user=pro, action=Action.READ, object_type="client",
-                  object_id="new")
+        logged_at(
+            local(2026, 3, 1, 9),
+            user=pro,
+            action=Action.READ,
+            object_type="client",
+            object_id="old",
+        )
+        logged_at(
+            local(2026, 3, 2, 9),
+            user=pro,
+            action=Action.READ,
+            object_type="client",
+            object_id="new",
+        )
 
         response = login(admin_user).get(LOG_URL)
 
@@ -132,40 +158,67 @@ class TestWhatTheAdminSees:
     def test_it_labels_every_filter_field(self, admin_user: User) -> None:
         content = login(admin_user).get(LOG_URL, **ENGLISH).content.decode()
 
-        for name in ("user", "client", "action", "result", "object_type", "date_from",
-                     "date_to"):
+        for name in ("user", "client", "action", "result", "object_type", "date_from", "date_to"):
             assert f'<label class="utrecht-form-label" for="id_{name}">' in content
 
 
 @pytest.fixture
 def varied_log(pro: User, pro_west: User, coordinator: User) -> None:
-    logged_at(local(2026, 1, 10, 12), user=pro, action=Action.READ, object_type="dossier",
-              object_id="a", client_id=1)
-    logged_at(local(2026, 1, 20, 12), user=pro_west, action=Action.UPDATE,
-              object_type="client", object_id="b", client_id=2)
-    logged_at(local(2026, 2, 5, 12), user=coordinator, action=Action.READ,
-              object_type="dossier", object_id="c", client_id=1, result=Result.REFUSED)
+    logged_at(
+        local(2026, 1, 10, 12),
+        user=pro,
+        action=Action.READ,
+        object_type="dossier",
+        object_id="a",
+        client_id=1,
+    )
+    logged_at(
+        local(2026, 1, 20, 12),
+        user=pro_west,
+        action=Action.UPDATE,
+        object_type="client",
+        object_id="b",
+        client_id=2,
+    )
+    logged_at(
+        local(2026, 2, 5, 12),
+        user=coordinator,
+        action=Action.READ,
+        object_type="dossier",
+        object_id="c",
+        client_id=1,
+        result=Result.REFUSED,
+    )
     # Just before midnight local time on 5 February: still that day.
-    logged_at(local(2026, 2, 5, 23, 59), user=pro, action=Action.EXPORT,
-              object_type="ggm_export", object_id="d")
+    logged_at(
+        local(2026, 2, 5, 23, 59),
+        user=pro,
+        action=Action.EXPORT,
+        object_type="ggm_export",
+        object_id="d",
+    )
 
 
 class TestFilters:
-    @pytest.mark.parametrize(("query", "expected"), [
-        ({}, ["d", "c", "b", "a"]),
-        ({"user": "WEST"}, ["b"]),
-        ({"client": "1"}, ["c", "a"]),
-        ({"action": "read"}, ["c", "a"]),
-        ({"result": "refused"}, ["c"]),
-        ({"object_type": "dossier"}, ["c", "a"]),
-        ({"date_from": "2026-01-20"}, ["d", "c", "b"]),
-        ({"date_to": "2026-01-20"}, ["b", "a"]),
-        ({"date_from": "2026-02-05", "date_to": "2026-02-05"}, ["d", "c"]),
-        ({"date_from": "20-01-2026", "date_to": "05-02-2026"}, ["d", "c", "b"]),
-        ({"action": "read", "client": "1", "result": "success"}, ["a"]),
-    ])
-    def test_it_narrows_the_list(self, admin_user: User, varied_log: None,
-                                 query: dict[str, str], expected: list[str]) -> None:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ({}, ["d", "c", "b", "a"]),
+            ({"user": "WEST"}, ["b"]),
+            ({"client": "1"}, ["c", "a"]),
+            ({"action": "read"}, ["c", "a"]),
+            ({"result": "refused"}, ["c"]),
+            ({"object_type": "dossier"}, ["c", "a"]),
+            ({"date_from": "2026-01-20"}, ["d", "c", "b"]),
+            ({"date_to": "2026-01-20"}, ["b", "a"]),
+            ({"date_from": "2026-02-05", "date_to": "2026-02-05"}, ["d", "c"]),
+            ({"date_from": "20-01-2026", "date_to": "05-02-2026"}, ["d", "c", "b"]),
+            ({"action": "read", "client": "1", "result": "success"}, ["a"]),
+        ],
+    )
+    def test_it_narrows_the_list(
+        self, admin_user: User, varied_log: None, query: dict[str, str], expected: list[str]
+    ) -> None:
         response = login(admin_user).get(LOG_URL, query)
 
         assert shown_object_ids(response) == expected
@@ -173,8 +226,9 @@ class TestFilters:
     def test_it_explains_a_reversed_date_range_and_shows_nothing(
         self, admin_user: User, varied_log: None
     ) -> None:
-        response = login(admin_user).get(LOG_URL, {"date_from": "2026-02-01",
-                                                   "date_to": "2026-01-01"}, **ENGLISH)
+        response = login(admin_user).get(
+            LOG_URL, {"date_from": "2026-02-01", "date_to": "2026-01-01"}, **ENGLISH
+        )
 
         assert response.status_code == 200
         assert shown_object_ids(response) == []
@@ -191,8 +245,9 @@ class TestExport:
     def test_it_exports_the_filtered_rows_as_csv(
         self, admin_user: User, varied_log: None, other_pro: User
     ) -> None:
-        log_access(user=other_pro, action=Action.READ, object_type="dossier", object_id="x",
-                   client_id=1)
+        log_access(
+            user=other_pro, action=Action.READ, object_type="dossier", object_id="x", client_id=1
+        )
 
         response = login(admin_user).get(EXPORT_URL, {"client": "1"}, **ENGLISH)
 
@@ -210,12 +265,12 @@ class TestExport:
         # Local time, as Dutch Excel reads a date and time.
         assert rows[0]["Tijdstip"] == "2026-02-05 12:00:00"
 
-    def test_it_writes_an_export_line_to_the_log(self, admin_user: User,
-                                                 varied_log: None) -> None:
+    def test_it_writes_an_export_line_to_the_log(self, admin_user: User, varied_log: None) -> None:
         before = AccessLogEntry.objects.count()
 
-        response = login(admin_user).get(EXPORT_URL, {"client": "1", "action": "read"},
-                                         REMOTE_ADDR="198.51.100.4", **ENGLISH)
+        response = login(admin_user).get(
+            EXPORT_URL, {"client": "1", "action": "read"}, REMOTE_ADDR="198.51.100.4", **ENGLISH
+        )
         exported = exported_rows(response)
 
         assert AccessLogEntry.objects.count() == before + 1
@@ -230,8 +285,9 @@ class TestExport:
         # The file holds what was asked for, not the export's own line.
         assert len(exported) == 2
 
-    def test_it_shows_the_export_in_the_log_afterwards(self, admin_user: User,
-                                                       varied_log: None) -> None:
+    def test_it_shows_the_export_in_the_log_afterwards(
+        self, admin_user: User, varied_log: None
+    ) -> None:
         client = login(admin_user)
         exported_rows(client.get(EXPORT_URL))
 
@@ -241,8 +297,9 @@ class TestExport:
             "access_log"
         ]
 
-    def test_it_links_the_export_with_the_current_filters(self, admin_user: User,
-                                                          varied_log: None) -> None:
+    def test_it_links_the_export_with_the_current_filters(
+        self, admin_user: User, varied_log: None
+    ) -> None:
         response = login(admin_user).get(LOG_URL, {"client": "1", "page": "1"})
 
         assert f'href="{EXPORT_URL}?client=1"' in response.content.decode()
@@ -258,10 +315,11 @@ class TestExport:
         request = RequestFactory().get("/", HTTP_USER_AGENT='=HYPERLINK("http://evil")')
         log_access(user=pro, action=Action.READ, object_type="client", request=request)
 
-        rows = exported_rows(login(admin_user).get(EXPORT_URL, {"object_type": "client"},
-                                                   **ENGLISH))
+        rows = exported_rows(
+            login(admin_user).get(EXPORT_URL, {"object_type": "client"}, **ENGLISH)
+        )
 
-        assert rows[0]["Apparaat"] == "'=HYPERLINK(\"http://evil\")"
+        assert rows[0]["Apparaat"] == '\'=HYPERLINK("http://evil")'
 
     def test_it_sends_invalid_filters_back_to_the_page(self, admin_user: User) -> None:
         response = login(admin_user).get(EXPORT_URL, {"date_from": "gisteren"})
@@ -273,10 +331,13 @@ class TestExport:
 
 class TestWhoMayOpenIt:
     @pytest.mark.parametrize("url", [LOG_URL, EXPORT_URL])
-    @pytest.mark.parametrize("persona", ["pro", "coordinator", "policy", "partner_user",
-                                         "resident", "researcher", "other_pro"])
-    def test_it_refuses_every_other_role(self, request: pytest.FixtureRequest, persona: str,
-                                         url: str) -> None:
+    @pytest.mark.parametrize(
+        "persona",
+        ["pro", "coordinator", "policy", "partner_user", "resident", "researcher", "other_pro"],
+    )
+    def test_it_refuses_every_other_role(
+        self, request: pytest.FixtureRequest, persona: str, url: str
+    ) -> None:
         user = request.getfixturevalue(persona)
         log_access(user=user, action=Action.READ, object_type="client")
 

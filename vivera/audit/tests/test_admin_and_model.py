@@ -18,8 +18,9 @@ CHANGELIST = reverse("admin:audit_accesslogentry_changelist")
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return User.objects.create_superuser(username="root", password=PASSWORD,
-                                         email="root@example.org")
+    return User.objects.create_superuser(
+        username="root", password=PASSWORD, email="root@example.org"
+    )
 
 
 @pytest.fixture
@@ -82,16 +83,19 @@ class TestInTheAdmin:
         assert AccessLogEntry.objects.get(pk=entry.pk).object_id == "5"
 
     @pytest.mark.parametrize("persona", ["admin_user", "superuser"])
-    def test_it_offers_nobody_add_or_delete(self, request: pytest.FixtureRequest, pro: User,
-                                            persona: str) -> None:
+    def test_it_offers_nobody_add_or_delete(
+        self, request: pytest.FixtureRequest, pro: User, persona: str
+    ) -> None:
         entry = log_access(user=pro, action=Action.READ, object_type="dossier")
         client = login(request.getfixturevalue(persona))
 
         add = client.get(reverse("admin:audit_accesslogentry_add"))
-        delete = client.post(reverse("admin:audit_accesslogentry_delete", args=[entry.pk]),
-                             {"post": "yes"})
-        bulk = client.post(CHANGELIST, {"action": "delete_selected",
-                                        "_selected_action": [entry.pk], "post": "yes"})
+        delete = client.post(
+            reverse("admin:audit_accesslogentry_delete", args=[entry.pk]), {"post": "yes"}
+        )
+        bulk = client.post(
+            CHANGELIST, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+        )
 
         assert add.status_code == 403
         assert delete.status_code == 403

@@ -25,9 +25,17 @@ TABLE = AccessLogEntry._meta.db_table
 
 
 def write_lines(user: User, count: int) -> list[AccessLogEntry]:
-    return [log_access(user=user, action=Action.READ, object_type="dossier", object_id=number,
-                       client_id=number, detail={"b": [1, 2], "a": "é"})
-            for number in range(count)]
+    return [
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type="dossier",
+            object_id=number,
+            client_id=number,
+            detail={"b": [1, 2], "a": "é"},
+        )
+        for number in range(count)
+    ]
 
 
 def raw(sql: str, params: list[object]) -> None:
@@ -41,8 +49,11 @@ def verify(*args: str) -> tuple[int, str, str]:
     line closes the database connections when done; not here, inside the test's transaction.)"""
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with (redirect_stdout(out), redirect_stderr(err),
-          mock.patch("django.core.management.base.connections.close_all")):
+    with (
+        redirect_stdout(out),
+        redirect_stderr(err),
+        mock.patch("django.core.management.base.connections.close_all"),
+    ):
         try:
             ManagementUtility(["vivera", "verify_access_log", *args]).execute()
         except SystemExit as exit_:
@@ -60,11 +71,19 @@ class TestTheChain:
         assert len({first.entry_hash, second.entry_hash, third.entry_hash}) == 3
 
     def test_it_hashes_what_the_database_holds(self, pro: User) -> None:
-        request = RequestFactory().get("/dossiers/7/?q=1", REMOTE_ADDR="2001:0db8:0000::0001",
-                                       HTTP_USER_AGENT="Firefox")
-        entry = log_access(user=pro, action=Action.UPDATE, object_type="dossier", object_id=7,
-                           client_id=9, request=request, result=Result.REFUSED,
-                           detail={"z": {"y": 1, "x": None}, "a": 1.5})
+        request = RequestFactory().get(
+            "/dossiers/7/?q=1", REMOTE_ADDR="2001:0db8:0000::0001", HTTP_USER_AGENT="Firefox"
+        )
+        entry = log_access(
+            user=pro,
+            action=Action.UPDATE,
+            object_type="dossier",
+            object_id=7,
+            client_id=9,
+            request=request,
+            result=Result.REFUSED,
+            detail={"z": {"y": 1, "x": None}, "a": 1.5},
+        )
 
         stored = AccessLogEntry.objects.values("id", *chain.CONTENT_FIELDS).get(pk=entry.pk)
 
@@ -140,8 +159,10 @@ class TestVerification:
         values = AccessLogEntry.objects.values(*chain.CONTENT_FIELDS).get(pk=lines[1].pk)
         values["client_id"] = 4242
         forged = chain.entry_hash(lines[1].prev_hash, values)
-        raw("UPDATE {table} SET client_id = %s, entry_hash = %s WHERE id = %s",
-            [4242, forged, lines[1].pk])
+        raw(
+            "UPDATE {table} SET client_id = %s, entry_hash = %s WHERE id = %s",
+            [4242, forged, lines[1].pk],
+        )
 
         result = access_log_verification()
 
@@ -160,9 +181,7 @@ class TestVerification:
         assert f"regel #{lines[3].pk}" in err
         assert "vorige regel klopt niet" in err
 
-    def test_it_finds_lines_removed_from_the_end_with_the_recorded_head(
-        self, pro: User
-    ) -> None:
+    def test_it_finds_lines_removed_from_the_end_with_the_recorded_head(self, pro: User) -> None:
         lines = write_lines(pro, 5)
         recorded = lines[-1].entry_hash
         raw("DELETE FROM {table} WHERE id >= %s", [lines[3].pk])
@@ -201,8 +220,10 @@ class TestVerification:
 
 # serialized_rollback: the flush after a transactional test would drop the seeded code lists.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)",
+)
 def test_concurrent_writers_do_not_fork_the_chain(pro: User) -> None:
     """Eight threads, each with its own connection, append in transactions that also do other
     work; every line still has a distinct predecessor."""
@@ -213,8 +234,12 @@ def test_concurrent_writers_do_not_fork_the_chain(pro: User) -> None:
             start.wait()
             for round_ in range(10):
                 with transaction.atomic():
-                    log_access(user=pro, action=Action.READ, object_type="client",
-                               object_id=f"{number}-{round_}")
+                    log_access(
+                        user=pro,
+                        action=Action.READ,
+                        object_type="client",
+                        object_id=f"{number}-{round_}",
+                    )
                     time.sleep(0.001)
         finally:
             connection.close()

@@ -31,17 +31,21 @@ def refusals(**filters: Any) -> list[AccessLogEntry]:
 
 class TestRefusedPages:
     # A few pages with the personas their rule refuses (web/tests/test_authorisation.py).
-    @pytest.mark.parametrize(("name", "persona"), [
-        ("audit:access_log", "pro"),
-        ("audit:access_log", "coordinator"),
-        ("monitor:benchmark", "coordinator"),
-        ("registration:my_work", "policy"),
-        ("registration:client_search", "partner_user"),
-        ("portal:home", "pro"),
-        ("imports:import", "researcher"),
-    ])
-    def test_it_logs_a_page_refused_by_role(self, request: pytest.FixtureRequest, name: str,
-                                            persona: str) -> None:
+    @pytest.mark.parametrize(
+        ("name", "persona"),
+        [
+            ("audit:access_log", "pro"),
+            ("audit:access_log", "coordinator"),
+            ("monitor:benchmark", "coordinator"),
+            ("registration:my_work", "policy"),
+            ("registration:client_search", "partner_user"),
+            ("portal:home", "pro"),
+            ("imports:import", "researcher"),
+        ],
+    )
+    def test_it_logs_a_page_refused_by_role(
+        self, request: pytest.FixtureRequest, name: str, persona: str
+    ) -> None:
         user = request.getfixturevalue(persona)
         url = reverse(name)
 
@@ -71,12 +75,12 @@ class TestRefusedPages:
 
         assert refusals() == []
 
-    def test_it_shows_the_refusal_to_the_administrator(self, admin_user: User,
-                                                      pro: User) -> None:
+    def test_it_shows_the_refusal_to_the_administrator(self, admin_user: User, pro: User) -> None:
         login(pro).get(reverse("monitor:dashboard"))
 
-        response = login(admin_user).get(reverse("audit:access_log"),
-                                         {"result": "refused", "object_type": "page"})
+        response = login(admin_user).get(
+            reverse("audit:access_log"), {"result": "refused", "object_type": "page"}
+        )
 
         [line] = response.context["page_obj"].object_list
         assert line.username == "pro"
@@ -118,9 +122,11 @@ class TestTheAdmin:
 
 class TestLogins:
     def test_it_logs_a_failed_login_without_the_password(self, pro: User) -> None:
-        response = HttpClient().post(reverse("login"), {"username": "pro",
-                                                        "password": WRONG_PASSWORD},
-                                     REMOTE_ADDR="203.0.113.5")
+        response = HttpClient().post(
+            reverse("login"),
+            {"username": "pro", "password": WRONG_PASSWORD},
+            REMOTE_ADDR="203.0.113.5",
+        )
 
         assert response.status_code == 200  # the form again, with its error
         [line] = AccessLogEntry.objects.all()
@@ -153,7 +159,8 @@ class TestLogins:
         assert response.status_code == 302
         lines = list(AccessLogEntry.objects.order_by("pk"))
         assert [(line.action, line.result, line.user) for line in lines] == [
-            (Action.LOGIN, Result.SUCCESS, pro), (Action.LOGOUT, Result.SUCCESS, pro),
+            (Action.LOGIN, Result.SUCCESS, pro),
+            (Action.LOGOUT, Result.SUCCESS, pro),
         ]
         # A professional has two-factor login: the password alone does not let them in.
         assert lines[0].detail == {"step": "password"}
@@ -164,8 +171,7 @@ class TestLogins:
         HttpClient().post(reverse("admin:login"), {"username": "admin", "password": PASSWORD})
 
         [line] = AccessLogEntry.objects.all()
-        assert (line.action, line.result, line.user) == (Action.LOGIN, Result.SUCCESS,
-                                                         admin_user)
+        assert (line.action, line.result, line.user) == (Action.LOGIN, Result.SUCCESS, admin_user)
 
 
 def basic(username: str, password: str) -> str:
@@ -205,13 +211,15 @@ class TestTheApi:
         assert "abcdef12" not in row_text(line)
 
     def test_it_logs_a_wrong_password_once_and_without_it(self, policy: User) -> None:
-        response = APIClient().get(self.MONITOR,
-                                   HTTP_AUTHORIZATION=basic("policy", WRONG_PASSWORD))
+        response = APIClient().get(self.MONITOR, HTTP_AUTHORIZATION=basic("policy", WRONG_PASSWORD))
 
         assert response.status_code in (401, 403)
         [line] = AccessLogEntry.objects.all()
-        assert (line.action, line.result, line.object_id) == (Action.LOGIN, Result.REFUSED,
-                                                              "policy")
+        assert (line.action, line.result, line.object_id) == (
+            Action.LOGIN,
+            Result.REFUSED,
+            "policy",
+        )
         assert WRONG_PASSWORD not in row_text(line)
 
     def test_it_does_not_log_a_call_without_credentials(self, partner_user: User) -> None:
@@ -232,13 +240,15 @@ class TestOnTheAccessLogPage:
     def test_the_administrator_filters_failed_logins(self, admin_user: User, pro: User) -> None:
         HttpClient().post(reverse("login"), {"username": "pro", "password": WRONG_PASSWORD})
 
-        response = login(admin_user).get(reverse("audit:access_log"),
-                                         {"action": "login", "result": "refused"},
-                                         HTTP_ACCEPT_LANGUAGE="en")
+        response = login(admin_user).get(
+            reverse("audit:access_log"),
+            {"action": "login", "result": "refused"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
 
         [line] = response.context["page_obj"].object_list
         assert line.object_id == "pro"
         content = response.content.decode()
         assert '<option value="login" selected>Inloggen</option>' in content
         assert '<option value="logout">Uitloggen</option>' in content
-        assert ">Inloggen<" in content[content.index("<tbody"):]
+        assert ">Inloggen<" in content[content.index("<tbody") :]

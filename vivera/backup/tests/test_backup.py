@@ -37,8 +37,9 @@ UPLOAD = "3f2a/clienten.csv"
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VIVERA, *args], env=env, capture_output=True, text=True,
-                          check=False, timeout=120)
+    return subprocess.run(
+        [VIVERA, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
 
 
 def ok(env: dict[str, str], *args: str) -> str:
@@ -48,8 +49,11 @@ def ok(env: dict[str, str], *args: str) -> str:
 
 
 def environment(database_url: str, import_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "VIVERA_IMPORT_DIR", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "VIVERA_IMPORT_DIR", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(DATABASE_URL=database_url, VIVERA_IMPORT_DIR=str(import_dir))
     return env
 
@@ -65,33 +69,47 @@ def table_dump(cursor: Any, tables: list[str]) -> dict[str, list[str]]:
 
 def sqlite_dump(path: Path) -> dict[str, list[str]]:
     with sqlite3.connect(path) as db:
-        tables = [row[0] for row in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return table_dump(db.cursor(), sorted(tables))
 
 
 def files_of(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def without_restore_line(dump: dict[str, list[str]]) -> dict[str, list[str]]:
     """The restore adds one access-log line (object type "restore") to what it restored."""
     dump = dict(dump)
-    dump["audit_accesslogentry"] = [row for row in dump["audit_accesslogentry"]
-                                    if "'restore'" not in row]
+    dump["audit_accesslogentry"] = [
+        row for row in dump["audit_accesslogentry"] if "'restore'" not in row
+    ]
     return dump
 
 
-def rewrite_archive(source: Path, target: Path, change: Callable[[str, bytes], bytes],
-                    *, fix_manifest: bool) -> None:
+def rewrite_archive(
+    source: Path, target: Path, change: Callable[[str, bytes], bytes], *, fix_manifest: bool
+) -> None:
     """A copy of the archive with members changed; with `fix_manifest` the manifest's sizes
     and checksums are made to match (a damaged backup that still verifies)."""
     with tarfile.open(source, "r:gz") as tar:
-        members = {member.name: tar.extractfile(member).read()  # type: ignore[union-attr]
-                   for member in tar if member.isfile()}
-    members = {name: data if name == services.MANIFEST else change(name, data)
-               for name, data in members.items()}
+        members = {
+            member.name: tar.extractfile(member).read()  # type: ignore[union-attr]
+            for member in tar
+            if member.isfile()
+        }
+    members = {
+        name: data if name == services.MANIFEST else change(name, data)
+        for name, data in members.items()
+    }
     if fix_manifest:
         manifest = json.loads(members[services.MANIFEST])
         for entry in manifest["files"]:
@@ -127,8 +145,12 @@ def demo_archive(demo_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) ->
     database = folder / "demo.sqlite3"
     shutil.copyfile(demo_sqlite, database)
     _upload(folder / "import")
-    ok(environment(f"sqlite:///{database}", folder / "import"), "backup", "--uitvoer",
-       str(folder / "demo.tar.gz"))
+    ok(
+        environment(f"sqlite:///{database}", folder / "import"),
+        "backup",
+        "--uitvoer",
+        str(folder / "demo.tar.gz"),
+    )
     return folder / "demo.tar.gz"
 
 
@@ -148,8 +170,12 @@ def site(demo_sqlite: Path, demo_archive: Path, tmp_path: Path) -> Iterator[dict
     backups = tmp_path / "backups"
     backups.mkdir()
     shutil.copyfile(demo_archive, backups / "goed.tar.gz")
-    yield {"database": database, "import_dir": import_dir, "backups": backups,
-           "env": environment(f"sqlite:///{database}", import_dir)}
+    yield {
+        "database": database,
+        "import_dir": import_dir,
+        "backups": backups,
+        "env": environment(f"sqlite:///{database}", import_dir),
+    }
 
 
 def test_it_restores_every_row_and_file_after_changes_sqlite(site: dict[str, Any]) -> None:
@@ -168,7 +194,9 @@ def test_it_restores_every_row_and_file_after_changes_sqlite(site: dict[str, Any
     assert manifest["counts"]["registration_dossier"] == len(before["registration_dossier"])
     assert manifest["migrations"]["registration"].startswith("00")
     assert {entry["path"] for entry in manifest["files"]} == {
-        services.SQLITE_MEMBER, f"files/import/{UPLOAD}"}
+        services.SQLITE_MEMBER,
+        f"files/import/{UPLOAD}",
+    }
 
     with sqlite3.connect(database) as db:
         db.execute("DELETE FROM registration_zrmscore")
@@ -210,19 +238,27 @@ def test_it_restores_onto_a_new_server_without_ja(site: dict[str, Any], tmp_path
 
 @pytest.mark.parametrize("damage", ["member", "truncated", "extra"])
 def test_it_refuses_a_damaged_or_tampered_archive_and_changes_nothing(
-        site: dict[str, Any], damage: str) -> None:
-    database, import_dir, env, backups = (site["database"], site["import_dir"], site["env"],
-                                          site["backups"])
+    site: dict[str, Any], damage: str
+) -> None:
+    database, import_dir, env, backups = (
+        site["database"],
+        site["import_dir"],
+        site["env"],
+        site["backups"],
+    )
     bad = backups / "slecht.tar.gz"
     if damage == "member":  # an upload changed after the backup, the manifest left alone
-        rewrite_archive(backups / "goed.tar.gz", bad, fix_manifest=False,
-                        change=lambda name, data: data + b"x" if "files/" in name else data)
+        rewrite_archive(
+            backups / "goed.tar.gz",
+            bad,
+            fix_manifest=False,
+            change=lambda name, data: data + b"x" if "files/" in name else data,
+        )
     elif damage == "truncated":
         data = (backups / "goed.tar.gz").read_bytes()
         bad.write_bytes(data[: len(data) // 2])
     else:
-        with tarfile.open(backups / "goed.tar.gz") as source, \
-                tarfile.open(bad, "w:gz") as target:
+        with tarfile.open(backups / "goed.tar.gz") as source, tarfile.open(bad, "w:gz") as target:
             for member in source:
                 target.addfile(member, source.extractfile(member))
             info = tarfile.TarInfo("files/import/../../binnengesmokkeld")
@@ -241,17 +277,17 @@ def test_it_refuses_a_damaged_or_tampered_archive_and_changes_nothing(
 
 
 def test_a_database_member_that_is_corrupt_leaves_the_database_as_it_was(
-        site: dict[str, Any]) -> None:
+    site: dict[str, Any],
+) -> None:
     database, env, backups = site["database"], site["env"], site["backups"]
 
     def corrupt(name: str, data: bytes) -> bytes:
         if name != services.SQLITE_MEMBER:
             return data
         middle = len(data) // 2
-        return data[:middle] + secrets.token_bytes(8192) + data[middle + 8192:]
+        return data[:middle] + secrets.token_bytes(8192) + data[middle + 8192 :]
 
-    rewrite_archive(backups / "goed.tar.gz", backups / "stuk.tar.gz", corrupt,
-                    fix_manifest=True)
+    rewrite_archive(backups / "goed.tar.gz", backups / "stuk.tar.gz", corrupt, fix_manifest=True)
     before = sqlite_dump(database)
     done = run(env, "restore", str(backups / "stuk.tar.gz"), "--ja")
     assert done.returncode == 1, done.stdout
@@ -264,8 +300,10 @@ def test_it_refuses_an_archive_of_newer_code(site: dict[str, Any]) -> None:
     with tarfile.open(backups / "goed.tar.gz") as tar:
         manifest = json.loads(tar.extractfile(services.MANIFEST).read())  # type: ignore[union-attr]
     manifest["migrations_applied"]["registration"].append("9999_uit_de_toekomst")
-    with tarfile.open(backups / "goed.tar.gz") as source, \
-            tarfile.open(backups / "nieuw.tar.gz", "w:gz") as target:
+    with (
+        tarfile.open(backups / "goed.tar.gz") as source,
+        tarfile.open(backups / "nieuw.tar.gz", "w:gz") as target,
+    ):
         for member in source:
             if member.name == services.MANIFEST:
                 data = json.dumps(manifest).encode()
@@ -279,8 +317,9 @@ def test_it_refuses_an_archive_of_newer_code(site: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
-def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_backup_killed_half_way_leaves_no_archive(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.VIVERA_IMPORT_DIR = str(tmp_path / "import")
     (tmp_path / "import").mkdir()
     (tmp_path / "import" / "a.csv").write_text("x")
@@ -290,8 +329,13 @@ def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: An
 
     def snapshot(path: Path) -> dict[str, Any]:  # the test database runs in a transaction
         path.write_bytes(b"database")
-        return {"vendor": "sqlite", "vendor_version": "3", "counts": {},
-                "migrations": {}, "migrations_applied": {}}
+        return {
+            "vendor": "sqlite",
+            "vendor_version": "3",
+            "counts": {},
+            "migrations": {},
+            "migrations_applied": {},
+        }
 
     def killed(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt  # what SIGINT or SIGTERM's handler raises mid-write
@@ -307,7 +351,8 @@ def test_a_backup_killed_half_way_leaves_no_archive(tmp_path: Path, settings: An
 
 @pytest.mark.django_db
 def test_a_backup_stopped_with_sigterm_removes_its_temporary_files(
-        tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.VIVERA_IMPORT_DIR = str(tmp_path / "import")
 
     def snapshot(path: Path) -> dict[str, Any]:
@@ -333,8 +378,12 @@ def test_a_backup_stopped_with_sigterm_removes_its_temporary_files(
 def _postgres_server() -> dict[str, Any]:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
-        return {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
-                "user": db.get("USER") or "postgres", "password": db.get("PASSWORD") or ""}
+        return {
+            "host": db.get("HOST") or "127.0.0.1",
+            "port": db.get("PORT") or 5432,
+            "user": db.get("USER") or "postgres",
+            "password": db.get("PASSWORD") or "",
+        }
     return {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": ""}
 
 
@@ -350,8 +399,7 @@ def postgres_database() -> Iterator[tuple[str, dict[str, Any]]]:
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("pg_dump/pg_restore are not installed")
     try:
-        admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3,
-                                **server)
+        admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3, **server)
     except psycopg.OperationalError as exc:
         pytest.skip(f"no PostgreSQL on {server['host']}:{server['port']}: {exc}")
     name = f"vivera_backup_test_{secrets.token_hex(4)}"
@@ -373,15 +421,18 @@ def postgres_dump(name: str, server: dict[str, Any]) -> dict[str, list[str]]:
 
 @pytest.mark.child_database
 def test_it_restores_every_row_and_file_and_a_failed_restore_changes_nothing_postgres(
-        postgres_database: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    postgres_database: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
     import psycopg
 
     name, server = postgres_database
     password = f":{server['password']}" if server["password"] else ""
     import_dir = tmp_path / "import"
     _upload(import_dir)
-    env = environment(f"postgres://{server['user']}{password}@{server['host']}:"
-                      f"{server['port']}/{name}", import_dir)
+    env = environment(
+        f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}",
+        import_dir,
+    )
     ok(env, "migrate", "--no-input", "-v0")
     ok(env, *DEMO)
     before, files_before = postgres_dump(name, server), files_of(import_dir)
@@ -400,9 +451,14 @@ def test_it_restores_every_row_and_file_and_a_failed_restore_changes_nothing_pos
     assert postgres_dump(name, server) == changed
 
     # A dump that verifies but breaks off half-way: pg_restore fails after it began.
-    rewrite_archive(archive, tmp_path / "stuk.tar.gz", fix_manifest=True,
-                    change=lambda member, data: data[: len(data) * 2 // 3]
-                    if member == services.POSTGRES_MEMBER else data)
+    rewrite_archive(
+        archive,
+        tmp_path / "stuk.tar.gz",
+        fix_manifest=True,
+        change=lambda member, data: (
+            data[: len(data) * 2 // 3] if member == services.POSTGRES_MEMBER else data
+        ),
+    )
     done = run(env, "restore", str(tmp_path / "stuk.tar.gz"), "--ja")
     assert done.returncode == 1 and "Herstel mislukt" in done.stderr, done.stderr
     assert postgres_dump(name, server) == changed

@@ -25,8 +25,9 @@ def test_atomic_output_replaces_the_file_only_when_complete(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "hidden file"])
-def test_atomic_output_leaves_nothing_when_it_fails(tmp_path: Path, unnamed: bool,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_output_leaves_nothing_when_it_fails(
+    tmp_path: Path, unnamed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not unnamed:
         monkeypatch.delattr(os, "O_TMPFILE")
     target = tmp_path / "export.zip"
@@ -38,8 +39,12 @@ def test_atomic_output_leaves_nothing_when_it_fails(tmp_path: Path, unnamed: boo
 
 
 def test_the_fallback_file_of_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     (tmp_path / f".export.zip-{gone}-ab12cd34.part").write_bytes(b"half, with personal data")
     (tmp_path / f".vivera-restore-{gone}-x1").mkdir()
     (tmp_path / f".vivera-restore-{os.getppid()}-x2").mkdir()  # a process that still runs

@@ -11,7 +11,12 @@ from vivera.core.formatting import number, seconds
 
 def test_whole_numbers_get_a_dot_between_thousands():
     assert [number(n) for n in (0, 7, 1234, 1_000_000, -2500)] == [
-        "0", "7", "1.234", "1.000.000", "-2.500"]
+        "0",
+        "7",
+        "1.234",
+        "1.000.000",
+        "-2.500",
+    ]
     assert number(1234, grouping=False) == "1234"
 
 

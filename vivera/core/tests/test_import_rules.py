@@ -27,8 +27,21 @@ PACKAGE = Path(__file__).resolve().parents[2]  # vivera/
 BASE = "core"
 TOOLING = "devtools"
 SITE = "web"
-APPS = {"accounts", "organisation", "registration", "audit", "monitor", "partners", "ggm",
-        "imports", "research", "backup", "retention", "privacy", "api"}
+APPS = {
+    "accounts",
+    "organisation",
+    "registration",
+    "audit",
+    "monitor",
+    "partners",
+    "ggm",
+    "imports",
+    "research",
+    "backup",
+    "retention",
+    "privacy",
+    "api",
+}
 # Modules of the project itself (vivera/<name>.py): settings, urls, wsgi, asgi, manage.
 PROJECT = "project"
 # The load test's browser runs in locust's own process, without Django: its form reader may use
@@ -67,8 +80,11 @@ def imports_of(path: Path, source: str | None = None) -> list[Import]:
     """Every import in one module below vivera/, relative ones made absolute."""
     relative = path.relative_to(PACKAGE)
     part = relative.parts[0] if len(relative.parts) > 1 else PROJECT
-    is_test = ("tests" in relative.parts or relative.parts[0] == "browser_tests"
-               or relative.name == "conftest.py")
+    is_test = (
+        "tests" in relative.parts
+        or relative.parts[0] == "browser_tests"
+        or relative.name == "conftest.py"
+    )
     package = _dotted(path) if path.name == "__init__.py" else _dotted(path)[:-1]
     tree = ast.parse(source if source is not None else path.read_text(encoding="utf-8"))
     found = []
@@ -77,13 +93,14 @@ def imports_of(path: Path, source: str | None = None) -> list[Import]:
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 stem = ".".join([*base, node.module] if node.module else base)
             else:
                 stem = node.module or ""
             # `from vivera import demo` names the module vivera.demo.
-            targets = ([f"{stem}.{alias.name}" for alias in node.names]
-                       if stem == "vivera" else [stem])
+            targets = (
+                [f"{stem}.{alias.name}" for alias in node.names] if stem == "vivera" else [stem]
+            )
         else:
             continue
         found += [Import(relative.as_posix(), part, is_test, t, node.lineno) for t in targets]
@@ -101,14 +118,16 @@ def core_imports_only_core(imports: list[Import]) -> list[Import]:
 
 def product_imports_no_tooling(imports: list[Import]) -> list[Import]:
     """Nothing but devtools itself and the tests imports devtools."""
-    return [i for i in imports if i.target_part == TOOLING and i.part != TOOLING
-            and not i.is_test]
+    return [i for i in imports if i.target_part == TOOLING and i.part != TOOLING and not i.is_test]
 
 
 def only_the_project_imports_the_site(imports: list[Import]) -> list[Import]:
     """The apps and core do not import web; the project's urls.py does (and tests may)."""
-    return [i for i in imports if i.target_part == SITE
-            and i.part not in (SITE, PROJECT, TOOLING) and not i.is_test]
+    return [
+        i
+        for i in imports
+        if i.target_part == SITE and i.part not in (SITE, PROJECT, TOOLING) and not i.is_test
+    ]
 
 
 def every_part_is_known(imports: list[Import]) -> list[str]:
@@ -119,20 +138,25 @@ def every_part_is_known(imports: list[Import]) -> list[str]:
 
 def test_core_imports_no_other_part_of_vivera():
     broken = core_imports_only_core(every_import())
-    assert not broken, ("core is the base every app shares and names no app; move what needs "
-                        "an app out of core:\n" + "\n".join(map(str, broken)))
+    assert not broken, (
+        "core is the base every app shares and names no app; move what needs "
+        "an app out of core:\n" + "\n".join(map(str, broken))
+    )
 
 
 def test_no_product_code_imports_devtools():
     broken = product_imports_no_tooling(every_import())
-    assert not broken, ("devtools is tooling; the product runs without it:\n"
-                        + "\n".join(map(str, broken)))
+    assert not broken, "devtools is tooling; the product runs without it:\n" + "\n".join(
+        map(str, broken)
+    )
 
 
 def test_only_the_project_imports_web():
     broken = only_the_project_imports_the_site(every_import())
-    assert not broken, ("web sits on top of the apps; an app that needs something from it "
-                        "should own it:\n" + "\n".join(map(str, broken)))
+    assert not broken, (
+        "web sits on top of the apps; an app that needs something from it "
+        "should own it:\n" + "\n".join(map(str, broken))
+    )
 
 
 def test_the_load_tests_form_reader_needs_nothing_but_the_standard_library():
@@ -153,16 +177,30 @@ def test_the_rules_catch_what_they_forbid():
     core = PACKAGE / "core" / "example.py"
     app = PACKAGE / "monitor" / "example.py"
     app_test = PACKAGE / "monitor" / "tests" / "test_example.py"
-    assert [str(i) for i in core_imports_only_core(
-        imports_of(core, "def f():\n    from vivera.accounts.models import Role\n"))] == [
-        "vivera/core/example.py:2 imports vivera.accounts.models"]
+    assert [
+        str(i)
+        for i in core_imports_only_core(
+            imports_of(core, "def f():\n    from vivera.accounts.models import Role\n")
+        )
+    ] == ["vivera/core/example.py:2 imports vivera.accounts.models"]
     assert core_imports_only_core(imports_of(core, "from . import files\n")) == []
     assert len(core_imports_only_core(imports_of(core, "from .. import registration\n"))) == 1
-    assert len(product_imports_no_tooling(
-        imports_of(app, "from vivera import devtools\n"))) == 1
-    assert len(product_imports_no_tooling(
-        imports_of(app, "import vivera.devtools.demo.services\n"))) == 1
-    assert product_imports_no_tooling(
-        imports_of(app_test, "from vivera.devtools.testing.kill import ok\n")) == []
-    assert len(only_the_project_imports_the_site(
-        imports_of(app, "from vivera.web.views import home\n"))) == 1
+    assert len(product_imports_no_tooling(imports_of(app, "from vivera import devtools\n"))) == 1
+    assert (
+        len(product_imports_no_tooling(imports_of(app, "import vivera.devtools.demo.services\n")))
+        == 1
+    )
+    assert (
+        product_imports_no_tooling(
+            imports_of(app_test, "from vivera.devtools.testing.kill import ok\n")
+        )
+        == []
+    )
+    assert (
+        len(
+            only_the_project_imports_the_site(
+                imports_of(app, "from vivera.web.views import home\n")
+            )
+        )
+        == 1
+    )

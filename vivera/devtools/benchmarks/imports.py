@@ -44,8 +44,14 @@ START = dt.date(2016, 1, 1)
 DAYS = 730
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 PROFESSIONAL_NAMES = [f"importbenchmark-{i}" for i in range(PROFESSIONALS)]
-DOMAINS = ["financien", "huisvesting", "werk-opleiding", "Sociaal netwerk",
-           "geestelijke-gezondheid", "opvoeding"]
+DOMAINS = [
+    "financien",
+    "huisvesting",
+    "werk-opleiding",
+    "Sociaal netwerk",
+    "geestelijke-gezondheid",
+    "opvoeding",
+]
 OUTCOMES = ["opgelost-team", "buurthuis", "maatwerk-sdd", "specialistisch", "ingetrokken"]
 
 
@@ -62,13 +68,13 @@ class Sizes:
         counts = {name: int(rows * share) for name, share in SHARES.items()}
         counts["dossiers"] = counts["clienten"]  # one dossier per client
         short = rows - sum(counts.values())
-        return cls(counts["clienten"], counts["dossiers"], counts["vragen"], counts["contacten"],
-                   short)
+        return cls(
+            counts["clienten"], counts["dossiers"], counts["vragen"], counts["contacten"], short
+        )
 
     @property
     def total(self) -> int:
-        return (self.clients + self.dossiers + self.questions + self.contacts
-                + self.short_contacts)
+        return self.clients + self.dossiers + self.questions + self.contacts + self.short_contacts
 
 
 def setup_municipality() -> User:
@@ -76,23 +82,32 @@ def setup_municipality() -> User:
     administrator and professionals. Returns the administrator."""
     name, code = MUNICIPALITY
     municipality = Municipality.objects.create(name=name, cbs_code=code)
-    wijk = Neighbourhood.objects.create(municipality=municipality, name="Centrum",
-                                        cbs_code="WK899001")
-    PostcodeArea.objects.bulk_create(PostcodeArea(neighbourhood=wijk, postcode=f"{pc}")
-                                     for pc in range(8990, 9000))
+    wijk = Neighbourhood.objects.create(
+        municipality=municipality, name="Centrum", cbs_code="WK899001"
+    )
+    PostcodeArea.objects.bulk_create(
+        PostcodeArea(neighbourhood=wijk, postcode=f"{pc}") for pc in range(8990, 9000)
+    )
     teams = [Team.objects.create(municipality=municipality, name=t) for t in TEAMS]
     Location.objects.create(municipality=municipality, team=teams[0], name=LOCATION)
     password = make_password(None)  # nobody logs in as these users
-    admin = User.objects.create(username=ADMIN, role=Role.ADMIN, municipality=municipality,
-                                password=password)
+    admin = User.objects.create(
+        username=ADMIN, role=Role.ADMIN, municipality=municipality, password=password
+    )
     pros = User.objects.bulk_create(
-        User(username=name, role=Role.PROFESSIONAL, municipality=municipality,
-             password=password)
-        for name in PROFESSIONAL_NAMES)
+        User(username=name, role=Role.PROFESSIONAL, municipality=municipality, password=password)
+        for name in PROFESSIONAL_NAMES
+    )
     TeamMembership.objects.bulk_create(
-        TeamMembership(team=teams[i % 2], user=u, specialism=Specialism.AMW,
-                       fte=Decimal("0.80"), start_date=START)
-        for i, u in enumerate(pros))
+        TeamMembership(
+            team=teams[i % 2],
+            user=u,
+            specialism=Specialism.AMW,
+            fte=Decimal("0.80"),
+            start_date=START,
+        )
+        for i, u in enumerate(pros)
+    )
     return admin
 
 
@@ -133,8 +148,18 @@ def _csv_file(folder: Path, name: str, encoding: str, delimiter: str) -> Iterato
 def _write_clients(folder: Path, sizes: Sizes, rng: random.Random) -> None:
     """Windows-1252 with `;`, as an old Excel saves it; every client a valid BSN or none."""
     with _csv_file(folder, "clienten.csv", "cp1252", ";") as out:
-        out.writerow(["clientnummer", "voornaam", "tussenvoegsel", "achternaam",
-                      "geboortedatum", "bsn", "postcode", "huisnummer"])
+        out.writerow(
+            [
+                "clientnummer",
+                "voornaam",
+                "tussenvoegsel",
+                "achternaam",
+                "geboortedatum",
+                "bsn",
+                "postcode",
+                "huisnummer",
+            ]
+        )
         number = 10_000_000
         for i in range(sizes.clients):
             bsn = None
@@ -142,48 +167,80 @@ def _write_clients(folder: Path, sizes: Sizes, rng: random.Random) -> None:
                 number += 1
                 bsn = _bsn(number)
             birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(28_000))
-            out.writerow([f"K{i}", rng.choice(["Dédé", "Anneke", "Mohamed", "Zoë", "Jan"]),
-                          rng.choice(["", "", "van", "de", "van der"]),
-                          rng.choice(["Jansen", "Çelik", "Bakker", "Brontë", "Visser"]),
-                          _dutch(birth), bsn if rng.random() < 0.7 else "",
-                          f"{rng.randrange(8990, 9000)} {rng.choice(['AB', 'CD', 'EF'])}",
-                          str(rng.randrange(1, 200))])
+            out.writerow(
+                [
+                    f"K{i}",
+                    rng.choice(["Dédé", "Anneke", "Mohamed", "Zoë", "Jan"]),
+                    rng.choice(["", "", "van", "de", "van der"]),
+                    rng.choice(["Jansen", "Çelik", "Bakker", "Brontë", "Visser"]),
+                    _dutch(birth),
+                    bsn if rng.random() < 0.7 else "",
+                    f"{rng.randrange(8990, 9000)} {rng.choice(['AB', 'CD', 'EF'])}",
+                    str(rng.randrange(1, 200)),
+                ]
+            )
 
 
 def _write_dossiers(folder: Path, sizes: Sizes, rng: random.Random) -> Spans:
     """UTF-8 with a BOM and `,`; one dossier per client, its dates in three styles."""
     spans: Spans = []
     with _csv_file(folder, "dossiers.csv", "utf-8-sig", ",") as out:
-        out.writerow(["dossiernummer", "clientnummer", "team", "verwijzer", "casusregisseur",
-                      "aanmelddatum", "wachtlijstdatum", "intakedatum", "afsluitdatum",
-                      "complexiteit"])
+        out.writerow(
+            [
+                "dossiernummer",
+                "clientnummer",
+                "team",
+                "verwijzer",
+                "casusregisseur",
+                "aanmelddatum",
+                "wachtlijstdatum",
+                "intakedatum",
+                "afsluitdatum",
+                "complexiteit",
+            ]
+        )
         for i in range(sizes.dossiers):
             registered = START + dt.timedelta(days=rng.randrange(DAYS))
             waiting = registered + dt.timedelta(days=2) if rng.random() < 0.3 else None
-            intake = (registered + dt.timedelta(days=rng.randrange(3, 40))
-                      if rng.random() < 0.85 else None)
+            intake = (
+                registered + dt.timedelta(days=rng.randrange(3, 40))
+                if rng.random() < 0.85
+                else None
+            )
             closed = None
             if rng.random() < 0.7:
                 closed = (intake or registered) + dt.timedelta(days=rng.randrange(20, 300))
             spans.append((registered, closed))
             # Dates as they come: Dutch, ISO and Excel's day numbers.
             style = i % 3
+
             def write(day: dt.date | None, style: int = style) -> str:
                 if day is None:
                     return ""
                 return (_dutch(day), day.isoformat(), str((day - EXCEL_EPOCH).days))[style]
-            out.writerow([f"D{i}", f"K{i}", TEAMS[i % 2],
-                          rng.choice(["huisarts", "zelf", "sdd"]),
-                          rng.choice(PROFESSIONAL_NAMES) if intake else "", write(registered),
-                          write(waiting), write(intake), write(closed),
-                          rng.choice(["enkelvoudig", "meervoudig", "complex"])])
+
+            out.writerow(
+                [
+                    f"D{i}",
+                    f"K{i}",
+                    TEAMS[i % 2],
+                    rng.choice(["huisarts", "zelf", "sdd"]),
+                    rng.choice(PROFESSIONAL_NAMES) if intake else "",
+                    write(registered),
+                    write(waiting),
+                    write(intake),
+                    write(closed),
+                    rng.choice(["enkelvoudig", "meervoudig", "complex"]),
+                ]
+            )
     return spans
 
 
 def _write_questions(folder: Path, sizes: Sizes, rng: random.Random, spans: Spans) -> None:
     with _csv_file(folder, "vragen.csv", "utf-8", ";") as out:
-        out.writerow(["vraagnummer", "dossiernummer", "levensdomein", "geopend", "gesloten",
-                      "uitkomst"])
+        out.writerow(
+            ["vraagnummer", "dossiernummer", "levensdomein", "geopend", "gesloten", "uitkomst"]
+        )
         for i in range(sizes.questions):
             d = i % sizes.dossiers
             registered, closed = spans[d]
@@ -196,40 +253,68 @@ def _write_questions(folder: Path, sizes: Sizes, rng: random.Random, spans: Span
                 shut = opened + dt.timedelta(days=rng.randrange(5, 90))
             else:
                 shut = None
-            out.writerow([f"V{i}", f"D{d}", rng.choice(DOMAINS), _dutch(opened),
-                          _dutch(shut) if shut else "", rng.choice(OUTCOMES) if shut else ""])
+            out.writerow(
+                [
+                    f"V{i}",
+                    f"D{d}",
+                    rng.choice(DOMAINS),
+                    _dutch(opened),
+                    _dutch(shut) if shut else "",
+                    rng.choice(OUTCOMES) if shut else "",
+                ]
+            )
 
 
 def _write_contacts(folder: Path, sizes: Sizes, rng: random.Random, spans: Spans) -> None:
     with _csv_file(folder, "contacten.csv", "utf-8", ";") as out:
-        out.writerow(["contactnummer", "dossiernummer", "datum", "soort", "duur_minuten", "met",
-                      "kerntaak", "medewerkers"])
+        out.writerow(
+            [
+                "contactnummer",
+                "dossiernummer",
+                "datum",
+                "soort",
+                "duur_minuten",
+                "met",
+                "kerntaak",
+                "medewerkers",
+            ]
+        )
         pros = PROFESSIONAL_NAMES
         for i in range(sizes.contacts):
             d = i % sizes.dossiers
             registered, closed = spans[d]
             last = closed or registered + dt.timedelta(days=120)
             date = registered + dt.timedelta(days=rng.randrange(0, 1 + (last - registered).days))
-            out.writerow([f"C{i}", f"D{d}", date.isoformat(),
-                          rng.choice(["huisbezoek", "telefoon", "kantoor", "email"]),
-                          str(rng.choice([15, 30, 45, 60, 90])),
-                          rng.choice(["client", "netwerk", ""]),
-                          rng.choice(["ondersteuning", "informatie", "verwijzing"]),
-                          rng.choice(pros) + (f", {rng.choice(pros)}" if rng.random() < 0.2
-                                              else "")])
+            out.writerow(
+                [
+                    f"C{i}",
+                    f"D{d}",
+                    date.isoformat(),
+                    rng.choice(["huisbezoek", "telefoon", "kantoor", "email"]),
+                    str(rng.choice([15, 30, 45, 60, 90])),
+                    rng.choice(["client", "netwerk", ""]),
+                    rng.choice(["ondersteuning", "informatie", "verwijzing"]),
+                    rng.choice(pros) + (f", {rng.choice(pros)}" if rng.random() < 0.2 else ""),
+                ]
+            )
 
 
 def _write_short_contacts(folder: Path, sizes: Sizes, rng: random.Random) -> None:
     with _csv_file(folder, "korte_contacten.csv", "utf-8", ";") as out:
-        out.writerow(["datum", "dagdeel", "kanaal", "inlooppunt", "onderwerp", "resultaat",
-                      "team"])
+        out.writerow(["datum", "dagdeel", "kanaal", "inlooppunt", "onderwerp", "resultaat", "team"])
         for _i in range(sizes.short_contacts):
             walk_in = rng.random() < 0.4
-            out.writerow([_dutch(START + dt.timedelta(days=rng.randrange(DAYS))),
-                          rng.choice(["ochtend", "middag", "avond"]),
-                          "inloop" if walk_in else rng.choice(["telefoon", "email"]),
-                          LOCATION if walk_in else "", rng.choice(DOMAINS),
-                          rng.choice(["beantwoord", "verwezen"]), rng.choice(TEAMS)])
+            out.writerow(
+                [
+                    _dutch(START + dt.timedelta(days=rng.randrange(DAYS))),
+                    rng.choice(["ochtend", "middag", "avond"]),
+                    "inloop" if walk_in else rng.choice(["telefoon", "email"]),
+                    LOCATION if walk_in else "",
+                    rng.choice(DOMAINS),
+                    rng.choice(["beantwoord", "verwezen"]),
+                    rng.choice(TEAMS),
+                ]
+            )
 
 
 # --- A decompression bomb (docs/benchmarks.md, "The import refuses a decompression bomb") -------
@@ -247,18 +332,22 @@ _BOMB_PARTS = {
         '<Default Extension="xml" ContentType="application/xml"/>'
         f'<Override PartName="/xl/workbook.xml" ContentType="{_MIME}sheet.main+xml"/>'
         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_MIME}worksheet+xml"/>'
-        "</Types>"),
+        "</Types>"
+    ),
     "_rels/.rels": (
         f'{_XML}<Relationships xmlns="{_PACKAGE}relationships">'
         f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>"),
+        "</Relationships>"
+    ),
     "xl/workbook.xml": (
         f'{_XML}<workbook xmlns="{_SHEET}" xmlns:r="{_OFFICE}">'
-        '<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        '<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'{_XML}<Relationships xmlns="{_PACKAGE}relationships">'
         f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
-        "</Relationships>"),
+        "</Relationships>"
+    ),
 }
 
 
@@ -266,8 +355,9 @@ def _inline(value: str) -> str:
     return f'<c t="inlineStr"><is><t>{value}</t></is></c>' if value else "<c/>"
 
 
-def write_xlsx_bomb(path: Path, rows: int = 1_000_000, *, dimension: str = "A1:H2",
-                    numbered: bool = False) -> None:
+def write_xlsx_bomb(
+    path: Path, rows: int = 1_000_000, *, dimension: str = "A1:H2", numbered: bool = False
+) -> None:
     """A `clienten` workbook of `rows` identical client rows under a real header, written
     straight into the ZIP (no spreadsheet library, a row at a time): a million rows are
     about 110 MB of XML that deflate packs into about 0.5 MB. The sheet's `dimension` claims
@@ -275,23 +365,37 @@ def write_xlsx_bomb(path: Path, rows: int = 1_000_000, *, dimension: str = "A1:H
     (`r="A2"`) and differ, as a spreadsheet program writes them: that compresses about 20
     times, like a real export, so it passes a check on the compression ratio and only
     counting the rows stops it."""
-    header = ["clientnummer", "voornaam", "tussenvoegsel", "achternaam", "geboortedatum", "bsn",
-              "postcode", "huisnummer"]
+    header = [
+        "clientnummer",
+        "voornaam",
+        "tussenvoegsel",
+        "achternaam",
+        "geboortedatum",
+        "bsn",
+        "postcode",
+        "huisnummer",
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, content in _BOMB_PARTS.items():
             archive.writestr(name, content)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'{_XML}<worksheet xmlns="{_SHEET}"><dimension ref="{dimension}"/>'
-                        f'<sheetData><row>{"".join(_inline(h) for h in header)}</row>'.encode())
+            sheet.write(
+                f'{_XML}<worksheet xmlns="{_SHEET}"><dimension ref="{dimension}"/>'
+                f"<sheetData><row>{''.join(_inline(h) for h in header)}</row>".encode()
+            )
             if numbered:
                 for line in range(2, rows + 2):
-                    sheet.write(f'<row r="{line}"><c r="A{line}"><v>{line}</v></c>'
-                                f'<c r="B{line}" t="inlineStr"><is><t>Jan</t></is></c>'
-                                f'<c r="D{line}" t="inlineStr"><is><t>Jansen</t></is></c>'
-                                "</row>".encode())
+                    sheet.write(
+                        f'<row r="{line}"><c r="A{line}"><v>{line}</v></c>'
+                        f'<c r="B{line}" t="inlineStr"><is><t>Jan</t></is></c>'
+                        f'<c r="D{line}" t="inlineStr"><is><t>Jansen</t></is></c>'
+                        "</row>".encode()
+                    )
             else:
-                row = (f'<row><c><v>1</v></c>{_inline("Jan")}<c/>{_inline("Jansen")}'
-                       f'{_inline("01-01-1970")}</row>')
+                row = (
+                    f"<row><c><v>1</v></c>{_inline('Jan')}<c/>{_inline('Jansen')}"
+                    f"{_inline('01-01-1970')}</row>"
+                )
                 block = row.encode() * 1_000
                 for _ in range(rows // 1_000):
                     sheet.write(block)
@@ -336,9 +440,13 @@ def run_measured(command: list[str], env: dict[str, str], timeout: float = 300) 
 
     with tempfile.TemporaryDirectory(prefix="vivera-measure-") as folder:
         result = Path(folder) / "result"
-        child = subprocess.Popen([sys.executable, "-S", "-c", _MEASURE, str(result), *command],
-                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+        child = subprocess.Popen(
+            [sys.executable, "-S", "-c", _MEASURE, str(result), *command],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             output, _err = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -346,5 +454,6 @@ def run_measured(command: list[str], env: dict[str, str], timeout: float = 300) 
             output, _err = child.communicate()
             return Measured(-9, timeout, 0.0, output.decode("utf-8", errors="replace"))
         code, rss, seconds = result.read_text().split()
-    return Measured(int(code), float(seconds), int(rss) / 1024,
-                    output.decode("utf-8", errors="replace"))
+    return Measured(
+        int(code), float(seconds), int(rss) / 1024, output.decode("utf-8", errors="replace")
+    )

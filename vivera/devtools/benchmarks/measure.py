@@ -64,11 +64,12 @@ class Machine:
     database_name: str
 
     def lines(self) -> list[str]:
-        memory = (f", {number(self.memory_gb, 1)} GB geheugen"
-                  if self.memory_gb is not None else "")
-        return [f"Machine:  {self.cpu}, {self.cores} kernen{memory}; Python {self.python}, "
-                f"Django {self.django}",
-                f"Database: {self.database} ({self.database_name})"]
+        memory = f", {number(self.memory_gb, 1)} GB geheugen" if self.memory_gb is not None else ""
+        return [
+            f"Machine:  {self.cpu}, {self.cores} kernen{memory}; Python {self.python}, "
+            f"Django {self.django}",
+            f"Database: {self.database} ({self.database_name})",
+        ]
 
 
 def _proc_value(path: str, key: str) -> str | None:

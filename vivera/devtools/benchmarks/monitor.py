@@ -39,8 +39,9 @@ TARGETS = {
 }
 
 
-def indicator_profile(scope: Scope, repeats: int = 1, *,
-                      warm_up: bool = True) -> list[tuple[str, float]]:
+def indicator_profile(
+    scope: Scope, repeats: int = 1, *, warm_up: bool = True
+) -> list[tuple[str, float]]:
     """Each indicator computed on its own (median of `repeats` runs, after one warm-up of the
     whole set unless the caller just ran it), slowest first."""
     if warm_up:
@@ -77,8 +78,9 @@ def dashboard_timing(user: User, start: dt.date, end: dt.date, repeats: int) -> 
         response = client.get(url, secure=secure)
         sizes.append((response.status_code, len(response.content)))
         if response.status_code != 200:
-            raise BenchmarkError(f"Het dashboard gaf status {response.status_code} voor "
-                                 f"{user.username} ({url}).")
+            raise BenchmarkError(
+                f"Het dashboard gaf status {response.status_code} voor {user.username} ({url})."
+            )
 
     try:
         with override_settings(ALLOWED_HOSTS=hosts):
@@ -91,8 +93,11 @@ def dashboard_timing(user: User, start: dt.date, end: dt.date, repeats: int) -> 
 
 def policy_user(municipality: Municipality) -> User | None:
     """An active policy advisor of the municipality (the dashboard's widest view)."""
-    return (User.objects.filter(municipality=municipality, role=Role.POLICY, is_active=True)
-            .order_by("pk").first())
+    return (
+        User.objects.filter(municipality=municipality, role=Role.POLICY, is_active=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 DATA_LABELS = (
@@ -117,10 +122,10 @@ def data_size(municipality_ids: Sequence[int]) -> dict[str, int]:
         "questions": Question.objects.filter(**below).count(),
         "contacts": ContactMoment.objects.filter(**below).count(),
         "professionals": ContactMoment.professionals.through.objects.filter(
-            contactmoment__dossier__municipality_id__in=ids).count(),
+            contactmoment__dossier__municipality_id__in=ids
+        ).count(),
         "referrals": Referral.objects.filter(**below).count(),
-        "zrm_scores": ZrmScore.objects.filter(
-            assessment__dossier__municipality_id__in=ids).count(),
+        "zrm_scores": ZrmScore.objects.filter(assessment__dossier__municipality_id__in=ids).count(),
         "short_contacts": ShortContact.objects.filter(municipality_id__in=ids).count(),
         "outreach": OutreachActivity.objects.filter(municipality_id__in=ids).count(),
     }

@@ -59,8 +59,14 @@ CASELOAD_PER_FTE = 20
 # Referrer codes (seeded code list) and their weight; the partner share stays ≈ 75 %, early
 # signals and outreach grow (the team becomes more proactive), self-referral shrinks accordingly.
 PARTNER_REFERRERS: tuple[tuple[str, float], ...] = (
-    ("huisarts", 18), ("woningcorporatie", 15), ("sdd", 12), ("politie", 6),
-    ("veilig-thuis", 4), ("mee", 5), ("wijkverpleging", 6), ("school", 4),
+    ("huisarts", 18),
+    ("woningcorporatie", 15),
+    ("sdd", 12),
+    ("politie", 6),
+    ("veilig-thuis", 4),
+    ("mee", 5),
+    ("wijkverpleging", 6),
+    ("school", 4),
     ("overige-partner", 5),
 )
 PROACTIVE_REFERRERS = frozenset({"vroegsignaal", "outreach"})
@@ -73,8 +79,13 @@ GENERAL_OUTCOMES: dict[str, tuple[str, ...]] = {
     "basale-adl": ("mantelzorgondersteuning", "vrijwilliger"),
     "instrumentele-adl": ("vrijwilliger", "mantelzorgondersteuning", "algemene-voorziening"),
 }
-GENERAL_OUTCOME_DEFAULT = ("buurthuis", "vrijwilliger", "mantelzorgondersteuning",
-                           "schuldhulpmaatje", "algemene-voorziening")
+GENERAL_OUTCOME_DEFAULT = (
+    "buurthuis",
+    "vrijwilliger",
+    "mantelzorgondersteuning",
+    "schuldhulpmaatje",
+    "algemene-voorziening",
+)
 OUTCOME_CODES = {
     OutcomeKind.SOLVED_BY_TEAM: "opgelost-team",
     OutcomeKind.CUSTOMISED_PROVISION: "maatwerk-sdd",
@@ -100,8 +111,12 @@ SPECIALIST_TARGETS = {
 
 # Contact kinds (seeded code list) in active care: weight, minutes from–to.
 CONTACT_KINDS: tuple[tuple[str, float, int, int], ...] = (
-    ("huisbezoek", 28, 45, 120), ("kantoor", 12, 30, 75), ("inloop", 6, 15, 45),
-    ("telefoon", 32, 5, 30), ("email", 12, 5, 20), ("video", 3, 20, 60),
+    ("huisbezoek", 28, 45, 120),
+    ("kantoor", 12, 30, 75),
+    ("inloop", 6, 15, 45),
+    ("telefoon", 32, 5, 30),
+    ("email", 12, 5, 20),
+    ("video", 3, 20, 60),
     ("overleg", 7, 20, 90),
 )
 MINUTES = {code: (low, high) for code, _w, low, high in CONTACT_KINDS}
@@ -359,8 +374,9 @@ class Timeline:
     def monthly_dossiers(self) -> Iterator[tuple[dt.date, dt.date, int]]:
         """(first day, last day, new dossiers at scale 1.0) of every month from the start up to
         today's month: the reference volumes, then each month as its month of the last year."""
-        reference = zip(months(ref.HISTORY_START, ref.HISTORY_END), ref.MONTHLY_DOSSIERS,
-                        strict=True)
+        reference = zip(
+            months(ref.HISTORY_START, ref.HISTORY_END), ref.MONTHLY_DOSSIERS, strict=True
+        )
         for (first, last), volume in reference:
             yield self.shift(first), self.shift(last), volume
         for first, last in months(self.history_end + DAY, self.today):
@@ -368,20 +384,39 @@ class Timeline:
 
     @property
     def people(self) -> tuple[ref.Person, ...]:
-        return tuple(replace(p, start=p.start and self.shift(p.start),
-                             end=p.end and self.shift(p.end)) for p in ref.PEOPLE)
+        return tuple(
+            replace(p, start=p.start and self.shift(p.start), end=p.end and self.shift(p.end))
+            for p in ref.PEOPLE
+        )
 
     @property
     def locations(self) -> tuple[ref.Walkin, ...]:
-        return tuple(replace(loc, slots=tuple(
-            replace(slot, since=self.shift(slot.since), until=slot.until and self.shift(slot.until))
-            for slot in loc.slots)) for loc in ref.LOCATIONS)
+        return tuple(
+            replace(
+                loc,
+                slots=tuple(
+                    replace(
+                        slot,
+                        since=self.shift(slot.since),
+                        until=slot.until and self.shift(slot.until),
+                    )
+                    for slot in loc.slots
+                ),
+            )
+            for loc in ref.LOCATIONS
+        )
 
     def interventions(self) -> list[tuple[dt.date, str, str, tuple[str, ...]]]:
         """(date, name, assumptions, expected effects) of each capacity intervention."""
-        return [(self.shift(day), name.format(year=self.shift(day).year),
-                 text.format(year=self.shift(day).year), ref.INTERVENTION_EFFECTS.get(day, ()))
-                for day, name, text in ref.INTERVENTIONS]
+        return [
+            (
+                self.shift(day),
+                name.format(year=self.shift(day).year),
+                text.format(year=self.shift(day).year),
+                ref.INTERVENTION_EFFECTS.get(day, ()),
+            )
+            for day, name, text in ref.INTERVENTIONS
+        ]
 
 
 # --- Staff ----------------------------------------------------------------------------------
@@ -398,19 +433,33 @@ class Staff:
                 self.by_team[person.team].append(person)
         self.coordinators = {p.team: p.username for p in people if p.specialism == "coordination"}
 
-    def members(self, team: str, day: dt.date, *, casework: bool = True,
-                until: dt.date | None = None) -> list[ref.Person]:
+    def members(
+        self, team: str, day: dt.date, *, casework: bool = True, until: dt.date | None = None
+    ) -> list[ref.Person]:
         """Members on `day` (and still on `until`, when given)."""
         last = until or day
-        return [p for p in self.by_team[team]
-                if (p.casework or not casework) and p.start is not None and p.start <= day
-                and (p.end is None or p.end >= last)]
+        return [
+            p
+            for p in self.by_team[team]
+            if (p.casework or not casework)
+            and p.start is not None
+            and p.start <= day
+            and (p.end is None or p.end >= last)
+        ]
 
     def fte(self, team: str, day: dt.date) -> float:
         return float(sum(p.fte or 0 for p in self.members(team, day)))
 
-    def pick(self, rng: random.Random, team: str, day: dt.date, *, casework: bool = True,
-             until: dt.date | None = None, exclude: str | None = None) -> str:
+    def pick(
+        self,
+        rng: random.Random,
+        team: str,
+        day: dt.date,
+        *,
+        casework: bool = True,
+        until: dt.date | None = None,
+        exclude: str | None = None,
+    ) -> str:
         """A member weighted by fte; prefers one who stays until `until` (a case director)."""
         candidates = self.members(team, day, casework=casework, until=until)
         if until is not None and not candidates:
@@ -423,8 +472,9 @@ class Staff:
 
 
 class Planner:
-    def __init__(self, *, seed: int, scale: float, today: dt.date,
-                 zrm_domains: Sequence[str]) -> None:
+    def __init__(
+        self, *, seed: int, scale: float, today: dt.date, zrm_domains: Sequence[str]
+    ) -> None:
         if not scale > 0:
             raise ValueError("scale must be positive")
         self.seed = seed
@@ -466,8 +516,7 @@ class Planner:
         current = self._current(current_rng, registrations)
         return history + current
 
-    def _arrivals(self, rng: random.Random,
-                  taken: Counter[tuple[int, int]]) -> list[DossierPlan]:
+    def _arrivals(self, rng: random.Random, taken: Counter[tuple[int, int]]) -> list[DossierPlan]:
         wijk_weights = [(w, w.residents * w.need) for w in ref.WIJKEN]
         plans: list[DossierPlan] = []
         for first, last, base in self.timeline.monthly_dossiers():
@@ -482,19 +531,27 @@ class Planner:
 
     def _new_dossier(self, rng: random.Random, wijk: ref.Wijk, day: dt.date) -> DossierPlan:
         team = wijk.team
-        complexity = weighted(rng, ((Complexity.SINGLE, 0.6), (Complexity.MULTIPLE, 0.3),
-                                    (Complexity.COMPLEX, 0.1)))
+        complexity = weighted(
+            rng, ((Complexity.SINGLE, 0.6), (Complexity.MULTIPLE, 0.3), (Complexity.COMPLEX, 0.1))
+        )
         median = {Complexity.SINGLE: 45, Complexity.MULTIPLE: 75, Complexity.COMPLEX: 120}
         watch = {Complexity.SINGLE: 0.22, Complexity.MULTIPLE: 0.3, Complexity.COMPLEX: 0.45}
         # The coordinator registers part of the inflow (phone calls, partner e-mails).
-        registrar = (self.staff.coordinators[team] if rng.random() < 0.3
-                     else self.staff.pick(rng, team, day))
+        registrar = (
+            self.staff.coordinators[team] if rng.random() < 0.3 else self.staff.pick(rng, team, day)
+        )
         plan = DossierPlan(
-            team=team, wijk=wijk, registered_on=day, created_by=registrar,
-            referrer=self._referrer(rng, day), complexity=complexity,
-            triage=rng.randint(1, 7), intake_days=rng.randint(7, 21),
-            active_days=int(min(365, max(14, rng.lognormvariate(math.log(median[complexity]),
-                                                                 0.45)))),
+            team=team,
+            wijk=wijk,
+            registered_on=day,
+            created_by=registrar,
+            referrer=self._referrer(rng, day),
+            complexity=complexity,
+            triage=rng.randint(1, 7),
+            intake_days=rng.randint(7, 21),
+            active_days=int(
+                min(365, max(14, rng.lognormvariate(math.log(median[complexity]), 0.45)))
+            ),
         )
         if rng.random() < watch[complexity]:
             plan.watch_days = rng.randint(30, 120)
@@ -507,9 +564,13 @@ class Planner:
     def _referrer(self, rng: random.Random, day: dt.date) -> str:
         p = self.timeline.progress(day)
         signal, outreach = 3 + 5 * p, 2 + 3 * p
-        options = [*PARTNER_REFERRERS, ("vroegsignaal", signal), ("outreach", outreach),
-                   ("zelf", (25 - signal - outreach) * 0.75),
-                   ("netwerk", (25 - signal - outreach) * 0.25)]
+        options = [
+            *PARTNER_REFERRERS,
+            ("vroegsignaal", signal),
+            ("outreach", outreach),
+            ("zelf", (25 - signal - outreach) * 0.75),
+            ("netwerk", (25 - signal - outreach) * 0.25),
+        ]
         return weighted(rng, options)
 
     def _simulate(self, rng: random.Random, team: str, plans: list[DossierPlan]) -> None:
@@ -527,8 +588,12 @@ class Planner:
             capacity = CASELOAD_PER_FTE * self.staff.fte(team, day) * self.scale
             if queue:
                 # Some stop waiting: found help elsewhere, or the need passed.
-                for plan in [p for p in queue if p.patience is not None
-                             and p.waiting_from + dt.timedelta(days=p.patience) <= day]:
+                for plan in [
+                    p
+                    for p in queue
+                    if p.patience is not None
+                    and p.waiting_from + dt.timedelta(days=p.patience) <= day
+                ]:
                     queue.remove(plan)
                     self._close(plan, day, coordinator)
             # Places that freed today go to those already waiting, oldest first.
@@ -538,12 +603,14 @@ class Planner:
                 end = self._admit(rng, plan, workday(max(day, plan.waiting_from + DAY)))
                 releases[end] = releases.get(end, 0) + 1
             for plan in arrivals.get(day, ()):
-                plan.changes.append(StatusChange("", DossierStatus.REGISTERED, day,
-                                                 plan.created_by))
+                plan.changes.append(
+                    StatusChange("", DossierStatus.REGISTERED, day, plan.created_by)
+                )
                 if plan.direct_close is not None:
                     # Answered or referred on straight away: no intake, no place taken.
-                    self._close(plan, workday(day + dt.timedelta(days=plan.direct_close)),
-                                coordinator)
+                    self._close(
+                        plan, workday(day + dt.timedelta(days=plan.direct_close)), coordinator
+                    )
                 elif not queue and load < capacity:
                     load += 1
                     end = self._admit(rng, plan, workday(day + dt.timedelta(days=plan.triage)))
@@ -551,9 +618,14 @@ class Planner:
                 else:
                     # The team is full: the coordinator puts the dossier on the waiting list.
                     plan.waiting_from = workday(day + dt.timedelta(days=rng.randint(0, 2)))
-                    plan.changes.append(StatusChange(DossierStatus.REGISTERED,
-                                                     DossierStatus.WAITING, plan.waiting_from,
-                                                     coordinator))
+                    plan.changes.append(
+                        StatusChange(
+                            DossierStatus.REGISTERED,
+                            DossierStatus.WAITING,
+                            plan.waiting_from,
+                            coordinator,
+                        )
+                    )
                     queue.append(plan)
             day += DAY
 
@@ -570,11 +642,15 @@ class Planner:
         coordinator = self.staff.coordinators[plan.team]
         status = plan.status
         plan.changes.append(StatusChange(status, DossierStatus.INTAKE, start, coordinator))
-        plan.changes.append(StatusChange(DossierStatus.INTAKE, DossierStatus.ACTIVE,
-                                         plan.active_start, director))
+        plan.changes.append(
+            StatusChange(DossierStatus.INTAKE, DossierStatus.ACTIVE, plan.active_start, director)
+        )
         if plan.watch_days:
-            plan.changes.append(StatusChange(DossierStatus.ACTIVE, DossierStatus.WATCHING,
-                                             plan.active_end, director))
+            plan.changes.append(
+                StatusChange(
+                    DossierStatus.ACTIVE, DossierStatus.WATCHING, plan.active_end, director
+                )
+            )
         self._close(plan, closed, director)
         return plan.active_end
 
@@ -655,25 +731,32 @@ class Planner:
             prefix, last = rng.choice(background.surnames)
         return rng.choice(firsts), prefix, last
 
-    def _new_client(self, rng: random.Random, wijk: ref.Wijk, day: dt.date,
-                    created_by: str) -> ClientPlan:
-        low, high = weighted(rng, (((18, 29), 15), ((30, 44), 25), ((45, 64), 32),
-                                   ((65, 79), 18), ((80, 95), 10)))
+    def _new_client(
+        self, rng: random.Random, wijk: ref.Wijk, day: dt.date, created_by: str
+    ) -> ClientPlan:
+        low, high = weighted(
+            rng, (((18, 29), 15), ((30, 44), 25), ((45, 64), 32), ((65, 79), 18), ((80, 95), 10))
+        )
         age = rng.randint(low, high)
         female = rng.random() < 0.56
         first, prefix, last = self._name(rng, female, age)
         letters = "".join(rng.choice("ABCEGHJKLMNPRTVWXZ") for _ in range(2))
         client = ClientPlan(
-            first_name=first, name_prefix=prefix, last_name=last,
+            first_name=first,
+            name_prefix=prefix,
+            last_name=last,
             birth_date=day - dt.timedelta(days=age * 365 + rng.randint(0, 364)),
             bsn=self._bsn(rng) if rng.random() < 0.55 else "",
             postcode=rng.choice(wijk.postcodes) + letters,
             house_number=str(rng.randint(1, 220)) + ("A" if rng.random() < 0.05 else ""),
-            wijk=wijk, email="", created_by=created_by,
+            wijk=wijk,
+            email="",
+            created_by=created_by,
         )
         if rng.random() < 0.2:
-            client.email = (f"{ascii_slug(first)}.{ascii_slug(prefix + last)}"
-                            f"{rng.randint(1, 99)}@example.com")
+            client.email = (
+                f"{ascii_slug(first)}.{ascii_slug(prefix + last)}{rng.randint(1, 99)}@example.com"
+            )
         if rng.random() < 0.15:
             self._household(rng, client, age, day)
         return client
@@ -682,7 +765,8 @@ class Planner:
         surname = " ".join(p for p in (head.name_prefix, head.last_name) if p)
         head.household = HouseholdPlan(
             name=f"Huishouden {surname}, {head.postcode[:4]} {head.postcode[4:]} "
-                 f"{head.house_number}")
+            f"{head.house_number}"
+        )
         ages = [max(18, age + rng.randint(-6, 6))]
         if age < 55 and rng.random() < 0.5:
             ages.append(rng.randint(12, 19))
@@ -690,13 +774,21 @@ class Planner:
             first, prefix, last = self._name(rng, rng.random() < 0.5, member_age)
             if member_age < 18 or rng.random() < 0.6:
                 prefix, last = head.name_prefix, head.last_name
-            head.household.members.append(ClientPlan(
-                first_name=first, name_prefix=prefix, last_name=last,
-                birth_date=day - dt.timedelta(days=member_age * 365 + rng.randint(0, 364)),
-                bsn=self._bsn(rng) if rng.random() < 0.4 else "", postcode=head.postcode,
-                house_number=head.house_number, wijk=head.wijk, email="",
-                created_by=head.created_by, household=head.household,
-            ))
+            head.household.members.append(
+                ClientPlan(
+                    first_name=first,
+                    name_prefix=prefix,
+                    last_name=last,
+                    birth_date=day - dt.timedelta(days=member_age * 365 + rng.randint(0, 364)),
+                    bsn=self._bsn(rng) if rng.random() < 0.4 else "",
+                    postcode=head.postcode,
+                    house_number=head.house_number,
+                    wijk=head.wijk,
+                    email="",
+                    created_by=head.created_by,
+                    household=head.household,
+                )
+            )
 
     # -- Care: questions, contacts, ZRM, network -------------------------------------------
 
@@ -718,8 +810,12 @@ class Planner:
     def _question(self, rng: random.Random, plan: DossierPlan, opened: dt.date) -> QuestionPlan:
         domain = self._domain(rng, plan, taken=[q.domain for q in plan.questions])
         by = plan.case_director if plan.intake and opened >= plan.intake else plan.created_by
-        question = QuestionPlan(domain=domain, description=rng.choice(ref.QUESTION_TEXTS[domain]),
-                                opened=opened, created_by=by or plan.created_by)
+        question = QuestionPlan(
+            domain=domain,
+            description=rng.choice(ref.QUESTION_TEXTS[domain]),
+            opened=opened,
+            created_by=by or plan.created_by,
+        )
         plan.questions.append(question)
         return question
 
@@ -744,8 +840,10 @@ class Planner:
             share = ((last - first).days + 1) / ((month_end - first).days + 1)
             new = [p for p in plans if first <= p.registered_on <= last]
             wanted = round(len(new) * rng.uniform(1.18, 1.30))
-            wanted = max(len(new), min(round(115 * self.scale * share),
-                                       max(round(55 * self.scale * share), wanted)))
+            wanted = max(
+                len(new),
+                min(round(115 * self.scale * share), max(round(55 * self.scale * share), wanted)),
+            )
             extra = wanted - len(new)
             several = [p for p in new if p.admitted and p.complexity != Complexity.SINGLE]
             rng.shuffle(several)
@@ -770,11 +868,16 @@ class Planner:
     def _outcome(self, rng: random.Random, domain: str, day: dt.date) -> str:
         """Over time more general provisions and less customised and specialist care."""
         p = self.timeline.progress(day)
-        kind = weighted(rng, ((OutcomeKind.SOLVED_BY_TEAM, 38),
-                              (OutcomeKind.GENERAL_PROVISION, 22 + 10 * p),
-                              (OutcomeKind.CUSTOMISED_PROVISION, 18 - 6 * p),
-                              (OutcomeKind.SPECIALIST_HANDOVER, 10 - 3 * p),
-                              (OutcomeKind.WITHDRAWN, 12 - p)))
+        kind = weighted(
+            rng,
+            (
+                (OutcomeKind.SOLVED_BY_TEAM, 38),
+                (OutcomeKind.GENERAL_PROVISION, 22 + 10 * p),
+                (OutcomeKind.CUSTOMISED_PROVISION, 18 - 6 * p),
+                (OutcomeKind.SPECIALIST_HANDOVER, 10 - 3 * p),
+                (OutcomeKind.WITHDRAWN, 12 - p),
+            ),
+        )
         if kind == OutcomeKind.GENERAL_PROVISION:
             return rng.choice(GENERAL_OUTCOMES.get(domain, GENERAL_OUTCOME_DEFAULT))
         return OUTCOME_CODES[kind]
@@ -786,10 +889,14 @@ class Planner:
             waited = plan.waiting_from is not None
             for question in plan.questions:
                 question.closed = plan.closed
-                question.outcome = weighted(rng, (
-                    ("ingetrokken", 0.75 if waited else 0.35),
-                    (rng.choice(GENERAL_OUTCOME_DEFAULT), 0.25 if waited else 0.45),
-                    ("opgelost-team", 0 if waited else 0.2)))
+                question.outcome = weighted(
+                    rng,
+                    (
+                        ("ingetrokken", 0.75 if waited else 0.35),
+                        (rng.choice(GENERAL_OUTCOME_DEFAULT), 0.25 if waited else 0.45),
+                        ("opgelost-team", 0 if waited else 0.2),
+                    ),
+                )
             return
         assert plan.active_end is not None and plan.case_director is not None
         for i, question in enumerate(plan.questions):
@@ -811,8 +918,9 @@ class Planner:
             chance = 0.85
         elif outcome == "specialistisch":
             kind, description = "specialist", ""
-            partner = SPECIALIST_TARGETS.get(question.domain,
-                                             rng.choice(("GGZ Waardstreek", "MEE Waardstreek")))
+            partner = SPECIALIST_TARGETS.get(
+                question.domain, rng.choice(("GGZ Waardstreek", "MEE Waardstreek"))
+            )
             handover = HandoverStatus.DONE if rng.random() < 0.85 else HandoverStatus.FAILED
             chance = 0.95
         elif outcome in GENERAL_TARGETS:
@@ -824,16 +932,25 @@ class Planner:
         if rng.random() >= chance:
             return  # not every referral gets registered as one
         day = max(question.opened, question.closed - dt.timedelta(days=rng.randint(0, 14)))
-        question.referral = ReferralPlan(day, kind, partner, description, handover,
-                                         plan.case_director)
+        question.referral = ReferralPlan(
+            day, kind, partner, description, handover, plan.case_director
+        )
         if handover != HandoverStatus.NOT_APPLICABLE:
             # A warm handover is a joint meeting with the client and the new provider.
-            plan.contacts.append(ContactPlan(day, "huisbezoek", ContactWith.PARTNER,
-                                             CoreTask.HANDOVER, 5 * rng.randint(9, 18),
-                                             (plan.case_director,)))
+            plan.contacts.append(
+                ContactPlan(
+                    day,
+                    "huisbezoek",
+                    ContactWith.PARTNER,
+                    CoreTask.HANDOVER,
+                    5 * rng.randint(9, 18),
+                    (plan.case_director,),
+                )
+            )
 
-    def _professionals(self, rng: random.Random, plan: DossierPlan, day: dt.date,
-                       director: str) -> tuple[str, ...]:
+    def _professionals(
+        self, rng: random.Random, plan: DossierPlan, day: dt.date, director: str
+    ) -> tuple[str, ...]:
         chance = 0.3 if plan.complexity == Complexity.COMPLEX else 0.12
         if rng.random() < chance:
             colleague = self.staff.pick(rng, plan.team, day, exclude=director)
@@ -850,40 +967,74 @@ class Planner:
         director = plan.case_director
         if plan.referrer in PROACTIVE_REFERRERS:
             kind = rng.choice(("huisbezoek", "telefoon"))
-            plan.contacts.append(ContactPlan(plan.registered_on, kind, ContactWith.CLIENT,
-                                             CoreTask.OUTREACH, self._minutes(rng, kind),
-                                             (plan.created_by,)))
+            plan.contacts.append(
+                ContactPlan(
+                    plan.registered_on,
+                    kind,
+                    ContactWith.CLIENT,
+                    CoreTask.OUTREACH,
+                    self._minutes(rng, kind),
+                    (plan.created_by,),
+                )
+            )
         for i in range(1 + (rng.random() < 0.4)):
             day = random_day(rng, plan.intake, plan.active_start)
             kind = "huisbezoek" if rng.random() < 0.6 else "kantoor"
             task = CoreTask.INFORMATION if i == 0 else CoreTask.SUPPORT
-            plan.contacts.append(ContactPlan(day, kind, ContactWith.CLIENT, task,
-                                             5 * rng.randint(9, 18),
-                                             self._professionals(rng, plan, day, director)))
+            plan.contacts.append(
+                ContactPlan(
+                    day,
+                    kind,
+                    ContactWith.CLIENT,
+                    task,
+                    5 * rng.randint(9, 18),
+                    self._professionals(rng, plan, day, director),
+                )
+            )
         kinds = [(code, weight) for code, weight, _low, _high in CONTACT_KINDS]
         for _ in range(max(1, round(plan.active_days / rng.uniform(10, 20)))):
             day = random_day(rng, plan.active_start, plan.active_end)
             kind = weighted(rng, kinds)
-            with_whom = (ContactWith.PARTNER if kind == "overleg"
-                         else ContactWith.NETWORK if rng.random() < 0.18 else ContactWith.CLIENT)
-            task = weighted(rng, ((CoreTask.SUPPORT, 55), (CoreTask.INFORMATION, 20),
-                                  (CoreTask.REFERRAL, 12)))
-            plan.contacts.append(ContactPlan(day, kind, with_whom, task,
-                                             self._minutes(rng, kind),
-                                             self._professionals(rng, plan, day, director)))
+            with_whom = (
+                ContactWith.PARTNER
+                if kind == "overleg"
+                else ContactWith.NETWORK
+                if rng.random() < 0.18
+                else ContactWith.CLIENT
+            )
+            task = weighted(
+                rng, ((CoreTask.SUPPORT, 55), (CoreTask.INFORMATION, 20), (CoreTask.REFERRAL, 12))
+            )
+            plan.contacts.append(
+                ContactPlan(
+                    day,
+                    kind,
+                    with_whom,
+                    task,
+                    self._minutes(rng, kind),
+                    self._professionals(rng, plan, day, director),
+                )
+            )
         if plan.watch_days:
             assert plan.closed is not None
             day = plan.active_end + dt.timedelta(days=rng.randint(20, 45))
             while day < plan.closed:
                 kind = "telefoon" if rng.random() < 0.7 else "huisbezoek"
-                plan.contacts.append(ContactPlan(workday(day, backwards=True), kind,
-                                                 ContactWith.CLIENT, CoreTask.WATCHING,
-                                                 self._minutes(rng, kind) // 2 or 5,
-                                                 (director,)))
+                plan.contacts.append(
+                    ContactPlan(
+                        workday(day, backwards=True),
+                        kind,
+                        ContactWith.CLIENT,
+                        CoreTask.WATCHING,
+                        self._minutes(rng, kind) // 2 or 5,
+                        (director,),
+                    )
+                )
                 day += dt.timedelta(days=rng.randint(25, 45))
 
-    def _zrm_scores(self, rng: random.Random, plan: DossierPlan,
-                    before: dict[str, int] | None) -> dict[str, int]:
+    def _zrm_scores(
+        self, rng: random.Random, plan: DossierPlan, before: dict[str, int] | None
+    ) -> dict[str, int]:
         """Low scores on the domains the questions are about; later measurements improve on
         average, mostly on those domains."""
         problems = {q.domain for q in plan.questions}
@@ -897,8 +1048,11 @@ class Planner:
                 else:
                     score = weighted(rng, ((2, 5), (3, 20), (4, 42), (5, 33)))
             else:
-                change = (((-1, 5), (0, 40), (1, 40), (2, 15)) if code in problems
-                          else ((-1, 5), (0, 82), (1, 13)))
+                change = (
+                    ((-1, 5), (0, 40), (1, 40), (2, 15))
+                    if code in problems
+                    else ((-1, 5), (0, 82), (1, 13))
+                )
                 score = min(5, max(1, before[code] + weighted(rng, change)))
             scores[code] = score
         return scores
@@ -945,8 +1099,11 @@ class Planner:
 
     def _current_registrations(self, rng: random.Random) -> list[dt.date]:
         """When each current dossier was registered (per team, in the order of CURRENT)."""
-        return [workday(self.today - dt.timedelta(days=rng.randint(low, high)), backwards=True)
-                for _team in ref.TEAMS for _status, low, high, _director in self.CURRENT]
+        return [
+            workday(self.today - dt.timedelta(days=rng.randint(low, high)), backwards=True)
+            for _team in ref.TEAMS
+            for _status, low, high, _director in self.CURRENT
+        ]
 
     def _current(self, rng: random.Random, registrations: list[dt.date]) -> list[DossierPlan]:
         today = self.today
@@ -963,14 +1120,16 @@ class Planner:
                 if director == "login":
                     plan.case_director = self.LOGINS[team]
                 elif director == "other":
-                    plan.case_director = self.staff.pick(rng, team, today,
-                                                         exclude=self.LOGINS[team])
+                    plan.case_director = self.staff.pick(
+                        rng, team, today, exclude=self.LOGINS[team]
+                    )
                 self._current_timeline(rng, plan, status, coordinator)
                 plans.append(plan)
         return sorted(plans, key=lambda p: p.registered_on)
 
-    def _current_timeline(self, rng: random.Random, plan: DossierPlan, status: str,
-                          coordinator: str) -> None:
+    def _current_timeline(
+        self, rng: random.Random, plan: DossierPlan, status: str, coordinator: str
+    ) -> None:
         today, reg = self.today, plan.registered_on
         span = (today - reg).days
         plan.changes.append(StatusChange("", DossierStatus.REGISTERED, reg, plan.created_by))
@@ -981,10 +1140,21 @@ class Planner:
             return
         if status == DossierStatus.WAITING:
             plan.waiting_from = min(today, reg + dt.timedelta(days=rng.randint(1, 3)))
-            plan.changes.append(StatusChange(DossierStatus.REGISTERED, DossierStatus.WAITING,
-                                             plan.waiting_from, coordinator))
-            plan.contacts.append(ContactPlan(plan.waiting_from, "telefoon", ContactWith.CLIENT,
-                                             CoreTask.INFORMATION, 10, (coordinator,)))
+            plan.changes.append(
+                StatusChange(
+                    DossierStatus.REGISTERED, DossierStatus.WAITING, plan.waiting_from, coordinator
+                )
+            )
+            plan.contacts.append(
+                ContactPlan(
+                    plan.waiting_from,
+                    "telefoon",
+                    ContactWith.CLIENT,
+                    CoreTask.INFORMATION,
+                    10,
+                    (coordinator,),
+                )
+            )
             return
         director = plan.case_director
         assert director is not None
@@ -992,15 +1162,20 @@ class Planner:
             plan.intake = reg + dt.timedelta(days=rng.randint(1, max(1, span // 2)))
         else:
             plan.intake = reg + dt.timedelta(days=rng.randint(2, 10))
-        plan.changes.append(StatusChange(DossierStatus.REGISTERED, DossierStatus.INTAKE,
-                                         plan.intake, coordinator))
-        plan.contacts.append(ContactPlan(plan.intake, "huisbezoek", ContactWith.CLIENT,
-                                         CoreTask.INFORMATION, 75, (director,)))
+        plan.changes.append(
+            StatusChange(DossierStatus.REGISTERED, DossierStatus.INTAKE, plan.intake, coordinator)
+        )
+        plan.contacts.append(
+            ContactPlan(
+                plan.intake, "huisbezoek", ContactWith.CLIENT, CoreTask.INFORMATION, 75, (director,)
+            )
+        )
         if status == DossierStatus.INTAKE:
             return
         plan.active_start = plan.intake + dt.timedelta(days=rng.randint(7, 14))
-        plan.changes.append(StatusChange(DossierStatus.INTAKE, DossierStatus.ACTIVE,
-                                         plan.active_start, director))
+        plan.changes.append(
+            StatusChange(DossierStatus.INTAKE, DossierStatus.ACTIVE, plan.active_start, director)
+        )
         plan.network_mapped = rng.random() < 0.6
         plan.carer_involved = rng.random() < 0.2
         scores = self._zrm_scores(rng, plan, None)
@@ -1008,19 +1183,28 @@ class Planner:
         last = today
         if status == DossierStatus.WATCHING:
             last = today - dt.timedelta(days=rng.randint(10, 40))
-            plan.changes.append(StatusChange(DossierStatus.ACTIVE, DossierStatus.WATCHING, last,
-                                             director))
-            plan.zrm.append(ZrmPlan(last, ZrmMoment.EVALUATION, director,
-                                    self._zrm_scores(rng, plan, scores)))
+            plan.changes.append(
+                StatusChange(DossierStatus.ACTIVE, DossierStatus.WATCHING, last, director)
+            )
+            plan.zrm.append(
+                ZrmPlan(last, ZrmMoment.EVALUATION, director, self._zrm_scores(rng, plan, scores))
+            )
             # The question that brought the client in was answered; the team keeps an eye out.
             plan.questions[0].closed = last
             plan.questions[0].outcome = "opgelost-team"
         day = plan.active_start + dt.timedelta(days=rng.randint(3, 14))
         while day <= last:
             kind = rng.choice(("huisbezoek", "telefoon", "telefoon", "kantoor"))
-            plan.contacts.append(ContactPlan(workday(day, backwards=True), kind,
-                                             ContactWith.CLIENT, CoreTask.SUPPORT,
-                                             self._minutes(rng, kind), (director,)))
+            plan.contacts.append(
+                ContactPlan(
+                    workday(day, backwards=True),
+                    kind,
+                    ContactWith.CLIENT,
+                    CoreTask.SUPPORT,
+                    self._minutes(rng, kind),
+                    (director,),
+                )
+            )
             day += dt.timedelta(days=rng.randint(8, 20))
 
     # -- Short contacts and outreach -------------------------------------------------------
@@ -1040,36 +1224,58 @@ class Planner:
                     last = min(end, slot.until or end)
                     day = first + dt.timedelta(days=(slot.weekday - first.weekday()) % 7)
                     while day <= last:
-                        for _ in range(poisson(rng, location.visitors * self.scale
-                                               * season(day))):
+                        for _ in range(poisson(rng, location.visitors * self.scale * season(day))):
                             yield ShortContactPlan(
-                                day, slot.part_of_day, Channel.WALK_IN, location.name,
-                                location.team, weighted(rng, domains), weighted(rng, results),
-                                self.staff.pick(rng, location.team, day))
+                                day,
+                                slot.part_of_day,
+                                Channel.WALK_IN,
+                                location.name,
+                                location.team,
+                                weighted(rng, domains),
+                                weighted(rng, results),
+                                self.staff.pick(rng, location.team, day),
+                            )
                         day += 7 * DAY
             channels = ((Channel.PHONE, 0.65), (Channel.EMAIL, 0.25), (Channel.CHAT, 0.10))
-            parts = ((PartOfDay.MORNING, 0.55), (PartOfDay.AFTERNOON, 0.40),
-                     (PartOfDay.EVENING, 0.05))
+            parts = (
+                (PartOfDay.MORNING, 0.55),
+                (PartOfDay.AFTERNOON, 0.40),
+                (PartOfDay.EVENING, 0.05),
+            )
             day = start
             while day <= end:
                 if day.weekday() < 5:
                     for team in ref.TEAMS:
                         for _ in range(poisson(rng, 3 * self.scale * season(day))):
                             yield ShortContactPlan(
-                                day, weighted(rng, parts), weighted(rng, channels), None, team,
-                                weighted(rng, domains), weighted(rng, results),
-                                self.staff.pick(rng, team, day, casework=False))
+                                day,
+                                weighted(rng, parts),
+                                weighted(rng, channels),
+                                None,
+                                team,
+                                weighted(rng, domains),
+                                weighted(rng, results),
+                                self.staff.pick(rng, team, day, casework=False),
+                            )
                 day += DAY
 
     def outreach(self) -> Iterator[OutreachPlan]:
         """More outreach after each capacity addition (its assumed effect)."""
         rng = self.rng("outreach")
-        kinds = ((OutreachKind.NETWORK, 30), (OutreachKind.COLLECTIVE, 25),
-                 (OutreachKind.EVENT, 15), (OutreachKind.PREVENTION, 25),
-                 (OutreachKind.OTHER, 5))
-        hours = {OutreachKind.NETWORK: (4, 12), OutreachKind.COLLECTIVE: (8, 16),
-                 OutreachKind.EVENT: (12, 32), OutreachKind.PREVENTION: (4, 24),
-                 OutreachKind.OTHER: (4, 12)}  # in quarters of an hour
+        kinds = (
+            (OutreachKind.NETWORK, 30),
+            (OutreachKind.COLLECTIVE, 25),
+            (OutreachKind.EVENT, 15),
+            (OutreachKind.PREVENTION, 25),
+            (OutreachKind.OTHER, 5),
+        )
+        hours = {
+            OutreachKind.NETWORK: (4, 12),
+            OutreachKind.COLLECTIVE: (8, 16),
+            OutreachKind.EVENT: (12, 32),
+            OutreachKind.PREVENTION: (4, 24),
+            OutreachKind.OTHER: (4, 12),
+        }  # in quarters of an hour
         for start, end in self.periods():
             for first, last in months(start, end):
                 first, last = max(first, start), min(last, end)
@@ -1085,10 +1291,18 @@ class Planner:
                     for _ in range(poisson(rng, base * self.scale * share)):
                         kind = weighted(rng, kinds)
                         day = random_day(rng, first, last)
-                        wijk = (rng.choice(self.team_wijken[team]).number
-                                if rng.random() < 0.8 else None)
+                        wijk = (
+                            rng.choice(self.team_wijken[team]).number
+                            if rng.random() < 0.8
+                            else None
+                        )
                         low, high = hours[kind]
-                        yield OutreachPlan(day, team, kind, wijk,
-                                           rng.choice(ref.OUTREACH_TEXTS[kind]),
-                                           Decimal(rng.randint(low, high)) / 4,
-                                           self.staff.pick(rng, team, day))
+                        yield OutreachPlan(
+                            day,
+                            team,
+                            kind,
+                            wijk,
+                            rng.choice(ref.OUTREACH_TEXTS[kind]),
+                            Decimal(rng.randint(low, high)) / 4,
+                            self.staff.pick(rng, team, day),
+                        )

@@ -92,28 +92,71 @@ class Walkin:
 
 
 LOCATIONS: tuple[Walkin, ...] = (
-    Walkin("Wijkcentrum De Schakel", "01", "Oost", "Marktstraat 4", 8.0, (
-        Slot(0, MORNING), Slot(1, MORNING), Slot(2, MORNING), Slot(3, MORNING), Slot(4, MORNING),
-        Slot(1, AFTERNOON), Slot(3, AFTERNOON),
-    )),
-    Walkin("Bibliotheek Zwijnwaard", "01", "Oost", "Kerkplein 2", 2.5, (
-        Slot(2, AFTERNOON), Slot(4, AFTERNOON),
-        # The evening hour drew almost nobody and was stopped after 2016.
-        Slot(1, EVENING, until=dt.date(2016, 12, 31)),
-    )),
-    Walkin("Buurthuis De Molen", "03", "Oost", "Molenweg 18", 3.0, (
-        Slot(0, AFTERNOON), Slot(3, MORNING),
-    )),
+    Walkin(
+        "Wijkcentrum De Schakel",
+        "01",
+        "Oost",
+        "Marktstraat 4",
+        8.0,
+        (
+            Slot(0, MORNING),
+            Slot(1, MORNING),
+            Slot(2, MORNING),
+            Slot(3, MORNING),
+            Slot(4, MORNING),
+            Slot(1, AFTERNOON),
+            Slot(3, AFTERNOON),
+        ),
+    ),
+    Walkin(
+        "Bibliotheek Zwijnwaard",
+        "01",
+        "Oost",
+        "Kerkplein 2",
+        2.5,
+        (
+            Slot(2, AFTERNOON),
+            Slot(4, AFTERNOON),
+            # The evening hour drew almost nobody and was stopped after 2016.
+            Slot(1, EVENING, until=dt.date(2016, 12, 31)),
+        ),
+    ),
+    Walkin(
+        "Buurthuis De Molen",
+        "03",
+        "Oost",
+        "Molenweg 18",
+        3.0,
+        (
+            Slot(0, AFTERNOON),
+            Slot(3, MORNING),
+        ),
+    ),
     Walkin("Dorpshuis Noorderpolder", "04", "Oost", "Polderweg 1", 1.2, (Slot(2, MORNING),)),
-    Walkin("Wijkcentrum Het Anker", "05", "West", "Vlietkade 30", 5.0, (
-        Slot(0, MORNING), Slot(2, MORNING), Slot(4, MORNING), Slot(1, AFTERNOON),
-        # Added with the capacity of November 2016 ("room for outreach").
-        Slot(3, EVENING, since=dt.date(2016, 11, 7)),
-    )),
-    Walkin("Gezondheidscentrum Westerhout", "06", "West", "Houtlaan 7", 1.0,
-           (Slot(3, AFTERNOON),)),
-    Walkin("Ontmoetingspunt Rietvelden", "07", "West", "Rietgors 12", 0.6,
-           (Slot(1, MORNING, since=dt.date(2016, 9, 6)),)),
+    Walkin(
+        "Wijkcentrum Het Anker",
+        "05",
+        "West",
+        "Vlietkade 30",
+        5.0,
+        (
+            Slot(0, MORNING),
+            Slot(2, MORNING),
+            Slot(4, MORNING),
+            Slot(1, AFTERNOON),
+            # Added with the capacity of November 2016 ("room for outreach").
+            Slot(3, EVENING, since=dt.date(2016, 11, 7)),
+        ),
+    ),
+    Walkin("Gezondheidscentrum Westerhout", "06", "West", "Houtlaan 7", 1.0, (Slot(3, AFTERNOON),)),
+    Walkin(
+        "Ontmoetingspunt Rietvelden",
+        "07",
+        "West",
+        "Rietgors 12",
+        0.6,
+        (Slot(1, MORNING, since=dt.date(2016, 9, 6)),),
+    ),
 )
 
 PARTNERS: tuple[tuple[str, str], ...] = (
@@ -161,10 +204,19 @@ class Person:
         return self.role == Role.PROFESSIONAL
 
 
-def _pro(username: str, first: str, last: str, team: str, specialism: str, fte: str,
-         start: dt.date = TEAMS_FORMED, end: dt.date | None = None) -> Person:
-    return Person(username, first, last, Role.PROFESSIONAL, team, specialism, Decimal(fte),
-                  start, end)
+def _pro(
+    username: str,
+    first: str,
+    last: str,
+    team: str,
+    specialism: str,
+    fte: str,
+    start: dt.date = TEAMS_FORMED,
+    end: dt.date | None = None,
+) -> Person:
+    return Person(
+        username, first, last, Role.PROFESSIONAL, team, specialism, Decimal(fte), start, end
+    )
 
 
 APRIL, NOVEMBER = CAPACITY_APRIL_2016, CAPACITY_NOVEMBER_2016
@@ -173,10 +225,26 @@ APRIL, NOVEMBER = CAPACITY_APRIL_2016, CAPACITY_NOVEMBER_2016
 PEOPLE: tuple[Person, ...] = (
     _pro("professional", "Sanne", "de Vries", "Oost", Specialism.AMW, "0.89"),
     _pro("professional.west", "Thomas", "van Dijk", "West", Specialism.AMW, "0.89"),
-    Person("coordinator", "Marieke", "Jansen", Role.COORDINATOR, "Oost", Specialism.COORDINATION,
-           Decimal("0.89"), TEAMS_FORMED),
-    Person("coordinator.west", "Peter", "Bos", Role.COORDINATOR, "West", Specialism.COORDINATION,
-           Decimal("0.78"), TEAMS_FORMED),
+    Person(
+        "coordinator",
+        "Marieke",
+        "Jansen",
+        Role.COORDINATOR,
+        "Oost",
+        Specialism.COORDINATION,
+        Decimal("0.89"),
+        TEAMS_FORMED,
+    ),
+    Person(
+        "coordinator.west",
+        "Peter",
+        "Bos",
+        Role.COORDINATOR,
+        "West",
+        Specialism.COORDINATION,
+        Decimal("0.78"),
+        TEAMS_FORMED,
+    ),
     Person("beleid", "Ellen", "Verhoeven", Role.POLICY),
     Person("beheer", "Gerrit", "Postma", Role.ADMIN),
     Person("partner", "Karin", "Wolters", Role.PARTNER, partner=PARTNER_USER_ORG),
@@ -184,16 +252,24 @@ PEOPLE: tuple[Person, ...] = (
     # Team Oost: 4.01 fte casework at the start, +0.50 in April 2016, +2.00 in November 2016.
     _pro("m.elamrani", "Mohamed", "El Amrani", "Oost", Specialism.MENTAL_HEALTH, "0.78"),
     _pro("i.bakker", "Ingrid", "Bakker", "Oost", Specialism.DISTRICT_NURSE, "0.67"),
-    _pro("k.visser", "Kees", "Visser", "Oost", Specialism.ELDERLY_ADVISOR, "0.78",
-         end=dt.date(2017, 6, 30)),
+    _pro(
+        "k.visser",
+        "Kees",
+        "Visser",
+        "Oost",
+        Specialism.ELDERLY_ADVISOR,
+        "0.78",
+        end=dt.date(2017, 6, 30),
+    ),
     _pro("f.yilmaz", "Fatma", "Yılmaz", "Oost", Specialism.CLIENT_SUPPORT, "0.89"),
     _pro("a.smit", "Anouk", "Smit", "Oost", Specialism.CARER_CONSULTANT, "0.50", APRIL),
     _pro("p.ramdin", "Priya", "Ramdin", "Oost", Specialism.YOUTH, "0.89", NOVEMBER),
     _pro("j.hendriks", "Jeroen", "Hendriks", "Oost", Specialism.AMW, "0.67", NOVEMBER),
     _pro("l.deboer", "Lotte", "de Boer", "Oost", Specialism.MENTAL_HEALTH, "0.44", NOVEMBER),
     # Kees Visser retired; his successor keeps the formation at the same size.
-    _pro("w.kok", "Willemijn", "Kok", "Oost", Specialism.ELDERLY_ADVISOR, "0.78",
-         dt.date(2017, 7, 1)),
+    _pro(
+        "w.kok", "Willemijn", "Kok", "Oost", Specialism.ELDERLY_ADVISOR, "0.78", dt.date(2017, 7, 1)
+    ),
     # Team West: 3.34 fte casework at the start, +0.44 in April 2016, +1.78 in November 2016.
     _pro("e.meijer", "Esther", "Meijer", "West", Specialism.DISTRICT_NURSE, "0.67"),
     _pro("h.demir", "Hatice", "Demir", "West", Specialism.CLIENT_SUPPORT, "0.78"),
@@ -207,30 +283,64 @@ PEOPLE: tuple[Person, ...] = (
 # The expected effects each intervention carries, as the monitor reads them (before/after).
 INTERVENTION_EFFECTS: dict[dt.date, tuple[str, ...]] = {
     APRIL: ("fewer_waiting", "more_outreach", "less_heavier_care"),
-    NOVEMBER: ("fewer_waiting", "shorter_wait", "lower_caseload", "more_outreach",
-               "less_heavier_care"),
+    NOVEMBER: (
+        "fewer_waiting",
+        "shorter_wait",
+        "lower_caseload",
+        "more_outreach",
+        "less_heavier_care",
+    ),
 }
 
 # Name and assumptions; "{year}" is the year of the intervention in the demo's calendar.
 INTERVENTIONS: tuple[tuple[dt.date, str, str], ...] = (
-    (APRIL, "Capaciteitsuitbreiding voorjaar {year}",
-     "Met een extra mantelzorgconsulent (Oost) en maatschappelijk werker (West):\n"
-     "- wachtlijsten worden voorkomen;\n"
-     "- er komt ruimte voor outreachend en preventief werken;\n"
-     "- door eerder en lichter te helpen is minder zwaardere zorg nodig."),
-    (NOVEMBER, "Capaciteitsuitbreiding november {year}",
-     "Vijf extra professionals na de wachtlijst van de zomer van {year}:\n"
-     "- de wachtlijst verdwijnt en ontstaat niet opnieuw;\n"
-     "- er komt ruimte voor outreach (extra avondspreekuur, vroegsignalering);\n"
-     "- minder verwijzingen naar maatwerk en specialistische zorg."),
+    (
+        APRIL,
+        "Capaciteitsuitbreiding voorjaar {year}",
+        "Met een extra mantelzorgconsulent (Oost) en maatschappelijk werker (West):\n"
+        "- wachtlijsten worden voorkomen;\n"
+        "- er komt ruimte voor outreachend en preventief werken;\n"
+        "- door eerder en lichter te helpen is minder zwaardere zorg nodig.",
+    ),
+    (
+        NOVEMBER,
+        "Capaciteitsuitbreiding november {year}",
+        "Vijf extra professionals na de wachtlijst van de zomer van {year}:\n"
+        "- de wachtlijst verdwijnt en ontstaat niet opnieuw;\n"
+        "- er komt ruimte voor outreach (extra avondspreekuur, vroegsignalering);\n"
+        "- minder verwijzingen naar maatwerk en specialistische zorg.",
+    ),
 )
 
 # New dossiers per month at scale 1.0 (Nov 2015 … Dec 2017, 26 months, ≈ 1,700 in all): growth
 # through 2016, a summer and a Christmas dip. The generator adds ±6 % noise.
 MONTHLY_DOSSIERS: tuple[int, ...] = (
-    42, 41,                                              # 2015: Nov, Dec
-    46, 48, 52, 57, 64, 75, 74, 72, 85, 83, 79, 64,      # 2016
-    70, 68, 74, 66, 70, 72, 59, 57, 74, 75, 74, 57,      # 2017
+    42,
+    41,  # 2015: Nov, Dec
+    46,
+    48,
+    52,
+    57,
+    64,
+    75,
+    74,
+    72,
+    85,
+    83,
+    79,
+    64,  # 2016
+    70,
+    68,
+    74,
+    66,
+    70,
+    72,
+    59,
+    57,
+    74,
+    75,
+    74,
+    57,  # 2017
 )
 # After the history (up to today) every month gets the volume of its month in 2017: the steady
 # state once the November 2016 capacity had emptied the waiting list.
@@ -238,34 +348,178 @@ STEADY_MONTHLY_DOSSIERS: tuple[int, ...] = MONTHLY_DOSSIERS[-12:]
 
 # --- Client names, per background so first and last names go together ---------------------
 
-DUTCH_FEMALE_OLD = ("Johanna", "Cornelia", "Wilhelmina", "Hendrika", "Geertruida", "Elisabeth",
-                    "Margaretha", "Maria", "Annie", "Riet", "Truus", "Gerda", "Ria", "Jannie")
-DUTCH_FEMALE_MID = ("Ineke", "Marja", "Monique", "Sandra", "Linda", "Petra", "Esther", "Wendy",
-                    "Miranda", "Marieke", "Anja", "Yvonne", "Angela", "Karin")
-DUTCH_FEMALE_YOUNG = ("Anna", "Emma", "Sophie", "Julia", "Lisa", "Sanne", "Eva", "Fleur",
-                      "Lotte", "Noor", "Kim", "Naomi", "Demi", "Britt", "Romy")
-DUTCH_MALE_OLD = ("Jan", "Piet", "Kees", "Henk", "Gerrit", "Johannes", "Cornelis", "Hendrik",
-                  "Willem", "Klaas", "Dirk", "Bert", "Wim", "Ton")
-DUTCH_MALE_MID = ("Hans", "Peter", "Mark", "Erik", "Marco", "Dennis", "Patrick", "Sander",
-                  "Ronald", "Martin", "Richard", "Edwin", "Arjan", "Frank")
-DUTCH_MALE_YOUNG = ("Bas", "Thijs", "Tim", "Daan", "Lucas", "Sem", "Milan", "Luuk", "Jesse",
-                    "Ruben", "Niels", "Kevin", "Stijn", "Jeroen")
+DUTCH_FEMALE_OLD = (
+    "Johanna",
+    "Cornelia",
+    "Wilhelmina",
+    "Hendrika",
+    "Geertruida",
+    "Elisabeth",
+    "Margaretha",
+    "Maria",
+    "Annie",
+    "Riet",
+    "Truus",
+    "Gerda",
+    "Ria",
+    "Jannie",
+)
+DUTCH_FEMALE_MID = (
+    "Ineke",
+    "Marja",
+    "Monique",
+    "Sandra",
+    "Linda",
+    "Petra",
+    "Esther",
+    "Wendy",
+    "Miranda",
+    "Marieke",
+    "Anja",
+    "Yvonne",
+    "Angela",
+    "Karin",
+)
+DUTCH_FEMALE_YOUNG = (
+    "Anna",
+    "Emma",
+    "Sophie",
+    "Julia",
+    "Lisa",
+    "Sanne",
+    "Eva",
+    "Fleur",
+    "Lotte",
+    "Noor",
+    "Kim",
+    "Naomi",
+    "Demi",
+    "Britt",
+    "Romy",
+)
+DUTCH_MALE_OLD = (
+    "Jan",
+    "Piet",
+    "Kees",
+    "Henk",
+    "Gerrit",
+    "Johannes",
+    "Cornelis",
+    "Hendrik",
+    "Willem",
+    "Klaas",
+    "Dirk",
+    "Bert",
+    "Wim",
+    "Ton",
+)
+DUTCH_MALE_MID = (
+    "Hans",
+    "Peter",
+    "Mark",
+    "Erik",
+    "Marco",
+    "Dennis",
+    "Patrick",
+    "Sander",
+    "Ronald",
+    "Martin",
+    "Richard",
+    "Edwin",
+    "Arjan",
+    "Frank",
+)
+DUTCH_MALE_YOUNG = (
+    "Bas",
+    "Thijs",
+    "Tim",
+    "Daan",
+    "Lucas",
+    "Sem",
+    "Milan",
+    "Luuk",
+    "Jesse",
+    "Ruben",
+    "Niels",
+    "Kevin",
+    "Stijn",
+    "Jeroen",
+)
 DUTCH_SURNAMES: tuple[tuple[str, str], ...] = (
-    ("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("van", "Dijk"), ("", "Bakker"),
-    ("", "Janssen"), ("", "Visser"), ("", "Smit"), ("", "Meijer"), ("de", "Boer"),
-    ("", "Mulder"), ("de", "Groot"), ("", "Bos"), ("", "Vos"), ("", "Peters"),
-    ("", "Hendriks"), ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"), ("de", "Wit"),
-    ("", "Dijkstra"), ("", "Smits"), ("de", "Graaf"), ("van der", "Meer"), ("van der", "Linden"),
-    ("", "Kok"), ("", "Jacobs"), ("de", "Haan"), ("", "Vermeulen"), ("van den", "Heuvel"),
-    ("van der", "Veen"), ("van den", "Broek"), ("de", "Bruijn"), ("de", "Jong"),
-    ("van der", "Heijden"), ("", "Schouten"), ("van", "Beek"), ("", "Willems"), ("van", "Vliet"),
-    ("", "Hoekstra"), ("", "Maas"), ("", "Verhoeven"), ("", "Koster"), ("van", "Dam"),
-    ("van der", "Wal"), ("", "Prins"), ("", "Blom"), ("", "Huisman"), ("", "Postma"),
-    ("", "Kuipers"), ("van", "Wijk"), ("", "Timmermans"), ("", "Groen"), ("", "Gerritsen"),
-    ("", "Boersma"), ("", "Kramer"), ("van der", "Laan"), ("", "Molenaar"), ("", "Kuiper"),
-    ("", "Veenstra"), ("", "Koning"), ("", "Martens"), ("van", "Rijn"), ("", "Wouters"),
-    ("", "Verbeek"), ("", "Hermans"), ("", "Claassen"), ("", "Bosman"), ("van", "Doorn"),
-    ("", "Lambregts"), ("", "Sterk"), ("den", "Hartog"), ("", "Schipper"), ("", "Drost"),
+    ("", "Jansen"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("van", "Dijk"),
+    ("", "Bakker"),
+    ("", "Janssen"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bos"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Smits"),
+    ("de", "Graaf"),
+    ("van der", "Meer"),
+    ("van der", "Linden"),
+    ("", "Kok"),
+    ("", "Jacobs"),
+    ("de", "Haan"),
+    ("", "Vermeulen"),
+    ("van den", "Heuvel"),
+    ("van der", "Veen"),
+    ("van den", "Broek"),
+    ("de", "Bruijn"),
+    ("de", "Jong"),
+    ("van der", "Heijden"),
+    ("", "Schouten"),
+    ("van", "Beek"),
+    ("", "Willems"),
+    ("van", "Vliet"),
+    ("", "Hoekstra"),
+    ("", "Maas"),
+    ("", "Verhoeven"),
+    ("", "Koster"),
+    ("van", "Dam"),
+    ("van der", "Wal"),
+    ("", "Prins"),
+    ("", "Blom"),
+    ("", "Huisman"),
+    ("", "Postma"),
+    ("", "Kuipers"),
+    ("van", "Wijk"),
+    ("", "Timmermans"),
+    ("", "Groen"),
+    ("", "Gerritsen"),
+    ("", "Boersma"),
+    ("", "Kramer"),
+    ("van der", "Laan"),
+    ("", "Molenaar"),
+    ("", "Kuiper"),
+    ("", "Veenstra"),
+    ("", "Koning"),
+    ("", "Martens"),
+    ("van", "Rijn"),
+    ("", "Wouters"),
+    ("", "Verbeek"),
+    ("", "Hermans"),
+    ("", "Claassen"),
+    ("", "Bosman"),
+    ("van", "Doorn"),
+    ("", "Lambregts"),
+    ("", "Sterk"),
+    ("den", "Hartog"),
+    ("", "Schipper"),
+    ("", "Drost"),
 )
 
 
@@ -278,49 +532,115 @@ class Background:
 
 
 OTHER_BACKGROUNDS: tuple[Background, ...] = (
-    Background(0.08,
-               ("Fatima", "Khadija", "Samira", "Aicha", "Yasmina", "Naima", "Latifa", "Houda"),
-               ("Mohamed", "Ahmed", "Youssef", "Said", "Karim", "Mustafa", "Hamid", "Rachid"),
-               (("", "El Amrani"), ("", "Bouzid"), ("", "Benali"), ("", "Ouali"),
-                ("", "El Idrissi"), ("", "Azzouzi"), ("", "Boukhari"), ("", "Chaouch"))),
-    Background(0.07,
-               ("Ayşe", "Elif", "Zeynep", "Merve", "Emine", "Hatice", "Fatma", "Büşra"),
-               ("Mehmet", "Emre", "Murat", "Ali", "Hasan", "Hüseyin", "Osman", "Burak"),
-               (("", "Yılmaz"), ("", "Kaya"), ("", "Demir"), ("", "Şahin"), ("", "Çelik"),
-                ("", "Öztürk"), ("", "Aydın"), ("", "Arslan"))),
-    Background(0.06,
-               ("Priya", "Shanti", "Sharda", "Grace", "Joyce", "Sunita", "Anjali", "Sandhya"),
-               ("Rajesh", "Ravi", "Anand", "Rodney", "Sharif", "Dinesh", "Errol", "Romano"),
-               (("", "Ramdin"), ("", "Ramsaran"), ("", "Sewnath"), ("", "Pinas"),
-                ("", "Biharie"), ("", "Jagesar"), ("", "Kromodikoro"), ("", "Dwarka"))),
-    Background(0.05,
-               ("Agnieszka", "Joanna", "Olena", "Katarzyna", "Iryna", "Magdalena", "Anna"),
-               ("Marek", "Piotr", "Andriy", "Tomasz", "Pawel", "Serhiy", "Krzysztof"),
-               (("", "Kowalski"), ("", "Nowak"), ("", "Kovalenko"), ("", "Wiśniewski"),
-                ("", "Shevchenko"), ("", "Lewandowski"), ("", "Zielinski"))),
+    Background(
+        0.08,
+        ("Fatima", "Khadija", "Samira", "Aicha", "Yasmina", "Naima", "Latifa", "Houda"),
+        ("Mohamed", "Ahmed", "Youssef", "Said", "Karim", "Mustafa", "Hamid", "Rachid"),
+        (
+            ("", "El Amrani"),
+            ("", "Bouzid"),
+            ("", "Benali"),
+            ("", "Ouali"),
+            ("", "El Idrissi"),
+            ("", "Azzouzi"),
+            ("", "Boukhari"),
+            ("", "Chaouch"),
+        ),
+    ),
+    Background(
+        0.07,
+        ("Ayşe", "Elif", "Zeynep", "Merve", "Emine", "Hatice", "Fatma", "Büşra"),
+        ("Mehmet", "Emre", "Murat", "Ali", "Hasan", "Hüseyin", "Osman", "Burak"),
+        (
+            ("", "Yılmaz"),
+            ("", "Kaya"),
+            ("", "Demir"),
+            ("", "Şahin"),
+            ("", "Çelik"),
+            ("", "Öztürk"),
+            ("", "Aydın"),
+            ("", "Arslan"),
+        ),
+    ),
+    Background(
+        0.06,
+        ("Priya", "Shanti", "Sharda", "Grace", "Joyce", "Sunita", "Anjali", "Sandhya"),
+        ("Rajesh", "Ravi", "Anand", "Rodney", "Sharif", "Dinesh", "Errol", "Romano"),
+        (
+            ("", "Ramdin"),
+            ("", "Ramsaran"),
+            ("", "Sewnath"),
+            ("", "Pinas"),
+            ("", "Biharie"),
+            ("", "Jagesar"),
+            ("", "Kromodikoro"),
+            ("", "Dwarka"),
+        ),
+    ),
+    Background(
+        0.05,
+        ("Agnieszka", "Joanna", "Olena", "Katarzyna", "Iryna", "Magdalena", "Anna"),
+        ("Marek", "Piotr", "Andriy", "Tomasz", "Pawel", "Serhiy", "Krzysztof"),
+        (
+            ("", "Kowalski"),
+            ("", "Nowak"),
+            ("", "Kovalenko"),
+            ("", "Wiśniewski"),
+            ("", "Shevchenko"),
+            ("", "Lewandowski"),
+            ("", "Zielinski"),
+        ),
+    ),
 )
 
 # Life domains by code with their weight as a question's domain (financiën ≈ a third).
 QUESTION_DOMAINS: tuple[tuple[str, int], ...] = (
-    ("financien", 33), ("huisvesting", 9), ("werk-opleiding", 5), ("tijdsbesteding", 3),
-    ("huiselijke-relaties", 8), ("geestelijke-gezondheid", 10), ("lichamelijke-gezondheid", 6),
-    ("middelengebruik", 3), ("basale-adl", 2), ("instrumentele-adl", 5), ("sociaal-netwerk", 6),
-    ("maatschappelijke-participatie", 3), ("justitie", 1), ("opvoeding", 4), ("overig", 2),
+    ("financien", 33),
+    ("huisvesting", 9),
+    ("werk-opleiding", 5),
+    ("tijdsbesteding", 3),
+    ("huiselijke-relaties", 8),
+    ("geestelijke-gezondheid", 10),
+    ("lichamelijke-gezondheid", 6),
+    ("middelengebruik", 3),
+    ("basale-adl", 2),
+    ("instrumentele-adl", 5),
+    ("sociaal-netwerk", 6),
+    ("maatschappelijke-participatie", 3),
+    ("justitie", 1),
+    ("opvoeding", 4),
+    ("overig", 2),
 )
-ELDERLY_DOMAINS = frozenset({"lichamelijke-gezondheid", "basale-adl", "instrumentele-adl",
-                             "sociaal-netwerk"})
+ELDERLY_DOMAINS = frozenset(
+    {"lichamelijke-gezondheid", "basale-adl", "instrumentele-adl", "sociaal-netwerk"}
+)
 
 QUESTION_TEXTS: dict[str, tuple[str, ...]] = {
-    "financien": ("Huurachterstand", "Hulp bij formulieren en toeslagen", "Schulden en aanmaningen",
-                  "Rondkomen met een laag inkomen", "Energierekening kan niet betaald worden"),
-    "huisvesting": ("Dreigende huisuitzetting", "Woning past niet meer bij de beperkingen",
-                    "Overlast van buren", "Zoekt andere woonruimte"),
+    "financien": (
+        "Huurachterstand",
+        "Hulp bij formulieren en toeslagen",
+        "Schulden en aanmaningen",
+        "Rondkomen met een laag inkomen",
+        "Energierekening kan niet betaald worden",
+    ),
+    "huisvesting": (
+        "Dreigende huisuitzetting",
+        "Woning past niet meer bij de beperkingen",
+        "Overlast van buren",
+        "Zoekt andere woonruimte",
+    ),
     "werk-opleiding": ("Ontslagen, zoekt werk", "Wil weer aan het werk na ziekte"),
     "tijdsbesteding": ("Zoekt zinvolle dagbesteding", "Verveling sinds pensioen"),
-    "huiselijke-relaties": ("Spanningen thuis", "Scheiding en omgang met de kinderen",
-                            "Zorgen over huiselijk geweld"),
-    "geestelijke-gezondheid": ("Somberheid en eenzaamheid", "Spanning en overbelasting",
-                               "Verward gedrag, zorgen van de buren"),
+    "huiselijke-relaties": (
+        "Spanningen thuis",
+        "Scheiding en omgang met de kinderen",
+        "Zorgen over huiselijk geweld",
+    ),
+    "geestelijke-gezondheid": (
+        "Somberheid en eenzaamheid",
+        "Spanning en overbelasting",
+        "Verward gedrag, zorgen van de buren",
+    ),
     "lichamelijke-gezondheid": ("Na ziekenhuisopname weer thuis", "Chronische pijn, weinig hulp"),
     "middelengebruik": ("Alcoholgebruik loopt uit de hand", "Zorgen over drugsgebruik zoon"),
     "basale-adl": ("Hulp bij wassen en aankleden", "Valt vaak, redt zich niet meer"),
@@ -333,13 +653,26 @@ QUESTION_TEXTS: dict[str, tuple[str, ...]] = {
 }
 
 OUTREACH_TEXTS: dict[str, tuple[str, ...]] = {
-    "network": ("Overleg buurtnetwerk", "Netwerkoverleg met huisartsen en wijkagent",
-                "Overleg met de woningcorporatie over zorgen in de wijk"),
-    "collective": ("Koffieochtend voor ouderen", "Budgetcursus ‘Rondkomen’",
-                   "Lotgenotengroep mantelzorgers", "Taalcafé in het buurthuis"),
-    "event": ("Aanwezig op de braderie", "Informatiemarkt zorg en welzijn",
-              "Stand op de open dag van het wijkcentrum"),
-    "prevention": ("Huisbezoeken bij 75-plussers", "Voorlichting vroegsignalering schulden",
-                   "Voorlichting op school over opvoeden"),
+    "network": (
+        "Overleg buurtnetwerk",
+        "Netwerkoverleg met huisartsen en wijkagent",
+        "Overleg met de woningcorporatie over zorgen in de wijk",
+    ),
+    "collective": (
+        "Koffieochtend voor ouderen",
+        "Budgetcursus ‘Rondkomen’",
+        "Lotgenotengroep mantelzorgers",
+        "Taalcafé in het buurthuis",
+    ),
+    "event": (
+        "Aanwezig op de braderie",
+        "Informatiemarkt zorg en welzijn",
+        "Stand op de open dag van het wijkcentrum",
+    ),
+    "prevention": (
+        "Huisbezoeken bij 75-plussers",
+        "Voorlichting vroegsignalering schulden",
+        "Voorlichting op school over opvoeden",
+    ),
     "other": ("Wijkschouw met gemeente en politie", "Kennismaking met nieuwe partners"),
 }

@@ -125,31 +125,48 @@ class DemoSummary:
     partner_submissions: int = 0
 
     LABELS = (
-        ("neighbourhoods", "wijken"), ("postcode_areas", "postcodegebieden"),
-        ("teams", "teams"), ("locations", "inlooppunten"),
-        ("consultation_hours", "spreekuren"), ("partners", "ketenpartners"),
-        ("users", "gebruikers"), ("memberships", "teamlidmaatschappen"),
-        ("interventions", "capaciteitsuitbreidingen"), ("households", "huishoudens"),
-        ("clients", "cliënten"), ("dossiers", "dossiers"),
+        ("neighbourhoods", "wijken"),
+        ("postcode_areas", "postcodegebieden"),
+        ("teams", "teams"),
+        ("locations", "inlooppunten"),
+        ("consultation_hours", "spreekuren"),
+        ("partners", "ketenpartners"),
+        ("users", "gebruikers"),
+        ("memberships", "teamlidmaatschappen"),
+        ("interventions", "capaciteitsuitbreidingen"),
+        ("households", "huishoudens"),
+        ("clients", "cliënten"),
+        ("dossiers", "dossiers"),
         ("current_dossiers", "waarvan actueel (rond vandaag)"),
-        ("status_changes", "statuswijzigingen"), ("questions", "vragen"),
-        ("contacts", "contactmomenten"), ("referrals", "verwijzingen"),
-        ("zrm_assessments", "ZRM-metingen"), ("zrm_scores", "ZRM-scores"),
-        ("short_contacts", "korte contacten"), ("outreach_activities", "outreach-activiteiten"),
+        ("status_changes", "statuswijzigingen"),
+        ("questions", "vragen"),
+        ("contacts", "contactmomenten"),
+        ("referrals", "verwijzingen"),
+        ("zrm_assessments", "ZRM-metingen"),
+        ("zrm_scores", "ZRM-scores"),
+        ("short_contacts", "korte contacten"),
+        ("outreach_activities", "outreach-activiteiten"),
         ("partner_submissions", "meldingen van partners (actueel)"),
     )
 
     def lines(self) -> list[str]:
         """A short Dutch summary for the command."""
         width = max(len(label) for _f, label in self.LABELS)
-        head = (f"Demogemeente {ref.MUNICIPALITY_NAME} ({ref.MUNICIPALITY_CBS_CODE}, "
-                f"± {number(ref.RESIDENTS)} inwoners) gemaakt in "
-                f"{number(self.seconds, 1)} s (seed {self.seed}, "
-                f"schaal {number(self.scale)}, "
-                f"vandaag {self.today:%d-%m-%Y}), geschiedenis "
-                f"{self.history_start:%m-%Y} t/m vandaag:")
-        return [head, *(f"  {label:<{width}}  {number(getattr(self, name)):>9}"
-                        for name, label in self.LABELS)]
+        head = (
+            f"Demogemeente {ref.MUNICIPALITY_NAME} ({ref.MUNICIPALITY_CBS_CODE}, "
+            f"± {number(ref.RESIDENTS)} inwoners) gemaakt in "
+            f"{number(self.seconds, 1)} s (seed {self.seed}, "
+            f"schaal {number(self.scale)}, "
+            f"vandaag {self.today:%d-%m-%Y}), geschiedenis "
+            f"{self.history_start:%m-%Y} t/m vandaag:"
+        )
+        return [
+            head,
+            *(
+                f"  {label:<{width}}  {number(getattr(self, name)):>9}"
+                for name, label in self.LABELS
+            ),
+        ]
 
 
 @dataclass(frozen=True)
@@ -164,13 +181,17 @@ class ResetSummary:
     def lines(self) -> list[str]:
         if not self.existed:
             return [f"Er was nog geen demogemeente {ref.MUNICIPALITY_NAME}."]
-        lines = [f"Demogemeente {ref.MUNICIPALITY_NAME} verwijderd: "
-                 f"{number(self.dossiers)} dossiers, {number(self.clients)} cliënten, "
-                 f"{number(self.users)} gebruikers."]
+        lines = [
+            f"Demogemeente {ref.MUNICIPALITY_NAME} verwijderd: "
+            f"{number(self.dossiers)} dossiers, {number(self.clients)} cliënten, "
+            f"{number(self.users)} gebruikers."
+        ]
         if self.kept_users:
-            lines.append(f"  {self.kept_users} gebruiker(s) blijven bestaan (zonder team): het "
-                         "toegangslogboek verwijst naar hen en kan niet worden gewijzigd. Een "
-                         "nieuwe demo neemt ze weer op.")
+            lines.append(
+                f"  {self.kept_users} gebruiker(s) blijven bestaan (zonder team): het "
+                "toegangslogboek verwijst naar hen en kan niet worden gewijzigd. Een "
+                "nieuwe demo neemt ze weer op."
+            )
         if self.municipality_kept:
             lines.append("  De gemeente zelf blijft om dezelfde reden bestaan (zonder gegevens).")
         return lines
@@ -263,12 +284,12 @@ def demo_reset() -> ResetSummary:
     User.objects.filter(pk__in=logged).update(partner=None)
     PartnerOrganisation.objects.filter(municipality=municipality).delete()
     changed.send(sender=Dossier, municipality_id=municipality.pk)
-    removable = (not logged
-                 and not AccessLogEntry.objects.filter(municipality=municipality).exists())
+    removable = not logged and not AccessLogEntry.objects.filter(municipality=municipality).exists()
     if removable:
         municipality.delete()
-    return ResetSummary(True, counts[0], counts[1], deleted_users, len(logged),
-                        municipality_kept=not removable)
+    return ResetSummary(
+        True, counts[0], counts[1], deleted_users, len(logged), municipality_kept=not removable
+    )
 
 
 # --- Generating -------------------------------------------------------------------------------
@@ -294,19 +315,36 @@ class _Codes:
         )
         needed = {
             "levensdomeinen": ({c for c, _w in ref.QUESTION_DOMAINS}, codes.domains),
-            "verwijzers": ({"zelf", "netwerk", "vroegsignaal", "outreach", "huisarts"},
-                           codes.referrers),
-            "uitkomsten": ({"opgelost-team", "maatwerk-sdd", "specialistisch", "ingetrokken",
-                            "buurthuis", "vrijwilliger", "mantelzorgondersteuning",
-                            "schuldhulpmaatje", "algemene-voorziening"}, codes.outcomes),
-            "contactsoorten": ({"huisbezoek", "kantoor", "inloop", "telefoon", "email", "video",
-                                "overleg"}, codes.contact_kinds),
+            "verwijzers": (
+                {"zelf", "netwerk", "vroegsignaal", "outreach", "huisarts"},
+                codes.referrers,
+            ),
+            "uitkomsten": (
+                {
+                    "opgelost-team",
+                    "maatwerk-sdd",
+                    "specialistisch",
+                    "ingetrokken",
+                    "buurthuis",
+                    "vrijwilliger",
+                    "mantelzorgondersteuning",
+                    "schuldhulpmaatje",
+                    "algemene-voorziening",
+                },
+                codes.outcomes,
+            ),
+            "contactsoorten": (
+                {"huisbezoek", "kantoor", "inloop", "telefoon", "email", "video", "overleg"},
+                codes.contact_kinds,
+            ),
         }
         for label, (wanted, present) in needed.items():
             missing = sorted(wanted - present.keys())
             if missing:
-                raise DemoError(f"De codelijst {label} mist {', '.join(missing)}; draai eerst "
-                                "'vivera migrate' (de demo gebruikt de standaardcodes).")
+                raise DemoError(
+                    f"De codelijst {label} mist {', '.join(missing)}; draai eerst "
+                    "'vivera migrate' (de demo gebruikt de standaardcodes)."
+                )
         return codes
 
 
@@ -335,71 +373,124 @@ def _check_conflicts() -> None:
     if taken:
         problems.append(f"wijkcodes bestaan al: {', '.join(sorted(taken))}")
     names = [person.username for person in ref.PEOPLE]
-    taken = (User.objects.filter(username__in=names)
-             .exclude(municipality__cbs_code=ref.MUNICIPALITY_CBS_CODE)
-             .values_list("username", flat=True))
+    taken = (
+        User.objects.filter(username__in=names)
+        .exclude(municipality__cbs_code=ref.MUNICIPALITY_CBS_CODE)
+        .values_list("username", flat=True)
+    )
     if taken:
-        problems.append(f"gebruikersnamen zijn al in gebruik buiten de demogemeente: "
-                        f"{', '.join(sorted(taken))}")
+        problems.append(
+            f"gebruikersnamen zijn al in gebruik buiten de demogemeente: {', '.join(sorted(taken))}"
+        )
     if problems:
         raise DemoError("De demogemeente past niet in deze database: " + "; ".join(problems) + ".")
 
 
 def _write_organisation(timeline: Timeline) -> _Organisation:
     municipality, _created = Municipality.objects.get_or_create(
-        cbs_code=ref.MUNICIPALITY_CBS_CODE, defaults={"name": ref.MUNICIPALITY_NAME})
-    wijken = {w.number: Neighbourhood(municipality=municipality, name=w.name, cbs_code=w.cbs_code)
-              for w in ref.WIJKEN}
+        cbs_code=ref.MUNICIPALITY_CBS_CODE, defaults={"name": ref.MUNICIPALITY_NAME}
+    )
+    wijken = {
+        w.number: Neighbourhood(municipality=municipality, name=w.name, cbs_code=w.cbs_code)
+        for w in ref.WIJKEN
+    }
     _insert(Neighbourhood, list(wijken.values()))
-    _insert(PostcodeArea, [PostcodeArea(neighbourhood=wijken[w.number], postcode=pc)
-                           for w in ref.WIJKEN for pc in w.postcodes])
-    teams = {name: Team.objects.create(municipality=municipality, name=name)
-             for name in ref.TEAMS}
+    _insert(
+        PostcodeArea,
+        [
+            PostcodeArea(neighbourhood=wijken[w.number], postcode=pc)
+            for w in ref.WIJKEN
+            for pc in w.postcodes
+        ],
+    )
+    teams = {name: Team.objects.create(municipality=municipality, name=name) for name in ref.TEAMS}
     for name, team in teams.items():
         team.neighbourhoods.set([wijken[w.number] for w in ref.WIJKEN if w.team == name])
-    locations = {loc.name: Location(municipality=municipality, team=teams[loc.team],
-                                    neighbourhood=wijken[loc.wijk], name=loc.name,
-                                    address=loc.address)
-                 for loc in ref.LOCATIONS}
+    locations = {
+        loc.name: Location(
+            municipality=municipality,
+            team=teams[loc.team],
+            neighbourhood=wijken[loc.wijk],
+            name=loc.name,
+            address=loc.address,
+        )
+        for loc in ref.LOCATIONS
+    }
     _insert(Location, list(locations.values()))
-    _insert(ConsultationHour, [
-        ConsultationHour(location=locations[loc.name], weekday=slot.weekday,
-                         part_of_day=slot.part_of_day, valid_from=slot.since,
-                         valid_until=slot.until)
-        for loc in timeline.locations for slot in loc.slots
-    ])
-    partners = {name: PartnerOrganisation(municipality=municipality, name=name, kind=kind)
-                for name, kind in ref.PARTNERS}
+    _insert(
+        ConsultationHour,
+        [
+            ConsultationHour(
+                location=locations[loc.name],
+                weekday=slot.weekday,
+                part_of_day=slot.part_of_day,
+                valid_from=slot.since,
+                valid_until=slot.until,
+            )
+            for loc in timeline.locations
+            for slot in loc.slots
+        ],
+    )
+    partners = {
+        name: PartnerOrganisation(municipality=municipality, name=name, kind=kind)
+        for name, kind in ref.PARTNERS
+    }
     _insert(PartnerOrganisation, list(partners.values()))
     users = _write_users(municipality, partners)
     people = timeline.people
-    _insert(TeamMembership, [
-        TeamMembership(team=teams[p.team], user=users[p.username], specialism=p.specialism,
-                       fte=p.fte, start_date=p.start, end_date=p.end)
-        for p in people if p.team is not None
-    ])
+    _insert(
+        TeamMembership,
+        [
+            TeamMembership(
+                team=teams[p.team],
+                user=users[p.username],
+                specialism=p.specialism,
+                fte=p.fte,
+                start_date=p.start,
+                end_date=p.end,
+            )
+            for p in people
+            if p.team is not None
+        ],
+    )
     planned = timeline.interventions()
-    interventions = _insert(CapacityIntervention, [
-        CapacityIntervention(
-            municipality=municipality, team=None, date=date, name=name, assumptions=text,
-            fte_added=sum((p.fte or 0 for p in people if p.start == date and p.casework), 0))
-        for date, name, text, _effects in planned
-    ])
-    _insert(InterventionAssumption, [
-        InterventionAssumption(intervention=obj, effect=effect)
-        for obj, (_d, _n, _t, effects) in zip(interventions, planned, strict=True)
-        for effect in effects
-    ])
+    interventions = _insert(
+        CapacityIntervention,
+        [
+            CapacityIntervention(
+                municipality=municipality,
+                team=None,
+                date=date,
+                name=name,
+                assumptions=text,
+                fte_added=sum((p.fte or 0 for p in people if p.start == date and p.casework), 0),
+            )
+            for date, name, text, _effects in planned
+        ],
+    )
+    _insert(
+        InterventionAssumption,
+        [
+            InterventionAssumption(intervention=obj, effect=effect)
+            for obj, (_d, _n, _t, effects) in zip(interventions, planned, strict=True)
+            for effect in effects
+        ],
+    )
     return _Organisation(municipality, wijken, teams, locations, partners, users)
 
 
-def _write_users(municipality: Municipality,
-                 partners: dict[str, PartnerOrganisation]) -> dict[str, User]:
+def _write_users(
+    municipality: Municipality, partners: dict[str, PartnerOrganisation]
+) -> dict[str, User]:
     # One hash for all: hashing is deliberately slow (≈ 0.3 s per call), and the password is
     # public anyway.
     password = make_password(ref.DEMO_PASSWORD)
-    existing = {u.username: u for u in User.objects.filter(
-        username__in=[p.username for p in ref.PEOPLE], municipality=municipality)}
+    existing = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[p.username for p in ref.PEOPLE], municipality=municipality
+        )
+    }
     users: dict[str, User] = {}
     new: list[User] = []
     for person in ref.PEOPLE:
@@ -434,15 +525,18 @@ def _demo_authenticators(users: list[User]) -> None:
 
     needing = [u for u in users if u.role in TWO_FACTOR_ROLES]
     TOTPDevice.objects.filter(user__in=needing).delete()
-    TOTPDevice.objects.bulk_create([
-        TOTPDevice(user=u, name="demo", key=ref.DEMO_TOTP_KEY_HEX, confirmed=True)
-        for u in needing
-    ])
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user=u, name="demo", key=ref.DEMO_TOTP_KEY_HEX, confirmed=True)
+            for u in needing
+        ]
+    )
 
 
 @transaction.atomic
-def demo_generate(*, seed: int = 42, scale: float = 1.0,
-                  today: dt.date | None = None) -> DemoSummary:
+def demo_generate(
+    *, seed: int = 42, scale: float = 1.0, today: dt.date | None = None
+) -> DemoSummary:
     """Generate the demo municipality (see the module docstring). Refuses when it exists.
 
     `today` (default: the real date) is the day the history ends (see `planning.Timeline`);
@@ -456,8 +550,7 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
         raise DemoError(f"De demogemeente {ref.MUNICIPALITY_NAME} bestaat al.")
     codes = _Codes.load()
     _check_conflicts()
-    planner = Planner(seed=seed, scale=scale, today=today,
-                      zrm_domains=[d.code for d in codes.zrm])
+    planner = Planner(seed=seed, scale=scale, today=today, zrm_domains=[d.code for d in codes.zrm])
     clock = Clock(today)
     with planned_moments(*PLANNED_MOMENT_MODELS):
         org = _write_organisation(planner.timeline)
@@ -467,47 +560,96 @@ def demo_generate(*, seed: int = 42, scale: float = 1.0,
             _write_dossiers(chunk, org, codes, counts, clock)
         counts["current_dossiers"] = sum(1 for p in plans if p.current)
         for batch in _batches(enumerate(planner.short_contacts()), 5 * BATCH):
-            counts["short_contacts"] += len(_insert(ShortContact, [
-                ShortContact(municipality_id=org.municipality.pk, team_id=org.teams[s.team].pk,
-                             date=s.date, part_of_day=s.part_of_day, channel=s.channel,
-                             location_id=org.locations[s.location].pk if s.location else None,
-                             domain_id=codes.domains[s.domain].pk, result=s.result,
-                             registered_by_id=org.users[s.registered_by].pk,
-                             created_at=clock.part_of_day(s.date, s.part_of_day, n))
-                for n, s in batch
-            ]))
-        counts["outreach_activities"] = len(_insert(OutreachActivity, [
-            OutreachActivity(municipality=org.municipality, team=org.teams[o.team], date=o.date,
-                             kind=o.kind, neighbourhood=org.wijken[o.wijk] if o.wijk else None,
-                             description=o.description, hours=o.hours,
-                             registered_by=org.users[o.registered_by],
-                             created_at=clock.office(o.date, n))
-            for n, o in enumerate(planner.outreach())
-        ]))
+            counts["short_contacts"] += len(
+                _insert(
+                    ShortContact,
+                    [
+                        ShortContact(
+                            municipality_id=org.municipality.pk,
+                            team_id=org.teams[s.team].pk,
+                            date=s.date,
+                            part_of_day=s.part_of_day,
+                            channel=s.channel,
+                            location_id=org.locations[s.location].pk if s.location else None,
+                            domain_id=codes.domains[s.domain].pk,
+                            result=s.result,
+                            registered_by_id=org.users[s.registered_by].pk,
+                            created_at=clock.part_of_day(s.date, s.part_of_day, n),
+                        )
+                        for n, s in batch
+                    ],
+                )
+            )
+        counts["outreach_activities"] = len(
+            _insert(
+                OutreachActivity,
+                [
+                    OutreachActivity(
+                        municipality=org.municipality,
+                        team=org.teams[o.team],
+                        date=o.date,
+                        kind=o.kind,
+                        neighbourhood=org.wijken[o.wijk] if o.wijk else None,
+                        description=o.description,
+                        hours=o.hours,
+                        registered_by=org.users[o.registered_by],
+                        created_at=clock.office(o.date, n),
+                    )
+                    for n, o in enumerate(planner.outreach())
+                ],
+            )
+        )
         counts["partner_submissions"] = demo_partner_data(
-            municipality=org.municipality, partner_user=org.users["partner"],
-            professional=org.users["professional"], today=today, clock=clock)
+            municipality=org.municipality,
+            partner_user=org.users["partner"],
+            professional=org.users["professional"],
+            today=today,
+            clock=clock,
+        )
     counts.update(
-        neighbourhoods=len(org.wijken), teams=len(org.teams), locations=len(org.locations),
-        partners=len(org.partners), users=len(org.users),
+        neighbourhoods=len(org.wijken),
+        teams=len(org.teams),
+        locations=len(org.locations),
+        partners=len(org.partners),
+        users=len(org.users),
         postcode_areas=sum(len(w.postcodes) for w in ref.WIJKEN),
         consultation_hours=sum(len(loc.slots) for loc in ref.LOCATIONS),
-        memberships=sum(1 for p in ref.PEOPLE if p.team), interventions=len(ref.INTERVENTIONS),
+        memberships=sum(1 for p in ref.PEOPLE if p.team),
+        interventions=len(ref.INTERVENTIONS),
     )
     changed.send(sender=Dossier, municipality_id=org.municipality.pk)
-    return DemoSummary(seed=seed, scale=scale, today=today,
-                       seconds=time.perf_counter() - started,
-                       history_start=planner.timeline.start, **counts)
+    return DemoSummary(
+        seed=seed,
+        scale=scale,
+        today=today,
+        seconds=time.perf_counter() - started,
+        history_start=planner.timeline.start,
+        **counts,
+    )
 
 
 # The models whose auto_now_add moments the generator sets itself (see `clock.py`).
-PLANNED_MOMENT_MODELS = (Household, Client, Dossier, DossierStatusChange, Question, Referral,
-                         SharingConsent, ContactMoment, ZrmAssessment, ShortContact,
-                         OutreachActivity, Submission, SubmissionStatusChange, OutreachAttempt)
+PLANNED_MOMENT_MODELS = (
+    Household,
+    Client,
+    Dossier,
+    DossierStatusChange,
+    Question,
+    Referral,
+    SharingConsent,
+    ContactMoment,
+    ZrmAssessment,
+    ShortContact,
+    OutreachActivity,
+    Submission,
+    SubmissionStatusChange,
+    OutreachAttempt,
+)
 
 
-def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
-                    counts: Counter[str], clock: Clock) -> None:
+def _write_dossiers(
+    chunk: list[DossierPlan], org: _Organisation, codes: _Codes, counts: Counter[str], clock: Clock
+) -> None:
     """Write a chunk of planned dossiers and everything under them, parents first so each
     insert knows its foreign keys. Each row is stamped on its own planned day (`clock.py`); a
     client and its household on the day of its first dossier."""
@@ -524,24 +666,30 @@ def _write_dossiers(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
 Pairs = list[tuple[DossierPlan, Dossier]]
 
 
-def _write_households(chunk: list[DossierPlan], org: _Organisation, counts: Counter[str],
-                      clock: Clock) -> None:
+def _write_households(
+    chunk: list[DossierPlan], org: _Organisation, counts: Counter[str], clock: Clock
+) -> None:
     """The households not written yet, each on the day of its first dossier."""
     households: dict[HouseholdPlan, dt.date] = {}
     for plan in chunk:
         household = plan.client.household if plan.client else None
         if household is not None and household.pk is None:
             households.setdefault(household, plan.registered_on)
-    saved = _insert(Household, [Household(municipality=org.municipality, name=h.name,
-                                           created_at=clock.office(day, n))
-                                for n, (h, day) in enumerate(households.items())])
+    saved = _insert(
+        Household,
+        [
+            Household(municipality=org.municipality, name=h.name, created_at=clock.office(day, n))
+            for n, (h, day) in enumerate(households.items())
+        ],
+    )
     for household, obj in zip(households, saved, strict=True):
         household.pk = obj.pk
     counts["households"] += len(saved)
 
 
-def _write_clients(chunk: list[DossierPlan], org: _Organisation, counts: Counter[str],
-                   clock: Clock) -> None:
+def _write_clients(
+    chunk: list[DossierPlan], org: _Organisation, counts: Counter[str], clock: Clock
+) -> None:
     """The clients not written yet, with the other members of their household."""
     clients: dict[ClientPlan, dt.date] = {}
     for plan in chunk:
@@ -550,124 +698,225 @@ def _write_clients(chunk: list[DossierPlan], org: _Organisation, counts: Counter
         if client.pk is None and client not in clients:
             clients[client] = plan.registered_on
             if client.household is not None and client.household.members:
-                clients.update((m, plan.registered_on) for m in client.household.members
-                               if m.pk is None)
+                clients.update(
+                    (m, plan.registered_on) for m in client.household.members if m.pk is None
+                )
     users = org.users
-    saved = _insert(Client, [
-        Client(municipality=org.municipality,
-               household_id=c.household.pk if c.household else None,
-               first_name=c.first_name, name_prefix=c.name_prefix, last_name=c.last_name,
-               birth_date=c.birth_date, bsn=c.bsn, postcode=c.postcode,
-               house_number=c.house_number, neighbourhood=org.wijken[c.wijk.number],
-               email=c.email, created_by=users[c.created_by], created_at=clock.office(day, n))
-        for n, (c, day) in enumerate(clients.items())
-    ])
+    saved = _insert(
+        Client,
+        [
+            Client(
+                municipality=org.municipality,
+                household_id=c.household.pk if c.household else None,
+                first_name=c.first_name,
+                name_prefix=c.name_prefix,
+                last_name=c.last_name,
+                birth_date=c.birth_date,
+                bsn=c.bsn,
+                postcode=c.postcode,
+                house_number=c.house_number,
+                neighbourhood=org.wijken[c.wijk.number],
+                email=c.email,
+                created_by=users[c.created_by],
+                created_at=clock.office(day, n),
+            )
+            for n, (c, day) in enumerate(clients.items())
+        ],
+    )
     for client, obj in zip(clients, saved, strict=True):
         client.pk = obj.pk
     counts["clients"] += len(saved)
 
 
-def _write_dossier_rows(chunk: list[DossierPlan], org: _Organisation, codes: _Codes,
-                        counts: Counter[str], clock: Clock) -> Pairs:
+def _write_dossier_rows(
+    chunk: list[DossierPlan], org: _Organisation, codes: _Codes, counts: Counter[str], clock: Clock
+) -> Pairs:
     users = org.users
-    dossiers = _insert(Dossier, [
-        Dossier(municipality=org.municipality, team=org.teams[p.team], client_id=p.client.pk,
+    dossiers = _insert(
+        Dossier,
+        [
+            Dossier(
+                municipality=org.municipality,
+                team=org.teams[p.team],
+                client_id=p.client.pk,
                 case_director=users[p.case_director] if p.case_director else None,
-                referrer=codes.referrers[p.referrer], complexity=p.complexity,
-                registered_on=p.registered_on, status=p.status, status_since=p.status_since,
+                referrer=codes.referrers[p.referrer],
+                complexity=p.complexity,
+                registered_on=p.registered_on,
+                status=p.status,
+                status_since=p.status_since,
                 closed_on=p.closed if p.status == "closed" else None,
-                network_mapped=p.network_mapped, carer_involved=p.carer_involved,
-                volunteer_deployed=p.volunteer_deployed, resident_contact=p.resident_contact,
-                created_by=users[p.created_by], created_at=clock.office(p.registered_on, n))
-        for n, p in enumerate(chunk) if p.client is not None
-    ])
+                network_mapped=p.network_mapped,
+                carer_involved=p.carer_involved,
+                volunteer_deployed=p.volunteer_deployed,
+                resident_contact=p.resident_contact,
+                created_by=users[p.created_by],
+                created_at=clock.office(p.registered_on, n),
+            )
+            for n, p in enumerate(chunk)
+            if p.client is not None
+        ],
+    )
     counts["dossiers"] += len(dossiers)
     return list(zip(chunk, dossiers, strict=True))
 
 
-def _write_status_changes(pairs: Pairs, org: _Organisation, counts: Counter[str],
-                          clock: Clock) -> None:
+def _write_status_changes(
+    pairs: Pairs, org: _Organisation, counts: Counter[str], clock: Clock
+) -> None:
     # A dossier's changes on one day keep their order in time (the monitor reads them in the
     # order date, changed_at, id).
     users = org.users
-    counts["status_changes"] += len(_insert(DossierStatusChange, [
-        DossierStatusChange(dossier_id=d.pk, from_status=c.from_status, to_status=c.to_status,
-                            date=c.date, changed_by_id=users[c.changed_by].pk,
-                            changed_at=clock.at(c.date, OFFICE_START + 10 * i))
-        for p, d in pairs for i, c in enumerate(p.changes)
-    ]))
+    counts["status_changes"] += len(
+        _insert(
+            DossierStatusChange,
+            [
+                DossierStatusChange(
+                    dossier_id=d.pk,
+                    from_status=c.from_status,
+                    to_status=c.to_status,
+                    date=c.date,
+                    changed_by_id=users[c.changed_by].pk,
+                    changed_at=clock.at(c.date, OFFICE_START + 10 * i),
+                )
+                for p, d in pairs
+                for i, c in enumerate(p.changes)
+            ],
+        )
+    )
 
 
-def _write_questions(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
-                     clock: Clock) -> None:
+def _write_questions(
+    pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str], clock: Clock
+) -> None:
     """The questions, their referrals and the consents those referrals need."""
     users = org.users
     planned_questions = [(q, d) for p, d in pairs for q in p.questions]
-    questions = _insert(Question, [
-        Question(dossier_id=d.pk, domain_id=codes.domains[q.domain].pk,
-                 description=q.description, opened_on=q.opened, closed_on=q.closed,
-                 outcome_id=codes.outcomes[q.outcome].pk if q.outcome else None,
-                 created_by_id=users[q.created_by].pk, created_at=clock.office(q.opened, n))
-        for n, (q, d) in enumerate(planned_questions)
-    ])
+    questions = _insert(
+        Question,
+        [
+            Question(
+                dossier_id=d.pk,
+                domain_id=codes.domains[q.domain].pk,
+                description=q.description,
+                opened_on=q.opened,
+                closed_on=q.closed,
+                outcome_id=codes.outcomes[q.outcome].pk if q.outcome else None,
+                created_by_id=users[q.created_by].pk,
+                created_at=clock.office(q.opened, n),
+            )
+            for n, (q, d) in enumerate(planned_questions)
+        ],
+    )
     counts["questions"] += len(questions)
-    counts["referrals"] += len(_insert(Referral, [
-        Referral(dossier=d, question=obj, referred_on=q.referral.date,
-                 provision_kind=q.referral.provision_kind,
-                 partner=org.partners[q.referral.partner] if q.referral.partner else None,
-                 description=q.referral.description, handover=q.referral.handover,
-                 created_by=users[q.referral.created_by],
-                 created_at=clock.office(q.referral.date, obj.pk))
-        for (q, d), obj in zip(planned_questions, questions, strict=True) if q.referral
-    ]))
+    counts["referrals"] += len(
+        _insert(
+            Referral,
+            [
+                Referral(
+                    dossier=d,
+                    question=obj,
+                    referred_on=q.referral.date,
+                    provision_kind=q.referral.provision_kind,
+                    partner=org.partners[q.referral.partner] if q.referral.partner else None,
+                    description=q.referral.description,
+                    handover=q.referral.handover,
+                    created_by=users[q.referral.created_by],
+                    created_at=clock.office(q.referral.date, obj.pk),
+                )
+                for (q, d), obj in zip(planned_questions, questions, strict=True)
+                if q.referral
+            ],
+        )
+    )
     # A referral to a partner needs the resident's consent (registration.SharingConsent): given
     # verbally on the day of the first referral to that partner.
     consents: dict[tuple[int, int], SharingConsent] = {}
-    for q, d in sorted(planned_questions, key=lambda pair: pair[0].referral.date
-                       if pair[0].referral else dt.date.max):
+    for q, d in sorted(
+        planned_questions,
+        key=lambda pair: pair[0].referral.date if pair[0].referral else dt.date.max,
+    ):
         if q.referral and q.referral.partner:
             partner = org.partners[q.referral.partner]
-            consents.setdefault((d.pk, partner.pk), SharingConsent(
-                dossier=d, partner=partner, covers_referral=True, given_on=q.referral.date,
-                given_how=ConsentMethod.VERBAL, recorded_by=users[q.referral.created_by],
-                recorded_at=clock.office(q.referral.date, d.pk)))
+            consents.setdefault(
+                (d.pk, partner.pk),
+                SharingConsent(
+                    dossier=d,
+                    partner=partner,
+                    covers_referral=True,
+                    given_on=q.referral.date,
+                    given_how=ConsentMethod.VERBAL,
+                    recorded_by=users[q.referral.created_by],
+                    recorded_at=clock.office(q.referral.date, d.pk),
+                ),
+            )
     _insert(SharingConsent, list(consents.values()))
 
 
-def _write_contacts(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
-                    clock: Clock) -> None:
+def _write_contacts(
+    pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str], clock: Clock
+) -> None:
     """The contact moments and the professionals who took part in each."""
     users = org.users
     planned_contacts = [(c, d) for p, d in pairs for c in p.contacts]
-    contacts = _insert(ContactMoment, [
-        ContactMoment(dossier_id=d.pk, date=c.date, kind_id=codes.contact_kinds[c.kind].pk,
-                      with_whom=c.with_whom, core_task=c.core_task, minutes=c.minutes,
-                      created_by_id=users[c.professionals[0]].pk,
-                      created_at=clock.office(c.date, n))
-        for n, (c, d) in enumerate(planned_contacts)
-    ])
+    contacts = _insert(
+        ContactMoment,
+        [
+            ContactMoment(
+                dossier_id=d.pk,
+                date=c.date,
+                kind_id=codes.contact_kinds[c.kind].pk,
+                with_whom=c.with_whom,
+                core_task=c.core_task,
+                minutes=c.minutes,
+                created_by_id=users[c.professionals[0]].pk,
+                created_at=clock.office(c.date, n),
+            )
+            for n, (c, d) in enumerate(planned_contacts)
+        ],
+    )
     counts["contacts"] += len(contacts)
     through = ContactMoment.professionals.through
-    _insert(through, [through(contactmoment_id=obj.pk, user_id=users[name].pk)
-                      for (c, _d), obj in zip(planned_contacts, contacts, strict=True)
-                      for name in c.professionals])
+    _insert(
+        through,
+        [
+            through(contactmoment_id=obj.pk, user_id=users[name].pk)
+            for (c, _d), obj in zip(planned_contacts, contacts, strict=True)
+            for name in c.professionals
+        ],
+    )
 
 
-def _write_zrm(pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str],
-               clock: Clock) -> None:
+def _write_zrm(
+    pairs: Pairs, org: _Organisation, codes: _Codes, counts: Counter[str], clock: Clock
+) -> None:
     """The ZRM assessments with a score on every domain."""
     users = org.users
     planned_zrm = [(z, d) for p, d in pairs for z in p.zrm]
-    assessments = _insert(ZrmAssessment, [
-        ZrmAssessment(dossier_id=d.pk, assessed_on=z.date, moment=z.moment,
-                      assessed_by_id=users[z.assessed_by].pk, created_at=clock.office(z.date, n))
-        for n, (z, d) in enumerate(planned_zrm)
-    ])
+    assessments = _insert(
+        ZrmAssessment,
+        [
+            ZrmAssessment(
+                dossier_id=d.pk,
+                assessed_on=z.date,
+                moment=z.moment,
+                assessed_by_id=users[z.assessed_by].pk,
+                created_at=clock.office(z.date, n),
+            )
+            for n, (z, d) in enumerate(planned_zrm)
+        ],
+    )
     counts["zrm_assessments"] += len(assessments)
-    counts["zrm_scores"] += len(_insert(ZrmScore, [
-        ZrmScore(assessment_id=obj.pk, domain_id=domain.pk, score=z.scores[domain.code])
-        for (z, _d), obj in zip(planned_zrm, assessments, strict=True) for domain in codes.zrm
-    ]))
+    counts["zrm_scores"] += len(
+        _insert(
+            ZrmScore,
+            [
+                ZrmScore(assessment_id=obj.pk, domain_id=domain.pk, score=z.scores[domain.code])
+                for (z, _d), obj in zip(planned_zrm, assessments, strict=True)
+                for domain in codes.zrm
+            ],
+        )
+    )
 
 
 # --- Logins ------------------------------------------------------------------------------------
@@ -689,31 +938,43 @@ def demo_logins(*, today: dt.date) -> list[DemoLogin]:
     municipality = demo_municipality()
     if municipality is None:
         return []
-    users = list(User.objects.filter(municipality=municipality, is_active=True)
-                 .select_related("partner"))
+    users = list(
+        User.objects.filter(municipality=municipality, is_active=True).select_related("partner")
+    )
     teams: dict[int, list[str]] = {}
-    for user_id, team in (TeamMembership.objects
-                          .filter(user__in=users, start_date__lte=today)
-                          .exclude(end_date__lt=today)
-                          .order_by("team__name").values_list("user_id", "team__name")):
+    for user_id, team in (
+        TeamMembership.objects.filter(user__in=users, start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .order_by("team__name")
+        .values_list("user_id", "team__name")
+    ):
         teams.setdefault(user_id, []).append(team)
     # All demo accounts share one hash; one slow check tells which still have the demo password.
     # (The module function, not User.check_password, which would re-hash and save.)
-    demo_hash = next((u.password for u in users if check_password(ref.DEMO_PASSWORD, u.password)),
-                     None)
+    demo_hash = next(
+        (u.password for u in users if check_password(ref.DEMO_PASSWORD, u.password)), None
+    )
     order = {p.username: i for i, p in enumerate(ref.PEOPLE[:8])}
-    users.sort(key=lambda u: (order.get(u.username, len(order)), teams.get(u.pk, ["~"])[0],
-                              u.last_name.split()[-1].lower(), u.username))
+    users.sort(
+        key=lambda u: (
+            order.get(u.username, len(order)),
+            teams.get(u.pk, ["~"])[0],
+            u.last_name.split()[-1].lower(),
+            u.username,
+        )
+    )
     logins = []
     for user in users:
         team = ", ".join(teams.get(user.pk, []))
         if user.partner:
             team = user.partner.name
-        logins.append(DemoLogin(
-            username=user.username,
-            password=ref.DEMO_PASSWORD if user.password == demo_hash else "(gewijzigd)",
-            role=ROLE_NAMES.get(user.role, user.role), teams=team or "–",
-            name=user.get_full_name(),
-        ))
+        logins.append(
+            DemoLogin(
+                username=user.username,
+                password=ref.DEMO_PASSWORD if user.password == demo_hash else "(gewijzigd)",
+                role=ROLE_NAMES.get(user.role, user.role),
+                teams=team or "–",
+                name=user.get_full_name(),
+            )
+        )
     return logins
-

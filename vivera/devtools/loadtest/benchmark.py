@@ -47,9 +47,15 @@ import dj_database_url
 from vivera.core.formatting import number
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-KINDS = {"client": "cliënten", "dossier": "dossiers", "question": "vragen",
-         "contact": "contactmomenten", "submission": "meldingen", "attempt": "contactpogingen",
-         "submission_dossier": "dossiers uit melding"}
+KINDS = {
+    "client": "cliënten",
+    "dossier": "dossiers",
+    "question": "vragen",
+    "contact": "contactmomenten",
+    "submission": "meldingen",
+    "attempt": "contactpogingen",
+    "submission_dossier": "dossiers uit melding",
+}
 # Counted as a number, not per marker.
 TOTALS = {"short_contact": "korte contacten", "status_change": "statuswijzigingen melding"}
 STOP_TIMEOUT = 60  # seconds a simulated user may take to finish its step at the end
@@ -112,8 +118,12 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return (bool(self.rows) and not self.failures and all(c.ok for c in self.counts)
-                and not any(r.failures for r in self.rows))
+        return (
+            bool(self.rows)
+            and not self.failures
+            and all(c.ok for c in self.counts)
+            and not any(r.failures for r in self.rows)
+        )
 
 
 # --- Comparing ---------------------------------------------------------------------------------
@@ -126,12 +136,16 @@ def compare(results: dict[str, Any], counted: dict[str, Any]) -> list[Count]:
     for kind in KINDS:
         accepted = Counter(results["saved"].get(kind, []))
         found = Counter(counted[kind])
-        counts.append(Count(
-            kind=kind, accepted=sum(accepted.values()), in_database=sum(found.values()),
-            lost=sorted((accepted - found).elements()),
-            extra=sorted(set(found) - set(accepted)),
-            duplicated=sorted(marker for marker, n in found.items() if n > 1),
-        ))
+        counts.append(
+            Count(
+                kind=kind,
+                accepted=sum(accepted.values()),
+                in_database=sum(found.values()),
+                lost=sorted((accepted - found).elements()),
+                extra=sorted(set(found) - set(accepted)),
+                duplicated=sorted(marker for marker, n in found.items() if n > 1),
+            )
+        )
     for kind, label in TOTALS.items():
         total = Count(kind, results.get(kind, 0), counted.get(kind, 0))
         if total.accepted > total.in_database:
@@ -147,12 +161,19 @@ def read_stats(path: Path) -> list[Row]:
     rows = []
     with path.open(encoding="utf-8") as handle:
         for line in csv.DictReader(handle):
-            rows.append(Row(
-                kind=line["Type"], name=line["Name"], requests=int(line["Request Count"]),
-                failures=int(line["Failure Count"]), median=_float(line["50%"]),
-                p95=_float(line["95%"]), p99=_float(line["99%"]),
-                average=_float(line["Average Response Time"]),
-                per_second=_float(line["Requests/s"])))
+            rows.append(
+                Row(
+                    kind=line["Type"],
+                    name=line["Name"],
+                    requests=int(line["Request Count"]),
+                    failures=int(line["Failure Count"]),
+                    median=_float(line["50%"]),
+                    p95=_float(line["95%"]),
+                    p99=_float(line["99%"]),
+                    average=_float(line["Average Response Time"]),
+                    per_second=_float(line["Requests/s"]),
+                )
+            )
     return rows
 
 
@@ -160,8 +181,10 @@ def read_failures(path: Path) -> list[str]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
-        return [f"{line['Name']}: {line['Error']} ({line['Occurrences']}×)"
-                for line in csv.DictReader(handle)]
+        return [
+            f"{line['Name']}: {line['Error']} ({line['Occurrences']}×)"
+            for line in csv.DictReader(handle)
+        ]
 
 
 def server_errors(log: str) -> list[str]:
@@ -173,9 +196,14 @@ def server_errors(log: str) -> list[str]:
         return []
     starts = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
     last = starts[-1] if starts else max(len(lines) - 40, 0)
-    return ["", "Uitzonderingen in het logboek van de server:",
-            *(f"  {n}× {line}" for line, n in Counter(ends).most_common(10)),
-            "", "De laatste:", *lines[last:last + 80]]
+    return [
+        "",
+        "Uitzonderingen in het logboek van de server:",
+        *(f"  {n}× {line}" for line, n in Counter(ends).most_common(10)),
+        "",
+        "De laatste:",
+        *lines[last : last + 80],
+    ]
 
 
 def _float(value: str) -> float:
@@ -195,13 +223,27 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
         env = _environment(url, folder)
         if url.startswith(("postgres://", "postgresql://")):
             _create_postgres_database(url)
-        write(f"Database voorbereiden: {_safe(url)} (migrate, demogemeente, "
-              f"{options.users} accounts) …")
+        write(
+            f"Database voorbereiden: {_safe(url)} (migrate, demogemeente, "
+            f"{options.users} accounts) …"
+        )
         _call([*MANAGE, "migrate", "--no-input", "-v", "0"], env)
-        prepared = json.loads(_call([*MANAGE, "load_benchmark", "--voorbereiden",
-                                     "--gebruikers", str(options.users - options.partners),
-                                     "--partners", str(options.partners),
-                                     "--demo-schaal", str(options.demo_scale)], env))
+        prepared = json.loads(
+            _call(
+                [
+                    *MANAGE,
+                    "load_benchmark",
+                    "--voorbereiden",
+                    "--gebruikers",
+                    str(options.users - options.partners),
+                    "--partners",
+                    str(options.partners),
+                    "--demo-schaal",
+                    str(options.demo_scale),
+                ],
+                env,
+            )
+        )
         server_env = _server_environment(env, folder)
         if options.collect_static:
             write("Statische bestanden verzamelen (collectstatic, productie-instellingen) …")
@@ -214,27 +256,54 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
         load_before = os.getloadavg()
         log = folder / "gunicorn.log"
         with _server(port, options.workers, server_env, log):
-            write(f"Server: gunicorn, {options.workers} workers, http://127.0.0.1:{port} — "
-                  f"locust: {options.users} gebruikers (partnersystemen: {options.partners}), "
-                  f"{options.spawn_rate:g} per seconde erbij, "
-                  f"{options.seconds} s …")
+            write(
+                f"Server: gunicorn, {options.workers} workers, http://127.0.0.1:{port} — "
+                f"locust: {options.users} gebruikers (partnersystemen: {options.partners}), "
+                f"{options.spawn_rate:g} per seconde erbij, "
+                f"{options.seconds} s …"
+            )
             started = time.perf_counter()
             locust = _locust(options, port, run_id, prepared, folder)
             elapsed = time.perf_counter() - started
         load_after = os.getloadavg()
-        counted = json.loads(_call([*MANAGE, "load_benchmark", "--tellen", "--run", run_id,
-                                    "--sinds", since.isoformat(),
-                                    "--accounts", ",".join(prepared["usernames"])], env))
+        counted = json.loads(
+            _call(
+                [
+                    *MANAGE,
+                    "load_benchmark",
+                    "--tellen",
+                    "--run",
+                    run_id,
+                    "--sinds",
+                    since.isoformat(),
+                    "--accounts",
+                    ",".join(prepared["usernames"]),
+                ],
+                env,
+            )
+        )
         results_path = folder / "results.json"
-        results = (json.loads(results_path.read_text()) if results_path.exists()
-                   else {"saved": {}, "short_contact": 0, "status_change": 0})
+        results = (
+            json.loads(results_path.read_text())
+            if results_path.exists()
+            else {"saved": {}, "short_contact": 0, "status_change": 0}
+        )
         rows = read_stats(folder / "locust_stats.csv")
         failures = read_failures(folder / "locust_failures.csv") + results.get("failed", [])
         if not rows:
             failures.append("locust gaf geen statistieken: " + locust[-2000:])
         counts = compare(results, counted)
-        lines = _report(options, prepared, rows, counts, failures, elapsed,
-                        load_before, load_after, results.get("refused_concurrently", 0))
+        lines = _report(
+            options,
+            prepared,
+            rows,
+            counts,
+            failures,
+            elapsed,
+            load_before,
+            load_after,
+            results.get("refused_concurrently", 0),
+        )
         outcome = Outcome(rows, counts, failures, lines)
         if not outcome.ok:
             outcome.lines += server_errors(log.read_text(errors="replace"))
@@ -242,9 +311,11 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
 
 
 def _environment(url: str, folder: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "VIVERA_PRODUCTION", "STATIC_ROOT",
-                          "DJANGO_SETTINGS_MODULE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "VIVERA_PRODUCTION", "STATIC_ROOT", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(DATABASE_URL=url, VIVERA_IMPORT_DIR=str(folder / "import"))
     return env
 
@@ -253,14 +324,19 @@ def _server_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
     """Production settings (docs/deploy.md, section 4) with fresh keys, for 127.0.0.1 only."""
     server = {key: value for key, value in env.items() if key != "DEBUG"}
     server.update(
-        VIVERA_PRODUCTION="1", VIVERA_HTTPS="0", ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY=secrets.token_urlsafe(60), VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
+        VIVERA_PRODUCTION="1",
+        VIVERA_HTTPS="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        VIVERA_PSEUDONYM_KEY=secrets.token_urlsafe(48),
         # The partner API's rate limit (120/min per partner user) has its own test; here the
         # partner systems send as fast as the load asks.
         VIVERA_PARTNER_API_RATE="100000/min",
         VIVERA_CELL_KEY_SECRET=secrets.token_urlsafe(48),
-        DATABASE_CONN_MAX_AGE="60", STATIC_ROOT=str(folder / "static"),
-        VIVERA_VAR_DIR=str(folder / "var"), LOG_LEVEL="WARNING",
+        DATABASE_CONN_MAX_AGE="60",
+        STATIC_ROOT=str(folder / "static"),
+        VIVERA_VAR_DIR=str(folder / "var"),
+        LOG_LEVEL="WARNING",
     )
     return server
 
@@ -268,8 +344,10 @@ def _server_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
 def _call(command: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
-        raise LoadTestFailed(f"{' '.join(command[2:5])} faalde:\n{done.stderr.strip()[-3000:]}"
-                             f"\n{done.stdout.strip()[-1000:]}")
+        raise LoadTestFailed(
+            f"{' '.join(command[2:5])} faalde:\n{done.stderr.strip()[-3000:]}"
+            f"\n{done.stdout.strip()[-1000:]}"
+        )
     return done.stdout
 
 
@@ -286,12 +364,16 @@ def _create_postgres_database(url: str) -> None:
     from psycopg import sql
 
     config = dj_database_url.parse(url)
-    connect = {"host": config["HOST"] or None, "port": config["PORT"] or None,
-               "user": config["USER"] or None, "password": config["PASSWORD"] or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5,
-                         **connect) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                             [config["NAME"]]).fetchone():
+    connect = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **connect) as admin:
+        if not admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone():
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
@@ -305,9 +387,25 @@ def _free_port() -> int:
 def _server(port: int, workers: int, env: dict[str, str], log: Path) -> Iterator[None]:
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "vivera.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--timeout", "30", "--graceful-timeout", "30"],
-            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "vivera.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "30",
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             _wait_for(port, server, log)
             yield
@@ -319,8 +417,9 @@ def _wait_for(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise LoadTestFailed("gunicorn stopte bij het starten:\n"
-                                 + log.read_text(errors="replace")[-3000:])
+            raise LoadTestFailed(
+                "gunicorn stopte bij het starten:\n" + log.read_text(errors="replace")[-3000:]
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/inloggen/", timeout=5) as page:
                 if page.status == 200:
@@ -345,25 +444,54 @@ def _stop(process: subprocess.Popen[Any]) -> None:
         pass
 
 
-def _locust(options: Options, port: int, run_id: str, prepared: dict[str, Any],
-            folder: Path) -> str:
-    env = {**os.environ,
-           "VIVERA_LOAD_ACCOUNTS": ",".join(prepared["usernames"]),
-           "VIVERA_LOAD_PASSWORD": prepared["password"],
-           "VIVERA_LOAD_TOTP_KEY": prepared["totp_key"],
-           "VIVERA_LOAD_PARTNER_KEYS": ",".join(prepared["partner_keys"]),
-           "VIVERA_LOAD_PARTNERS": str(options.partners),
-           "VIVERA_LOAD_RUN": run_id,
-           "VIVERA_LOAD_RESULTS": str(folder / "results.json"),
-           "VIVERA_LOAD_THINK": options.think}
-    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-               "--users", str(options.users), "--spawn-rate", str(options.spawn_rate),
-               "--run-time", f"{options.seconds}s", "--stop-timeout", str(STOP_TIMEOUT),
-               "--host", f"http://127.0.0.1:{port}", "--csv", str(folder / "locust"),
-               "--only-summary", "--loglevel", "WARNING", "--skip-log-setup",
-               "Professional", *(["Partner"] if options.partners else [])]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+def _locust(
+    options: Options, port: int, run_id: str, prepared: dict[str, Any], folder: Path
+) -> str:
+    env = {
+        **os.environ,
+        "VIVERA_LOAD_ACCOUNTS": ",".join(prepared["usernames"]),
+        "VIVERA_LOAD_PASSWORD": prepared["password"],
+        "VIVERA_LOAD_TOTP_KEY": prepared["totp_key"],
+        "VIVERA_LOAD_PARTNER_KEYS": ",".join(prepared["partner_keys"]),
+        "VIVERA_LOAD_PARTNERS": str(options.partners),
+        "VIVERA_LOAD_RUN": run_id,
+        "VIVERA_LOAD_RESULTS": str(folder / "results.json"),
+        "VIVERA_LOAD_THINK": options.think,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(options.users),
+        "--spawn-rate",
+        str(options.spawn_rate),
+        "--run-time",
+        f"{options.seconds}s",
+        "--stop-timeout",
+        str(STOP_TIMEOUT),
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(folder / "locust"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--skip-log-setup",
+        "Professional",
+        *(["Partner"] if options.partners else []),
+    ]
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = process.communicate(timeout=options.seconds + STOP_TIMEOUT + 120)
     except subprocess.TimeoutExpired:
@@ -379,41 +507,63 @@ def _ms(value: float) -> str:
     return number(value, 0)
 
 
-def _report(options: Options, prepared: dict[str, Any], rows: list[Row], counts: list[Count],
-            failures: list[str], elapsed: float, load_before: tuple[float, ...],
-            load_after: tuple[float, ...], refused_concurrently: int = 0) -> list[str]:
+def _report(
+    options: Options,
+    prepared: dict[str, Any],
+    rows: list[Row],
+    counts: list[Count],
+    failures: list[str],
+    elapsed: float,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+    refused_concurrently: int = 0,
+) -> list[str]:
     size = prepared["size"]
-    lines = [*prepared["machine"],
-             f"Belasting van de machine (1/5/15 min) vooraf "
-             f"{' / '.join(f'{x:.1f}' for x in load_before)}, achteraf "
-             f"{' / '.join(f'{x:.1f}' for x in load_after)}",
-             f"Gegevens vooraf ({prepared['municipality']}): {size['clients']} cliënten, "
-             f"{size['dossiers']} dossiers, {size['questions']} vragen, {size['contacts']} "
-             f"contactmomenten, {size['short_contacts']} korte contacten, "
-             f"{size['professionals']} actieve wijkteamleden",
-             f"Belasting: {options.users} gebruikers tegelijk (partnersystemen: "
-             f"{options.partners}), {options.seconds} s "
-             f"(gemeten {elapsed:.0f} s incl. afronden), denktijd {options.think} s, "
-             f"{options.workers} gunicorn-workers",
-             "",
-             f"{'verzoek':<52} {'aantal':>7} {'fout':>5} {'p50':>6} {'p95':>6} {'p99':>6}  ms"]
+    lines = [
+        *prepared["machine"],
+        f"Belasting van de machine (1/5/15 min) vooraf "
+        f"{' / '.join(f'{x:.1f}' for x in load_before)}, achteraf "
+        f"{' / '.join(f'{x:.1f}' for x in load_after)}",
+        f"Gegevens vooraf ({prepared['municipality']}): {size['clients']} cliënten, "
+        f"{size['dossiers']} dossiers, {size['questions']} vragen, {size['contacts']} "
+        f"contactmomenten, {size['short_contacts']} korte contacten, "
+        f"{size['professionals']} actieve wijkteamleden",
+        f"Belasting: {options.users} gebruikers tegelijk (partnersystemen: "
+        f"{options.partners}), {options.seconds} s "
+        f"(gemeten {elapsed:.0f} s incl. afronden), denktijd {options.think} s, "
+        f"{options.workers} gunicorn-workers",
+        "",
+        f"{'verzoek':<52} {'aantal':>7} {'fout':>5} {'p50':>6} {'p95':>6} {'p99':>6}  ms",
+    ]
     for row in rows:
         label = "alle verzoeken" if row.name == "Aggregated" else row.name
-        lines.append(f"{label[:52]:<52} {row.requests:>7} {row.failures:>5} "
-                     f"{_ms(row.median):>6} {_ms(row.p95):>6} {_ms(row.p99):>6}")
-    lines += ["", f"{'geteld':<26} {'geaccepteerd':>12} {'in database':>12} {'kwijt':>6} "
-                  f"{'dubbel':>7} {'extra':>6}"]
+        lines.append(
+            f"{label[:52]:<52} {row.requests:>7} {row.failures:>5} "
+            f"{_ms(row.median):>6} {_ms(row.p95):>6} {_ms(row.p99):>6}"
+        )
+    lines += [
+        "",
+        f"{'geteld':<26} {'geaccepteerd':>12} {'in database':>12} {'kwijt':>6} "
+        f"{'dubbel':>7} {'extra':>6}",
+    ]
     for count in counts:
         label = KINDS.get(count.kind) or TOTALS[count.kind]
-        lines.append(f"{label:<26} {count.accepted:>12} {count.in_database:>12} "
-                     f"{len(count.lost):>6} {len(count.duplicated):>7} {len(count.extra):>6}")
-        for what, markers in (("kwijt", count.lost), ("dubbel", count.duplicated),
-                              ("extra", count.extra)):
+        lines.append(
+            f"{label:<26} {count.accepted:>12} {count.in_database:>12} "
+            f"{len(count.lost):>6} {len(count.duplicated):>7} {len(count.extra):>6}"
+        )
+        for what, markers in (
+            ("kwijt", count.lost),
+            ("dubbel", count.duplicated),
+            ("extra", count.extra),
+        ):
             if markers:
                 lines.append(f"  {what}: {', '.join(markers[:10])}")
     if options.partners:
-        lines.append(f"Geweigerd omdat een collega de melding net had gewijzigd of afgerond "
-                     f"(400, geen fout): {refused_concurrently}")
+        lines.append(
+            f"Geweigerd omdat een collega de melding net had gewijzigd of afgerond "
+            f"(400, geen fout): {refused_concurrently}"
+        )
     if failures:
         lines += ["", "Fouten:", *(f"  {failure}" for failure in failures[:30])]
     return lines

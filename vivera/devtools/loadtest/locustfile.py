@@ -58,20 +58,58 @@ SUBMISSION_MARKER, ATTEMPT_TEXT = "Partner", "Poging "
 # The service's refusal of a form sent twice (core.services.DuplicateSubmission), in Dutch and
 # in English.
 DUPLICATE = ("Dit formulier was al verstuurd", "This form was already submitted")
-SURNAMES = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "de Boer",
-            "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Kok")
-FIRST_NAMES = ("Anna", "Bram", "Chantal", "Daan", "Esra", "Fatima", "Gerrit", "Hanneke",
-               "Ilse", "Joost", "Karim", "Lotte", "Mohammed", "Noor", "Piet", "Sanne")
+SURNAMES = (
+    "Jansen",
+    "de Vries",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "de Boer",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Kok",
+)
+FIRST_NAMES = (
+    "Anna",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Esra",
+    "Fatima",
+    "Gerrit",
+    "Hanneke",
+    "Ilse",
+    "Joost",
+    "Karim",
+    "Lotte",
+    "Mohammed",
+    "Noor",
+    "Piet",
+    "Sanne",
+)
 REDIRECT_ID = re.compile(r"/(\d+)/$")
 QUEUE_ROW = re.compile(r'<tr[^>]*data-testid="submission-row".*?</tr>', re.S)
 QUEUE_LINK = re.compile(r'href="(/meldingen/(\d+)/)"')
 # The refusals a professional may meet when another one acted on the same submission first
 # (partners.services: stale_edit, closed, invalid_transition), in Dutch and in English.
-CONCURRENT = ("Iemand anders heeft deze melding", "Someone else changed this submission",
-              "Deze melding is afgerond", "This submission is finished",
-              "kan de status niet", "the status cannot become",
-              "kan niet meer in een dossier", "can no longer be taken on",
-              "Deze melding hoort bij een ander team", "This submission belongs to another team")
+CONCURRENT = (
+    "Iemand anders heeft deze melding",
+    "Someone else changed this submission",
+    "Deze melding is afgerond",
+    "This submission is finished",
+    "kan de status niet",
+    "the status cannot become",
+    "kan niet meer in een dossier",
+    "can no longer be taken on",
+    "Deze melding hoort bij een ander team",
+    "This submission belongs to another team",
+)
 
 _accounts = iter(enumerate(ACCOUNTS, start=1))
 _partner_keys = iter(enumerate(PARTNER_KEYS, start=1))
@@ -87,10 +125,16 @@ failed: list[str] = []  # what went wrong outside a single request (the double c
 def _write_results(**_kwargs: Any) -> None:
     if RESULTS:
         with open(RESULTS, "w", encoding="utf-8") as handle:
-            json.dump({"saved": saved, "short_contact": short_contacts[0],
-                       "status_change": status_changes[0],
-                       "refused_concurrently": refused_concurrently[0], "failed": failed},
-                      handle)
+            json.dump(
+                {
+                    "saved": saved,
+                    "short_contact": short_contacts[0],
+                    "status_change": status_changes[0],
+                    "refused_concurrently": refused_concurrently[0],
+                    "failed": failed,
+                },
+                handle,
+            )
 
 
 class Partner(HttpUser):
@@ -115,24 +159,35 @@ class Partner(HttpUser):
         if random.random() < 0.5:
             url, name = "/api/v1/partner/vroegsignalen/", "POST /api/v1/partner/vroegsignalen/"
             body: dict[str, Any] = {
-                "reference": marker, "first_name": random.choice(FIRST_NAMES),
-                "last_name": marker, "postcode": postcode,
-                "house_number": str(random.randint(1, 200)), "signal_type": "rent",
-                "amount": f"{random.randint(300, 3000)}.00", "months_in_arrears": 2}
+                "reference": marker,
+                "first_name": random.choice(FIRST_NAMES),
+                "last_name": marker,
+                "postcode": postcode,
+                "house_number": str(random.randint(1, 200)),
+                "signal_type": "rent",
+                "amount": f"{random.randint(300, 3000)}.00",
+                "months_in_arrears": 2,
+            }
         else:
             url, name = "/api/v1/partner/aanmeldingen/", "POST /api/v1/partner/aanmeldingen/"
-            body = {"reference": marker, "first_name": random.choice(FIRST_NAMES),
-                    "last_name": marker, "postcode": postcode,
-                    "house_number": str(random.randint(1, 200)), "consent": True,
-                    "reason": "Belastingstest: hulp gevraagd."}
+            body = {
+                "reference": marker,
+                "first_name": random.choice(FIRST_NAMES),
+                "last_name": marker,
+                "postcode": postcode,
+                "house_number": str(random.randint(1, 200)),
+                "consent": True,
+                "reason": "Belastingstest: hulp gevraagd.",
+            }
         with self.client.post(url, json=body, name=name, catch_response=True) as response:
             if response.status_code != 201:
                 response.failure(f"status {response.status_code}: {response.text[:200]}")
                 return
         saved["submission"].append(marker)
         if random.random() < 0.2:  # the same again: refused, nothing saved twice
-            with self.client.post(url, json=body, name=f"{name} (opnieuw verstuurd)",
-                                  catch_response=True) as response:
+            with self.client.post(
+                url, json=body, name=f"{name} (opnieuw verstuurd)", catch_response=True
+            ) as response:
                 if response.status_code == 409:
                     response.success()
                 else:
@@ -142,8 +197,9 @@ class Partner(HttpUser):
 
     @task(1)
     def read_status(self) -> None:
-        with self.client.get("/api/v1/partner/meldingen/", name="GET /api/v1/partner/meldingen/",
-                             catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/partner/meldingen/", name="GET /api/v1/partner/meldingen/", catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
 
@@ -166,8 +222,7 @@ class Professional(HttpUser):
 
     def log_in(self) -> None:
         form = self.form("/inloggen/", "/inloggen/", "password")
-        self.post("/inloggen/", "/inloggen/", form.data(username=self.account,
-                                                       password=PASSWORD))
+        self.post("/inloggen/", "/inloggen/", form.data(username=self.account, password=PASSWORD))
         form = self.form("/inloggen/code/", "/inloggen/code/", "code")
         code = f"{TOTP(TOTP_KEY).token():06d}"
         self.post("/inloggen/code/", "/inloggen/code/", form.data(code=code))
@@ -179,17 +234,24 @@ class Professional(HttpUser):
         self.wait()
 
         form = self.form("/inwoners/", "/inwoners/", "q")
-        self.get_page("post", "/inwoners/", "/inwoners/ (zoeken)",
-                      data=form.data(q=random.choice(SURNAMES)))
+        self.get_page(
+            "post", "/inwoners/", "/inwoners/ (zoeken)", data=form.data(q=random.choice(SURNAMES))
+        )
         self.wait()
 
         form = self.form("/inwoners/nieuw/", "/inwoners/nieuw/", "last_name")
-        client_url = self.post("/inwoners/nieuw/", "/inwoners/nieuw/", form.data(
-            first_name=random.choice(FIRST_NAMES), last_name=marker,
-            birth_date=f"{random.randint(1940, 2005)}-{random.randint(1, 12):02d}-"
-                       f"{random.randint(1, 28):02d}",
-            postcode=f"{random.randint(9901, 9942)}AB", house_number=str(random.randint(1, 200)),
-        ))
+        client_url = self.post(
+            "/inwoners/nieuw/",
+            "/inwoners/nieuw/",
+            form.data(
+                first_name=random.choice(FIRST_NAMES),
+                last_name=marker,
+                birth_date=f"{random.randint(1940, 2005)}-{random.randint(1, 12):02d}-"
+                f"{random.randint(1, 28):02d}",
+                postcode=f"{random.randint(9901, 9942)}AB",
+                house_number=str(random.randint(1, 200)),
+            ),
+        )
         saved["client"].append(marker)
         client_id = self.id_in(client_url)
         self.get(client_url, "/inwoners/[id]/")
@@ -197,8 +259,9 @@ class Professional(HttpUser):
 
         url = f"/inwoners/{client_id}/dossier/nieuw/"
         form = self.form(url, "/inwoners/[id]/dossier/nieuw/", "referrer")
-        dossier_url = self.post(url, "/inwoners/[id]/dossier/nieuw/", form.data(
-            referrer=self.choose(form, "referrer")))
+        dossier_url = self.post(
+            url, "/inwoners/[id]/dossier/nieuw/", form.data(referrer=self.choose(form, "referrer"))
+        )
         saved["dossier"].append(marker)
         dossier_id = self.id_in(dossier_url)
         self.get(dossier_url, "/dossiers/[id]/")
@@ -206,15 +269,25 @@ class Professional(HttpUser):
 
         url = f"/dossiers/{dossier_id}/vraag/"
         form = self.form(url, "/dossiers/[id]/vraag/", "domain")
-        self.double_click(url, "/dossiers/[id]/vraag/", form.data(
-            domain=self.choose(form, "domain"), description=QUESTION_TEXT + marker), marker)
+        self.double_click(
+            url,
+            "/dossiers/[id]/vraag/",
+            form.data(domain=self.choose(form, "domain"), description=QUESTION_TEXT + marker),
+            marker,
+        )
         self.wait()
 
         url = f"/dossiers/{dossier_id}/contact/"
         form = self.form(url, "/dossiers/[id]/contact/", "minutes")
-        self.post(url, "/dossiers/[id]/contact/", form.data(
-            kind=self.choose(form, "kind"), minutes=str(random.choice((10, 15, 30, 45, 60))),
-            note=CONTACT_TEXT + marker))
+        self.post(
+            url,
+            "/dossiers/[id]/contact/",
+            form.data(
+                kind=self.choose(form, "kind"),
+                minutes=str(random.choice((10, 15, 30, 45, 60))),
+                note=CONTACT_TEXT + marker,
+            ),
+        )
         saved["contact"].append(marker)
         self.wait()
 
@@ -232,8 +305,11 @@ class Professional(HttpUser):
             return
         marker = f"{MARKER}{RUN}-{self.number:02d}-{next(self.sequence)}"
         html = self.get("/meldingen/", "/meldingen/")
-        ours = [QUEUE_LINK.search(row) for row in QUEUE_ROW.findall(html)
-                if f"{SUBMISSION_MARKER}{RUN}-" in row]
+        ours = [
+            QUEUE_LINK.search(row)
+            for row in QUEUE_ROW.findall(html)
+            if f"{SUBMISSION_MARKER}{RUN}-" in row
+        ]
         links = [link.group(1) for link in ours if link]
         if not links:
             return
@@ -241,20 +317,33 @@ class Professional(HttpUser):
         self.wait()
 
         form = self.form(url, "/meldingen/[id]/", "note")
-        if not self.act(f"{url}poging/", "/meldingen/[id]/poging/", form.data(
+        if not self.act(
+            f"{url}poging/",
+            "/meldingen/[id]/poging/",
+            form.data(
                 part_of_day=self.choose(form, "part_of_day"),
-                method=self.choose(form, "method"), note=ATTEMPT_TEXT + marker)):
+                method=self.choose(form, "method"),
+                note=ATTEMPT_TEXT + marker,
+            ),
+        ):
             return
         saved["attempt"].append(marker)
         self.wait()
 
         html = self.get(url, "/meldingen/[id]/")
-        forms = {field: form for form in post_forms(html)
-                 for field in ("to_status", "referrer") if field in form.types}
+        forms = {
+            field: form
+            for form in post_forms(html)
+            for field in ("to_status", "referrer")
+            if field in form.types
+        }
         if random.random() < 0.5 and "referrer" in forms:
             form = forms["referrer"]
-            response = self.act(f"{url}dossier/", "/meldingen/[id]/dossier/", form.data(
-                team=form.values.get("team", [""])[0] or self.choose(form, "team")))
+            response = self.act(
+                f"{url}dossier/",
+                "/meldingen/[id]/dossier/",
+                form.data(team=form.values.get("team", [""])[0] or self.choose(form, "team")),
+            )
             if response:
                 last_name = re.search(rf"{SUBMISSION_MARKER}{RUN}-[\w-]+", html)
                 saved["submission_dossier"].append(last_name.group(0) if last_name else "?")
@@ -262,8 +351,11 @@ class Professional(HttpUser):
         elif "to_status" in forms:
             form = forms["to_status"]
             choices = [c for c in form.choices.get("to_status", []) if c != "handed_over"]
-            if choices and self.act(f"{url}status/", "/meldingen/[id]/status/",
-                                    form.data(to_status=random.choice(choices))):
+            if choices and self.act(
+                f"{url}status/",
+                "/meldingen/[id]/status/",
+                form.data(to_status=random.choice(choices)),
+            ):
                 status_changes[0] += 1
 
     # --- HTTP, checked ------------------------------------------------------------------------
@@ -272,8 +364,14 @@ class Professional(HttpUser):
         return self.get_page("get", url, name)
 
     def get_page(self, method: str, url: str, name: str, data: Any = None) -> str:
-        with self.client.request(method, url, name=f"{method.upper()} {name}", data=data,
-                                 allow_redirects=False, catch_response=True) as response:
+        with self.client.request(
+            method,
+            url,
+            name=f"{method.upper()} {name}",
+            data=data,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
                 raise RescheduleTask
@@ -290,11 +388,13 @@ class Professional(HttpUser):
 
     def post(self, url: str, name: str, data: dict[str, list[str]]) -> str:
         """POST a form; the server must accept it (a redirect). Returns where it redirects."""
-        with self.client.post(url, data=data, name=f"POST {name}", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name=f"POST {name}", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
-                response.failure(f"status {response.status_code} instead of a redirect"
-                                 + _errors(response.text))
+                response.failure(
+                    f"status {response.status_code} instead of a redirect" + _errors(response.text)
+                )
                 raise RescheduleTask
             return response.headers["Location"]
 
@@ -302,25 +402,26 @@ class Professional(HttpUser):
         """POST a form on a submission: accepted (a redirect: returns where to), or refused
         because another professional acted on it first (400 with that reason: returns "");
         anything else fails."""
-        with self.client.post(url, data=data, name=f"POST {name}", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name=f"POST {name}", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code == 302:
                 return response.headers["Location"]
-            if response.status_code == 400 and any(text in response.text
-                                                   for text in CONCURRENT):
+            if response.status_code == 400 and any(text in response.text for text in CONCURRENT):
                 response.success()
                 refused_concurrently[0] += 1
                 return ""
             response.failure(f"status {response.status_code}" + _errors(response.text))
             return ""
 
-    def double_click(self, url: str, name: str, data: dict[str, list[str]],
-                     marker: str) -> None:
+    def double_click(self, url: str, name: str, data: dict[str, list[str]], marker: str) -> None:
         """The same form sent twice at the same moment: one must be saved, the other refused
         as a duplicate."""
+
         def send() -> tuple[int, str]:
-            response = self.client.post(url, data=data, name=f"POST {name} (dubbelklik)",
-                                        allow_redirects=False)
+            response = self.client.post(
+                url, data=data, name=f"POST {name} (dubbelklik)", allow_redirects=False
+            )
             return response.status_code, response.text
 
         jobs = [gevent.spawn(send) for _ in range(2)]
@@ -330,13 +431,17 @@ class Professional(HttpUser):
         refused = sum(status == 200 and _is_duplicate(text) for status, text in results)
         saved["question"].extend([marker] * accepted)
         if not (accepted == 1 and refused == 1):
-            self.fail(f"POST {name} (dubbelklik)", "niet één opgeslagen en één geweigerd maar "
-                      f"statussen {[status for status, _text in results]}")
+            self.fail(
+                f"POST {name} (dubbelklik)",
+                "niet één opgeslagen en één geweigerd maar "
+                f"statussen {[status for status, _text in results]}",
+            )
 
     def resend(self, url: str, name: str, data: dict[str, list[str]]) -> None:
         """Send a saved form again: it must be refused, nothing saved."""
-        with self.client.post(url, data=data, name=f"POST {name}", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name=f"POST {name}", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code == 200 and _is_duplicate(response.text):
                 response.success()
             else:
@@ -369,8 +474,11 @@ def _is_duplicate(html: str) -> bool:
 def _errors(html: str) -> str:
     """The form's error messages, for the failure report."""
     # Field messages, and the lines of the error summary at the top of the form.
-    found = [text for text in re.findall(
-        r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>([^<]{1,200})<', html) if text.strip()]
+    found = [
+        text
+        for text in re.findall(r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>([^<]{1,200})<', html)
+        if text.strip()
+    ]
     if "vivera-error-summary" in html:
         summary = html.split("vivera-error-summary", 1)[1].split("</ul>", 1)[0]
         found += re.findall(r"<li>(?:<a [^>]*>)?([^<]{1,200})<", summary)

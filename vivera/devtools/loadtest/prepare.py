@@ -86,8 +86,9 @@ def data_size(municipality: Municipality) -> dict[str, int]:
         "questions": Question.objects.filter(dossier__in=dossiers).count(),
         "contacts": ContactMoment.objects.filter(dossier__in=dossiers).count(),
         "short_contacts": ShortContact.objects.filter(municipality=municipality).count(),
-        "professionals": User.objects.filter(municipality=municipality,
-                                             role=Role.PROFESSIONAL, is_active=True).count(),
+        "professionals": User.objects.filter(
+            municipality=municipality, role=Role.PROFESSIONAL, is_active=True
+        ).count(),
     }
 
 
@@ -102,7 +103,8 @@ def load_test_prepare(*, users: int, partners: int = 0, demo_scale: float = 1.0)
             "Deze database bevat andere gemeenten dan de demogemeente ("
             + ", ".join(others.order_by("name").values_list("name", flat=True)[:5])
             + "). De belastingstest maakt accounts met een openbaar wachtwoord: gebruik een "
-            "aparte database.")
+            "aparte database."
+        )
     today = timezone.localdate()
     if not demo_exists():
         demo_generate(scale=demo_scale, today=today)
@@ -121,35 +123,45 @@ def load_test_prepare(*, users: int, partners: int = 0, demo_scale: float = 1.0)
         user.save()
         team = teams[index % len(teams)]
         if not TeamMembership.objects.filter(user=user, team=team, end_date__isnull=True).exists():
-            TeamMembership.objects.create(team=team, user=user, specialism=Specialism.AMW,
-                                          fte=Decimal("0.80"),
-                                          start_date=today - dt.timedelta(days=365))
+            TeamMembership.objects.create(
+                team=team,
+                user=user,
+                specialism=Specialism.AMW,
+                fte=Decimal("0.80"),
+                start_date=today - dt.timedelta(days=365),
+            )
     accounts = User.objects.filter(username__in=names)
     TOTPDevice.objects.filter(user__in=accounts).delete()
     TOTPDevice.objects.bulk_create(
         TOTPDevice(user=user, name="belastingstest", key=ref.DEMO_TOTP_KEY_HEX, confirmed=True)
-        for user in accounts)
+        for user in accounts
+    )
     _unlock(names)
-    return Prepared(usernames=names, password=ref.DEMO_PASSWORD,
-                    totp_key=ref.DEMO_TOTP_KEY_BASE32,
-                    partner_keys=_partner_keys(municipality, partners, password),
-                    municipality=municipality.name, size=data_size(municipality))
+    return Prepared(
+        usernames=names,
+        password=ref.DEMO_PASSWORD,
+        totp_key=ref.DEMO_TOTP_KEY_BASE32,
+        partner_keys=_partner_keys(municipality, partners, password),
+        municipality=municipality.name,
+        size=data_size(municipality),
+    )
 
 
 def _partner_keys(municipality: Municipality, count: int, password: str) -> list[str]:
-    organisation = PartnerOrganisation.objects.get(municipality=municipality,
-                                                   name=ref.PARTNER_USER_ORG)
+    organisation = PartnerOrganisation.objects.get(
+        municipality=municipality, name=ref.PARTNER_USER_ORG
+    )
     keys = []
     for index in range(1, count + 1):
         user = User.objects.filter(username=PARTNER_USERNAME.format(index)).first() or User(
-            username=PARTNER_USERNAME.format(index))
+            username=PARTNER_USERNAME.format(index)
+        )
         user.first_name, user.last_name = "Belasting", f"partner {index:02d}"
         user.role, user.municipality, user.partner = Role.PARTNER, municipality, organisation
         user.is_active, user.is_staff, user.is_superuser = True, False, False
         user.password = password
         user.save()
-        ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+        ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         keys.append(api_key_create(user=user, name="belastingstest")[1])
     return keys
 
@@ -168,19 +180,29 @@ def load_test_count(*, run: str, usernames: list[str], since: dt.datetime) -> di
     since `since`."""
     marker = f"{MARKER}{run}-"
     return {
-        "client": Counter(Client.objects.filter(last_name__startswith=marker)
-                          .values_list("last_name", flat=True)),
-        "dossier": Counter(Dossier.objects.filter(client__last_name__startswith=marker)
-                           .values_list("client__last_name", flat=True)),
+        "client": Counter(
+            Client.objects.filter(last_name__startswith=marker).values_list("last_name", flat=True)
+        ),
+        "dossier": Counter(
+            Dossier.objects.filter(client__last_name__startswith=marker).values_list(
+                "client__last_name", flat=True
+            )
+        ),
         "question": Counter(
-            text.removeprefix(QUESTION_TEXT) for text in Question.objects.filter(
-                description__startswith=QUESTION_TEXT + marker)
-            .values_list("description", flat=True)),
+            text.removeprefix(QUESTION_TEXT)
+            for text in Question.objects.filter(
+                description__startswith=QUESTION_TEXT + marker
+            ).values_list("description", flat=True)
+        ),
         "contact": Counter(
-            text.removeprefix(CONTACT_TEXT) for text in ContactMoment.objects.filter(
-                note__startswith=CONTACT_TEXT + marker).values_list("note", flat=True)),
+            text.removeprefix(CONTACT_TEXT)
+            for text in ContactMoment.objects.filter(
+                note__startswith=CONTACT_TEXT + marker
+            ).values_list("note", flat=True)
+        ),
         "short_contact": ShortContact.objects.filter(
-            registered_by__username__in=usernames, created_at__gte=since).count(),
+            registered_by__username__in=usernames, created_at__gte=since
+        ).count(),
         **_count_partner_work(run, usernames),
     }
 
@@ -193,14 +215,23 @@ def _count_partner_work(run: str, usernames: list[str]) -> dict[str, Any]:
     marker = f"{SUBMISSION_MARKER}{run}-"
     attempt = f"{ATTEMPT_TEXT}{MARKER}{run}-"
     return {
-        "submission": Counter(Submission.objects.filter(reference__startswith=marker)
-                              .values_list("reference", flat=True)),
+        "submission": Counter(
+            Submission.objects.filter(reference__startswith=marker).values_list(
+                "reference", flat=True
+            )
+        ),
         "attempt": Counter(
-            text.removeprefix(ATTEMPT_TEXT) for text in OutreachAttempt.objects.filter(
-                note__startswith=attempt).values_list("note", flat=True)),
-        "submission_dossier": Counter(Dossier.objects.filter(
-            client__last_name__startswith=marker).values_list("client__last_name", flat=True)),
+            text.removeprefix(ATTEMPT_TEXT)
+            for text in OutreachAttempt.objects.filter(note__startswith=attempt).values_list(
+                "note", flat=True
+            )
+        ),
+        "submission_dossier": Counter(
+            Dossier.objects.filter(client__last_name__startswith=marker).values_list(
+                "client__last_name", flat=True
+            )
+        ),
         "status_change": SubmissionStatusChange.objects.filter(
-            submission__reference__startswith=marker,
-            changed_by__username__in=usernames).count(),
+            submission__reference__startswith=marker, changed_by__username__in=usernames
+        ).count(),
     }

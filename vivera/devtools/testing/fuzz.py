@@ -17,8 +17,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 # Never a server error, and the status code, content type and body as the schema documents.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture

@@ -54,8 +54,9 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
         if tag == "form":
-            self._form = HtmlForm(action=a.get("action", ""),
-                                  method=(a.get("method") or "get").lower())
+            self._form = HtmlForm(
+                action=a.get("action", ""), method=(a.get("method") or "get").lower()
+            )
             self.forms.append(self._form)
             return
         form = self._form

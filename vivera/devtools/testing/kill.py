@@ -49,22 +49,27 @@ class ChildFailed(AssertionError):
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
     """This process's environment for a child on another database (and other settings)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", PAUSE_AT, PAUSED_FILE)}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", PAUSE_AT, PAUSED_FILE)
+    }
     env.update(DATABASE_URL=database_url, **extra)
     return env
 
 
 def run(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VIVERA, *args], env=env, capture_output=True, text=True,
-                          check=False, timeout=timeout)
+    return subprocess.run(
+        [VIVERA, *args], env=env, capture_output=True, text=True, check=False, timeout=timeout
+    )
 
 
 def ok(env: dict[str, str], *args: str, timeout: float = 180) -> str:
     done = run(env, *args, timeout=timeout)
     if done.returncode != 0:
-        raise ChildFailed(f"vivera {' '.join(args)} faalde ({done.returncode}):\n"
-                          f"{done.stderr}{done.stdout}")
+        raise ChildFailed(
+            f"vivera {' '.join(args)} faalde ({done.returncode}):\n{done.stderr}{done.stdout}"
+        )
     return done.stdout
 
 
@@ -78,28 +83,42 @@ def kill_at(env: dict[str, str], *args: str, at: str, timeout: float = 120) -> K
     """Run `vivera <args>` until it reaches pause point `at`, then SIGKILL it."""
     with tempfile.TemporaryDirectory(prefix="vivera-kill-") as folder:
         flag = Path(folder) / "paused"
-        return kill_when({**env, PAUSE_AT: at, PAUSED_FILE: str(flag)}, *args,
-                         ready=flag.exists, what=f"pause point {at!r}", timeout=timeout)
+        return kill_when(
+            {**env, PAUSE_AT: at, PAUSED_FILE: str(flag)},
+            *args,
+            ready=flag.exists,
+            what=f"pause point {at!r}",
+            timeout=timeout,
+        )
 
 
-def kill_when(env: dict[str, str], *args: str, ready: Callable[[], bool], what: str,
-              timeout: float = 120) -> Killed:
+def kill_when(
+    env: dict[str, str], *args: str, ready: Callable[[], bool], what: str, timeout: float = 120
+) -> Killed:
     """Run `vivera <args>` until `ready()` says it is half-way (polled every 50 ms), then
     SIGKILL its whole process group: also what it started (pg_restore, pg_dump)."""
     with tempfile.TemporaryDirectory(prefix="vivera-kill-") as folder:
         output = Path(folder) / "output"
         with output.open("w+") as out:
-            child = subprocess.Popen([VIVERA, *args], env=env, stdout=out,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+            child = subprocess.Popen(
+                [VIVERA, *args],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             try:
                 deadline = time.monotonic() + timeout
                 while not ready():
                     if child.poll() is not None:
-                        raise ChildFailed(f"vivera {' '.join(args)} ended ({child.returncode}) "
-                                          f"before {what}:\n{output.read_text()}")
+                        raise ChildFailed(
+                            f"vivera {' '.join(args)} ended ({child.returncode}) "
+                            f"before {what}:\n{output.read_text()}"
+                        )
                     if time.monotonic() > deadline:
-                        raise ChildFailed(f"{what} not reached in {timeout:.0f} s:"
-                                          f"\n{output.read_text()}")
+                        raise ChildFailed(
+                            f"{what} not reached in {timeout:.0f} s:\n{output.read_text()}"
+                        )
                     time.sleep(0.05)
             finally:
                 with suppress(ProcessLookupError):
@@ -131,11 +150,19 @@ class ChildDatabase:
             # Opening the file also rolls back what a killed writer left in its journal, as
             # the next real connection would.
             with sqlite3.connect(self.path) as db:
-                tables = [row[0] for row in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%'")]
-                schema = [repr(row) for row in db.execute(
-                    "SELECT type, name, sql FROM sqlite_master ORDER BY type, name")]
+                tables = [
+                    row[0]
+                    for row in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite_%'"
+                    )
+                ]
+                schema = [
+                    repr(row)
+                    for row in db.execute(
+                        "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+                    )
+                ]
                 return {**table_dump(db.cursor(), sorted(tables)), "(schema)": schema}
         import psycopg
 
@@ -146,7 +173,8 @@ class ChildDatabase:
                 "SELECT c.relkind, c.relname FROM pg_class c JOIN pg_namespace n "
                 "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
                 "UNION ALL SELECT 'constraint', conname || ' on ' || conrelid::regclass::text "
-                "FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+                "FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+            )
             schema = sorted(repr(row) for row in cursor.fetchall())
             return {**table_dump(cursor, tables), "(schema)": schema}
 
@@ -188,16 +216,19 @@ def postgres_server() -> dict[str, Any] | None:
     db = settings.DATABASES["default"]
     if not db["ENGINE"].endswith("postgresql"):
         return None
-    return {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
-            "user": db.get("USER") or "postgres", "password": db.get("PASSWORD") or ""}
+    return {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "password": db.get("PASSWORD") or "",
+    }
 
 
 @contextmanager
 def _admin(server: dict[str, Any]) -> Iterator[Any]:
     import psycopg
 
-    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5,
-                         **server) as admin:
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **server) as admin:
         yield admin
 
 

@@ -53,16 +53,26 @@ def story(year: int, month: int, day: int) -> dt.date:
     """A day of the evaluation study, where it lies in a demo loaded on TODAY."""
     return dt.date(year + YEARS, month, day)
 
+
 DEMO_CODE = "GM9901"
 DEMO_PASSWORD = "vivera-demo-2026"  # documented in the demo_logins output
 PERSONAS = {
-    "professional": Role.PROFESSIONAL, "professional.west": Role.PROFESSIONAL,
-    "coordinator": Role.COORDINATOR, "coordinator.west": Role.COORDINATOR,
-    "beleid": Role.POLICY, "beheer": Role.ADMIN, "partner": Role.PARTNER,
+    "professional": Role.PROFESSIONAL,
+    "professional.west": Role.PROFESSIONAL,
+    "coordinator": Role.COORDINATOR,
+    "coordinator.west": Role.COORDINATOR,
+    "beleid": Role.POLICY,
+    "beheer": Role.ADMIN,
+    "partner": Role.PARTNER,
     "onderzoeker": Role.RESEARCHER,
 }
-OPEN = [DossierStatus.REGISTERED, DossierStatus.WAITING, DossierStatus.INTAKE,
-        DossierStatus.ACTIVE, DossierStatus.WATCHING]
+OPEN = [
+    DossierStatus.REGISTERED,
+    DossierStatus.WAITING,
+    DossierStatus.INTAKE,
+    DossierStatus.ACTIVE,
+    DossierStatus.WATCHING,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -121,19 +131,28 @@ def test_command_is_deterministic_and_reset_replaces_without_duplicating(small_d
     run_demo("--seed=8", "--scale=0.05", "--reset")
     other = snapshot()
     assert other["municipalities"] == 1 and other["users"] == first["users"]
-    assert (other["first_client"], other["dossiers"]) != (first["first_client"],
-                                                          first["dossiers"])
+    assert (other["first_client"], other["dossiers"]) != (first["first_client"], first["dossiers"])
 
 
 def test_reset_touches_only_the_demo_municipality(
-    small_demo: str, pro: User, neighbourhood: Any, codes: dict[str, Any],
+    small_demo: str,
+    pro: User,
+    neighbourhood: Any,
+    codes: dict[str, Any],
 ) -> None:
     other = pro.municipality
-    client = Client.objects.create(municipality=other, first_name="Ander", last_name="Mens",
-                                   created_by=pro)
-    Dossier.objects.create(municipality=other, team=Team.objects.get(municipality=other),
-                           client=client, referrer=codes["self"], registered_on=TODAY,
-                           status_since=TODAY, created_by=pro)
+    client = Client.objects.create(
+        municipality=other, first_name="Ander", last_name="Mens", created_by=pro
+    )
+    Dossier.objects.create(
+        municipality=other,
+        team=Team.objects.get(municipality=other),
+        client=client,
+        referrer=codes["self"],
+        registered_on=TODAY,
+        status_since=TODAY,
+        created_by=pro,
+    )
     run_demo("--scale=0.02", "--reset")
     assert Client.objects.filter(municipality=other).count() == 1
     assert Dossier.objects.filter(municipality=other).count() == 1
@@ -196,8 +215,9 @@ def test_questions_close_with_an_outcome_within_their_dossier(small_demo: str) -
             assert question.closed_on >= question.opened_on
             if dossier.closed_on:
                 assert question.closed_on <= dossier.closed_on
-    kinds = Counter(Question.objects.filter(outcome__isnull=False)
-                    .values_list("outcome__kind", flat=True))
+    kinds = Counter(
+        Question.objects.filter(outcome__isnull=False).values_list("outcome__kind", flat=True)
+    )
     assert set(kinds) == {"team", "general", "customised", "specialist", "withdrawn"}
 
 
@@ -207,9 +227,12 @@ def test_every_referral_to_a_partner_has_the_residents_consent(small_demo: str) 
     referrals = list(Referral.objects.filter(partner__isnull=False))
     assert referrals
     for referral in referrals:
-        assert (SharingConsent.objects.filter(dossier_id=referral.dossier_id)
-                .for_partner(referral.partner_id)
-                .valid_on(referral.referred_on, scope=ConsentScope.REFERRAL).exists())
+        assert (
+            SharingConsent.objects.filter(dossier_id=referral.dossier_id)
+            .for_partner(referral.partner_id)
+            .valid_on(referral.referred_on, scope=ConsentScope.REFERRAL)
+            .exists()
+        )
 
 
 def test_every_zrm_assessment_scores_all_thirteen_domains(small_demo: str) -> None:
@@ -225,8 +248,11 @@ def test_every_zrm_assessment_scores_all_thirteen_domains(small_demo: str) -> No
 
 
 def test_clients_live_in_the_demo_and_their_bsns_pass_the_eleven_test(small_demo: str) -> None:
-    areas = dict(PostcodeArea.objects.filter(neighbourhood__municipality__cbs_code=DEMO_CODE)
-                 .values_list("postcode", "neighbourhood_id"))
+    areas = dict(
+        PostcodeArea.objects.filter(neighbourhood__municipality__cbs_code=DEMO_CODE).values_list(
+            "postcode", "neighbourhood_id"
+        )
+    )
     clients = list(Client.objects.all())
     with_bsn = [c for c in clients if c.bsn]
     assert with_bsn and len(with_bsn) < len(clients)
@@ -251,7 +277,8 @@ def test_contacts_short_contacts_and_formation(small_demo: str) -> None:
     assert [i.date for i in interventions] == [story(2016, 4, 1), story(2016, 11, 1)]
     assert [i.name for i in interventions] == [
         f"Capaciteitsuitbreiding voorjaar {2016 + YEARS}",
-        f"Capaciteitsuitbreiding november {2016 + YEARS}"]
+        f"Capaciteitsuitbreiding november {2016 + YEARS}",
+    ]
     for intervention in interventions:
         joined = TeamMembership.objects.filter(start_date=intervention.date)
         assert joined.exists() and intervention.fte_added > 0 and intervention.assumptions
@@ -272,15 +299,17 @@ def test_demo_logins_exist_and_can_log_in(small_demo: str) -> None:
         user = User.objects.get(username=username)
         assert user.role == role and user.municipality.cbs_code == DEMO_CODE
         # Through the login page (the lockout protection needs the request).
-        response = HttpClient().post(reverse("login"), {"username": username,
-                                                        "password": DEMO_PASSWORD})
+        response = HttpClient().post(
+            reverse("login"), {"username": username, "password": DEMO_PASSWORD}
+        )
         assert response.status_code == 302, username
     assert User.objects.get(username="beheer").is_staff
     assert User.objects.get(username="partner").partner is not None
     coordinator = User.objects.get(username="coordinator")
     assert coordinator.memberships.get().specialism == "coordination"
-    professionals = User.objects.filter(municipality__cbs_code=DEMO_CODE,
-                                        role=Role.PROFESSIONAL, is_active=True)
+    professionals = User.objects.filter(
+        municipality__cbs_code=DEMO_CODE, role=Role.PROFESSIONAL, is_active=True
+    )
     assert professionals.count() >= 10
 
 
@@ -292,8 +321,9 @@ def test_work_lists_are_not_empty_today(small_demo: str) -> None:
     assert mine.count() >= 3
     assert Question.objects.filter(dossier__in=mine, closed_on__isnull=True).count() >= 3
     oost = Team.objects.get(municipality__cbs_code=DEMO_CODE, name="Oost")
-    waiting = Dossier.objects.filter(team=oost, status__in=[DossierStatus.REGISTERED,
-                                                            DossierStatus.WAITING])
+    waiting = Dossier.objects.filter(
+        team=oost, status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING]
+    )
     assert waiting.filter(status=DossierStatus.WAITING).exists()
     assert waiting.filter(case_director__isnull=True).exists()
     assert waiting.filter(registered_on__gte=TODAY - dt.timedelta(weeks=3)).exists()
@@ -316,7 +346,8 @@ def month_key(day: dt.date) -> tuple[int, int]:
 def period_months() -> list[tuple[int, int]]:
     """The study's 26 months, where they lie in the demo."""
     return [(2015 + YEARS, 11), (2015 + YEARS, 12)] + [
-        (y + YEARS, m) for y in (2016, 2017) for m in range(1, 13)]
+        (y + YEARS, m) for y in (2016, 2017) for m in range(1, 13)
+    ]
 
 
 def waiting_on(day: dt.date, rows: list[tuple[int, str, dt.date]]) -> int:
@@ -346,8 +377,12 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
         assert 32 <= per_month[month] <= 101, (month, per_month[month])
         assert 51 <= q_per_month[month] <= 120, (month, q_per_month[month])
     # After the study the teams go on as in its last year, up to today.
-    later = Counter(month_key(d) for d in Dossier.objects.filter(registered_on__gt=end)
-                    .values_list("registered_on", flat=True))
+    later = Counter(
+        month_key(d)
+        for d in Dossier.objects.filter(registered_on__gt=end).values_list(
+            "registered_on", flat=True
+        )
+    )
     assert 55 <= later[(TODAY.year, 1)] <= 85 and 55 <= later[(TODAY.year, 2)] <= 85, later
     assert 20 <= later[(TODAY.year, 3)] <= 60, later  # up to the 16th
     assert not Dossier.objects.filter(registered_on__gt=TODAY).exists()
@@ -357,8 +392,11 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     partner = dossiers.filter(referrer__kind="partner").count() / dossiers.count()
     assert 0.65 <= partner <= 0.85, partner
 
-    rows = list(DossierStatusChange.objects.order_by("date", "pk")
-                .values_list("dossier_id", "to_status", "date"))
+    rows = list(
+        DossierStatusChange.objects.order_by("date", "pk").values_list(
+            "dossier_id", "to_status", "date"
+        )
+    )
     assert waiting_on(story(2016, 3, 31), rows) == 0  # before the summer of 2016
     assert waiting_on(story(2016, 8, 31), rows) > 0
     assert waiting_on(story(2016, 9, 30), rows) > 0
@@ -366,19 +404,21 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     assert waiting_on(story(2017, 9, 30), rows) == 0
 
     # Lead times of weeks to months.
-    lead = [(c - o).days for o, c in questions.filter(closed_on__isnull=False)
-            .values_list("opened_on", "closed_on")]
+    lead = [
+        (c - o).days
+        for o, c in questions.filter(closed_on__isnull=False).values_list("opened_on", "closed_on")
+    ]
     assert 14 <= statistics.median(lead) <= 180
 
     # Self-reliance improves on average between intake and the closing measurement.
     intake = ZrmScore.objects.filter(assessment__moment="intake").values_list("score", flat=True)
-    closure = ZrmScore.objects.filter(assessment__moment="closure").values_list("score",
-                                                                                 flat=True)
+    closure = ZrmScore.objects.filter(assessment__moment="closure").values_list("score", flat=True)
     assert statistics.mean(closure) > statistics.mean(intake)
 
     # Many short contacts, at all seven locations, one of them far busier than the quietest.
-    walk_ins = Counter(ShortContact.objects.filter(channel="walk_in")
-                       .values_list("location__name", flat=True))
+    walk_ins = Counter(
+        ShortContact.objects.filter(channel="walk_in").values_list("location__name", flat=True)
+    )
     assert len(walk_ins) == 7 and sum(walk_ins.values()) > 5_000
     assert max(walk_ins.values()) > 10 * min(walk_ins.values())
 
@@ -424,10 +464,16 @@ def test_the_history_ends_today_with_dossiers_open_in_every_stage(small_demo: st
     professional = User.objects.get(username="professional")
     mine = open_dossiers.filter(case_director=professional)
     assert ContactMoment.objects.filter(dossier__in=mine, date__gte=recent).count() >= 3
-    for model, field in ((Dossier, "registered_on"), (Dossier, "status_since"),
-                         (DossierStatusChange, "date"), (Question, "opened_on"),
-                         (Question, "closed_on"), (ContactMoment, "date"),
-                         (ZrmAssessment, "assessed_on"), (ShortContact, "date")):
+    for model, field in (
+        (Dossier, "registered_on"),
+        (Dossier, "status_since"),
+        (DossierStatusChange, "date"),
+        (Question, "opened_on"),
+        (Question, "closed_on"),
+        (ContactMoment, "date"),
+        (ZrmAssessment, "assessed_on"),
+        (ShortContact, "date"),
+    ):
         assert not model.objects.filter(**{f"{field}__gt": TODAY}).exists(), (model, field)
 
 
@@ -436,19 +482,25 @@ def test_walk_ins_fall_on_their_consultation_hours(small_demo: str) -> None:
     consultation hour of its location that was held that day."""
     from vivera.organisation.models import ConsultationHour
 
-    hours = list(ConsultationHour.objects.filter(
-        location__municipality__cbs_code=DEMO_CODE))
+    hours = list(ConsultationHour.objects.filter(location__municipality__cbs_code=DEMO_CODE))
     walk_ins = ShortContact.objects.filter(channel="walk_in").values_list(
-        "location_id", "date", "part_of_day")
+        "location_id", "date", "part_of_day"
+    )
     for location_id, day, part in walk_ins:
-        assert any(h.location_id == location_id and h.weekday == day.weekday()
-                   and h.part_of_day == part and h.valid_from <= day
-                   and (h.valid_until is None or day <= h.valid_until) for h in hours), day
+        assert any(
+            h.location_id == location_id
+            and h.weekday == day.weekday()
+            and h.part_of_day == part
+            and h.valid_from <= day
+            and (h.valid_until is None or day <= h.valid_until)
+            for h in hours
+        ), day
     assert not ShortContact.objects.filter(date__week_day__in=[1, 7]).exists()  # weekends
 
 
 def test_rows_carry_the_moment_they_were_registered_not_the_moment_of_loading(
-        small_demo: str) -> None:
+    small_demo: str,
+) -> None:
     """What a user sees as "recorded at" (the right-of-access export, a partner's received
     time) is the planned day, in office hours, never later than the moment of loading."""
     from django.utils import timezone
@@ -458,13 +510,19 @@ def test_rows_carry_the_moment_they_were_registered_not_the_moment_of_loading(
 
     checked = 0
     for model, moment, day in (
-            (Dossier, "created_at", "registered_on"), (DossierStatusChange, "changed_at", "date"),
-            (Question, "created_at", "opened_on"), (ContactMoment, "created_at", "date"),
-            (Referral, "created_at", "referred_on"), (SharingConsent, "recorded_at", "given_on"),
-            (ZrmAssessment, "created_at", "assessed_on"), (ShortContact, "created_at", "date"),
-            (OutreachActivity, "created_at", "date"), (Submission, "received_at", "received_on"),
-            (SubmissionStatusChange, "changed_at", "date"),
-            (OutreachAttempt, "created_at", "date")):
+        (Dossier, "created_at", "registered_on"),
+        (DossierStatusChange, "changed_at", "date"),
+        (Question, "created_at", "opened_on"),
+        (ContactMoment, "created_at", "date"),
+        (Referral, "created_at", "referred_on"),
+        (SharingConsent, "recorded_at", "given_on"),
+        (ZrmAssessment, "created_at", "assessed_on"),
+        (ShortContact, "created_at", "date"),
+        (OutreachActivity, "created_at", "date"),
+        (Submission, "received_at", "received_on"),
+        (SubmissionStatusChange, "changed_at", "date"),
+        (OutreachAttempt, "created_at", "date"),
+    ):
         rows = list(model.objects.values_list(moment, day))
         assert rows, model
         for stamp, planned in rows:
@@ -504,16 +562,18 @@ def test_the_partner_queue_shows_what_came_in_the_last_days(small_demo: str) -> 
         assert f"{moment:%d-%m-%Y %H:%M}" in html
 
 
-def test_partner_signals_wait_in_the_queue_and_the_demo_key_opens_the_api(
-        small_demo: str) -> None:
+def test_partner_signals_wait_in_the_queue_and_the_demo_key_opens_the_api(small_demo: str) -> None:
     from django.urls import reverse
     from rest_framework.test import APIClient
 
     from vivera.conftest import login
     from vivera.devtools.demo.partners import DEMO_API_KEY, SUBMISSIONS
 
-    html = login(User.objects.get(username="professional")).get(
-        reverse("partners:queue")).content.decode()
+    html = (
+        login(User.objects.get(username="professional"))
+        .get(reverse("partners:queue"))
+        .content.decode()
+    )
     assert "Hoeksema" in html and "te laat" in html
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {DEMO_API_KEY}")
@@ -533,7 +593,8 @@ def test_demo_accounts_pass_the_second_step_with_the_public_demo_key(small_demo:
     assert code.getvalue().strip() == f"{TOTP(bytes.fromhex(ref.DEMO_TOTP_KEY_HEX)).token():06d}"
     client = HttpClient()
     client.post(reverse("login"), {"username": "professional", "password": DEMO_PASSWORD})
-    response = client.post(reverse("two_factor_verify"),
-                           {"code": code.getvalue().strip(), "next": "/mijn-werk/"})
+    response = client.post(
+        reverse("two_factor_verify"), {"code": code.getvalue().strip(), "next": "/mijn-werk/"}
+    )
     assert response.status_code == 302
     assert client.get("/mijn-werk/").status_code == 200

@@ -18,8 +18,15 @@ line</textarea><button type="submit" name="go">Go</button></form>
       <form><input name="q"></form>"""
     first, second = parse_forms(html)
     assert (first.action, first.method) == ("/x", "post")
-    assert first.values == {"t": ["a&b"], "n": [""], "c": ["3"], "r": ["q"], "s": [""],
-                            "m": ["1", "2"], "ta": ["line"]}
+    assert first.values == {
+        "t": ["a&b"],
+        "n": [""],
+        "c": ["3"],
+        "r": ["q"],
+        "s": [""],
+        "m": ["1", "2"],
+        "ta": ["line"],
+    }
     assert first.choices["s"] == ["", "5"] and first.choices["c"] == ["3", "4"]
     assert first.types["m"] == "select-multiple" and "go" not in first.types
     assert first.data(n="x", c=["3", "4"])["c"] == ["3", "4"]

@@ -28,8 +28,13 @@ def test_the_synthetic_dossiers_follow_the_life_cycle(tmp_path):
     admin = bench.setup_municipality()
     bench.write_files(tmp_path, 2000)
     tables, unreadable = read_paths([tmp_path])
-    result = import_run(user=admin, municipality=admin.municipality, tables=tables,
-                        mode="all", read_problems=unreadable)
+    result = import_run(
+        user=admin,
+        municipality=admin.municipality,
+        tables=tables,
+        mode="all",
+        read_problems=unreadable,
+    )
     assert result.problems == []
     dossiers = list(Dossier.objects.all())
     assert len(dossiers) == 300

@@ -23,9 +23,24 @@ from django.conf import settings
 from vivera.devtools.loadtest.benchmark import compare
 
 VIVERA = str(Path(sys.executable).with_name("vivera"))
-SMOKE = ["load_benchmark", "--gebruikers", "6", "--partners", "1", "--duur", "20",
-         "--per-seconde", "6", "--denktijd", "0.2-0.5", "--workers", "2", "--demo-schaal", "0.05",
-         "--zonder-collectstatic"]
+SMOKE = [
+    "load_benchmark",
+    "--gebruikers",
+    "6",
+    "--partners",
+    "1",
+    "--duur",
+    "20",
+    "--per-seconde",
+    "6",
+    "--denktijd",
+    "0.2-0.5",
+    "--workers",
+    "2",
+    "--demo-schaal",
+    "0.05",
+    "--zonder-collectstatic",
+]
 
 
 @pytest.fixture
@@ -38,13 +53,19 @@ def database() -> Iterator[list[str]]:
         return
     import psycopg
 
-    server = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
-              "user": db.get("USER") or "postgres", "password": db.get("PASSWORD") or ""}
+    server = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "password": db.get("PASSWORD") or "",
+    }
     name = f"vivera_load_smoke_{secrets.token_hex(4)}"
     password = f":{server['password']}" if server["password"] else ""
     try:
-        yield ["--database", f"postgres://{server['user']}{password}@{server['host']}:"
-                             f"{server['port']}/{name}"]
+        yield [
+            "--database",
+            f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}",
+        ]
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -69,8 +90,14 @@ def test_a_short_run_registers_everything_once_without_errors(database: list[str
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
 
     def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([VIVERA, *SMOKE, *database], env=env, capture_output=True,
-                              text=True, check=False, timeout=180)
+        return subprocess.run(
+            [VIVERA, *SMOKE, *database],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=180,
+        )
 
     done = run()
     output = done.stdout + done.stderr
@@ -80,11 +107,17 @@ def test_a_short_run_registers_everything_once_without_errors(database: list[str
         output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Geslaagd: geen fouten, niets kwijt, niets dubbel." in output
-    for request in ("POST /inloggen/code/", "GET /mijn-werk/", "POST /inwoners/ (zoeken)",
-                    "POST /inwoners/nieuw/", "POST /inwoners/[id]/dossier/nieuw/",
-                    "POST /dossiers/[id]/vraag/ (dubbelklik)", "POST /dossiers/[id]/contact/",
-                    "POST /kort-contact/ (opnieuw verstuurd)",
-                    "POST /api/v1/partner/"):
+    for request in (
+        "POST /inloggen/code/",
+        "GET /mijn-werk/",
+        "POST /inwoners/ (zoeken)",
+        "POST /inwoners/nieuw/",
+        "POST /inwoners/[id]/dossier/nieuw/",
+        "POST /dossiers/[id]/vraag/ (dubbelklik)",
+        "POST /dossiers/[id]/contact/",
+        "POST /kort-contact/ (opnieuw verstuurd)",
+        "POST /api/v1/partner/",
+    ):
         assert request in output, request
     for kind in ("cliënten", "meldingen"):  # a partner system is the sixth user
         line = next(line for line in output.splitlines() if line.startswith(f"{kind} "))
@@ -97,22 +130,36 @@ def results(**saved: list[str]) -> dict:
 
 
 def counted(**found: list[str]) -> dict:
-    return {kind: Counter(found.get(kind, [])) for kind in
-            ("client", "dossier", "question", "contact", "submission", "attempt",
-             "submission_dossier")} | {"short_contact": 3, "status_change": 2}
+    return {
+        kind: Counter(found.get(kind, []))
+        for kind in (
+            "client",
+            "dossier",
+            "question",
+            "contact",
+            "submission",
+            "attempt",
+            "submission_dossier",
+        )
+    } | {"short_contact": 3, "status_change": 2}
 
 
 def test_the_comparison_passes_when_every_accepted_record_is_there_once() -> None:
-    counts = compare(results(client=["a", "b"], question=["a"]),
-                     counted(client=["b", "a"], question=["a"]))
+    counts = compare(
+        results(client=["a", "b"], question=["a"]), counted(client=["b", "a"], question=["a"])
+    )
     assert all(count.ok for count in counts)
     assert [c.accepted for c in counts] == [2, 0, 1, 0, 0, 0, 0, 3, 2]
 
 
 def test_the_comparison_finds_lost_duplicated_and_extra_records() -> None:
-    counts = {c.kind: c for c in compare(
-        results(client=["a", "b"], dossier=["a"], question=["a"]),
-        counted(client=["a"], dossier=["a", "a"], question=["a", "z"]))}
+    counts = {
+        c.kind: c
+        for c in compare(
+            results(client=["a", "b"], dossier=["a"], question=["a"]),
+            counted(client=["a"], dossier=["a", "a"], question=["a", "z"]),
+        )
+    }
     assert counts["client"].lost == ["b"]
     assert counts["dossier"].duplicated == ["a"]
     assert counts["question"].extra == ["z"]
@@ -121,9 +168,13 @@ def test_the_comparison_finds_lost_duplicated_and_extra_records() -> None:
 
 
 def test_the_comparison_finds_lost_and_duplicated_submissions_and_attempts() -> None:
-    counts = {c.kind: c for c in compare(
-        results(submission=["p1", "p2"], attempt=["a1"], submission_dossier=["p1"]),
-        counted(submission=["p1", "p1", "p2"], attempt=[], submission_dossier=["p1"]))}
+    counts = {
+        c.kind: c
+        for c in compare(
+            results(submission=["p1", "p2"], attempt=["a1"], submission_dossier=["p1"]),
+            counted(submission=["p1", "p1", "p2"], attempt=[], submission_dossier=["p1"]),
+        )
+    }
     assert counts["submission"].duplicated == ["p1"]
     assert counts["attempt"].lost == ["a1"]
     assert counts["submission_dossier"].ok

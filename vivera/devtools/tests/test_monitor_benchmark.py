@@ -47,8 +47,17 @@ def region(db: Any) -> None:
 
 @pytest.fixture
 def region_output(db: Any) -> str:
-    return run("--regio", "--dossiers", str(DOSSIERS), "--contacten", str(CONTACTS),
-               "--korte-contacten", str(SHORT), "--herhalingen", "1")
+    return run(
+        "--regio",
+        "--dossiers",
+        str(DOSSIERS),
+        "--contacten",
+        str(CONTACTS),
+        "--korte-contacten",
+        str(SHORT),
+        "--herhalingen",
+        "1",
+    )
 
 
 def region_dossiers() -> Any:
@@ -78,19 +87,28 @@ def test_region_sizes_and_organisation(region: None) -> None:
     assert ContactMoment.objects.filter(dossier__in=region_dossiers()).count() == CONTACTS
     assert ShortContact.objects.filter(municipality__in=municipalities).count() == SHORT
     # Every municipality has work, teams of different sizes get different volumes.
-    per_municipality = dict(region_dossiers().values_list("municipality__cbs_code")
-                            .annotate(n=Count("pk")).order_by())
+    per_municipality = dict(
+        region_dossiers().values_list("municipality__cbs_code").annotate(n=Count("pk")).order_by()
+    )
     assert set(per_municipality) == set(bench.REGION_CODES)
     for municipality in municipalities:
         policy = policy_user(municipality)
         assert policy is not None and policy.role == Role.POLICY
         assert not policy.has_usable_password()
-    assert User.objects.filter(username__startswith=bench.USERNAME_PREFIX).exclude(
-        municipality__in=municipalities).count() == 0
+    assert (
+        User.objects.filter(username__startswith=bench.USERNAME_PREFIX)
+        .exclude(municipality__in=municipalities)
+        .count()
+        == 0
+    )
     # Ids were given explicitly: the sequences must have moved past them.
     dossier = region_dossiers().first()
-    client = Client.objects.create(municipality=dossier.municipality, first_name="Na",
-                                   last_name="Benchmark", created_by=dossier.created_by)
+    client = Client.objects.create(
+        municipality=dossier.municipality,
+        first_name="Na",
+        last_name="Benchmark",
+        created_by=dossier.created_by,
+    )
     assert client.pk > Client.objects.exclude(pk=client.pk).order_by("-pk").first().pk
 
 
@@ -102,8 +120,7 @@ def test_status_histories_follow_the_life_cycle(region: None) -> None:
         assert_follows_the_life_cycle(dossier, changes[dossier.pk])
         last = changes[dossier.pk][-1]
         assert last.date <= bench.HORIZON
-        if dossier.status in (DossierStatus.INTAKE, DossierStatus.ACTIVE,
-                              DossierStatus.WATCHING):
+        if dossier.status in (DossierStatus.INTAKE, DossierStatus.ACTIVE, DossierStatus.WATCHING):
             assert dossier.case_director_id is not None
         assert dossier.client.municipality_id == dossier.municipality_id
         assert dossier.team.municipality_id == dossier.municipality_id
@@ -160,16 +177,20 @@ def test_contacts_and_short_contacts(region: None) -> None:
     walk_ins = short.filter(channel="walk_in")
     assert walk_ins.exists() and not walk_ins.filter(location__isnull=True).exists()
     assert not short.exclude(channel="walk_in").filter(location__isnull=False).exists()
-    assert not short.exclude(location__isnull=True).exclude(
-        location__municipality_id=F("municipality_id")).exists()
+    assert (
+        not short.exclude(location__isnull=True)
+        .exclude(location__municipality_id=F("municipality_id"))
+        .exists()
+    )
     assert not short.filter(Q(date__lt=bench.BASE) | Q(date__gt=bench.HORIZON)).exists()
 
 
-def test_opruimen_removes_the_region_and_nothing_else(region: None,
-                                                      municipality: Municipality,
-                                                      pro: User) -> None:
-    own = Client.objects.create(municipality=municipality, first_name="Eigen",
-                                last_name="Cliënt", created_by=pro)
+def test_opruimen_removes_the_region_and_nothing_else(
+    region: None, municipality: Municipality, pro: User
+) -> None:
+    own = Client.objects.create(
+        municipality=municipality, first_name="Eigen", last_name="Cliënt", created_by=pro
+    )
     out = run("--opruimen")
     assert "Benchmarkregio verwijderd" in out
     assert not Municipality.objects.filter(cbs_code__in=bench.REGION_CODES).exists()
@@ -177,8 +198,10 @@ def test_opruimen_removes_the_region_and_nothing_else(region: None,
     assert not Dossier.objects.filter(municipality__name__startswith="Benchmark-").exists()
     assert not DossierStatusChange.objects.exists()
     assert not ContactMoment.professionals.through.objects.exists()
-    assert Client.objects.filter(pk=own.pk).exists() and Municipality.objects.filter(
-        pk=municipality.pk).exists()
+    assert (
+        Client.objects.filter(pk=own.pk).exists()
+        and Municipality.objects.filter(pk=municipality.pk).exists()
+    )
     assert "Er was geen benchmarkregio" in run("--opruimen")
 
 
@@ -190,8 +213,17 @@ def test_the_full_region_is_refused_on_sqlite(db: Any) -> None:
 
 
 def test_the_demo_mode_measures_a_given_municipality(region: None) -> None:
-    out = run("--gemeente", "GM8002", "--herhalingen", "1", "--zonder-profiel",
-              "--van", "2017-01-01", "--tot", "2017-06-30")
+    out = run(
+        "--gemeente",
+        "GM8002",
+        "--herhalingen",
+        "1",
+        "--zonder-profiel",
+        "--van",
+        "2017-01-01",
+        "--tot",
+        "2017-06-30",
+    )
     assert "compute_all — gemeente Benchmark-2" in out
     assert "01-01-2017 t/m 30-06-2017 (6 maanden)" in out
     assert "dashboard — Benchmark-2" in out

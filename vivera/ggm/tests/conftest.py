@@ -47,9 +47,11 @@ def read_zip(data: bytes) -> dict[str, list[list[str]]]:
     """Every CSV in the export as rows of strings, header first."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {
-            name.removesuffix(".csv"): list(csv.reader(
-                io.StringIO(archive.read(name).decode("utf-8"), newline="")))
-            for name in archive.namelist() if name.endswith(".csv")
+            name.removesuffix(".csv"): list(
+                csv.reader(io.StringIO(archive.read(name).decode("utf-8"), newline=""))
+            )
+            for name in archive.namelist()
+            if name.endswith(".csv")
         }
 
 
@@ -59,9 +61,14 @@ def unzipped_bytes(data: bytes) -> bytes:
 
 
 IDENTIFIERS = {
-    "first_name": "Annegien", "last_name": "Verborgenhoek", "bsn": "123456782",
-    "postcode": "9991XY", "house_number": "417", "phone": "0612398745",
-    "email": "annegien@voorbeeld.nl", "birth_date": dt.date(1961, 4, 23),
+    "first_name": "Annegien",
+    "last_name": "Verborgenhoek",
+    "bsn": "123456782",
+    "postcode": "9991XY",
+    "house_number": "417",
+    "phone": "0612398745",
+    "email": "annegien@voorbeeld.nl",
+    "birth_date": dt.date(1961, 4, 23),
 }
 FREE_TEXT = ["Huurachterstand bij Woonstede sinds januari", "Zoon belt dagelijks, zorgen"]
 
@@ -70,28 +77,46 @@ FREE_TEXT = ["Huurachterstand bij Woonstede sinds januari", "Zoon belt dagelijks
 def known(pro, team_oost, neighbourhood, codes) -> dict[str, Any]:
     """One client with one dossier: two questions (one closed), one intake ZRM, carer involved."""
     client = client_create(user=pro, data=IDENTIFIERS)
-    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                             registered_on=dt.date(2024, 3, 1), complexity="multiple",
-                             case_director=pro)
-    dossier_change_status(user=pro, dossier=dossier, to_status="waiting",
-                          date=dt.date(2024, 3, 4))
-    dossier_change_status(user=pro, dossier=dossier, to_status="intake",
-                          date=dt.date(2024, 3, 11))
-    dossier_change_status(user=pro, dossier=dossier, to_status="active",
-                          date=dt.date(2024, 3, 18))
+    dossier = dossier_create(
+        user=pro,
+        client=client,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=dt.date(2024, 3, 1),
+        complexity="multiple",
+        case_director=pro,
+    )
+    dossier_change_status(user=pro, dossier=dossier, to_status="waiting", date=dt.date(2024, 3, 4))
+    dossier_change_status(user=pro, dossier=dossier, to_status="intake", date=dt.date(2024, 3, 11))
+    dossier_change_status(user=pro, dossier=dossier, to_status="active", date=dt.date(2024, 3, 18))
     Dossier.objects.filter(pk=dossier.pk).update(carer_involved=True)
-    money = question_add(user=pro, dossier=dossier, domain=codes["money"],
-                         opened_on=dt.date(2024, 3, 11), description=FREE_TEXT[0])
-    question_close(user=pro, question=money, closed_on=dt.date(2024, 5, 1),
-                   outcome=codes["general"])
-    housing = question_add(user=pro, dossier=dossier, domain=codes["housing"],
-                           opened_on=dt.date(2024, 3, 18))
-    contact_add(user=pro, dossier=dossier, date=dt.date(2024, 3, 12), kind=codes["phone"],
-                with_whom="network", core_task="support", minutes=20, note=FREE_TEXT[1])
+    money = question_add(
+        user=pro,
+        dossier=dossier,
+        domain=codes["money"],
+        opened_on=dt.date(2024, 3, 11),
+        description=FREE_TEXT[0],
+    )
+    question_close(
+        user=pro, question=money, closed_on=dt.date(2024, 5, 1), outcome=codes["general"]
+    )
+    housing = question_add(
+        user=pro, dossier=dossier, domain=codes["housing"], opened_on=dt.date(2024, 3, 18)
+    )
+    contact_add(
+        user=pro,
+        dossier=dossier,
+        date=dt.date(2024, 3, 12),
+        kind=codes["phone"],
+        with_whom="network",
+        core_task="support",
+        minutes=20,
+        note=FREE_TEXT[1],
+    )
     scores = {d.pk: 4 for d in LifeDomain.objects.filter(in_zrm=True)}
     scores[codes["money"].pk] = 2
     scores[codes["housing"].pk] = 3
-    zrm = zrm_assess(user=pro, dossier=dossier, assessed_on=dt.date(2024, 3, 11),
-                     moment="intake", scores=scores)
-    return {"client": client, "dossier": dossier, "money": money, "housing": housing,
-            "zrm": zrm}
+    zrm = zrm_assess(
+        user=pro, dossier=dossier, assessed_on=dt.date(2024, 3, 11), moment="intake", scores=scores
+    )
+    return {"client": client, "dossier": dossier, "money": money, "housing": housing, "zrm": zrm}

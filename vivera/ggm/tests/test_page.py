@@ -38,24 +38,28 @@ class TestTheAdministrator:
     def test_it_downloads_its_municipalitys_export_and_the_download_is_logged(
         self, admin_user, known, municipality
     ):
-        response = login(admin_user).post(URL, {"date_from": "2024-03-01",
-                                                "date_to": "2024-03-31"})
+        response = login(admin_user).post(URL, {"date_from": "2024-03-01", "date_to": "2024-03-31"})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/zip"
         assert 'filename="ggm-GM9991-' in response["Content-Disposition"]
         tables = read_zip(download(response))
-        assert tables["SOCIAALTEAMDOSSIER"][1][0] == pseudonym("sociaalteamdossier",
-                                                               known["dossier"].pk)
+        assert tables["SOCIAALTEAMDOSSIER"][1][0] == pseudonym(
+            "sociaalteamdossier", known["dossier"].pk
+        )
         entry = AccessLogEntry.objects.get(object_type="ggm_export")
         assert (entry.action, entry.user, entry.municipality_id) == (
-            "export", admin_user, municipality.pk)
+            "export",
+            admin_user,
+            municipality.pk,
+        )
         assert (entry.detail["from"], entry.detail["to"]) == ("2024-03-01", "2024-03-31")
         assert entry.detail["rows"]["SCORE"] == 13
         assert entry.path == URL
 
     def test_a_period_that_ends_before_it_starts_is_refused_without_export(self, admin_user):
-        response = login(admin_user).post(URL, {"date_from": "2024-03-01",
-                                                "date_to": "2024-02-01"}, **ENGLISH)
+        response = login(admin_user).post(
+            URL, {"date_from": "2024-03-01", "date_to": "2024-02-01"}, **ENGLISH
+        )
         assert response.status_code == 200
         assert "De einddatum ligt vóór de begindatum." in response.content.decode()
         assert not AccessLogEntry.objects.filter(object_type="ggm_export").exists()

@@ -36,14 +36,26 @@ from .conftest import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Client, Dossier, DossierStatusChange, Question, ContactMoment, ShortContact,
-          ImportedRecord)
+MODELS = (
+    Client,
+    Dossier,
+    DossierStatusChange,
+    Question,
+    ContactMoment,
+    ShortContact,
+    ImportedRecord,
+)
 
 
 def run(folder: Path, user, mode: str = Mode.ALL):
     tables, unreadable = read_paths([folder])
-    return import_run(user=user, municipality=user.municipality, tables=tables, mode=mode,
-                      read_problems=unreadable)
+    return import_run(
+        user=user,
+        municipality=user.municipality,
+        tables=tables,
+        mode=mode,
+        read_problems=unreadable,
+    )
 
 
 def counts() -> dict[str, int]:
@@ -54,16 +66,23 @@ def where(result) -> set[tuple[str, int, str, str]]:
     return {(p.file, p.line, p.column, p.code) for p in result.problems}
 
 
-def test_a_valid_export_is_imported_whole(legacy, admin_user, neighbourhood, team_oost, pro,
-                                          colleague, location, codes):
+def test_a_valid_export_is_imported_whole(
+    legacy, admin_user, neighbourhood, team_oost, pro, colleague, location, codes
+):
     result = run(legacy(), admin_user)
 
     assert result.problems == [] and result.written
     dede = Client.objects.get(bsn="123456782")
-    assert (dede.first_name, dede.last_name, dede.birth_date) == ("Dédé", "Verbeek",
-                                                                  dt.date(1961, 3, 14))
-    assert (dede.postcode, dede.neighbourhood, dede.created_by) == ("9991AB", neighbourhood,
-                                                                    admin_user)
+    assert (dede.first_name, dede.last_name, dede.birth_date) == (
+        "Dédé",
+        "Verbeek",
+        dt.date(1961, 3, 14),
+    )
+    assert (dede.postcode, dede.neighbourhood, dede.created_by) == (
+        "9991AB",
+        neighbourhood,
+        admin_user,
+    )
     ans = Client.objects.get(first_name="Ans")
     assert (ans.name_prefix, ans.bsn, ans.house_number) == ("van der", "", "3a")
 
@@ -73,28 +92,38 @@ def test_a_valid_export_is_imported_whole(legacy, admin_user, neighbourhood, tea
     open_ = Dossier.objects.get(client=ans)
     assert (open_.referrer, open_.case_director) == (codes["self"], colleague)
     assert (open_.status, open_.status_since, open_.closed_on) == (
-        DossierStatus.ACTIVE, dt.date(2017, 3, 20), None)
+        DossierStatus.ACTIVE,
+        dt.date(2017, 3, 20),
+        None,
+    )
     steps = {d: [(c.to_status, c.date) for c in h] for d, h in histories([closed, open_]).items()}
-    assert steps[closed.pk] == [("registered", dt.date(2017, 1, 2)),
-                                ("intake", dt.date(2017, 1, 15)),
-                                ("active", dt.date(2017, 1, 15)),
-                                ("closed", dt.date(2017, 6, 30))]
+    assert steps[closed.pk] == [
+        ("registered", dt.date(2017, 1, 2)),
+        ("intake", dt.date(2017, 1, 15)),
+        ("active", dt.date(2017, 1, 15)),
+        ("closed", dt.date(2017, 6, 30)),
+    ]
 
     question = Question.objects.get(dossier=closed)
     assert (question.domain, question.closed_on, question.outcome) == (
-        codes["money"], dt.date(2017, 6, 1), codes["solved"])
+        codes["money"],
+        dt.date(2017, 6, 1),
+        codes["solved"],
+    )
     assert Question.objects.get(dossier=open_).closed_on is None
     visit = ContactMoment.objects.get(dossier=closed)
     assert (visit.kind, visit.minutes, visit.core_task) == (codes["home_visit"], 60, "support")
     assert set(visit.professionals.all()) == {pro, colleague}
     call = ContactMoment.objects.get(dossier=open_)
     assert (call.with_whom, call.core_task, list(call.professionals.all())) == (
-        "client", "support", [])
+        "client",
+        "support",
+        [],
+    )
 
     assert ShortContact.objects.count() == 3  # two identical phone calls are two contacts
     walk_in = ShortContact.objects.get(channel="walk_in")
-    assert (walk_in.location, walk_in.team, walk_in.part_of_day) == (location, team_oost,
-                                                                     "morning")
+    assert (walk_in.location, walk_in.team, walk_in.part_of_day) == (location, team_oost, "morning")
 
     log = AccessLogEntry.objects.get(object_type="import")
     assert (log.action, log.user, log.object_id) == ("create", admin_user, str(result.run.pk))
@@ -103,16 +132,25 @@ def test_a_valid_export_is_imported_whole(legacy, admin_user, neighbourhood, tea
 
 
 def test_imported_dossiers_follow_the_life_cycle(legacy, admin_user, pro):
-    folder = legacy(dossiers=[
-        ["D1", "1", "Oost", "huisarts", "", "02-01-2017", "", ""],  # still registered
-        ["D2", "2", "Oost", "huisarts", "pro", "02-01-2017", "10-01-2017", ""],
-        ["D3", "2", "Oost", "zelf", "", "02-01-2016", "", "01-03-2016"],  # closed, no intake
-    ], vragen=[], contacten=[])
-    write_csv(folder, "dossiers.csv", [*DOSSIER_HEADER, "wachtlijstdatum"], [
-        ["D1", "1", "Oost", "huisarts", "", "02-01-2017", "", "", "05-01-2017"],
-        ["D2", "2", "Oost", "huisarts", "pro", "02-01-2017", "10-01-2017", "", ""],
-        ["D3", "2", "Oost", "zelf", "", "02-01-2016", "", "01-03-2016", ""],
-    ])
+    folder = legacy(
+        dossiers=[
+            ["D1", "1", "Oost", "huisarts", "", "02-01-2017", "", ""],  # still registered
+            ["D2", "2", "Oost", "huisarts", "pro", "02-01-2017", "10-01-2017", ""],
+            ["D3", "2", "Oost", "zelf", "", "02-01-2016", "", "01-03-2016"],  # closed, no intake
+        ],
+        vragen=[],
+        contacten=[],
+    )
+    write_csv(
+        folder,
+        "dossiers.csv",
+        [*DOSSIER_HEADER, "wachtlijstdatum"],
+        [
+            ["D1", "1", "Oost", "huisarts", "", "02-01-2017", "", "", "05-01-2017"],
+            ["D2", "2", "Oost", "huisarts", "pro", "02-01-2017", "10-01-2017", "", ""],
+            ["D3", "2", "Oost", "zelf", "", "02-01-2016", "", "01-03-2016", ""],
+        ],
+    )
     result = run(folder, admin_user)
 
     assert result.problems == []
@@ -132,12 +170,13 @@ def test_imported_dossiers_count_in_the_monitor(legacy, admin_user, municipality
 
     assert FactState.objects.get(municipality=municipality).stale
     facts.rebuild(municipality)
-    inflow = sorted((f.month, f.n) for f in DossierInflow.objects.filter(
-        municipality=municipality))
+    inflow = sorted((f.month, f.n) for f in DossierInflow.objects.filter(municipality=municipality))
     assert inflow == [(dt.date(2017, 1, 1), 1), (dt.date(2017, 3, 1), 1)]
     # Waiting until the intake: 13 days for D1 (2 → 15 January), 19 for D2 (1 → 20 March).
-    assert sorted(FirstCare.objects.filter(municipality=municipality)
-                  .values_list("days", "n")) == [(13, 1), (19, 1)]
+    assert sorted(FirstCare.objects.filter(municipality=municipality).values_list("days", "n")) == [
+        (13, 1),
+        (19, 1),
+    ]
 
 
 def test_importing_the_same_files_twice_adds_nothing(legacy, admin_user):
@@ -150,21 +189,36 @@ def test_importing_the_same_files_twice_adds_nothing(legacy, admin_user):
     assert again.problems == []
     assert counts() == before
     assert {k: c.already for k, c in again.plan.counts.items()} == {
-        "client": 2, "dossier": 2, "question": 2, "contact": 2, "short_contact": 3}
+        "client": 2,
+        "dossier": 2,
+        "question": 2,
+        "contact": 2,
+        "short_contact": 3,
+    }
     assert again.plan.new_rows == 0
 
 
 def test_a_later_export_adds_only_what_is_new(legacy, admin_user):
     run(legacy(), admin_user)
-    later = legacy(vragen=[
-        ["V1", "D1", "financien", "02-01-2017", "01-06-2017", "opgelost-team"],
-        ["V3", "D2", "werk-opleiding", "2017-04-01", "", ""],  # refers to a dossier imported before
-    ])
+    later = legacy(
+        vragen=[
+            ["V1", "D1", "financien", "02-01-2017", "01-06-2017", "opgelost-team"],
+            [
+                "V3",
+                "D2",
+                "werk-opleiding",
+                "2017-04-01",
+                "",
+                "",
+            ],  # refers to a dossier imported before
+        ]
+    )
     result = run(later, admin_user)
     assert result.problems == []
     assert result.created["question"] == 1
-    assert Question.objects.filter(domain__code="werk-opleiding",
-                                   dossier__client__first_name="Ans").exists()
+    assert Question.objects.filter(
+        domain__code="werk-opleiding", dossier__client__first_name="Ans"
+    ).exists()
 
 
 def test_every_bad_row_is_reported_with_file_line_and_column(legacy, admin_user, pro):
@@ -227,8 +281,13 @@ def test_every_bad_row_is_reported_with_file_line_and_column(legacy, admin_user,
     }
     # Listed in the order of the data (parents first), each file by line.
     files = list(dict.fromkeys(p.file for p in result.problems))
-    assert files == ["clienten.csv", "dossiers.csv", "vragen.csv", "contacten.csv",
-                     "korte_contacten.csv"]
+    assert files == [
+        "clienten.csv",
+        "dossiers.csv",
+        "vragen.csv",
+        "contacten.csv",
+        "korte_contacten.csv",
+    ]
     lines = [p.line for p in result.problems if p.file == "clienten.csv"]
     assert lines == sorted(lines)
     # Line 5's BSN, written with spaces, is line 2's: the later line is refused. No reason
@@ -250,10 +309,12 @@ def test_nothing_is_written_when_anything_is_invalid(legacy, admin_user):
 
 
 def test_only_valid_imports_exactly_the_valid_rows(legacy, admin_user):
-    folder = legacy(clienten=[
-        ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
-        ["2", "Ans", "van der", "Berg", "1975-01-31", "123456789", "9991CD", "3a"],  # bad BSN
-    ])
+    folder = legacy(
+        clienten=[
+            ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
+            ["2", "Ans", "van der", "Berg", "1975-01-31", "123456789", "9991CD", "3a"],  # bad BSN
+        ]
+    )
     result = run(folder, admin_user, Mode.VALID_ONLY)
 
     # Client 2 is refused, and with it its dossier D2, and D2's question and contact.
@@ -268,7 +329,12 @@ def test_only_valid_imports_exactly_the_valid_rows(legacy, admin_user):
     assert Dossier.objects.count() == Question.objects.count() == ContactMoment.objects.count() == 1
     assert ShortContact.objects.count() == 3
     assert {k: c.invalid for k, c in result.plan.counts.items()} == {
-        "client": 1, "dossier": 1, "question": 1, "contact": 1, "short_contact": 0}
+        "client": 1,
+        "dossier": 1,
+        "question": 1,
+        "contact": 1,
+        "short_contact": 0,
+    }
 
     # Corrected, the rest follows; what was imported is not imported again.
     fixed = legacy()
@@ -296,58 +362,100 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(legacy, admin_user, mo
 
 def test_the_mapping_table_translates_legacy_codes(legacy, admin_user, codes):
     folder = legacy(
-        dossiers=[["D1", "1", "Oost", "HA", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],
-                  ["D2", "2", "Oost", "eigen", "colleague", "2017-03-01", "2017-03-20", ""]],
-        vragen=[["V1", "D1", "FIN", "02-01-2017", "01-06-2017", "9"],
-                ["V2", "D2", "WON", "2017-03-01", "", ""]],
+        dossiers=[
+            ["D1", "1", "Oost", "HA", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],
+            ["D2", "2", "Oost", "eigen", "colleague", "2017-03-01", "2017-03-20", ""],
+        ],
+        vragen=[
+            ["V1", "D1", "FIN", "02-01-2017", "01-06-2017", "9"],
+            ["V2", "D2", "WON", "2017-03-01", "", ""],
+        ],
         korte_contacten=[["01-02-2017", "o", "tel", "", "FIN", "ja", "Oost"]],
     )
-    write_csv(folder, "codetabel.csv", ["lijst", "oude_code", "vivera_code"], [
-        ["verwijzer", "HA", "huisarts"], ["verwijzer", "eigen", "zelf"],
-        ["levensdomein", "FIN", "financien"], ["levensdomein", "WON", "Huisvesting"],
-        ["uitkomst", "9", "opgelost-team"], ["dagdeel", "o", "ochtend"],
-        ["kanaal", "tel", "telefoon"], ["resultaat", "ja", "beantwoord"],
-        ["uitkomst", "x", "bestaat-niet"],  # line 10
-    ], delimiter=",")
+    write_csv(
+        folder,
+        "codetabel.csv",
+        ["lijst", "oude_code", "vivera_code"],
+        [
+            ["verwijzer", "HA", "huisarts"],
+            ["verwijzer", "eigen", "zelf"],
+            ["levensdomein", "FIN", "financien"],
+            ["levensdomein", "WON", "Huisvesting"],
+            ["uitkomst", "9", "opgelost-team"],
+            ["dagdeel", "o", "ochtend"],
+            ["kanaal", "tel", "telefoon"],
+            ["resultaat", "ja", "beantwoord"],
+            ["uitkomst", "x", "bestaat-niet"],  # line 10
+        ],
+        delimiter=",",
+    )
     result = run(folder, admin_user, Mode.VALID_ONLY)
 
     assert where(result) == {("codetabel.csv", 10, "vivera_code", "unknown_code")}
     assert set(Dossier.objects.values_list("referrer__code", flat=True)) == {"huisarts", "zelf"}
     assert Question.objects.get(dossier__referrer=codes["gp"]).outcome == codes["solved"]
-    assert set(Question.objects.values_list("domain__code", flat=True)) == {"financien",
-                                                                            "huisvesting"}
+    assert set(Question.objects.values_list("domain__code", flat=True)) == {
+        "financien",
+        "huisvesting",
+    }
     short = ShortContact.objects.get()
     assert (short.part_of_day, short.channel, short.result) == ("morning", "phone", "answered")
 
 
 def test_messy_files_cp1252_bom_comma_and_xlsx(legacy, admin_user):
     folder = legacy()
-    write_csv(folder, "clienten.csv", [h.upper() for h in CLIENT_HEADER], [
-        ["1", "Dédé", "", "Verbeek", "14-3-1961", "12345678 2", "9991ab", "12"],
-        ["2", "Ans", "van der", "Berg", "1975-01-31", "", "", ""],
-    ], delimiter=",", encoding="cp1252")
+    write_csv(
+        folder,
+        "clienten.csv",
+        [h.upper() for h in CLIENT_HEADER],
+        [
+            ["1", "Dédé", "", "Verbeek", "14-3-1961", "12345678 2", "9991ab", "12"],
+            ["2", "Ans", "van der", "Berg", "1975-01-31", "", "", ""],
+        ],
+        delimiter=",",
+        encoding="cp1252",
+    )
     (folder / "dossiers.csv").unlink()
-    write_xlsx(folder, "Dossiers.xlsx", ["Dossiernummer", "Clientnummer", "Team", "Verwijzer",
-                                         "Casus regisseur", "Aanmelddatum", "Intake datum",
-                                         "Afsluitdatum"], [
-        ["D1", 1, "Oost", "huisarts", "pro", 42737, dt.datetime(2017, 1, 15), "30-06-2017"],
-        ["D2", 2, "Oost", "zelf", "colleague", dt.date(2017, 3, 1), "2017-03-20", None],
-    ], formats={5: "0"})
+    write_xlsx(
+        folder,
+        "Dossiers.xlsx",
+        [
+            "Dossiernummer",
+            "Clientnummer",
+            "Team",
+            "Verwijzer",
+            "Casus regisseur",
+            "Aanmelddatum",
+            "Intake datum",
+            "Afsluitdatum",
+        ],
+        [
+            ["D1", 1, "Oost", "huisarts", "pro", 42737, dt.datetime(2017, 1, 15), "30-06-2017"],
+            ["D2", 2, "Oost", "zelf", "colleague", dt.date(2017, 3, 1), "2017-03-20", None],
+        ],
+        formats={5: "0"},
+    )
     result = run(folder, admin_user)
 
     assert result.problems == []
     dede = Client.objects.get(first_name="Dédé")
-    assert (dede.bsn, dede.birth_date, dede.postcode) == ("123456782", dt.date(1961, 3, 14),
-                                                          "9991AB")
+    assert (dede.bsn, dede.birth_date, dede.postcode) == (
+        "123456782",
+        dt.date(1961, 3, 14),
+        "9991AB",
+    )
     dossier = Dossier.objects.get(client=dede)
-    assert (dossier.registered_on, dossier.closed_on) == (dt.date(2017, 1, 2),
-                                                          dt.date(2017, 6, 30))
+    assert (dossier.registered_on, dossier.closed_on) == (dt.date(2017, 1, 2), dt.date(2017, 6, 30))
 
 
 def test_a_missing_column_and_an_unknown_file_are_reported(legacy, admin_user):
     folder = legacy()
-    write_csv(folder, "vragen.csv", ["vraagnummer", "dossiernummer", "geopend"],
-              [["V1", "D1", "02-01-2017"]])
+    write_csv(
+        folder,
+        "vragen.csv",
+        ["vraagnummer", "dossiernummer", "geopend"],
+        [["V1", "D1", "02-01-2017"]],
+    )
     write_csv(folder, "medewerkers.csv", ["naam"], [["x"]])
     (folder / "notities.xlsx").write_bytes(b"not a workbook")
     (folder / "~$dossiers.xlsx").write_bytes(b"Excel's lock file")  # not an export: skipped
@@ -359,25 +467,31 @@ def test_a_missing_column_and_an_unknown_file_are_reported(legacy, admin_user):
     }
 
 
-def test_a_bsn_already_in_vivera_and_an_open_dossier_clash(legacy, admin_user, pro, team_oost,
-                                                           codes):
+def test_a_bsn_already_in_vivera_and_an_open_dossier_clash(
+    legacy, admin_user, pro, team_oost, codes
+):
     from vivera.registration.services import client_create
 
     client_create(user=pro, data={"first_name": "X", "last_name": "Y", "bsn": "123456782"})
-    folder = legacy(dossiers=[
-        ["D1", "1", "Oost", "huisarts", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],
-        ["D2", "2", "Oost", "zelf", "colleague", "2017-03-01", "2017-03-20", ""],
-        ["D3", "2", "Oost", "zelf", "", "2017-04-01", "", ""],  # a second open one, same team
-    ])
+    folder = legacy(
+        dossiers=[
+            ["D1", "1", "Oost", "huisarts", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],
+            ["D2", "2", "Oost", "zelf", "colleague", "2017-03-01", "2017-03-20", ""],
+            ["D3", "2", "Oost", "zelf", "", "2017-04-01", "", ""],  # a second open one, same team
+        ]
+    )
     result = run(folder, admin_user)
-    assert where(result) >= {("clienten.csv", 2, "bsn", "existing_bsn"),
-                             ("dossiers.csv", 4, "afsluitdatum", "open_dossier_exists")}
+    assert where(result) >= {
+        ("clienten.csv", 2, "bsn", "existing_bsn"),
+        ("dossiers.csv", 4, "afsluitdatum", "open_dossier_exists"),
+    }
 
 
 def test_the_command_reports_and_exits(legacy, admin_user, capsys):
     folder = legacy()
-    call_command("import", str(folder), "--gemeente", "GM9991", "--gebruiker", "admin",
-                 "--controleer")
+    call_command(
+        "import", str(folder), "--gemeente", "GM9991", "--gebruiker", "admin", "--controleer"
+    )
     out = capsys.readouterr().out
     assert "Alleen gecontroleerd" in out and Client.objects.count() == 0
 
@@ -400,30 +514,46 @@ def test_the_command_reports_and_exits(legacy, admin_user, capsys):
     assert not_admin.value.returncode == 2
 
 
-def test_usernames_differing_only_in_punctuation_are_two_users(legacy, admin_user, make_user,
-                                                               municipality, team_oost):
+def test_usernames_differing_only_in_punctuation_are_two_users(
+    legacy, admin_user, make_user, municipality, team_oost
+):
     from vivera.accounts.models import Role
 
     dotted = make_user("j.jansen", Role.PROFESSIONAL, municipality, team_oost)
     plain = make_user("jjansen", Role.PROFESSIONAL, municipality, team_oost)
-    folder = legacy(dossiers=[
-        ["D1", "1", "Oost", "huisarts", "J.Jansen", "02-01-2017", "15-01-2017", "30-06-2017"],
-        ["D2", "2", " OOST ", "zelf", "jjansen", "2017-03-01", "2017-03-20", ""],
-    ])
+    folder = legacy(
+        dossiers=[
+            ["D1", "1", "Oost", "huisarts", "J.Jansen", "02-01-2017", "15-01-2017", "30-06-2017"],
+            ["D2", "2", " OOST ", "zelf", "jjansen", "2017-03-01", "2017-03-20", ""],
+        ]
+    )
     assert run(folder, admin_user).problems == []
     assert Dossier.objects.get(client__first_name="Dédé").case_director == dotted
     assert Dossier.objects.get(client__first_name="Ans").case_director == plain
 
 
-def test_teams_and_users_of_another_municipality_are_unknown(legacy, admin_user, other_pro,
-                                                             other_team, policy):
+def test_teams_and_users_of_another_municipality_are_unknown(
+    legacy, admin_user, other_pro, other_team, policy
+):
     assert Team.objects.filter(name="Elders-Noord").exists()
-    folder = legacy(dossiers=[
-        ["D1", "1", "Elders-Noord", "huisarts", "other_pro", "02-01-2017", "15-01-2017",
-         "30-06-2017"],
-        ["D2", "2", "Oost", "zelf", "policy", "2017-03-01", "2017-03-20", ""],  # not a pro
-    ])
+    folder = legacy(
+        dossiers=[
+            [
+                "D1",
+                "1",
+                "Elders-Noord",
+                "huisarts",
+                "other_pro",
+                "02-01-2017",
+                "15-01-2017",
+                "30-06-2017",
+            ],
+            ["D2", "2", "Oost", "zelf", "policy", "2017-03-01", "2017-03-20", ""],  # not a pro
+        ]
+    )
     result = run(folder, admin_user)
-    assert {("dossiers.csv", 2, "team", "unknown_team"),
-            ("dossiers.csv", 2, "casusregisseur", "unknown_user"),
-            ("dossiers.csv", 3, "casusregisseur", "unknown_user")} <= where(result)
+    assert {
+        ("dossiers.csv", 2, "team", "unknown_team"),
+        ("dossiers.csv", 2, "casusregisseur", "unknown_user"),
+        ("dossiers.csv", 3, "casusregisseur", "unknown_user"),
+    } <= where(result)

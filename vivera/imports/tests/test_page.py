@@ -48,7 +48,12 @@ def test_it_checks_then_imports_and_deletes_the_files(admin_user, legacy, pendin
     assert f'name="run" value="{run.pk}"' in html and 'value="all"' in html
     assert run.outcome == "pending" and Path(run.pending_dir).parent == pending_dir
     assert sorted(p.name for p in Path(run.pending_dir).iterdir()) == [
-        "clienten.csv", "contacten.csv", "dossiers.csv", "korte_contacten.csv", "vragen.csv"]
+        "clienten.csv",
+        "contacten.csv",
+        "dossiers.csv",
+        "korte_contacten.csv",
+        "vragen.csv",
+    ]
     assert oct(Path(run.pending_dir).stat().st_mode & 0o777) == "0o700"
 
     response = http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
@@ -58,24 +63,29 @@ def test_it_checks_then_imports_and_deletes_the_files(admin_user, legacy, pendin
     run.refresh_from_db()
     assert run.outcome == "imported" and run.pending_dir == ""
     assert list(pending_dir.iterdir()) == []
-    assert AccessLogEntry.objects.filter(object_type="import", action="create",
-                                         result="success").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            object_type="import", action="create", result="success"
+        ).count()
+        == 1
+    )
     # The run is done: a second confirmation imports nothing more.
     http.post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
     assert Client.objects.count() == 2
 
 
-def test_errors_are_listed_and_only_the_valid_rows_can_be_imported(admin_user, legacy,
-                                                                   pending_dir):
-    folder = legacy(clienten=[
-        ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
-        ["2", "Ans", "van der", "Berg", "1975-01-31", "123456789", "9991CD", "3a"],
-    ])
+def test_errors_are_listed_and_only_the_valid_rows_can_be_imported(admin_user, legacy, pending_dir):
+    folder = legacy(
+        clienten=[
+            ["1", "Dédé", "", "Verbeek", "14-03-1961", "123456782", "9991 AB", "12"],
+            ["2", "Ans", "van der", "Berg", "1975-01-31", "123456789", "9991CD", "3a"],
+        ]
+    )
     http = login(admin_user)
     response = check(http, folder)
 
     html = response.content.decode()
-    assert "<td class=\"utrecht-table__cell\">clienten.csv</td>" in html
+    assert '<td class="utrecht-table__cell">clienten.csv</td>' in html
     assert "123456789" not in html  # the bad BSN is located, not repeated
     assert 'value="valid_only"' in html and 'value="all"' not in html
     run = ImportRun.objects.get()
@@ -114,8 +124,7 @@ def test_waiting_files_expire(admin_user, legacy, pending_dir):
     http = login(admin_user)
     check(http, legacy())
     run = ImportRun.objects.get()
-    ImportRun.objects.filter(pk=run.pk).update(
-        started_at=timezone.now() - dt.timedelta(minutes=61))
+    ImportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - dt.timedelta(minutes=61))
 
     http.get(reverse("imports:import"))
 
@@ -125,8 +134,9 @@ def test_waiting_files_expire(admin_user, legacy, pending_dir):
     assert Client.objects.count() == 0
 
 
-def test_another_administrator_cannot_import_my_upload(admin_user, make_user, municipality,
-                                                       legacy, pending_dir):
+def test_another_administrator_cannot_import_my_upload(
+    admin_user, make_user, municipality, legacy, pending_dir
+):
     from vivera.accounts.models import Role
 
     check(login(admin_user), legacy())
@@ -136,8 +146,9 @@ def test_another_administrator_cannot_import_my_upload(admin_user, make_user, mu
     login(colleague).post(reverse("imports:confirm"), {"run": run.pk, "mode": "all"})
 
     assert Client.objects.count() == 0
-    assert AccessLogEntry.objects.filter(user=colleague, object_type="import",
-                                         result="refused").exists()
+    assert AccessLogEntry.objects.filter(
+        user=colleague, object_type="import", result="refused"
+    ).exists()
     run.refresh_from_db()
     assert run.outcome == "pending"
 
@@ -152,17 +163,24 @@ def test_only_the_administrator_may_upload(pro, coordinator, legacy, pending_dir
 
 def test_the_upload_refuses_other_files(admin_user, pending_dir):
     http = login(admin_user)
-    response = http.post(reverse("imports:import"),
-                         {"files": [SimpleUploadedFile("clienten.pdf", b"%PDF")]})
+    response = http.post(
+        reverse("imports:import"), {"files": [SimpleUploadedFile("clienten.pdf", b"%PDF")]}
+    )
     assert response.status_code == 200
     assert not ImportRun.objects.exists()
     assert "utrecht-form-field--invalid" in response.content.decode()
 
 
 def test_the_upload_refuses_two_files_of_the_same_name(admin_user, pending_dir):
-    response = login(admin_user).post(reverse("imports:import"), {"files": [
-        SimpleUploadedFile("clienten.csv", b"clientnummer\n1\n"),
-        SimpleUploadedFile("Clienten.csv", b"clientnummer\n2\n")]})
+    response = login(admin_user).post(
+        reverse("imports:import"),
+        {
+            "files": [
+                SimpleUploadedFile("clienten.csv", b"clientnummer\n1\n"),
+                SimpleUploadedFile("Clienten.csv", b"clientnummer\n2\n"),
+            ]
+        },
+    )
     assert response.status_code == 200 and not ImportRun.objects.exists()
     assert "utrecht-form-field--invalid" in response.content.decode()
 
@@ -172,8 +190,9 @@ def test_the_admin_menu_links_the_import(admin_user):
     assert f'href="{reverse("imports:import")}"' in html
 
 
-def test_a_failed_import_deletes_the_files_and_cannot_be_retried(admin_user, legacy,
-                                                                 pending_dir, monkeypatch):
+def test_a_failed_import_deletes_the_files_and_cannot_be_retried(
+    admin_user, legacy, pending_dir, monkeypatch
+):
     from vivera.imports import services
     from vivera.registration.models import ShortContact
 

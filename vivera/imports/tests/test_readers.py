@@ -9,24 +9,36 @@ from vivera.imports.readers import ReadError, canonical_header, parse_date, read
 from .conftest import write_csv, write_xlsx
 
 
-@pytest.mark.parametrize(("delimiter", "encoding"), [
-    (";", "utf-8"), (",", "utf-8"), (";", "utf-8-sig"), (",", "utf-8-sig"), (";", "cp1252"),
-    ("\t", "utf-8"),
-])
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [
+        (";", "utf-8"),
+        (",", "utf-8"),
+        (";", "utf-8-sig"),
+        (",", "utf-8-sig"),
+        (";", "cp1252"),
+        ("\t", "utf-8"),
+    ],
+)
 def test_it_reads_csv_with_either_separator_and_encoding(tmp_path, delimiter, encoding):
-    path = write_csv(tmp_path, "clienten.csv", ["clientnummer", "voornaam", "achternaam"],
-                     [["1", "Dédé", "Çelik, jr."], ["2", "Zoë", "Brontë"]],
-                     delimiter=delimiter, encoding=encoding)
+    path = write_csv(
+        tmp_path,
+        "clienten.csv",
+        ["clientnummer", "voornaam", "achternaam"],
+        [["1", "Dédé", "Çelik, jr."], ["2", "Zoë", "Brontë"]],
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     table = read_file(path)
     assert table.headers == ["clientnummer", "voornaam", "achternaam"]
-    assert [r.values for r in table.rows] == [["1", "Dédé", "Çelik, jr."],
-                                              ["2", "Zoë", "Brontë"]]
+    assert [r.values for r in table.rows] == [["1", "Dédé", "Çelik, jr."], ["2", "Zoë", "Brontë"]]
     assert [r.line for r in table.rows] == [2, 3]
 
 
 def test_empty_lines_are_skipped_but_keep_their_line_number():
-    table = read_bytes("vragen.csv", b"vraagnummer;geopend\r\n1;01-01-2017\r\n;\r\n\r\n"
-                                     b"2;02-01-2017\r\n")
+    table = read_bytes(
+        "vragen.csv", b"vraagnummer;geopend\r\n1;01-01-2017\r\n;\r\n\r\n2;02-01-2017\r\n"
+    )
     assert [r.line for r in table.rows] == [2, 5]
 
 
@@ -36,30 +48,38 @@ def test_a_quoted_cell_may_hold_the_separator_and_a_line_break():
     assert table.rows[1].line == 3  # the spreadsheet's row: one record per row
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("31-12-2017", dt.date(2017, 12, 31)),
-    ("1-2-2017", dt.date(2017, 2, 1)),
-    ("01/02/2017", dt.date(2017, 2, 1)),
-    ("31.12.2017", dt.date(2017, 12, 31)),
-    ("2017-12-31", dt.date(2017, 12, 31)),
-    ("2017-12-31 00:00:00", dt.date(2017, 12, 31)),
-    ("43100", dt.date(2017, 12, 31)),  # Excel's day number, saved to CSV from a number cell
-    (43100, dt.date(2017, 12, 31)),
-    (43100.75, dt.date(2017, 12, 31)),  # a date and time as a number
-    (dt.datetime(2017, 12, 31, 9, 30), dt.date(2017, 12, 31)),
-    ("31-02-2017", None),
-    ("12-31-2017", None),
-    ("31-12-17", None),  # two-digit year: ambiguous
-    ("gisteren", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("31-12-2017", dt.date(2017, 12, 31)),
+        ("1-2-2017", dt.date(2017, 2, 1)),
+        ("01/02/2017", dt.date(2017, 2, 1)),
+        ("31.12.2017", dt.date(2017, 12, 31)),
+        ("2017-12-31", dt.date(2017, 12, 31)),
+        ("2017-12-31 00:00:00", dt.date(2017, 12, 31)),
+        ("43100", dt.date(2017, 12, 31)),  # Excel's day number, saved to CSV from a number cell
+        (43100, dt.date(2017, 12, 31)),
+        (43100.75, dt.date(2017, 12, 31)),  # a date and time as a number
+        (dt.datetime(2017, 12, 31, 9, 30), dt.date(2017, 12, 31)),
+        ("31-02-2017", None),
+        ("12-31-2017", None),
+        ("31-12-17", None),  # two-digit year: ambiguous
+        ("gisteren", None),
+        ("", None),
+    ],
+)
 def test_dates_dutch_iso_and_excel(raw, expected):
     assert parse_date(raw) == expected
 
 
 def test_xlsx_with_a_number_formatted_date_and_a_real_date_cell(tmp_path):
-    path = write_xlsx(tmp_path, "dossiers.xlsx", ["dossiernummer", "aanmelddatum", "intakedatum"],
-                      [[101, 42737, dt.datetime(2017, 1, 15)]], formats={1: "0"})
+    path = write_xlsx(
+        tmp_path,
+        "dossiers.xlsx",
+        ["dossiernummer", "aanmelddatum", "intakedatum"],
+        [[101, 42737, dt.datetime(2017, 1, 15)]],
+        formats={1: "0"},
+    )
     table = read_file(path)
     number, registered, intake = table.rows[0].values
     assert number == 101 and registered == 42737  # a plain number, as the cell shows it

@@ -24,26 +24,50 @@ def make_dossier(pro: User, codes: dict[str, Any]) -> Callable[..., Dossier]:
     """A dossier with its status history: `changes` is [(status, date), …] after registration,
     stored in the order given (so a test can enter a history out of order)."""
 
-    def make(team: Team, registered_on: dt.date, changes: tuple = (), *, referrer: Any = None,
-             client: Client | None = None, **fields: Any) -> Dossier:
+    def make(
+        team: Team,
+        registered_on: dt.date,
+        changes: tuple = (),
+        *,
+        referrer: Any = None,
+        client: Client | None = None,
+        **fields: Any,
+    ) -> Dossier:
         client = client or Client.objects.create(
-            municipality=team.municipality, first_name="Test", last_name="Persoon",
-            created_by=pro, neighbourhood=fields.pop("neighbourhood", None))
+            municipality=team.municipality,
+            first_name="Test",
+            last_name="Persoon",
+            created_by=pro,
+            neighbourhood=fields.pop("neighbourhood", None),
+        )
         status, since = DossierStatus.REGISTERED, registered_on
         by_date = sorted(changes, key=lambda c: c[1])
         if by_date:
             status, since = by_date[-1]
         dossier = Dossier.objects.create(
-            municipality=team.municipality, team=team, client=client,
-            referrer=referrer or codes["gp"], registered_on=registered_on, status=status,
-            status_since=since, closed_on=since if status == DossierStatus.CLOSED else None,
-            created_by=pro, **fields)
-        DossierStatusChange.objects.create(dossier=dossier, to_status=DossierStatus.REGISTERED,
-                                           date=registered_on, changed_by=pro)
+            municipality=team.municipality,
+            team=team,
+            client=client,
+            referrer=referrer or codes["gp"],
+            registered_on=registered_on,
+            status=status,
+            status_since=since,
+            closed_on=since if status == DossierStatus.CLOSED else None,
+            created_by=pro,
+            **fields,
+        )
+        DossierStatusChange.objects.create(
+            dossier=dossier, to_status=DossierStatus.REGISTERED, date=registered_on, changed_by=pro
+        )
         previous = DossierStatus.REGISTERED
         for to_status, date in changes:
-            DossierStatusChange.objects.create(dossier=dossier, from_status=previous,
-                                               to_status=to_status, date=date, changed_by=pro)
+            DossierStatusChange.objects.create(
+                dossier=dossier,
+                from_status=previous,
+                to_status=to_status,
+                date=date,
+                changed_by=pro,
+            )
             previous = to_status
         return dossier
 

@@ -23,8 +23,10 @@ def by_class(root: ET.Element, cls: str) -> list[ET.Element]:
 
 def texts(root: ET.Element, cls: str = "") -> list[str]:
     found = by_class(root, cls) if cls else list(root.iter(f"{NS}text"))
-    return ["".join(e.itertext()) if e.find(f"{NS}title") is None
-            else (e.find(f"{NS}title").tail or "") for e in found]
+    return [
+        "".join(e.itertext()) if e.find(f"{NS}title") is None else (e.find(f"{NS}title").tail or "")
+        for e in found
+    ]
 
 
 def suppressed(limit: int = 5) -> Cell:
@@ -44,14 +46,17 @@ def point_x(point: ET.Element) -> float:
 
 
 def y_max(root: ET.Element) -> float:
-    return max(float(t.replace(",", ".").rstrip("%")) for t in texts(root, "tick")
-               if "2016" not in t)
+    return max(
+        float(t.replace(",", ".").rstrip("%")) for t in texts(root, "tick") if "2016" not in t
+    )
 
 
 def test_line_chart_draws_one_line_per_series_and_skips_totals():
-    table = line_table(row("Team Noord", [5, 6, 7, 8, 9, 10]),
-                       row("Team Zuid", [1, 2, 3, 4, 5, 6]),
-                       row("Totaal", [6, 8, 10, 12, 14, 16], is_total=True))
+    table = line_table(
+        row("Team Noord", [5, 6, 7, 8, 9, 10]),
+        row("Team Zuid", [1, 2, 3, 4, 5, 6]),
+        row("Totaal", [6, 8, 10, 12, 14, 16], is_total=True),
+    )
     root = parse(render_svg(table, title="Instroom"))
     assert len(by_class(root, "line")) == 2
     assert len(by_class(root, "point")) == 12 + 2  # plus the two legend swatches
@@ -60,8 +65,9 @@ def test_line_chart_draws_one_line_per_series_and_skips_totals():
 
 
 def test_total_row_is_drawn_when_it_is_the_only_row():
-    root = parse(render_svg(line_table(row("Totaal", [1, 2, 3, 4, 5, 6], is_total=True)),
-                            title="Instroom"))
+    root = parse(
+        render_svg(line_table(row("Totaal", [1, 2, 3, 4, 5, 6], is_total=True)), title="Instroom")
+    )
     assert len(by_class(root, "line")) == 1
     assert not by_class(root, "legend")  # one series needs no legend
 
@@ -84,15 +90,22 @@ def test_series_differ_without_colour():
     root = parse(render_svg(table, title="Instroom"))
     lines = by_class(root, "line")
     assert len({line.get("stroke-dasharray", "") for line in lines}) == 6
-    shapes = {("".join(c for c in p.get("d", "") if c.isalpha()), p.get("fill") == "#fff")
-              for p in by_class(root, "point")}
+    shapes = {
+        ("".join(c for c in p.get("d", "") if c.isalpha()), p.get("fill") == "#fff")
+        for p in by_class(root, "point")
+    }
     assert len(shapes) >= 6
 
 
 def test_marker_line_is_at_its_column():
     table = line_table(row("Team Noord", [5, 6, 7, 8, 9, 10]))
-    root = parse(render_svg(table, title="Instroom",
-                            markers=[Marker(3, "Impuls 1 (apr 2016)"), Marker(40, "Buiten")]))
+    root = parse(
+        render_svg(
+            table,
+            title="Instroom",
+            markers=[Marker(3, "Impuls 1 (apr 2016)"), Marker(40, "Buiten")],
+        )
+    )
     (marker,) = by_class(root, "marker")
     april = by_class(root, "point")[3]
     assert abs(float(marker.get("x1", "")) - point_x(april)) < 0.2
@@ -130,8 +143,24 @@ def test_numbers_are_dutch():
 
 
 def test_month_labels_do_not_overlap():
-    months = [f"{m} {y}" for y in (2016, 2017) for m in
-              ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")]
+    months = [
+        f"{m} {y}"
+        for y in (2016, 2017)
+        for m in (
+            "jan",
+            "feb",
+            "mrt",
+            "apr",
+            "mei",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "okt",
+            "nov",
+            "dec",
+        )
+    ]
     table = Table(months, [row("Team Noord", list(range(24)))], Unit.COUNT)
     root = parse(render_svg(table, title="Instroom"))
     labels = [e for e in by_class(root, "tick") if "20" in "".join(e.itertext())[-4:]]
@@ -142,10 +171,17 @@ def test_month_labels_do_not_overlap():
 
 
 def test_bar_chart_shows_suppressed_value_without_a_bar():
-    table = Table(["Aantal"], [Row("Wijk A", [Cell(40)]), Row("Wijk B", [suppressed()]),
-                               Row("Wijk C", [Cell(12)]),
-                               Row("Totaal", [Cell(55)], is_total=True)],
-                  Unit.COUNT, chart="bar")
+    table = Table(
+        ["Aantal"],
+        [
+            Row("Wijk A", [Cell(40)]),
+            Row("Wijk B", [suppressed()]),
+            Row("Wijk C", [Cell(12)]),
+            Row("Totaal", [Cell(55)], is_total=True),
+        ],
+        Unit.COUNT,
+        chart="bar",
+    )
     root = parse(render_svg(table, title="Vragen per wijk"))
     bars = by_class(root, "bar")
     assert len(bars) == 2
@@ -157,25 +193,38 @@ def test_bar_chart_shows_suppressed_value_without_a_bar():
 
 def test_bar_chart_grows_with_its_rows():
     def height(n: int) -> float:
-        table = Table(["Aantal"], [Row(f"Wijk {i}", [Cell(i + 5)]) for i in range(n)],
-                      Unit.COUNT, chart="bar")
+        table = Table(
+            ["Aantal"], [Row(f"Wijk {i}", [Cell(i + 5)]) for i in range(n)], Unit.COUNT, chart="bar"
+        )
         return float(parse(render_svg(table, title="t")).get("viewBox", "").split()[3])
 
     assert height(30) > height(3) + 27 * 20
 
 
 def test_bar_chart_draws_its_bar_column():
-    table = Table(["Balie", "Telefoon", "Totaal"], [Row("Wijk A", [Cell(5), Cell(6), Cell(11)])],
-                  Unit.COUNT, chart="bar", total_column=True, bar_column=2)
+    table = Table(
+        ["Balie", "Telefoon", "Totaal"],
+        [Row("Wijk A", [Cell(5), Cell(6), Cell(11)])],
+        Unit.COUNT,
+        chart="bar",
+        total_column=True,
+        bar_column=2,
+    )
     assert texts(parse(render_svg(table, title="t")), "value") == ["11"]
 
 
 def test_stacked_chart_skips_totals_and_suppressed_cells():
-    table = Table(["K1 2016", "K2 2016", "Totaal"],
-                  [Row("Algemeen", [Cell(10), Cell(20), Cell(30)]),
-                   Row("Maatwerk", [suppressed(), Cell(8), Cell(11)]),
-                   Row("Totaal", [Cell(13), Cell(28), Cell(41)], is_total=True)],
-                  Unit.COUNT, chart="stacked", total_column=True)
+    table = Table(
+        ["K1 2016", "K2 2016", "Totaal"],
+        [
+            Row("Algemeen", [Cell(10), Cell(20), Cell(30)]),
+            Row("Maatwerk", [suppressed(), Cell(8), Cell(11)]),
+            Row("Totaal", [Cell(13), Cell(28), Cell(41)], is_total=True),
+        ],
+        Unit.COUNT,
+        chart="stacked",
+        total_column=True,
+    )
     root = parse(render_svg(table, title="Uitkomsten"))
     segments = by_class(root, "segment")
     assert len(segments) == 3
@@ -216,8 +265,7 @@ def test_accessible_name_and_description():
 
 
 def test_two_charts_have_different_ids():
-    table = Table(["K1", "K2"], [row("A", [1, 2]), row("B", [3, 4])], Unit.COUNT,
-                  chart="stacked")
+    table = Table(["K1", "K2"], [row("A", [1, 2]), row("B", [3, 4])], Unit.COUNT, chart="stacked")
     first, second = (parse(render_svg(table, title="t")) for _ in range(2))
     ids = [{e.get("id") for e in root.iter() if e.get("id")} for root in (first, second)]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
@@ -238,9 +286,13 @@ def test_nothing_to_draw_gives_empty_string():
 
 def test_large_line_chart_renders():
     months = [f"m {i}" for i in range(24)]
-    rows = [row(f"Domein {i}", [(i * 7 + j * 3) % 40 + 0.5 for j in range(24)])
-            for i in range(13)]
-    root = parse(render_svg(Table(months, rows, Unit.PERCENT), title="Domeinen",
-                            markers=[Marker(3, "Impuls 1"), Marker(15, "Impuls 2")]))
+    rows = [row(f"Domein {i}", [(i * 7 + j * 3) % 40 + 0.5 for j in range(24)]) for i in range(13)]
+    root = parse(
+        render_svg(
+            Table(months, rows, Unit.PERCENT),
+            title="Domeinen",
+            markers=[Marker(3, "Impuls 1"), Marker(15, "Impuls 2")],
+        )
+    )
     assert len(by_class(root, "line")) == 13
     assert len(texts(by_class(root, "legend")[0])) == 13

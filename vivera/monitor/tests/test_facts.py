@@ -35,36 +35,55 @@ def jan_2017(municipality):
 def registered(pro, team_oost, codes):
     """A client registered through the services, as a professional does, with one dossier."""
     client = services.client_create(user=pro, data={"first_name": "Sam", "last_name": "Jansen"})
-    dossier = services.dossier_create(user=pro, client=client, team=team_oost,
-                                      referrer=codes["gp"], registered_on=D(2017, 1, 10))
+    dossier = services.dossier_create(
+        user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 10)
+    )
     return client, dossier
 
 
-def test_every_write_through_the_services_shows_in_the_next_figures(registered, pro, codes,
-                                                                     jan_2017, neighbourhood):
+def test_every_write_through_the_services_shows_in_the_next_figures(
+    registered, pro, codes, jan_2017, neighbourhood
+):
     client, dossier = registered
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
     assert totals(BY_CODE["new_questions"].compute(jan_2017)) == [0, 0]
 
-    services.question_add(user=pro, dossier=dossier, domain=codes["money"],
-                          opened_on=D(2017, 1, 12))
+    services.question_add(
+        user=pro, dossier=dossier, domain=codes["money"], opened_on=D(2017, 1, 12)
+    )
     assert totals(BY_CODE["new_questions"].compute(jan_2017)) == [1, 1]
 
-    services.contact_add(user=pro, dossier=dossier, date=D(2017, 1, 13), kind=codes["phone"],
-                         with_whom="client", core_task="support", minutes=45)
+    services.contact_add(
+        user=pro,
+        dossier=dossier,
+        date=D(2017, 1, 13),
+        kind=codes["phone"],
+        with_whom="client",
+        core_task="support",
+        minutes=45,
+    )
     hours = next(r for r in BY_CODE["core_tasks"].compute(jan_2017).rows if r.key == "total")
     assert hours.cells[0].value == 0.8  # 45 minutes
 
     # An update that bypasses the model signals (QuerySet.update) counts too: the client
     # moves into the neighbourhood (postcode 9991), the dossier gets another complexity.
-    services.client_update(user=pro, client=client, version=client.version,
-                           data={"first_name": "Sam", "last_name": "Jansen",
-                                 "postcode": "9991AB", "house_number": "1"})
+    services.client_update(
+        user=pro,
+        client=client,
+        version=client.version,
+        data={
+            "first_name": "Sam",
+            "last_name": "Jansen",
+            "postcode": "9991AB",
+            "house_number": "1",
+        },
+    )
     by_hood = BY_CODE["by_neighbourhood"].compute(jan_2017)
     assert next(r for r in by_hood.rows if r.key == neighbourhood.cbs_code).cells[0].value == 1
     dossier.refresh_from_db()
-    services.dossier_update(user=pro, dossier=dossier, version=dossier.version,
-                            data={"complexity": "multiple"})
+    services.dossier_update(
+        user=pro, dossier=dossier, version=dossier.version, data={"complexity": "multiple"}
+    )
     complexity = BY_CODE["new_dossiers_by_complexity"].compute(jan_2017)
     assert next(r for r in complexity.rows if r.key == "multiple").cells[0].value == 1
 
@@ -72,12 +91,14 @@ def test_every_write_through_the_services_shows_in_the_next_figures(registered, 
 def test_a_status_change_moves_the_waiting_list(registered, pro, jan_2017):
     _client, dossier = registered
     assert totals(BY_CODE["waiting_list"].compute(jan_2017)) == [1]
-    services.dossier_change_status(user=pro, dossier=dossier, to_status=DossierStatus.WAITING,
-                                   date=D(2017, 1, 20))
+    services.dossier_change_status(
+        user=pro, dossier=dossier, to_status=DossierStatus.WAITING, date=D(2017, 1, 20)
+    )
     assert totals(BY_CODE["waiting_list"].compute(jan_2017)) == [1]
     dossier.refresh_from_db()
-    services.dossier_change_status(user=pro, dossier=dossier, to_status=DossierStatus.CLOSED,
-                                   date=D(2017, 1, 25))
+    services.dossier_change_status(
+        user=pro, dossier=dossier, to_status=DossierStatus.CLOSED, date=D(2017, 1, 25)
+    )
     assert totals(BY_CODE["waiting_list"].compute(jan_2017)) == [0]
 
 
@@ -91,22 +112,30 @@ def test_a_rebuild_replaces_the_facts(registered, municipality, jan_2017):
 
 
 def test_a_write_in_another_municipality_leaves_these_facts_current(
-        registered, municipality, other_municipality, other_pro, other_team, codes, jan_2017):
+    registered, municipality, other_municipality, other_pro, other_team, codes, jan_2017
+):
     BY_CODE["new_dossiers"].compute(jan_2017)
     assert not FactState.objects.get(municipality=municipality).stale
     client = services.client_create(user=other_pro, data={"first_name": "A", "last_name": "B"})
-    services.dossier_create(user=other_pro, client=client, team=other_team,
-                            referrer=codes["gp"], registered_on=D(2017, 1, 10))
+    services.dossier_create(
+        user=other_pro,
+        client=client,
+        team=other_team,
+        referrer=codes["gp"],
+        registered_on=D(2017, 1, 10),
+    )
     assert not FactState.objects.get(municipality=municipality).stale
 
 
-def test_scheduled_refresh_waits_for_the_command(settings, registered, pro, team_oost, codes,
-                                                 municipality, jan_2017):
+def test_scheduled_refresh_waits_for_the_command(
+    settings, registered, pro, team_oost, codes, municipality, jan_2017
+):
     settings.VIVERA_MONITOR_REFRESH = "scheduled"
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]  # first build
     client = services.client_create(user=pro, data={"first_name": "Kim", "last_name": "Vos"})
-    services.dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                            registered_on=D(2017, 1, 11))
+    services.dossier_create(
+        user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 11)
+    )
     assert FactState.objects.get(municipality=municipality).stale
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]  # not yet
     out = StringIO()
@@ -139,13 +168,15 @@ def test_a_scope_covers_whole_months(municipality):
         Scope((municipality,), D(2017, 3, 3), D(2017, 3, 2))
 
 
-def test_a_slow_municipality_is_not_rebuilt_on_read(registered, pro, team_oost, codes,
-                                                    municipality, policy, jan_2017):
+def test_a_slow_municipality_is_not_rebuilt_on_read(
+    registered, pro, team_oost, codes, municipality, policy, jan_2017
+):
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
     FactState.objects.filter(municipality=municipality).update(build_seconds=60)
     client = services.client_create(user=pro, data={"first_name": "Kim", "last_name": "Vos"})
-    services.dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                            registered_on=D(2017, 1, 11))
+    services.dossier_create(
+        user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 11)
+    )
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
     page = login(policy).get("/monitor/?van=2017-01-01&tot=2017-01-31")
     assert "Registraties sindsdien volgen bij de volgende bijwerking" in page.content.decode()
@@ -153,8 +184,9 @@ def test_a_slow_municipality_is_not_rebuilt_on_read(registered, pro, team_oost, 
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [2, 2]
 
 
-def test_a_failed_rebuild_keeps_the_old_facts_marked_stale(registered, municipality, jan_2017,
-                                                           monkeypatch):
+def test_a_failed_rebuild_keeps_the_old_facts_marked_stale(
+    registered, municipality, jan_2017, monkeypatch
+):
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
     FactState.objects.filter(municipality=municipality).update(stale=True)
 

@@ -67,8 +67,7 @@ def test_percentiles_interpolate_like_a_spreadsheet():
 # --- 1 inflow ----------------------------------------------------------------------------------
 
 
-def test_new_dossiers_per_month_per_team(make_dossier, team_oost, team_west, other_team,
-                                         q1_2017):
+def test_new_dossiers_per_month_per_team(make_dossier, team_oost, team_west, other_team, q1_2017):
     make_dossier(team_oost, D(2017, 1, 3))
     make_dossier(team_oost, D(2017, 1, 31))
     make_dossier(team_oost, D(2017, 3, 1))
@@ -90,8 +89,11 @@ def test_new_questions_and_the_referrer_kind(make_dossier, team_oost, pro, codes
     a = make_dossier(team_oost, D(2017, 1, 5), referrer=signal)
     make_dossier(team_oost, D(2017, 2, 5), referrer=codes["self"])
     make_dossier(team_oost, D(2017, 2, 6))  # GP: a partner
-    for domain, opened in ((codes["money"], D(2017, 1, 5)), (codes["money"], D(2017, 2, 1)),
-                           (codes["housing"], D(2017, 2, 1))):
+    for domain, opened in (
+        (codes["money"], D(2017, 1, 5)),
+        (codes["money"], D(2017, 2, 1)),
+        (codes["housing"], D(2017, 2, 1)),
+    ):
         Question.objects.create(dossier=a, domain=domain, opened_on=opened, created_by=pro)
     questions = BY_CODE["new_questions_by_domain"].compute(q1_2017)
     assert values(questions, codes["money"].pk) == [2]
@@ -113,8 +115,14 @@ def test_lead_time_median_and_percentiles(make_dossier, team_oost, pro, codes, q
     d = make_dossier(team_oost, D(2016, 12, 1))
 
     def q(opened, closed, domain=codes["money"]):
-        Question.objects.create(dossier=d, domain=domain, opened_on=opened, closed_on=closed,
-                                outcome=codes["solved"] if closed else None, created_by=pro)
+        Question.objects.create(
+            dossier=d,
+            domain=domain,
+            opened_on=opened,
+            closed_on=closed,
+            outcome=codes["solved"] if closed else None,
+            created_by=pro,
+        )
 
     q(D(2017, 1, 10), D(2017, 1, 10))  # opened and closed the same day: 0 days
     q(D(2017, 1, 1), D(2017, 1, 11))  # 10 days
@@ -136,16 +144,23 @@ def test_lead_time_median_and_percentiles(make_dossier, team_oost, pro, codes, q
 def test_age_of_open_questions_on_the_last_day(make_dossier, team_oost, pro, codes, q1_2017):
     # The period's last month is March 2017; age is counted in whole months before it.
     d = make_dossier(team_oost, D(2015, 12, 1))
-    for opened, closed in ((D(2017, 3, 31), None),  # opened in March: the last month
-                           (D(2017, 3, 1), D(2017, 4, 1)),  # still open on 31 March
-                           (D(2016, 12, 31), None),  # December: 3 months earlier
-                           (D(2017, 1, 1), None),  # January: 2 months earlier
-                           (D(2016, 3, 15), D(2017, 4, 15)),  # March 2016: 12 months earlier
-                           (D(2017, 1, 2), D(2017, 3, 31)),  # closed on the last day
-                           (D(2017, 4, 2), None)):  # opened after the period
-        Question.objects.create(dossier=d, domain=codes["money"], opened_on=opened,
-                                closed_on=closed, outcome=codes["solved"] if closed else None,
-                                created_by=pro)
+    for opened, closed in (
+        (D(2017, 3, 31), None),  # opened in March: the last month
+        (D(2017, 3, 1), D(2017, 4, 1)),  # still open on 31 March
+        (D(2016, 12, 31), None),  # December: 3 months earlier
+        (D(2017, 1, 1), None),  # January: 2 months earlier
+        (D(2016, 3, 15), D(2017, 4, 15)),  # March 2016: 12 months earlier
+        (D(2017, 1, 2), D(2017, 3, 31)),  # closed on the last day
+        (D(2017, 4, 2), None),
+    ):  # opened after the period
+        Question.objects.create(
+            dossier=d,
+            domain=codes["money"],
+            opened_on=opened,
+            closed_on=closed,
+            outcome=codes["solved"] if closed else None,
+            created_by=pro,
+        )
     table = BY_CODE["open_question_age"].compute(q1_2017)
     # Bands: this month 2, 1–2 months 1, 3–5 months 1, 6–11 months 0, 12 or more 1; total 5.
     assert [r.cells[0].value for r in table.rows] == [2, 1, 1, 0, 1, 5]
@@ -157,20 +172,22 @@ def test_age_of_open_questions_on_the_last_day(make_dossier, team_oost, pro, cod
 @pytest.fixture
 def waiting_histories(make_dossier, team_oost):
     # A waits from 12 Jan until its intake on 5 March.
-    make_dossier(team_oost, D(2017, 1, 10), ((S.WAITING, D(2017, 1, 12)),
-                                             (S.INTAKE, D(2017, 3, 5))))
+    make_dossier(
+        team_oost, D(2017, 1, 10), ((S.WAITING, D(2017, 1, 12)), (S.INTAKE, D(2017, 3, 5)))
+    )
     # B: registered 20 Feb, intake 25 Feb; never on the list at a month end.
     make_dossier(team_oost, D(2017, 2, 20), ((S.INTAKE, D(2017, 2, 25)),))
     # C: registered 30 March and still waiting for its intake.
     make_dossier(team_oost, D(2017, 3, 30))
     # D: its history was entered out of order: the intake (10 Feb) before the waiting list
     # (6 Jan). Read by effective date it waited from 6 Jan to 10 Feb.
-    make_dossier(team_oost, D(2017, 1, 5), ((S.INTAKE, D(2017, 2, 10)),
-                                            (S.WAITING, D(2017, 1, 6))))
+    make_dossier(team_oost, D(2017, 1, 5), ((S.INTAKE, D(2017, 2, 10)), (S.WAITING, D(2017, 1, 6))))
     # E: in care since December, closed 15 Jan and re-opened 10 Feb.
-    make_dossier(team_oost, D(2016, 12, 1), ((S.INTAKE, D(2016, 12, 5)),
-                                             (S.CLOSED, D(2017, 1, 15)),
-                                             (S.ACTIVE, D(2017, 2, 10))))
+    make_dossier(
+        team_oost,
+        D(2016, 12, 1),
+        ((S.INTAKE, D(2016, 12, 5)), (S.CLOSED, D(2017, 1, 15)), (S.ACTIVE, D(2017, 2, 10))),
+    )
 
 
 def test_waiting_list_at_each_month_end(waiting_histories, team_oost, q1_2017):
@@ -200,9 +217,14 @@ def test_caseload_and_waiting_per_fte(waiting_histories, pro, colleague, q1_2017
 
 def test_fte_follows_the_formation_over_time(pro, team_oost, make_user, q1_2017):
     extra = make_user("extra", Role.PROFESSIONAL, team_oost.municipality)
-    TeamMembership.objects.create(team=team_oost, user=extra, specialism=Specialism.MENTAL_HEALTH,
-                                  fte=Decimal("0.50"), start_date=D(2017, 2, 15),
-                                  end_date=D(2017, 3, 10))
+    TeamMembership.objects.create(
+        team=team_oost,
+        user=extra,
+        specialism=Specialism.MENTAL_HEALTH,
+        fte=Decimal("0.50"),
+        start_date=D(2017, 2, 15),
+        end_date=D(2017, 3, 10),
+    )
     table = BY_CODE["formation"].compute(q1_2017)
     # 0.8 all along; 0.5 more on 28 Feb only.
     assert values(table, "fte") == [0.8, 1.3, 0.8]
@@ -213,15 +235,29 @@ def test_fte_follows_the_formation_over_time(pro, team_oost, make_user, q1_2017)
 
 def test_time_per_core_task_includes_outreach(make_dossier, team_oost, pro, codes, q1_2017):
     d = make_dossier(team_oost, D(2017, 1, 2))
-    for task, minutes, date in ((CoreTask.SUPPORT, 90, D(2017, 1, 5)),
-                                (CoreTask.REFERRAL, 30, D(2017, 3, 31)),
-                                (CoreTask.SUPPORT, 600, D(2017, 4, 1))):  # after the period
-        c = ContactMoment.objects.create(dossier=d, date=date, kind=codes["phone"],
-                                         core_task=task, minutes=minutes, created_by=pro)
+    for task, minutes, date in (
+        (CoreTask.SUPPORT, 90, D(2017, 1, 5)),
+        (CoreTask.REFERRAL, 30, D(2017, 3, 31)),
+        (CoreTask.SUPPORT, 600, D(2017, 4, 1)),
+    ):  # after the period
+        c = ContactMoment.objects.create(
+            dossier=d,
+            date=date,
+            kind=codes["phone"],
+            core_task=task,
+            minutes=minutes,
+            created_by=pro,
+        )
         c.professionals.add(pro)
-    OutreachActivity.objects.create(municipality=team_oost.municipality, team=team_oost,
-                                    date=D(2017, 2, 1), kind="network", description="Buurtnetwerk",
-                                    hours=Decimal("2.00"), registered_by=pro)
+    OutreachActivity.objects.create(
+        municipality=team_oost.municipality,
+        team=team_oost,
+        date=D(2017, 2, 1),
+        kind="network",
+        description="Buurtnetwerk",
+        hours=Decimal("2.00"),
+        registered_by=pro,
+    )
     table = BY_CODE["core_tasks"].compute(q1_2017)
     # 1.5 h support, 0.5 h referral, 2 h outreach: 4 h; shares 37.5 %, 12.5 %, 50 %.
     assert values(table, CoreTask.SUPPORT) == [1.5, 37.5]
@@ -232,14 +268,24 @@ def test_time_per_core_task_includes_outreach(make_dossier, team_oost, pro, code
 
 
 def test_a_hidden_month_of_outreach_cannot_be_worked_out_from_the_core_tasks(
-        team_oost, pro, municipality):
+    team_oost, pro, municipality
+):
     # Outreach activities: January 10 of 1 hour, February 1 of 3 hours, March 10 of 1 hour.
-    for day, count, hours in ((D(2017, 1, 9), 10, "1"), (D(2017, 2, 1), 1, "3"),
-                              (D(2017, 3, 9), 10, "1")):
+    for day, count, hours in (
+        (D(2017, 1, 9), 10, "1"),
+        (D(2017, 2, 1), 1, "3"),
+        (D(2017, 3, 9), 10, "1"),
+    ):
         for _i in range(count):
-            OutreachActivity.objects.create(municipality=municipality, team=team_oost,
-                                            date=day, kind="network", description="Buurt",
-                                            hours=Decimal(hours), registered_by=pro)
+            OutreachActivity.objects.create(
+                municipality=municipality,
+                team=team_oost,
+                date=day,
+                kind="network",
+                description="Buurt",
+                hours=Decimal(hours),
+                registered_by=pro,
+            )
     scope = Scope((municipality,), D(2017, 1, 1), D(2017, 3, 31))  # perturbed, as policy
     monthly = row(BY_CODE["outreach_hours"].compute(scope), "hours").cells
     # February rests on one activity: hidden. The other months and the period are shown, but
@@ -271,15 +317,33 @@ def test_consultation_hours_held_are_counted_by_weekday():
 
 
 def test_short_contacts_and_visits_per_hour(location, pro, codes, municipality, q1_2017):
-    ConsultationHour.objects.create(location=location, weekday=0, part_of_day="morning",
-                                    valid_from=D(2017, 1, 1), valid_until=D(2017, 1, 31))
+    ConsultationHour.objects.create(
+        location=location,
+        weekday=0,
+        part_of_day="morning",
+        valid_from=D(2017, 1, 1),
+        valid_until=D(2017, 1, 31),
+    )
     for day, part in [(D(2017, 1, 2), "morning")] * 8 + [(D(2017, 1, 9), "afternoon")] * 2:
-        ShortContact.objects.create(municipality=municipality, date=day, part_of_day=part,
-                                    channel="walk_in", location=location, domain=codes["money"],
-                                    result="answered", registered_by=pro)
-    ShortContact.objects.create(municipality=municipality, date=D(2017, 2, 1),
-                                part_of_day="evening", channel="phone", domain=codes["money"],
-                                result="referred", registered_by=pro)
+        ShortContact.objects.create(
+            municipality=municipality,
+            date=day,
+            part_of_day=part,
+            channel="walk_in",
+            location=location,
+            domain=codes["money"],
+            result="answered",
+            registered_by=pro,
+        )
+    ShortContact.objects.create(
+        municipality=municipality,
+        date=D(2017, 2, 1),
+        part_of_day="evening",
+        channel="phone",
+        domain=codes["money"],
+        result="referred",
+        registered_by=pro,
+    )
     contacts = BY_CODE["short_contacts"].compute(q1_2017)
     assert values(contacts, f"location-{location.pk}") == [8, 2, 0, 10]
     assert values(contacts, "channel-phone") == [0, 0, 1, 1]
@@ -291,8 +355,9 @@ def test_short_contacts_and_visits_per_hour(location, pro, codes, municipality, 
     assert values(per_hour, location.pk) == [1.6, 8, 5]
 
 
-def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, pro, colleague,
-                                                      codes, q1_2017):
+def test_integral_work_counts_domains_and_disciplines(
+    make_dossier, team_oost, pro, colleague, codes, q1_2017
+):
     TeamMembership.objects.filter(user=colleague).update(specialism=Specialism.DISTRICT_NURSE)
     closed = ((S.INTAKE, D(2016, 12, 2)), (S.CLOSED, D(2017, 2, 10)))
     both = make_dossier(team_oost, D(2016, 12, 1), closed)
@@ -303,13 +368,16 @@ def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, p
     for domain, opened in ((codes["money"], D(2016, 12, 2)), (codes["housing"], D(2017, 1, 2))):
         Question.objects.create(dossier=both, domain=domain, opened_on=opened, created_by=pro)
     for opened in (D(2016, 12, 2), D(2017, 1, 2)):  # two questions, one domain
-        Question.objects.create(dossier=single, domain=codes["money"], opened_on=opened,
-                                created_by=pro)
-    c = ContactMoment.objects.create(dossier=both, date=D(2016, 12, 5), kind=codes["phone"],
-                                     minutes=30, created_by=pro)
+        Question.objects.create(
+            dossier=single, domain=codes["money"], opened_on=opened, created_by=pro
+        )
+    c = ContactMoment.objects.create(
+        dossier=both, date=D(2016, 12, 5), kind=codes["phone"], minutes=30, created_by=pro
+    )
     c.professionals.add(pro, colleague)  # AMW and district nurse, before the period
-    c = ContactMoment.objects.create(dossier=single, date=D(2017, 1, 5), kind=codes["phone"],
-                                     minutes=30, created_by=pro)
+    c = ContactMoment.objects.create(
+        dossier=single, date=D(2017, 1, 5), kind=codes["phone"], minutes=30, created_by=pro
+    )
     c.professionals.add(pro)
     table = BY_CODE["integral_work"].compute(q1_2017)
     # 2 dossiers closed in the period; 1 has two domains and 1 has two disciplines: 50 % each.
@@ -318,16 +386,24 @@ def test_integral_work_counts_domains_and_disciplines(make_dossier, team_oost, p
     assert values(table, "total") == [None, 2]
 
 
-def test_per_neighbourhood_with_cbs_codes(make_dossier, team_oost, neighbourhood, location,
-                                          municipality, pro, codes, q1_2017):
+def test_per_neighbourhood_with_cbs_codes(
+    make_dossier, team_oost, neighbourhood, location, municipality, pro, codes, q1_2017
+):
     make_dossier(team_oost, D(2017, 1, 2), neighbourhood=neighbourhood)
     make_dossier(team_oost, D(2017, 1, 3))
     location.neighbourhood = neighbourhood
     location.save()
     for channel, at in (("walk_in", location), ("phone", None)):
-        ShortContact.objects.create(municipality=municipality, date=D(2017, 2, 1),
-                                    part_of_day="morning", channel=channel, location=at,
-                                    domain=codes["money"], result="answered", registered_by=pro)
+        ShortContact.objects.create(
+            municipality=municipality,
+            date=D(2017, 2, 1),
+            part_of_day="morning",
+            channel=channel,
+            location=at,
+            domain=codes["money"],
+            result="answered",
+            registered_by=pro,
+        )
     table = BY_CODE["by_neighbourhood"].compute(q1_2017)
     # The walk-in counts in the location's neighbourhood; a phone call has no neighbourhood
     # and is not counted here (it is in the short contacts per channel).
@@ -345,13 +421,15 @@ def test_per_neighbourhood_with_cbs_codes(make_dossier, team_oost, neighbourhood
 # --- 6 self-reliance ---------------------------------------------------------------------------
 
 
-def test_zrm_change_of_each_later_score_against_the_first_intake(make_dossier, team_oost, pro,
-                                                                 codes, q1_2017):
+def test_zrm_change_of_each_later_score_against_the_first_intake(
+    make_dossier, team_oost, pro, codes, q1_2017
+):
     money = codes["money"]
 
     def assess(dossier, moment, date, score):
-        a = ZrmAssessment.objects.create(dossier=dossier, moment=moment, assessed_on=date,
-                                         assessed_by=pro)
+        a = ZrmAssessment.objects.create(
+            dossier=dossier, moment=moment, assessed_on=date, assessed_by=pro
+        )
         ZrmScore.objects.create(assessment=a, domain=money, score=score)
 
     one = make_dossier(team_oost, D(2016, 11, 1))
@@ -381,9 +459,13 @@ def test_zrm_change_of_each_later_score_against_the_first_intake(make_dossier, t
 
 def test_social_network_of_dossiers_closed_in_the_period(make_dossier, team_oost, q1_2017):
     for mapped, carer in ((True, True), (True, False), (False, False), (False, False)):
-        make_dossier(team_oost, D(2016, 10, 1), ((S.INTAKE, D(2016, 10, 5)),
-                                                 (S.CLOSED, D(2017, 2, 1))),
-                     network_mapped=mapped, carer_involved=carer)
+        make_dossier(
+            team_oost,
+            D(2016, 10, 1),
+            ((S.INTAKE, D(2016, 10, 5)), (S.CLOSED, D(2017, 2, 1))),
+            network_mapped=mapped,
+            carer_involved=carer,
+        )
     make_dossier(team_oost, D(2016, 10, 1), ((S.CLOSED, D(2016, 12, 1)),), network_mapped=True)
     table = BY_CODE["social_network"].compute(q1_2017)
     # Four closed in the period: 2 mapped (50 %), 1 carer (25 %).
@@ -395,13 +477,18 @@ def test_social_network_of_dossiers_closed_in_the_period(make_dossier, team_oost
 # --- 8 / 9 outcomes and heavier care -----------------------------------------------------------
 
 
-def test_outcomes_and_provision_shares_per_quarter(make_dossier, team_oost, pro, codes,
-                                                   q1_2017):
+def test_outcomes_and_provision_shares_per_quarter(make_dossier, team_oost, pro, codes, q1_2017):
     d = make_dossier(team_oost, D(2016, 12, 1))
     customised = Outcome.objects.get(code="maatwerk-sdd")
     for outcome in (codes["general"], codes["general"], customised, codes["solved"]):
-        Question.objects.create(dossier=d, domain=codes["money"], opened_on=D(2017, 1, 2),
-                                closed_on=D(2017, 2, 2), outcome=outcome, created_by=pro)
+        Question.objects.create(
+            dossier=d,
+            domain=codes["money"],
+            opened_on=D(2017, 1, 2),
+            closed_on=D(2017, 2, 2),
+            outcome=outcome,
+            created_by=pro,
+        )
     table = BY_CODE["outcomes"].compute(q1_2017)
     assert table.columns == ["K1 2017", "Totaal"]
     assert values(table, "general") == [2, 2]
@@ -416,12 +503,13 @@ def test_outcomes_and_provision_shares_per_quarter(make_dossier, team_oost, pro,
 
 def test_referrals_to_heavier_care_per_month(make_dossier, team_oost, pro, q1_2017):
     d = make_dossier(team_oost, D(2016, 12, 1))
-    for kind, date in ((ProvisionKind.CUSTOMISED, D(2017, 1, 9)),
-                       (ProvisionKind.SPECIALIST, D(2017, 3, 9)),
-                       (ProvisionKind.SPECIALIST, D(2017, 3, 19)),
-                       (ProvisionKind.GENERAL, D(2017, 1, 9))):  # not heavier care
-        Referral.objects.create(dossier=d, referred_on=date, provision_kind=kind,
-                                created_by=pro)
+    for kind, date in (
+        (ProvisionKind.CUSTOMISED, D(2017, 1, 9)),
+        (ProvisionKind.SPECIALIST, D(2017, 3, 9)),
+        (ProvisionKind.SPECIALIST, D(2017, 3, 19)),
+        (ProvisionKind.GENERAL, D(2017, 1, 9)),
+    ):  # not heavier care
+        Referral.objects.create(dossier=d, referred_on=date, provision_kind=kind, created_by=pro)
     table = BY_CODE["heavier_care"].compute(q1_2017)
     assert values(table, "customised") == [1, 0, 0, 1]
     assert values(table, "specialist") == [0, 0, 2, 2]
@@ -431,20 +519,24 @@ def test_referrals_to_heavier_care_per_month(make_dossier, team_oost, pro, q1_20
 # --- scope -------------------------------------------------------------------------------------
 
 
-def test_team_and_neighbourhood_filters(make_dossier, team_oost, team_west, neighbourhood,
-                                        municipality):
+def test_team_and_neighbourhood_filters(
+    make_dossier, team_oost, team_west, neighbourhood, municipality
+):
     make_dossier(team_oost, D(2017, 1, 2), neighbourhood=neighbourhood)
     make_dossier(team_oost, D(2017, 1, 3))
     make_dossier(team_west, D(2017, 1, 4), neighbourhood=neighbourhood)
     oost = Scope((municipality,), D(2017, 1, 1), D(2017, 1, 31), team=team_oost, suppress=False)
     assert values(BY_CODE["new_dossiers"].compute(oost), "total") == [2, 2]
-    wijk = Scope((municipality,), D(2017, 1, 1), D(2017, 1, 31), neighbourhood=neighbourhood,
-                 suppress=False)
+    wijk = Scope(
+        (municipality,), D(2017, 1, 1), D(2017, 1, 31), neighbourhood=neighbourhood, suppress=False
+    )
     assert values(BY_CODE["new_dossiers"].compute(wijk), "total") == [2, 2]
-    other = Neighbourhood.objects.create(municipality=municipality, name="Elders",
-                                         cbs_code="WK999102")
-    none = Scope((municipality,), D(2017, 1, 1), D(2017, 1, 31), neighbourhood=other,
-                 suppress=False)
+    other = Neighbourhood.objects.create(
+        municipality=municipality, name="Elders", cbs_code="WK999102"
+    )
+    none = Scope(
+        (municipality,), D(2017, 1, 1), D(2017, 1, 31), neighbourhood=other, suppress=False
+    )
     assert values(BY_CODE["new_dossiers"].compute(none), "total") == [0, 0]
 
 

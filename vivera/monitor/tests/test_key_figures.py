@@ -28,13 +28,18 @@ def shown(response) -> dict[str, str]:
     return {row.key: row.cells[0].display for row in table.rows}
 
 
-def test_the_key_figures_are_the_monitors_figures_for_that_year(policy, pro, municipality,
-                                                                 make_dossier, team_oost, codes):
+def test_the_key_figures_are_the_monitors_figures_for_that_year(
+    policy, pro, municipality, make_dossier, team_oost, codes
+):
     for year, count in PER_YEAR.items():
         for i in range(count):
             dossier = make_dossier(team_oost, D(year, 1 + i % 12, 1 + i))
-            Question.objects.create(dossier=dossier, domain=codes["money"],
-                                    opened_on=dossier.registered_on, created_by=pro)
+            Question.objects.create(
+                dossier=dossier,
+                domain=codes["money"],
+                opened_on=dossier.registered_on,
+                created_by=pro,
+            )
     http = login(policy)
     new_dossiers = {}
     for year in PER_YEAR:
@@ -46,13 +51,19 @@ def test_the_key_figures_are_the_monitors_figures_for_that_year(policy, pro, mun
         assert shown(response) == {row.key: row.cells[0].display for row in table.rows}
         assert response.context["table"].columns == [str(year)]
         page_domains = response.context["by_domain"]
-        assert ([[c.display for c in r.cells] for r in page_domains.rows]
-                == [[c.display for c in r.cells] for r in tables["new_questions_by_domain"].rows])
+        assert [[c.display for c in r.cells] for r in page_domains.rows] == [
+            [c.display for c in r.cells] for r in tables["new_questions_by_domain"].rows
+        ]
         # The dashboard shows the same value for the same year.
-        dashboard = http.get(reverse("monitor:dashboard"),
-                             {"van": f"{year}-01-01", "tot": f"{year}-12-31"})
-        panel = next(p for s in dashboard.context["sections"] for p in s.panels
-                     if p.indicator.code == "new_dossiers")
+        dashboard = http.get(
+            reverse("monitor:dashboard"), {"van": f"{year}-01-01", "tot": f"{year}-12-31"}
+        )
+        panel = next(
+            p
+            for s in dashboard.context["sections"]
+            for p in s.panels
+            if p.indicator.code == "new_dossiers"
+        )
         assert panel.table.rows[-1].cells[-1].display == shown(response)["new_dossiers"]
         new_dossiers[year] = shown(response)["new_dossiers"]
     # Perturbed, as the monitor's figures are: not the exact counts (each exact one has a
@@ -68,8 +79,9 @@ def test_a_small_count_is_shown_as_less_than_the_threshold(policy, make_dossier,
     assert "&lt;5" in response.content.decode()
 
 
-def test_it_opens_on_the_last_year_with_data_and_ignores_a_year_without(policy, make_dossier,
-                                                                        team_oost):
+def test_it_opens_on_the_last_year_with_data_and_ignores_a_year_without(
+    policy, make_dossier, team_oost
+):
     make_dossier(team_oost, D(2016, 5, 1))
     http = login(policy)
     years = list(range(2016, timezone.localdate().year + 1))

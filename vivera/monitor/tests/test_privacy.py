@@ -80,8 +80,9 @@ def test_tallies_add_their_cell_keys_modulo_p():
 
 
 @pytest.mark.django_db
-def test_the_database_computes_the_same_record_keys_as_python(make_dossier, team_oost,
-                                                              municipality):
+def test_the_database_computes_the_same_record_keys_as_python(
+    make_dossier, team_oost, municipality
+):
     # The key expression runs inside the facts' GROUP BY; on SQLite an integer overflow would
     # silently turn it into a float. Ids far beyond the demo's check the arithmetic's range.
     from django.db import connection
@@ -89,8 +90,10 @@ def test_the_database_computes_the_same_record_keys_as_python(make_dossier, team
     ids = [1, 2, 7, 1_000_003, 2_147_483_646, 2_147_483_647, 9_000_000_000_000]
     with connection.cursor() as cursor:
         for record_id in ids:
-            cursor.execute(f"SELECT {key_sql('v', 'dossier')} FROM "
-                           "(SELECT CAST(%s AS BIGINT) AS v) ids", [record_id])
+            cursor.execute(
+                f"SELECT {key_sql('v', 'dossier')} FROM (SELECT CAST(%s AS BIGINT) AS v) ids",
+                [record_id],
+            )
             assert cursor.fetchone()[0] == record_key(record_id, "dossier"), record_id
     assert record_key(7, "dossier") != record_key(7, "question")
     assert len({record_key(i, "dossier") for i in range(1, 1000)}) > 990  # no pattern
@@ -100,7 +103,8 @@ def test_the_database_computes_the_same_record_keys_as_python(make_dossier, team
     facts.rebuild(municipality)
     scope = Scope((municipality,), dt.date(2017, 1, 1), dt.date(2017, 2, 28))
     [(_month, tally)] = indicators._sums(
-        queries.facts(DossierInflow, scope).filter(month=dt.date(2017, 1, 1)), "month")
+        queries.facts(DossierInflow, scope).filter(month=dt.date(2017, 1, 1)), "month"
+    )
     assert tally == Tally(3, sum(record_key(d.pk, "dossier") for d in dossiers[:3]) % P)
 
 
@@ -108,15 +112,23 @@ def test_derived_figures_rest_on_enough_records():
     # A share of 38 out of 40 tells who the other 2 are: suppressed. 20 of 40 is fine, and
     # nobody (0 of 40) identifies nobody.
     assert share_cell(38, 40).basis == 2
-    table = Table(["share"], [Row("a", [share_cell(38, 40)]), Row("b", [share_cell(20, 40)]),
-                              Row("c", [share_cell(0, 40)]), Row("d", [share_cell(3, 3)])],
-                  Unit.PERCENT)
+    table = Table(
+        ["share"],
+        [
+            Row("a", [share_cell(38, 40)]),
+            Row("b", [share_cell(20, 40)]),
+            Row("c", [share_cell(0, 40)]),
+            Row("d", [share_cell(3, 3)]),
+        ],
+        Unit.PERCENT,
+    )
     suppress_table(table, limit=5)
     assert [r.cells[0].suppressed for r in table.rows] == [True, False, False, True]
     assert table.rows[0].cells[0].display == "x"  # not "<5": that would read as below 5 %
     # A median over 4 lead times is suppressed; over 5 it is shown.
-    medians = Table(["median"], [Row("a", [Cell(12.0, basis=4)]), Row("b", [Cell(9.0, basis=5)])],
-                    Unit.DAYS)
+    medians = Table(
+        ["median"], [Row("a", [Cell(12.0, basis=4)]), Row("b", [Cell(9.0, basis=5)])], Unit.DAYS
+    )
     suppress_table(medians, limit=5)
     assert [r.cells[0].suppressed for r in medians.rows] == [True, False]
 
@@ -153,8 +165,7 @@ def test_every_count_a_policy_advisor_sees_is_perturbed(make_dossier, team_oost,
     for day in range(1, 12):
         make_dossier(team_oost, dt.date(2017, 1, day))
     for suppress in (True, False):
-        scope = Scope((municipality,), dt.date(2017, 1, 1), dt.date(2017, 3, 31),
-                      suppress=suppress)
+        scope = Scope((municipality,), dt.date(2017, 1, 1), dt.date(2017, 3, 31), suppress=suppress)
         for indicator, table in indicators.compute_all(scope):
             for row in table.rows:
                 for j, cell in enumerate(row.cells):

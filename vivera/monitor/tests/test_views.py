@@ -42,8 +42,9 @@ def panel(response, code):
     raise KeyError(code)
 
 
-def test_the_policy_advisor_sees_small_counts_suppressed(policy, three_in_oost_one_in_west,
-                                                         team_oost):
+def test_the_policy_advisor_sees_small_counts_suppressed(
+    policy, three_in_oost_one_in_west, team_oost
+):
     response = login(policy).get(reverse("monitor:dashboard"), JANUARY)
     assert response.status_code == 200
     for section in response.context["sections"]:
@@ -58,20 +59,23 @@ def test_the_policy_advisor_sees_small_counts_suppressed(policy, three_in_oost_o
 
 
 def test_the_coordinator_sees_exact_figures_of_its_own_teams_only(
-        coordinator, three_in_oost_one_in_west, team_oost, team_west):
+    coordinator, three_in_oost_one_in_west, team_oost, team_west
+):
     response = login(coordinator).get(reverse("monitor:dashboard"), JANUARY)
     table = panel(response, "new_dossiers").table
     assert [r.key for r in table.rows] == [str(team_oost.pk), "total"]
     assert [c.display for c in table.rows[-1].cells] == ["3", "3"]  # West's dossier is not in
-    refused = login(coordinator).get(reverse("monitor:dashboard"),
-                                     {**JANUARY, "team": team_west.pk})
+    refused = login(coordinator).get(
+        reverse("monitor:dashboard"), {**JANUARY, "team": team_west.pk}
+    )
     assert refused.status_code == 400
     assert "sections" not in refused.context
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_dutch(policy):
-    response = login(policy).get(reverse("monitor:dashboard"),
-                                 {"van": "2017-03-01", "tot": "2017-01-31"})
+    response = login(policy).get(
+        reverse("monitor:dashboard"), {"van": "2017-03-01", "tot": "2017-01-31"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Het einde van de periode kan niet voor het begin liggen." in page
@@ -105,8 +109,9 @@ def test_the_xlsx_export_has_a_sheet_per_indicator(policy, three_in_oost_one_in_
     assert login(policy).get(reverse("monitor:export", args=["pdf"]), JANUARY).status_code == 404
 
 
-def test_the_effect_report_answers_the_ten_questions_in_order(coordinator,
-                                                              three_in_oost_one_in_west):
+def test_the_effect_report_answers_the_ten_questions_in_order(
+    coordinator, three_in_oost_one_in_west
+):
     response = login(coordinator).get(reverse("monitor:report"), JANUARY)
     page = response.content.decode()
     positions = [page.index(f'id="vraag-{n}"') for n in range(1, 11)]
@@ -131,7 +136,8 @@ def test_the_effect_report_as_pdf(coordinator, three_in_oost_one_in_west):
 
 
 def test_the_benchmark_compares_municipalities_on_suppressed_aggregates(
-        policy, three_in_oost_one_in_west, other_municipality, other_team, make_dossier):
+    policy, three_in_oost_one_in_west, other_municipality, other_team, make_dossier
+):
     for day in range(1, 13):
         make_dossier(other_team, D(2017, 1, day))
     response = login(policy).get(reverse("monitor:benchmark"), JANUARY)
@@ -146,11 +152,13 @@ def test_the_benchmark_compares_municipalities_on_suppressed_aggregates(
 
 
 def test_every_compared_figure_says_whether_it_is_a_total_or_a_last_month(
-        policy, three_in_oost_one_in_west):
+    policy, three_in_oost_one_in_west
+):
     """With one municipality the page compares the period with the one before it; a stock
     (the waiting list) names the month it is from, a flow says it is the period's total."""
-    response = login(policy).get(reverse("monitor:benchmark"),
-                                 {"van": "2017-01-01", "tot": "2017-03-31"})
+    response = login(policy).get(
+        reverse("monitor:benchmark"), {"van": "2017-01-01", "tot": "2017-03-31"}
+    )
     table = response.context["table"]
     assert response.context["by_periods"]
     assert table.columns == ["01-01-2017 – 31-03-2017", "01-10-2016 – 31-12-2016"]
@@ -168,15 +176,20 @@ def test_every_compared_figure_says_whether_it_is_a_total_or_a_last_month(
 def test_before_and_after_an_intervention(make_dossier, team_oost, pro, municipality):
     d = make_dossier(team_oost, D(2016, 9, 1))
     intervention = CapacityIntervention.objects.create(
-        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2"))
+        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2")
+    )
     InterventionAssumption.objects.create(intervention=intervention, effect="less_heavier_care")
     # Two referrals to specialist care in each of the six months before April 2017 (Oct–Mar),
     # one in each of the six months from April on (Apr–Sep): mean 2.0 → 1.0, change −1.0.
     months = [D(2016, m, 15) for m in (10, 11, 12)] + [D(2017, m, 15) for m in range(1, 10)]
     for month in months:
         for _i in range(2 if month < D(2017, 4, 1) else 1):
-            Referral.objects.create(dossier=d, referred_on=month,
-                                    provision_kind=ProvisionKind.SPECIALIST, created_by=pro)
+            Referral.objects.create(
+                dossier=d,
+                referred_on=month,
+                provision_kind=ProvisionKind.SPECIALIST,
+                created_by=pro,
+            )
     scope = Scope((municipality,), D(2017, 1, 1), D(2017, 12, 31), suppress=False)
     reading = before_after(scope, intervention)
     assert reading.before == (D(2016, 10, 1), D(2017, 3, 31))
@@ -190,8 +203,7 @@ def test_before_and_after_an_intervention(make_dossier, team_oost, pro, municipa
 
 
 def test_the_api_gives_the_same_suppressed_figures(policy, three_in_oost_one_in_west, team_oost):
-    response = login(policy).get(reverse("v1:monitor"),
-                                 {**JANUARY, "indicator": "new_dossiers"})
+    response = login(policy).get(reverse("v1:monitor"), {**JANUARY, "indicator": "new_dossiers"})
     assert response.status_code == 200
     data = response.json()
     assert [i["code"] for i in data["indicators"]] == ["new_dossiers"]
@@ -208,24 +220,45 @@ def test_the_api_refuses_roles_without_the_monitor(all_personas, persona):
 
 
 def test_the_api_explains_bad_input(policy):
-    response = login(policy).get(reverse("v1:monitor"),
-                                 {"van": "2017-02-01", "tot": "2017-01-01", "indicator": "x"})
+    response = login(policy).get(
+        reverse("v1:monitor"), {"van": "2017-02-01", "tot": "2017-01-01", "indicator": "x"}
+    )
     assert response.status_code == 400
     errors = response.json()["fouten"]
     assert errors["tot"] == ["Het einde van de periode kan niet voor het begin liggen."]
     assert errors["indicator"] == ["Onbekende indicator: x."]
 
 
-def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west, capsys,
-                                         tmp_path):
-    call_command("monitor", "--gemeente", municipality.cbs_code, "--van", "2017-01-01",
-                 "--tot", "2017-01-31", "--indicator", "new_dossiers", "--exact")
+def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west, capsys, tmp_path):
+    call_command(
+        "monitor",
+        "--gemeente",
+        municipality.cbs_code,
+        "--van",
+        "2017-01-01",
+        "--tot",
+        "2017-01-31",
+        "--indicator",
+        "new_dossiers",
+        "--exact",
+    )
     data = json.loads(capsys.readouterr().out)
     total = data["indicators"][0]["rows"][-1]
     assert total["values"] == [4, 4]
     target = tmp_path / "monitor.csv"
-    call_command("monitor", "--gemeente", municipality.name, "--van", "2017-01-01",
-                 "--tot", "2017-01-31", "--formaat", "csv", "--uitvoer", str(target))
+    call_command(
+        "monitor",
+        "--gemeente",
+        municipality.name,
+        "--van",
+        "2017-01-01",
+        "--tot",
+        "2017-01-31",
+        "--formaat",
+        "csv",
+        "--uitvoer",
+        str(target),
+    )
     assert target.read_text(encoding="utf-8").startswith("\ufeffvraag;indicator;")
     with pytest.raises(CommandError, match="Onbekende gemeente"):
         call_command("monitor", "--gemeente", "Nergens")
@@ -234,17 +267,20 @@ def test_the_command_writes_json_and_csv(municipality, three_in_oost_one_in_west
 
 
 def test_a_reading_for_the_municipality_never_averages_over_a_suppressed_month(
-        make_dossier, team_oost, pro, municipality):
+    make_dossier, team_oost, pro, municipality
+):
     d = make_dossier(team_oost, D(2016, 9, 1))
     intervention = CapacityIntervention.objects.create(
-        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2"))
+        municipality=municipality, date=D(2017, 4, 10), name="Impuls", fte_added=Decimal("2")
+    )
     InterventionAssumption.objects.create(intervention=intervention, effect="less_heavier_care")
     # Two referrals a month: each month is "<5" in the series, so its mean (2.0) — times six
     # months, the exact total — may not be shown either.
     for m in [D(2016, m, 15) for m in (10, 11, 12)] + [D(2017, m, 15) for m in range(1, 10)]:
         for _i in range(2):
-            Referral.objects.create(dossier=d, referred_on=m,
-                                    provision_kind=ProvisionKind.SPECIALIST, created_by=pro)
+            Referral.objects.create(
+                dossier=d, referred_on=m, provision_kind=ProvisionKind.SPECIALIST, created_by=pro
+            )
     scope = Scope((municipality,), D(2017, 1, 1), D(2017, 12, 31), suppress=True)
     row = before_after(scope, intervention).table.rows[0]
     assert all(c.suppressed for c in row.cells)
@@ -252,18 +288,22 @@ def test_a_reading_for_the_municipality_never_averages_over_a_suppressed_month(
 
 
 def test_the_policy_advisor_reads_whole_months_and_one_narrowing_at_a_time(
-        policy, three_in_oost_one_in_west, team_oost, neighbourhood):
+    policy, three_in_oost_one_in_west, team_oost, neighbourhood
+):
     # Asking up to the 30th of January still counts the whole of January, so two requests
     # a day apart cannot be subtracted from each other.
-    response = login(policy).get(reverse("v1:monitor"), {
-        "van": "2017-01-02", "tot": "2017-01-30", "indicator": "new_dossiers"})
+    response = login(policy).get(
+        reverse("v1:monitor"),
+        {"van": "2017-01-02", "tot": "2017-01-30", "indicator": "new_dossiers"},
+    )
     assert response.json()["scope"]["start"] == "2017-01-01"
     assert response.json()["scope"]["end"] == "2017-01-31"
     # The answer says when its figures were derived from the registration.
     assert response.json()["figures"]["stale"] is False
     assert response.json()["figures"]["built_at"].startswith(str(timezone.now().year))
-    response = login(policy).get(reverse("monitor:dashboard"), {
-        **JANUARY, "team": team_oost.pk, "wijk": neighbourhood.pk})
+    response = login(policy).get(
+        reverse("monitor:dashboard"), {**JANUARY, "team": team_oost.pk, "wijk": neighbourhood.pk}
+    )
     assert response.status_code == 400
     assert "Kies één van team, wijk of inlooppunt tegelijk." in response.content.decode()
 
@@ -290,7 +330,8 @@ def _api(user, **params):
 
 
 def test_the_policy_advisor_sees_each_figure_perturbed_but_always_the_same(
-        policy, coordinator, two_months, team_oost, team_west):
+    policy, coordinator, two_months, team_oost, team_west
+):
     oost, west = str(team_oost.pk), str(team_west.pk)
     both, data = _api(policy, van="2017-01-01", tot="2017-02-28")
     assert data["perturbation"]["applied"] is True and data["perturbation"]["max_noise"] == 4
@@ -312,15 +353,22 @@ def test_the_policy_advisor_sees_each_figure_perturbed_but_always_the_same(
     # The period's total is a count of its own: perturbed with its own key, not the sum.
     assert both["total"][2] is not None and abs(both["total"][2] - 22) <= 4
     # The page, the CSV and the JSON of the command show the same numbers.
-    page = login(policy).get(reverse("monitor:dashboard"),
-                             {"van": "2017-01-01", "tot": "2017-02-28"})
+    page = login(policy).get(
+        reverse("monitor:dashboard"), {"van": "2017-01-01", "tot": "2017-02-28"}
+    )
     table = panel(page, "new_dossiers").table
     assert [c.shown for c in next(r for r in table.rows if r.key == oost).cells] == both[oost]
     assert "licht verstoord" in page.content.decode() or "perturbed" in page.content.decode()
-    text = login(policy).get(reverse("monitor:export", args=["csv"]),
-                             {"van": "2017-01-01", "tot": "2017-02-28"}).content.decode()
-    lines = [r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
-             if r["indicator"] == "new_dossiers" and r["rij"] == oost]
+    text = (
+        login(policy)
+        .get(reverse("monitor:export", args=["csv"]), {"van": "2017-01-01", "tot": "2017-02-28"})
+        .content.decode()
+    )
+    lines = [
+        r
+        for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+        if r["indicator"] == "new_dossiers" and r["rij"] == oost
+    ]
     assert [int(r["waarde"]) if r["waarde"] else None for r in lines] == both[oost]
     assert {r["verstoord"] for r in lines} == {"ja"}
     # The coordinator of Oost sees its own team exactly.
@@ -331,8 +379,9 @@ def test_the_policy_advisor_sees_each_figure_perturbed_but_always_the_same(
 # --- exports: names an administrator typed cannot run as formulas ------------------------------
 
 
-def test_exports_neutralise_formulas_in_names(policy, make_dossier, team_oost, location,
-                                              neighbourhood):
+def test_exports_neutralise_formulas_in_names(
+    policy, make_dossier, team_oost, location, neighbourhood
+):
     team_oost.name = '=HYPERLINK("http://evil.example","klik")'
     team_oost.save()
     location.name = "+SUM(1,2)"
@@ -347,8 +396,13 @@ def test_exports_neutralise_formulas_in_names(policy, make_dossier, team_oost, l
     assert "'" + team_oost.name in names and "'+SUM(1,2)" in names
     assert "'@WK1" in names and "'-Centrum (@WK1)" in names
     assert not [n for n in names if n[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    book = load_workbook(io.BytesIO(login(policy).get(
-        reverse("monitor:export", args=["xlsx"]), {**JANUARY, "team": team_oost.pk}).content))
+    book = load_workbook(
+        io.BytesIO(
+            login(policy)
+            .get(reverse("monitor:export", args=["xlsx"]), {**JANUARY, "team": team_oost.pk})
+            .content
+        )
+    )
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.value for c in cells if c.data_type == "f"]  # no formula anywhere
     texts = {c.value for c in cells if isinstance(c.value, str)}
@@ -358,7 +412,8 @@ def test_exports_neutralise_formulas_in_names(policy, make_dossier, team_oost, l
 
 
 def test_the_facts_are_checked_once_per_page_however_many_figures_it_shows(
-        coordinator, make_dossier, team_oost, municipality, pro):
+    coordinator, make_dossier, team_oost, municipality, pro
+):
     """Every figure, the default period and each intervention's reading read the facts; their
     freshness is checked once per request, not once per indicator (23×) and per reading."""
     from django.db import connection
@@ -366,22 +421,26 @@ def test_the_facts_are_checked_once_per_page_however_many_figures_it_shows(
 
     make_dossier(team_oost, D(2017, 1, 2))
     for day in (D(2017, 3, 1), D(2017, 6, 1)):
-        CapacityIntervention.objects.create(municipality=municipality, date=day, name="Impuls",
-                                            fte_added=Decimal("1"))
+        CapacityIntervention.objects.create(
+            municipality=municipality, date=day, name="Impuls", fte_added=Decimal("1")
+        )
     http = login(coordinator)
     http.get(reverse("monitor:dashboard"), {"van": "2017-01-01", "tot": "2017-12-31"})  # built
     with CaptureQueriesContext(connection) as queries:
-        response = http.get(reverse("monitor:dashboard"),
-                            {"van": "2017-01-01", "tot": "2017-12-31"})
+        response = http.get(
+            reverse("monitor:dashboard"), {"van": "2017-01-01", "tot": "2017-12-31"}
+        )
     assert response.status_code == 200
-    state_reads = [q["sql"] for q in queries.captured_queries
-                   if "monitor_factstate" in q["sql"] and q["sql"].lstrip().startswith("SELECT")]
+    state_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "monitor_factstate" in q["sql"] and q["sql"].lstrip().startswith("SELECT")
+    ]
     # One check of freshness, one read of the "built at" line under the figures.
     assert len(state_reads) == 2, state_reads
 
 
-def test_a_coordinator_asking_for_another_team_is_refused_as_a_permission(coordinator,
-                                                                          team_west):
+def test_a_coordinator_asking_for_another_team_is_refused_as_a_permission(coordinator, team_west):
     from django.core.exceptions import PermissionDenied
 
     from vivera.monitor.selectors import scope_for

@@ -38,13 +38,26 @@ from vivera.retention.models import LegalHold, RetentionRun
 
 # Configuration only. Adding a model here is a decision: the admin role never sees a person.
 CONFIGURATION_MODELS = {
-    Municipality, Neighbourhood, Team, Location, PartnerOrganisation, LifeDomain, Referrer,
-    Outcome, ContactKind, TeamMembership, CapacityIntervention, User, AccessLogEntry,
+    Municipality,
+    Neighbourhood,
+    Team,
+    Location,
+    PartnerOrganisation,
+    LifeDomain,
+    Referrer,
+    Outcome,
+    ContactKind,
+    TeamMembership,
+    CapacityIntervention,
+    User,
+    AccessLogEntry,
     # Partners: the covenant's terms and the API keys (hashes); never a submission.
-    Covenant, ApiKey,
+    Covenant,
+    ApiKey,
     # Retention: legal holds (a client as a number, placed by dossier number) and the record
     # of each run (ids and counts); see vivera/retention/admin.py.
-    LegalHold, RetentionRun,
+    LegalHold,
+    RetentionRun,
     # Accounts: requests for a role or a team membership (about staff, not clients), read-only
     # with approve and reject; see vivera/accounts/admin.py.
     AccessGrantRequest,
@@ -57,8 +70,9 @@ def admin_url(model: type, view: str, *args: Any) -> str:
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return User.objects.create_superuser(username="root", password=PASSWORD,
-                                         email="root@example.org")
+    return User.objects.create_superuser(
+        username="root", password=PASSWORD, email="root@example.org"
+    )
 
 
 @pytest.fixture
@@ -68,8 +82,9 @@ def other_admin(make_user: Callable[..., User], other_municipality: Municipality
 
 @pytest.fixture
 def other_location(other_municipality: Municipality, other_team: Team) -> Location:
-    return Location.objects.create(municipality=other_municipality, team=other_team,
-                                   name="Wijkcentrum Elders")
+    return Location.objects.create(
+        municipality=other_municipality, team=other_team, name="Wijkcentrum Elders"
+    )
 
 
 class TestWhatIsRegistered:
@@ -87,7 +102,11 @@ class TestWhatIsRegistered:
 
 class TestWhoMayEnter:
     def test_it_lets_the_admin_open_every_changelist(
-        self, admin_user: User, team_oost: Team, location: Location, partner_org: Any,
+        self,
+        admin_user: User,
+        team_oost: Team,
+        location: Location,
+        partner_org: Any,
         neighbourhood: Neighbourhood,
     ) -> None:
         client = login(admin_user)
@@ -99,12 +118,20 @@ class TestWhoMayEnter:
     def test_it_lets_the_admin_open_the_add_forms(self, admin_user: User) -> None:
         client = login(admin_user)
 
-        for model in (Neighbourhood, Team, Location, PartnerOrganisation, TeamMembership,
-                      CapacityIntervention, User):
+        for model in (
+            Neighbourhood,
+            Team,
+            Location,
+            PartnerOrganisation,
+            TeamMembership,
+            CapacityIntervention,
+            User,
+        ):
             assert client.get(admin_url(model, "add")).status_code == 200, model
 
-    @pytest.mark.parametrize("persona", ["pro", "coordinator", "policy", "partner_user",
-                                         "resident", "researcher"])
+    @pytest.mark.parametrize(
+        "persona", ["pro", "coordinator", "policy", "partner_user", "resident", "researcher"]
+    )
     def test_it_refuses_other_roles_even_when_made_staff_by_mistake(
         self, request: pytest.FixtureRequest, persona: str
     ) -> None:
@@ -179,8 +206,9 @@ class TestMunicipalityScope:
 
         assert list(response.context["cl"].result_list) == [municipality]
 
-    def test_it_does_not_open_another_municipalitys_team(self, admin_user: User,
-                                                          other_team: Team) -> None:
+    def test_it_does_not_open_another_municipalitys_team(
+        self, admin_user: User, other_team: Team
+    ) -> None:
         client = login(admin_user)
 
         change = client.get(admin_url(Team, "change", other_team.pk))
@@ -195,15 +223,20 @@ class TestMunicipalityScope:
     def test_it_gives_a_new_team_the_admins_municipality(
         self, admin_user: User, municipality: Municipality, other_municipality: Municipality
     ) -> None:
-        response = login(admin_user).post(admin_url(Team, "add"), {
-            "name": "Noord", "municipality": other_municipality.pk,
-        })
+        response = login(admin_user).post(
+            admin_url(Team, "add"),
+            {
+                "name": "Noord",
+                "municipality": other_municipality.pk,
+            },
+        )
 
         assert response.status_code == 302
         assert Team.objects.get(name="Noord").municipality == municipality
 
-    def test_it_reports_a_duplicate_team_name_in_the_form(self, admin_user: User,
-                                                          team_oost: Team) -> None:
+    def test_it_reports_a_duplicate_team_name_in_the_form(
+        self, admin_user: User, team_oost: Team
+    ) -> None:
         response = login(admin_user).post(admin_url(Team, "add"), {"name": "Oost"})
 
         assert response.status_code == 200
@@ -211,11 +244,16 @@ class TestMunicipalityScope:
         assert Team.objects.filter(name="Oost").count() == 1
 
     def test_it_offers_only_own_teams_and_neighbourhoods_for_a_location(
-        self, admin_user: User, team_oost: Team, other_team: Team, neighbourhood: Neighbourhood,
+        self,
+        admin_user: User,
+        team_oost: Team,
+        other_team: Team,
+        neighbourhood: Neighbourhood,
         other_municipality: Municipality,
     ) -> None:
-        elsewhere = Neighbourhood.objects.create(municipality=other_municipality,
-                                                 name="Buiten", cbs_code="WK999201")
+        elsewhere = Neighbourhood.objects.create(
+            municipality=other_municipality, name="Buiten", cbs_code="WK999201"
+        )
 
         response = login(admin_user).get(admin_url(Location, "add"))
 
@@ -227,10 +265,16 @@ class TestMunicipalityScope:
     def test_it_refuses_another_municipalitys_team_for_a_location(
         self, admin_user: User, other_team: Team
     ) -> None:
-        response = login(admin_user).post(admin_url(Location, "add"), {
-            "name": "Nieuw", "team": other_team.pk, "active": "on",
-            "hours-TOTAL_FORMS": "0", "hours-INITIAL_FORMS": "0",
-        })
+        response = login(admin_user).post(
+            admin_url(Location, "add"),
+            {
+                "name": "Nieuw",
+                "team": other_team.pk,
+                "active": "on",
+                "hours-TOTAL_FORMS": "0",
+                "hours-INITIAL_FORMS": "0",
+            },
+        )
 
         assert response.status_code == 200
         assert "team" in response.context["adminform"].form.errors
@@ -239,12 +283,19 @@ class TestMunicipalityScope:
     def test_it_saves_a_location_with_its_consultation_hours(
         self, admin_user: User, municipality: Municipality, team_oost: Team
     ) -> None:
-        response = login(admin_user).post(admin_url(Location, "add"), {
-            "name": "Wijkpunt Noord", "team": team_oost.pk, "active": "on",
-            "hours-TOTAL_FORMS": "1", "hours-INITIAL_FORMS": "0",
-            "hours-0-weekday": "1", "hours-0-part_of_day": "morning",
-            "hours-0-valid_from": "2026-01-01",
-        })
+        response = login(admin_user).post(
+            admin_url(Location, "add"),
+            {
+                "name": "Wijkpunt Noord",
+                "team": team_oost.pk,
+                "active": "on",
+                "hours-TOTAL_FORMS": "1",
+                "hours-INITIAL_FORMS": "0",
+                "hours-0-weekday": "1",
+                "hours-0-part_of_day": "morning",
+                "hours-0-valid_from": "2026-01-01",
+            },
+        )
 
         assert response.status_code == 302
         new = Location.objects.get(name="Wijkpunt Noord")
@@ -254,11 +305,16 @@ class TestMunicipalityScope:
     def test_it_saves_a_neighbourhood_with_its_postcodes(
         self, admin_user: User, municipality: Municipality
     ) -> None:
-        response = login(admin_user).post(admin_url(Neighbourhood, "add"), {
-            "name": "Noord", "cbs_code": "WK999102",
-            "postcodes-TOTAL_FORMS": "1", "postcodes-INITIAL_FORMS": "0",
-            "postcodes-0-postcode": "9992",
-        })
+        response = login(admin_user).post(
+            admin_url(Neighbourhood, "add"),
+            {
+                "name": "Noord",
+                "cbs_code": "WK999102",
+                "postcodes-TOTAL_FORMS": "1",
+                "postcodes-INITIAL_FORMS": "0",
+                "postcodes-0-postcode": "9992",
+            },
+        )
 
         assert response.status_code == 302
         wijk = Neighbourhood.objects.get(cbs_code="WK999102")
@@ -275,34 +331,46 @@ class TestMunicipalityScope:
     def test_it_stops_a_superuser_mixing_municipalities(
         self, superuser: User, municipality: Municipality, other_team: Team
     ) -> None:
-        response = login(superuser).post(admin_url(Location, "add"), {
-            "municipality": municipality.pk, "name": "Mix", "team": other_team.pk,
-            "active": "on", "hours-TOTAL_FORMS": "0", "hours-INITIAL_FORMS": "0",
-        })
+        response = login(superuser).post(
+            admin_url(Location, "add"),
+            {
+                "municipality": municipality.pk,
+                "name": "Mix",
+                "team": other_team.pk,
+                "active": "on",
+                "hours-TOTAL_FORMS": "0",
+                "hours-INITIAL_FORMS": "0",
+            },
+        )
 
         assert response.status_code == 200
         assert "team" in response.context["adminform"].form.errors
 
 
 class TestNothingIsDeleted:
-    @pytest.mark.parametrize("fixture", ["team_oost", "location", "partner_org",
-                                         "neighbourhood"])
-    def test_it_refuses_to_delete_configuration(self, request: pytest.FixtureRequest,
-                                                admin_user: User, fixture: str) -> None:
+    @pytest.mark.parametrize("fixture", ["team_oost", "location", "partner_org", "neighbourhood"])
+    def test_it_refuses_to_delete_configuration(
+        self, request: pytest.FixtureRequest, admin_user: User, fixture: str
+    ) -> None:
         obj = request.getfixturevalue(fixture)
 
-        response = login(admin_user).post(admin_url(type(obj), "delete", obj.pk),
-                                          {"post": "yes"})
+        response = login(admin_user).post(admin_url(type(obj), "delete", obj.pk), {"post": "yes"})
 
         assert response.status_code == 403
         assert type(obj).objects.filter(pk=obj.pk).exists()
 
-    def test_it_deactivates_a_location_from_the_list(self, admin_user: User,
-                                                     location: Location) -> None:
-        response = login(admin_user).post(admin_url(Location, "changelist"), {
-            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
-            "form-0-id": str(location.pk), "_save": "Save",
-        })
+    def test_it_deactivates_a_location_from_the_list(
+        self, admin_user: User, location: Location
+    ) -> None:
+        response = login(admin_user).post(
+            admin_url(Location, "changelist"),
+            {
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-id": str(location.pk),
+                "_save": "Save",
+            },
+        )
 
         assert response.status_code == 302
         location.refresh_from_db()
@@ -312,7 +380,9 @@ class TestNothingIsDeleted:
         self, admin_user: User, municipality: Municipality
     ) -> None:
         intervention = CapacityIntervention.objects.create(
-            municipality=municipality, date=dt.date(2026, 1, 1), name="Impuls",
+            municipality=municipality,
+            date=dt.date(2026, 1, 1),
+            name="Impuls",
             fte_added=Decimal("2.00"),
         )
 
@@ -325,8 +395,9 @@ class TestNothingIsDeleted:
 
 
 class TestFormation:
-    def test_it_shows_only_own_memberships(self, admin_user: User, pro: User,
-                                           other_pro: User) -> None:
+    def test_it_shows_only_own_memberships(
+        self, admin_user: User, pro: User, other_pro: User
+    ) -> None:
         response = login(admin_user).get(admin_url(TeamMembership, "changelist"))
 
         assert {m.user for m in response.context["cl"].result_list} == {pro}
@@ -339,12 +410,17 @@ class TestFormation:
         fields = response.context["adminform"].form.fields
         assert set(fields["user"].queryset) == {pro, coordinator}
 
-    def test_it_adds_a_member_to_a_team(self, admin_user: User, pro: User,
-                                        team_west: Team) -> None:
-        response = login(admin_user).post(admin_url(TeamMembership, "add"), {
-            "team": team_west.pk, "user": pro.pk, "specialism": Specialism.YOUTH,
-            "fte": "0.50", "start_date": "2026-02-01",
-        })
+    def test_it_adds_a_member_to_a_team(self, admin_user: User, pro: User, team_west: Team) -> None:
+        response = login(admin_user).post(
+            admin_url(TeamMembership, "add"),
+            {
+                "team": team_west.pk,
+                "user": pro.pk,
+                "specialism": Specialism.YOUTH,
+                "fte": "0.50",
+                "start_date": "2026-02-01",
+            },
+        )
 
         assert response.status_code == 302
         # A membership gives access to the team's clients: it waits for a second person
@@ -352,15 +428,25 @@ class TestFormation:
         assert not TeamMembership.objects.filter(team=team_west, user=pro).exists()
         grant = AccessGrantRequest.objects.get(user=pro)
         assert (grant.kind, grant.team, grant.fte, grant.status) == (
-            "membership", team_west, Decimal("0.50"), "pending")
+            "membership",
+            team_west,
+            Decimal("0.50"),
+            "pending",
+        )
 
     def test_it_refuses_a_member_of_another_municipality(
         self, superuser: User, team_west: Team, other_pro: User
     ) -> None:
-        response = login(superuser).post(admin_url(TeamMembership, "add"), {
-            "team": team_west.pk, "user": other_pro.pk, "specialism": Specialism.AMW,
-            "fte": "0.50", "start_date": "2026-02-01",
-        })
+        response = login(superuser).post(
+            admin_url(TeamMembership, "add"),
+            {
+                "team": team_west.pk,
+                "user": other_pro.pk,
+                "specialism": Specialism.AMW,
+                "fte": "0.50",
+                "start_date": "2026-02-01",
+            },
+        )
 
         assert response.status_code == 200
         assert "user" in response.context["adminform"].form.errors
@@ -376,8 +462,9 @@ class TestCodeLists:
         assert {"code", "name", "order", "active"} <= set(response.context["cl"].list_display)
 
     @pytest.mark.parametrize("model", [LifeDomain, Referrer, Outcome, ContactKind])
-    def test_it_leaves_adding_entries_to_the_superuser(self, admin_user: User,
-                                                        superuser: User, model: type) -> None:
+    def test_it_leaves_adding_entries_to_the_superuser(
+        self, admin_user: User, superuser: User, model: type
+    ) -> None:
         assert login(admin_user).get(admin_url(model, "add")).status_code == 403
         assert login(superuser).get(admin_url(model, "add")).status_code == 200
 
@@ -390,15 +477,21 @@ class TestCodeLists:
         assert response.status_code == 403
         assert model.objects.filter(pk=entry.pk).exists()
 
-    def test_it_lets_the_admin_rename_and_deactivate_an_entry(self, admin_user: User,
-                                                              codes: dict[str, Any]) -> None:
+    def test_it_lets_the_admin_rename_and_deactivate_an_entry(
+        self, admin_user: User, codes: dict[str, Any]
+    ) -> None:
         outcome = codes["general"]
 
-        response = login(admin_user).post(admin_url(Outcome, "change", outcome.pk), {
-            "name": "Naar het buurthuis", "order": "7",
-            # Tampered: the code and kind are read-only and must not change.
-            "code": "iets-anders", "kind": OutcomeKind.WITHDRAWN,
-        })
+        response = login(admin_user).post(
+            admin_url(Outcome, "change", outcome.pk),
+            {
+                "name": "Naar het buurthuis",
+                "order": "7",
+                # Tampered: the code and kind are read-only and must not change.
+                "code": "iets-anders",
+                "kind": OutcomeKind.WITHDRAWN,
+            },
+        )
 
         assert response.status_code == 302
         outcome.refresh_from_db()
@@ -406,14 +499,17 @@ class TestCodeLists:
         assert outcome.code == "buurthuis"
         assert outcome.kind == OutcomeKind.GENERAL_PROVISION
 
-    def test_it_reorders_entries_in_the_list(self, admin_user: User,
-                                             codes: dict[str, Any]) -> None:
+    def test_it_reorders_entries_in_the_list(self, admin_user: User, codes: dict[str, Any]) -> None:
         phone = codes["phone"]
 
         response = login(admin_user).post(
-            admin_url(ContactKind, "changelist") + f"?q={phone.code}", {
-                "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
-                "form-0-id": str(phone.pk), "form-0-order": "99", "form-0-active": "on",
+            admin_url(ContactKind, "changelist") + f"?q={phone.code}",
+            {
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-id": str(phone.pk),
+                "form-0-order": "99",
+                "form-0-active": "on",
                 "_save": "Save",
             },
         )
@@ -423,10 +519,16 @@ class TestCodeLists:
         assert phone.order == 99
 
     def test_it_lets_a_superuser_add_an_entry_with_its_kind(self, superuser: User) -> None:
-        response = login(superuser).post(admin_url(Referrer, "add"), {
-            "code": "wijkagent", "name": "Wijkagent", "kind": "partner", "order": "5",
-            "active": "on",
-        })
+        response = login(superuser).post(
+            admin_url(Referrer, "add"),
+            {
+                "code": "wijkagent",
+                "name": "Wijkagent",
+                "kind": "partner",
+                "order": "5",
+                "active": "on",
+            },
+        )
 
         assert response.status_code == 302
         assert Referrer.objects.get(code="wijkagent").kind == "partner"

@@ -35,8 +35,7 @@ def detail(public_id: object) -> str:
     return reverse("v1:partner_submission_detail", args=[str(public_id)])
 
 
-def test_it_receives_a_signal_into_the_queue_of_the_neighbourhood_team(api, oost_area,
-                                                                       team_oost):
+def test_it_receives_a_signal_into_the_queue_of_the_neighbourhood_team(api, oost_area, team_oost):
     response = api.post(SIGNALS, SIGNAL, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -60,21 +59,30 @@ def weekdays_after(day: dt.date, count: int) -> dt.date:
 
 
 def test_it_sets_the_deadline_from_the_covenant_in_working_days(api, oost_area, partner_org):
-    Covenant.objects.create(municipality=partner_org.municipality, partner=partner_org,
-                            name="Convenant vroegsignalering", respond_within_days=3,
-                            crisis_within_days=1)
+    Covenant.objects.create(
+        municipality=partner_org.municipality,
+        partner=partner_org,
+        name="Convenant vroegsignalering",
+        respond_within_days=3,
+        crisis_within_days=1,
+    )
     today = timezone.localdate()
     body = api.post(SIGNALS, SIGNAL, format="json").json()
-    crisis = api.post(SIGNALS, {**SIGNAL, "reference": "X2", "crisis": True},
-                      format="json").json()
+    crisis = api.post(SIGNALS, {**SIGNAL, "reference": "X2", "crisis": True}, format="json").json()
     assert body["respond_by"] == weekdays_after(today, 3).isoformat()
     assert crisis["respond_by"] == weekdays_after(today, 1).isoformat()
 
 
 def test_the_municipalitys_default_covenant_applies_to_a_partner_without_one(
-        api, oost_area, partner_org):
-    Covenant.objects.create(municipality=partner_org.municipality, partner=None,
-                            name="Standaard", respond_within_days=2, crisis_within_days=1)
+    api, oost_area, partner_org
+):
+    Covenant.objects.create(
+        municipality=partner_org.municipality,
+        partner=None,
+        name="Standaard",
+        respond_within_days=2,
+        crisis_within_days=1,
+    )
     body = api.post(SIGNALS, SIGNAL, format="json").json()
     assert body["respond_by"] == weekdays_after(timezone.localdate(), 2).isoformat()
 
@@ -102,16 +110,24 @@ def test_a_referral_without_consent_is_refused_with_a_dutch_reason(api, oost_are
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "consent_required"
-    assert [(e["field"], e["code"]) for e in body["errors"]] == [("consent",
-                                                                  "consent_required")]
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("consent", "consent_required")]
     assert "instemming van de inwoner" in body["errors"][0]["message"]
     assert body["message"].startswith("consent: Een aanmelding vraagt instemming")
     assert not Submission.objects.exists()
 
 
 def test_bad_input_is_reported_per_field_and_nothing_is_saved(api, oost_area):
-    response = api.post(SIGNALS, {**SIGNAL, "bsn": "123456789", "signal_type": "beer",
-                                  "amount": "-5", "birth_date": "31-02-1980"}, format="json")
+    response = api.post(
+        SIGNALS,
+        {
+            **SIGNAL,
+            "bsn": "123456789",
+            "signal_type": "beer",
+            "amount": "-5",
+            "birth_date": "31-02-1980",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     body = response.json()
     fields = {e["field"]: e["code"] for e in body["errors"]}
@@ -163,27 +179,45 @@ def test_the_partner_sees_the_status_change_the_team_made(api, oost_area, pro):
     submission = Submission.objects.get(public_id=sent["id"])
     from vivera.partners.services import attempt_add
 
-    attempt_add(user=pro, submission=submission,
-                data={"date": timezone.localdate(), "part_of_day": "morning",
-                      "method": "home_visit", "reached": True,
-                      "note": "Mevrouw thuis getroffen; schuldhulp besproken."})
+    attempt_add(
+        user=pro,
+        submission=submission,
+        data={
+            "date": timezone.localdate(),
+            "part_of_day": "morning",
+            "method": "home_visit",
+            "reached": True,
+            "note": "Mevrouw thuis getroffen; schuldhulp besproken.",
+        },
+    )
     body = api.get(detail(sent["id"])).json()
     assert body["status"] == "in_contact"
     assert body["status_label"] == "In contact"
     assert [step["status"] for step in body["history"]] == ["received", "in_contact"]
     # Never the team's content: no note, no method, no team, no dossier.
     assert "schuldhulp" not in api.get(detail(sent["id"])).content.decode()
-    assert set(body) == {"id", "reference", "kind", "received_at", "respond_by", "status",
-                         "status_label", "status_since", "history"}
+    assert set(body) == {
+        "id",
+        "reference",
+        "kind",
+        "received_at",
+        "respond_by",
+        "status",
+        "status_label",
+        "status_since",
+        "history",
+    }
 
 
-def test_the_list_holds_only_what_the_own_organisation_sent(api, oost_area, make_user,
-                                                            municipality):
+def test_the_list_holds_only_what_the_own_organisation_sent(
+    api, oost_area, make_user, municipality
+):
     from vivera.organisation.models import PartnerKind, PartnerOrganisation
 
     mine = api.post(SIGNALS, SIGNAL, format="json").json()
-    other_org = PartnerOrganisation.objects.create(municipality=municipality, name="Energie BV",
-                                                   kind=PartnerKind.ENERGY)
+    other_org = PartnerOrganisation.objects.create(
+        municipality=municipality, name="Energie BV", kind=PartnerKind.ENERGY
+    )
     other = make_user("energie", Role.PARTNER, municipality, partner=other_org)
     other_api = APIClient()
     other_api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(user=other, name='x')[1]}")
@@ -198,8 +232,13 @@ def test_the_list_filters_on_status_and_refuses_an_unknown_one(api, oost_area, p
     first = api.post(SIGNALS, SIGNAL, format="json").json()
     api.post(SIGNALS, {**SIGNAL, "reference": "B"}, format="json")
     submission = Submission.objects.get(public_id=first["id"])
-    submission_change_status(user=pro, submission=submission, to_status="closed",
-                             date=timezone.localdate(), version=submission.version)
+    submission_change_status(
+        user=pro,
+        submission=submission,
+        to_status="closed",
+        date=timezone.localdate(),
+        version=submission.version,
+    )
     # Without the resident's consent the partner sees "finished", not "closed"
     # (docs/partner-api.md), and the filter works on what the partner sees.
     finished = api.get(LIST, {"status": "finished"}).json()
@@ -235,8 +274,9 @@ def test_without_a_key_the_answer_is_401_and_with_a_revoked_key_too(partner_user
     assert not Submission.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["pro", "coordinator", "policy", "admin", "resident",
-                                     "researcher", "other_pro"])
+@pytest.mark.parametrize(
+    "persona", ["pro", "coordinator", "policy", "admin", "resident", "researcher", "other_pro"]
+)
 def test_every_other_role_is_refused(persona, all_personas, oost_area):
     client = APIClient()
     client.force_authenticate(all_personas[persona])
@@ -314,8 +354,9 @@ def test_the_command_makes_a_key_that_works_and_revokes_it(partner_user, oost_ar
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("partner_key", "--gebruiker", "partner", "--naam", "Incasso", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "partner_key", "--gebruiker", "partner", "--naam", "Incasso", stdout=out, stderr=StringIO()
+    )
     key = out.getvalue().strip()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -324,8 +365,7 @@ def test_the_command_makes_a_key_that_works_and_revokes_it(partner_user, oost_ar
     assert client.get(LIST).status_code == 401
 
 
-def test_the_admin_makes_a_key_shown_once_and_only_for_partner_users(admin_user, partner_user,
-                                                                     pro):
+def test_the_admin_makes_a_key_shown_once_and_only_for_partner_users(admin_user, partner_user, pro):
     from vivera.conftest import login
     from vivera.partners.models import ApiKey
 
@@ -351,15 +391,19 @@ def test_an_unknown_api_address_is_a_json_404(api):
 
 
 def test_an_administrator_sees_only_the_keys_of_its_own_municipality(
-        partner_user, partner_key, make_user, other_municipality):
+    partner_user, partner_key, make_user, other_municipality
+):
     from vivera.conftest import login
 
     other_admin = make_user("other_admin", Role.ADMIN, other_municipality)
     changelist = reverse("admin:partners_apikey_changelist")
     assert "Huurincasso" not in login(other_admin).get(changelist).content.decode()
-    assert "Huurincasso" in login(make_user("own_admin", Role.ADMIN,
-                                            partner_user.municipality)).get(
-        changelist).content.decode()
+    assert (
+        "Huurincasso"
+        in login(make_user("own_admin", Role.ADMIN, partner_user.municipality))
+        .get(changelist)
+        .content.decode()
+    )
     assert login(partner_user).get(changelist).status_code == 302  # not the admin role
 
 
@@ -384,22 +428,39 @@ def test_a_malformed_key_is_refused_before_any_query(partner_user):
     assert response.status_code == 401
     # No key is looked up; the only queries write the refusal to the access log.
     assert not [q for q in queries if ApiKey._meta.db_table in q["sql"]]
-    assert all(AccessLogEntry._meta.db_table in q["sql"] or "advisory" in q["sql"]
-               or q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries), queries
+    assert all(
+        AccessLogEntry._meta.db_table in q["sql"]
+        or "advisory" in q["sql"]
+        or q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+        for q in queries
+    ), queries
     assert AccessLogEntry.objects.get().detail == {"method": "GET", "reason": "invalid_key"}
 
 
 def test_bounds_the_api_and_the_web_share(api, oost_area, partner_user):
-    for change in ({"months_in_arrears": 121}, {"birth_date": "1899-12-31"},
-                   {"arrears_since": "1999-12-31"}, {"amount": "-1"}):
+    for change in (
+        {"months_in_arrears": 121},
+        {"birth_date": "1899-12-31"},
+        {"arrears_since": "1999-12-31"},
+        {"amount": "-1"},
+    ):
         response = api.post(SIGNALS, {**SIGNAL, **change}, format="json")
         assert response.status_code == 400, change
     from vivera.conftest import login
 
-    response = login(partner_user).post(reverse("portal:send_signal"), {
-        "reference": "W1", "last_name": "Achterstand", "postcode": "9991AB",
-        "house_number": "12", "signal_type": "rent", "amount": "-999",
-        "months_in_arrears": "30000", "arrears_since": "01-01-0001"})
+    response = login(partner_user).post(
+        reverse("portal:send_signal"),
+        {
+            "reference": "W1",
+            "last_name": "Achterstand",
+            "postcode": "9991AB",
+            "house_number": "12",
+            "signal_type": "rent",
+            "amount": "-999",
+            "months_in_arrears": "30000",
+            "arrears_since": "01-01-0001",
+        },
+    )
     assert response.status_code == 400
     assert not Submission.objects.exists()
 
@@ -411,7 +472,8 @@ def test_a_partner_system_reads_the_code_lists_with_its_key(api):
 
 
 def test_an_address_guessing_keys_is_blocked_and_stops_filling_the_access_log(
-        partner_key, settings):
+    partner_key, settings
+):
     settings.VIVERA_API_KEY_FAILURE_LIMIT = 3
     guesser = APIClient(REMOTE_ADDR="203.0.113.9")
     before = AccessLogEntry.objects.count()
@@ -439,10 +501,23 @@ def test_an_address_guessing_keys_is_blocked_and_stops_filling_the_access_log(
 
 def test_the_api_names_the_bsn_and_the_dates_with_the_field_errors_in_one_answer(api, oost_area):
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    response = api.post(SIGNALS, {**SIGNAL, "bsn": "123456789", "amount": "-5",
-                                  "birth_date": future, "arrears_since": future}, format="json")
+    response = api.post(
+        SIGNALS,
+        {
+            **SIGNAL,
+            "bsn": "123456789",
+            "amount": "-5",
+            "birth_date": future,
+            "arrears_since": future,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     fields = {e["field"]: e["code"] for e in response.json()["errors"]}
-    assert fields == {"bsn": "invalid_bsn", "amount": "min_value", "birth_date": "future",
-                      "arrears_since": "future"}
+    assert fields == {
+        "bsn": "invalid_bsn",
+        "amount": "min_value",
+        "birth_date": "future",
+        "arrears_since": "future",
+    }
     assert not Submission.objects.exists()

@@ -31,9 +31,14 @@ pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
-def test_the_partner_api_answers_every_request_without_a_server_error(case, partner_key,
-                                                                      oost_area):
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_the_partner_api_answers_every_request_without_a_server_error(case, partner_key, oost_area):
     case.call_and_validate(headers={"Authorization": f"Bearer {partner_key}"}, checks=CHECKS)

@@ -70,20 +70,39 @@ def site(migrated_sqlite: tuple[Path, str], tmp_path: Path) -> Iterator[dict[str
     shutil.copy(source, database)
     folder = tmp_path / "uit"
     folder.mkdir()
-    yield {"env": environment(f"sqlite:///{database}", tmp_path / "import"),
-           "dump": lambda: sqlite_dump(database), "folder": folder, "client": client_id,
-           "tmp": tmp_path}
+    yield {
+        "env": environment(f"sqlite:///{database}", tmp_path / "import"),
+        "dump": lambda: sqlite_dump(database),
+        "folder": folder,
+        "client": client_id,
+        "tmp": tmp_path,
+    }
 
 
 def inzage(site: dict[str, Any], reference: str = "AVG-KILL-1") -> list[str]:
-    return [VIVERA, "inzage", "--client", site["client"], "--kenmerk", reference,
-            "--gebruiker", "beheer", "--map", str(site["folder"])]
+    return [
+        VIVERA,
+        "inzage",
+        "--client",
+        site["client"],
+        "--kenmerk",
+        reference,
+        "--gebruiker",
+        "beheer",
+        "--map",
+        str(site["folder"]),
+    ]
 
 
 def kill_at(site: dict[str, Any], phase: str) -> None:
     marker = site["tmp"] / f"{phase}.pid"
-    child = subprocess.Popen(inzage(site), env={**site["env"], PAUSE: f"{phase}:{marker}"},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        inzage(site),
+        env={**site["env"], PAUSE: f"{phase}:{marker}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 90
     while not marker.exists():
         if child.poll() is not None:
@@ -97,8 +116,7 @@ def kill_at(site: dict[str, Any], phase: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("phase", ["generated", "recorded"])
-def test_killed_half_way_it_leaves_no_file_and_no_record(site: dict[str, Any],
-                                                         phase: str) -> None:
+def test_killed_half_way_it_leaves_no_file_and_no_record(site: dict[str, Any], phase: str) -> None:
     require_pdf()
     before = site["dump"]()
     kill_at(site, phase)
@@ -114,8 +132,10 @@ def test_killed_half_way_it_leaves_no_file_and_no_record(site: dict[str, Any],
     ok(site["env"], *inzage(site)[1:])
     after = site["dump"]()
     assert after != before
-    assert sorted(p.name for p in site["folder"].iterdir()) == ["inzage-AVG-KILL-1.json",
-                                                                 "inzage-AVG-KILL-1.pdf"]
+    assert sorted(p.name for p in site["folder"].iterdir()) == [
+        "inzage-AVG-KILL-1.json",
+        "inzage-AVG-KILL-1.pdf",
+    ]
     assert len(after["privacy_accessrequest"]) == 1
     exports = [row for row in after["audit_accesslogentry"] if "'export'" in row]
     assert len(exports) == 1
@@ -128,25 +148,34 @@ def _has_unnamed_files(folder: Path) -> bool:
 
 # --- PostgreSQL: the same kill, against a throwaway database on the test run's server ----------
 
+
 @pytest.fixture
 def postgres_site(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the tests run on SQLite; this one runs when they run on PostgreSQL")
     name, server = request.getfixturevalue("postgres_database")
     password = f":{server['password']}" if server["password"] else ""
-    env = environment(f"postgres://{server['user']}{password}@{server['host']}:"
-                      f"{server['port']}/{name}", tmp_path / "import")
+    env = environment(
+        f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}",
+        tmp_path / "import",
+    )
     ok(env, "migrate", "--no-input", "-v0")
     client_id = ok(env, "shell", "-c", SETUP).split()[-1]
     folder = tmp_path / "uit"
     folder.mkdir()
-    return {"env": env, "dump": lambda: postgres_dump(name, server), "folder": folder,
-            "client": client_id, "tmp": tmp_path}
+    return {
+        "env": env,
+        "dump": lambda: postgres_dump(name, server),
+        "folder": folder,
+        "client": client_id,
+        "tmp": tmp_path,
+    }
 
 
 @pytest.mark.slow
 def test_killed_while_recording_on_postgresql_it_leaves_nothing(
-        postgres_site: dict[str, Any]) -> None:
+    postgres_site: dict[str, Any],
+) -> None:
     require_pdf()
     before = postgres_site["dump"]()
     kill_at(postgres_site, "recorded")
@@ -156,16 +185,34 @@ def test_killed_while_recording_on_postgresql_it_leaves_nothing(
 
 # --- In this process: what the command says and refuses ------------------------------------------
 
+
 @pytest.mark.django_db
-def test_the_command_records_a_new_request_and_writes_both_files(admin_user, person,
-                                                                  tmp_path: Path) -> None:
+def test_the_command_records_a_new_request_and_writes_both_files(
+    admin_user, person, tmp_path: Path
+) -> None:
     require_pdf()
-    call_command("inzage", "--client", str(person["client"].pk), "--kenmerk", "AVG-2026-030",
-                 "--gebruiker", "admin", "--map", str(tmp_path), "--ontvangen", "2026-01-05",
-                 "--notitie", "Per brief")
+    call_command(
+        "inzage",
+        "--client",
+        str(person["client"].pk),
+        "--kenmerk",
+        "AVG-2026-030",
+        "--gebruiker",
+        "admin",
+        "--map",
+        str(tmp_path),
+        "--ontvangen",
+        "2026-01-05",
+        "--notitie",
+        "Per brief",
+    )
     access_request = AccessRequest.objects.get(reference="AVG-2026-030")
-    assert (access_request.client, access_request.handled_by, str(access_request.received_on),
-            access_request.note) == (person["client"], admin_user, "2026-01-05", "Per brief")
+    assert (
+        access_request.client,
+        access_request.handled_by,
+        str(access_request.received_on),
+        access_request.note,
+    ) == (person["client"], admin_user, "2026-01-05", "Per brief")
     assert access_request.produced_at is not None
     document = json.loads((tmp_path / "inzage-AVG-2026-030.json").read_text())
     assert document["data"]["client"][0]["last_name"] == "Inzagehof"
@@ -179,18 +226,33 @@ def test_the_command_records_a_new_request_and_writes_both_files(admin_user, per
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("change", "message"), [
-    ({"--client": "999999"}, "Geen inwoner"),
-    ({"--gebruiker": "pro"}, "Geen actieve functioneel beheerder"),
-    ({"--map": "/nonexistent/inzage"}, "bestaat niet"),
-    ({"--kenmerk": "AVG-2026-017", "--client": "neighbour"}, "already used"),
-    ({"--ontvangen": "2999-01-01", "--kenmerk": "AVG-NEW"}, "future"),
-])
-def test_the_command_refuses_and_changes_nothing(admin_user, pro, person, neighbour,
-                                                 access_request, tmp_path: Path,
-                                                 change: dict[str, str], message: str) -> None:
-    options = {"--client": str(person["client"].pk), "--kenmerk": "AVG-2026-017",
-               "--gebruiker": "admin", "--map": str(tmp_path), **change}
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--client": "999999"}, "Geen inwoner"),
+        ({"--gebruiker": "pro"}, "Geen actieve functioneel beheerder"),
+        ({"--map": "/nonexistent/inzage"}, "bestaat niet"),
+        ({"--kenmerk": "AVG-2026-017", "--client": "neighbour"}, "already used"),
+        ({"--ontvangen": "2999-01-01", "--kenmerk": "AVG-NEW"}, "future"),
+    ],
+)
+def test_the_command_refuses_and_changes_nothing(
+    admin_user,
+    pro,
+    person,
+    neighbour,
+    access_request,
+    tmp_path: Path,
+    change: dict[str, str],
+    message: str,
+) -> None:
+    options = {
+        "--client": str(person["client"].pk),
+        "--kenmerk": "AVG-2026-017",
+        "--gebruiker": "admin",
+        "--map": str(tmp_path),
+        **change,
+    }
     if options["--client"] == "neighbour":
         options["--client"] = str(neighbour["client"].pk)
     before = (AccessRequest.objects.count(), AccessLogEntry.objects.count())

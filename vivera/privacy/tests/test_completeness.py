@@ -36,8 +36,18 @@ from vivera.registration.models import Client, Dossier, Referral, ZrmScore
 ROOTS = {Client, Dossier, Submission}
 # What an exported record may point to without being exported itself: configuration, shown in
 # the export by its name or label.
-CONFIGURATION = {Municipality, Neighbourhood, Team, Location, PartnerOrganisation, LifeDomain,
-                 Referrer, Outcome, ContactKind, User}
+CONFIGURATION = {
+    Municipality,
+    Neighbourhood,
+    Team,
+    Location,
+    PartnerOrganisation,
+    LifeDomain,
+    Referrer,
+    Outcome,
+    ContactKind,
+    User,
+}
 # Models that refer to an exported model but hold nothing about the person, with the reason.
 NOT_ABOUT_A_PERSON: dict[type[models.Model], str] = {
     ImportRun: "the import's bookkeeping (files, counts); its records are in the export",
@@ -51,8 +61,10 @@ def forgotten(exported: set[type[models.Model]]) -> list[str]:
         for relation in model._meta.related_objects:
             other = relation.related_model
             if other not in exported and other not in NOT_ABOUT_A_PERSON:
-                missing.add(f"{other._meta.label} (refers to {model._meta.label} through "
-                            f"{relation.field.name})")
+                missing.add(
+                    f"{other._meta.label} (refers to {model._meta.label} through "
+                    f"{relation.field.name})"
+                )
     return sorted(missing)
 
 
@@ -61,7 +73,8 @@ def unexplained_targets(exported: set[type[models.Model]]) -> list[str]:
     allowed = exported | CONFIGURATION | set(NOT_ABOUT_A_PERSON)
     return sorted(
         f"{model._meta.label}.{field.name} → {field.related_model._meta.label}"
-        for model in exported for field in model._meta.get_fields()
+        for model in exported
+        for field in model._meta.get_fields()
         if field.is_relation and not field.auto_created and field.related_model not in allowed
     )
 
@@ -70,8 +83,9 @@ def test_every_model_that_refers_to_a_person_is_in_the_export() -> None:
     exported = exported_models()
     assert exported >= ROOTS
     missing = forgotten(exported)
-    assert not missing, ("Not in the right-of-access export (add a Part in "
-                         f"vivera/privacy/contents.py): {missing}")
+    assert not missing, (
+        f"Not in the right-of-access export (add a Part in vivera/privacy/contents.py): {missing}"
+    )
 
 
 def test_exported_records_point_only_to_exported_records_or_configuration() -> None:
@@ -81,8 +95,9 @@ def test_exported_records_point_only_to_exported_records_or_configuration() -> N
 def test_the_walk_finds_a_model_left_out() -> None:
     """The checks above can fail: without ZRM scores, or with referrals pointing nowhere."""
     exported = exported_models()
-    assert any(name.startswith("registration.ZrmScore")
-               for name in forgotten(exported - {ZrmScore}))
+    assert any(
+        name.startswith("registration.ZrmScore") for name in forgotten(exported - {ZrmScore})
+    )
     assert any("registration.Referral" in name for name in forgotten(exported - {Referral}))
     assert unexplained_targets(exported - {Dossier})
 
@@ -92,8 +107,7 @@ def test_the_walk_covers_every_installed_model_that_refers_to_a_person() -> None
     exported = exported_models()
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if (field.is_relation and not field.auto_created
-                    and field.related_model in ROOTS):
+            if field.is_relation and not field.auto_created and field.related_model in ROOTS:
                 assert model in exported or model in NOT_ABOUT_A_PERSON, model._meta.label
 
 
@@ -107,20 +121,21 @@ def test_every_shown_field_has_a_translated_label_and_hidden_fields_exist(part: 
     assert part.hidden <= names
     assert set(part.columns) <= {f.name for f in part.fields()}
     for model_field in part.fields():
-        label = (part.labels.get(model_field.name) or model_field.verbose_name)
+        label = part.labels.get(model_field.name) or model_field.verbose_name
         assert isinstance(label, Promise) or model_field.name in COMMON_LABELS, (
-            f"{part.model._meta.label}.{model_field.name} has no translated label")
+            f"{part.model._meta.label}.{model_field.name} has no translated label"
+        )
 
 
 @pytest.mark.django_db
 def test_every_field_of_every_row_is_in_the_json(admin_user, person, access_request) -> None:
-    export = person_export(client=person["client"], access_request=access_request,
-                           made_by=admin_user)
+    export = person_export(
+        client=person["client"], access_request=access_request, made_by=admin_user
+    )
     seen: set[str] = set()
 
     def check(section) -> None:
-        expected = {f.name for f in section.part.fields()} | {c.key for c in
-                                                               section.part.children}
+        expected = {f.name for f in section.part.fields()} | {c.key for c in section.part.children}
         for row in section.rows:
             seen.add(section.path)
             assert set(row.as_json()) == expected, section.path
@@ -129,6 +144,7 @@ def test_every_field_of_every_row_is_in_the_json(admin_user, person, access_requ
 
     for section in export.sections:
         check(section)
+
     # The person fixture has a row in every part and sub-part, so every part was checked.
     def paths(part: Part, prefix: str = "") -> list[str]:
         path = f"{prefix}{part.key}"

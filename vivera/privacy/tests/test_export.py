@@ -22,8 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 def download(user: Any, access_request: AccessRequest, fmt: str) -> Any:
-    return login(user).post(reverse("privacy:export", args=[access_request.client_id]),
-                            {"access_request": access_request.pk, "format": fmt})
+    return login(user).post(
+        reverse("privacy:export", args=[access_request.client_id]),
+        {"access_request": access_request.pk, "format": fmt},
+    )
 
 
 def exported(user: Any, access_request: AccessRequest) -> dict[str, Any]:
@@ -50,7 +52,10 @@ def test_it_exports_every_record_of_the_person(admin_user, person, neighbour, ac
     data = document["data"]
     client = data["client"][0]
     assert (client["first_name"], client["last_name"], client["bsn"]) == (
-        "Wilhelmina", "Inzagehof", "123456782")
+        "Wilhelmina",
+        "Inzagehof",
+        "123456782",
+    )
     assert client["created_by"] == "Pro"
     assert [h["id"] for h in data["household"]] == [person["client"].household_id]
 
@@ -86,16 +91,22 @@ def test_code_lists_are_given_with_their_labels(admin_user, person, codes, acces
     [dossier] = exported(admin_user, access_request)["data"]["dossiers"]
     assert dossier["referrer"] == {"code": "huisarts", "label": codes["gp"].name}
     assert dossier["status"] == {"code": "intake", "label": str(DossierStatus.INTAKE.label)}
-    assert dossier["questions"][0]["domain"] == {"code": "financien",
-                                                 "label": codes["money"].name}
+    assert dossier["questions"][0]["domain"] == {"code": "financien", "label": codes["money"].name}
 
 
-def test_the_access_log_part_says_who_looked_also_when_refused(admin_user, pro, pro_west,
-                                                               colleague, person,
-                                                               access_request):
+def test_the_access_log_part_says_who_looked_also_when_refused(
+    admin_user, pro, pro_west, colleague, person, access_request
+):
     lines = exported(admin_user, access_request)["data"]["access_log"]
-    by_user = {(line["username"], line["action"]["code"], line["result"]["code"],
-                line["object_type"]["code"]) for line in lines}
+    by_user = {
+        (
+            line["username"],
+            line["action"]["code"],
+            line["result"]["code"],
+            line["object_type"]["code"],
+        )
+        for line in lines
+    }
     assert ("pro", "create", "success", "client") in by_user
     assert ("pro_west", "read", "refused", "dossier") in by_user  # no client number on it
     assert ("colleague", "read", "refused", "client_access_request") in by_user  # nor on this
@@ -103,12 +114,12 @@ def test_the_access_log_part_says_who_looked_also_when_refused(admin_user, pro, 
     # The list named someone else too: that part of the line stays out.
     listed = next(line for line in lines if line["object_type"]["code"] == "list")
     assert "clients" not in listed["detail"]
-    assert all(set(line) >= {"timestamp", "user", "role", "ip_address", "path"}
-               for line in lines)
+    assert all(set(line) >= {"timestamp", "user", "role", "ip_address", "path"} for line in lines)
 
 
 def test_each_download_is_recorded_and_logged_and_the_next_export_shows_it(
-        admin_user, person, access_request):
+    admin_user, person, access_request
+):
     assert access_request.produced_at is None
     exported(admin_user, access_request)
     access_request.refresh_from_db()
@@ -117,13 +128,15 @@ def test_each_download_is_recorded_and_logged_and_the_next_export_shows_it(
     second = exported(admin_user, access_request)
     access_request.refresh_from_db()
     assert access_request.produced_at == first  # the first export answers the request
-    exports = AccessLogEntry.objects.filter(action="export", object_type="client",
-                                            client_id=person["client"].pk, user=admin_user)
+    exports = AccessLogEntry.objects.filter(
+        action="export", object_type="client", client_id=person["client"].pk, user=admin_user
+    )
     assert exports.count() == 2
     assert {line.detail["access_request"] for line in exports} == {access_request.pk}
     # The second export lists the first, not itself (its own line is written after it).
-    in_second = [line for line in second["data"]["access_log"]
-                 if line["action"]["code"] == "export"]
+    in_second = [
+        line for line in second["data"]["access_log"] if line["action"]["code"] == "export"
+    ]
     assert len(in_second) == 1
 
 
@@ -155,17 +168,24 @@ def test_the_pdf_is_a_pdf_that_names_the_person(admin_user, person, access_reque
     assert "Wilhelmina van Inzagehof" in text
     assert "Schuldhulpmaatje" in text and "OUD-4711" in text
     assert "Nietgezien" not in text
-    assert AccessLogEntry.objects.filter(action="export", user=admin_user,
-                                         detail__formats=["pdf"]).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            action="export", user=admin_user, detail__formats=["pdf"]
+        ).count()
+        == 1
+    )
 
 
-def test_an_export_for_another_persons_request_is_refused(admin_user, person, neighbour,
-                                                         access_request):
+def test_an_export_for_another_persons_request_is_refused(
+    admin_user, person, neighbour, access_request
+):
     response = login(admin_user).post(
         reverse("privacy:export", args=[neighbour["client"].pk]),
-        {"access_request": access_request.pk, "format": "json"})
+        {"access_request": access_request.pk, "format": "json"},
+    )
     assert response.status_code == 400
     assert not AccessLogEntry.objects.filter(action="export").exists()
     # The page that says so shows the neighbour: that is a read.
-    assert AccessLogEntry.objects.filter(user=admin_user, action="read",
-                                         client_id=neighbour["client"].pk).exists()
+    assert AccessLogEntry.objects.filter(
+        user=admin_user, action="read", client_id=neighbour["client"].pk
+    ).exists()

@@ -20,7 +20,8 @@ def histories(dossiers: Iterable[Dossier]) -> dict[int, list[DossierStatusChange
     ids = [d.pk for d in dossiers]
     changes: dict[int, list[DossierStatusChange]] = defaultdict(list)
     for change in DossierStatusChange.objects.filter(dossier_id__in=ids).order_by(
-            "date", "changed_at", "pk"):
+        "date", "changed_at", "pk"
+    ):
         changes[change.dossier_id].append(change)
     return changes
 

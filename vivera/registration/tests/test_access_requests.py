@@ -49,11 +49,15 @@ def valid_bsns(count: int, start: int = 100000000) -> list[str]:
 
 
 def oost_resident(pro, team_oost, codes, *, bsn: str = BSN, last_name: str = "Jansen"):
-    client = client_create(user=pro, data={"first_name": "Jan", "last_name": last_name,
-                                           "bsn": bsn})
-    dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                   registered_on=timezone.localdate() - dt.timedelta(days=30),
-                   case_director=pro)
+    client = client_create(user=pro, data={"first_name": "Jan", "last_name": last_name, "bsn": bsn})
+    dossier_create(
+        user=pro,
+        client=client,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=timezone.localdate() - dt.timedelta(days=30),
+        case_director=pro,
+    )
     return client
 
 
@@ -74,8 +78,11 @@ def coordinator_noord(make_user, municipality):
 
 
 def ask(user, kind: str = "transfer", bsn: str = BSN, team: Team | None = None):
-    data = {"toegang-bsn": bsn, "toegang-kind": kind,
-            "toegang-reason": "Zelfde gezin, wij begeleiden de moeder."}
+    data = {
+        "toegang-bsn": bsn,
+        "toegang-kind": kind,
+        "toegang-reason": "Zelfde gezin, wij begeleiden de moeder.",
+    }
     if team is not None:
         data["toegang-team"] = team.pk
     else:
@@ -96,23 +103,31 @@ def sees_dossier(user, dossier: Dossier) -> bool:
 
 
 def test_a_request_goes_to_the_coordinator_of_the_team_holding_the_dossier(
-        pro_west, coordinator, coordinator_noord, jan_oost, team_oost, team_west):
+    pro_west, coordinator, coordinator_noord, jan_oost, team_oost, team_west
+):
     response = ask(pro_west)
     assert response.status_code == 302 and response.url == LIST
     access_request = request_of(jan_oost)
-    assert (access_request.from_team, access_request.to_team, access_request.requested_by,
-            access_request.status, access_request.dossier) == (
-        team_oost, team_west, pro_west, "pending", jan_oost.dossiers.get())
-    created = AccessLogEntry.objects.get(user=pro_west, action="create",
-                                         object_type="client_access_request")
+    assert (
+        access_request.from_team,
+        access_request.to_team,
+        access_request.requested_by,
+        access_request.status,
+        access_request.dossier,
+    ) == (team_oost, team_west, pro_west, "pending", jan_oost.dossiers.get())
+    created = AccessLogEntry.objects.get(
+        user=pro_west, action="create", object_type="client_access_request"
+    )
     assert created.client_id == jan_oost.pk and BSN not in str(created.detail)
-    assert AccessLogEntry.objects.filter(user=pro_west, action="search", client_id=jan_oost.pk,
-                                         detail__purpose="access_request").exists()
+    assert AccessLogEntry.objects.filter(
+        user=pro_west, action="search", client_id=jan_oost.pk, detail__purpose="access_request"
+    ).exists()
     html = login(coordinator).get(LIST).content.decode()
     assert "Jansen" in html
     assert reverse("registration:access_request_decide", args=[access_request.pk]) in html
-    assert AccessLogEntry.objects.filter(user=coordinator, object_id="access_requests",
-                                         detail__clients=[jan_oost.pk]).exists()
+    assert AccessLogEntry.objects.filter(
+        user=coordinator, object_id="access_requests", detail__clients=[jan_oost.pk]
+    ).exists()
     # A coordinator of an unrelated team does not see it.
     assert "Jansen" not in login(coordinator_noord).get(LIST).content.decode()
 
@@ -140,13 +155,24 @@ def test_asking_about_a_resident_within_reach_only_points_to_it(pro, colleague, 
     assert not ClientAccessRequest.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("pro", 403), ("pro_west", 403), ("coordinator_west", 404), ("coordinator_noord", 404),
-    ("policy", 403), ("admin", 403), ("partner", 403), ("resident", 403),
-    ("researcher", 403), ("other_pro", 403),
-])
-def test_only_the_coordinator_of_the_holding_team_may_answer(persona, status, request,
-                                                              all_personas, jan_oost):
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("pro", 403),
+        ("pro_west", 403),
+        ("coordinator_west", 404),
+        ("coordinator_noord", 404),
+        ("policy", 403),
+        ("admin", 403),
+        ("partner", 403),
+        ("resident", 403),
+        ("researcher", 403),
+        ("other_pro", 403),
+    ],
+)
+def test_only_the_coordinator_of_the_holding_team_may_answer(
+    persona, status, request, all_personas, jan_oost
+):
     ask(all_personas["pro_west"])
     access_request = request_of(jan_oost)
     user = all_personas.get(persona) or request.getfixturevalue(persona)
@@ -154,15 +180,18 @@ def test_only_the_coordinator_of_the_holding_team_may_answer(persona, status, re
     http = login(user)
     assert http.get(url).status_code == status
     assert http.post(url, {"decision": "approve"}).status_code == status
-    assert http.post(reverse("registration:access_share_end", args=[access_request.pk])
-                     ).status_code == status
+    assert (
+        http.post(reverse("registration:access_share_end", args=[access_request.pk])).status_code
+        == status
+    )
     access_request.refresh_from_db()
     assert access_request.status == "pending"
     assert AccessLogEntry.objects.filter(user=user, result="refused").exists()
 
 
 def test_approving_a_transfer_moves_the_dossier_to_the_requesting_team(
-        pro, pro_west, coordinator, jan_oost, team_oost, team_west):
+    pro, pro_west, coordinator, jan_oost, team_oost, team_west
+):
     ask(pro_west, kind="transfer")
     access_request = request_of(jan_oost)
     dossier = jan_oost.dossiers.get()
@@ -174,13 +203,22 @@ def test_approving_a_transfer_moves_the_dossier_to_the_requesting_team(
     dossier.refresh_from_db()
     assert (dossier.team, dossier.case_director, dossier.version) == (team_west, pro_west, 2)
     change = DossierTeamChange.objects.get()
-    assert (change.dossier, change.from_team, change.to_team, change.changed_by,
-            change.request) == (dossier, team_oost, team_west, coordinator, access_request)
+    assert (
+        change.dossier,
+        change.from_team,
+        change.to_team,
+        change.changed_by,
+        change.request,
+    ) == (dossier, team_oost, team_west, coordinator, access_request)
     assert sees_dossier(pro_west, dossier)
     assert not sees_dossier(pro, dossier)  # Oost no longer holds it
     assert AccessLogEntry.objects.filter(
-        user=coordinator, action="update", object_type="client_access_request",
-        object_id=str(access_request.pk), detail__status="approved").exists()
+        user=coordinator,
+        action="update",
+        object_type="client_access_request",
+        object_id=str(access_request.pk),
+        detail__status="approved",
+    ).exists()
     moved = AccessLogEntry.objects.get(user=coordinator, action="update", object_type="dossier")
     assert moved.detail["team"] == {"from": team_oost.pk, "to": team_west.pk}
     assert moved.client_id == jan_oost.pk
@@ -191,32 +229,40 @@ def test_approving_a_transfer_moves_the_dossier_to_the_requesting_team(
 
 
 def test_approving_a_shared_dossier_lets_both_teams_see_it_until_sharing_stops(
-        pro, pro_west, coordinator, jan_oost, team_oost, team_west):
+    pro, pro_west, coordinator, jan_oost, team_oost, team_west
+):
     ask(pro_west, kind="shared")
     access_request = request_of(jan_oost)
     dossier = jan_oost.dossiers.get()
     login(coordinator).post(
         reverse("registration:access_request_decide", args=[access_request.pk]),
-        {"decision": "approve"})
+        {"decision": "approve"},
+    )
     dossier.refresh_from_db()
     assert dossier.team == team_oost and dossier.case_director == pro
     assert sees_dossier(pro_west, dossier) and sees_dossier(pro, dossier)
     assert clients_for(pro_west).filter(pk=jan_oost.pk).exists()
     page = login(pro).get(reverse("registration:dossier_detail", args=[dossier.pk]))
     assert list(page.context["shares"]) == [access_request]
-    assert AccessLogEntry.objects.filter(user=coordinator, object_type="dossier",
-                                         object_id=str(dossier.pk),
-                                         detail__shared_with_team=team_west.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        user=coordinator,
+        object_type="dossier",
+        object_id=str(dossier.pk),
+        detail__shared_with_team=team_west.pk,
+    ).exists()
     response = login(coordinator).post(
-        reverse("registration:access_share_end", args=[access_request.pk]))
+        reverse("registration:access_share_end", args=[access_request.pk])
+    )
     assert response.status_code == 302
     assert not sees_dossier(pro_west, dossier)
-    assert AccessLogEntry.objects.filter(user=coordinator, object_type="dossier",
-                                         detail__share_ended_for_team=team_west.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        user=coordinator, object_type="dossier", detail__share_ended_for_team=team_west.pk
+    ).exists()
 
 
 def test_declining_changes_nothing_and_the_requester_reads_the_note(
-        pro_west, coordinator, jan_oost, team_oost):
+    pro_west, coordinator, jan_oost, team_oost
+):
     ask(pro_west, kind="shared")
     access_request = request_of(jan_oost)
     url = reverse("registration:access_request_decide", args=[access_request.pk])
@@ -225,33 +271,46 @@ def test_declining_changes_nothing_and_the_requester_reads_the_note(
     assert without_note.status_code == 400
     access_request.refresh_from_db()
     assert access_request.status == "pending"
-    assert http.post(url, {"decision": "decline",
-                           "note": "Wij hebben contact; bel mij even."}).status_code == 302
+    assert (
+        http.post(
+            url, {"decision": "decline", "note": "Wij hebben contact; bel mij even."}
+        ).status_code
+        == 302
+    )
     access_request.refresh_from_db()
     assert (access_request.status, access_request.decided_by) == ("declined", coordinator)
     dossier = jan_oost.dossiers.get()
     assert dossier.team == team_oost and not sees_dossier(pro_west, dossier)
     assert not AccessLogEntry.objects.filter(user=coordinator, object_type="dossier").exists()
-    assert AccessLogEntry.objects.filter(user=coordinator, object_type="client_access_request",
-                                         detail__status="declined").exists()
+    assert AccessLogEntry.objects.filter(
+        user=coordinator, object_type="client_access_request", detail__status="declined"
+    ).exists()
     assert "bel mij even" in login(pro_west).get(LIST).content.decode()
     # An answered request cannot be answered again.
     with pytest.raises(ValidationError):
         access_request_decide(user=coordinator, access_request=access_request, approve=True)
 
 
-def test_a_requester_cannot_answer_its_own_request(coordinator_west, jan_oost, team_oost,
-                                                  team_west):
+def test_a_requester_cannot_answer_its_own_request(
+    coordinator_west, jan_oost, team_oost, team_west
+):
     [access_request] = access_request_create(
-        user=coordinator_west, client=jan_oost, to_team=team_west, kind="transfer",
-        reason="Verhuisd naar West.")
+        user=coordinator_west,
+        client=jan_oost,
+        to_team=team_west,
+        kind="transfer",
+        reason="Verhuisd naar West.",
+    )
     # Even after joining the holding team, its own request is not its to answer.
-    TeamMembership.objects.create(team=team_oost, user=coordinator_west,
-                                  specialism=Specialism.AMW, fte=Decimal("0.1"),
-                                  start_date=dt.date(2015, 1, 1))
+    TeamMembership.objects.create(
+        team=team_oost,
+        user=coordinator_west,
+        specialism=Specialism.AMW,
+        fte=Decimal("0.1"),
+        start_date=dt.date(2015, 1, 1),
+    )
     with pytest.raises(ValidationError) as refused:
-        access_request_decide(user=coordinator_west, access_request=access_request,
-                              approve=True)
+        access_request_decide(user=coordinator_west, access_request=access_request, approve=True)
     assert refused.value.code == "own_request"
     access_request.refresh_from_db()
     assert access_request.status == "pending"
@@ -264,13 +323,13 @@ def test_requests_across_municipalities_are_impossible(other_pro, other_team, ja
     line = AccessLogEntry.objects.get(user=other_pro, action="search")
     assert (line.client_id, line.detail["found"]) == (None, "none")
     with pytest.raises(ValidationError) as refused:
-        access_request_create(user=other_pro, client=jan_oost, to_team=other_team,
-                              kind="shared", reason="Elders.")
+        access_request_create(
+            user=other_pro, client=jan_oost, to_team=other_team, kind="shared", reason="Elders."
+        )
     assert refused.value.code == "other_municipality"
 
 
-def test_the_bsn_checks_of_one_professional_are_limited(settings, pro, pro_west, team_oost,
-                                                        codes):
+def test_the_bsn_checks_of_one_professional_are_limited(settings, pro, pro_west, team_oost, codes):
     settings.VIVERA_BSN_CHECK_LIMIT = 3
     first, second, third, nobody = valid_bsns(4)
     for n, bsn in enumerate((first, second, third)):
@@ -278,12 +337,10 @@ def test_the_bsn_checks_of_one_professional_are_limited(settings, pro, pro_west,
     http = login(pro_west)
     create = reverse("registration:client_create")
     for bsn in (first, second, first, third):  # the same resident twice counts once
-        form = http.post(create, {"first_name": "A", "last_name": "B", "bsn": bsn}).context[
-            "form"]
+        form = http.post(create, {"first_name": "A", "last_name": "B", "bsn": bsn}).context["form"]
         assert form.has_error("bsn", "known_elsewhere")
     for bsn in (nobody, first):  # refused whatever it would find
-        form = http.post(create, {"first_name": "A", "last_name": "B", "bsn": bsn}).context[
-            "form"]
+        form = http.post(create, {"first_name": "A", "last_name": "B", "bsn": bsn}).context["form"]
         assert form.has_error("bsn", "bsn_check_limit")
     assert not Client.objects.filter(bsn=nobody).exists()
     refused = AccessLogEntry.objects.filter(user=pro_west, action="search", result="refused")
@@ -294,10 +351,14 @@ def test_the_bsn_checks_of_one_professional_are_limited(settings, pro, pro_west,
     assert not ClientAccessRequest.objects.exists()
 
 
-def test_my_work_tells_the_coordinator_that_a_request_waits(pro_west, coordinator,
-                                                            coordinator_west, jan_oost):
+def test_my_work_tells_the_coordinator_that_a_request_waits(
+    pro_west, coordinator, coordinator_west, jan_oost
+):
     ask(pro_west)
-    assert login(coordinator).get(reverse("registration:my_work")).context[
-        "requests_to_answer"] == 1
-    assert login(coordinator_west).get(reverse("registration:my_work")).context[
-        "requests_to_answer"] == 0
+    assert (
+        login(coordinator).get(reverse("registration:my_work")).context["requests_to_answer"] == 1
+    )
+    assert (
+        login(coordinator_west).get(reverse("registration:my_work")).context["requests_to_answer"]
+        == 0
+    )

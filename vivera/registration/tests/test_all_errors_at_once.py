@@ -33,15 +33,27 @@ def fields_of(error: ValidationError) -> set[str]:
 @pytest.fixture
 def dossier(pro, team_oost, codes):
     client = services.client_create(user=pro, data={"first_name": "Ans", "last_name": "Regel"})
-    return services.dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                                   registered_on=timezone.localdate() - dt.timedelta(days=10),
-                                   case_director=pro)
+    return services.dossier_create(
+        user=pro,
+        client=client,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=timezone.localdate() - dt.timedelta(days=10),
+        case_director=pro,
+    )
 
 
 def test_the_client_form_names_the_bsn_the_birth_date_and_the_email_at_once(pro):
-    response = login(pro).post(reverse("registration:client_create"), {
-        "first_name": "Piet", "last_name": "Puk", "bsn": "123456789",
-        "birth_date": TOMORROW.isoformat(), "email": "geen-adres"})
+    response = login(pro).post(
+        reverse("registration:client_create"),
+        {
+            "first_name": "Piet",
+            "last_name": "Puk",
+            "bsn": "123456789",
+            "birth_date": TOMORROW.isoformat(),
+            "email": "geen-adres",
+        },
+    )
     html = response.content.decode()
     assert summary_links(html) == {"id_bsn", "id_birth_date", "id_email"}
     assert "elfproef" in html
@@ -52,16 +64,24 @@ def test_the_client_form_names_the_bsn_the_birth_date_and_the_email_at_once(pro)
 
 def test_the_client_service_refuses_with_every_problem(pro):
     with pytest.raises(ValidationError) as refused:
-        services.client_create(user=pro, data={
-            "first_name": "Piet", "last_name": "", "birth_date": dt.date(1850, 1, 1),
-            "email": "geen-adres"})
+        services.client_create(
+            user=pro,
+            data={
+                "first_name": "Piet",
+                "last_name": "",
+                "birth_date": dt.date(1850, 1, 1),
+                "email": "geen-adres",
+            },
+        )
     assert fields_of(refused.value) == {"last_name", "birth_date", "email"}
 
 
 def test_the_contact_form_names_the_missing_minutes_and_a_date_before_the_dossier(pro, dossier):
     before = dossier.registered_on - dt.timedelta(days=3)
-    response = login(pro).post(reverse("registration:contact_add", args=[dossier.pk]), {
-        "date": before.isoformat(), "with_whom": "client", "core_task": "", "minutes": ""})
+    response = login(pro).post(
+        reverse("registration:contact_add", args=[dossier.pk]),
+        {"date": before.isoformat(), "with_whom": "client", "core_task": "", "minutes": ""},
+    )
     html = response.content.decode()
     assert {"id_date", "id_minutes"} <= summary_links(html)
     assert "vóór de aanmelding van het dossier" in html
@@ -70,8 +90,9 @@ def test_the_contact_form_names_the_missing_minutes_and_a_date_before_the_dossie
 
 def test_a_status_change_names_the_transition_and_the_date_at_once(pro, dossier):
     with pytest.raises(ValidationError) as refused:
-        services.dossier_change_status(user=pro, dossier=dossier, to_status=DossierStatus.ACTIVE,
-                                       date=TOMORROW)
+        services.dossier_change_status(
+            user=pro, dossier=dossier, to_status=DossierStatus.ACTIVE, date=TOMORROW
+        )
     assert fields_of(refused.value) == {"to_status", "date"}
     codes = {e.code for errors in refused.value.error_dict.values() for e in errors}
     assert codes == {"transition", "future"}
@@ -80,28 +101,44 @@ def test_a_status_change_names_the_transition_and_the_date_at_once(pro, dossier)
 
 
 def test_a_contact_names_the_date_and_a_professional_of_another_team_at_once(
-        pro, pro_west, dossier, codes):
+    pro, pro_west, dossier, codes
+):
     from vivera.organisation.models import ContactKind
+
     with pytest.raises(ValidationError) as refused:
-        services.contact_add(user=pro, dossier=dossier, date=TOMORROW,
-                             kind=ContactKind.objects.first(), with_whom="client",
-                             core_task="support", minutes=30, professionals=[pro_west])
+        services.contact_add(
+            user=pro,
+            dossier=dossier,
+            date=TOMORROW,
+            kind=ContactKind.objects.first(),
+            with_whom="client",
+            core_task="support",
+            minutes=30,
+            professionals=[pro_west],
+        )
     assert fields_of(refused.value) == {"date", "professionals"}
     assert not ContactMoment.objects.exists()
 
 
 def test_a_single_refusal_without_a_field_keeps_its_code(pro, dossier, team_oost, codes):
     with pytest.raises(ValidationError) as refused:
-        services.dossier_create(user=pro, client=dossier.client, team=team_oost,
-                                referrer=codes["gp"], registered_on=timezone.localdate())
+        services.dossier_create(
+            user=pro,
+            client=dossier.client,
+            team=team_oost,
+            referrer=codes["gp"],
+            registered_on=timezone.localdate(),
+        )
     assert refused.value.code == "open_dossier_exists"
 
 
 def test_a_postcode_outside_the_municipality_is_saved_with_a_warning(pro, neighbourhood):
     http = login(pro)
-    response = http.post(reverse("registration:client_create"), {
-        "first_name": "Kees", "last_name": "Elders", "postcode": "1011 AB",
-        "house_number": "1"}, follow=True)
+    response = http.post(
+        reverse("registration:client_create"),
+        {"first_name": "Kees", "last_name": "Elders", "postcode": "1011 AB", "house_number": "1"},
+        follow=True,
+    )
     client = Client.objects.get()
     assert client.neighbourhood is None
     html = response.content.decode()
@@ -111,8 +148,7 @@ def test_a_postcode_outside_the_municipality_is_saved_with_a_warning(pro, neighb
     page = http.get(reverse("registration:client_edit", args=[client.pk]))
     data = {**page.context["form"].initial, "postcode": "9991 AB", "email": "", "phone": ""}
     data = {k: ("" if v is None else v) for k, v in data.items()}
-    response = http.post(reverse("registration:client_edit", args=[client.pk]), data,
-                         follow=True)
+    response = http.post(reverse("registration:client_edit", args=[client.pk]), data, follow=True)
     client.refresh_from_db()
     assert client.neighbourhood == neighbourhood
     assert "ligt niet in" not in response.content.decode()

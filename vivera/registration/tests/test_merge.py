@@ -21,16 +21,29 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client_ans(pro, neighbourhood):
-    return client_create(user=pro, data={
-        "first_name": "Ans", "last_name": "Jansen", "birth_date": dt.date(1970, 3, 1),
-        "postcode": "9991AB", "house_number": "4", "phone": "0611111111"})
+    return client_create(
+        user=pro,
+        data={
+            "first_name": "Ans",
+            "last_name": "Jansen",
+            "birth_date": dt.date(1970, 3, 1),
+            "postcode": "9991AB",
+            "house_number": "4",
+            "phone": "0611111111",
+        },
+    )
 
 
 @pytest.fixture
 def dossier(pro, client_ans, team_oost, codes):
-    return dossier_create(user=pro, client=client_ans, team=team_oost, referrer=codes["gp"],
-                          registered_on=timezone.localdate() - dt.timedelta(days=30),
-                          case_director=pro)
+    return dossier_create(
+        user=pro,
+        client=client_ans,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=timezone.localdate() - dt.timedelta(days=30),
+        case_director=pro,
+    )
 
 
 def opened(http: HttpClient, url: str) -> dict[str, Any]:
@@ -82,8 +95,10 @@ def choices(page: Any) -> dict[str, Any]:
 def test_different_fields_merge_with_one_confirmation(pro, colleague, dossier):
     mine, theirs = login(pro), login(colleague)
     my_form, their_form = opened(mine, edit_dossier(dossier)), opened(theirs, edit_dossier(dossier))
-    assert theirs.post(edit_dossier(dossier), {**their_form, "carer_involved": "on"}
-                       ).status_code == 302
+    assert (
+        theirs.post(edit_dossier(dossier), {**their_form, "carer_involved": "on"}).status_code
+        == 302
+    )
     page = mine.post(edit_dossier(dossier), {**my_form, "complexity": "complex"})
 
     # Refused: nothing of mine saved, theirs intact.
@@ -94,8 +109,7 @@ def test_different_fields_merge_with_one_confirmation(pro, colleague, dossier):
     found = choices(page)
     assert set(found) == {"complexity", "carer_involved"}
     assert (found["complexity"].selected, found["complexity"].conflict) == ("mine", False)
-    assert (found["carer_involved"].selected, found["carer_involved"].conflict) == ("theirs",
-                                                                                  False)
+    assert (found["carer_involved"].selected, found["carer_involved"].conflict) == ("theirs", False)
     html = page.content.decode()
     assert 'role="alert"' in html
     assert str(colleague.get_full_name() or colleague.username) in html  # who saved it
@@ -111,8 +125,9 @@ def test_a_field_both_changed_needs_an_explicit_choice(pro, colleague, dossier):
     mine, theirs = login(pro), login(colleague)
     my_form, their_form = opened(mine, edit_dossier(dossier)), opened(theirs, edit_dossier(dossier))
     theirs.post(edit_dossier(dossier), {**their_form, "complexity": "multiple"})
-    page = mine.post(edit_dossier(dossier), {**my_form, "complexity": "complex",
-                                             "network_mapped": "on"})
+    page = mine.post(
+        edit_dossier(dossier), {**my_form, "complexity": "complex", "network_mapped": "on"}
+    )
     conflict = choices(page)["complexity"]
     assert conflict.conflict and conflict.selected is None
     assert (conflict.mine, conflict.theirs) == ("complex", "multiple")
@@ -133,17 +148,20 @@ def test_a_field_both_changed_needs_an_explicit_choice(pro, colleague, dossier):
     assert (dossier.complexity, dossier.network_mapped) == ("multiple", True)
 
 
-def test_a_third_change_while_merging_is_refused_with_a_new_merge_view(pro, colleague,
-                                                                       coordinator, dossier):
+def test_a_third_change_while_merging_is_refused_with_a_new_merge_view(
+    pro, colleague, coordinator, dossier
+):
     mine, theirs, third = login(pro), login(colleague), login(coordinator)
     my_form = opened(mine, edit_dossier(dossier))
-    theirs.post(edit_dossier(dossier), {**opened(theirs, edit_dossier(dossier)),
-                                        "volunteer_deployed": "on"})
+    theirs.post(
+        edit_dossier(dossier), {**opened(theirs, edit_dossier(dossier)), "volunteer_deployed": "on"}
+    )
     page = mine.post(edit_dossier(dossier), {**my_form, "complexity": "complex"})
     assert page.context["merge"]
     # While I choose, a third person saves.
-    third.post(edit_dossier(dossier), {**opened(third, edit_dossier(dossier)),
-                                       "complexity": "multiple"})
+    third.post(
+        edit_dossier(dossier), {**opened(third, edit_dossier(dossier)), "complexity": "multiple"}
+    )
     again = mine.post(edit_dossier(dossier), merge_post(page))
     assert again.status_code == 200
     found = choices(again)
@@ -161,8 +179,7 @@ def test_a_third_change_while_merging_is_refused_with_a_new_merge_view(pro, coll
 def test_a_status_change_in_between_also_shows_the_merge_view(pro, dossier):
     http = login(pro)
     form = opened(http, edit_dossier(dossier))
-    dossier_change_status(user=pro, dossier=dossier, to_status="intake",
-                          date=timezone.localdate())
+    dossier_change_status(user=pro, dossier=dossier, to_status="intake", date=timezone.localdate())
     page = http.post(edit_dossier(dossier), {**form, "resident_contact": "on"})
     assert choices(page)["resident_contact"].selected == "mine"
     assert http.post(edit_dossier(dossier), merge_post(page)).status_code == 302
@@ -173,11 +190,18 @@ def test_a_status_change_in_between_also_shows_the_merge_view(pro, dossier):
 def test_without_base_values_every_difference_must_be_chosen(pro, colleague, dossier, codes):
     """A form posted without the hidden base (an old page) cannot tell who changed what."""
     mine, theirs = login(pro), login(colleague)
-    theirs.post(edit_dossier(dossier), {**opened(theirs, edit_dossier(dossier)),
-                                        "carer_involved": "on"})
-    page = mine.post(edit_dossier(dossier), {
-        "case_director": pro.pk, "referrer": codes["gp"].pk, "complexity": "complex",
-        "version": 1})
+    theirs.post(
+        edit_dossier(dossier), {**opened(theirs, edit_dossier(dossier)), "carer_involved": "on"}
+    )
+    page = mine.post(
+        edit_dossier(dossier),
+        {
+            "case_director": pro.pk,
+            "referrer": codes["gp"].pk,
+            "complexity": "complex",
+            "version": 1,
+        },
+    )
     found = choices(page)
     assert all(c.selected is None for c in found.values())
     assert set(found) == {"complexity", "carer_involved"}
@@ -188,16 +212,22 @@ def test_without_base_values_every_difference_must_be_chosen(pro, colleague, dos
 
 def test_client_edits_merge_per_field(pro, colleague, client_ans):
     mine, theirs = login(pro), login(colleague)
-    my_form, their_form = opened(mine, edit_client(client_ans)), opened(theirs,
-                                                                       edit_client(client_ans))
-    assert theirs.post(edit_client(client_ans), {**their_form, "phone": "0622222222",
-                                                 "house_number": "4a"}).status_code == 302
-    page = mine.post(edit_client(client_ans), {**my_form, "phone": "0633333333",
-                                               "email": "ans@example.nl"})
+    my_form, their_form = (
+        opened(mine, edit_client(client_ans)),
+        opened(theirs, edit_client(client_ans)),
+    )
+    assert (
+        theirs.post(
+            edit_client(client_ans), {**their_form, "phone": "0622222222", "house_number": "4a"}
+        ).status_code
+        == 302
+    )
+    page = mine.post(
+        edit_client(client_ans), {**my_form, "phone": "0633333333", "email": "ans@example.nl"}
+    )
     assert page.status_code == 200
     client_ans.refresh_from_db()
-    assert (client_ans.phone, client_ans.house_number, client_ans.email) == (
-        "0622222222", "4a", "")
+    assert (client_ans.phone, client_ans.house_number, client_ans.email) == ("0622222222", "4a", "")
     found = choices(page)
     assert set(found) == {"phone", "house_number", "email"}
     assert found["phone"].conflict and found["phone"].selected is None
@@ -209,14 +239,19 @@ def test_client_edits_merge_per_field(pro, colleague, client_ans):
     assert saved.status_code == 302
     client_ans.refresh_from_db()
     assert (client_ans.phone, client_ans.house_number, client_ans.email) == (
-        "0633333333", "4a", "ans@example.nl")
+        "0633333333",
+        "4a",
+        "ans@example.nl",
+    )
     assert client_ans.version == 3
 
 
 def test_a_client_date_field_merges_too(pro, colleague, client_ans):
     mine, theirs = login(pro), login(colleague)
-    my_form, their_form = opened(mine, edit_client(client_ans)), opened(theirs,
-                                                                       edit_client(client_ans))
+    my_form, their_form = (
+        opened(mine, edit_client(client_ans)),
+        opened(theirs, edit_client(client_ans)),
+    )
     theirs.post(edit_client(client_ans), {**their_form, "birth_date": "1971-03-01"})
     page = mine.post(edit_client(client_ans), {**my_form, "first_name": "Anna"})
     found = choices(page)
@@ -227,13 +262,13 @@ def test_a_client_date_field_merges_too(pro, colleague, client_ans):
     assert (client_ans.first_name, client_ans.birth_date) == ("Anna", dt.date(1971, 3, 1))
 
 
-def test_an_unchanged_second_save_still_goes_through_the_merge_view(pro, colleague,
-                                                                    client_ans):
+def test_an_unchanged_second_save_still_goes_through_the_merge_view(pro, colleague, client_ans):
     """Even when my input equals what is saved now, a stale save is never applied unasked."""
     mine, theirs = login(pro), login(colleague)
     my_form = opened(mine, edit_client(client_ans))
-    theirs.post(edit_client(client_ans), {**opened(theirs, edit_client(client_ans)),
-                                          "phone": "0644444444"})
+    theirs.post(
+        edit_client(client_ans), {**opened(theirs, edit_client(client_ans)), "phone": "0644444444"}
+    )
     page = mine.post(edit_client(client_ans), {**my_form, "phone": "0644444444"})
     assert page.context["merge"].choices == []
     assert mine.post(edit_client(client_ans), merge_post(page)).status_code == 302

@@ -30,47 +30,54 @@ pytestmark = pytest.mark.django_db
 
 
 def export_lines(**filters) -> list[AccessLogEntry]:
-    return list(AccessLogEntry.objects.filter(object_type="research_grant", action="export",
-                                              **filters))
+    return list(
+        AccessLogEntry.objects.filter(object_type="research_grant", action="export", **filters)
+    )
 
 
-def test_it_writes_the_zip_and_logs_the_export(study, grant, municipality, tmp_path: Path,
-                                               capsys):
+def test_it_writes_the_zip_and_logs_the_export(study, grant, municipality, tmp_path: Path, capsys):
     target = tmp_path / "extract.zip"
-    call_command("research_extract", "--machtiging", f"M{grant.pk:05d}",
-                 "--uitvoer", str(target))
+    call_command("research_extract", "--machtiging", f"M{grant.pk:05d}", "--uitvoer", str(target))
     tables = read_zip(target.read_bytes())
-    assert len(tables["dossiers"]) == study.expected(
-        teams={"Oost"}, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))["dossiers"]
+    assert (
+        len(tables["dossiers"])
+        == study.expected(teams={"Oost"}, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))[
+            "dossiers"
+        ]
+    )
     assert list(tmp_path.iterdir()) == [target]
     assert target.stat().st_mode & 0o777 == 0o600
     assert "Geschreven:" in capsys.readouterr().out
     (entry,) = export_lines()
-    assert (entry.result, entry.user, entry.municipality_id) == ("success", None,
-                                                                 municipality.pk)
+    assert (entry.result, entry.user, entry.municipality_id) == ("success", None, municipality.pk)
     assert entry.detail["via"].startswith("command")
     assert entry.detail["rows"]["dossiers"] == len(tables["dossiers"])
 
 
 @pytest.mark.parametrize("how", ["expired", "revoked"])
-def test_an_inactive_grant_is_refused_logged_and_nothing_written(grant, admin_user,
-                                                                 tmp_path: Path, how):
+def test_an_inactive_grant_is_refused_logged_and_nothing_written(
+    grant, admin_user, tmp_path: Path, how
+):
     if how == "expired":
         ResearchGrant.objects.filter(pk=grant.pk).update(
-            valid_until=timezone.localdate() - dt.timedelta(days=1))
+            valid_until=timezone.localdate() - dt.timedelta(days=1)
+        )
     else:
-        ResearchGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now(),
-                                                         revoked_by=admin_user)
+        ResearchGrant.objects.filter(pk=grant.pk).update(
+            revoked_at=timezone.now(), revoked_by=admin_user
+        )
     with pytest.raises(CommandError, match="er is niets geschreven"):
-        call_command("research_extract", "--machtiging", str(grant.pk),
-                     "--uitvoer", str(tmp_path / "x.zip"))
+        call_command(
+            "research_extract", "--machtiging", str(grant.pk), "--uitvoer", str(tmp_path / "x.zip")
+        )
     assert list(tmp_path.iterdir()) == []
     (entry,) = export_lines()
     assert (entry.result, entry.detail["reason"]) == ("refused", how)
 
 
 def test_a_failure_half_way_leaves_no_file_no_log_line_and_an_earlier_file_as_it_was(
-        study, grant, tmp_path: Path):
+    study, grant, tmp_path: Path
+):
     target = tmp_path / "extract.zip"
     target.write_bytes(b"last week's extract")
 
@@ -78,19 +85,20 @@ def test_a_failure_half_way_leaves_no_file_no_log_line_and_an_earlier_file_as_it
         yield ("half a row",)
         raise RuntimeError("database went away")
 
-    with mock.patch.dict(selectors.ROWS, {codebook.CONTACTS: broken}), \
-            pytest.raises(RuntimeError):
-        call_command("research_extract", "--machtiging", str(grant.pk),
-                     "--uitvoer", str(target))
+    with mock.patch.dict(selectors.ROWS, {codebook.CONTACTS: broken}), pytest.raises(RuntimeError):
+        call_command("research_extract", "--machtiging", str(grant.pk), "--uitvoer", str(target))
     assert list(tmp_path.iterdir()) == [target]
     assert target.read_bytes() == b"last week's extract"
     assert export_lines() == []
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--machtiging", "999"], "Onbekende machtiging"),
-    (["--machtiging", "X12"], "Geen machtigingsnummer"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--machtiging", "999"], "Onbekende machtiging"),
+        (["--machtiging", "X12"], "Geen machtigingsnummer"),
+    ],
+)
 def test_bad_arguments_stop_it_with_a_message(db, tmp_path: Path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("research_extract", *args, "--uitvoer", str(tmp_path / "x.zip"))
@@ -99,8 +107,13 @@ def test_bad_arguments_stop_it_with_a_message(db, tmp_path: Path, args, message)
 
 def test_a_missing_directory_is_refused(grant, tmp_path: Path):
     with pytest.raises(CommandError, match="bestaat niet"):
-        call_command("research_extract", "--machtiging", str(grant.pk),
-                     "--uitvoer", str(tmp_path / "nope" / "x.zip"))
+        call_command(
+            "research_extract",
+            "--machtiging",
+            str(grant.pk),
+            "--uitvoer",
+            str(tmp_path / "nope" / "x.zip"),
+        )
 
 
 # --- Killed half-way: the real command in a child process ---------------------------------------
@@ -121,9 +134,13 @@ print(grant.pk)
 
 def _exports_in(database: Path) -> list[str]:
     with sqlite3.connect(database) as db:
-        return [row[0] for row in db.execute(
-            "SELECT result FROM audit_accesslogentry WHERE object_type = 'research_grant' "
-            "AND action = 'export'")]
+        return [
+            row[0]
+            for row in db.execute(
+                "SELECT result FROM audit_accesslogentry WHERE object_type = 'research_grant' "
+                "AND action = 'export'"
+            )
+        ]
 
 
 def _wait_for_line(process: subprocess.Popen, text: str, seconds: float) -> str:
@@ -166,8 +183,10 @@ def test_killed_half_way_it_leaves_no_file_and_no_record(tmp_path: Path) -> None
 
     process = subprocess.Popen(
         [VIVERA, "research_extract", "--machtiging", grant_id, "--uitvoer", str(target)],
-        env={**env, PAUSE_AFTER: codebook.QUESTIONS.name}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
+        env={**env, PAUSE_AFTER: codebook.QUESTIONS.name},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_line(process, "paused after questions", 120)
         # Half-way indeed: three tables are in a file without a name in the folder.

@@ -28,8 +28,9 @@ def download_url(grant) -> str:
 
 
 def exports(**filters) -> list[AccessLogEntry]:
-    return list(AccessLogEntry.objects.filter(object_type="research_grant", action="export",
-                                              **filters))
+    return list(
+        AccessLogEntry.objects.filter(object_type="research_grant", action="export", **filters)
+    )
 
 
 def content(response) -> bytes:
@@ -45,8 +46,9 @@ class TestTheResearcher:
         assert "Effect van de wijkteams op zelfredzaamheid" in html
         assert f'action="{download_url(grant)}"' in html
 
-    def test_it_downloads_the_extract_and_the_download_is_logged(self, researcher, grant,
-                                                                 study, municipality):
+    def test_it_downloads_the_extract_and_the_download_is_logged(
+        self, researcher, grant, study, municipality
+    ):
         response = login(researcher).post(download_url(grant))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/zip"
@@ -54,15 +56,18 @@ class TestTheResearcher:
         tables = read_zip(content(response))
         (entry,) = exports(result="success")
         assert (entry.user, entry.municipality_id, entry.object_id) == (
-            researcher, municipality.pk, str(grant.pk))
+            researcher,
+            municipality.pk,
+            str(grant.pk),
+        )
         assert entry.detail["grant"] == grant.pk
         assert entry.detail["rows"]["dossiers"] == len(tables["dossiers"]) == 7
         assert entry.detail["rows"]["zrm_scores"] == len(tables["zrm_scores"])
         assert entry.path == download_url(grant)
 
-    def test_without_a_grant_it_sees_none_and_downloads_nothing(self, researcher, study,
-                                                                make_user, municipality,
-                                                                make_grant):
+    def test_without_a_grant_it_sees_none_and_downloads_nothing(
+        self, researcher, study, make_user, municipality, make_grant
+    ):
         colleague = make_user("researcher2", Role.RESEARCHER, municipality)
         theirs = make_grant(researcher=colleague)
         html = login(researcher).get(HOME, **ENGLISH).content.decode()
@@ -71,7 +76,10 @@ class TestTheResearcher:
         assert login(researcher).post(download_url(theirs)).status_code == 404
         (entry,) = exports()
         assert (entry.result, entry.user, entry.detail["reason"]) == (
-            "refused", researcher, "not_theirs")
+            "refused",
+            researcher,
+            "not_theirs",
+        )
 
     def test_a_grant_that_does_not_exist_is_refused_the_same_way(self, researcher):
         response = login(researcher).post(reverse("research:download", args=[4242]))
@@ -79,11 +87,13 @@ class TestTheResearcher:
         assert exports()[0].result == "refused"
 
     @pytest.mark.parametrize("how", ["expired", "revoked"])
-    def test_an_expired_or_revoked_grant_is_refused_and_logged(self, researcher, grant,
-                                                               admin_user, how):
+    def test_an_expired_or_revoked_grant_is_refused_and_logged(
+        self, researcher, grant, admin_user, how
+    ):
         if how == "expired":
             ResearchGrant.objects.filter(pk=grant.pk).update(
-                valid_until=timezone.localdate() - dt.timedelta(days=1))
+                valid_until=timezone.localdate() - dt.timedelta(days=1)
+            )
         else:
             login(admin_user).post(reverse("research:revoke", args=[grant.pk]))
         http = login(researcher)
@@ -104,16 +114,19 @@ class TestTheResearcher:
 
 
 class TestEveryoneElse:
-    @pytest.mark.parametrize("persona", ["pro", "pro_west", "coordinator", "policy", "admin",
-                                         "partner", "resident", "other_pro"])
+    @pytest.mark.parametrize(
+        "persona",
+        ["pro", "pro_west", "coordinator", "policy", "admin", "partner", "resident", "other_pro"],
+    )
     def test_other_roles_download_nothing(self, all_personas, persona, grant, study):
         http = login(all_personas[persona])
         assert http.post(download_url(grant)).status_code == 403
         assert http.get(HOME).status_code == 403
         assert exports() == []
 
-    def test_a_researcher_of_another_municipality_gets_nothing(self, make_user,
-                                                               other_municipality, grant):
+    def test_a_researcher_of_another_municipality_gets_nothing(
+        self, make_user, other_municipality, grant
+    ):
         elsewhere = make_user("elders", Role.RESEARCHER, other_municipality)
         assert login(elsewhere).post(download_url(grant)).status_code == 404
 
@@ -121,38 +134,51 @@ class TestEveryoneElse:
 class TestTheAdministrator:
     def form(self, researcher, team_oost, **changes) -> dict:
         today = timezone.localdate()
-        data = {"researcher": researcher.pk, "purpose": "Wachttijden 2024",
-                "legal_basis": "DPIA-2025-3", "teams": [team_oost.pk],
-                "period_start": "2024-01-01", "period_end": "2024-12-31",
-                "valid_until": (today + dt.timedelta(days=90)).isoformat()}
+        data = {
+            "researcher": researcher.pk,
+            "purpose": "Wachttijden 2024",
+            "legal_basis": "DPIA-2025-3",
+            "teams": [team_oost.pk],
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "valid_until": (today + dt.timedelta(days=90)).isoformat(),
+        }
         data.update(changes)
         return data
 
-    def test_it_grants_an_extract_and_the_grant_is_logged(self, admin_user, researcher,
-                                                          team_oost):
+    def test_it_grants_an_extract_and_the_grant_is_logged(self, admin_user, researcher, team_oost):
         response = login(admin_user).post(GRANTS, self.form(researcher, team_oost))
         assert response.status_code == 302
         grant = ResearchGrant.objects.get()
         assert (grant.researcher, grant.granted_by, grant.legal_basis) == (
-            researcher, admin_user, "DPIA-2025-3")
+            researcher,
+            admin_user,
+            "DPIA-2025-3",
+        )
         assert list(grant.teams.all()) == [team_oost]
-        assert (grant.period_start, grant.period_end) == (dt.date(2024, 1, 1),
-                                                          dt.date(2024, 12, 31))
+        assert (grant.period_start, grant.period_end) == (
+            dt.date(2024, 1, 1),
+            dt.date(2024, 12, 31),
+        )
         entry = AccessLogEntry.objects.get(object_type="research_grant")
-        assert (entry.action, entry.user, entry.object_id) == ("create", admin_user,
-                                                               str(grant.pk))
+        assert (entry.action, entry.user, entry.object_id) == ("create", admin_user, str(grant.pk))
         assert entry.detail["researcher"] == "researcher"
 
-    @pytest.mark.parametrize(("changes", "message"), [
-        ({"period_end": "2023-12-31"}, "De einddatum ligt vóór de begindatum."),
-        ({"valid_until": "2020-01-01"}, "De machtiging zou dan al verlopen zijn."),
-        ({"purpose": ""}, "Dit veld is vereist."),
-        ({"legal_basis": ""}, "Dit veld is vereist."),
-    ])
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"period_end": "2023-12-31"}, "De einddatum ligt vóór de begindatum."),
+            ({"valid_until": "2020-01-01"}, "De machtiging zou dan al verlopen zijn."),
+            ({"purpose": ""}, "Dit veld is vereist."),
+            ({"legal_basis": ""}, "Dit veld is vereist."),
+        ],
+    )
     def test_bad_input_is_refused_with_a_message_and_nothing_is_granted(
-            self, admin_user, researcher, team_oost, changes, message):
-        response = login(admin_user).post(GRANTS, self.form(researcher, team_oost, **changes),
-                                          **ENGLISH)
+        self, admin_user, researcher, team_oost, changes, message
+    ):
+        response = login(admin_user).post(
+            GRANTS, self.form(researcher, team_oost, **changes), **ENGLISH
+        )
         assert response.status_code == 200
         assert message in response.content.decode()
         assert not ResearchGrant.objects.exists()
@@ -160,11 +186,10 @@ class TestTheAdministrator:
 
     @pytest.mark.parametrize("who", ["other_municipality", "not_a_researcher"])
     def test_only_its_own_municipalitys_researchers_and_teams_can_be_chosen(
-            self, admin_user, researcher, team_oost, other_team, make_user,
-            other_municipality, pro, who):
+        self, admin_user, researcher, team_oost, other_team, make_user, other_municipality, pro, who
+    ):
         if who == "other_municipality":
-            data = self.form(make_user("elders", Role.RESEARCHER, other_municipality),
-                             team_oost)
+            data = self.form(make_user("elders", Role.RESEARCHER, other_municipality), team_oost)
         else:
             data = self.form(pro, team_oost)
         response = login(admin_user).post(GRANTS, data)
@@ -173,32 +198,36 @@ class TestTheAdministrator:
         assert response.status_code == 200
         assert not ResearchGrant.objects.exists()
 
-    def test_it_sees_its_municipalitys_grants_with_their_downloads(self, admin_user, grant,
-                                                                   researcher, study):
+    def test_it_sees_its_municipalitys_grants_with_their_downloads(
+        self, admin_user, grant, researcher, study
+    ):
         login(researcher).post(download_url(grant))
         html = login(admin_user).get(GRANTS, **ENGLISH).content.decode()
         assert f"Machtiging {grant}" in html
         assert "Eén keer gedownload" in html
         assert reverse("research:revoke", args=[grant.pk]) in html
-        assert f'href="{GRANTS}"' in login(admin_user).get(reverse("audit:access_log")).content \
-            .decode()
+        assert (
+            f'href="{GRANTS}"'
+            in login(admin_user).get(reverse("audit:access_log")).content.decode()
+        )
 
     def test_it_revokes_a_grant_once_and_the_revocation_is_logged(self, admin_user, grant):
         http = login(admin_user)
         assert http.post(reverse("research:revoke", args=[grant.pk])).status_code == 302
         grant.refresh_from_db()
         assert (grant.revoked_by, grant.current_state) == (admin_user, "revoked")
-        entry = AccessLogEntry.objects.filter(object_type="research_grant",
-                                              action="update").get()
+        entry = AccessLogEntry.objects.filter(object_type="research_grant", action="update").get()
         assert entry.detail["revoked"] is True
-        response = http.post(reverse("research:revoke", args=[grant.pk]), follow=True,
-                             **ENGLISH)
+        response = http.post(reverse("research:revoke", args=[grant.pk]), follow=True, **ENGLISH)
         assert "al ingetrokken" in response.content.decode()
-        assert AccessLogEntry.objects.filter(object_type="research_grant",
-                                             action="update").count() == 1
+        assert (
+            AccessLogEntry.objects.filter(object_type="research_grant", action="update").count()
+            == 1
+        )
 
     def test_another_municipalitys_administrator_cannot_see_or_revoke_it(
-            self, grant, make_user, other_municipality):
+        self, grant, make_user, other_municipality
+    ):
         elsewhere = make_user("elders_admin", Role.ADMIN, other_municipality)
         http = login(elsewhere)
         assert f"Machtiging {grant}" not in http.get(GRANTS, **ENGLISH).content.decode()
@@ -206,10 +235,12 @@ class TestTheAdministrator:
         grant.refresh_from_db()
         assert grant.revoked_at is None
 
-    @pytest.mark.parametrize("persona", ["pro", "coordinator", "policy", "partner", "resident",
-                                         "researcher"])
-    def test_other_roles_cannot_grant_or_revoke(self, all_personas, persona, grant, team_oost,
-                                                researcher):
+    @pytest.mark.parametrize(
+        "persona", ["pro", "coordinator", "policy", "partner", "resident", "researcher"]
+    )
+    def test_other_roles_cannot_grant_or_revoke(
+        self, all_personas, persona, grant, team_oost, researcher
+    ):
         http = login(all_personas[persona])
         assert http.get(GRANTS).status_code == 403
         assert http.post(GRANTS, self.form(researcher, team_oost)).status_code == 403

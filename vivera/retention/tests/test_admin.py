@@ -32,28 +32,39 @@ def dossier(build: Callable[..., Client]) -> Dossier:
     return build(years=16).dossiers.get()
 
 
-def test_the_administrator_places_a_hold_by_dossier_number(admin_user: User,
-                                                             dossier: Dossier) -> None:
+def test_the_administrator_places_a_hold_by_dossier_number(
+    admin_user: User, dossier: Dossier
+) -> None:
     client = login(admin_user)
 
-    response = client.post(url(LegalHold, "add"), {
-        "dossier_number": str(dossier), "reason": "Bezwaar tegen besluit, zaak 2026-17"})
+    response = client.post(
+        url(LegalHold, "add"),
+        {"dossier_number": str(dossier), "reason": "Bezwaar tegen besluit, zaak 2026-17"},
+    )
 
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert (hold.client_id, hold.placed_by, hold.municipality_id) == (
-        dossier.client_id, admin_user, dossier.municipality_id)
+        dossier.client_id,
+        admin_user,
+        dossier.municipality_id,
+    )
     assert hold.reason == "Bezwaar tegen besluit, zaak 2026-17" and hold.in_force
     line = AccessLogEntry.objects.get(object_type="legal_hold")
-    assert (line.action, line.client_id, line.user) == (Action.CREATE, dossier.client_id,
-                                                         admin_user)
+    assert (line.action, line.client_id, line.user) == (
+        Action.CREATE,
+        dossier.client_id,
+        admin_user,
+    )
 
 
 @pytest.mark.parametrize("number", ["D999999", "onzin", ""])
 def test_an_unknown_dossier_number_is_refused_with_a_message(
-        admin_user: User, dossier: Dossier, number: str) -> None:
-    response = login(admin_user).post(url(LegalHold, "add"), {"dossier_number": number,
-                                                                "reason": "Bezwaar"})
+    admin_user: User, dossier: Dossier, number: str
+) -> None:
+    response = login(admin_user).post(
+        url(LegalHold, "add"), {"dossier_number": number, "reason": "Bezwaar"}
+    )
 
     assert response.status_code == 200
     assert not LegalHold.objects.exists()
@@ -61,30 +72,35 @@ def test_an_unknown_dossier_number_is_refused_with_a_message(
 
 
 def test_a_dossier_of_another_municipality_is_unknown_and_a_second_hold_refused(
-        admin_user: User, dossier: Dossier, make_user: Callable[..., User],
-        other_municipality: Any) -> None:
+    admin_user: User, dossier: Dossier, make_user: Callable[..., User], other_municipality: Any
+) -> None:
     other_admin = make_user("other_admin", "admin", other_municipality)
-    refused = login(other_admin).post(url(LegalHold, "add"), {
-        "dossier_number": str(dossier), "reason": "Bezwaar"})
+    refused = login(other_admin).post(
+        url(LegalHold, "add"), {"dossier_number": str(dossier), "reason": "Bezwaar"}
+    )
     [error] = refused.context["adminform"].form.errors.as_data()["dossier_number"]
     assert error.code == "unknown"
 
     legal_hold_place(user=admin_user, client=dossier.client, reason="Bezwaar")
-    twice = login(admin_user).post(url(LegalHold, "add"), {
-        "dossier_number": dossier.pk, "reason": "Nog eens"})
+    twice = login(admin_user).post(
+        url(LegalHold, "add"), {"dossier_number": dossier.pk, "reason": "Nog eens"}
+    )
 
     assert twice.status_code == 200
     assert LegalHold.objects.count() == 1
 
 
 def test_the_pages_show_numbers_and_never_the_clients_name(
-        admin_user: User, dossier: Dossier) -> None:
+    admin_user: User, dossier: Dossier
+) -> None:
     hold = legal_hold_place(user=admin_user, client=dossier.client, reason="Klacht K-3")
     client = login(admin_user)
 
-    pages = [client.get(url(LegalHold, "changelist")), client.get(url(LegalHold, "change",
-                                                                      hold.pk)),
-             client.get(url(LegalHold, "add"))]
+    pages = [
+        client.get(url(LegalHold, "changelist")),
+        client.get(url(LegalHold, "change", hold.pk)),
+        client.get(url(LegalHold, "add")),
+    ]
 
     for page in pages:
         assert page.status_code == 200
@@ -94,18 +110,19 @@ def test_the_pages_show_numbers_and_never_the_clients_name(
     assert str(dossier) in pages[0].content.decode()
 
 
-def test_the_administrator_lifts_a_hold_with_the_action(admin_user: User,
-                                                        dossier: Dossier) -> None:
+def test_the_administrator_lifts_a_hold_with_the_action(admin_user: User, dossier: Dossier) -> None:
     hold = legal_hold_place(user=admin_user, client=dossier.client, reason="Bezwaar")
 
-    response = login(admin_user).post(url(LegalHold, "changelist"), {
-        "action": "lift", "_selected_action": [hold.pk]})
+    response = login(admin_user).post(
+        url(LegalHold, "changelist"), {"action": "lift", "_selected_action": [hold.pk]}
+    )
 
     assert response.status_code == 302
     hold.refresh_from_db()
     assert not hold.in_force and hold.lifted_by == admin_user
-    assert AccessLogEntry.objects.filter(object_type="legal_hold",
-                                         action=Action.UPDATE).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(object_type="legal_hold", action=Action.UPDATE).count() == 1
+    )
 
 
 def test_a_hold_cannot_be_edited_or_deleted(admin_user: User, dossier: Dossier) -> None:
@@ -119,8 +136,9 @@ def test_a_hold_cannot_be_edited_or_deleted(admin_user: User, dossier: Dossier) 
     assert hold.reason == "Bezwaar"
 
 
-def test_the_run_record_is_readable_and_read_only(admin_user: User, records: Records,
-                                                  build: Callable[..., Client]) -> None:
+def test_the_run_record_is_readable_and_read_only(
+    admin_user: User, records: Records, build: Callable[..., Client]
+) -> None:
     build(years=16)
     [report] = retention_run(terms=terms(), execute=True)
     run = report.run

@@ -54,7 +54,9 @@ def test_it_only_reports_without_uitvoeren(old_and_new: tuple[Client, Client]) -
 
 
 def test_it_anonymises_with_uitvoeren_and_prints_the_report(
-        old_and_new: tuple[Client, Client], admin_user: object, build: Callable[..., Client],
+    old_and_new: tuple[Client, Client],
+    admin_user: object,
+    build: Callable[..., Client],
 ) -> None:
     old, new = old_and_new
     held = build(years=30)
@@ -74,7 +76,8 @@ def test_it_anonymises_with_uitvoeren_and_prints_the_report(
 
 
 def test_it_runs_for_the_municipalities_asked_for(
-        old_and_new: tuple[Client, Client], other_municipality: object) -> None:
+    old_and_new: tuple[Client, Client], other_municipality: object
+) -> None:
     output = retention("--uitvoeren", "--gemeente", "gm9991")
 
     assert "Wijkstad" in output and "Elders" not in output
@@ -84,14 +87,18 @@ def test_it_runs_for_the_municipalities_asked_for(
     assert refused.value.returncode == 2 and "Onbekende gemeente" in str(refused.value)
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("VIVERA_RETENTION_YEARS", "vijftien", "VIVERA_RETENTION_YEARS must be a whole number"),
-    ("VIVERA_RETENTION_YEARS", "0", "VIVERA_RETENTION_YEARS must lie between 1 and 100"),
-    ("VIVERA_RETENTION_YEARS_WITHOUT_PROVISION", "-5", "must lie between 1 and 100"),
-    ("VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER", "2 jaar", "must be a whole number"),
-])
-def test_a_bad_term_stops_start_up(tmp_path: object, variable: str, value: str,
-                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("VIVERA_RETENTION_YEARS", "vijftien", "VIVERA_RETENTION_YEARS must be a whole number"),
+        ("VIVERA_RETENTION_YEARS", "0", "VIVERA_RETENTION_YEARS must lie between 1 and 100"),
+        ("VIVERA_RETENTION_YEARS_WITHOUT_PROVISION", "-5", "must lie between 1 and 100"),
+        ("VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER", "2 jaar", "must be a whole number"),
+    ],
+)
+def test_a_bad_term_stops_start_up(
+    tmp_path: object, variable: str, value: str, message: str
+) -> None:
     assert variable in SETTINGS_VARIABLES  # so the developer's shell cannot interfere
     env = production_env(tmp_path, **{variable: value})  # type: ignore[arg-type]
 

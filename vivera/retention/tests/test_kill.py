@@ -41,11 +41,16 @@ pytestmark = pytest.mark.slow  # child processes on a database of their own
 TERM = {"VIVERA_RETENTION_YEARS": "1"}
 
 
-def kill_half_way(env: dict[str, str], marker: Path,
-                  while_paused: Callable[[], None] = lambda: None) -> None:
-    child = subprocess.Popen([VIVERA, "retention", "--uitvoeren"],
-                             env={**env, PAUSE_VARIABLE: str(marker)},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def kill_half_way(
+    env: dict[str, str], marker: Path, while_paused: Callable[[], None] = lambda: None
+) -> None:
+    child = subprocess.Popen(
+        [VIVERA, "retention", "--uitvoeren"],
+        env={**env, PAUSE_VARIABLE: str(marker)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():
@@ -59,8 +64,10 @@ def kill_half_way(env: dict[str, str], marker: Path,
     assert child.returncode == -signal.SIGKILL
 
 
-def test_a_run_killed_half_way_changes_nothing_sqlite(demo_sqlite: Path,  # noqa: F811
-                                                       tmp_path: Path) -> None:
+def test_a_run_killed_half_way_changes_nothing_sqlite(
+    demo_sqlite: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     database = tmp_path / "vivera.sqlite3"
     shutil.copyfile(demo_sqlite, database)
     env = {**environment(f"sqlite:///{database}", tmp_path / "import"), **TERM}
@@ -87,23 +94,35 @@ def on_postgres() -> None:
 
 
 def test_a_run_killed_half_way_changes_nothing_postgres(
-        on_postgres: None, postgres_database: tuple[str, dict[str, Any]],  # noqa: F811
-        tmp_path: Path) -> None:
+    on_postgres: None,
+    postgres_database: tuple[str, dict[str, Any]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
     import psycopg
 
     name, server = postgres_database
     password = f":{server['password']}" if server["password"] else ""
-    env = {**environment(f"postgres://{server['user']}{password}@{server['host']}:"
-                         f"{server['port']}/{name}", tmp_path / "import"), **TERM}
+    env = {
+        **environment(
+            f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}",
+            tmp_path / "import",
+        ),
+        **TERM,
+    }
     ok(env, "migrate", "--no-input", "-v0")
     ok(env, *DEMO)
     before = postgres_dump(name, server)
 
     def in_transaction() -> list[str]:
         with psycopg.connect(dbname="postgres", **server) as db:
-            return [row[0] for row in db.execute(
-                "SELECT state FROM pg_stat_activity WHERE datname = %s AND pid <> "
-                "pg_backend_pid() AND state LIKE 'idle in transaction%%'", [name])]
+            return [
+                row[0]
+                for row in db.execute(
+                    "SELECT state FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid() AND state LIKE 'idle in transaction%%'",
+                    [name],
+                )
+            ]
 
     def writing() -> None:
         assert in_transaction(), "the run should be inside its transaction"

@@ -28,15 +28,17 @@ from vivera.retention.services import retention_run
 pytestmark = pytest.mark.django_db
 
 # The demo below ends on 16 March 2026; a term of one year lets most of its dossiers expire.
-TERMS = Terms(years=1, years_without_provision=1, months_without_dossier=24,
-              today=dt.date(2026, 3, 16))
+TERMS = Terms(
+    years=1, years_without_provision=1, months_without_dossier=24, today=dt.date(2026, 3, 16)
+)
 
 
 def figures(municipality: Municipality) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for suppress in (False, True):
-        scope = Scope((municipality,), dt.date(2014, 1, 1), dt.date(2026, 12, 31),
-                      suppress=suppress)
+        scope = Scope(
+            (municipality,), dt.date(2014, 1, 1), dt.date(2026, 12, 31), suppress=suppress
+        )
         for indicator, table in indicators.compute_all(scope):
             result[f"{indicator.code}/{suppress}"] = table
     return result
@@ -47,7 +49,8 @@ def facts(municipality: Municipality) -> dict[str, list[tuple[Any, ...]]]:
     for model in FACT_MODELS:
         names = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
         rows[model.__name__] = sorted(
-            model.objects.filter(municipality=municipality).values_list(*names), key=repr)
+            model.objects.filter(municipality=municipality).values_list(*names), key=repr
+        )
     return rows
 
 
@@ -64,10 +67,12 @@ def test_every_indicator_and_fact_is_the_same_after_retention() -> None:
     assert report.counts["outreach_activities"] > 0
     anonymised = Client.objects.filter(last_name=ANONYMISED)
     assert anonymised.count() == report.counts["clients"]
-    assert not Question.objects.filter(dossier__client__in=anonymised).exclude(
-        description="").exists()
-    assert Client.objects.filter(municipality=municipality).exclude(
-        last_name=ANONYMISED).count() > 30
+    assert (
+        not Question.objects.filter(dossier__client__in=anonymised).exclude(description="").exists()
+    )
+    assert (
+        Client.objects.filter(municipality=municipality).exclude(last_name=ANONYMISED).count() > 30
+    )
     after = figures(municipality)
     assert FactState.objects.get(municipality=municipality).built_at != built_before
     assert facts(municipality) == facts_before

@@ -11,8 +11,11 @@ from vivera.retention.rules import DELETED, RULES
 
 
 def forward_fields(model: type[models.Model]) -> set[str]:
-    return {f.name for f in model._meta.get_fields()
-            if not (f.is_relation and f.auto_created and not f.concrete)}
+    return {
+        f.name
+        for f in model._meta.get_fields()
+        if not (f.is_relation and f.auto_created and not f.concrete)
+    }
 
 
 def reachable(model: type[models.Model], seen: set[type[models.Model]]) -> None:
@@ -33,7 +36,8 @@ def test_every_field_of_every_ruled_model_is_cleared_or_kept_and_not_both() -> N
         assert not cleared & kept, (rule.model, cleared & kept)
         assert cleared | kept == fields, (
             f"{rule.model.__name__}: not in rules.py: {sorted(fields - cleared - kept)}; "
-            f"no such field: {sorted((cleared | kept) - fields)}")
+            f"no such field: {sorted((cleared | kept) - fields)}"
+        )
         assert rule.why
 
 

@@ -31,8 +31,17 @@ from vivera.research.services import grant_create
 
 pytestmark = pytest.mark.django_db
 
-ALL_PERSONAS = ["pro", "pro_west", "coordinator", "policy", "admin", "partner", "resident",
-                "researcher", "other_pro"]
+ALL_PERSONAS = [
+    "pro",
+    "pro_west",
+    "coordinator",
+    "policy",
+    "admin",
+    "partner",
+    "resident",
+    "researcher",
+    "other_pro",
+]
 
 
 @dataclass(frozen=True)
@@ -112,18 +121,25 @@ RULES: dict[str, Rule] = {
     "research:grants": rule({"admin"}),
     "research:revoke": rule({"admin"}, "post", obj="grant"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
-    "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post",
-                                           obj="access_grant"),
-    "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post",
-                                          obj="access_grant"),
+    "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
+    "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
 }
 # Pages outside this matrix, each with its own tests: login/logout and the second login step
 # (vivera/accounts/tests/test_two_factor.py), Django's admin site (its own role check, see
 # vivera/web/admin.py) and the API (its own matrix, generated the same way:
 # vivera/api/tests/test_authorisation.py). The activation page is open without login (its
 # owner has no password yet) and is tested in vivera/accounts/tests/test_staff_accounts.py.
-EXCLUDED_PREFIXES = ("admin:", "login", "logout", "two_factor", "v1:", "schema", "django_",
-                     "set_language", "accounts:activate")
+EXCLUDED_PREFIXES = (
+    "admin:",
+    "login",
+    "logout",
+    "two_factor",
+    "v1:",
+    "schema",
+    "django_",
+    "set_language",
+    "accounts:activate",
+)
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -138,8 +154,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 
 def page_names() -> list[str]:
-    return sorted({n for n in _names(get_resolver())
-                   if not n.startswith(EXCLUDED_PREFIXES)})
+    return sorted({n for n in _names(get_resolver()) if not n.startswith(EXCLUDED_PREFIXES)})
 
 
 def test_every_page_has_a_rule() -> None:
@@ -152,29 +167,70 @@ def test_every_page_has_a_rule() -> None:
 @pytest.fixture
 def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west):
     client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
-    dossier = dossier_create(user=pro, client=client, team=team_oost, referrer=codes["gp"],
-                             registered_on=timezone.localdate() - dt.timedelta(days=3))
-    question = Question.objects.create(dossier=dossier, domain=codes["money"],
-                                       opened_on=dossier.registered_on, created_by=pro)
+    dossier = dossier_create(
+        user=pro,
+        client=client,
+        team=team_oost,
+        referrer=codes["gp"],
+        registered_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    question = Question.objects.create(
+        dossier=dossier, domain=codes["money"], opened_on=dossier.registered_on, created_by=pro
+    )
     submission = Submission.objects.create(
-        municipality=team_oost.municipality, partner=partner_user.partner, sent_by=partner_user,
-        reference="R1", kind="signal", signal_type="rent", received_on=timezone.localdate(),
-        respond_by=timezone.localdate(), status_since=timezone.localdate(),
-        last_name="Verborgen", team=team_oost)
-    consent = consent_record(user=pro, dossier=dossier, partner=None, scopes=["referral"],
-                             given_on=dossier.registered_on, given_how="verbal")
-    grant = grant_create(user=admin_user, researcher=researcher, purpose="Studie",
-                         legal_basis="DPIA 1", teams=[], period_start=dt.date(2024, 1, 1),
-                         period_end=dt.date(2024, 12, 31), valid_until=timezone.localdate())
+        municipality=team_oost.municipality,
+        partner=partner_user.partner,
+        sent_by=partner_user,
+        reference="R1",
+        kind="signal",
+        signal_type="rent",
+        received_on=timezone.localdate(),
+        respond_by=timezone.localdate(),
+        status_since=timezone.localdate(),
+        last_name="Verborgen",
+        team=team_oost,
+    )
+    consent = consent_record(
+        user=pro,
+        dossier=dossier,
+        partner=None,
+        scopes=["referral"],
+        given_on=dossier.registered_on,
+        given_how="verbal",
+    )
+    grant = grant_create(
+        user=admin_user,
+        researcher=researcher,
+        purpose="Studie",
+        legal_basis="DPIA 1",
+        teams=[],
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        valid_until=timezone.localdate(),
+    )
     access_grant = AccessGrantRequest.objects.create(
-        kind="membership", user=pro_west, municipality=team_oost.municipality, team=team_oost,
-        specialism="amw", fte=1, start_date=dt.date(2024, 1, 1),
-        requested_at=timezone.now())
-    [access_request] = access_request_create(user=pro_west, client=client, to_team=team_west,
-                                             kind="shared", reason="Samen begeleiden.")
-    return {"client": client, "dossier": dossier, "question": question,
-            "submission": submission, "consent": consent, "grant": grant,
-            "access_request": access_request, "access_grant": access_grant}
+        kind="membership",
+        user=pro_west,
+        municipality=team_oost.municipality,
+        team=team_oost,
+        specialism="amw",
+        fte=1,
+        start_date=dt.date(2024, 1, 1),
+        requested_at=timezone.now(),
+    )
+    [access_request] = access_request_create(
+        user=pro_west, client=client, to_team=team_west, kind="shared", reason="Samen begeleiden."
+    )
+    return {
+        "client": client,
+        "dossier": dossier,
+        "question": question,
+        "submission": submission,
+        "consent": consent,
+        "grant": grant,
+        "access_request": access_request,
+        "access_grant": access_grant,
+    }
 
 
 def _url(name: str, records: dict) -> str:
@@ -201,12 +257,12 @@ def test_each_role_gets_only_what_it_may(name, persona, all_personas, records):
     if persona not in r.allowed:
         assert response.status_code == 403, (name, persona, response.status_code)
         # Every refused page is a line in the access log (BIO 8.15).
-        assert AccessLogEntry.objects.filter(user=all_personas[persona], result="refused",
-                                             object_type="page", object_id=name).exists()
+        assert AccessLogEntry.objects.filter(
+            user=all_personas[persona], result="refused", object_type="page", object_id=name
+        ).exists()
     elif persona in r.not_theirs:
         assert response.status_code == 404, (name, persona, response.status_code)
-        assert AccessLogEntry.objects.filter(user=all_personas[persona],
-                                             result="refused").exists()
+        assert AccessLogEntry.objects.filter(user=all_personas[persona], result="refused").exists()
     elif r.method == "get":
         assert response.status_code in (200, 302), (name, persona, response.status_code)
     else:  # an empty POST from an allowed role is refused as bad input, never as forbidden

@@ -30,9 +30,12 @@ def test_no_view_is_exempt_from_csrf() -> None:
     """The REST framework marks its views exempt for Django's middleware and checks the token
     itself for a session-authenticated request; the API's writes take no session at all (tested
     below). Every other view must not be exempt."""
-    exempt = [route for route, view in _views(get_resolver())
-              if getattr(view, "csrf_exempt", False)
-              and not issubclass(getattr(view, "cls", object), APIView)]
+    exempt = [
+        route
+        for route, view in _views(get_resolver())
+        if getattr(view, "csrf_exempt", False)
+        and not issubclass(getattr(view, "cls", object), APIView)
+    ]
     assert not exempt, f"Views that skip the CSRF check: {exempt}"
 
 
@@ -45,8 +48,9 @@ def _strict_client(user) -> HttpClient:
 
 def test_a_form_posted_without_the_token_is_refused_and_changes_nothing(pro) -> None:
     client = _strict_client(pro)
-    response = client.post(reverse("registration:client_create"),
-                           {"first_name": "Zonder", "last_name": "Token"})
+    response = client.post(
+        reverse("registration:client_create"), {"first_name": "Zonder", "last_name": "Token"}
+    )
     assert response.status_code == 403
     assert not Client.objects.filter(last_name="Token").exists()
 

@@ -23,13 +23,27 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 # Every variable vivera/settings.py reads; the tests set the ones they need and drop the rest, so
 # the developer's own shell cannot make a case pass or fail.
 SETTINGS_VARIABLES = (
-    "DEBUG", "VIVERA_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_URL", "DATABASE_CONN_MAX_AGE", "SESSION_COOKIE_AGE", "VIVERA_HTTPS",
-    "VIVERA_TRUST_X_FORWARDED_FOR", "VIVERA_SUPPRESSION_THRESHOLD", "STATIC_ROOT",
-    "VIVERA_NODE_MODULES", "VIVERA_VAR_DIR", "LOG_LEVEL", "VIVERA_PSEUDONYM_KEY",
+    "DEBUG",
+    "VIVERA_PRODUCTION",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "SESSION_COOKIE_AGE",
+    "VIVERA_HTTPS",
+    "VIVERA_TRUST_X_FORWARDED_FOR",
+    "VIVERA_SUPPRESSION_THRESHOLD",
+    "STATIC_ROOT",
+    "VIVERA_NODE_MODULES",
+    "VIVERA_VAR_DIR",
+    "LOG_LEVEL",
+    "VIVERA_PSEUDONYM_KEY",
     "VIVERA_CELL_KEY_SECRET",
-    "VIVERA_CACHE", "VIVERA_API_KEY_FAILURE_LIMIT",
-    "VIVERA_RETENTION_YEARS", "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION",
+    "VIVERA_CACHE",
+    "VIVERA_API_KEY_FAILURE_LIMIT",
+    "VIVERA_RETENTION_YEARS",
+    "VIVERA_RETENTION_YEARS_WITHOUT_PROVISION",
     "VIVERA_RETENTION_MONTHS_WITHOUT_DOSSIER",
 )
 
@@ -58,7 +72,12 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
 def vivera(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "vivera.manage", *args],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -104,44 +123,64 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(
     assert "SECRET_KEY must be set when VIVERA_PRODUCTION=1." in result.stderr
 
 
-@pytest.mark.parametrize(("key", "message"), [
-    (None, "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
-    ("", "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
-    ("short-key", "VIVERA_PSEUDONYM_KEY must be at least 32 characters long."),
-    ("same", "VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY."),
-], ids=["unset", "empty", "short", "secret-key"])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (None, "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
+        ("", "VIVERA_PSEUDONYM_KEY must be set when VIVERA_PRODUCTION=1."),
+        ("short-key", "VIVERA_PSEUDONYM_KEY must be at least 32 characters long."),
+        ("same", "VIVERA_PSEUDONYM_KEY must differ from SECRET_KEY."),
+    ],
+    ids=["unset", "empty", "short", "secret-key"],
+)
 def test_it_refuses_to_start_in_production_without_its_own_pseudonym_key(
     tmp_path: Path, key: str | None, message: str
 ) -> None:
     env = production_env(tmp_path)
-    env = production_env(tmp_path, SECRET_KEY=env["SECRET_KEY"],
-                         VIVERA_PSEUDONYM_KEY=env["SECRET_KEY"] if key == "same" else key)
+    env = production_env(
+        tmp_path,
+        SECRET_KEY=env["SECRET_KEY"],
+        VIVERA_PSEUDONYM_KEY=env["SECRET_KEY"] if key == "same" else key,
+    )
     result = vivera("check", env=env)
     assert result.returncode != 0
     assert message in result.stderr
 
 
-@pytest.mark.parametrize(("key", "message"), [
-    (None, "VIVERA_CELL_KEY_SECRET must be set when VIVERA_PRODUCTION=1."),
-    ("short-key", "VIVERA_CELL_KEY_SECRET must be at least 32 characters long."),
-    ("same", "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY."),
-], ids=["unset", "short", "pseudonym-key"])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (None, "VIVERA_CELL_KEY_SECRET must be set when VIVERA_PRODUCTION=1."),
+        ("short-key", "VIVERA_CELL_KEY_SECRET must be at least 32 characters long."),
+        ("same", "VIVERA_CELL_KEY_SECRET must differ from SECRET_KEY and VIVERA_PSEUDONYM_KEY."),
+    ],
+    ids=["unset", "short", "pseudonym-key"],
+)
 def test_it_refuses_to_start_in_production_without_its_own_cell_key_secret(
     tmp_path: Path, key: str | None, message: str
 ) -> None:
     env = production_env(tmp_path)
-    env = production_env(tmp_path, VIVERA_PSEUDONYM_KEY=env["VIVERA_PSEUDONYM_KEY"],
-                         VIVERA_CELL_KEY_SECRET=env["VIVERA_PSEUDONYM_KEY"] if key == "same"
-                         else key)
+    env = production_env(
+        tmp_path,
+        VIVERA_PSEUDONYM_KEY=env["VIVERA_PSEUDONYM_KEY"],
+        VIVERA_CELL_KEY_SECRET=env["VIVERA_PSEUDONYM_KEY"] if key == "same" else key,
+    )
     result = vivera("check", env=env)
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_it_starts_in_development_without_a_secret_key(tmp_path: Path) -> None:
-    result = vivera("check", env=production_env(tmp_path, VIVERA_PRODUCTION=None,
-                                                SECRET_KEY=None, VIVERA_PSEUDONYM_KEY=None,
-                                                VIVERA_CELL_KEY_SECRET=None))
+    result = vivera(
+        "check",
+        env=production_env(
+            tmp_path,
+            VIVERA_PRODUCTION=None,
+            SECRET_KEY=None,
+            VIVERA_PSEUDONYM_KEY=None,
+            VIVERA_CELL_KEY_SECRET=None,
+        ),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -154,8 +193,10 @@ STATIC_PATHS = re.findall(r"""{%\s*static\s+['"]([^'"]+)['"]\s*%}""", BASE_TEMPL
 @pytest.mark.parametrize("path", STATIC_PATHS)
 def test_it_finds_every_static_file_the_base_template_links(path: str) -> None:
     if path.startswith("vendor/") and not settings.NODE_MODULES.exists():
-        pytest.skip("node_modules is missing: run `npm ci` (make assets) for the NL Design "
-                    "System CSS and htmx")
+        pytest.skip(
+            "node_modules is missing: run `npm ci` (make assets) for the NL Design "
+            "System CSS and htmx"
+        )
     assert finders.find(path), f"collectstatic would not collect {path}"
 
 
@@ -168,12 +209,18 @@ def test_it_refuses_an_unknown_cache(tmp_path: Path) -> None:
 def test_the_database_cache_is_shared_between_processes(tmp_path: Path) -> None:
     """What several gunicorn workers need for one rate-limit count: a value one process
     writes, another reads."""
-    env = production_env(tmp_path, VIVERA_PRODUCTION=None, VIVERA_CACHE="database",
-                         DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    env = production_env(
+        tmp_path,
+        VIVERA_PRODUCTION=None,
+        VIVERA_CACHE="database",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+    )
     assert vivera("createcachetable", env=env).returncode == 0
-    write = vivera("shell", "-c", "from django.core.cache import cache; cache.set('n', 7, 60)",
-                   env=env)
+    write = vivera(
+        "shell", "-c", "from django.core.cache import cache; cache.set('n', 7, 60)", env=env
+    )
     assert write.returncode == 0, write.stderr
-    read = vivera("shell", "-c", "from django.core.cache import cache; print(cache.get('n'))",
-                  env=env)
+    read = vivera(
+        "shell", "-c", "from django.core.cache import cache; print(cache.get('n'))", env=env
+    )
     assert read.stdout.strip().splitlines()[-1] == "7", read.stdout + read.stderr

@@ -63,9 +63,9 @@ def test_refusals_collect_every_problem_and_keep_a_lone_code():
     refusals.add(None, "Al geregistreerd.", "exists")
     with pytest.raises(ValidationError) as refused:
         refusals.raise_if_any()
-    assert {field: [e.code for e in errors]
-            for field, errors in refused.value.error_dict.items()} == {
-        "date": ["early"], "email": ["invalid"], "__all__": ["exists"]}
+    assert {
+        field: [e.code for e in errors] for field, errors in refused.value.error_dict.items()
+    } == {"date": ["early"], "email": ["invalid"], "__all__": ["exists"]}
 
     alone = Refusals()
     alone.add(None, "Dit dossier is gesloten.", "closed")

@@ -51,23 +51,64 @@ MAY_CHANGE = {"audit_accesslogentry", "django_session"}
 MISSING = object()
 
 # Every page these roles may open (a GET rule), as each role that may.
-PAGES = [(name, persona) for name, rule in RULES.items() if rule.method == "get"
-         for persona in FUZZED_PERSONAS if persona in rule.allowed]
+PAGES = [
+    (name, persona)
+    for name, rule in RULES.items()
+    if rule.method == "get"
+    for persona in FUZZED_PERSONAS
+    if persona in rule.allowed
+]
 
 odd_text = st.text(st.characters(codec="utf-8"), max_size=40)
-special_text = st.sampled_from([
-    "", " ", "\x00", "a\x00b", "\u202eevil", "🙂" * 3, "e\u0301", "\ufeff1", "<script>",
-    "' OR 1=1 --", "%s", "{{ x }}", "\r\n", "null", "None", "[]", "{}", "٣", "1" * 5000,
-])
-huge = st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "9", "é", "🙂"]),
-                 st.integers(1_000, 60_000))
-numbers = st.one_of(st.integers(-(10**30), 10**30).map(str), st.sampled_from(
-    ["1e309", "-1e309", "NaN", "inf", "-0", "0x10", "1,5", " 3 ", "0.0000001", "٣", "½"]))
+special_text = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "\u202eevil",
+        "🙂" * 3,
+        "e\u0301",
+        "\ufeff1",
+        "<script>",
+        "' OR 1=1 --",
+        "%s",
+        "{{ x }}",
+        "\r\n",
+        "null",
+        "None",
+        "[]",
+        "{}",
+        "٣",
+        "1" * 5000,
+    ]
+)
+huge = st.builds(
+    lambda ch, n: ch * n, st.sampled_from(["x", "9", "é", "🙂"]), st.integers(1_000, 60_000)
+)
+numbers = st.one_of(
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(
+        ["1e309", "-1e309", "NaN", "inf", "-0", "0x10", "1,5", " 3 ", "0.0000001", "٣", "½"]
+    ),
+)
 dates = st.one_of(
     st.dates(min_value=dt.date(1, 1, 1)).map(lambda d: d.isoformat()),
     st.dates(min_value=dt.date(1, 1, 1)).map(lambda d: f"{d.day}-{d.month}-{d.year}"),
-    st.sampled_from(["2017-02-30", "0000-00-00", "31-12-99999", "2017-13-01", "1-1-1",
-                     "9999-12-31", "01/01/2017", "morgen", "2017-1-1T00:00"]))
+    st.sampled_from(
+        [
+            "2017-02-30",
+            "0000-00-00",
+            "31-12-99999",
+            "2017-13-01",
+            "1-1-1",
+            "9999-12-31",
+            "01/01/2017",
+            "morgen",
+            "2017-1-1T00:00",
+        ]
+    ),
+)
 wrong = st.one_of(odd_text, special_text, huge, numbers, dates)
 
 
@@ -81,20 +122,33 @@ def records(matrix_records: dict[str, Any], coordinator: User) -> dict[str, Any]
     shared = matrix_records["access_request"]
     access_request_decide(user=coordinator, access_request=shared, approve=True)
     dossier = matrix_records["dossier"]
-    other = client_create(user=dossier.created_by, data={"first_name": "Bep",
-                                                         "last_name": "Tweede"})
-    dossier_create(user=dossier.created_by, client=other, team=dossier.team,
-                   referrer=dossier.referrer, registered_on=dossier.registered_on)
-    [waiting] = access_request_create(user=shared.requested_by, client=other,
-                                      to_team=shared.to_team, kind="transfer",
-                                      reason="Verhuisd.")
+    other = client_create(
+        user=dossier.created_by, data={"first_name": "Bep", "last_name": "Tweede"}
+    )
+    dossier_create(
+        user=dossier.created_by,
+        client=other,
+        team=dossier.team,
+        referrer=dossier.referrer,
+        registered_on=dossier.registered_on,
+    )
+    [waiting] = access_request_create(
+        user=shared.requested_by,
+        client=other,
+        to_team=shared.to_team,
+        kind="transfer",
+        reason="Verhuisd.",
+    )
     return {**matrix_records, "access_request": waiting}
 
 
 def value_for(form: HtmlForm, name: str) -> st.SearchStrategy[Any]:
     """A field's value: missing, as the browser sends it, one of its choices, or wrong."""
-    options: list[st.SearchStrategy[Any]] = [st.just(MISSING), wrong,
-                                             st.lists(wrong, min_size=2, max_size=3)]
+    options: list[st.SearchStrategy[Any]] = [
+        st.just(MISSING),
+        wrong,
+        st.lists(wrong, min_size=2, max_size=3),
+    ]
     if name in form.values:
         options.append(st.just(form.values[name]))
     if form.choices.get(name):
@@ -104,10 +158,12 @@ def value_for(form: HtmlForm, name: str) -> st.SearchStrategy[Any]:
 
 
 def submission(form: HtmlForm) -> st.SearchStrategy[dict[str, Any]]:
-    fields = {name: value_for(form, name) for name in form.types
-              if name != "csrfmiddlewaretoken"}  # the test client does not check CSRF
+    fields = {
+        name: value_for(form, name) for name in form.types if name != "csrfmiddlewaretoken"
+    }  # the test client does not check CSRF
     return st.fixed_dictionaries(fields).map(
-        lambda data: {k: v for k, v in data.items() if v is not MISSING})
+        lambda data: {k: v for k, v in data.items() if v is not MISSING}
+    )
 
 
 def database_state() -> dict[str, list[tuple[Any, ...]]]:
@@ -139,8 +195,12 @@ def forms_on(http: HttpClient, url: str) -> list[tuple[str, HtmlForm]]:
 
 
 def fuzz(http: HttpClient, action: str, form: HtmlForm) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(data=submission(form))
     def post(data: dict[str, Any]) -> None:
         with transaction.atomic():
@@ -156,7 +216,8 @@ def fuzz(http: HttpClient, action: str, form: HtmlForm) -> None:
 
 @pytest.mark.parametrize(("name", "persona"), PAGES, ids=[f"{n}-{p}" for n, p in PAGES])
 def test_no_form_gives_a_server_error_and_a_refused_post_changes_nothing(
-        name: str, persona: str, all_personas: dict, records: dict) -> None:
+    name: str, persona: str, all_personas: dict, records: dict
+) -> None:
     http = login(all_personas[persona])
     for action, form in forms_on(http, _url(name, records)):
         fuzz(http, action, form)
@@ -168,10 +229,15 @@ def test_every_post_address_is_reached_by_a_form(all_personas: dict, records: di
     reached = set()
     for name, persona in PAGES:
         http = login(all_personas[persona])
-        reached |= {resolve(action.split("?")[0]).view_name
-                    for action, _form in forms_on(http, _url(name, records))}
-    post_only = {name for name, rule in RULES.items()
-                 if rule.method == "post" and rule.allowed & set(FUZZED_PERSONAS)}
+        reached |= {
+            resolve(action.split("?")[0]).view_name
+            for action, _form in forms_on(http, _url(name, records))
+        }
+    post_only = {
+        name
+        for name, rule in RULES.items()
+        if rule.method == "post" and rule.allowed & set(FUZZED_PERSONAS)
+    }
     assert post_only - reached == set(), "POST addresses no form reaches"
 
 

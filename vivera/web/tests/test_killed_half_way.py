@@ -56,8 +56,9 @@ def _legacy_export(folder: Path) -> Path:
     return folder
 
 
-def test_an_import_killed_half_way_leaves_the_database_as_it_was(db: ChildDatabase,
-                                                                  tmp_path: Path) -> None:
+def test_an_import_killed_half_way_leaves_the_database_as_it_was(
+    db: ChildDatabase, tmp_path: Path
+) -> None:
     export = _legacy_export(tmp_path / "export")
     command = ["import", str(export), "--gemeente", "GM9901", "--gebruiker", "beheer"]
     before = db.dump()
@@ -73,15 +74,17 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(db: ChildDataba
 
 
 def test_a_ggm_export_killed_half_way_leaves_no_file_and_the_old_one_as_it_was(
-        db: ChildDatabase, tmp_path: Path) -> None:
+    db: ChildDatabase, tmp_path: Path
+) -> None:
     out = tmp_path / "uitvoer"
     out.mkdir()
     (out / "ggm.zip").write_bytes(b"the export of last month")
     before = db.dump()
 
     for target in (out / "ggm.zip", out / "nieuw.zip"):
-        kill_at(db.env(), "ggm_export", "--gemeente", "GM9901", "--uitvoer", str(target),
-                at="ggm.write")
+        kill_at(
+            db.env(), "ggm_export", "--gemeente", "GM9901", "--uitvoer", str(target), at="ggm.write"
+        )
         assert sorted(p.name for p in out.iterdir()) == ["ggm.zip"]  # nothing hidden either
         assert (out / "ggm.zip").read_bytes() == b"the export of last month"
     assert db.dump() == before  # not even the access-log line of a finished export
@@ -107,7 +110,8 @@ def _backed_up_and_changed(db: ChildDatabase, tmp_path: Path) -> tuple[dict[str,
 
 
 def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
-        db: ChildDatabase, tmp_path: Path) -> None:
+    db: ChildDatabase, tmp_path: Path
+) -> None:
     env, archive = _backed_up_and_changed(db, tmp_path)
     work, imports = tmp_path / "tmp", tmp_path / "import"
     before = db.dump()
@@ -128,8 +132,9 @@ def test_a_restore_killed_half_way_leaves_the_database_and_files_as_they_were(
     assert os.listdir(work) == [] or db.vendor == "sqlite"
 
 
-def test_a_restore_killed_inside_pg_restore_changes_nothing_postgres(db: ChildDatabase,
-                                                                     tmp_path: Path) -> None:
+def test_a_restore_killed_inside_pg_restore_changes_nothing_postgres(
+    db: ChildDatabase, tmp_path: Path
+) -> None:
     """PostgreSQL's restore changes the database in one step, `pg_restore --single-transaction`;
     this kills it inside that transaction. The test holds a lock on the access log's table, so
     pg_restore, having dropped (in its transaction) what came before, waits there; then the
@@ -140,18 +145,28 @@ def test_a_restore_killed_inside_pg_restore_changes_nothing_postgres(db: ChildDa
 
     env, archive = _backed_up_and_changed(db, tmp_path)
     before = db.dump()
-    query = ("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-             "AND application_name = 'pg_restore'")
-    with psycopg.connect(dbname=db.name, autocommit=True, **db.server) as watcher, \
-            psycopg.connect(dbname=db.name, **db.server) as blocker:
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+        "AND application_name = 'pg_restore'"
+    )
+    with (
+        psycopg.connect(dbname=db.name, autocommit=True, **db.server) as watcher,
+        psycopg.connect(dbname=db.name, **db.server) as blocker,
+    ):
         blocker.execute("LOCK TABLE audit_accesslogentry IN ACCESS SHARE MODE")
 
         def waiting() -> bool:
             row = watcher.execute(query + " AND wait_event_type = 'Lock'", [db.name]).fetchone()
             return bool(row and row[0])
 
-        kill_when(env, "restore", str(archive), "--ja", ready=waiting,
-                  what="pg_restore waiting inside its transaction")
+        kill_when(
+            env,
+            "restore",
+            str(archive),
+            "--ja",
+            ready=waiting,
+            what="pg_restore waiting inside its transaction",
+        )
         blocker.rollback()  # pg_restore's server process goes on, finds its client gone
         deadline = time.monotonic() + 30
         while (watcher.execute(query, [db.name]).fetchone() or [0])[0]:

@@ -18,8 +18,9 @@ def test_every_link_in_a_roles_menu_opens_for_that_role(all_personas, codes):
         start = http.get(reverse("home"), follow=True)
         assert start.status_code == 200, name
         items = start.context["nav_items"]
-        assert [item["url"] for item in items] == [reverse(url) for _l, url in
-                                                   MENU.get(user.role, ())], name
+        assert [item["url"] for item in items] == [
+            reverse(url) for _l, url in MENU.get(user.role, ())
+        ], name
         for item in items:
             assert http.get(item["url"]).status_code == 200, (name, item["url"])
 

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_page_carries_a_strict_content_security_policy(pro):
-    for response in (HttpClient().get(reverse("login")),
-                     login(pro).get(reverse("registration:my_work"))):
+    for response in (
+        HttpClient().get(reverse("login")),
+        login(pro).get(reverse("registration:my_work")),
+    ):
         policy = response["Content-Security-Policy"]
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
         assert directives["default-src"] == "'self'"
@@ -39,9 +41,11 @@ def test_no_page_about_a_person_may_be_cached_but_static_files_may(pro):
     answer to every role); here the parts outside it: the admin, the login page, and the static
     files that must stay cacheable (they hold nothing about anyone)."""
     http = login(pro)
-    for response in (http.get(reverse("registration:my_work")),
-                     HttpClient().get(reverse("login")),
-                     http.get("/admin/")):
+    for response in (
+        http.get(reverse("registration:my_work")),
+        HttpClient().get(reverse("login")),
+        http.get("/admin/"),
+    ):
         cache_control = response["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control
         assert "public" not in cache_control

@@ -46,6 +46,7 @@ REGENERATE = (
 
 # --- a small .po reader (no extra dependency) ------------------------------------------------
 
+
 @dataclass
 class Entry:
     msgid: str = ""
@@ -104,8 +105,10 @@ def read_po(path: Path) -> list[Entry]:
         match = _KEYWORD.match(line)
         if match:
             keyword, index, value = match.groups()
-            if keyword in ("msgctxt", "msgid") and target is not None and (
-                target.startswith("msgstr")
+            if (
+                keyword in ("msgctxt", "msgid")
+                and target is not None
+                and (target.startswith("msgstr"))
             ):
                 finish()
             if entry is None:
@@ -150,6 +153,7 @@ def placeholders(text: str) -> list[str]:
 
 # --- (a) complete and not fuzzy ----------------------------------------------------------------
 
+
 def test_the_po_file_can_be_read() -> None:
     entries = read_po(PO_FILE)
     header = [e for e in entries if not e.msgid and e.msgctxt is None]
@@ -178,8 +182,9 @@ def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
         problems.append(f"{len(untranslated)} entries have no Dutch translation:")
         problems += [f"  {e}" for e in untranslated]
     if fuzzy:
-        problems.append("Fuzzy entries are not used by gettext; check the translation and "
-                        "remove the flag:")
+        problems.append(
+            "Fuzzy entries are not used by gettext; check the translation and remove the flag:"
+        )
         problems += [f"  {e}" for e in fuzzy]
     assert not problems, f"{PO_FILE}\n" + "\n".join(problems)
 
@@ -187,9 +192,11 @@ def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
 def test_every_translation_keeps_the_placeholders() -> None:
     broken = []
     for entry in messages(PO_FILE):
-        sources = [entry.msgid] if entry.msgid_plural is None else [
-            entry.msgid, *[entry.msgid_plural] * (NPLURALS - 1)
-        ]
+        sources = (
+            [entry.msgid]
+            if entry.msgid_plural is None
+            else [entry.msgid, *[entry.msgid_plural] * (NPLURALS - 1)]
+        )
         for index, source in enumerate(sources):
             translated = entry.msgstr.get(index, "")
             if translated and placeholders(source) != placeholders(translated):
@@ -198,6 +205,7 @@ def test_every_translation_keeps_the_placeholders() -> None:
 
 
 # --- (b) the committed .mo is the compiled .po -------------------------------------------------
+
 
 def test_the_committed_mo_matches_the_po() -> None:
     assert MO_FILE.exists(), f"{MO_FILE} is missing; run {REGENERATE}"
@@ -210,8 +218,10 @@ def test_the_committed_mo_matches_the_po() -> None:
                 0: lookup_plural(catalog, entry, 1),
                 1: lookup_plural(catalog, entry, 2),
             }
-            want = {i: entry.msgstr.get(i, "") or (entry.msgid, entry.msgid_plural)[i]
-                    for i in range(NPLURALS)}
+            want = {
+                i: entry.msgstr.get(i, "") or (entry.msgid, entry.msgid_plural)[i]
+                for i in range(NPLURALS)
+            }
         else:
             got = {0: lookup(catalog, entry)}
             want = {0: entry.msgstr.get(0, "") or entry.msgid}
@@ -219,8 +229,7 @@ def test_the_committed_mo_matches_the_po() -> None:
             stale.append(f"{entry}: .mo gives {got}, .po says {want}")
     assert not stale, (
         "The committed django.mo is out of date; run `make compile-messages` and commit "
-        "django.mo:\n"
-        + "\n".join(stale)
+        "django.mo:\n" + "\n".join(stale)
     )
 
 
@@ -239,24 +248,44 @@ def lookup_plural(catalog: gettext.GNUTranslations, entry: Entry, n: int) -> str
 
 # --- (c) the .po knows every string in the code ------------------------------------------------
 
+
 @pytest.mark.skipif(
     shutil.which("xgettext") is None or shutil.which("msguniq") is None,
     reason="GNU gettext (xgettext) is not installed, so the strings in the code cannot be "
-           "extracted here; CI and development machines with gettext run this check",
+    "extracted here; CI and development machines with gettext run this check",
 )
 def test_the_po_has_every_string_in_the_code(tmp_path: Path) -> None:
     # makemessages writes into the package, so it runs on a copy: vivera.settings from the copy
     # points LOCALE_PATHS at the copy's locale/, and the committed .po stays untouched.
     copy = tmp_path / "vivera"
-    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", "*.po", "*.mo", "*.pot", "node_modules", ".*",
-    ))
+    shutil.copytree(
+        PACKAGE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(
+            "__pycache__",
+            "*.pyc",
+            "*.po",
+            "*.mo",
+            "*.pot",
+            "node_modules",
+            ".*",
+        ),
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("VIVERA_PRODUCTION", "PYTHONPATH")}
-    env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="vivera.settings", PYTHONPATH=str(tmp_path),
-               VIVERA_VAR_DIR=str(tmp_path / "var"))
+    env.update(
+        DEBUG="1",
+        DJANGO_SETTINGS_MODULE="vivera.settings",
+        PYTHONPATH=str(tmp_path),
+        VIVERA_VAR_DIR=str(tmp_path / "var"),
+    )
     result = subprocess.run(
         [sys.executable, "-m", "django", *MAKEMESSAGES, "--verbosity", "0"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
     extracted = copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"
@@ -267,12 +296,12 @@ def test_the_po_has_every_string_in_the_code(tmp_path: Path) -> None:
     missing = sorted((in_code[key] for key in in_code.keys() - committed), key=lambda e: e.msgid)
     assert not missing, (
         f"{len(missing)} strings in the code are not in {PO_FILE.relative_to(PACKAGE_DIR)}; "
-        f"run {REGENERATE}:\n"
-        + "\n".join(f"  {e.msgid!r}" for e in missing)
+        f"run {REGENERATE}:\n" + "\n".join(f"  {e.msgid!r}" for e in missing)
     )
 
 
 # --- (d) the pages are Dutch -------------------------------------------------------------------
+
 
 def test_my_work_and_short_contact_pages_are_dutch(pro) -> None:
     http = login(pro)
@@ -286,5 +315,5 @@ def test_my_work_and_short_contact_pages_are_dutch(pro) -> None:
         assert "Kort contact" in page
         assert "Short contact" not in page
         assert "My work" not in page
-    assert "<h1 class=\"utrecht-heading-1\">Mijn werk</h1>" in my_work.content.decode()
+    assert '<h1 class="utrecht-heading-1">Mijn werk</h1>' in my_work.content.decode()
     assert "Kort contact registreren" in short_contact.content.decode()

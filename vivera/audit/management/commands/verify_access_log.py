@@ -22,7 +22,7 @@ from vivera.audit.selectors import access_log_verification
 
 REASONS = {
     "prev_hash": "de verwijzing naar de vorige regel klopt niet (een regel ervoor is verwijderd, "
-                 "gewijzigd of tussengevoegd)",
+    "gewijzigd of tussengevoegd)",
     "entry_hash": "de inhoud van de regel is gewijzigd",
 }
 
@@ -35,15 +35,23 @@ def _hash(value: str) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Controleert de hashketen van het toegangslog: herberekent elke regel en meldt de "
-            "eerste verbroken regel. Exitcode 0 als de keten intact is, 1 als niet.")
+    help = (
+        "Controleert de hashketen van het toegangslog: herberekent elke regel en meldt de "
+        "eerste verbroken regel. Exitcode 0 als de keten intact is, 1 als niet."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--verwacht", "--tot-hash", dest="expected", type=_hash, default=None,
-                            metavar="HASH",
-                            help="Een eerder vastgelegde kop-hash (64 hextekens) die nog in de "
-                                 "keten moet voorkomen; vangt het weghalen van de laatste "
-                                 "regels.")
+        parser.add_argument(
+            "--verwacht",
+            "--tot-hash",
+            dest="expected",
+            type=_hash,
+            default=None,
+            metavar="HASH",
+            help="Een eerder vastgelegde kop-hash (64 hextekens) die nog in de "
+            "keten moet voorkomen; vangt het weghalen van de laatste "
+            "regels.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = access_log_verification(expected_head=options["expected"] or "")

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         if not logins:
             # Not an error: `make run` calls this after loading the demo, and a fresh
             # installation without one should still start.
-            self.stderr.write(f"Er is geen demogemeente {ref.MUNICIPALITY_NAME}. Maak haar met: "
-                              "vivera demo")
+            self.stderr.write(
+                f"Er is geen demogemeente {ref.MUNICIPALITY_NAME}. Maak haar met: vivera demo"
+            )
             return
         header = ("Gebruikersnaam", "Wachtwoord", "Rol", "Team of organisatie", "Naam")
         rows = [(x.username, x.password, x.role, x.teams, x.name) for x in logins]
@@ -30,20 +31,25 @@ class Command(BaseCommand):
         def line(cells: tuple[str, ...]) -> str:
             return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
-        self.stdout.write(f"Demo-inloggegevens {ref.MUNICIPALITY_NAME} — wachtwoord voor "
-                          f"iedereen: {ref.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Demo-inloggegevens {ref.MUNICIPALITY_NAME} — wachtwoord voor "
+            f"iedereen: {ref.DEMO_PASSWORD}"
+        )
         self.stdout.write("")
         self.stdout.write(line(header))
         self.stdout.write(line(tuple("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line(row))
         self.stdout.write("")
-        self.stdout.write("Tweede stap (teamleden, coördinatoren, beheer, partner, onderzoeker): "
-                          "zet deze sleutel in een authenticator-app (op tijd gebaseerd):")
+        self.stdout.write(
+            "Tweede stap (teamleden, coördinatoren, beheer, partner, onderzoeker): "
+            "zet deze sleutel in een authenticator-app (op tijd gebaseerd):"
+        )
         self.stdout.write(f"    {ref.DEMO_TOTP_KEY_BASE32}")
         self.stdout.write("of vraag de huidige code op met: DEBUG=1 .venv/bin/vivera demo_code")
         self.stdout.write("")
-        self.stdout.write(f"Partner-API (docs/partner-api.md), sleutel van de demopartner: "
-                          f"{DEMO_API_KEY}")
+        self.stdout.write(
+            f"Partner-API (docs/partner-api.md), sleutel van de demopartner: {DEMO_API_KEY}"
+        )
         self.stdout.write("")
         self.stdout.write("Alleen voor demonstratie: alle personen en gegevens zijn verzonnen.")

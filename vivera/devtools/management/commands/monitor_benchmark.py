@@ -42,44 +42,80 @@ def _runs(timing: measure.Timing) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Meet hoe snel de monitor rekent: de hele indicatorenset voor de demogemeente "
-            "(standaard) of voor een synthetische regio (--regio, voor PostgreSQL), en de "
-            "dashboardpagina. Drukt mediaan en maximum af, met de omvang van de gegevens, de "
-            "database en de machine.")
+    help = (
+        "Meet hoe snel de monitor rekent: de hele indicatorenset voor de demogemeente "
+        "(standaard) of voor een synthetische regio (--regio, voor PostgreSQL), en de "
+        "dashboardpagina. Drukt mediaan en maximum af, met de omvang van de gegevens, de "
+        "database en de machine."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--gemeente", default=demo_ref.MUNICIPALITY_CBS_CODE,
-                            help="CBS-code of naam van de gemeente die gemeten wordt (zonder "
-                                 "--regio); standaard de demogemeente. Ontbreekt de "
-                                 "demogemeente, dan wordt zij gemaakt.")
-        parser.add_argument("--van", type=command_date, default=None,
-                            help="Begin van de periode (JJJJ-MM-DD); standaard de periode "
-                                 "waarmee de monitor opent (de 24 maanden tot en met de "
-                                 "laatste maand met gegevens), met --regio 2016-01-01.")
-        parser.add_argument("--tot", type=command_date, default=None,
-                            help="Einde van de periode, t/m (JJJJ-MM-DD); standaard het einde "
-                                 "van de periode waarmee de monitor opent, met --regio "
-                                 "2017-12-31.")
-        parser.add_argument("--herhalingen", type=int, default=None,
-                            help="Gemeten herhalingen na één keer opwarmen (standaard 5; met "
-                                 "--regio 3).")
-        parser.add_argument("--zonder-profiel", action="store_true",
-                            help="Sla de meting per indicator over.")
-        parser.add_argument("--regio", action="store_true",
-                            help="Meet op de synthetische regio Benchmark-1 … Benchmark-6 "
-                                 "(GM8001–GM8006); die wordt eenmalig gemaakt.")
-        parser.add_argument("--dossiers", type=int, default=1_000_000,
-                            help="Met --regio: het aantal dossiers (standaard 1.000.000).")
-        parser.add_argument("--contacten", type=int, default=None,
-                            help="Met --regio: het aantal contactmomenten (standaard 10 per "
-                                 "dossier).")
-        parser.add_argument("--korte-contacten", type=int, default=None,
-                            help="Met --regio: het aantal korte contacten (standaard 2 per "
-                                 "dossier).")
-        parser.add_argument("--opnieuw", action="store_true",
-                            help="Met --regio: verwijder een bestaande regio en maak haar opnieuw.")
-        parser.add_argument("--opruimen", action="store_true",
-                            help="Verwijder de synthetische regio (en niets anders) en stop.")
+        parser.add_argument(
+            "--gemeente",
+            default=demo_ref.MUNICIPALITY_CBS_CODE,
+            help="CBS-code of naam van de gemeente die gemeten wordt (zonder "
+            "--regio); standaard de demogemeente. Ontbreekt de "
+            "demogemeente, dan wordt zij gemaakt.",
+        )
+        parser.add_argument(
+            "--van",
+            type=command_date,
+            default=None,
+            help="Begin van de periode (JJJJ-MM-DD); standaard de periode "
+            "waarmee de monitor opent (de 24 maanden tot en met de "
+            "laatste maand met gegevens), met --regio 2016-01-01.",
+        )
+        parser.add_argument(
+            "--tot",
+            type=command_date,
+            default=None,
+            help="Einde van de periode, t/m (JJJJ-MM-DD); standaard het einde "
+            "van de periode waarmee de monitor opent, met --regio "
+            "2017-12-31.",
+        )
+        parser.add_argument(
+            "--herhalingen",
+            type=int,
+            default=None,
+            help="Gemeten herhalingen na één keer opwarmen (standaard 5; met --regio 3).",
+        )
+        parser.add_argument(
+            "--zonder-profiel", action="store_true", help="Sla de meting per indicator over."
+        )
+        parser.add_argument(
+            "--regio",
+            action="store_true",
+            help="Meet op de synthetische regio Benchmark-1 … Benchmark-6 "
+            "(GM8001–GM8006); die wordt eenmalig gemaakt.",
+        )
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=1_000_000,
+            help="Met --regio: het aantal dossiers (standaard 1.000.000).",
+        )
+        parser.add_argument(
+            "--contacten",
+            type=int,
+            default=None,
+            help="Met --regio: het aantal contactmomenten (standaard 10 per dossier).",
+        )
+        parser.add_argument(
+            "--korte-contacten",
+            type=int,
+            default=None,
+            help="Met --regio: het aantal korte contacten (standaard 2 per dossier).",
+        )
+        parser.add_argument(
+            "--opnieuw",
+            action="store_true",
+            help="Met --regio: verwijder een bestaande regio en maak haar opnieuw.",
+        )
+        parser.add_argument(
+            "--opruimen",
+            action="store_true",
+            help="Verwijder de synthetische regio (en niets anders) en stop.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["van"] and options["tot"] and options["tot"] < options["van"]:
@@ -103,8 +139,13 @@ class Command(BaseCommand):
         self._header([municipality], start, end)
         scope = Scope((municipality,), start, end)
         self._time_facts([municipality])
-        self._time_set(f"gemeente {municipality.name}", scope, repeats, bench.TARGETS["demo"],
-                       "doel (a) demo-omvang op SQLite")
+        self._time_set(
+            f"gemeente {municipality.name}",
+            scope,
+            repeats,
+            bench.TARGETS["demo"],
+            "doel (a) demo-omvang op SQLite",
+        )
         self._time_page(municipality, start, end, repeats)
         if not options["zonder_profiel"]:
             self._profile(scope, min(repeats, 3))
@@ -112,29 +153,40 @@ class Command(BaseCommand):
     def _region(self, options: dict[str, Any]) -> None:
         dossiers = options["dossiers"]
         contacts = options["contacten"] if options["contacten"] is not None else 10 * dossiers
-        short = (options["korte_contacten"] if options["korte_contacten"] is not None
-                 else 2 * dossiers)
+        short = (
+            options["korte_contacten"] if options["korte_contacten"] is not None else 2 * dossiers
+        )
         if options["opnieuw"]:
             self._delete_region()
         if region.region_exists():
             present = bench.data_size([m.pk for m in region.region_municipalities()])
-            self.stdout.write(f"De benchmarkregio bestaat al en wordt hergebruikt "
-                              f"({number(present['dossiers'])} dossiers).")
+            self.stdout.write(
+                f"De benchmarkregio bestaat al en wordt hergebruikt "
+                f"({number(present['dossiers'])} dossiers)."
+            )
             if present["dossiers"] != dossiers:
-                self.stdout.write(self.style.WARNING(
-                    f"  Gevraagd waren {number(dossiers)} dossiers; gebruik "
-                    "--opnieuw om de regio met die omvang opnieuw te maken."))
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  Gevraagd waren {number(dossiers)} dossiers; gebruik "
+                        "--opnieuw om de regio met die omvang opnieuw te maken."
+                    )
+                )
         else:
-            self.stdout.write(f"Benchmarkregio maken: {number(dossiers)} dossiers, "
-                              f"{number(contacts)} contactmomenten, "
-                              f"{number(short)} korte contacten …")
-            summary = region.region_generate(dossiers=dossiers, contacts=contacts,
-                                            short_contacts=short, progress=self.stdout.write)
+            self.stdout.write(
+                f"Benchmarkregio maken: {number(dossiers)} dossiers, "
+                f"{number(contacts)} contactmomenten, "
+                f"{number(short)} korte contacten …"
+            )
+            summary = region.region_generate(
+                dossiers=dossiers,
+                contacts=contacts,
+                short_contacts=short,
+                progress=self.stdout.write,
+            )
             for line in summary.lines():
                 self.stdout.write(line)
             seconds = region.analyze()
-            self.stdout.write(f"Statistieken bijgewerkt (ANALYZE) in "
-                              f"{number(seconds, 1)} s.")
+            self.stdout.write(f"Statistieken bijgewerkt (ANALYZE) in {number(seconds, 1)} s.")
         municipalities = region.region_municipalities()
         repeats = options["herhalingen"] or 3
         start, end = self._period(options, region.PERIOD)
@@ -142,15 +194,21 @@ class Command(BaseCommand):
         whole = Scope(tuple(municipalities), start, end)
         self._time_facts(municipalities)
         # Target (b) is about a million dossiers on PostgreSQL; smaller runs are only compared.
-        full = (connection.vendor == "postgresql"
-                and bench.data_size_dossiers(municipalities) >= 1_000_000)
-        self._time_set(f"regio van {len(municipalities)} gemeenten", whole, repeats,
-                       bench.TARGETS["region"],
-                       "doel (b) regio op PostgreSQL" if full
-                       else "ter vergelijking: doel (b) bij 1 mln dossiers op PostgreSQL")
+        full = (
+            connection.vendor == "postgresql"
+            and bench.data_size_dossiers(municipalities) >= 1_000_000
+        )
+        self._time_set(
+            f"regio van {len(municipalities)} gemeenten",
+            whole,
+            repeats,
+            bench.TARGETS["region"],
+            "doel (b) regio op PostgreSQL"
+            if full
+            else "ter vergelijking: doel (b) bij 1 mln dossiers op PostgreSQL",
+        )
         largest = municipalities[0]
-        self._time_set(f"gemeente {largest.name}", Scope((largest,), start, end), repeats,
-                       None, "")
+        self._time_set(f"gemeente {largest.name}", Scope((largest,), start, end), repeats, None, "")
         self._time_page(largest, start, end, repeats)
         if not options["zonder_profiel"]:
             self._profile(whole, 1)
@@ -158,8 +216,9 @@ class Command(BaseCommand):
     # --- parts ----------------------------------------------------------------------------
 
     @staticmethod
-    def _period(options: dict[str, Any],
-                default: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    def _period(
+        options: dict[str, Any], default: tuple[dt.date, dt.date]
+    ) -> tuple[dt.date, dt.date]:
         start, end = options["van"] or default[0], options["tot"] or default[1]
         if end < start:
             raise CommandError("Het einde van de periode ligt voor het begin.")
@@ -169,11 +228,15 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(Q(cbs_code=wanted) | Q(name=wanted)).first()
         if wanted == demo_ref.MUNICIPALITY_CBS_CODE and not demo_exists():
             if getattr(settings, "PRODUCTION", False):
-                raise CommandError("De demogemeente ontbreekt. Meet een andere gemeente met "
-                                   "--gemeente, of maak de demo op een oefenomgeving met "
-                                   "'vivera demo'.")
-            self.stdout.write(f"De demogemeente {demo_ref.MUNICIPALITY_NAME} ontbreekt; zij "
-                              "wordt nu gemaakt (zoals 'vivera demo') …")
+                raise CommandError(
+                    "De demogemeente ontbreekt. Meet een andere gemeente met "
+                    "--gemeente, of maak de demo op een oefenomgeving met "
+                    "'vivera demo'."
+                )
+            self.stdout.write(
+                f"De demogemeente {demo_ref.MUNICIPALITY_NAME} ontbreekt; zij "
+                "wordt nu gemaakt (zoals 'vivera demo') …"
+            )
             try:
                 with transaction.atomic():
                     summary = demo_generate()
@@ -195,8 +258,10 @@ class Command(BaseCommand):
         width = max(len(label) for _key, label in bench.DATA_LABELS)
         for key, label in bench.DATA_LABELS:
             self.stdout.write(f"  {label:<{width}}  {number(size[key]):>12}")
-        self.stdout.write(f"Periode:  {start:%d-%m-%Y} t/m {end:%d-%m-%Y} "
-                          f"({len(months_between(start, end))} maanden)")
+        self.stdout.write(
+            f"Periode:  {start:%d-%m-%Y} t/m {end:%d-%m-%Y} "
+            f"({len(months_between(start, end))} maanden)"
+        )
         self.stdout.write("")
 
     def _verdict(self, value: float, target: float | None, label: str) -> str:
@@ -205,8 +270,7 @@ class Command(BaseCommand):
         if label.startswith("ter vergelijking"):
             return f"  [{label}: < {number(target, 1)} s]"
         met = value < target
-        text = f"  [{label}: < {number(target, 1)} s — " \
-               f"{'gehaald' if met else 'NIET gehaald'}]"
+        text = f"  [{label}: < {number(target, 1)} s — {'gehaald' if met else 'NIET gehaald'}]"
         return self.style.SUCCESS(text) if met else self.style.ERROR(text)
 
     def _time_facts(self, municipalities: list[Municipality]) -> None:
@@ -221,30 +285,41 @@ class Command(BaseCommand):
             for name, step in timings.items():
                 per_table[name] = per_table.get(name, 0.0) + step
             self.stdout.write(f"feiten opbouwen — {municipality.name}: {_seconds(seconds)}")
-        rows = sum(model.objects.filter(municipality__in=municipalities).count()
-                   for model in FACT_MODELS)
-        self.stdout.write(f"feiten opbouwen — samen {_seconds(total)}, "
-                          f"{number(rows)} rijen in {len(FACT_MODELS)} tabellen; "
-                          "per tabel: " + ", ".join(
-                              f"{name} {_seconds(step)}" for name, step in
-                              sorted(per_table.items(), key=lambda item: -item[1])))
+        rows = sum(
+            model.objects.filter(municipality__in=municipalities).count() for model in FACT_MODELS
+        )
+        self.stdout.write(
+            f"feiten opbouwen — samen {_seconds(total)}, "
+            f"{number(rows)} rijen in {len(FACT_MODELS)} tabellen; "
+            "per tabel: "
+            + ", ".join(
+                f"{name} {_seconds(step)}"
+                for name, step in sorted(per_table.items(), key=lambda item: -item[1])
+            )
+        )
 
-    def _time_set(self, what: str, scope: Scope, repeats: int, target: float | None,
-                  label: str) -> None:
+    def _time_set(
+        self, what: str, scope: Scope, repeats: int, target: float | None, label: str
+    ) -> None:
         queries = measure.count_queries(lambda: compute_all(scope))  # doubles as the warm-up
         timing = measure.measure(lambda: compute_all(scope), repeats, warm_up=False)
         self.stdout.write(
             f"compute_all — {what}, {len(INDICATORS)} indicatoren, {queries} queries: "
             f"mediaan {_seconds(timing.median)}, max {_seconds(timing.max)} "
-            f"({_runs(timing)})" + self._verdict(timing.median, target, label))
+            f"({_runs(timing)})" + self._verdict(timing.median, target, label)
+        )
 
-    def _time_page(self, municipality: Municipality, start: dt.date, end: dt.date,
-                   repeats: int) -> None:
+    def _time_page(
+        self, municipality: Municipality, start: dt.date, end: dt.date, repeats: int
+    ) -> None:
         user = bench.policy_user(municipality)
         if user is None:
-            self.stdout.write(self.style.WARNING(
-                f"Dashboard: {municipality.name} heeft geen actieve beleidsmedewerker; niet "
-                "gemeten."))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Dashboard: {municipality.name} heeft geen actieve beleidsmedewerker; niet "
+                    "gemeten."
+                )
+            )
             return
         page = bench.dashboard_timing(user, start, end, repeats)
         self.stdout.write(
@@ -252,27 +327,30 @@ class Command(BaseCommand):
             f"{page.status}, {number(page.size // 1024)} kB: mediaan "
             f"{_seconds(page.timing.median)}, max {_seconds(page.timing.max)} "
             f"({_runs(page.timing)})"
-            + self._verdict(page.timing.median, bench.TARGETS["page"], "doel grafiekpagina"))
+            + self._verdict(page.timing.median, bench.TARGETS["page"], "doel grafiekpagina")
+        )
 
     def _profile(self, scope: Scope, repeats: int) -> None:
         profile = bench.indicator_profile(scope, repeats, warm_up=False)  # warmed by _time_set
         total = sum(seconds for _code, seconds in profile)
         self.stdout.write("")
-        self.stdout.write(f"Per indicator, elk apart berekend (mediaan van {repeats}), traagste "
-                          f"eerst; samen {_seconds(total)}:")
+        self.stdout.write(
+            f"Per indicator, elk apart berekend (mediaan van {repeats}), traagste "
+            f"eerst; samen {_seconds(total)}:"
+        )
         for code, seconds in profile:
             share = 100 * seconds / total if total else 0
-            self.stdout.write(f"  {code:<28} {_seconds(seconds):>10}  "
-                              f"{number(share, 1):>5} %")
+            self.stdout.write(f"  {code:<28} {_seconds(seconds):>10}  {number(share, 1):>5} %")
 
     def _delete_region(self) -> None:
         try:
             count = region.region_delete()
         except ProtectedError as exc:
-            raise CommandError("De benchmarkregio kan niet worden verwijderd: er verwijzen nog "
-                               f"gegevens naar ({exc.args[0]}).") from exc
+            raise CommandError(
+                "De benchmarkregio kan niet worden verwijderd: er verwijzen nog "
+                f"gegevens naar ({exc.args[0]})."
+            ) from exc
         if count is not None:
-            self.stdout.write(f"Benchmarkregio verwijderd ({number(count)} "
-                              "dossiers).")
+            self.stdout.write(f"Benchmarkregio verwijderd ({number(count)} dossiers).")
         else:
             self.stdout.write("Er was geen benchmarkregio.")

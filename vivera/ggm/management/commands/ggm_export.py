@@ -23,21 +23,30 @@ from vivera.organisation.models import Municipality
 
 
 class Command(BaseCommand):
-    help = ("Exporteert de dossiers, vragen en ZRM-scores van een gemeente gepseudonimiseerd in "
-            "de vorm van het Gemeentelijk Gegevensmodel (GGM), als ZIP met een CSV per tabel.")
+    help = (
+        "Exporteert de dossiers, vragen en ZRM-scores van een gemeente gepseudonimiseerd in "
+        "de vorm van het Gemeentelijk Gegevensmodel (GGM), als ZIP met een CSV per tabel."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--gemeente", required=True, help="CBS-code (GM0000) of naam.")
         parser.add_argument("--uitvoer", required=True, help="Het ZIP-bestand dat ontstaat.")
-        parser.add_argument("--vanaf", type=command_date,
-                            help="Alleen dossiers aangemeld vanaf deze datum (JJJJ-MM-DD).")
-        parser.add_argument("--tot", type=command_date,
-                            help="Alleen dossiers aangemeld tot en met deze datum (JJJJ-MM-DD).")
+        parser.add_argument(
+            "--vanaf",
+            type=command_date,
+            help="Alleen dossiers aangemeld vanaf deze datum (JJJJ-MM-DD).",
+        )
+        parser.add_argument(
+            "--tot",
+            type=command_date,
+            help="Alleen dossiers aangemeld tot en met deze datum (JJJJ-MM-DD).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         given = options["gemeente"]
         municipality = Municipality.objects.filter(
-            Q(cbs_code__iexact=given) | Q(name__iexact=given)).first()
+            Q(cbs_code__iexact=given) | Q(name__iexact=given)
+        ).first()
         if municipality is None:
             raise CommandError(f"Onbekende gemeente: {given!r}.")
         start, end = options["vanaf"], options["tot"]
@@ -46,11 +55,17 @@ class Command(BaseCommand):
         path = Path(options["uitvoer"])
         if not path.parent.is_dir():
             raise CommandError(f"De map {str(path.parent)!r} bestaat niet.")
-        result = ggm_export_save(path=path, municipality=municipality, start=start, end=end,
-                                 via=f"command ({_operator()})")
+        result = ggm_export_save(
+            path=path,
+            municipality=municipality,
+            start=start,
+            end=end,
+            via=f"command ({_operator()})",
+        )
         dossiers = result.rows["SOCIAALTEAMDOSSIER"]
-        self.stdout.write(f"Geschreven: {path} ({dossiers} dossiers, "
-                          f"{sum(result.rows.values())} rijen)")
+        self.stdout.write(
+            f"Geschreven: {path} ({dossiers} dossiers, {sum(result.rows.values())} rijen)"
+        )
 
 
 def _operator() -> str:

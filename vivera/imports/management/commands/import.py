@@ -26,24 +26,37 @@ from vivera.organisation.models import Municipality
 
 
 class Command(BaseCommand):
-    help = ("Importeert exports uit een oude registratie (CSV of XLSX): cliënten, dossiers, "
-            "vragen, contactmomenten en korte contacten. Eerst wordt alles gecontroleerd; er "
-            "wordt niets geschreven als er een fout is (tenzij --alleen-geldige). Zie "
-            "docs/import.md.")
+    help = (
+        "Importeert exports uit een oude registratie (CSV of XLSX): cliënten, dossiers, "
+        "vragen, contactmomenten en korte contacten. Eerst wordt alles gecontroleerd; er "
+        "wordt niets geschreven als er een fout is (tenzij --alleen-geldige). Zie "
+        "docs/import.md."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paden", nargs="+", type=Path, metavar="PAD",
-                            help="Een map (alle .csv- en .xlsx-bestanden erin) of bestanden.")
+        parser.add_argument(
+            "paden",
+            nargs="+",
+            type=Path,
+            metavar="PAD",
+            help="Een map (alle .csv- en .xlsx-bestanden erin) of bestanden.",
+        )
         parser.add_argument("--gemeente", required=True, help="CBS-code (GM0000) of naam.")
-        parser.add_argument("--gebruiker", required=True,
-                            help="Gebruikersnaam van de functioneel beheerder die importeert "
-                                 "(wordt 'aangemaakt door').")
+        parser.add_argument(
+            "--gebruiker",
+            required=True,
+            help="Gebruikersnaam van de functioneel beheerder die importeert "
+            "(wordt 'aangemaakt door').",
+        )
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--controleer", action="store_true",
-                           help="Alleen controleren; niets importeren.")
-        group.add_argument("--alleen-geldige", action="store_true",
-                           help="Importeer de geldige rijen en sla de foute over (die staan in "
-                                "het verslag).")
+        group.add_argument(
+            "--controleer", action="store_true", help="Alleen controleren; niets importeren."
+        )
+        group.add_argument(
+            "--alleen-geldige",
+            action="store_true",
+            help="Importeer de geldige rijen en sla de foute over (die staan in het verslag).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = Municipality.objects.filter(
@@ -51,27 +64,36 @@ class Command(BaseCommand):
         ).first()
         if municipality is None:
             raise CommandError(f"Onbekende gemeente: {options['gemeente']}", returncode=2)
-        user = User.objects.filter(username=options["gebruiker"],
-                                   municipality=municipality).first()
+        user = User.objects.filter(username=options["gebruiker"], municipality=municipality).first()
         if user is None or not user.is_active or user.role != Role.ADMIN:
-            raise CommandError(f"{options['gebruiker']} is geen actieve functioneel beheerder "
-                               f"van {municipality.name}.", returncode=2)
+            raise CommandError(
+                f"{options['gebruiker']} is geen actieve functioneel beheerder "
+                f"van {municipality.name}.",
+                returncode=2,
+            )
         missing = [str(p) for p in options["paden"] if not p.exists()]
         if missing:
             raise CommandError(f"Bestaat niet: {', '.join(missing)}", returncode=2)
-        mode = (Mode.CHECK if options["controleer"]
-                else Mode.VALID_ONLY if options["alleen_geldige"] else Mode.ALL)
+        mode = (
+            Mode.CHECK
+            if options["controleer"]
+            else Mode.VALID_ONLY
+            if options["alleen_geldige"]
+            else Mode.ALL
+        )
         import_expire_pending()  # uploads on the page that were left waiting
         started = time.perf_counter()
         tables, unreadable = read_paths(options["paden"])
         if not tables and not unreadable:
             raise CommandError("Geen .csv- of .xlsx-bestanden gevonden.", returncode=2)
         seconds_read = time.perf_counter() - started
-        result = import_run(user=user, municipality=municipality, tables=tables, mode=mode,
-                            read_problems=unreadable)
+        result = import_run(
+            user=user, municipality=municipality, tables=tables, mode=mode, read_problems=unreadable
+        )
         result.seconds_read = seconds_read
         for line in report_lines(result, municipality=municipality, user=user):
             self.stdout.write(line)
         if result.problems:
             raise CommandError(
-                f"{len(result.problems)} fout(en) gevonden; zie hierboven.", returncode=1)
+                f"{len(result.problems)} fout(en) gevonden; zie hierboven.", returncode=1
+            )

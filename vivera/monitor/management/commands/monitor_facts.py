@@ -22,14 +22,21 @@ from vivera.organisation.selectors import municipalities_named
 
 
 class Command(BaseCommand):
-    help = ("Bouwt de feiten van de monitor opnieuw op uit de registratie: standaard van elke "
-            "gemeente waarvan ze verouderd zijn.")
+    help = (
+        "Bouwt de feiten van de monitor opnieuw op uit de registratie: standaard van elke "
+        "gemeente waarvan ze verouderd zijn."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--gemeente", action="append", default=[],
-                            help="CBS-code (GM0000) of naam; herhaalbaar.")
-        parser.add_argument("--alles", action="store_true",
-                            help="Alle gemeenten, ook als hun feiten actueel zijn.")
+        parser.add_argument(
+            "--gemeente",
+            action="append",
+            default=[],
+            help="CBS-code (GM0000) of naam; herhaalbaar.",
+        )
+        parser.add_argument(
+            "--alles", action="store_true", help="Alle gemeenten, ook als hun feiten actueel zijn."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chosen = municipalities_named(options["gemeente"])

@@ -20,14 +20,18 @@ from vivera.partners.models import ApiKey
 
 
 class Command(BaseCommand):
-    help = ("Maakt een API-sleutel voor een gebruiker van een partnerorganisatie, of trekt er "
-            "een in.")
+    help = (
+        "Maakt een API-sleutel voor een gebruiker van een partnerorganisatie, of trekt er een in."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--gebruiker", help="Gebruikersnaam van de partnergebruiker.")
         parser.add_argument("--naam", default="API", help="Welk systeem de sleutel gebruikt.")
-        parser.add_argument("--intrekken", metavar="PREFIX",
-                            help="Trek de sleutel met dit voorvoegsel in (vvr_<prefix>_…).")
+        parser.add_argument(
+            "--intrekken",
+            metavar="PREFIX",
+            help="Trek de sleutel met dit voorvoegsel in (vvr_<prefix>_…).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["intrekken"]:

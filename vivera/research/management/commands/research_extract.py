@@ -25,17 +25,26 @@ from vivera.research.services import GrantInactive, extract_save
 
 
 class Command(BaseCommand):
-    help = ("Schrijft het gepseudonimiseerde onderzoeksextract van een onderzoeksmachtiging "
-            "als ZIP-bestand (CSV per tabel, codeboek, metadata).")
+    help = (
+        "Schrijft het gepseudonimiseerde onderzoeksextract van een onderzoeksmachtiging "
+        "als ZIP-bestand (CSV per tabel, codeboek, metadata)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--machtiging", required=True, type=_grant_number,
-                            help="Het nummer van de machtiging (M00012 of 12).")
+        parser.add_argument(
+            "--machtiging",
+            required=True,
+            type=_grant_number,
+            help="Het nummer van de machtiging (M00012 of 12).",
+        )
         parser.add_argument("--uitvoer", required=True, help="Het ZIP-bestand dat ontstaat.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        grant = (ResearchGrant.objects.select_related("municipality", "researcher")
-                 .filter(pk=options["machtiging"]).first())
+        grant = (
+            ResearchGrant.objects.select_related("municipality", "researcher")
+            .filter(pk=options["machtiging"])
+            .first()
+        )
         if grant is None:
             raise CommandError(f"Onbekende machtiging: {options['machtiging']}.")
         path = Path(options["uitvoer"])
@@ -47,10 +56,13 @@ class Command(BaseCommand):
             result = extract_save(path=path, grant=grant, via=f"command ({_operator()})")
         except GrantInactive as refused:
             state = "ingetrokken" if refused.grant.revoked_at else "verlopen"
-            raise CommandError(f"Machtiging {grant} is {state}; er is niets geschreven.") \
-                from refused
-        self.stdout.write(f"Geschreven: {path} ({result.rows['dossiers']} dossiers, "
-                          f"{sum(result.rows.values())} rijen) voor {grant.researcher}")
+            raise CommandError(
+                f"Machtiging {grant} is {state}; er is niets geschreven."
+            ) from refused
+        self.stdout.write(
+            f"Geschreven: {path} ({result.rows['dossiers']} dossiers, "
+            f"{sum(result.rows.values())} rijen) voor {grant.researcher}"
+        )
 
 
 def _grant_number(value: str) -> int:

@@ -32,28 +32,41 @@ PAUSE_VARIABLE = "VIVERA_RETENTION_TEST_PAUSE"
 
 
 class Command(BaseCommand):
-    help = ("Anonimiseert de gegevens van inwoners van wie alle dossiers langer dan de "
-            "bewaartermijn geleden zijn afgesloten (en wat nooit een dossier werd). Zonder "
-            "--uitvoeren toont het alleen wat er zou gebeuren. Zie docs/privacy.md.")
+    help = (
+        "Anonimiseert de gegevens van inwoners van wie alle dossiers langer dan de "
+        "bewaartermijn geleden zijn afgesloten (en wat nooit een dossier werd). Zonder "
+        "--uitvoeren toont het alleen wat er zou gebeuren. Zie docs/privacy.md."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--uitvoeren", action="store_true",
-                            help="Voer het echt uit (alles in één transactie). Zonder deze "
-                                 "optie verandert er niets.")
-        parser.add_argument("--gemeente", action="append", default=[],
-                            help="CBS-code (GM0000) of naam; herhaalbaar. Standaard: alle "
-                                 "gemeenten.")
+        parser.add_argument(
+            "--uitvoeren",
+            action="store_true",
+            help="Voer het echt uit (alles in één transactie). Zonder deze "
+            "optie verandert er niets.",
+        )
+        parser.add_argument(
+            "--gemeente",
+            action="append",
+            default=[],
+            help="CBS-code (GM0000) of naam; herhaalbaar. Standaard: alle gemeenten.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chosen = municipalities_named(options["gemeente"])
         if options["gemeente"] and chosen.count() < len(set(options["gemeente"])):
-            raise CommandError(f"Onbekende gemeente in: {', '.join(options['gemeente'])}",
-                               returncode=2)
+            raise CommandError(
+                f"Onbekende gemeente in: {', '.join(options['gemeente'])}", returncode=2
+            )
         execute = options["uitvoeren"]
         pause = os.environ.get(PAUSE_VARIABLE, "")
-        reports = retention_run(terms=Terms.from_settings(), execute=execute,
-                                via=f"command ({_operator()})", municipalities=list(chosen),
-                                halfway=_pause(Path(pause)) if pause and execute else None)
+        reports = retention_run(
+            terms=Terms.from_settings(),
+            execute=execute,
+            via=f"command ({_operator()})",
+            municipalities=list(chosen),
+            halfway=_pause(Path(pause)) if pause and execute else None,
+        )
         for line in report_lines(reports, executed=execute):
             self.stdout.write(line)
 
