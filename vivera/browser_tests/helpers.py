@@ -77,7 +77,7 @@ def registered_dossier(user: Any, team: Any, referrer: Any, last_name: str) -> A
 
     from vivera.registration.services import client_create, dossier_create
 
-    client = client_create(user=user, data={"first_name": "Ans", "last_name": last_name})
+    client = client_create(user=user, first_name="Ans", last_name=last_name)
     return dossier_create(
         user=user,
         client=client,

@@ -71,13 +71,11 @@ def test_it_shows_a_policy_advisor_no_personal_data(
     today = timezone.localdate()
     client = client_create(
         user=pro,
-        data={
-            "first_name": FIRST_NAME,
-            "last_name": LAST_NAME,
-            "bsn": BSN,
-            "birth_date": dt.date(1948, 9, 6),
-            "postcode": "9991AB",
-        },
+        first_name=FIRST_NAME,
+        last_name=LAST_NAME,
+        bsn=BSN,
+        birth_date=dt.date(1948, 9, 6),
+        postcode="9991AB",
     )
     dossier = dossier_create(
         user=pro,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -84,7 +85,7 @@ class DateRule:
     same object validates the form field and, in the service, what the API or an import sends,
     so both say the same."""
 
-    label: str
+    label: str | Promise  # lazily translated where the rule is defined at import time
     earliest: dt.date = dt.date(2000, 1, 1)
 
     def __call__(self, value: dt.date | None) -> None:

@@ -205,7 +205,7 @@ def _receive(
     serializer.is_valid(raise_exception=True)
     try:
         submission = services.submission_receive(
-            user=request.user, kind=kind, data=serializer.validated_data, request=request._request
+            user=request.user, kind=kind, **serializer.validated_data, request=request._request
         )
     except services.DuplicateReference as exc:
         body = {

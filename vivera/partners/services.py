@@ -8,8 +8,8 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -47,6 +47,20 @@ if TYPE_CHECKING:
 # Used when a municipality has no covenant at all (docs/partner-api.md).
 DEFAULT_RESPOND_WITHIN_DAYS = 5
 DEFAULT_CRISIS_WITHIN_DAYS = 1
+
+
+class SubmissionFields(registration.ClientFields, total=False):
+    """What a partner sends: the person's details (`ClientFields`), its own reference, and per
+    kind the reason and consent (a referral) or the arrears (an early signal)."""
+
+    reference: str
+    reason: str
+    consent: bool
+    signal_type: str
+    amount: Decimal | None
+    arrears_since: dt.date | None
+    months_in_arrears: int | None
+    crisis: bool
 
 
 ARREARS_DATE_RULE = DateRule(gettext_lazy("The arrears date"))
@@ -119,8 +133,8 @@ def submission_receive(
     *,
     user: User,
     kind: str,
-    data: Mapping[str, Any],
     request: HttpRequest | None = None,
+    **data: Unpack[SubmissionFields],
 ) -> Submission:
     """A partner sends a referral or an early signal. It lands in the triage queue of the team of
     the person's neighbourhood, with a first-attempt deadline from the covenant."""
@@ -323,7 +337,11 @@ def attempt_add(
     *,
     user: User,
     submission: Submission,
-    data: Mapping[str, Any],
+    date: dt.date,
+    part_of_day: str,
+    method: str,
+    reached: bool = False,
+    note: str = "",
     request: HttpRequest | None = None,
 ) -> OutreachAttempt:
     """Record an attempt to reach the person. A successful one puts the submission 'in
@@ -333,7 +351,6 @@ def attempt_add(
         raise ValidationError(
             _("This submission is finished; no attempts can be added."), code="closed"
         )
-    date = data["date"]
     refusals = Refusals()
     with refusals.check("date"):
         registration.DATE_RULE(date)
@@ -347,10 +364,10 @@ def attempt_add(
     attempt = OutreachAttempt(
         submission=submission,
         date=date,
-        part_of_day=data["part_of_day"],
-        method=data["method"],
-        reached=bool(data.get("reached")),
-        note=(data.get("note") or "").strip(),
+        part_of_day=part_of_day,
+        method=method,
+        reached=reached,
+        note=(note or "").strip(),
         recorded_by=user,
     )
     with refusals.check():
@@ -473,7 +490,7 @@ def submission_to_dossier(
         client = registration.client_create(
             user=user,
             request=request,
-            data={f: getattr(submission, f) for f in registration.CLIENT_FIELDS},
+            **{f: getattr(submission, f) for f in registration.CLIENT_FIELDS},
         )
     dossier = registration.dossier_create(
         user=user,

@@ -110,7 +110,7 @@ def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attempt_add(
-                user=request.user, submission=submission, data=form.cleaned_data, request=request
+                user=request.user, submission=submission, **form.cleaned_data, request=request
             )
         except ValidationError as exc:
             show_in_form(form, exc)
@@ -243,7 +243,7 @@ def _send(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             submission = services.submission_receive(
-                user=request.user, kind=kind, data=form.cleaned_data, request=request
+                user=request.user, kind=kind, **form.cleaned_data, request=request
             )
         except ValidationError as exc:
             show_in_form(form, exc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -138,6 +138,26 @@ def neighbourhood_for_postcode(*, municipality_id: int, postcode: str) -> Neighb
 
 # --- Clients ---------------------------------------------------------------------------------
 
+
+class ClientFields(TypedDict, total=False):
+    """A client's details as a form or the API gives them (a missing one is empty)."""
+
+    first_name: str
+    name_prefix: str
+    last_name: str
+    birth_date: dt.date | None
+    bsn: str
+    postcode: str
+    house_number: str
+    phone: str
+    email: str
+
+
+def client_fields(data: Mapping[str, Any]) -> ClientFields:
+    """The client's details out of a form's cleaned data (which also holds its token)."""
+    return cast(ClientFields, {f: data[f] for f in CLIENT_FIELDS if f in data})
+
+
 CLIENT_FIELDS = (
     "first_name",
     "name_prefix",
@@ -178,10 +198,10 @@ def _client_clean(client: Client, user: User) -> None:
 def client_create(
     *,
     user: User,
-    data: Mapping[str, Any],
     form_token: uuid.UUID | None = None,
     household_of: Client | None = None,
     request: HttpRequest | None = None,
+    **data: Unpack[ClientFields],
 ) -> Client:
     """Register a client; with `household_of`, as a member of that client's household (which is
     created, named after the first member, when it does not exist yet)."""
@@ -235,8 +255,8 @@ def client_update(
     user: User,
     client: Client,
     version: int,
-    data: Mapping[str, Any],
     request: HttpRequest | None = None,
+    **data: Unpack[ClientFields],
 ) -> Client:
     """Change a client's details. Refused when someone else saved it since `version` (checked
     first, so the user sees the merge view rather than a rule the other change broke)."""
@@ -423,6 +443,18 @@ def dossier_change_status(
     return dossier
 
 
+class DossierChanges(TypedDict, total=False):
+    """What `dossier_update` changes; a detail not given stays as it is."""
+
+    case_director: User | None
+    referrer: Referrer
+    complexity: str
+    network_mapped: bool
+    carer_involved: bool
+    volunteer_deployed: bool
+    resident_contact: bool
+
+
 DOSSIER_EDIT_FIELDS = (
     "case_director",
     "referrer",
@@ -440,8 +472,8 @@ def dossier_update(
     user: User,
     dossier: Dossier,
     version: int,
-    data: Mapping[str, Any],
     request: HttpRequest | None = None,
+    **data: Unpack[DossierChanges],
 ) -> Dossier:
     """Change a dossier's details. Refused when someone else saved it since `version`
     (checked first, so the user sees the merge view rather than a rule the other change
@@ -459,9 +491,8 @@ def dossier_update(
     if case_director is not None and case_director.pk != dossier.case_director_id:
         # Only a change is checked: a director who has since left the team may stay.
         _check_case_director(case_director, dossier.team)
-    for f in DOSSIER_EDIT_FIELDS:
-        if f in data:
-            setattr(dossier, f, data[f])
+    for f, value in data.items():
+        setattr(dossier, f, value)
     dossier.full_clean()
     changed = {f: getattr(dossier, f) for f in DOSSIER_EDIT_FIELDS}
     updated = Dossier.objects.filter(pk=dossier.pk, version=version).update(

@@ -4,7 +4,7 @@ render. Personal data is only fetched through `access.get_*_for_user`, which log
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -293,7 +293,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
         _check_typed_bsn(request, form, bsn=data["bsn"], purpose="client_create")
         return services.client_create(
             user=request.user,
-            data=data,
+            **services.client_fields(data),
             form_token=data.get("form_token"),
             household_of=household_of,
             request=request,
@@ -450,7 +450,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             client=client,
             version=data["version"] or 0,
-            data=data,
+            **services.client_fields(data),
             request=request,
         )
 
@@ -557,10 +557,13 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DossierEditForm(request.POST or None, dossier=dossier)
 
     def save(data: dict[str, Any]) -> None:
-        changes = dict(data)
-        version = changes.pop("version")
+        changes = {f: data[f] for f in services.DOSSIER_EDIT_FIELDS if f in data}
         services.dossier_update(
-            user=request.user, dossier=dossier, version=version, data=changes, request=request
+            user=request.user,
+            dossier=dossier,
+            version=data["version"],
+            **cast(services.DossierChanges, changes),
+            request=request,
         )
 
     page = _edit(

@@ -111,7 +111,7 @@ def second_admin(make_user: Any, municipality: Municipality) -> User:
 
 @pytest.fixture
 def oost_client(pro: User, team_oost: Team, codes: dict[str, Any]) -> Any:
-    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
+    client = client_create(user=pro, first_name="Ans", last_name="Verborgen")
     dossier_create(
         user=pro,
         client=client,

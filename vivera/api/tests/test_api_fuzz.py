@@ -40,7 +40,7 @@ pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 def registrations(pro: Any, team_oost: Any, codes: dict[str, Any]) -> None:
     today = timezone.localdate()
     for n in range(6):
-        client = client_create(user=pro, data={"first_name": "Fuzz", "last_name": f"Test{n}"})
+        client = client_create(user=pro, first_name="Fuzz", last_name=f"Test{n}")
         dossier = dossier_create(
             user=pro,
             client=client,

@@ -76,7 +76,7 @@ FREE_TEXT = ["Huurachterstand bij Woonstede sinds januari", "Zoon belt dagelijks
 @pytest.fixture
 def known(pro, team_oost, neighbourhood, codes) -> dict[str, Any]:
     """One client with one dossier: two questions (one closed), one intake ZRM, carer involved."""
-    client = client_create(user=pro, data=IDENTIFIERS)
+    client = client_create(user=pro, **IDENTIFIERS)
     dossier = dossier_create(
         user=pro,
         client=client,

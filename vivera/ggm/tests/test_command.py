@@ -102,7 +102,7 @@ def test_it_reads_one_snapshot_in_its_own_transaction(
     pro, team_oost, codes, municipality, tmp_path: Path
 ):
     """Outside a test's transaction the export opens its own (REPEATABLE READ on PostgreSQL)."""
-    client = client_create(user=pro, data={"first_name": "Eigen", "last_name": "Transactie"})
+    client = client_create(user=pro, first_name="Eigen", last_name="Transactie")
     dossier_create(
         user=pro,
         client=client,

@@ -252,16 +252,14 @@ def test_no_direct_identifier_or_free_text_of_any_client_is_in_the_export(
 ):
     second = client_create(
         user=pro,
-        data={
-            "first_name": "Teunis",
-            "last_name": "Zwanenburg",
-            "bsn": "111222333",
-            "birth_date": dt.date(1948, 12, 5),
-            "phone": "+31 10 555 0199",
-            "email": "t.zwanenburg@voorbeeld.nl",
-            "postcode": "9991QQ",
-            "house_number": "8a",
-        },
+        first_name="Teunis",
+        last_name="Zwanenburg",
+        bsn="111222333",
+        birth_date=dt.date(1948, 12, 5),
+        phone="+31 10 555 0199",
+        email="t.zwanenburg@voorbeeld.nl",
+        postcode="9991QQ",
+        house_number="8a",
         household_of=known["client"],
     )
     dossier_create(
@@ -297,7 +295,7 @@ def test_no_direct_identifier_or_free_text_of_any_client_is_in_the_export(
 def test_another_municipalitys_data_is_never_included(
     known, municipality, other_pro, other_team, codes
 ):
-    theirs = client_create(user=other_pro, data={"first_name": "Elders", "last_name": "Buiten"})
+    theirs = client_create(user=other_pro, first_name="Elders", last_name="Buiten")
     dossier = dossier_create(
         user=other_pro,
         client=theirs,
@@ -365,7 +363,7 @@ def test_the_export_takes_a_fixed_number_of_queries(
     known, municipality, pro, team_oost, codes, django_assert_max_num_queries
 ):
     for day in (3, 4, 5):
-        other = client_create(user=pro, data={"first_name": f"N{day}", "last_name": "Extra"})
+        other = client_create(user=pro, first_name=f"N{day}", last_name="Extra")
         dossier_create(
             user=pro,
             client=other,

@@ -31,7 +31,7 @@ DOSSIERS = 8  # 8! orders: their ids and their pseudonyms hardly ever agree
 def many(pro, team_oost, codes) -> list[Dossier]:
     dossiers = []
     for n in range(DOSSIERS):
-        client = client_create(user=pro, data={"first_name": "Rij", "last_name": f"Volgorde{n}"})
+        client = client_create(user=pro, first_name="Rij", last_name=f"Volgorde{n}")
         dossier = dossier_create(
             user=pro,
             client=client,

@@ -472,7 +472,7 @@ def test_a_bsn_already_in_vivera_and_an_open_dossier_clash(
 ):
     from vivera.registration.services import client_create
 
-    client_create(user=pro, data={"first_name": "X", "last_name": "Y", "bsn": "123456782"})
+    client_create(user=pro, first_name="X", last_name="Y", bsn="123456782")
     folder = legacy(
         dossiers=[
             ["D1", "1", "Oost", "huisarts", "pro", "02-01-2017", "15-01-2017", "30-06-2017"],

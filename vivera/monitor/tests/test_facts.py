@@ -34,7 +34,7 @@ def jan_2017(municipality):
 @pytest.fixture
 def registered(pro, team_oost, codes):
     """A client registered through the services, as a professional does, with one dossier."""
-    client = services.client_create(user=pro, data={"first_name": "Sam", "last_name": "Jansen"})
+    client = services.client_create(user=pro, first_name="Sam", last_name="Jansen")
     dossier = services.dossier_create(
         user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 10)
     )
@@ -71,18 +71,16 @@ def test_every_write_through_the_services_shows_in_the_next_figures(
         user=pro,
         client=client,
         version=client.version,
-        data={
-            "first_name": "Sam",
-            "last_name": "Jansen",
-            "postcode": "9991AB",
-            "house_number": "1",
-        },
+        first_name="Sam",
+        last_name="Jansen",
+        postcode="9991AB",
+        house_number="1",
     )
     by_hood = BY_CODE["by_neighbourhood"].compute(jan_2017)
     assert next(r for r in by_hood.rows if r.key == neighbourhood.cbs_code).cells[0].value == 1
     dossier.refresh_from_db()
     services.dossier_update(
-        user=pro, dossier=dossier, version=dossier.version, data={"complexity": "multiple"}
+        user=pro, dossier=dossier, version=dossier.version, complexity="multiple"
     )
     complexity = BY_CODE["new_dossiers_by_complexity"].compute(jan_2017)
     assert next(r for r in complexity.rows if r.key == "multiple").cells[0].value == 1
@@ -116,7 +114,7 @@ def test_a_write_in_another_municipality_leaves_these_facts_current(
 ):
     BY_CODE["new_dossiers"].compute(jan_2017)
     assert not FactState.objects.get(municipality=municipality).stale
-    client = services.client_create(user=other_pro, data={"first_name": "A", "last_name": "B"})
+    client = services.client_create(user=other_pro, first_name="A", last_name="B")
     services.dossier_create(
         user=other_pro,
         client=client,
@@ -132,7 +130,7 @@ def test_scheduled_refresh_waits_for_the_command(
 ):
     settings.VIVERA_MONITOR_REFRESH = "scheduled"
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]  # first build
-    client = services.client_create(user=pro, data={"first_name": "Kim", "last_name": "Vos"})
+    client = services.client_create(user=pro, first_name="Kim", last_name="Vos")
     services.dossier_create(
         user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 11)
     )
@@ -173,7 +171,7 @@ def test_a_slow_municipality_is_not_rebuilt_on_read(
 ):
     assert totals(BY_CODE["new_dossiers"].compute(jan_2017)) == [1, 1]
     FactState.objects.filter(municipality=municipality).update(build_seconds=60)
-    client = services.client_create(user=pro, data={"first_name": "Kim", "last_name": "Vos"})
+    client = services.client_create(user=pro, first_name="Kim", last_name="Vos")
     services.dossier_create(
         user=pro, client=client, team=team_oost, referrer=codes["gp"], registered_on=D(2017, 1, 11)
     )

@@ -182,13 +182,11 @@ def test_the_partner_sees_the_status_change_the_team_made(api, oost_area, pro):
     attempt_add(
         user=pro,
         submission=submission,
-        data={
-            "date": timezone.localdate(),
-            "part_of_day": "morning",
-            "method": "home_visit",
-            "reached": True,
-            "note": "Mevrouw thuis getroffen; schuldhulp besproken.",
-        },
+        date=timezone.localdate(),
+        part_of_day="morning",
+        method="home_visit",
+        reached=True,
+        note="Mevrouw thuis getroffen; schuldhulp besproken.",
     )
     body = api.get(detail(sent["id"])).json()
     assert body["status"] == "in_contact"

@@ -28,7 +28,7 @@ def receive(partner_user: Any, **changes: Any) -> Submission:
         if isinstance(data.get(key), str):
             data[key] = dt.date.fromisoformat(data[key])
     data["postcode"] = data["postcode"].replace(" ", "")
-    return submission_receive(user=partner_user, kind=data.pop("kind", "signal"), data=data)
+    return submission_receive(user=partner_user, kind=data.pop("kind", "signal"), **data)
 
 
 def backdate(submission: Submission, days: int) -> Submission:
@@ -55,13 +55,11 @@ def attempt(
     attempt_add(
         user=user,
         submission=submission,
-        data={
-            "date": day or timezone.localdate(),
-            "part_of_day": "afternoon",
-            "method": method,
-            "reached": reached,
-            "note": "",
-        },
+        date=day or timezone.localdate(),
+        part_of_day="afternoon",
+        method=method,
+        reached=reached,
+        note="",
     )
 
 
@@ -257,9 +255,7 @@ def test_opening_a_dossier_reuses_the_client_with_the_same_bsn(
 ):
     from vivera.registration.services import client_create
 
-    existing = client_create(
-        user=pro, data={"first_name": "Fenna", "last_name": "Achterstand", "bsn": "123456782"}
-    )
+    existing = client_create(user=pro, first_name="Fenna", last_name="Achterstand", bsn="123456782")
     submission = receive(partner_user)
     login(pro).post(
         reverse("partners:to_dossier", args=[submission.pk]),

@@ -42,17 +42,15 @@ def person(
 ) -> dict[str, Any]:
     client = registration.client_create(
         user=pro,
-        data={
-            "first_name": "Wilhelmina",
-            "name_prefix": "van",
-            "last_name": "Inzagehof",
-            "birth_date": dt.date(1961, 7, 14),
-            "bsn": BSN,
-            "postcode": "9991AB",
-            "house_number": "7",
-            "phone": "0611122233",
-            "email": "w@example.org",
-        },
+        first_name="Wilhelmina",
+        name_prefix="van",
+        last_name="Inzagehof",
+        birth_date=dt.date(1961, 7, 14),
+        bsn=BSN,
+        postcode="9991AB",
+        house_number="7",
+        phone="0611122233",
+        email="w@example.org",
     )
     registration.household_ensure(user=pro, client=client)
     dossier = registration.dossier_create(
@@ -152,13 +150,11 @@ def person(
     attempt = attempt_add(
         user=pro,
         submission=submission,
-        data={
-            "date": days_ago(44),
-            "part_of_day": "morning",
-            "method": "letter",
-            "reached": False,
-            "note": "Brief met aanbod van een gesprek",
-        },
+        date=days_ago(44),
+        part_of_day="morning",
+        method="letter",
+        reached=False,
+        note="Brief met aanbod van een gesprek",
     )
     # A signal with her BSN that nobody linked to a dossier yet.
     by_bsn = Submission.objects.create(
@@ -238,11 +234,9 @@ def neighbour(colleague: User, team_oost: Team, codes: dict[str, Any]) -> dict[s
     """Someone else in the same team, with records that must not appear in her export."""
     client = registration.client_create(
         user=colleague,
-        data={
-            "first_name": "Buurman",
-            "last_name": "Nietgezien",
-            "birth_date": dt.date(1970, 1, 1),
-        },
+        first_name="Buurman",
+        last_name="Nietgezien",
+        birth_date=dt.date(1970, 1, 1),
     )
     dossier = registration.dossier_create(
         user=colleague,

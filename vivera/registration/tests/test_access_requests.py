@@ -49,7 +49,7 @@ def valid_bsns(count: int, start: int = 100000000) -> list[str]:
 
 
 def oost_resident(pro, team_oost, codes, *, bsn: str = BSN, last_name: str = "Jansen"):
-    client = client_create(user=pro, data={"first_name": "Jan", "last_name": last_name, "bsn": bsn})
+    client = client_create(user=pro, first_name="Jan", last_name=last_name, bsn=bsn)
     dossier_create(
         user=pro,
         client=client,

@@ -32,7 +32,7 @@ def fields_of(error: ValidationError) -> set[str]:
 
 @pytest.fixture
 def dossier(pro, team_oost, codes):
-    client = services.client_create(user=pro, data={"first_name": "Ans", "last_name": "Regel"})
+    client = services.client_create(user=pro, first_name="Ans", last_name="Regel")
     return services.dossier_create(
         user=pro,
         client=client,
@@ -66,12 +66,10 @@ def test_the_client_service_refuses_with_every_problem(pro):
     with pytest.raises(ValidationError) as refused:
         services.client_create(
             user=pro,
-            data={
-                "first_name": "Piet",
-                "last_name": "",
-                "birth_date": dt.date(1850, 1, 1),
-                "email": "geen-adres",
-            },
+            first_name="Piet",
+            last_name="",
+            birth_date=dt.date(1850, 1, 1),
+            email="geen-adres",
         )
     assert fields_of(refused.value) == {"last_name", "birth_date", "email"}
 

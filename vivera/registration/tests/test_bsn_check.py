@@ -36,7 +36,7 @@ def bsn_checks(user):
 @pytest.fixture
 def jan_oost(pro, team_oost, codes):
     """A resident of team Oost, with an open dossier there."""
-    client = client_create(user=pro, data={"first_name": "Jan", "last_name": "Jansen", "bsn": BSN})
+    client = client_create(user=pro, first_name="Jan", last_name="Jansen", bsn=BSN)
     dossier_create(
         user=pro,
         client=client,
@@ -73,7 +73,7 @@ def test_registering_a_resident_of_another_team_is_a_logged_search_and_offers_a_
 
 
 def test_changing_a_bsn_to_that_of_another_teams_resident_is_a_logged_search(pro_west, jan_oost):
-    piet = client_create(user=pro_west, data={"first_name": "Piet", "last_name": "Pieters"})
+    piet = client_create(user=pro_west, first_name="Piet", last_name="Pieters")
     http = login(pro_west)
     response = http.post(
         reverse("registration:client_edit", args=[piet.pk]),

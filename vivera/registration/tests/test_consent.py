@@ -36,7 +36,7 @@ def days_ago(days: int) -> dt.date:
 
 @pytest.fixture
 def dossier(pro, team_oost, codes):
-    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Delen"})
+    client = client_create(user=pro, first_name="Ans", last_name="Delen")
     return dossier_create(
         user=pro,
         client=client,

@@ -35,13 +35,11 @@ def today() -> dt.date:
 def client_jan(pro, neighbourhood):
     return client_create(
         user=pro,
-        data={
-            "first_name": "Jan",
-            "last_name": "Jansen",
-            "birth_date": dt.date(1960, 5, 1),
-            "bsn": VALID_BSN,
-            "postcode": "9991AB",
-        },
+        first_name="Jan",
+        last_name="Jansen",
+        birth_date=dt.date(1960, 5, 1),
+        bsn=VALID_BSN,
+        postcode="9991AB",
     )
 
 
@@ -503,7 +501,7 @@ def test_my_work_flags_dossiers_that_linger_without_contact(pro, dossier):
 
 
 def test_a_client_without_dossier_is_visible_to_the_registering_team_only(pro, colleague, pro_west):
-    fresh = client_create(user=pro, data={"first_name": "Nieuw", "last_name": "Zonderdossier"})
+    fresh = client_create(user=pro, first_name="Nieuw", last_name="Zonderdossier")
     assert (
         login(colleague).get(reverse("registration:client_detail", args=[fresh.pk])).status_code
         == 200
@@ -518,7 +516,7 @@ def test_household_members_of_a_visible_dossier_are_visible(pro, pro_west, clien
     from vivera.registration.services import household_ensure
 
     household = household_ensure(user=pro, client=client_jan)
-    partner = client_create(user=pro_west, data={"first_name": "Els", "last_name": "Jansen"})
+    partner = client_create(user=pro_west, first_name="Els", last_name="Jansen")
     Client.objects.filter(pk=partner.pk).update(household=household)
     page = login(pro).get(reverse("registration:client_detail", args=[partner.pk]))
     assert page.status_code == 200
@@ -546,7 +544,7 @@ def test_the_waiting_list_runs_a_fixed_number_of_queries(
     coordinator, pro, team_oost, codes, django_assert_max_num_queries
 ):
     for i in range(6):
-        client = client_create(user=pro, data={"first_name": f"W{i}", "last_name": "Wacht"})
+        client = client_create(user=pro, first_name=f"W{i}", last_name="Wacht")
         dossier_create(
             user=pro, client=client, team=team_oost, referrer=codes["self"], registered_on=today()
         )

@@ -23,14 +23,12 @@ pytestmark = pytest.mark.django_db
 def client_ans(pro, neighbourhood):
     return client_create(
         user=pro,
-        data={
-            "first_name": "Ans",
-            "last_name": "Jansen",
-            "birth_date": dt.date(1970, 3, 1),
-            "postcode": "9991AB",
-            "house_number": "4",
-            "phone": "0611111111",
-        },
+        first_name="Ans",
+        last_name="Jansen",
+        birth_date=dt.date(1970, 3, 1),
+        postcode="9991AB",
+        house_number="4",
+        phone="0611111111",
     )
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def question(pro, team_oost, codes):
-    client = client_create(user=pro, data={"first_name": "Ria", "last_name": "Dicht"})
+    client = client_create(user=pro, first_name="Ria", last_name="Dicht")
     dossier = dossier_create(
         user=pro,
         client=client,

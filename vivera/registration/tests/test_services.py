@@ -34,7 +34,7 @@ def codes_of(excinfo: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 
 @pytest.fixture
 def client_ans(pro):
-    return services.client_create(user=pro, data={"first_name": "Ans", "last_name": "Regel"})
+    return services.client_create(user=pro, first_name="Ans", last_name="Regel")
 
 
 @pytest.fixture
@@ -160,7 +160,9 @@ def test_an_active_dossier_keeps_its_case_director(pro, dossier, codes):
             user=pro,
             dossier=active,
             version=active.version,
-            data={"case_director": None, "referrer": codes["gp"], "complexity": "single"},
+            case_director=None,
+            referrer=codes["gp"],
+            complexity="single",
         )
     assert codes_of(excinfo) == {"no_case_director"}
     active.refresh_from_db()
@@ -253,9 +255,7 @@ def test_a_referral_needs_a_target_and_a_question_of_its_own_dossier(
             user=pro, dossier=dossier, referred_on=TODAY(), provision_kind="general"
         )
     assert codes_of(excinfo) == {"no_target"}
-    other_client = services.client_create(
-        user=pro_west, data={"first_name": "B", "last_name": "West"}
-    )
+    other_client = services.client_create(user=pro_west, first_name="B", last_name="West")
     other = services.dossier_create(
         user=pro_west,
         client=other_client,
@@ -328,14 +328,16 @@ def test_a_stale_client_edit_is_refused(pro, client_ans):
         user=pro,
         client=client_ans,
         version=opened_version,
-        data={"first_name": "Anna", "last_name": "Regel"},
+        first_name="Anna",
+        last_name="Regel",
     )
     with pytest.raises(ValidationError) as excinfo:
         services.client_update(
             user=pro,
             client=client_ans,
             version=opened_version,
-            data={"first_name": "Ans", "last_name": "Regel-Oud"},
+            first_name="Ans",
+            last_name="Regel-Oud",
         )
     assert codes_of(excinfo) == {"stale"}
     client_ans.refresh_from_db()

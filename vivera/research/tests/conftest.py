@@ -235,7 +235,7 @@ def study(
     ]
     for n, (user, team, birth_date, postcode, registered_on) in enumerate(people):
         identity = _person(n, birth_date=birth_date, postcode=postcode)
-        client = client_create(user=user, data=identity)
+        client = client_create(user=user, **identity)
         study.clients.append(client)
         study.identifiers.append(identity)
         _dossier(

@@ -166,7 +166,7 @@ def test_every_page_has_a_rule() -> None:
 
 @pytest.fixture
 def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west):
-    client = client_create(user=pro, data={"first_name": "Ans", "last_name": "Verborgen"})
+    client = client_create(user=pro, first_name="Ans", last_name="Verborgen")
     dossier = dossier_create(
         user=pro,
         client=client,

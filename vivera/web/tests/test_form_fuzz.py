@@ -122,9 +122,7 @@ def records(matrix_records: dict[str, Any], coordinator: User) -> dict[str, Any]
     shared = matrix_records["access_request"]
     access_request_decide(user=coordinator, access_request=shared, approve=True)
     dossier = matrix_records["dossier"]
-    other = client_create(
-        user=dossier.created_by, data={"first_name": "Bep", "last_name": "Tweede"}
-    )
+    other = client_create(user=dossier.created_by, first_name="Bep", last_name="Tweede")
     dossier_create(
         user=dossier.created_by,
         client=other,
