@@ -10,8 +10,10 @@ Personas (password for all: `PASSWORD`):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -285,3 +287,52 @@ def codes(db: Any) -> dict[str, Any]:
         "home_visit": ContactKind.objects.get(code="huisbezoek"),
         "phone": ContactKind.objects.get(code="telefoon"),
     }
+
+
+# --- Databases for child processes, built once per test process ------------------------------
+# The kill tests, the backup and the right-of-access and research commands run `vivera` in child
+# processes on a database of their own. Migrating one takes seconds and loading the demo more,
+# so each test process makes them once and the tests work on copies.
+
+DEMO_CHILD = ("demo", "--scale=0.05", "--seed=7", "--today=2026-03-16")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite database file. Never change it: copy it."""
+    from vivera.devtools.testing.kill import environment, ok
+
+    path = tmp_path_factory.mktemp("migrated") / "vivera.sqlite3"
+    ok(environment(f"sqlite:///{path}"), "migrate", "--no-input", "-v0")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(
+    migrated_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A SQLite database file with the small demo municipality (`DEMO_CHILD`). Never change it:
+    copy it."""
+    from vivera.devtools.testing.kill import environment, ok
+
+    path = tmp_path_factory.mktemp("demo-template") / "vivera.sqlite3"
+    shutil.copyfile(migrated_sqlite_template, path)
+    ok(environment(f"sqlite:///{path}"), *DEMO_CHILD)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_child_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The demo database of the suite's own kind: the SQLite file above, or a database on the
+    suite's PostgreSQL server (dropped at the end). Tests change clones (`.clone(folder)`)."""
+    from vivera.devtools.testing.kill import child_database, ok, postgres_server, sqlite_database
+
+    if postgres_server() is None:
+        yield sqlite_database(request.getfixturevalue("demo_sqlite_template"))
+        return
+    with child_database(tmp_path_factory.mktemp("child"), prefix="vivera_demo") as db:
+        ok(db.env(), "migrate", "--no-input", "-v0")
+        ok(db.env(), *DEMO_CHILD)
+        yield db

@@ -127,13 +127,11 @@ def rewrite_archive(
 
 
 @pytest.fixture(scope="module")
-def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database file with the demo municipality, made once per module."""
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.sqlite3"
-    env = environment(f"sqlite:///{path}", folder / "import")
-    ok(env, "migrate", "--no-input", "-v0")
-    ok(env, *DEMO)
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, demo_sqlite_template: Path) -> Path:
+    """A SQLite database file with the demo municipality (`DEMO`), copied once per module from
+    the test process's own (vivera/conftest.py)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(demo_sqlite_template, path)
     return path
 
 

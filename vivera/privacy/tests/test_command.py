@@ -52,12 +52,14 @@ print(c.pk)
 
 
 @pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def migrated_sqlite(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+) -> tuple[Path, str]:
     """A migrated database file with one administrator and one client, made once."""
     folder = tmp_path_factory.mktemp("inzage")
     path = folder / "vivera.sqlite3"
+    shutil.copyfile(migrated_sqlite_template, path)
     env = environment(f"sqlite:///{path}", folder / "import")
-    ok(env, "migrate", "--no-input", "-v0")
     client_id = ok(env, "shell", "-c", SETUP).split()[-1]
     return path, client_id
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -169,12 +170,13 @@ def _open_files_in(pid: int, folder: Path) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
-def test_killed_half_way_it_leaves_no_file_and_no_record(tmp_path: Path) -> None:
+def test_killed_half_way_it_leaves_no_file_and_no_record(
+    tmp_path: Path, demo_sqlite_template: Path
+) -> None:
     database = tmp_path / "db" / "vivera.sqlite3"
     database.parent.mkdir()
+    shutil.copyfile(demo_sqlite_template, database)  # the demo as of 16 March 2026
     env = environment(f"sqlite:///{database}", tmp_path / "import")
-    ok(env, "migrate", "--no-input", "-v0")
-    ok(env, "demo", "--scale=0.02", "--seed=7", "--today=2026-03-16")
     grant_id = ok(env, "shell", "-v0", "-c", GRANT).strip().splitlines()[-1]
     out = tmp_path / "out"
     out.mkdir()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from vivera.devtools.testing.kill import ChildDatabase, child_database, kill_at, kill_when, ok
+from vivera.devtools.testing.kill import ChildDatabase, kill_at, kill_when, ok
 
 pytestmark = pytest.mark.slow  # child processes on a database of their own
 
@@ -25,13 +25,11 @@ DEMO = ["demo", "--scale=0.05", "--seed=7", "--today=2026-03-16"]
 ROWS = 300  # clients and dossiers in the legacy export: the kill comes after both are written
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChildDatabase]:
-    """A migrated database with the demo municipality, made once; tests change clones."""
-    with child_database(tmp_path_factory.mktemp("template"), prefix="vivera_kill") as db:
-        ok(db.env(), "migrate", "--no-input", "-v0")
-        ok(db.env(), *DEMO)
-        yield db
+@pytest.fixture
+def demo_database(demo_child_template: ChildDatabase) -> ChildDatabase:
+    """The demo database of the test process (vivera/conftest.py, `DEMO`); tests change
+    clones."""
+    return demo_child_template
 
 
 @pytest.fixture
