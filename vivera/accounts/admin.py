@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vivera.accounts import services
+from vivera.accounts.access import municipality_id_of, user_of
 from vivera.accounts.admin_rules import (
     RoleBasedPermissions,
     ScopedFormFields,
@@ -39,7 +40,8 @@ class RoleFieldsMixin(forms.BaseForm):
     instance: User
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         municipality = cleaned.get("municipality", self.instance.municipality)
         partner = cleaned.get("partner")
@@ -94,10 +96,11 @@ class UserCreationForm(RoleFieldsMixin, forms.ModelForm):
 
 
 class UserEditForm(RoleFieldsMixin, UserChangeForm):
-    password = None  # type: ignore[assignment]
+    password = None  # type: ignore[assignment]  # Django's way to drop a parent form's field
 
-    class Meta(UserChangeForm.Meta):
+    class Meta:
         model = User
+        field_classes = {"username": UsernameField}
         # No password: nobody sets or sees another person's password (a reset issues a link).
         fields = (
             "username",
@@ -182,7 +185,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
     @admin.action(description=_("Reset: new activation link (forgotten password or lost phone)"))
     def reset_account(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
         issued = [
-            (user, services.account_reset(user=user, by=request.user, request=request))
+            (user, services.account_reset(user=user, by=user_of(request), request=request))
             for user in queryset
         ]  # already limited to the administrator's municipality
         return self._links_page(request, issued)
@@ -190,7 +193,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
     @admin.action(description=_("Unlock after too many failed logins"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:  # already limited to the administrator's municipality
-            services.account_unlock(user=user, by=request.user, request=request)
+            services.account_unlock(user=user, by=user_of(request), request=request)
         self.message_user(request, _("Unlocked: they can log in again at once."))
 
     def user_change_password(
@@ -205,12 +208,14 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
         self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
     ) -> None:
         if not sees_all_municipalities(request):
-            obj.municipality_id = request.user.municipality_id
+            obj.municipality_id = municipality_id_of(user_of(request))
         if not change:
-            _user, issued, grant = services.user_create(user=obj, by=request.user, request=request)
+            _user, issued, grant = services.user_create(
+                user=obj, by=user_of(request), request=request
+            )
             request._vivera_issued = [(obj, issued)]  # type: ignore[attr-defined]
         else:
-            grant = services.user_change(user=obj, by=request.user, request=request)
+            grant = services.user_change(user=obj, by=user_of(request), request=request)
         if grant is not None:
             self.message_user(
                 request,
@@ -308,7 +313,7 @@ class AccessGrantRequestAdmin(RoleBasedPermissions, admin.ModelAdmin):
         for pk in queryset.values_list("pk", flat=True):
             try:
                 grant = services.grant_request_decide(
-                    pk=pk, approve=approve, by=request.user, request=request
+                    pk=pk, approve=approve, by=user_of(request), request=request
                 )
             except services.NotYours:
                 self.message_user(

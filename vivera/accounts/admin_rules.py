@@ -33,6 +33,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.access import municipality_id_of, user_of
 from vivera.accounts.models import Role, User
 from vivera.organisation.models import (
     Location,
@@ -75,7 +76,7 @@ def scope_to_municipality(
 ) -> models.QuerySet[Any]:
     if sees_all_municipalities(request):
         return queryset
-    return queryset.filter(**{path: request.user.municipality_id})
+    return queryset.filter(**{path: municipality_id_of(user_of(request))})
 
 
 class RoleBasedPermissions:
@@ -113,7 +114,8 @@ class MunicipalityConsistencyForm(forms.ModelForm):
     """
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         municipality = cleaned.get("municipality") or getattr(self.instance, "municipality", None)
         if not isinstance(municipality, Municipality):
             return cleaned
@@ -152,25 +154,28 @@ class ScopedFormFields:
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    ) -> forms.ModelChoiceField[Any] | None:
         related = db_field.related_model
-        path = MUNICIPALITY_PATHS.get(related)  # type: ignore[arg-type]
+        path = MUNICIPALITY_PATHS.get(related)
         if path is not None and not sees_all_municipalities(request):
-            base = kwargs.get("queryset", related._default_manager.all())  # type: ignore[union-attr]
-            kwargs["queryset"] = base.filter(**{path: request.user.municipality_id})
+            municipality_id = municipality_id_of(user_of(request))
+            base = kwargs.get("queryset", related._default_manager.all())
+            kwargs["queryset"] = base.filter(**{path: municipality_id})
             if related is Municipality and db_field.name == "municipality":
-                kwargs["initial"] = request.user.municipality_id
+                kwargs["initial"] = municipality_id
                 kwargs["disabled"] = True
+        # A mixin: the ModelAdmin after it in the bases has the method.
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(
         self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         related = db_field.related_model
-        path = MUNICIPALITY_PATHS.get(related)  # type: ignore[arg-type]
+        path = MUNICIPALITY_PATHS.get(related)
         if path is not None and not sees_all_municipalities(request):
-            base = kwargs.get("queryset", related._default_manager.all())  # type: ignore[union-attr]
-            kwargs["queryset"] = base.filter(**{path: request.user.municipality_id})
+            base = kwargs.get("queryset", related._default_manager.all())
+            kwargs["queryset"] = base.filter(**{path: municipality_id_of(user_of(request))})
+        # A mixin: the ModelAdmin after it in the bases has the method.
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -198,7 +203,7 @@ class MunicipalityScopedAdmin(RoleBasedPermissions, ScopedFormFields, admin.Mode
         # Defence in depth: the disabled field already fixes it; a tampered POST cannot move a
         # row into another municipality.
         if self.municipality_path == "municipality" and not sees_all_municipalities(request):
-            obj.municipality_id = request.user.municipality_id
+            obj.municipality_id = municipality_id_of(user_of(request))
         super().save_model(request, obj, form, change)
 
 

@@ -21,7 +21,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if two_factor.required_for(user) and not user.is_verified():
+        if user.is_authenticated and two_factor.required_for(user) and not user.is_verified():
             open_paths = (reverse("two_factor_verify"), reverse("logout"), "/static/", "/i18n/")
             if not request.path.startswith(open_paths):
                 if request.path.startswith("/api/"):

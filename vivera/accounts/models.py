@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -47,6 +48,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    if TYPE_CHECKING:
+        # Set on the request's user by django-otp's OTPMiddleware: whether this session passed
+        # the second login step (two_factor.py). Not there on a user read from the database.
+        def is_verified(self) -> bool: ...
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

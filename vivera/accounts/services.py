@@ -45,6 +45,7 @@ from vivera.organisation.models import Municipality, PartnerOrganisation, Team, 
 from vivera.organisation.selectors import memberships_on
 
 from . import lockout, two_factor
+from .access import municipality_id_of
 from .models import (
     GUARDED_ROLES,
     PERSON_ROLES,
@@ -486,7 +487,7 @@ def _request_detail(grant: AccessGrantRequest) -> dict[str, Any]:
             "start": grant.start_date.isoformat() if grant.start_date else "",
             "end": grant.end_date.isoformat() if grant.end_date else "",
         }
-    if grant.requested_by_id:
+    if grant.requested_by is not None:
         detail["requested_by"] = grant.requested_by.username
     return detail
 
@@ -691,16 +692,16 @@ def requests_for_decider(*, user: User) -> list[AccessGrantRequest]:
         .order_by("requested_at", "pk")
     )
     if not user.is_superuser:
-        waiting = waiting.filter(municipality_id=user.municipality_id)
+        waiting = waiting.filter(municipality_id=municipality_id_of(user))
     return [grant for grant in waiting if may_decide(user=user, grant=grant)]
 
 
 def requests_recent(*, user: User, limit: int = 50) -> list[AccessGrantRequest]:
     """What an administrator sees besides: the municipality's latest requests (also its own,
     which it cannot decide); a coordinator sees the requests that concern its teams."""
-    rows = AccessGrantRequest.objects.filter(municipality_id=user.municipality_id).select_related(
-        "user", "team", "requested_by", "decided_by"
-    )
+    rows = AccessGrantRequest.objects.filter(
+        municipality_id=municipality_id_of(user)
+    ).select_related("user", "team", "requested_by", "decided_by")
     if user.role != Role.ADMIN:
         teams = user.team_ids()
         rows = rows.filter(
@@ -769,12 +770,15 @@ def _decide(*, pk: int, approve: bool, by: User, request: HttpRequest | None) ->
             detail={"role": [old_role, user.role], "approved": str(grant)},
         )
     elif approve:
+        # A membership request has all three (the constraint grant_request_complete).
+        team, fte, start_date = grant.team, grant.fte, grant.start_date
+        assert team is not None and fte is not None and start_date is not None
         membership = TeamMembership(
-            team=grant.team,
+            team=team,
             user=grant.user,
             specialism=grant.specialism,
-            fte=grant.fte,
-            start_date=grant.start_date,
+            fte=fte,
+            start_date=start_date,
             end_date=grant.end_date,
         )
         membership.full_clean()
@@ -789,10 +793,10 @@ def _decide(*, pk: int, approve: bool, by: User, request: HttpRequest | None) ->
             request=request,
             detail={
                 "account": grant.user.username,
-                "team": grant.team.name,
+                "team": team.name,
                 "specialism": grant.specialism,
-                "fte": _fte(grant.fte),
-                "start": grant.start_date.isoformat(),
+                "fte": _fte(fte),
+                "start": start_date.isoformat(),
                 "end": grant.end_date.isoformat() if grant.end_date else "",
                 "approved": str(grant),
             },

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +28,7 @@ from .models import Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from .access import AuthenticatedHttpRequest
     from .models import User
 
 TWO_FACTOR_ROLES = frozenset(
@@ -78,7 +78,7 @@ def clean_code(code: str) -> str:
 
 
 @transaction.atomic
-def verify(*, request: HttpRequest, code: str) -> bool:
+def verify(*, request: AuthenticatedHttpRequest, code: str) -> bool:
     """Check a code against the user's confirmed device; on success the session is verified."""
     user = request.user
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.core.errors import show_in_form
 
 from . import services, two_factor
@@ -52,7 +52,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not two_factor.required_for(user) or user.is_verified():
         return redirect(_next(request))
@@ -83,6 +83,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     AUTH_PASSWORD_VALIDATORS (at least 12 characters, not common, not only digits, not like the
     name). The session stays signed in; the change is in the access log."""
 
+    request: AuthenticatedHttpRequest
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("home")
 
@@ -124,7 +125,8 @@ class ActivationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error(
@@ -198,7 +200,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 @role_required(Role.ADMIN, Role.COORDINATOR)
-def grant_requests(request: HttpRequest) -> HttpResponse:
+def grant_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests this user may approve or reject, and the recent requests around it."""
     return render(
         request,
@@ -212,17 +214,17 @@ def grant_requests(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN, Role.COORDINATOR)
-def grant_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approve=True)
 
 
 @require_POST
 @role_required(Role.ADMIN, Role.COORDINATOR)
-def grant_request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approve=False)
 
 
-def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+def _decide(request: AuthenticatedHttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     try:
         grant = services.grant_request_decide(
             pk=pk, approve=approve, by=request.user, request=request

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE, csv_lines
 
@@ -29,7 +29,7 @@ ROLE_LABELS = dict(Role.choices)
 
 @require_GET
 @role_required(Role.ADMIN)
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who did what to whose record, in the administrator's own municipality, newest first."""
     form = AccessLogFilterForm(request.GET)
     if form.is_valid():
@@ -49,7 +49,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(Role.ADMIN)
-def access_log_export(request: HttpRequest) -> HttpResponse:
+def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered list as CSV, in the Dutch Excel dialect of every spreadsheet export
     (`core/spreadsheets.py`). The export is itself a line in the log (action `export`)."""
     form = AccessLogFilterForm(request.GET)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 
 from .forms import ConfirmForm, UploadForm
@@ -31,7 +31,7 @@ RECENT_RUNS = 10
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     import_expire_pending()
     posted = request.method == "POST"  # bound also when nothing at all was sent
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
@@ -47,7 +47,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to import."))
@@ -64,7 +64,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def import_cancel_view(request: HttpRequest) -> HttpResponse:
+def import_cancel_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.core.parsing import parse_id
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
@@ -138,7 +138,7 @@ def _sections(
     return [sections[n] for n in sorted(sections)]
 
 
-def _scope_from(request: HttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
+def _scope_from(request: AuthenticatedHttpRequest) -> tuple[MonitorFilterForm, Scope | None]:
     form = MonitorFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None
@@ -181,7 +181,7 @@ def _monitor_context(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 @role_required(*MONITOR_ROLES)
 @facts.once_per_read
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _monitor_context(request)
     status = 200 if context["scope"] is not None else 400
     return render(request, "monitor/dashboard.html", context, status=status)
@@ -190,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*MONITOR_ROLES)
 @facts.once_per_read
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The effect report: the ten questions in order, printable (or as PDF)."""
     context = _monitor_context(request)
     if context["scope"] is None:
@@ -218,7 +218,7 @@ def _filename(scope: Scope) -> str:
 @require_GET
 @role_required(*MONITOR_ROLES)
 @facts.once_per_read
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form, scope = _scope_from(request)
@@ -248,7 +248,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 @role_required(Role.POLICY)
 @facts.once_per_read
-def key_figures(request: HttpRequest) -> HttpResponse:
+def key_figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One year of the municipality in a few figures ("Kerncijfers"): the monitor's own figures
     for that year, so with the same protection (perturbed, small ones suppressed) and the same
     values as the dashboard shows for it."""
@@ -283,7 +283,7 @@ def key_figures(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.POLICY)
 @facts.once_per_read
-def benchmark(request: HttpRequest) -> HttpResponse:
+def benchmark(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The key figures of every municipality of this installation side by side (with one
     municipality: this period beside the one before), on protected aggregates only."""
     form, own_scope = _scope_from(request)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 
 from .models import CapacityIntervention
@@ -14,7 +14,7 @@ from .selectors import formation_for_teams
 
 @require_GET
 @role_required(Role.COORDINATOR)
-def formation(request: HttpRequest) -> HttpResponse:
+def formation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's teams: who works there, with which specialism and fte, over time."""
     team_ids = request.user.team_ids()
     interventions = CapacityIntervention.objects.filter(

@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
@@ -38,7 +38,7 @@ TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     show_all = request.GET.get("alle") == "1"
     submissions = list(selectors.triage_queue(user=request.user, show_all=show_all))
     if submissions:
@@ -64,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, submission: Submission, *, status: int = 200, **forms: Form
+    request: AuthenticatedHttpRequest, submission: Submission, *, status: int = 200, **forms: Form
 ) -> HttpResponse:
     """The submission's page, also after a refused POST: every time it shows the person, the
     read is logged (NEN 7513)."""
@@ -97,14 +97,14 @@ def _detail(
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     return _detail(request, submission)
 
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = AttemptForm(request.POST)
     if form.is_valid():
@@ -122,7 +122,7 @@ def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = SubmissionStatusForm(request.POST, submission=submission)
     if form.is_valid():
@@ -145,7 +145,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def to_dossier(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = ToDossierForm(
         request.POST, submission=submission, teams=teams_for_user(user=request.user)
@@ -187,7 +187,7 @@ def to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def take(request: HttpRequest, pk: int) -> HttpResponse:
+def take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(user=request.user, pk=pk, request=request, log_read=False)
     form = TakeForm(request.POST, teams=teams_for_user(user=request.user))
     if form.is_valid():
@@ -211,7 +211,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(Role.PARTNER)
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Status only: the partner's reference, dates and status, never what the team records."""
     services.partner_of(request.user)  # an active partner organisation, or 403
     submissions = (
@@ -237,7 +237,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _send(request: HttpRequest, kind: str) -> HttpResponse:
+def _send(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     services.partner_of(request.user)  # an active partner organisation, or 403
     form = PartnerSubmissionForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
@@ -270,11 +270,11 @@ def _send(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.PARTNER)
-def send_referral(request: HttpRequest) -> HttpResponse:
+def send_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _send(request, SubmissionKind.REFERRAL)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.PARTNER)
-def send_signal(request: HttpRequest) -> HttpResponse:
+def send_signal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _send(request, SubmissionKind.SIGNAL)

@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The municipality's requests, and the search for a person (by POST, so names, dates of
     birth and BSNs stay out of addresses and server logs)."""
     user = request.user
@@ -84,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person, their requests with the downloads, and the form for a new request."""
     client = get_client_for_access_request(user=request.user, pk=pk, request=request)
     form = AccessRequestForm(request.POST or None)
@@ -103,7 +103,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The export as a file: made now, recorded and logged; nothing is recorded if it fails."""
     client = get_client_for_access_request(
         user=request.user, pk=pk, request=request, log_read=False
@@ -139,7 +139,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _person_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     client: Client,
     *,
     request_form: AccessRequestForm | None = None,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
@@ -79,7 +79,12 @@ def _submit(
 
 
 def _check_typed_bsn(
-    request: HttpRequest, form: Any, *, bsn: str, purpose: str, exclude_pk: int | None = None
+    request: AuthenticatedHttpRequest,
+    form: Any,
+    *,
+    bsn: str,
+    purpose: str,
+    exclude_pk: int | None = None,
 ) -> None:
     """The duplicate check of a BSN the user typed, logged as a search (`access.check_bsn`),
     before the service writes; a clash is raised as the form's refusal."""
@@ -95,7 +100,7 @@ def _check_typed_bsn(
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     questions = list(selectors.my_open_questions(user=user))
@@ -127,7 +132,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     dossiers = list(selectors.waiting_list(user=request.user))
     log_list_read(user=request.user, request=request, page="waiting_list", dossiers=dossiers)
@@ -152,7 +157,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def dossier_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Assign a case director from the waiting list. With htmx only the row is replaced (the
     list keeps its place); without JavaScript the page reloads with a message."""
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
@@ -205,7 +210,7 @@ SESSION_SHORT_CONTACT = "short_contact_defaults"
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def shortcontact_create(request: HttpRequest) -> HttpResponse:
+def shortcontact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Built for speed: channel and location are remembered, the date and part of day are filled
     in, the topic has focus. Save, and the form is ready for the next one."""
     user = request.user
@@ -242,7 +247,7 @@ def shortcontact_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def client_search(request: HttpRequest) -> HttpResponse:
+def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search by POST, so names, birth dates and BSNs stay out of URLs and proxy logs."""
     form = ClientSearchForm(request.POST or None)
     results = None
@@ -274,7 +279,7 @@ def client_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a client; `?huishouden=<client id>` registers a member of that household."""
     household_of = None
     household_pk = parse_id(request.GET.get("huishouden"))
@@ -322,7 +327,7 @@ def _warn_outside(request: HttpRequest, client: Any) -> None:
         )
 
 
-def _client_page(request: HttpRequest, client: Any, *, show_bsn: bool) -> HttpResponse:
+def _client_page(request: AuthenticatedHttpRequest, client: Any, *, show_bsn: bool) -> HttpResponse:
     household = selectors.household_members(user=request.user, client=client)
     if household:
         log_access(
@@ -350,14 +355,14 @@ def _client_page(request: HttpRequest, client: Any, *, show_bsn: bool) -> HttpRe
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=pk, request=request)
     return _client_page(request, client, show_bsn=False)
 
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def client_reveal_bsn(request: HttpRequest, pk: int) -> HttpResponse:
+def client_reveal_bsn(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the full BSN once, on request; the reveal is logged on its own."""
     client = get_client_for_user(user=request.user, pk=pk, request=request, log_read=False)
     log_access(
@@ -372,7 +377,7 @@ def client_reveal_bsn(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     *,
     instance: Any,
@@ -437,7 +442,7 @@ def _edit(
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=pk, request=request)
     form = ClientForm(request.POST or None, instance=client)
 
@@ -478,7 +483,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def dossier_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+def dossier_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=client_pk, request=request)
     form = DossierCreateForm(request.POST or None, user=request.user)
     saved, dossier = _submit(
@@ -521,7 +526,7 @@ def _zrm_table(dossier: Any) -> dict[str, Any]:
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
     today = timezone.localdate()
     questions = list(dossier.questions.select_related("domain", "outcome"))
@@ -552,7 +557,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
     form = DossierEditForm(request.POST or None, dossier=dossier)
 
@@ -583,7 +588,7 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*TEAM_ROLES)
-def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
     form = StatusChangeForm(request.POST, dossier=dossier)
     saved, _result = _submit(
@@ -606,7 +611,7 @@ def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _dossier_subform(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     title: str,
@@ -641,7 +646,7 @@ def _dossier_subform(
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _dossier_subform(
         request,
         pk,
@@ -662,7 +667,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def question_close(request: HttpRequest, pk: int) -> HttpResponse:
+def question_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question, dossier = get_question_for_user(user=request.user, pk=pk, request=request)
     if not question.is_open or dossier.is_closed:
         # Nothing to close here: say why instead of offering a form that can only be refused.
@@ -696,7 +701,7 @@ def question_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _dossier_subform(
         request,
         pk,
@@ -721,7 +726,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _dossier_subform(
         request,
         pk,
@@ -745,7 +750,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _dossier_subform(
         request,
         pk,
@@ -768,7 +773,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent, dossier = get_consent_for_user(user=request.user, pk=pk, request=request)
     form = ConsentWithdrawForm(request.POST or None)
     saved, _result = _submit(
@@ -793,7 +798,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def zrm_add(request: HttpRequest, pk: int) -> HttpResponse:
+def zrm_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def save(dossier: Any, data: dict[str, Any]) -> Any:
         scores = {domain.pk: data[f"domain_{domain.pk}"] for domain in services.zrm_domains()}
         return services.zrm_assess(
@@ -821,7 +826,7 @@ def zrm_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def outreach_list(request: HttpRequest) -> HttpResponse:
+def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = OutreachForm(request.POST or None, user=user)
     saved, _result = _submit(
@@ -856,7 +861,7 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*TEAM_ROLES)
-def access_request_create(request: HttpRequest) -> HttpResponse:
+def access_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask the team holding a resident's dossier for access, by the BSN the user typed. The BSN
     is checked (and logged) again; the page says no more than the form that sent the user
     here: known elsewhere (the request is sent), within reach (a link), or not known."""
@@ -920,7 +925,7 @@ def access_request_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*TEAM_ROLES)
-def access_requests(request: HttpRequest) -> HttpResponse:
+def access_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own requests with their answers, and for a coordinator the requests its teams
     are asked to answer (pending first) and the dossiers they share."""
     user = request.user
@@ -965,7 +970,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COORDINATOR)
-def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access_request = get_access_request_to_decide(user=request.user, pk=pk, request=request)
     form = AccessRequestDecideForm(request.POST or None)
     saved, _result = _submit(
@@ -992,7 +997,7 @@ def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def access_share_end(request: HttpRequest, pk: int) -> HttpResponse:
+def access_share_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access_request = get_access_request_to_decide(user=request.user, pk=pk, request=request)
     try:
         services.access_share_end(user=request.user, access_request=access_request, request=request)

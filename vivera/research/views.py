@@ -7,13 +7,13 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.accounts.access import role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
 
@@ -31,7 +31,7 @@ from .services import GrantInactive, extract_write, grant_create, grant_revoke
 
 @require_GET
 @role_required(Role.RESEARCHER)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     grants = (
         grants_of_researcher(request.user).select_related("municipality").prefetch_related("teams")
     )
@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.RESEARCHER)
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The extract of the researcher's own active grant, built completely into a temporary
     file before the first byte is sent."""
     try:
@@ -73,7 +73,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def grants(request: HttpRequest) -> HttpResponse:
+def grants(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the municipality's grants with their downloads, and the form. POST: grant one."""
     form = GrantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +108,7 @@ def grants(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = get_grant_for_admin(user=request.user, pk=pk)
     try:
         grant_revoke(user=request.user, grant=grant, request=request)

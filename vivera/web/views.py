@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from vivera.accounts.access import AuthenticatedHttpRequest
 from vivera.accounts.models import Role
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each role to the page it starts its day on."""
     role = request.user.role
     if role == Role.PROFESSIONAL:
