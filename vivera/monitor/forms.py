@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role
+from vivera.core.formfields import model_choice_field
 from vivera.organisation.models import Location, Neighbourhood, Team
 
 from .scope import months_between
@@ -54,12 +55,14 @@ class MonitorFilterForm(forms.Form):
         super().__init__(data)
         self.user = user
         teams = teams_for(user)
-        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
-        self.fields["wijk"].queryset = Neighbourhood.objects.filter(
+        model_choice_field(self, "team").queryset = Team.objects.filter(
+            pk__in=[t.pk for t in teams]
+        )
+        model_choice_field(self, "wijk").queryset = Neighbourhood.objects.filter(
             municipality_id=user.municipality_id
         )
         locations = Location.objects.filter(municipality_id=user.municipality_id)
-        self.fields["locatie"].queryset = locations
+        model_choice_field(self, "locatie").queryset = locations
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vivera.core.formfields import choice_field, model_choice_field
 from vivera.organisation.models import PartnerKind, PartOfDay, Referrer, Team
 from vivera.registration.bsn import validate_bsn
 from vivera.registration.forms import current_part_of_day, date_field
@@ -57,7 +58,7 @@ class SubmissionStatusForm(forms.Form):
         # organisation.
         self.submission = submission
         allowed = submission.allowed_next_statuses()
-        self.fields["to_status"].choices = [
+        choice_field(self, "to_status").choices = [
             (value, label) for value, label in SubmissionStatus.choices if value in allowed
         ]
 
@@ -90,7 +91,7 @@ class ToDossierForm(forms.Form):
             Referrer.objects.filter(code=code).values_list("pk", flat=True).first()
         )
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        model_choice_field(self, "team").queryset = teams
 
 
 class TakeForm(forms.Form):
@@ -98,7 +99,7 @@ class TakeForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        model_choice_field(self, "team").queryset = teams
         only = list(teams[:2])
         if len(only) == 1:
             self.fields["team"].initial = only[0].pk

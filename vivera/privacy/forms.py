@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vivera.core.formfields import model_choice_field
 from vivera.registration.forms import ClientSearchForm, date_field
 
 from .models import AccessRequest
@@ -58,4 +59,6 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, client_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["access_request"].queryset = AccessRequest.objects.filter(client_id=client_id)
+        model_choice_field(self, "access_request").queryset = AccessRequest.objects.filter(
+            client_id=client_id
+        )

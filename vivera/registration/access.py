@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import Role
 from vivera.audit.models import AccessLogEntry, Action, Result
 from vivera.audit.services import log_access
@@ -285,7 +286,7 @@ def _residents_found_elsewhere(user: User) -> int:
 def find_bsn(*, user: User, bsn: str, exclude_pk: int | None = None) -> BsnCheck:
     """The client of the user's municipality with this BSN (other than `exclude_pk`), and
     whether the user may see it. Not logged: the services' guard; views call `check_bsn`."""
-    clash = Client.objects.filter(municipality_id=user.municipality_id, bsn=bsn)
+    clash = Client.objects.filter(municipality_id=municipality_id_of(user), bsn=bsn)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     client = clash.first() if bsn else None

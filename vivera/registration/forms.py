@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import User
+from vivera.core.formfields import choice_field, model_choice_field
 from vivera.core.widgets import ComboboxSelect
 from vivera.organisation.models import (
     ContactKind,
@@ -59,6 +61,8 @@ from .services import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from .models import Dossier
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d-%m-%y"]
@@ -72,7 +76,7 @@ class DateInput(forms.DateInput):
 
 
 def date_field(
-    label: str,
+    label: StrOrPromise,
     *,
     required: bool = True,
     initial_today: bool = False,
@@ -95,8 +99,8 @@ def limit_to_dossier(form: forms.Form, field: str, dossier: Dossier) -> None:
     form.fields[field].validators.append(within_dossier_rule(dossier))
 
 
-def active_choices(model: type, **filters: Any) -> QuerySet:
-    return model.objects.filter(active=True, **filters)
+def active_choices[M: Model](model: type[M], **filters: Any) -> QuerySet[M]:
+    return model._default_manager.filter(active=True, **filters)
 
 
 class TokenForm(forms.Form):
@@ -124,7 +128,7 @@ class UserChoicesField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
 
 
 def team_members(team_ids: set[int] | list[int]) -> QuerySet[User]:
@@ -175,15 +179,16 @@ class ShortContactForm(TokenForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = active_choices(
-            Location, municipality_id=user.municipality_id
+        model_choice_field(self, "location").queryset = active_choices(
+            Location, municipality_id=municipality_id_of(user)
         )
-        self.fields["domain"].queryset = active_choices(LifeDomain)
+        model_choice_field(self, "domain").queryset = active_choices(LifeDomain)
         self.fields["domain"].widget.attrs["autofocus"] = True
         self.initial.setdefault("part_of_day", current_part_of_day())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("channel") == Channel.WALK_IN and not data.get("location"):
             self.add_error("location", _("Choose the walk-in location."))
         return data
@@ -274,11 +279,11 @@ class DossierCreateForm(TokenForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team_ids = user.team_ids()
-        self.fields["team"].queryset = Team.objects.filter(pk__in=team_ids)
+        model_choice_field(self, "team").queryset = Team.objects.filter(pk__in=team_ids)
         if len(team_ids) == 1:
             self.initial.setdefault("team", next(iter(team_ids)))
-        self.fields["referrer"].queryset = active_choices(Referrer)
-        self.fields["case_director"].queryset = team_members(team_ids)
+        model_choice_field(self, "referrer").queryset = active_choices(Referrer)
+        model_choice_field(self, "case_director").queryset = team_members(team_ids)
 
 
 class DossierEditForm(forms.Form):
@@ -298,10 +303,11 @@ class DossierEditForm(forms.Form):
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The current director stays a valid choice after leaving the team.
-        self.fields["case_director"].queryset = team_members(
-            [dossier.team_id]
-        ) | User.objects.filter(pk=dossier.case_director_id)
-        self.fields["referrer"].queryset = Referrer.objects.filter(
+        directors = team_members([dossier.team_id])
+        if dossier.case_director_id is not None:
+            directors |= User.objects.filter(pk=dossier.case_director_id)
+        model_choice_field(self, "case_director").queryset = directors
+        model_choice_field(self, "referrer").queryset = Referrer.objects.filter(
             active=True
         ) | Referrer.objects.filter(pk=dossier.referrer_id)
         if not self.is_bound:
@@ -326,7 +332,7 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = dossier.allowed_next_statuses()
-        self.fields["to_status"].choices = [
+        choice_field(self, "to_status").choices = [
             (value, label) for value, label in DossierStatus.choices if value in allowed
         ]
 
@@ -338,7 +344,7 @@ class AssignCaseDirectorForm(forms.Form):
         self, *args: Any, dossier: Dossier, members: list[User] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["case_director"]
+        field = model_choice_field(self, "case_director")
         if members is None:
             field.queryset = team_members([dossier.team_id])
         else:
@@ -359,7 +365,7 @@ class QuestionForm(TokenForm):
 
     def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = active_choices(LifeDomain)
+        model_choice_field(self, "domain").queryset = active_choices(LifeDomain)
         if dossier is not None:
             limit_to_dossier(self, "opened_on", dossier)
 
@@ -370,7 +376,7 @@ class QuestionCloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = active_choices(Outcome)
+        model_choice_field(self, "outcome").queryset = active_choices(Outcome)
 
 
 class ContactForm(TokenForm):
@@ -398,8 +404,10 @@ class ContactForm(TokenForm):
 
     def __init__(self, *args: Any, dossier: Dossier, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = active_choices(ContactKind)
-        self.fields["professionals"].queryset = team_members([dossier.team_id]).exclude(pk=user.pk)
+        model_choice_field(self, "kind").queryset = active_choices(ContactKind)
+        model_choice_field(self, "professionals").queryset = team_members(
+            [dossier.team_id]
+        ).exclude(pk=user.pk)
         limit_to_dossier(self, "date", dossier)
 
 
@@ -425,10 +433,10 @@ class ReferralForm(TokenForm):
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
+        model_choice_field(self, "partner").queryset = PartnerOrganisation.objects.filter(
             municipality_id=dossier.municipality_id, active=True
         )
-        self.fields["question"].queryset = dossier.questions.select_related("domain")
+        model_choice_field(self, "question").queryset = dossier.questions.select_related("domain")
         limit_to_dossier(self, "referred_on", dossier)
 
 
@@ -464,7 +472,7 @@ class ConsentForm(TokenForm):
                 municipality_id=dossier.municipality_id, active=True
             ).order_by("name")
         }
-        self.fields["partner"].choices = [
+        choice_field(self, "partner").choices = [
             ("", "---------"),
             (ALL_PARTNERS, _("All partner organisations of the municipality")),
             *((pk, partner.name) for pk, partner in self.partners.items()),
@@ -515,11 +523,11 @@ class OutreachForm(TokenForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team_ids = user.team_ids()
-        self.fields["team"].queryset = Team.objects.filter(pk__in=team_ids)
+        model_choice_field(self, "team").queryset = Team.objects.filter(pk__in=team_ids)
         if len(team_ids) == 1:
             self.initial.setdefault("team", next(iter(team_ids)))
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
-            municipality_id=user.municipality_id
+        model_choice_field(self, "neighbourhood").queryset = Neighbourhood.objects.filter(
+            municipality_id=municipality_id_of(user)
         )
 
 
@@ -552,7 +560,9 @@ class AccessRequestForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team_ids = user.team_ids()
-        self.fields["team"].queryset = Team.objects.filter(pk__in=team_ids).order_by("name")
+        model_choice_field(self, "team").queryset = Team.objects.filter(pk__in=team_ids).order_by(
+            "name"
+        )
         if len(team_ids) == 1:
             self.initial.setdefault("team", next(iter(team_ids)))
             self.fields["team"].widget = forms.HiddenInput()

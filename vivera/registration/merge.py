@@ -111,7 +111,8 @@ def display(form_field: forms.Field, value: Any) -> str:
     if isinstance(form_field, forms.ChoiceField) and not isinstance(
         form_field, forms.ModelChoiceField
     ):
-        return str(dict(form_field.choices).get(value, value))
+        # The stub gives the getter the setter's wider type; Django returns a list of pairs.
+        return str(dict(form_field.choices).get(value, value))  # type: ignore[arg-type]
     return str(value)
 
 

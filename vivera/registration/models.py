@@ -9,7 +9,7 @@ through `vivera.registration.services`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -31,6 +31,9 @@ from vivera.organisation.models import (
 )
 
 from .bsn import mask_bsn, validate_bsn
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 postcode_validator = RegexValidator(r"^\d{4}[A-Z]{2}$", _("Enter a postcode like 1234AB."))
 
@@ -486,7 +489,7 @@ class SharingConsent(models.Model):
     def scopes(self) -> list[str]:
         return [scope for scope, field in self.SCOPE_FIELDS.items() if getattr(self, field)]
 
-    def get_scopes_display(self) -> list[str]:
+    def get_scopes_display(self) -> list[StrOrPromise]:
         return [ConsentScope(scope).label for scope in self.scopes]
 
     def valid_on(self, day: dt.date) -> bool:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from vivera.accounts.access import municipality_id_of
+
 from .access import clients_for, dossiers_for
 from .models import (
     Client,
@@ -113,7 +115,7 @@ def client_search(
 def outreach_for(*, user: User) -> QuerySet[OutreachActivity]:
     return (
         OutreachActivity.objects.filter(
-            team_id__in=user.team_ids(), municipality_id=user.municipality_id
+            team_id__in=user.team_ids(), municipality_id=municipality_id_of(user)
         )
         .select_related("team", "neighbourhood")
         .order_by("-date", "-pk")

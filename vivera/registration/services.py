@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
@@ -207,7 +208,7 @@ def client_create(
     created, named after the first member, when it does not exist yet)."""
     form_token_claim(token=form_token, user=user)
     client = Client(
-        municipality_id=user.municipality_id,
+        municipality_id=municipality_id_of(user),
         created_by=user,
         **{f: data.get(f) or ("" if f != "birth_date" else None) for f in CLIENT_FIELDS},
     )
@@ -229,7 +230,7 @@ def client_create(
 def household_ensure(
     *, user: User, client: Client, request: HttpRequest | None = None
 ) -> Household:
-    if client.household_id is None:
+    if client.household is None:
         name = " ".join(p for p in (client.name_prefix, client.last_name) if p)
         address = f"{client.postcode} {client.house_number}".strip()
         client.household = Household.objects.create(
@@ -841,6 +842,7 @@ def check_consent(
     covering = consents.filter(**{SharingConsent.SCOPE_FIELDS[scope]: True})
     withdrawn = covering.filter(withdrawn_on__lte=day).order_by("-withdrawn_on").first()
     if withdrawn is not None:
+        assert withdrawn.withdrawn_on is not None  # filtered on it
         message = _(
             "The resident withdrew consent for sharing with %(partner)s on %(withdrawn)s. "
             "Nothing may be shared with %(partner)s from that day on; nothing was saved."
@@ -1055,12 +1057,13 @@ def short_contact_create(
     refusals.raise_if_any()
     location = location if channel == Channel.WALK_IN else None
     team_ids = user.team_ids()
+    team_id: int | None
     if location is not None and location.team_id in team_ids:
         team_id = location.team_id
     else:
         team_id = min(team_ids) if team_ids else None
     contact = ShortContact(
-        municipality_id=user.municipality_id,
+        municipality_id=municipality_id_of(user),
         team_id=team_id,
         date=date,
         part_of_day=part_of_day,
@@ -1099,7 +1102,7 @@ def outreach_create(
         )
     refusals.raise_if_any()
     activity = OutreachActivity(
-        municipality_id=user.municipality_id,
+        municipality_id=municipality_id_of(user),
         team=team,
         date=date,
         kind=kind,

@@ -3,7 +3,9 @@ render. Personal data is only fetched through `access.get_*_for_user`, which log
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -56,9 +58,39 @@ from .forms import (
     refuse_bsn_clash,
     team_members,
 )
-from .models import AccessRequestKind, AccessRequestStatus, ClientAccessRequest, ShortContact
+from .models import (
+    AccessRequestKind,
+    AccessRequestStatus,
+    ClientAccessRequest,
+    Dossier,
+    Question,
+    ShortContact,
+)
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question in a list, with its lead time in days (open: until today)."""
+
+    question: Question
+    days: int
+
+    @classmethod
+    def of(cls, question: Question, today: dt.date) -> QuestionRow:
+        days = question.lead_time_days(today)
+        assert days is not None  # given `today`, an open question has an age too
+        return cls(question, days)
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    """A dossier on the waiting list: how long it waits, and the form to assign it."""
+
+    dossier: Dossier
+    waiting_days: int
+    assign_form: AssignCaseDirectorForm
 
 
 def _submit(
@@ -103,9 +135,7 @@ def _check_typed_bsn(
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    questions = list(selectors.my_open_questions(user=user))
-    for question in questions:
-        question.age_days = question.lead_time_days(today)
+    questions = [QuestionRow.of(q, today) for q in selectors.my_open_questions(user=user)]
     dossiers = list(selectors.my_dossiers(user=user))
     stale = list(selectors.my_stale_dossiers(user=user, today=today))
     waiting = list(selectors.waiting_list(user=user)[:10])
@@ -113,7 +143,7 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=user,
         request=request,
         page="my_work",
-        dossiers=[*dossiers, *stale, *waiting, *(q.dossier for q in questions)],
+        dossiers=[*dossiers, *stale, *waiting, *(row.question.dossier for row in questions)],
     )
     return render(
         request,
@@ -137,19 +167,25 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     dossiers = list(selectors.waiting_list(user=request.user))
     log_list_read(user=request.user, request=request, page="waiting_list", dossiers=dossiers)
     members = {team_id: list(team_members([team_id])) for team_id in {d.team_id for d in dossiers}}
-    for dossier in dossiers:
-        dossier.waiting_days = (today - dossier.registered_on).days
-        dossier.assign_form = AssignCaseDirectorForm(
+    rows = [
+        WaitingRow(
             dossier=dossier,
-            prefix=f"d{dossier.pk}",
-            members=members[dossier.team_id],
-            initial={"case_director": dossier.case_director_id},
+            waiting_days=(today - dossier.registered_on).days,
+            assign_form=AssignCaseDirectorForm(
+                dossier=dossier,
+                prefix=f"d{dossier.pk}",
+                members=members[dossier.team_id],
+                initial={"case_director": dossier.case_director_id},
+            ),
         )
+        for dossier in dossiers
+    ]
     return render(
         request,
         "registration/waiting_list.html",
         {
             "dossiers": dossiers,
+            "rows": rows,
             "may_assign": request.user.role == Role.COORDINATOR,
         },
     )
@@ -176,17 +212,20 @@ def dossier_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         error = _("Choose a case director.")
     if request.htmx:
-        dossier.waiting_days = (timezone.localdate() - dossier.registered_on).days
-        dossier.assign_form = AssignCaseDirectorForm(
+        row = WaitingRow(
             dossier=dossier,
-            prefix=f"d{dossier.pk}",
-            initial={"case_director": dossier.case_director_id},
+            waiting_days=(timezone.localdate() - dossier.registered_on).days,
+            assign_form=AssignCaseDirectorForm(
+                dossier=dossier,
+                prefix=f"d{dossier.pk}",
+                initial={"case_director": dossier.case_director_id},
+            ),
         )
         return render(
             request,
             "registration/_waiting_row.html",
             {
-                "dossier": dossier,
+                "row": row,
                 "may_assign": True,
                 "assigned": not error,
                 "assign_error": error,
@@ -529,9 +568,9 @@ def _zrm_table(dossier: Any) -> dict[str, Any]:
 def dossier_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
     today = timezone.localdate()
-    questions = list(dossier.questions.select_related("domain", "outcome"))
-    for question in questions:
-        question.days = question.lead_time_days(today)
+    questions = [
+        QuestionRow.of(q, today) for q in dossier.questions.select_related("domain", "outcome")
+    ]
     return render(
         request,
         "registration/dossier_detail.html",

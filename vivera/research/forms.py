@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.models import Role, User
 from vivera.audit.forms import DATE_FORMATS, DateInput
+from vivera.core.formfields import model_choice_field
 from vivera.organisation.models import Team
 
 
@@ -59,11 +60,11 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["researcher"].queryset = User.objects.filter(
+        model_choice_field(self, "researcher").queryset = User.objects.filter(
             role=Role.RESEARCHER,
             is_active=True,
             municipality_id=user.municipality_id,
         ).order_by("last_name", "first_name", "username")
-        self.fields["teams"].queryset = Team.objects.filter(
+        model_choice_field(self, "teams").queryset = Team.objects.filter(
             municipality_id=user.municipality_id
         ).order_by("name")

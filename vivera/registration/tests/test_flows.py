@@ -449,7 +449,8 @@ def test_my_work_shows_my_dossiers_and_open_questions_by_age(pro, dossier, codes
     )
     page = login(pro).get(reverse("registration:my_work"))
     assert [d.pk for d in page.context["dossiers"]] == [dossier.pk]
-    assert [(q.pk, q.age_days) for q in page.context["questions"]] == [(old.pk, 30), (new.pk, 0)]
+    rows = page.context["questions"]
+    assert [(row.question.pk, row.days) for row in rows] == [(old.pk, 30), (new.pk, 0)]
 
 
 def test_it_registers_outreach_with_hours(pro, team_oost):
