@@ -12,6 +12,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vivera.accounts.access import user_of
 from vivera.accounts.models import Role
 from vivera.api.views import REFUSALS
 
@@ -35,15 +36,19 @@ class MonitorRole(BasePermission):
         )
 
 
+# A field named `label` hides Field.label to the type checker only: the serializer's metaclass
+# takes declared fields off the class.
+
+
 class ColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
 
 
 class RowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     is_total = serializers.BooleanField()
     note = serializers.CharField(required=False)
     values = serializers.ListField(
@@ -113,7 +118,8 @@ class MonitorErrorSerializer(serializers.Serializer):
 @permission_classes([IsAuthenticated, MonitorRole])
 @facts.once_per_read
 def monitor_indicators(request: Request) -> Response:
-    form = MonitorFilterForm(request.query_params, user=request.user)
+    user = user_of(request)
+    form = MonitorFilterForm(request.query_params, user=user)
     codes = request.query_params.getlist("indicator")
     unknown = [c for c in codes if c not in BY_CODE]
     if not form.is_valid() or unknown:
@@ -123,7 +129,7 @@ def monitor_indicators(request: Request) -> Response:
         return Response({"fouten": errors}, status=400)
     data = form.cleaned_data
     scope = scope_for(
-        request.user,
+        user,
         start=data["van"],
         end=data["tot"],
         team=data["team"],

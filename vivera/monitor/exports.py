@@ -13,7 +13,7 @@ administrator typed cannot run as a formula. The JSON is for machines and keeps 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -105,7 +105,7 @@ def _csv_value(cell: Cell) -> float | int | None:
     return value
 
 
-def _csv_rows(results: Results) -> Iterator[list[object]]:
+def _csv_rows(results: Results) -> Iterator[Sequence[object]]:
     yield CSV_HEADER
     for indicator, table in results:
         for row in table.rows:

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from vivera.organisation.models import Location, Municipality, Outcome, TeamMembership
@@ -62,7 +62,7 @@ IN_CARE = frozenset({DossierStatus.INTAKE, DossierStatus.ACTIVE, DossierStatus.W
 LOCK_NAMESPACE = 7513  # pg_advisory_xact_lock(namespace, municipality id) around a rebuild
 
 
-def _t(model: type) -> str:
+def _t(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
@@ -360,7 +360,7 @@ def _build(municipality: Municipality, timings: dict[str, float] | None) -> None
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET LOCAL work_mem = '64MB'")
         for model in FACT_MODELS:
-            model.objects.filter(municipality=municipality).delete()
+            model._default_manager.filter(municipality=municipality).delete()
         for model, columns, select in _statements():
             prefix = _spans_cte() if model is StatusFlow else ""
             sql = f"{prefix} INSERT INTO {_t(model)} ({DIM_COLUMNS}, {columns}) {select}"

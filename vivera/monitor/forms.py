@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.access import municipality_id_of, municipality_of
 from vivera.accounts.models import Role
 from vivera.core.formfields import model_choice_field
 from vivera.organisation.models import Location, Neighbourhood, Team
@@ -48,7 +49,7 @@ class MonitorFilterForm(forms.Form):
     )
 
     def __init__(self, data: Any, *, user: User) -> None:
-        start, end = default_period([user.municipality])
+        start, end = default_period([municipality_of(user)])
         data = data.copy() if data else {}
         data.setdefault("van", start.isoformat())
         data.setdefault("tot", end.isoformat())
@@ -59,13 +60,14 @@ class MonitorFilterForm(forms.Form):
             pk__in=[t.pk for t in teams]
         )
         model_choice_field(self, "wijk").queryset = Neighbourhood.objects.filter(
-            municipality_id=user.municipality_id
+            municipality_id=municipality_id_of(user)
         )
-        locations = Location.objects.filter(municipality_id=user.municipality_id)
+        locations = Location.objects.filter(municipality_id=municipality_id_of(user))
         model_choice_field(self, "locatie").queryset = locations
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start: dt.date | None = cleaned.get("van")
         end: dt.date | None = cleaned.get("tot")
         if start and end:

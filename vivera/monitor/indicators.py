@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -64,6 +65,9 @@ from .scope import Scope, month_label, month_start
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -110,10 +114,10 @@ def _month_index(scope: Scope) -> dict[dt.date, int]:
     return {m: i for i, m in enumerate(scope.months)}
 
 
-def _grid_table(
+def _grid_table[K](
     scope: Scope,
-    grid: dict[object, list[Tally]],
-    groups: list[tuple[object, str]],
+    grid: Mapping[K, list[Tally]],
+    groups: Sequence[tuple[K, StrOrPromise]],
     row_header: str,
     columns: list[str],
     keys: list[str],
@@ -147,10 +151,10 @@ def _grid_table(
     )
 
 
-def _monthly_grid_table(
+def _monthly_grid_table[K](
     scope: Scope,
-    grid: dict[object, list[Tally]],
-    groups: list[tuple[object, str]],
+    grid: Mapping[K, list[Tally]],
+    groups: Sequence[tuple[K, StrOrPromise]],
     row_header: str,
     *,
     total_column: bool,
@@ -159,15 +163,15 @@ def _monthly_grid_table(
     return _grid_table(scope, grid, groups, row_header, columns, keys, total_column=total_column)
 
 
-def _monthly_count_table(
+def _monthly_count_table[K](
     scope: Scope,
-    counts: Iterable[tuple[object, dt.date, Tally]],
-    groups: list[tuple[object, str]],
+    counts: Iterable[tuple[K, dt.date, Tally]],
+    groups: Sequence[tuple[K, StrOrPromise]],
     row_header: str,
 ) -> Table:
     """Counts per (group, month) as rows per group and columns per month, with totals."""
     index = _month_index(scope)
-    grid: dict[object, list[Tally]] = defaultdict(lambda: [Tally()] * len(index))
+    grid: dict[K, list[Tally]] = defaultdict(lambda: [Tally()] * len(index))
     for key, month, n in counts:
         i = index.get(month)
         if i is not None:
@@ -175,10 +179,10 @@ def _monthly_count_table(
     return _monthly_grid_table(scope, grid, groups, row_header, total_column=True)
 
 
-def _category_count_table(
+def _category_count_table[K](
     scope: Scope,
-    counts: dict[object, Tally],
-    groups: list[tuple[object, str]],
+    counts: Mapping[K, Tally],
+    groups: Sequence[tuple[K, StrOrPromise]],
     row_header: str,
     column: str,
 ) -> Table:
@@ -194,7 +198,7 @@ def _category_count_table(
     )
 
 
-def _teams(scope: Scope) -> list[tuple[object, str]]:
+def _teams(scope: Scope) -> list[tuple[int, str]]:
     teams = Team.objects.filter(municipality_id__in=scope.municipality_ids)
     if scope.team_ids is not None:
         teams = teams.filter(pk__in=scope.team_ids)
@@ -205,7 +209,7 @@ def _teams(scope: Scope) -> list[tuple[object, str]]:
     ]
 
 
-def _domains() -> list[tuple[object, str]]:
+def _domains() -> list[tuple[int, str]]:
     return [(d.pk, d.name) for d in LifeDomain.objects.order_by("order", "name")]
 
 
@@ -518,8 +522,8 @@ def outreach_hours(scope: Scope) -> Table:
         .annotate(amount=Sum("minutes"), count=Sum("n"), key_sum=Sum("ck"))
         .order_by()
     )
-    for rows, per_hour in ((activities, 1), (contacts, 60)):
-        for month, amount, n, ck in rows:
+    for source, per_hour in ((activities, 1), (contacts, 60)):
+        for month, amount, n, ck in source:
             i = index.get(month)
             if i is not None:
                 hours[i] += float(amount or 0) / per_hour
@@ -803,15 +807,15 @@ def zrm_change(scope: Scope) -> Table:
         # The means are exact (not additive, so not open to differencing); their basis and
         # the share improved come from the perturbed counts.
         basis = published(scores, scope)
-        before = intake / n if n else None
-        after = later / n if n else None
+        means: list[float | None] = [None, None, None]  # change, at intake, later
+        if n:
+            before, after = intake / n, later / n
+            means = [round(after - before, 2), round(before, 2), round(after, 2)]
         rows.append(
             Row(
                 domain.name,
                 [
-                    Cell(round(after - before, 2) if n else None, basis=basis),
-                    Cell(round(before, 2) if n else None, basis=basis),
-                    Cell(round(after, 2) if n else None, basis=basis),
+                    *(Cell(mean, basis=basis) for mean in means),
                     *_share_and_count(Tally(improved, int(improved_ck) % P), scores, scope)[:1],
                     count_cell(scores, scope),
                 ],

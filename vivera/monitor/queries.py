@@ -24,7 +24,7 @@ from .scope import Scope
 
 
 def _scoped[F: Fact](model: type[F], scope: Scope) -> QuerySet[F]:
-    qs = model.objects.filter(municipality_id__in=scope.municipality_ids)
+    qs = model._default_manager.filter(municipality_id__in=scope.municipality_ids)
     if scope.team_ids is not None:
         qs = qs.filter(team_id__in=scope.team_ids)
     if scope.neighbourhood is not None:

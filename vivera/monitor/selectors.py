@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from vivera.accounts.access import municipality_id_of, municipality_of
 from vivera.accounts.models import Role
 from vivera.organisation.models import (
     CapacityIntervention,
     ExpectedEffect,
+    Location,
     Municipality,
+    Neighbourhood,
     Team,
 )
 
@@ -75,7 +78,7 @@ def default_period(
 def teams_for(user: User) -> list[Team]:
     """The teams a user may choose: a coordinator its own, a policy advisor all of its
     municipality's."""
-    teams = Team.objects.filter(municipality_id=user.municipality_id)
+    teams = Team.objects.filter(municipality_id=municipality_id_of(user))
     if user.role == Role.COORDINATOR:
         teams = teams.filter(pk__in=user.team_ids())
     return list(teams.order_by("name"))
@@ -87,12 +90,12 @@ def scope_for(
     start: dt.date,
     end: dt.date,
     team: Team | None = None,
-    neighbourhood: object = None,
-    location: object = None,
+    neighbourhood: Neighbourhood | None = None,
+    location: Location | None = None,
 ) -> Scope:
     """The scope a user may see. A coordinator sees exact figures of its own teams only; a
     policy advisor sees the whole municipality with small counts suppressed."""
-    municipality = user.municipality
+    municipality = municipality_of(user)
     if user.role == Role.COORDINATOR:
         own = tuple(teams_for(user))
         if team is not None and team not in own:
@@ -213,15 +216,14 @@ def before_after(
         before = _mean_of(cells[:months_before], table.unit)
         after = _mean_of(cells[months_before:], table.unit)
         if before.value is not None and after.value is not None:
-            change = Cell(
-                round(after.value - before.value, 1), basis=min(before.basis or 0, after.basis or 0)
-            )
+            difference = round(after.value - before.value, 1)
+            change = Cell(difference, basis=min(before.basis or 0, after.basis or 0))
             change.suppressed = before.suppressed or after.suppressed
-            better = change.value < 0 if series.lower_is_better else change.value > 0
+            better = difference < 0 if series.lower_is_better else difference > 0
             verdict = (
                 _("as expected")
-                if better and change.value
-                else (_("no change") if not change.value else _("not as expected"))
+                if better and difference
+                else (_("no change") if not difference else _("not as expected"))
             )
         else:
             change, verdict = Cell(None, basis=0), _("not enough data")

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.parsing import parse_id
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE
@@ -154,7 +154,7 @@ def _scope_from(request: AuthenticatedHttpRequest) -> tuple[MonitorFilterForm, S
     return form, scope
 
 
-def _monitor_context(request: HttpRequest) -> dict[str, Any]:
+def _monitor_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     form, scope = _scope_from(request)
     context: dict[str, Any] = {
         "form": form,
@@ -252,7 +252,7 @@ def key_figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One year of the municipality in a few figures ("Kerncijfers"): the monitor's own figures
     for that year, so with the same protection (perturbed, small ones suppressed) and the same
     values as the dashboard shows for it."""
-    municipalities = [request.user.municipality]
+    municipalities = [municipality_of(request.user)]
     years = key_figure_years(municipalities)
     year = parse_id(request.GET.get("jaar"))
     if year not in years:

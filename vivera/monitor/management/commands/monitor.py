@@ -72,7 +72,7 @@ class Command(BaseCommand):
             return
         if not options["gemeente"]:
             raise CommandError("Geef een gemeente met --gemeente (CBS-code of naam).")
-        municipalities = []
+        municipalities: list[Municipality] = []
         for given in options["gemeente"]:
             found = Municipality.objects.filter(Q(cbs_code__iexact=given) | Q(name__iexact=given))
             if not found.exists():
