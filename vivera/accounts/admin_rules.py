@@ -186,7 +186,7 @@ class MunicipalityScopedAdmin(RoleBasedPermissions, ScopedFormFields, admin.Mode
     """
 
     municipality_path = "municipality"
-    form = MunicipalityConsistencyForm
+    form: type[forms.ModelForm[Any]] = MunicipalityConsistencyForm
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_municipality(super().get_queryset(request), self.municipality_path, request)

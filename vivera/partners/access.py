@@ -79,7 +79,7 @@ def get_submission_for_user(
             action=Action.READ,
             object_type="submission",
             object_id=submission.pk,
-            client_id=submission.dossier.client_id if submission.dossier_id else None,
+            client_id=submission.dossier.client_id if submission.dossier is not None else None,
             request=request,
         )
     return submission

@@ -46,7 +46,7 @@ class ApiKeyAdmin(MunicipalityScopedAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.filter(
                 role=Role.PARTNER, partner__isnull=False, is_active=True

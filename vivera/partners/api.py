@@ -37,14 +37,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
+from vivera.accounts.access import user_of
 from vivera.api.errors import ErrorSerializer
 from vivera.registration.bsn import validate_bsn
 from vivera.registration.services import BIRTH_DATE_RULE
 
 from . import services
 from .authentication import ApiKeyAuthentication
-from .models import PARTNER_STATUS_CHOICES, SignalType, Submission, SubmissionKind
-from .selectors import partner_history, partner_status_label, partner_submissions
+from .models import PARTNER_STATUS_CHOICES, SignalType, SubmissionKind
+from .selectors import (
+    SubmissionForPartner,
+    partner_history,
+    partner_status_label,
+    partner_submissions,
+)
 
 
 class IsActivePartner(BasePermission):
@@ -165,11 +171,11 @@ class SubmissionStatusSerializer(serializers.Serializer):
     status_since = serializers.DateField(source="partner_status_since")
     history = serializers.SerializerMethodField()
 
-    def get_status_label(self, submission: Submission) -> str:
+    def get_status_label(self, submission: SubmissionForPartner) -> str:
         return partner_status_label(submission.partner_status)
 
     @extend_schema_field(StatusStepSerializer(many=True))
-    def get_history(self, submission: Submission) -> list[dict[str, Any]]:
+    def get_history(self, submission: SubmissionForPartner) -> list[dict[str, Any]]:
         return partner_history(submission)
 
 
@@ -205,7 +211,7 @@ def _receive(
     serializer.is_valid(raise_exception=True)
     try:
         submission = services.submission_receive(
-            user=request.user, kind=kind, **serializer.validated_data, request=request._request
+            user=user_of(request), kind=kind, **serializer.validated_data, request=request._request
         )
     except services.DuplicateReference as exc:
         body = {
@@ -216,7 +222,7 @@ def _receive(
         }
         return Response(body, status=status.HTTP_409_CONFLICT)
     location = reverse("v1:partner_submission_detail", args=[submission.public_id])
-    submission = partner_submissions(request.user).get(pk=submission.pk)
+    submission = partner_submissions(user_of(request)).get(pk=submission.pk)
     return Response(
         SubmissionStatusSerializer(submission).data,
         status=status.HTTP_201_CREATED,
@@ -304,7 +310,7 @@ def signal_create(request: Request) -> Response:
 @throttle_classes([PartnerThrottle])
 def submission_list(request: Request) -> Response:
     queryset = (
-        partner_submissions(request.user)
+        partner_submissions(user_of(request))
         .prefetch_related("status_changes")
         .order_by("-received_at", "-pk")
     )
@@ -356,7 +362,7 @@ def submission_detail(request: Request, public_id: str) -> Response:
     except ValueError:
         raise Http404 from None
     submission = (
-        partner_submissions(request.user)
+        partner_submissions(user_of(request))
         .prefetch_related("status_changes")
         .filter(public_id=wanted)
         .first()

@@ -18,7 +18,7 @@ from .services import ARREARS_DATE_RULE, stale_edit
 
 # The referrer a dossier gets by default when the team takes a submission on; the professional
 # can choose another.
-REFERRER_FOR_PARTNER = {
+REFERRER_FOR_PARTNER: dict[str, str] = {  # a partner's kind → the referrer's code
     PartnerKind.HOUSING: "woningcorporatie",
     PartnerKind.POLICE: "politie",
     PartnerKind.GP: "huisarts",
@@ -67,7 +67,8 @@ class SubmissionStatusForm(forms.Form):
         # the chosen status is not a valid choice (the choices follow the current status).
         if self.data.get("version") != str(self.submission.version):
             raise stale_edit()
-        return super().clean()
+        super().clean()
+        return self.cleaned_data
 
 
 class ToDossierForm(forms.Form):

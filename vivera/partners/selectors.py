@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -37,19 +37,40 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from vivera.accounts.models import User
+
+
+class PartnerView(TypedDict):
+    """What `with_partner_view` adds to a submission."""
+
+    shared: bool
+    partner_status: str
+    partner_status_since: dt.date | None
+
+
+class TriageView(TypedDict):
+    """What `triage_queue` adds to a submission."""
+
+    attempt_count: int
+    overdue: bool
+
+
+type SubmissionForPartner = WithAnnotations[Submission, PartnerView]
+type SubmissionInQueue = WithAnnotations[Submission, TriageView]
 
 
 def overdue_q(today: dt.date) -> Q:
     """Still waiting for a first attempt after its covenant deadline."""
-    return (
-        Q(status=SubmissionStatus.RECEIVED)
-        & Q(respond_by__lt=today)
-        & ~Exists(OutreachAttempt.objects.filter(submission=OuterRef("pk")))
+    return Q(
+        Q(status=SubmissionStatus.RECEIVED),
+        Q(respond_by__lt=today),
+        ~Exists(OutreachAttempt.objects.filter(submission=OuterRef("pk"))),
     )
 
 
-def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
+def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[SubmissionInQueue]:
     """The team's queue: overdue first, then by deadline. Open ones only unless `show_all`."""
     today = timezone.localdate()
     queryset = submissions_for(user)
@@ -71,7 +92,7 @@ def triage_queue(*, user: User, show_all: bool = False) -> QuerySet[Submission]:
 
 def with_partner_view(
     queryset: QuerySet[Submission], today: dt.date | None = None
-) -> QuerySet[Submission]:
+) -> QuerySet[SubmissionForPartner]:
     """Annotate what the partner sees (models.COVENANT_FEEDBACK): `shared` (the resident's
     consent for status feedback to this partner is valid today), `partner_status` and
     `partner_status_since`. Filters on what the partner sees use these, never the team's
@@ -101,7 +122,7 @@ def with_partner_view(
     )
 
 
-def partner_submissions(user: User) -> QuerySet[Submission]:
+def partner_submissions(user: User) -> QuerySet[SubmissionForPartner]:
     """What the user's partner organisation sent, as the partner sees it."""
     return with_partner_view(sent_by_partner(user))
 
@@ -110,7 +131,7 @@ def partner_status_label(status: str) -> str:
     return str(dict(PARTNER_STATUS_CHOICES)[status])
 
 
-def partner_history(submission: Submission) -> list[dict[str, Any]]:
+def partner_history(submission: SubmissionForPartner) -> list[dict[str, Any]]:
     """The status history as the partner sees it (`submission` from `with_partner_view`):
     without consent, the covenant's steps and then one "finished" step."""
     history = []

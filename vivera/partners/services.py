@@ -42,6 +42,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from vivera.accounts.models import User
 
 # Used when a municipality has no covenant at all (docs/partner-api.md).
@@ -112,7 +114,7 @@ def team_for_neighbourhood(*, municipality_id: int, neighbourhood_id: int | None
     return teams[0] if len(teams) == 1 else None
 
 
-def partner_of(user: User) -> PartnerOrganisation:
+def partner_of(user: User | AnonymousUser) -> PartnerOrganisation:
     """The active partner organisation an API user sends for, or PermissionDenied."""
     if (
         not user.is_authenticated
@@ -123,7 +125,7 @@ def partner_of(user: User) -> PartnerOrganisation:
     ):
         raise PermissionDenied
     partner = user.partner
-    if not partner.active or partner.municipality_id != user.municipality_id:
+    if partner is None or not partner.active or partner.municipality_id != user.municipality_id:
         raise PermissionDenied
     return partner
 
@@ -391,7 +393,7 @@ def attempt_add(
         object_type="submission",
         object_id=submission.pk,
         request=request,
-        client_id=submission.dossier.client_id if submission.dossier_id else None,
+        client_id=submission.dossier.client_id if submission.dossier is not None else None,
         detail={"attempt": attempt.pk, "reached": attempt.reached},
     )
     return attempt

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,7 +34,18 @@ from .forms import (
 )
 from .models import Submission, SubmissionKind
 
+if TYPE_CHECKING:
+    from .selectors import SubmissionForPartner
+
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+@dataclass(frozen=True)
+class SentRow:
+    """A submission on the partner's own page, with its status as the partner sees it."""
+
+    submission: SubmissionForPartner
+    status_label: str
 
 
 @require_GET
@@ -73,7 +85,7 @@ def _detail(
         action=Action.READ,
         object_type="submission",
         object_id=submission.pk,
-        client_id=submission.dossier.client_id if submission.dossier_id else None,
+        client_id=submission.dossier.client_id if submission.dossier is not None else None,
         request=request,
     )
     teams = teams_for_user(user=request.user)
@@ -228,12 +240,14 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
             "dossier_id",
         )[:200]
     )
-    for submission in submissions:
-        submission.partner_status_label = selectors.partner_status_label(submission.partner_status)
+    rows = [
+        SentRow(submission, selectors.partner_status_label(submission.partner_status))
+        for submission in submissions
+    ]
     return render(
         request,
         "partners/portal.html",
-        {"submissions": submissions, "partner": request.user.partner},
+        {"submissions": submissions, "rows": rows, "partner": request.user.partner},
     )
 
 
