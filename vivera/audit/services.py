@@ -13,6 +13,8 @@ from . import chain
 from .models import AccessLogEntry, Action, ObjectType, Result
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from vivera.accounts.models import User
 
 
@@ -30,7 +32,7 @@ def client_address(request: HttpRequest | None) -> str | None:
 
 def log_access(
     *,
-    user: User | None,
+    user: User | AnonymousUser | None,
     action: Action | str,
     object_type: ObjectType | str,
     object_id: object = "",
@@ -47,14 +49,14 @@ def log_access(
         raise ValueError(f"Unknown access-log object type {object_type!r}: add it to ObjectType.")
     if action not in Action.values:
         raise ValueError(f"Unknown access-log action {action!r}.")
-    authenticated = user is not None and user.is_authenticated
-    if authenticated:
-        municipality_id = getattr(user, "municipality_id", None) or municipality_id
+    logged_in = user if user is not None and user.is_authenticated else None
+    if logged_in is not None:
+        municipality_id = getattr(logged_in, "municipality_id", None) or municipality_id
     entry = AccessLogEntry(
         timestamp=timezone.now(),
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "(anonymous)",
-        role=getattr(user, "role", "") if authenticated else "",
+        user=logged_in,
+        username=logged_in.get_username() if logged_in is not None else "(anonymous)",
+        role=getattr(logged_in, "role", "") if logged_in is not None else "",
         municipality_id=municipality_id,
         action=action,
         result=result,
@@ -102,7 +104,7 @@ def log_refused_page(
     request = getattr(request, "_request", request)
     if getattr(request, "_vivera_refusal_logged", False):
         return
-    request._vivera_refusal_logged = True  # type: ignore[attr-defined]
+    request._vivera_refusal_logged = True  # type: ignore[union-attr]  # our own mark
     log_access(
         user=getattr(request, "user", None),
         action=Action.READ,

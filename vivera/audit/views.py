@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.spreadsheets import CSV_CONTENT_TYPE, csv_lines
 
@@ -23,8 +24,32 @@ from .models import AccessLogEntry, Action, Result
 from .selectors import access_log_for_municipality
 from .services import log_access
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 50
 ROLE_LABELS = dict(Role.choices)
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """A line of the log as the administrator reads it."""
+
+    entry: AccessLogEntry
+    role_label: StrOrPromise
+    object_type_label: str
+    object_text: str
+    detail_text: str
+
+    @classmethod
+    def of(cls, entry: AccessLogEntry) -> LogRow:
+        return cls(
+            entry,
+            role_label=ROLE_LABELS.get(entry.role, entry.role),
+            object_type_label=object_type_label(entry.object_type),
+            object_text=object_text(entry),
+            detail_text=detail_text(entry.object_type, entry.detail),
+        )
 
 
 @require_GET
@@ -34,22 +59,18 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET)
     if form.is_valid():
         entries = access_log_for_municipality(
-            municipality_id=request.user.municipality_id, filters=form.filters()
+            municipality_id=municipality_id_of(request.user), filters=form.filters()
         )
     else:
         entries = AccessLogEntry.objects.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.role_label = ROLE_LABELS.get(entry.role, entry.role)
-        entry.object_type_label = object_type_label(entry.object_type)
-        entry.object_text = object_text(entry)
-        entry.detail_text = detail_text(entry.object_type, entry.detail)
-    return render(request, "audit/access_log.html", {"form": form, "page_obj": page})
+    rows = [LogRow.of(entry) for entry in page.object_list]
+    return render(request, "audit/access_log.html", {"form": form, "page_obj": page, "rows": rows})
 
 
 @require_GET
 @role_required(Role.ADMIN)
-def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The filtered list as CSV, in the Dutch Excel dialect of every spreadsheet export
     (`core/spreadsheets.py`). The export is itself a line in the log (action `export`)."""
     form = AccessLogFilterForm(request.GET)
@@ -57,7 +78,7 @@ def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
     filters = form.filters()
     entries = access_log_for_municipality(
-        municipality_id=request.user.municipality_id, filters=filters
+        municipality_id=municipality_id_of(request.user), filters=filters
     )
     line = log_access(
         user=request.user,
@@ -113,7 +134,9 @@ class _ExportLabels:
         )
 
 
-def _csv_rows(entries: Iterable[AccessLogEntry], labels: _ExportLabels) -> Iterator[list[object]]:
+def _csv_rows(
+    entries: Iterable[AccessLogEntry], labels: _ExportLabels
+) -> Iterator[Sequence[object]]:
     yield labels.header
     for entry in entries:
         yield [

@@ -24,7 +24,7 @@ def form_token_claim(*, token: uuid.UUID | None, user: AbstractBaseUser) -> None
         return
     try:
         with transaction.atomic():
-            SubmittedForm.objects.create(token=token, user=user)
+            SubmittedForm.objects.create(token=token, user_id=user.pk)
     except IntegrityError as exc:
         raise DuplicateSubmission(
             _("This form was already submitted. Nothing was saved a second time."),

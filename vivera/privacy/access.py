@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 
+from vivera.accounts.access import municipality_id_of
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.registration.models import Client
@@ -26,7 +27,7 @@ def get_client_for_access_request(
     """A client of the administrator's municipality, logged as read; otherwise 404, logged as
     refused, so another municipality's client cannot be told from one that does not exist."""
     client = (
-        Client.objects.filter(pk=pk, municipality_id=user.municipality_id)
+        Client.objects.filter(pk=pk, municipality_id=municipality_id_of(user))
         .select_related("municipality", "neighbourhood", "household")
         .first()
     )

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -46,6 +46,9 @@ from vivera.registration.models import (
     ZrmScore,
 )
 from vivera.retention.models import LegalHold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import AccessRequest
 from .selectors import Subject, access_log_about, submissions_about
@@ -105,7 +108,7 @@ class Part:
 
 
 # Labels for fields that have no translated name of their own on the model.
-COMMON_LABELS: dict[str, Promise] = {
+COMMON_LABELS: dict[str, StrOrPromise] = {
     "id": _("Vivera number"),
     "municipality": _("municipality"),
     "created_at": _("recorded at"),

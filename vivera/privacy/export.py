@@ -207,7 +207,9 @@ def _rows(part: Part, path: str, objects: list[models.Model], subject: Subject) 
         child_path = f"{path}.{child.key}"
         child_objects = list(
             child.rows(
-                child.model.objects.filter(**{f"{child.parent}__in": [obj.pk for obj in objects]})
+                child.model._default_manager.filter(
+                    **{f"{child.parent}__in": [obj.pk for obj in objects]}
+                )
             )
         )
         by_parent: dict[int, list[Row]] = defaultdict(list)

@@ -19,10 +19,11 @@ class PersonSearchForm(ClientSearchForm):
     """The team's client search without the postcode, and only with the BSN or with the name
     and the date of birth, so the administrator cannot browse."""
 
-    postcode = None
+    postcode = None  # type: ignore[assignment]  # Django's way to drop a parent form's field
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         if not cleaned.get("bsn") and not (

@@ -4,6 +4,7 @@ logged; every download is a new export, recorded and logged."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
-from vivera.audit.models import Action
+from vivera.audit.models import AccessLogEntry, Action
 from vivera.audit.services import log_access
 from vivera.core.errors import show_in_form
 from vivera.monitor.pdf import PdfUnavailable
@@ -26,8 +27,17 @@ from vivera.registration.models import Client
 from . import selectors, services
 from .access import get_client_for_access_request, log_client_read
 from .forms import AccessRequestForm, ExportForm, PersonSearchForm
+from .models import AccessRequest
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request on the person's page, with the exports made for it."""
+
+    access_request: AccessRequest
+    exports: list[AccessLogEntry]
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,7 +51,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         results = selectors.client_search(
-            municipality_id=user.municipality_id,
+            municipality_id=municipality_id_of(user),
             name=data["q"],
             birth_date=data["birth_date"],
             bsn=data["bsn"],
@@ -58,7 +68,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             },
         )
     page = Paginator(
-        selectors.requests_for(municipality_id=user.municipality_id), PAGE_SIZE
+        selectors.requests_for(municipality_id=municipality_id_of(user)), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     shown = sorted({r.client_id for r in page.object_list if r.client_id})
     if shown:  # the list shows names
@@ -150,11 +160,12 @@ def _person_page(
     fetch of the client was not logged as a read."""
     if log_read:
         log_client_read(user=request.user, client=client, request=request)
-    access_requests = list(
-        selectors.requests_for(municipality_id=request.user.municipality_id).filter(client=client)
-    )
-    for access_request in access_requests:
-        access_request.exports = list(selectors.exports_of(access_request=access_request))
+    access_requests = [
+        RequestRow(access_request, list(selectors.exports_of(access_request=access_request)))
+        for access_request in selectors.requests_for(
+            municipality_id=municipality_id_of(request.user)
+        ).filter(client=client)
+    ]
     context: dict[str, Any] = {
         "client": client,
         "access_requests": access_requests,

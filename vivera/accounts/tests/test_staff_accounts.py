@@ -672,10 +672,10 @@ class TestEveryChangeIsLogged:
             by=admin_user,
         )
         page = login(admin_user).get(reverse("audit:access_log"), {"object_type": "access_grant"})
-        [entry] = page.context["page_obj"].object_list
-        assert entry.object_type == "access_grant"
-        assert str(entry.object_type_label) != "access_grant"
-        assert "team: Oost" in entry.detail_text
+        [row] = page.context["rows"]
+        assert row.entry.object_type == "access_grant"
+        assert str(row.object_type_label) != "access_grant"
+        assert "team: Oost" in row.detail_text
 
     def test_a_membership_is_not_extended_in_the_admin(self, admin_user, pro) -> None:
         membership = TeamMembership.objects.get(user=pro)
