@@ -35,7 +35,9 @@ class FieldErrorSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machineleesbare reden, bijvoorbeeld `invalid`.")
     message = serializers.CharField(help_text="De reden in het Nederlands.")
-    errors = FieldErrorSerializer(many=True)
+    # Hides BaseSerializer.errors to the type checker only: the serializer's metaclass takes
+    # declared fields off the class.
+    errors = FieldErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 def _flatten(detail: Any, field: str = "non_field_errors") -> list[dict[str, str]]:
@@ -59,6 +61,7 @@ def _flatten(detail: Any, field: str = "non_field_errors") -> list[dict[str, str
 
 
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    detail: dict[str, list[serializers.ErrorDetail]] | list[serializers.ErrorDetail]
     if hasattr(exc, "error_dict"):
         detail = {
             (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
@@ -130,7 +133,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             code, message = "invalid", _("The input is not valid; see errors.")
     else:
         detail = getattr(exc, "detail", "")
-        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        # Every APIException has a default code; drf_exception_handler answered no other.
+        code = str(getattr(detail, "code", None) or getattr(exc, "default_code", "error"))
         message = str(detail) if detail else str(getattr(exc, "default_detail", ""))
         if isinstance(exc, exceptions.ParseError):
             code, message = "parse_error", _("The request body is not valid JSON.")

@@ -52,7 +52,7 @@ def code_list(request: Request, kind: str) -> Response:
     model = CODE_LISTS.get(kind)
     if model is None:
         raise Http404
-    entries = model.objects.order_by("order", "name")
+    entries = model._default_manager.order_by("order", "name")
     return Response(CodeSerializer(entries, many=True).data)
 
 

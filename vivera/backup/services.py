@@ -33,6 +33,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
@@ -108,7 +109,7 @@ def _sha256(path: Path) -> str:
 def _pg_env() -> dict[str, str]:
     """libpq's environment for the configured database; the password goes here, never into a
     command line (where `ps` shows it)."""
-    db = settings.DATABASES["default"]
+    db: Mapping[str, Any] = settings.DATABASES["default"]
     env = dict(os.environ)
     for key, variable in (
         ("HOST", "PGHOST"),

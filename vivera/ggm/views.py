@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import tempfile
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_of, role_required
 from vivera.accounts.models import Role
 
 from . import schema
@@ -19,11 +19,11 @@ from .services import ggm_export_write
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def ggm_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def ggm_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """GET: the form. POST: the ZIP of the administrator's own municipality, for the period."""
     form = GgmExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        municipality = request.user.municipality
+        municipality = municipality_of(request.user)
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         # On disk, not in memory: a large municipality's export runs to hundreds of megabytes.
         # FileResponse streams it and closes (and so deletes) the file when done.

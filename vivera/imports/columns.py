@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vivera.organisation.models import ContactKind, LifeDomain, Outcome, PartOfDay, Referrer
+from vivera.organisation.models import (
+    CodeListEntry,
+    ContactKind,
+    LifeDomain,
+    Outcome,
+    PartOfDay,
+    Referrer,
+)
 from vivera.registration.models import (
     Channel,
     Complexity,
@@ -119,7 +126,7 @@ SPECS: tuple[FileSpec, ...] = (
         ),
     ),
 )
-KEY_COLUMN = {
+KEY_COLUMN: dict[str, str] = {
     Kind.CLIENT: "clientnummer",
     Kind.DOSSIER: "dossiernummer",
     Kind.QUESTION: "vraagnummer",
@@ -164,7 +171,7 @@ CHOICE_WORDS: dict[str, dict[str, str]] = {
         "complex": Complexity.COMPLEX,
     },
 }
-CODE_LISTS: dict[str, type] = {
+CODE_LISTS: dict[str, type[CodeListEntry]] = {
     "verwijzer": Referrer,
     "levensdomein": LifeDomain,
     "uitkomst": Outcome,

@@ -40,7 +40,9 @@ def max_upload_mb() -> int:
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    # Hides BaseForm.files to the type checker only: the form's metaclass takes declared fields
+    # off the class.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Export files"),
         error_messages={
             "required": _("Choose the export files to import."),

@@ -23,7 +23,7 @@ KIND_NAMES = {
     "codes": "codetabel",
     "": "onbekend",
 }
-MODE_NAMES = {
+MODE_NAMES: dict[str, str] = {
     Mode.CHECK: "alleen controleren",
     Mode.ALL: "alles importeren",
     Mode.VALID_ONLY: "alleen de geldige rijen importeren",

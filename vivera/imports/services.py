@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vivera.accounts.access import municipality_of
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.core.pause import pause_point
@@ -187,7 +188,7 @@ def import_check_upload(
     seconds_read = time.perf_counter() - started
     result = import_run(
         user=user,
-        municipality=user.municipality,
+        municipality=municipality_of(user),
         tables=tables,
         mode=Mode.CHECK,
         read_problems=unreadable,
@@ -239,7 +240,7 @@ def import_pending(
         seconds_read = time.perf_counter() - started
         result = import_run(
             user=user,
-            municipality=user.municipality,
+            municipality=municipality_of(user),
             tables=tables,
             mode=mode,
             read_problems=unreadable,
@@ -379,11 +380,11 @@ def insert_rows(
     given = list(columns)
     now = timezone.now()
     defaults = [
-        (f.column, now if getattr(f, "auto_now_add", False) else f.get_default())
+        (_column(f), now if getattr(f, "auto_now_add", False) else f.get_default())
         for f in meta.concrete_fields
         if not f.primary_key and f.attname not in given
     ]
-    names = [fields[c].column for c in given] + [column for column, _v in defaults]
+    names = [_column(fields[c]) for c in given] + [column for column, _v in defaults]
     tail = tuple(
         connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
         for _c, v in defaults
@@ -391,7 +392,7 @@ def insert_rows(
     new_ids: list[int] = []
     if ids:
         new_ids = _reserve_ids(model, len(rows))
-        names.insert(0, meta.pk.column)
+        names.insert(0, _column(model._meta.pk))
         rows = [(pk, *row) for pk, row in zip(new_ids, rows, strict=True)]
     quote = connection.ops.quote_name
     table, listed = quote(meta.db_table), ", ".join(quote(n) for n in names)
@@ -409,19 +410,25 @@ def insert_rows(
     return new_ids
 
 
+def _column(field: Field[Any, Any]) -> str:
+    column = field.column
+    assert column is not None  # a concrete field has one
+    return column
+
+
 def _reserve_ids(model: type[Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, model._meta.pk.column, count],
+                [table, _column(model._meta.pk), count],
             )
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor != "sqlite":
             raise NotImplementedError("The import supports SQLite and PostgreSQL.")
         cursor.execute(
-            f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
+            f"SELECT MAX({connection.ops.quote_name(_column(model._meta.pk))}) "
             f"FROM {connection.ops.quote_name(table)}"
         )
         highest = cursor.fetchone()[0] or 0

@@ -206,7 +206,7 @@ class Lookups:
         for name, model in CODE_LISTS.items():
             by_key: dict[str, int] = {}
             self.code_of[name] = {}
-            for pk, code, label in model.objects.values_list("pk", "code", "name"):
+            for pk, code, label in model._default_manager.values_list("pk", "code", "name"):
                 by_key.setdefault(_fold(label), pk)
                 self.code_of[name][pk] = code
             for pk, code in self.code_of[name].items():
@@ -821,7 +821,7 @@ def _cross_check(
     """References between the files: a dossier's client, a question's or contact's dossier,
     in the files or imported before. A row whose parent has errors is not valid either (it
     could not be written without it); the reason names the parent's line."""
-    headers = {
+    headers: dict[str, dict[str, str]] = {
         kind: {canonical_header(h): h for t in by_kind[kind] for h in t.headers} for kind in Kind
     }
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 
 from .forms import ConfirmForm, UploadForm
@@ -39,9 +39,9 @@ def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         uploads = [(f.name or "", f.read()) for f in form.cleaned_data["files"]]
         result = import_check_upload(user=request.user, uploads=uploads, request=request)
         return _report(request, result)
-    runs = ImportRun.objects.filter(municipality_id=request.user.municipality_id).select_related(
-        "user"
-    )[:RECENT_RUNS]
+    runs = ImportRun.objects.filter(
+        municipality_id=municipality_id_of(request.user)
+    ).select_related("user")[:RECENT_RUNS]
     return render(request, "imports/import.html", {"form": form, "runs": runs})
 
 

@@ -3,7 +3,7 @@ and the code lists. Permissions and municipality scoping come from `vivera.accou
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts import services
+from vivera.accounts.access import user_of
 from vivera.accounts.admin_rules import (
     MunicipalityScopedAdmin,
     RoleBasedPermissions,
@@ -110,7 +111,8 @@ class PartnerOrganisationAdmin(MunicipalityScopedAdmin):
 
 class TeamMembershipForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         team, user = cleaned.get("team"), cleaned.get("user")
         if team is not None and user is not None and team.municipality_id != user.municipality_id:
             self.add_error(
@@ -123,7 +125,7 @@ class TeamMembershipForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private, not in the stubs
         # `instance` now holds the submitted values: compare them with the saved row.
         if self.instance.pk is not None and not self.errors:
             old = TeamMembership.objects.get(pk=self.instance.pk)
@@ -159,7 +161,7 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "user":
             waiting = AccessGrantRequest.objects.filter(
                 kind=GrantKind.ROLE, status=GrantStatus.PENDING, role__in=PERSON_ROLES
@@ -173,7 +175,7 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
         self, request: HttpRequest, obj: TeamMembership, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            services.membership_change(membership=obj, by=request.user, request=request)
+            services.membership_change(membership=obj, by=user_of(request), request=request)
             return
         grant = services.membership_request(
             user=obj.user,
@@ -182,7 +184,7 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
             fte=obj.fte,
             start_date=obj.start_date,
             end_date=obj.end_date,
-            by=request.user,
+            by=user_of(request),
             request=request,
         )
         request._vivera_grant = grant  # type: ignore[attr-defined]
@@ -245,7 +247,7 @@ class CodeListAdmin(RoleBasedPermissions, admin.ModelAdmin):
 
     list_display: tuple[str, ...] = ("code", "name", "order", "active")
     list_editable = ("order", "active")
-    list_filter: tuple[str, ...] = ("active",)
+    list_filter: ClassVar[tuple[str, ...]] = ("active",)
     search_fields = ("code", "name")
     ordering = ("order", "name")
     # Properties that decide how the monitor counts an entry.

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 
 from .models import CapacityIntervention
@@ -19,7 +19,7 @@ def formation(request: AuthenticatedHttpRequest) -> HttpResponse:
     team_ids = request.user.team_ids()
     interventions = CapacityIntervention.objects.filter(
         Q(team_id__in=team_ids) | Q(team__isnull=True),
-        municipality_id=request.user.municipality_id,
+        municipality_id=municipality_id_of(request.user),
     ).select_related("team")
     return render(
         request,

@@ -54,14 +54,14 @@ def choices(enum: type[TextChoices]) -> Values:
 
 def code_list(model: type[Model]) -> Values:
     return lambda _municipality_id: list(
-        model.objects.order_by("order", "name").values_list("code", "name")
+        model._default_manager.order_by("order", "name").values_list("code", "name")
     )
 
 
 def of_municipality(model: type[Model], code: str) -> Values:
     return lambda municipality_id: [
         (value, value)
-        for value in model.objects.filter(municipality_id=municipality_id)
+        for value in model._default_manager.filter(municipality_id=municipality_id)
         .order_by(code)
         .values_list(code, flat=True)
     ]

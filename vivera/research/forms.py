@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import Role, User
 from vivera.audit.forms import DATE_FORMATS, DateInput
 from vivera.core.formfields import model_choice_field
@@ -63,8 +64,8 @@ class GrantForm(forms.Form):
         model_choice_field(self, "researcher").queryset = User.objects.filter(
             role=Role.RESEARCHER,
             is_active=True,
-            municipality_id=user.municipality_id,
+            municipality_id=municipality_id_of(user),
         ).order_by("last_name", "first_name", "username")
         model_choice_field(self, "teams").queryset = Team.objects.filter(
-            municipality_id=user.municipality_id
+            municipality_id=municipality_id_of(user)
         ).order_by("name")

@@ -316,7 +316,7 @@ def _write_zip(out: IO[bytes], result: ExtractResult) -> None:
         )
         archive.writestr(
             zipfile.ZipInfo(METADATA, date_time=stamp),
-            metadata,  # type: ignore[arg-type]
+            metadata,
             compress_type=zipfile.ZIP_DEFLATED,
         )
 

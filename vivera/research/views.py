@@ -3,17 +3,19 @@ page to grant and revoke them (/beheer/onderzoek/). See docs/research.md."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vivera.accounts.access import AuthenticatedHttpRequest, role_required
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
 
@@ -25,8 +27,18 @@ from .access import (
     grants_of_researcher,
 )
 from .forms import GrantForm
+from .models import ResearchGrant
 from .selectors import download_summary
 from .services import GrantInactive, extract_write, grant_create, grant_revoke
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    """A grant on the administrator's page, with its downloads (from the access log)."""
+
+    grant: ResearchGrant
+    download_count: int
+    last_download: dt.datetime | None
 
 
 @require_GET
@@ -47,7 +59,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.RESEARCHER)
-def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The extract of the researcher's own active grant, built completely into a temporary
     file before the first byte is sent."""
     try:
@@ -93,15 +105,14 @@ def grants(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("researcher", "granted_by", "revoked_by")
         .prefetch_related("teams")
     )
-    downloads = download_summary(municipality_id=request.user.municipality_id)
-    for grant in listed:
-        grant.download_count, grant.last_download = downloads.get(grant.pk, (0, None))
+    downloads = download_summary(municipality_id=municipality_id_of(request.user))
+    rows = [GrantRow(grant, *downloads.get(grant.pk, (0, None))) for grant in listed]
     return render(
         request,
         "research/grants.html",
         {
             "form": form,
-            "grants": listed,
+            "grants": rows,
         },
     )
 

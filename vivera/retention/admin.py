@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from vivera.accounts.access import municipality_id_of, user_of
 from vivera.accounts.admin_rules import MunicipalityScopedAdmin, sees_all_municipalities
 from vivera.registration.models import Client, Dossier
 
@@ -35,7 +36,7 @@ def dossier_for_number(text: str, request: HttpRequest) -> Dossier | None:
         return None
     dossiers = Dossier.objects.select_related("client").filter(pk=int(match.group(1)))
     if not sees_all_municipalities(request):
-        dossiers = dossiers.filter(municipality_id=request.user.municipality_id)
+        dossiers = dossiers.filter(municipality_id=municipality_id_of(user_of(request)))
     return dossiers.first()
 
 
@@ -149,8 +150,10 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
     def save_model(
         self, request: HttpRequest, obj: LegalHold, form: forms.ModelForm, change: bool
     ) -> None:
+        # Only ever the add form (a hold is never changed), valid: it found the client.
+        assert isinstance(form, LegalHoldPlaceForm) and form.client is not None
         hold = services.legal_hold_place(
-            user=request.user,
+            user=user_of(request),
             client=form.client,
             reason=form.cleaned_data["reason"],
             request=request,
@@ -162,7 +165,7 @@ class LegalHoldAdmin(MunicipalityScopedAdmin):
     def lift(self, request: HttpRequest, queryset: QuerySet[LegalHold]) -> None:
         lifted = 0
         for hold in queryset.filter(lifted_at__isnull=True):
-            services.legal_hold_lift(user=request.user, hold=hold, request=request)
+            services.legal_hold_lift(user=user_of(request), hold=hold, request=request)
             lifted += 1
         self.message_user(
             request,

@@ -258,7 +258,7 @@ def _record(report: Report, *, started_at: Any, via: str) -> None:
                 "dossiers": dossiers_of.get(client_pk, []),
             },
         )
-    clients_of = {}
+    clients_of: dict[int, int | None] = {}
     for chunk in _chunks(report.record_ids["submissions"], CHUNK):
         clients_of.update(
             Submission.objects.filter(pk__in=chunk).values_list("pk", "dossier__client_id")
