@@ -384,7 +384,7 @@ def _code_weights[M: Model](
     model: type[M], weights: dict[str, int], default: int = 3
 ) -> list[tuple[object, int]]:
     """(id, weight) for every entry of a code list; unknown codes get `default`."""
-    rows = list(model.objects.order_by("pk").values_list("pk", "code"))
+    rows = list(model._default_manager.order_by("pk").values_list("pk", "code"))
     if not rows:
         raise BenchmarkError(
             f"De codelijst {model._meta.verbose_name_plural} is leeg; draai eerst 'vivera migrate'."

@@ -592,6 +592,7 @@ class Planner:
                     p
                     for p in queue
                     if p.patience is not None
+                    and p.waiting_from is not None  # set when it joined the queue
                     and p.waiting_from + dt.timedelta(days=p.patience) <= day
                 ]:
                     queue.remove(plan)
@@ -599,6 +600,7 @@ class Planner:
             # Places that freed today go to those already waiting, oldest first.
             while queue and load < capacity:
                 plan = queue.popleft()
+                assert plan.waiting_from is not None  # set when it joined the queue
                 load += 1
                 end = self._admit(rng, plan, workday(max(day, plan.waiting_from + DAY)))
                 releases[end] = releases.get(end, 0) + 1
@@ -718,6 +720,7 @@ class Planner:
     def _name(self, rng: random.Random, female: bool, age: int) -> tuple[str, str, str]:
         backgrounds = [(None, 0.74), *((b, b.weight) for b in ref.OTHER_BACKGROUNDS)]
         background = weighted(rng, backgrounds)
+        firsts: Sequence[str]
         if background is None:
             if age >= 65:
                 firsts = ref.DUTCH_FEMALE_OLD if female else ref.DUTCH_MALE_OLD
@@ -796,7 +799,8 @@ class Planner:
         if plan.referrer == "vroegsignaal" and not taken:
             return "financien"  # a payment-arrears signal starts with money
         age = (plan.registered_on - plan.client.birth_date).days // 365 if plan.client else 50
-        options = []
+        options: list[tuple[str, float]] = []
+        weight: float
         for code, weight in ref.QUESTION_DOMAINS:
             if code in taken:
                 continue
@@ -852,6 +856,7 @@ class Planner:
                 self._question(rng, plan, plan.registered_on)
             during: list[tuple[DossierPlan, dt.date, dt.date]] = []
             for plan in admitted:
+                assert plan.intake and plan.active_end
                 start = max(first, plan.intake)
                 end = min(last, plan.active_end - 14 * DAY)
                 if start <= end:
@@ -1059,7 +1064,11 @@ class Planner:
 
     def _zrm(self, rng: random.Random, plan: DossierPlan) -> None:
         assert plan.intake and plan.active_start and plan.active_end and plan.case_director
-        chance = {Complexity.SINGLE: 0.45, Complexity.MULTIPLE: 0.85, Complexity.COMPLEX: 0.95}
+        chance: dict[str, float] = {
+            Complexity.SINGLE: 0.45,
+            Complexity.MULTIPLE: 0.85,
+            Complexity.COMPLEX: 0.95,
+        }
         if rng.random() >= chance[plan.complexity]:
             return
         director = plan.case_director

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -213,7 +213,25 @@ def _batches[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
 
 
 def _insert[M: models.Model](model: type[M], objects: Sequence[M]) -> list[M]:
-    return model.objects.bulk_create(objects, batch_size=BATCH) if objects else []
+    return model._default_manager.bulk_create(objects, batch_size=BATCH) if objects else []
+
+
+def _pk(client: ClientPlan) -> int:
+    assert client.pk is not None  # the clients are written before their dossiers
+    return client.pk
+
+
+def _membership(person: ref.Person, team: Team, user: User) -> TeamMembership:
+    # A team member's entry in the reference gives all of these.
+    assert person.specialism and person.fte is not None and person.start is not None
+    return TeamMembership(
+        team=team,
+        user=user,
+        specialism=person.specialism,
+        fte=person.fte,
+        start_date=person.start,
+        end_date=person.end,
+    )
 
 
 # --- Looking up, removing --------------------------------------------------------------------
@@ -313,7 +331,7 @@ class _Codes:
             outcomes={o.code: o for o in Outcome.objects.all()},
             contact_kinds={k.code: k for k in ContactKind.objects.all()},
         )
-        needed = {
+        needed: dict[str, tuple[set[str], Mapping[str, object]]] = {
             "levensdomeinen": ({c for c, _w in ref.QUESTION_DOMAINS}, codes.domains),
             "verwijzers": (
                 {"zelf", "netwerk", "vroegsignaal", "outreach", "huisarts"},
@@ -365,22 +383,27 @@ def _check_conflicts() -> None:
     if other.filter(name=ref.MUNICIPALITY_NAME).exists():
         problems.append(f"een andere gemeente heet al {ref.MUNICIPALITY_NAME}")
     postcodes = [pc for wijk in ref.WIJKEN for pc in wijk.postcodes]
-    taken = PostcodeArea.objects.filter(postcode__in=postcodes).values_list("postcode", flat=True)
-    if taken:
-        problems.append(f"postcodegebieden bestaan al: {', '.join(sorted(taken))}")
+    postcodes_taken = PostcodeArea.objects.filter(postcode__in=postcodes).values_list(
+        "postcode", flat=True
+    )
+    if postcodes_taken:
+        problems.append(f"postcodegebieden bestaan al: {', '.join(sorted(postcodes_taken))}")
     codes = [wijk.cbs_code for wijk in ref.WIJKEN]
-    taken = Neighbourhood.objects.filter(cbs_code__in=codes).values_list("cbs_code", flat=True)
-    if taken:
-        problems.append(f"wijkcodes bestaan al: {', '.join(sorted(taken))}")
+    codes_taken = Neighbourhood.objects.filter(cbs_code__in=codes).values_list(
+        "cbs_code", flat=True
+    )
+    if codes_taken:
+        problems.append(f"wijkcodes bestaan al: {', '.join(sorted(codes_taken))}")
     names = [person.username for person in ref.PEOPLE]
-    taken = (
+    names_taken = (
         User.objects.filter(username__in=names)
         .exclude(municipality__cbs_code=ref.MUNICIPALITY_CBS_CODE)
         .values_list("username", flat=True)
     )
-    if taken:
+    if names_taken:
         problems.append(
-            f"gebruikersnamen zijn al in gebruik buiten de demogemeente: {', '.join(sorted(taken))}"
+            "gebruikersnamen zijn al in gebruik buiten de demogemeente: "
+            + ", ".join(sorted(names_taken))
         )
     if problems:
         raise DemoError("De demogemeente past niet in deze database: " + "; ".join(problems) + ".")
@@ -440,18 +463,7 @@ def _write_organisation(timeline: Timeline) -> _Organisation:
     people = timeline.people
     _insert(
         TeamMembership,
-        [
-            TeamMembership(
-                team=teams[p.team],
-                user=users[p.username],
-                specialism=p.specialism,
-                fte=p.fte,
-                start_date=p.start,
-                end_date=p.end,
-            )
-            for p in people
-            if p.team is not None
-        ],
+        [_membership(p, teams[p.team], users[p.username]) for p in people if p.team is not None],
     )
     planned = timeline.interventions()
     interventions = _insert(
@@ -738,7 +750,7 @@ def _write_dossier_rows(
             Dossier(
                 municipality=org.municipality,
                 team=org.teams[p.team],
-                client_id=p.client.pk,
+                client_id=_pk(p.client),
                 case_director=users[p.case_director] if p.case_director else None,
                 referrer=codes.referrers[p.referrer],
                 complexity=p.complexity,
@@ -921,7 +933,7 @@ def _write_zrm(
 
 # --- Logins ------------------------------------------------------------------------------------
 
-ROLE_NAMES = {
+ROLE_NAMES: dict[str, str] = {
     Role.PROFESSIONAL: "wijkteamlid",
     Role.COORDINATOR: "coördinator",
     Role.POLICY: "beleidsmedewerker",

@@ -283,7 +283,7 @@ def run(options: Options, write: Callable[[str], None]) -> Outcome:
             )
         )
         results_path = folder / "results.json"
-        results = (
+        results: dict[str, Any] = (
             json.loads(results_path.read_text())
             if results_path.exists()
             else {"saved": {}, "short_contact": 0, "status_change": 0}
@@ -364,13 +364,15 @@ def _create_postgres_database(url: str) -> None:
     from psycopg import sql
 
     config = dj_database_url.parse(url)
-    connect = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **connect) as admin:
+    with psycopg.connect(
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=5,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+    ) as admin:
         if not admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
         ).fetchone():

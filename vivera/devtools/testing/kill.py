@@ -166,7 +166,7 @@ class ChildDatabase:
                 return {**table_dump(db.cursor(), sorted(tables)), "(schema)": schema}
         import psycopg
 
-        with psycopg.connect(dbname=self.name, **self.server) as db, db.cursor() as cursor:
+        with psycopg.connect(dbname=self.name, **self.server) as pg, pg.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             tables = sorted(row[0] for row in cursor.fetchall())
             cursor.execute(

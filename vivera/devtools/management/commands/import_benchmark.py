@@ -34,6 +34,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from vivera.accounts.access import municipality_of
 from vivera.core.formatting import number, seconds
 from vivera.devtools.benchmarks import imports as bench
 from vivera.devtools.benchmarks.measure import machine
@@ -211,7 +212,7 @@ class Command(BaseCommand):
             read = time.perf_counter() - started
             result = import_run(
                 user=admin,
-                municipality=admin.municipality,
+                municipality=municipality_of(admin),
                 tables=tables,
                 mode=Mode.ALL,
                 read_problems=unreadable,

@@ -286,7 +286,8 @@ class Command(BaseCommand):
                 per_table[name] = per_table.get(name, 0.0) + step
             self.stdout.write(f"feiten opbouwen — {municipality.name}: {_seconds(seconds)}")
         rows = sum(
-            model.objects.filter(municipality__in=municipalities).count() for model in FACT_MODELS
+            model._default_manager.filter(municipality__in=municipalities).count()
+            for model in FACT_MODELS
         )
         self.stdout.write(
             f"feiten opbouwen — samen {_seconds(total)}, "
