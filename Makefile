@@ -47,6 +47,7 @@ PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check vivera
 	$(BIN)/ruff format --check vivera || { echo "Opmaak wijkt af: draai 'make format'." >&2; exit 1; }
+	$(BIN)/mypy || { echo "Typefouten: los de meldingen van mypy hierboven op (docs/architecture.md, 'Types')." >&2; exit 1; }
 	$(BIN)/vivera makemigrations --check --dry-run > /dev/null || { echo "Migraties ontbreken: draai 'vivera makemigrations'." >&2; exit 1; }
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
@@ -57,6 +58,7 @@ test-fast: install
 lint: $(BIN)/vivera
 	$(BIN)/ruff check vivera
 	$(BIN)/ruff format --check vivera
+	$(BIN)/mypy
 
 format: $(BIN)/vivera
 	$(BIN)/ruff format vivera

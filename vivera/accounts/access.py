@@ -80,7 +80,7 @@ def role_required(*roles: Role) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = allowed  # type: ignore[attr-defined]
+        wrapper.allowed_roles = allowed  # type: ignore[attr-defined]  # our own mark
         return wrapper
 
     return decorator

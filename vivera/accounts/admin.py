@@ -213,7 +213,7 @@ class ViveraUserAdmin(RoleBasedPermissions, ScopedFormFields, UserAdmin):
             _user, issued, grant = services.user_create(
                 user=obj, by=user_of(request), request=request
             )
-            request._vivera_issued = [(obj, issued)]  # type: ignore[attr-defined]
+            request._vivera_issued = [(obj, issued)]  # type: ignore[attr-defined]  # our own mark
         else:
             grant = services.user_change(user=obj, by=user_of(request), request=request)
         if grant is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,9 +48,9 @@ class Tally:
         return Tally(self.n - other.n, (self.key - other.key) % P)
 
 
-def total(tallies: object) -> Tally:
+def total(tallies: Iterable[Tally]) -> Tally:
     result = Tally()
-    for tally in tallies:  # type: ignore[attr-defined]
+    for tally in tallies:
         result = result + tally
     return result
 

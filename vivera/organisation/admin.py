@@ -187,7 +187,7 @@ class TeamMembershipAdmin(MunicipalityScopedAdmin):
             by=user_of(request),
             request=request,
         )
-        request._vivera_grant = grant  # type: ignore[attr-defined]
+        request._vivera_grant = grant  # type: ignore[attr-defined]  # our own mark
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         # Nothing was added yet: the request is in the access log (Vivera's record).

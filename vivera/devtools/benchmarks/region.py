@@ -31,6 +31,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
 from vivera.accounts.models import Role, User
@@ -1114,6 +1115,8 @@ def _delete_registrations(ids: list[int]) -> int:
     return count
 
 
-def _scalar(cursor: object, statement: str) -> int:
-    cursor.execute(statement)  # type: ignore[attr-defined]
-    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
+def _scalar(cursor: CursorWrapper, statement: str) -> int:
+    cursor.execute(statement)
+    row = cursor.fetchone()
+    assert row is not None  # an aggregate answers one row
+    return int(row[0])
