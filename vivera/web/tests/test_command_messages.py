@@ -21,8 +21,6 @@ NOT_YET = frozenset(
         "ggm/management/commands/ggm_export.py",
         "imports/management/commands/import.py",
         "monitor/management/commands/monitor.py",
-        "monitor/management/commands/monitor_facts.py",
-        "partners/management/commands/partner_key.py",
         "privacy/management/commands/inzage.py",
         "retention/management/commands/retention.py",
     }
