@@ -15,7 +15,6 @@ ROOT = Path(vivera.__file__).parent
 # Product commands still printing Dutch literals (to be converted; do not add to this list).
 NOT_YET = frozenset(
     {
-        "accounts/management/commands/activation_link.py",
         "backup/management/commands/backup.py",
         "backup/management/commands/restore.py",
         "ggm/management/commands/ggm_export.py",
