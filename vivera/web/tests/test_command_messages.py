@@ -15,9 +15,6 @@ ROOT = Path(vivera.__file__).parent
 # Product commands still printing Dutch literals (to be converted; do not add to this list).
 NOT_YET = frozenset(
     {
-        "backup/management/commands/backup.py",
-        "backup/management/commands/restore.py",
-        "ggm/management/commands/ggm_export.py",
         "imports/management/commands/import.py",
         "monitor/management/commands/monitor.py",
         "privacy/management/commands/inzage.py",
