@@ -17,7 +17,6 @@ NOT_YET = frozenset(
     {
         "imports/management/commands/import.py",
         "monitor/management/commands/monitor.py",
-        "privacy/management/commands/inzage.py",
         "retention/management/commands/retention.py",
     }
 )
