@@ -16,7 +16,6 @@ ROOT = Path(vivera.__file__).parent
 NOT_YET = frozenset(
     {
         "imports/management/commands/import.py",
-        "monitor/management/commands/monitor.py",
         "retention/management/commands/retention.py",
     }
 )
