@@ -15,7 +15,6 @@ ROOT = Path(vivera.__file__).parent
 # Product commands still printing Dutch literals (to be converted; do not add to this list).
 NOT_YET = frozenset(
     {
-        "imports/management/commands/import.py",
         "retention/management/commands/retention.py",
     }
 )
