@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from vivera.accounts import views as account_views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", include("vivera.registration.urls")),
     path("organisatie/", include("vivera.organisation.urls")),
     path("monitor/", include("vivera.monitor.urls")),
+    # Kerncijfers moved into the monitor; a bookmark of its old address still arrives there.
+    path("overzicht/", RedirectView.as_view(pattern_name="monitor:key_figures", query_string=True)),
     path("meldingen/", include("vivera.partners.urls")),
     path("partner/", include("vivera.partners.portal_urls")),
     path("beheer/", include("vivera.audit.urls")),

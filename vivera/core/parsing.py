@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management import CommandError
+from django.utils.translation import gettext as _
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -20,4 +21,6 @@ def command_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"Geen geldige datum: {value!r}. Gebruik JJJJ-MM-DD.") from exc
+        raise CommandError(
+            _("Not a valid date: %(value)r. Use YYYY-MM-DD.") % {"value": value}
+        ) from exc

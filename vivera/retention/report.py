@@ -1,9 +1,12 @@
-"""The retention report as Dutch text lines, for `vivera retention`. Numbers of records only,
-never a name or a removed value."""
+"""The retention report as text lines (Dutch through the catalogue), for `vivera retention`.
+Numbers of records only, never a name or a removed value."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vivera.core.formatting import number
 
@@ -12,21 +15,27 @@ if TYPE_CHECKING:
 
 # kind → what happens to it, in the order the report prints them
 KIND_LINES = {
-    "clients": "cliënten geanonimiseerd",
-    "dossiers": "  hun dossiers (blijven, tellen mee in de monitor)",
-    "questions": "  vragen: omschrijving gewist",
-    "contacts": "  contactmomenten: notitie gewist",
-    "referrals": "  verwijzingen: omschrijving gewist",
-    "consents": "  toestemmingen om te delen: notitie gewist",
-    "access_requests": "  inzageverzoeken: notitie gewist",
-    "team_access_requests": "  verzoeken om toegang van andere teams: reden en antwoord gewist",
-    "submissions": "meldingen van partners geanonimiseerd",
-    "attempts": "  contactpogingen: notitie gewist",
-    "households": "huishoudens verwijderd",
-    "outreach_activities": "outreach-activiteiten: omschrijving gewist",
+    "clients": gettext_lazy("clients anonymised"),
+    "dossiers": gettext_lazy("  their dossiers (kept, counted in the monitor)"),
+    "questions": gettext_lazy("  questions: description erased"),
+    "contacts": gettext_lazy("  contact moments: note erased"),
+    "referrals": gettext_lazy("  referrals: description erased"),
+    "consents": gettext_lazy("  consents to share: note erased"),
+    "access_requests": gettext_lazy("  requests for access: note erased"),
+    "team_access_requests": gettext_lazy(
+        "  other teams' requests for access: reason and answer erased"
+    ),
+    "submissions": gettext_lazy("partner submissions anonymised"),
+    "attempts": gettext_lazy("  contact attempts: note erased"),
+    "households": gettext_lazy("households removed"),
+    "outreach_activities": gettext_lazy("outreach activities: description erased"),
 }
 SHOWN_IDS = 50  # ids listed per kind; the run's record in the admin has all of them
-ID_LINES = {"clients": "cliënten", "submissions": "meldingen", "households": "huishoudens"}
+ID_LINES = {
+    "clients": pgettext_lazy("retention report", "clients"),
+    "submissions": pgettext_lazy("retention report", "submissions"),
+    "households": pgettext_lazy("retention report", "households"),
+}
 
 
 def _day(iso: str) -> str:
@@ -37,52 +46,67 @@ def _day(iso: str) -> str:
 def _ids(values: list[int]) -> str:
     shown = ", ".join(str(v) for v in values[:SHOWN_IDS])
     rest = len(values) - SHOWN_IDS
-    return f"{shown} … en {number(rest)} meer" if rest > 0 else shown
+    if rest <= 0:
+        return shown
+    return _("%(shown)s … and %(rest)s more") % {"shown": shown, "rest": number(rest)}
 
 
 def term_lines(terms: dict[str, object]) -> list[str]:
     return [
-        "Bewaartermijnen (vandaag " + _day(str(terms["today"])) + "):",
-        f"  dossier met maatwerkvoorziening of specialistische zorg: {terms['years']} jaar "
-        f"na afsluiten (afgesloten vóór {_day(str(terms['closed_before']))})",
-        f"  ander dossier: {terms['years_without_provision']} jaar na afsluiten "
-        f"(afgesloten vóór {_day(str(terms['closed_before_without_provision']))})",
-        f"  wat nooit een dossier werd: {terms['months_without_dossier']} maanden "
-        f"(vóór {_day(str(terms['without_dossier_before']))})",
+        _("Retention terms (today %(today)s):") % {"today": _day(str(terms["today"]))},
+        _(
+            "  dossier with a customised provision or specialist care: %(years)s years after "
+            "closing (closed before %(before)s)"
+        )
+        % {"years": terms["years"], "before": _day(str(terms["closed_before"]))},
+        _("  other dossier: %(years)s years after closing (closed before %(before)s)")
+        % {
+            "years": terms["years_without_provision"],
+            "before": _day(str(terms["closed_before_without_provision"])),
+        },
+        _("  what never became a dossier: %(months)s months (before %(before)s)")
+        % {
+            "months": terms["months_without_dossier"],
+            "before": _day(str(terms["without_dossier_before"])),
+        },
     ]
 
 
 def report_lines(reports: list[Report], *, executed: bool) -> list[str]:
     if not reports:
-        return ["Geen gemeenten."]
+        return [_("No municipalities.")]
     lines = term_lines(reports[0].plan.terms.as_dict())
     lines += [
         "",
-        "Uitgevoerd (in één transactie)."
+        _("Carried out (in one transaction).")
         if executed
-        else "Proefdraai: er is niets veranderd. Zo zou het gaan; voer het uit met --uitvoeren.",
+        else _("Trial run: nothing was changed. This is how it would go; run it with --uitvoeren."),
     ]
-    width = max(len(label) for label in KIND_LINES.values())
+    width = max(len(str(label)) for label in KIND_LINES.values())
     for report in reports:
         municipality = report.municipality
         lines += ["", f"{municipality.name} ({municipality.cbs_code})"]
         for kind, label in KIND_LINES.items():
-            lines.append(f"  {label:<{width}} {number(report.counts[kind]):>8}")
+            lines.append(f"  {label!s:<{width}} {number(report.counts[kind]):>8}")
         for kind, label in ID_LINES.items():
             if report.record_ids.get(kind):
                 lines.append(f"  {label}: {_ids(report.record_ids[kind])}")
         held = report.plan.held
         if held:
             lines.append(
-                f"  Niet geanonimiseerd wegens een juridische blokkade: "
-                f"{number(len(held))} cliënt(en)"
+                _("  Not anonymised because of a legal hold: %(count)s client(s)")
+                % {"count": number(len(held))}
             )
             for client, hold in held:
-                lines.append(f"    cliënt {client} (blokkade {hold})")
+                lines.append(
+                    _("    client %(client)s (hold %(hold)s)") % {"client": client, "hold": hold}
+                )
         if report.run is not None:
             lines.append(
-                f"  Vastgelegd als opschoning {report.run.pk} (beheer: "
-                "Bewaartermijnen › Opschoningen); in de toegangslog per cliënt en "
-                "melding."
+                _(
+                    "  Recorded as clean-up %(run)s (admin: Retention terms › Clean-ups); in "
+                    "the access log per client and submission."
+                )
+                % {"run": report.run.pk}
             )
     return lines

@@ -447,3 +447,9 @@ def test_a_coordinator_asking_for_another_team_is_refused_as_a_permission(coordi
 
     with pytest.raises(PermissionDenied):
         scope_for(coordinator, start=D(2017, 1, 1), end=D(2017, 1, 31), team=team_west)
+
+
+def test_the_old_address_of_the_key_figures_leads_to_them(policy):
+    response = login(policy).get("/overzicht/?jaar=2017")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("monitor:key_figures") + "?jaar=2017"

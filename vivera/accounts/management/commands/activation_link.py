@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vivera.accounts import services
 from vivera.accounts.models import Role, User
@@ -30,10 +31,10 @@ from vivera.organisation.selectors import municipalities_named
 
 
 class Command(BaseCommand):
-    help = (
-        "Maakt een eenmalige activeringslink voor een account (of maakt met --beheerder een "
-        "nieuwe functioneel beheerder): de eigenaar kiest daarop een wachtwoord en stelt de "
-        "authenticator-app in."
+    help = _(
+        "Makes a one-time activation link for an account (or, with --beheerder, a new "
+        "functional administrator): on it the owner chooses a password and sets up the "
+        "authenticator app."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,16 +42,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--beheerder",
             action="store_true",
-            help="Maak een nieuwe functioneel beheerder met deze naam.",
+            help=_("Make a new functional administrator with this name."),
         )
         parser.add_argument(
-            "--gemeente", default="", help="CBS-code of naam van de gemeente (bij --beheerder)."
+            "--gemeente",
+            default="",
+            help=_("CBS code or name of the municipality (with --beheerder)."),
         )
-        parser.add_argument("--naam", default="", help="Voor- en achternaam (bij --beheerder).")
+        parser.add_argument("--naam", default="", help=_("First and last name (with --beheerder)."))
         parser.add_argument(
             "--adres",
             default=os.environ.get("VIVERA_BASE_URL", "http://localhost:8000"),
-            help="Het adres van Vivera waarmee de link begint.",
+            help=_("The address of Vivera the link starts with."),
         )
 
     @transaction.atomic
@@ -59,7 +62,9 @@ class Command(BaseCommand):
         if options["beheerder"]:
             found = list(municipalities_named([options["gemeente"]])) if options["gemeente"] else []
             if len(found) != 1:
-                raise CommandError("Noem met --gemeente precies één gemeente (CBS-code of naam).")
+                raise CommandError(
+                    _("Name exactly one municipality with --gemeente (CBS code or name).")
+                )
             first, _sep, last = options["naam"].strip().partition(" ")
             try:
                 _user, issued, _grant = services.user_create(
@@ -77,10 +82,12 @@ class Command(BaseCommand):
         else:
             user = User.objects.filter(username=username).first()
             if user is None:
-                raise CommandError(f"Er is geen account {username}.")
+                raise CommandError(_("There is no account %(name)s.") % {"name": username})
             issued = services.account_reset(user=user, by=None)
         until = timezone.localtime(issued.link.expires_at)
         self.stdout.write(
-            f"Activeringslink voor {username} (eenmalig, geldig tot {until:%d-%m-%Y %H:%M}):"
+            _("Activation link for %(name)s (one use, valid until %(until)s):")
+            % {"name": username, "until": f"{until:%d-%m-%Y %H:%M}"}
         )
-        self.stdout.write(f"    {options['adres'].rstrip('/')}{issued.path}")
+        link = options["adres"].rstrip("/") + issued.path  # no words: nothing to translate
+        self.stdout.write("    " + link)

@@ -17,13 +17,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vivera.audit.selectors import access_log_verification
 
 REASONS = {
-    "prev_hash": "de verwijzing naar de vorige regel klopt niet (een regel ervoor is verwijderd, "
-    "gewijzigd of tussengevoegd)",
-    "entry_hash": "de inhoud van de regel is gewijzigd",
+    "prev_hash": gettext_lazy(
+        "the reference to the line before is wrong (a line before it was removed, changed or "
+        "inserted)"
+    ),
+    "entry_hash": gettext_lazy("the line's contents were changed"),
 }
 
 
@@ -35,9 +39,9 @@ def _hash(value: str) -> str:
 
 
 class Command(BaseCommand):
-    help = (
-        "Controleert de hashketen van het toegangslog: herberekent elke regel en meldt de "
-        "eerste verbroken regel. Exitcode 0 als de keten intact is, 1 als niet."
+    help = _(
+        "Checks the access log's hash chain: recomputes every line and reports the first "
+        "broken one. Exit code 0 when the chain is intact, 1 when it is not."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,9 +52,10 @@ class Command(BaseCommand):
             type=_hash,
             default=None,
             metavar="HASH",
-            help="Een eerder vastgelegde kop-hash (64 hextekens) die nog in de "
-            "keten moet voorkomen; vangt het weghalen van de laatste "
-            "regels.",
+            help=_(
+                "A head hash recorded earlier (64 hex characters) that must still be in the "
+                "chain; catches the removal of the last lines."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,20 +64,33 @@ class Command(BaseCommand):
             broken = result.broken
             moment = timezone.localtime(broken.timestamp).isoformat(timespec="seconds")
             raise CommandError(
-                f"Toegangslog NIET intact: de keten breekt bij regel #{broken.entry_id} "
-                f"({moment}): {REASONS[broken.reason]}. "
-                f"{result.checked} regels ervoor zijn in orde.",
+                _(
+                    "Access log NOT intact: the chain breaks at line #%(line)s (%(moment)s): "
+                    "%(reason)s. %(checked)s lines before it are in order."
+                )
+                % {
+                    "line": broken.entry_id,
+                    "moment": moment,
+                    "reason": REASONS[broken.reason],
+                    "checked": result.checked,
+                },
                 returncode=1,
             )
         if result.expected_missing:
             raise CommandError(
-                f"Toegangslog NIET intact: de vastgelegde kop {options['expected']} komt niet "
-                f"meer in de keten voor; regels aan het eind zijn weggehaald of de keten is "
-                f"herschreven. {result.checked} regels gecontroleerd, de keten zelf klopt.",
+                _(
+                    "Access log NOT intact: the recorded head %(head)s is no longer in the "
+                    "chain; lines at the end were removed or the chain was rewritten. "
+                    "%(checked)s lines checked, the chain itself is in order."
+                )
+                % {"head": options["expected"], "checked": result.checked},
                 returncode=1,
             )
-        self.stdout.write(f"Toegangslog intact: {result.checked} regels gecontroleerd.")
+        self.stdout.write(
+            _("Access log intact: %(checked)s lines checked.") % {"checked": result.checked}
+        )
         if options["expected"]:
-            self.stdout.write("De vastgelegde kop komt in de keten voor.")
+            self.stdout.write(_("The recorded head is in the chain."))
         head_id = result.head_id if result.head_id is not None else 0
-        self.stdout.write(f"kop: {head_id} {result.head_hash}")
+        # "kop: <id> <hash>": the line a script records (docs/deploy.md).
+        self.stdout.write(_("head: %(id)s %(hash)s") % {"id": head_id, "hash": result.head_hash})

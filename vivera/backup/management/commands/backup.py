@@ -15,24 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.backup.services import BackupRefused, backup_create
 from vivera.ggm.management.commands.ggm_export import _operator
 
 
 class Command(BaseCommand):
-    help = (
-        "Maakt een back-up van de database en de bewaarde bestanden (uploads die op de "
-        "import wachten, MEDIA_ROOT) in één archief (.tar.gz, alleen leesbaar voor de "
-        "eigenaar)."
+    help = _(
+        "Makes a backup of the database and the kept files (uploads waiting for the import, "
+        "MEDIA_ROOT) in one archive (.tar.gz, readable by its owner only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--uitvoer",
             required=True,
-            help="Het archief dat ontstaat, of een map: dan krijgt het archief "
-            "een naam met datum en tijd.",
+            help=_(
+                "The archive to write, or a folder: then the archive gets a name with date "
+                "and time."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,16 +48,23 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         manifest = result.manifest
         database = manifest["database"]
-        self.stdout.write(f"Geschreven: {result.path}")
+        self.stdout.write(_("Written: %(path)s") % {"path": result.path})
         self.stdout.write(
-            f"  database: {database['vendor']} {database['version']}, "
-            f"{len(manifest['counts'])} tabellen, "
-            f"{sum(manifest['counts'].values())} rijen"
+            _("  database: %(vendor)s %(version)s, %(tables)s tables, %(rows)s rows")
+            % {
+                "vendor": database["vendor"],
+                "version": database["version"],
+                "tables": len(manifest["counts"]),
+                "rows": sum(manifest["counts"].values()),
+            }
         )
-        self.stdout.write(f"  bestanden: {len(manifest['files']) - 1}")
+        self.stdout.write(_("  files: %(count)s") % {"count": len(manifest["files"]) - 1})
         self.stdout.write(
-            f"  {time.monotonic() - started:.1f} s. Versleutel het archief en "
-            "bewaar een kopie buiten deze server (docs/deploy.md)."
+            _(
+                "  %(seconds).1f s. Encrypt the archive and keep a copy away from this server "
+                "(docs/deploy.md)."
+            )
+            % {"seconds": time.monotonic() - started}
         )
 
 

@@ -14,21 +14,24 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.backup.services import BackupRefused, backup_restore, pending_migrations
 from vivera.ggm.management.commands.ggm_export import _operator
 
 
 class Command(BaseCommand):
-    help = (
-        "Zet een back-up van `vivera backup` terug: de database en de bewaarde bestanden. "
-        "Controleert eerst het hele archief en verandert niets als er iets niet klopt."
+    help = _(
+        "Restores a backup made by `vivera backup`: the database and the kept files. Checks "
+        "the whole archive first and changes nothing when something is wrong."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archief", help="Het archief (.tar.gz) van `vivera backup`.")
+        parser.add_argument("archief", help=_("The archive (.tar.gz) of `vivera backup`."))
         parser.add_argument(
-            "--ja", action="store_true", help="Overschrijf een database die al gegevens bevat."
+            "--ja",
+            action="store_true",
+            help=_("Overwrite a database that already holds data."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,33 +42,47 @@ class Command(BaseCommand):
                 via=f"command ({_operator()})",
             )
         except BackupRefused as exc:
-            raise CommandError(f"Niet hersteld, er is niets veranderd. {exc}") from exc
+            raise CommandError(
+                _("Not restored; nothing was changed. %(reason)s") % {"reason": exc}
+            ) from exc
         except RuntimeError as exc:
             raise CommandError(
-                f"Herstel mislukt; de database is gebleven zoals hij was. {exc}"
+                _("The restore failed; the database stayed as it was. %(reason)s") % {"reason": exc}
             ) from exc
         manifest = result.manifest
         self.stdout.write(
-            f"Hersteld: de back-up van {manifest['created_at']} "
-            f"(Vivera {manifest['vivera_version']}, "
-            f"{manifest['database']['vendor']} {manifest['database']['version']})."
+            _("Restored: the backup of %(created)s (Vivera %(version)s, %(vendor)s %(db)s).")
+            % {
+                "created": manifest["created_at"],
+                "version": manifest["vivera_version"],
+                "vendor": manifest["database"]["vendor"],
+                "db": manifest["database"]["version"],
+            }
         )
-        self.stdout.write("Rijen per tabel (hersteld / in de back-up):")
+        self.stdout.write(_("Rows per table (restored / in the backup):"))
         for table in sorted(set(result.counts) | set(manifest["counts"])):
             restored = result.counts.get(table, 0)
             expected = manifest["counts"].get(table)
             shown = "-" if expected is None else str(expected)
-            mark = "" if restored == expected else "   ← VERSCHIL"
-            self.stdout.write(f"  {table:<42} {restored:>8} / {shown:>8}{mark}")
+            mark = "" if restored == expected else "   ← " + _("DIFFERENCE")
+            self.stdout.write(f"  {table:<42} {restored:>8} / {shown:>8}" + mark)
         for name, folder in result.folders.items():
             count = sum(1 for path in folder.rglob("*") if path.is_file())
-            self.stdout.write(f"Map {name}: {folder} ({count} bestanden)")
+            self.stdout.write(
+                _("Folder %(name)s: %(folder)s (%(count)s files)")
+                % {"name": name, "folder": folder, "count": count}
+            )
         pending = pending_migrations()
         if pending:
             self.stdout.write(
-                f"Deze code heeft {pending} migratie(s) die de back-up nog niet "
-                "had: draai nu `vivera migrate`."
+                _(
+                    "This code has %(count)s migration(s) the backup did not have yet: run "
+                    "`vivera migrate` now."
+                )
+                % {"count": pending}
             )
         if result.mismatches:
-            raise CommandError(f"{len(result.mismatches)} tabel(len) wijken af van de back-up.")
-        self.stdout.write("Alle aantallen kloppen met de back-up.")
+            raise CommandError(
+                _("%(count)s table(s) differ from the backup.") % {"count": len(result.mismatches)}
+            )
+        self.stdout.write(_("Every count matches the backup."))

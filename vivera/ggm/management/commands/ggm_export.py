@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from vivera.core.parsing import command_date
 from vivera.ggm.services import ggm_export_save
@@ -23,23 +24,23 @@ from vivera.organisation.models import Municipality
 
 
 class Command(BaseCommand):
-    help = (
-        "Exporteert de dossiers, vragen en ZRM-scores van een gemeente gepseudonimiseerd in "
-        "de vorm van het Gemeentelijk Gegevensmodel (GGM), als ZIP met een CSV per tabel."
+    help = _(
+        "Exports a municipality's dossiers, questions and ZRM scores, pseudonymised, in the "
+        "shape of the Gemeentelijk Gegevensmodel (GGM), as a ZIP with a CSV per table."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--gemeente", required=True, help="CBS-code (GM0000) of naam.")
-        parser.add_argument("--uitvoer", required=True, help="Het ZIP-bestand dat ontstaat.")
+        parser.add_argument("--gemeente", required=True, help=_("CBS code (GM0000) or name."))
+        parser.add_argument("--uitvoer", required=True, help=_("The ZIP file to write."))
         parser.add_argument(
             "--vanaf",
             type=command_date,
-            help="Alleen dossiers aangemeld vanaf deze datum (JJJJ-MM-DD).",
+            help=_("Only dossiers registered from this date (YYYY-MM-DD)."),
         )
         parser.add_argument(
             "--tot",
             type=command_date,
-            help="Alleen dossiers aangemeld tot en met deze datum (JJJJ-MM-DD).",
+            help=_("Only dossiers registered up to and including this date (YYYY-MM-DD)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,13 +49,15 @@ class Command(BaseCommand):
             Q(cbs_code__iexact=given) | Q(name__iexact=given)
         ).first()
         if municipality is None:
-            raise CommandError(f"Onbekende gemeente: {given!r}.")
+            raise CommandError(_("Unknown municipality: %(name)r.") % {"name": given})
         start, end = options["vanaf"], options["tot"]
         if start and end and end < start:
-            raise CommandError("Het einde van de periode ligt voor het begin.")
+            raise CommandError(_("The end of the period lies before its start."))
         path = Path(options["uitvoer"])
         if not path.parent.is_dir():
-            raise CommandError(f"De map {str(path.parent)!r} bestaat niet.")
+            raise CommandError(
+                _("The folder %(folder)r does not exist.") % {"folder": str(path.parent)}
+            )
         result = ggm_export_save(
             path=path,
             municipality=municipality,
@@ -64,7 +67,8 @@ class Command(BaseCommand):
         )
         dossiers = result.rows["SOCIAALTEAMDOSSIER"]
         self.stdout.write(
-            f"Geschreven: {path} ({dossiers} dossiers, {sum(result.rows.values())} rijen)"
+            _("Written: %(path)s (%(dossiers)s dossiers, %(rows)s rows)")
+            % {"path": path, "dossiers": dossiers, "rows": sum(result.rows.values())}
         )
 
 

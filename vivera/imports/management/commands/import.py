@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from vivera.accounts.models import Role, User
 from vivera.imports.models import Mode
@@ -26,11 +27,10 @@ from vivera.organisation.models import Municipality
 
 
 class Command(BaseCommand):
-    help = (
-        "Importeert exports uit een oude registratie (CSV of XLSX): cliënten, dossiers, "
-        "vragen, contactmomenten en korte contacten. Eerst wordt alles gecontroleerd; er "
-        "wordt niets geschreven als er een fout is (tenzij --alleen-geldige). Zie "
-        "docs/import.md."
+    help = _(
+        "Imports exports of a previous registration system (CSV or XLSX): clients, dossiers, "
+        "questions, contact moments and short contacts. Everything is checked first; nothing "
+        "is written when there is an error (unless --alleen-geldige). See docs/import.md."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,23 +39,22 @@ class Command(BaseCommand):
             nargs="+",
             type=Path,
             metavar="PAD",
-            help="Een map (alle .csv- en .xlsx-bestanden erin) of bestanden.",
+            help=_("A folder (every .csv and .xlsx file in it) or files."),
         )
-        parser.add_argument("--gemeente", required=True, help="CBS-code (GM0000) of naam.")
+        parser.add_argument("--gemeente", required=True, help=_("CBS code (GM0000) or name."))
         parser.add_argument(
             "--gebruiker",
             required=True,
-            help="Gebruikersnaam van de functioneel beheerder die importeert "
-            "(wordt 'aangemaakt door').",
+            help=_("User name of the functional administrator who imports (becomes 'created by')."),
         )
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
-            "--controleer", action="store_true", help="Alleen controleren; niets importeren."
+            "--controleer", action="store_true", help=_("Only check; import nothing.")
         )
         group.add_argument(
             "--alleen-geldige",
             action="store_true",
-            help="Importeer de geldige rijen en sla de foute over (die staan in het verslag).",
+            help=_("Import the valid rows and skip the wrong ones (they are in the report)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,17 +62,22 @@ class Command(BaseCommand):
             Q(cbs_code__iexact=options["gemeente"]) | Q(name__iexact=options["gemeente"])
         ).first()
         if municipality is None:
-            raise CommandError(f"Onbekende gemeente: {options['gemeente']}", returncode=2)
+            raise CommandError(
+                _("Unknown municipality: %(names)s") % {"names": options["gemeente"]},
+                returncode=2,
+            )
         user = User.objects.filter(username=options["gebruiker"], municipality=municipality).first()
         if user is None or not user.is_active or user.role != Role.ADMIN:
             raise CommandError(
-                f"{options['gebruiker']} is geen actieve functioneel beheerder "
-                f"van {municipality.name}.",
+                _("%(user)s is not an active functional administrator of %(municipality)s.")
+                % {"user": options["gebruiker"], "municipality": municipality.name},
                 returncode=2,
             )
         missing = [str(p) for p in options["paden"] if not p.exists()]
         if missing:
-            raise CommandError(f"Bestaat niet: {', '.join(missing)}", returncode=2)
+            raise CommandError(
+                _("Does not exist: %(paths)s") % {"paths": ", ".join(missing)}, returncode=2
+            )
         mode = (
             Mode.CHECK
             if options["controleer"]
@@ -85,7 +89,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         tables, unreadable = read_paths(options["paden"])
         if not tables and not unreadable:
-            raise CommandError("Geen .csv- of .xlsx-bestanden gevonden.", returncode=2)
+            raise CommandError(_("No .csv or .xlsx files found."), returncode=2)
         seconds_read = time.perf_counter() - started
         result = import_run(
             user=user, municipality=municipality, tables=tables, mode=mode, read_problems=unreadable
@@ -95,5 +99,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if result.problems:
             raise CommandError(
-                f"{len(result.problems)} fout(en) gevonden; zie hierboven.", returncode=1
+                _("%(count)s error(s) found; see above.") % {"count": len(result.problems)},
+                returncode=1,
             )

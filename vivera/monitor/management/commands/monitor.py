@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from vivera.core.parsing import command_date
 from vivera.monitor import facts
@@ -26,10 +27,10 @@ from vivera.organisation.models import Municipality, Team
 
 
 class Command(BaseCommand):
-    help = (
-        "Berekent de indicatoren van de monitor voor een gemeente en periode en schrijft ze "
-        "als JSON (standaard) of CSV. De aantallen worden licht verstoord en kleine aantallen "
-        "onderdrukt, zoals de beleidsmedewerker ze ziet, tenzij --exact."
+    help = _(
+        "Computes the monitor's indicators for a municipality and period and writes them as "
+        "JSON (by default) or CSV. The counts are slightly perturbed and small counts "
+        "suppressed, as the policy advisor sees them, unless --exact."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,64 +38,66 @@ class Command(BaseCommand):
             "--gemeente",
             action="append",
             default=[],
-            help="CBS-code (GM0000) of naam; herhaal voor een regio.",
+            help=_("CBS code (GM0000) or name; repeat for a region."),
         )
-        parser.add_argument("--van", type=command_date, help="Begin van de periode (JJJJ-MM-DD).")
+        parser.add_argument("--van", type=command_date, help=_("Start of the period (YYYY-MM-DD)."))
         parser.add_argument(
-            "--tot", type=command_date, help="Einde van de periode, t/m (JJJJ-MM-DD)."
+            "--tot", type=command_date, help=_("End of the period, inclusive (YYYY-MM-DD).")
         )
-        parser.add_argument("--team", help="Alleen dit team (naam).")
+        parser.add_argument("--team", help=_("Only this team (name)."))
         parser.add_argument(
             "--indicator",
             action="append",
             default=[],
-            help="Alleen deze indicator (code); herhaalbaar. Zie --lijst.",
+            help=_("Only this indicator (code); may be repeated. See --lijst."),
         )
         parser.add_argument("--formaat", choices=["json", "csv"], default="json")
-        parser.add_argument("--uitvoer", help="Schrijf naar dit bestand in plaats van stdout.")
+        parser.add_argument("--uitvoer", help=_("Write to this file instead of stdout."))
         parser.add_argument(
             "--exact",
             action="store_true",
-            help="Exacte cijfers: geen verstoring en geen onderdrukking (niet voor publicatie).",
+            help=_("Exact figures: no perturbation and no suppression (not for publication)."),
         )
         parser.add_argument(
-            "--lijst", action="store_true", help="Toon de indicatoren met hun definitie en stop."
+            "--lijst",
+            action="store_true",
+            help=_("Show the indicators with their definitions and stop."),
         )
 
     @facts.once_per_read
     def handle(self, *args: Any, **options: Any) -> None:
         if options["lijst"]:
             for indicator in INDICATORS:
-                self.stdout.write(
-                    f"{indicator.question:>2}  {indicator.code:<28} "
-                    f"{indicator.name}\n    {indicator.definition}"
-                )
+                # No words of its own: the name and definition come translated.
+                line = f"{indicator.question:>2}  {indicator.code:<28} {indicator.name}"
+                self.stdout.write(line + f"\n    {indicator.definition}")
             return
         if not options["gemeente"]:
-            raise CommandError("Geef een gemeente met --gemeente (CBS-code of naam).")
+            raise CommandError(_("Give a municipality with --gemeente (CBS code or name)."))
         municipalities: list[Municipality] = []
         for given in options["gemeente"]:
             found = Municipality.objects.filter(Q(cbs_code__iexact=given) | Q(name__iexact=given))
             if not found.exists():
-                raise CommandError(f"Onbekende gemeente: {given!r}.")
+                raise CommandError(_("Unknown municipality: %(name)r.") % {"name": given})
             municipalities.extend(found)
         unknown = [c for c in options["indicator"] if c not in BY_CODE]
         if unknown:
             raise CommandError(
-                f"Onbekende indicator: {', '.join(unknown)}. Zie: vivera monitor --lijst"
+                _("Unknown indicator: %(codes)s. See: vivera monitor --lijst")
+                % {"codes": ", ".join(unknown)}
             )
         start, end = default_period(municipalities)
         start = options["van"] or start
         end = options["tot"] or end
         if end < start:
-            raise CommandError("Het einde van de periode ligt voor het begin.")
+            raise CommandError(_("The end of the period lies before its start."))
         team = None
         if options["team"]:
             team = Team.objects.filter(
                 municipality__in=municipalities, name__iexact=options["team"]
             ).first()
             if team is None:
-                raise CommandError(f"Onbekend team: {options['team']!r}.")
+                raise CommandError(_("Unknown team: %(name)r.") % {"name": options["team"]})
         scope = Scope(tuple(municipalities), start, end, team=team, suppress=not options["exact"])
         results = compute_all(scope, options["indicator"] or None)
         if options["formaat"] == "csv":
@@ -104,6 +107,6 @@ class Command(BaseCommand):
             text = json.dumps(results_dict(scope, results), ensure_ascii=False, indent=2)
         if options["uitvoer"]:
             Path(options["uitvoer"]).write_text(text, encoding="utf-8", newline="")
-            self.stderr.write(f"Geschreven: {options['uitvoer']}")
+            self.stderr.write(_("Written: %(path)s") % {"path": options["uitvoer"]})
         else:
             self.stdout.write(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.core.formatting import seconds
 from vivera.monitor import facts
@@ -22,9 +23,9 @@ from vivera.organisation.selectors import municipalities_named
 
 
 class Command(BaseCommand):
-    help = (
-        "Bouwt de feiten van de monitor opnieuw op uit de registratie: standaard van elke "
-        "gemeente waarvan ze verouderd zijn."
+    help = _(
+        "Rebuilds the monitor's facts from the registration: by default of every municipality "
+        "whose facts are out of date."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,17 +33,21 @@ class Command(BaseCommand):
             "--gemeente",
             action="append",
             default=[],
-            help="CBS-code (GM0000) of naam; herhaalbaar.",
+            help=_("CBS code (GM0000) or name; may be repeated."),
         )
         parser.add_argument(
-            "--alles", action="store_true", help="Alle gemeenten, ook als hun feiten actueel zijn."
+            "--alles",
+            action="store_true",
+            help=_("Every municipality, also when its facts are up to date."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chosen = municipalities_named(options["gemeente"])
         if options["gemeente"]:
             if chosen.count() < len(options["gemeente"]):
-                raise CommandError("Onbekende gemeente: " + ", ".join(options["gemeente"]))
+                raise CommandError(
+                    _("Unknown municipality: %(names)s") % {"names": ", ".join(options["gemeente"])}
+                )
         elif not options["alles"]:
             current = FactState.objects.filter(stale=False, built_at__isnull=False)
             chosen = chosen.exclude(pk__in=current.values("municipality_id"))
@@ -50,6 +55,9 @@ class Command(BaseCommand):
         for municipality in chosen:
             took = facts.rebuild(municipality)
             count += 1
-            self.stdout.write(f"{municipality.name}: feiten opgebouwd in {seconds(took)}")
+            self.stdout.write(
+                _("%(municipality)s: facts built in %(time)s")
+                % {"municipality": municipality.name, "time": seconds(took)}
+            )
         if not count:
-            self.stdout.write("Alle feiten zijn actueel.")
+            self.stdout.write(_("All facts are up to date."))

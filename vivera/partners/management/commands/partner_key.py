@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.accounts.models import User
 from vivera.partners import services
@@ -20,35 +21,33 @@ from vivera.partners.models import ApiKey
 
 
 class Command(BaseCommand):
-    help = (
-        "Maakt een API-sleutel voor een gebruiker van een partnerorganisatie, of trekt er een in."
-    )
+    help = _("Makes an API key for a user of a partner organisation, or revokes one.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--gebruiker", help="Gebruikersnaam van de partnergebruiker.")
-        parser.add_argument("--naam", default="API", help="Welk systeem de sleutel gebruikt.")
+        parser.add_argument("--gebruiker", help=_("User name of the partner's user."))
+        parser.add_argument("--naam", default="API", help=_("Which system uses the key."))
         parser.add_argument(
             "--intrekken",
             metavar="PREFIX",
-            help="Trek de sleutel met dit voorvoegsel in (vvr_<prefix>_…).",
+            help=_("Revoke the key with this prefix (vvr_<prefix>_…)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["intrekken"]:
             api_key = ApiKey.objects.filter(prefix=options["intrekken"]).first()
             if api_key is None:
-                raise CommandError("Geen sleutel met dit voorvoegsel.")
+                raise CommandError(_("No key with this prefix."))
             services.api_key_revoke(api_key=api_key)
-            self.stdout.write(f"Ingetrokken: {api_key}")
+            self.stdout.write(_("Revoked: %(key)s") % {"key": api_key})
             return
         if not options["gebruiker"]:
-            raise CommandError("Geef --gebruiker of --intrekken.")
+            raise CommandError(_("Give --gebruiker or --intrekken."))
         user = User.objects.filter(username=options["gebruiker"]).first()
         if user is None:
-            raise CommandError("Onbekende gebruiker.")
+            raise CommandError(_("Unknown user."))
         try:
             _api_key, key = services.api_key_create(user=user, name=options["naam"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(key)
-        self.stderr.write("Bewaar deze sleutel nu: Vivera toont hem niet nog eens.")
+        self.stderr.write(_("Keep this key now: Vivera does not show it again."))

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vivera.accounts.models import Role, User
 from vivera.core.parsing import command_date
@@ -27,33 +28,37 @@ from vivera.registration.models import Client
 
 
 class Command(BaseCommand):
-    help = (
-        "Maakt het overzicht voor een inzageverzoek (AVG art. 15): alles wat Vivera over één "
-        "inwoner vastlegt en wie het inzag, als PDF en als JSON, in een map."
+    help = _(
+        "Makes the overview for a request for access (GDPR art. 15): everything Vivera records "
+        "about one resident and who read it, as PDF and as JSON, in a folder."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--client", type=int, required=True, help="Het inwonernummer (cliëntnummer) in Vivera."
+            "--inwoner",
+            "--client",  # the older name, kept for scripts that use it
+            dest="client",
+            type=int,
+            required=True,
+            help=_("The resident's number (client number) in Vivera."),
         )
         parser.add_argument(
             "--kenmerk",
             required=True,
-            help="Het kenmerk van het verzoek. Bestaat het nog niet, dan wordt "
-            "het verzoek vastgelegd.",
+            help=_("The request's reference. When it does not exist yet, the request is recorded."),
         )
         parser.add_argument(
             "--gebruiker",
             required=True,
-            help="De gebruikersnaam van de functioneel beheerder die het verzoek behandelt.",
+            help=_("The user name of the functional administrator who handles the request."),
         )
-        parser.add_argument("--map", required=True, help="De map waarin de bestanden komen.")
+        parser.add_argument("--map", required=True, help=_("The folder the files go to."))
         parser.add_argument(
             "--ontvangen",
             type=command_date,
-            help="Datum van ontvangst van een nieuw verzoek (JJJJ-MM-DD); standaard vandaag.",
+            help=_("Date a new request was received (YYYY-MM-DD); by default today."),
         )
-        parser.add_argument("--notitie", default="", help="Notitie bij een nieuw verzoek.")
+        parser.add_argument("--notitie", default="", help=_("A note with a new request."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A stop by cron, systemd or `kill` (SIGTERM) unwinds like Ctrl-C: the transaction
@@ -61,18 +66,23 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stopped)
         directory = Path(options["map"])
         if not directory.is_dir():
-            raise CommandError(f"De map {str(directory)!r} bestaat niet.")
+            raise CommandError(
+                _("The folder %(folder)r does not exist.") % {"folder": str(directory)}
+            )
         user = User.objects.filter(
             username=options["gebruiker"], role=Role.ADMIN, is_active=True
         ).first()
         if user is None or user.municipality_id is None:
-            raise CommandError(f"Geen actieve functioneel beheerder {options['gebruiker']!r}.")
+            raise CommandError(
+                _("No active functional administrator %(name)r.") % {"name": options["gebruiker"]}
+            )
         client = Client.objects.filter(
             pk=options["client"], municipality_id=user.municipality_id
         ).first()
         if client is None:
             raise CommandError(
-                f"Geen inwoner {options['client']} in de gemeente van {user.username}."
+                _("No resident %(client)s in the municipality of %(user)s.")
+                % {"client": options["client"], "user": user.username}
             )
         try:
             export, paths = access_export_save(
@@ -88,20 +98,28 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         except PdfUnavailable as error:
             raise CommandError(
-                f"Deze server kan geen PDF maken (Pango ontbreekt): {error}. "
-                "Er is niets vastgelegd."
+                _(
+                    "This server cannot make a PDF (Pango is missing): %(error)s. "
+                    "Nothing was recorded."
+                )
+                % {"error": error}
             ) from error
         for path in paths:
-            self.stdout.write(f"Geschreven: {path}")
+            self.stdout.write(_("Written: %(path)s") % {"path": path})
         counts = export.counts()
         self.stdout.write(
-            f"  {counts.get('dossiers', 0)} dossiers, "
-            f"{counts.get('submissions', 0)} meldingen, "
-            f"{counts.get('access_log', 0)} regels uit het toegangslog"
+            _("  %(dossiers)s dossiers, %(submissions)s submissions, %(lines)s access-log lines")
+            % {
+                "dossiers": counts.get("dossiers", 0),
+                "submissions": counts.get("submissions", 0),
+                "lines": counts.get("access_log", 0),
+            }
         )
         self.stdout.write(
-            "  Lees het overzicht na voordat je het overhandigt, en geef het veilig "
-            "door (docs/handleiding.md)."
+            _(
+                "  Read the overview before you hand it over, and pass it on safely "
+                "(docs/handleiding.md)."
+            )
         )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.backup.management.commands.backup import _stopped
 from vivera.ggm.management.commands.ggm_export import _operator
@@ -25,9 +26,9 @@ from vivera.research.services import GrantInactive, extract_save
 
 
 class Command(BaseCommand):
-    help = (
-        "Schrijft het gepseudonimiseerde onderzoeksextract van een onderzoeksmachtiging "
-        "als ZIP-bestand (CSV per tabel, codeboek, metadata)."
+    help = _(
+        "Writes the pseudonymised research extract of a research grant as a ZIP file (a CSV "
+        "per table, code book, metadata)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,9 +36,9 @@ class Command(BaseCommand):
             "--machtiging",
             required=True,
             type=_grant_number,
-            help="Het nummer van de machtiging (M00012 of 12).",
+            help=_("The number of the grant (M00012 or 12)."),
         )
-        parser.add_argument("--uitvoer", required=True, help="Het ZIP-bestand dat ontstaat.")
+        parser.add_argument("--uitvoer", required=True, help=_("The ZIP file to write."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         grant = (
@@ -46,27 +47,38 @@ class Command(BaseCommand):
             .first()
         )
         if grant is None:
-            raise CommandError(f"Onbekende machtiging: {options['machtiging']}.")
+            raise CommandError(_("Unknown grant: %(grant)s.") % {"grant": options["machtiging"]})
         path = Path(options["uitvoer"])
         if not path.parent.is_dir():
-            raise CommandError(f"De map {str(path.parent)!r} bestaat niet.")
+            raise CommandError(
+                _("The folder %(folder)r does not exist.") % {"folder": str(path.parent)}
+            )
         # A stop by cron, systemd or `kill` unwinds like Ctrl-C: nothing is left behind.
         signal.signal(signal.SIGTERM, _stopped)
         try:
             result = extract_save(path=path, grant=grant, via=f"command ({_operator()})")
         except GrantInactive as refused:
-            state = "ingetrokken" if refused.grant.revoked_at else "verlopen"
-            raise CommandError(
-                f"Machtiging {grant} is {state}; er is niets geschreven."
-            ) from refused
+            message = (
+                _("Grant %(grant)s was revoked; nothing was written.")
+                if refused.grant.revoked_at
+                else _("Grant %(grant)s has expired; nothing was written.")
+            )
+            raise CommandError(message % {"grant": grant}) from refused
         self.stdout.write(
-            f"Geschreven: {path} ({result.rows['dossiers']} dossiers, "
-            f"{sum(result.rows.values())} rijen) voor {grant.researcher}"
+            _("Written: %(path)s (%(dossiers)s dossiers, %(rows)s rows) for %(researcher)s")
+            % {
+                "path": path,
+                "dossiers": result.rows["dossiers"],
+                "rows": sum(result.rows.values()),
+                "researcher": grant.researcher,
+            }
         )
 
 
 def _grant_number(value: str) -> int:
     digits = value.upper().removeprefix("M")
     if not (digits.isascii() and digits.isdigit()):
-        raise ArgumentTypeError(f"Geen machtigingsnummer: {value!r}. Gebruik M00012 of 12.")
+        raise ArgumentTypeError(
+            _("Not a grant number: %(value)r. Use M00012 or 12.") % {"value": value}
+        )
     return int(digits)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vivera.ggm.management.commands.ggm_export import _operator
 from vivera.organisation.selectors import municipalities_named
@@ -32,31 +33,31 @@ PAUSE_VARIABLE = "VIVERA_RETENTION_TEST_PAUSE"
 
 
 class Command(BaseCommand):
-    help = (
-        "Anonimiseert de gegevens van inwoners van wie alle dossiers langer dan de "
-        "bewaartermijn geleden zijn afgesloten (en wat nooit een dossier werd). Zonder "
-        "--uitvoeren toont het alleen wat er zou gebeuren. Zie docs/privacy.md."
+    help = _(
+        "Anonymises the data of residents all of whose dossiers were closed longer ago than "
+        "the retention term (and what never became a dossier). Without --uitvoeren it only "
+        "shows what would happen. See docs/privacy.md."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--uitvoeren",
             action="store_true",
-            help="Voer het echt uit (alles in één transactie). Zonder deze "
-            "optie verandert er niets.",
+            help=_("Carry it out (all in one transaction). Without this option nothing changes."),
         )
         parser.add_argument(
             "--gemeente",
             action="append",
             default=[],
-            help="CBS-code (GM0000) of naam; herhaalbaar. Standaard: alle gemeenten.",
+            help=_("CBS code (GM0000) or name; may be repeated. By default: every municipality."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chosen = municipalities_named(options["gemeente"])
         if options["gemeente"] and chosen.count() < len(set(options["gemeente"])):
             raise CommandError(
-                f"Onbekende gemeente in: {', '.join(options['gemeente'])}", returncode=2
+                _("Unknown municipality in: %(names)s") % {"names": ", ".join(options["gemeente"])},
+                returncode=2,
             )
         execute = options["uitvoeren"]
         pause = os.environ.get(PAUSE_VARIABLE, "")
