@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "vivera.retention",
     "vivera.privacy",
     "vivera.research",
+    "vivera.survey",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
     # Tooling, not product: the demo generator, the benchmarks and the test harness with their

@@ -66,6 +66,8 @@ class ObjectType(models.TextChoices):
     TEAM_MEMBERSHIP = "team_membership", _("team membership")
     ACCESS_GRANT = "access_grant", _("access rights request")
     ACTIVATION_LINK = "activation_link", _("activation link")
+    SURVEY = "survey", _("client-experience survey")
+    SURVEY_INVITATION = "survey_invitation", _("survey invitation")
 
 
 class Result(models.TextChoices):

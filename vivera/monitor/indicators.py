@@ -41,6 +41,7 @@ from vivera.registration.models import (
     OutreachActivity,
     ProvisionKind,
 )
+from vivera.survey import results as survey_results
 
 from . import facts, queries
 from .cellkey import P, Tally, key_sql
@@ -1216,6 +1217,20 @@ INDICATORS: list[Indicator] = [
         uses_location=True,
     ),
     _i(
+        "survey_walk_in_points",
+        5,
+        gettext_lazy("Experience per walk-in point (survey)"),
+        gettext_lazy(
+            "Per walk-in location: the short contacts registered there in the period, beside how "
+            "residents who answered the client-experience survey in the period rated talking "
+            "there: the shares (strongly) agreeing, neutral and (strongly) disagreeing that it "
+            "was pleasant, of the valid ratings (don't know left out)."
+        ),
+        Unit.PERCENT,
+        survey_results.walk_in_points,
+        uses_location=True,
+    ),
+    _i(
         "zrm_change",
         6,
         gettext_lazy("Change in self-reliance (ZRM)"),
@@ -1226,6 +1241,60 @@ INDICATORS: list[Indicator] = [
         ),
         Unit.SCORE,
         zrm_change,
+    ),
+    _i(
+        "survey_statements",
+        6,
+        gettext_lazy("Survey: statements"),
+        gettext_lazy(
+            "The statements of the client-experience survey (CEO Wmo and the effect study), for "
+            "the answers submitted in the period: the shares (strongly) agreeing, neutral and "
+            "(strongly) disagreeing of the valid answers, their number, and beside them how many "
+            "answered don't know. Answers to the same statement add up over surveys and versions."
+        ),
+        Unit.PERCENT,
+        survey_results.statements,
+    ),
+    _i(
+        "survey_marks",
+        6,
+        gettext_lazy("Survey: marks"),
+        gettext_lazy(
+            "The marks from 1 to 10 residents gave in the client-experience survey in the period: "
+            "the mean, the share of 6 or higher and their number."
+        ),
+        Unit.SCORE,
+        survey_results.marks,
+    ),
+    _i(
+        "survey_choices",
+        6,
+        gettext_lazy("Survey: choice questions"),
+        gettext_lazy(
+            "Per answer of a choice question of the client-experience survey in the period: how "
+            "many respondents chose it and their share of those who answered the question."
+        ),
+        Unit.PERCENT,
+        survey_results.choices,
+    ),
+    _i(
+        "survey_response",
+        6,
+        gettext_lazy("Survey: response per team"),
+        gettext_lazy(
+            "Residents invited to the client-experience survey in the period, per team: how many "
+            "answered (online, on paper or through a survey bureau) and the response rate."
+        ),
+        Unit.PERCENT,
+        survey_results.response_by_team,
+    ),
+    _i(
+        "survey_response_by_age",
+        6,
+        gettext_lazy("Survey: response per age band"),
+        gettext_lazy("The same per age band on the day of invitation, to see who does not answer."),
+        Unit.PERCENT,
+        survey_results.response_by_age,
     ),
     _i(
         "social_network",
