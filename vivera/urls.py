@@ -32,6 +32,11 @@ urlpatterns = [
     path("beheer/", include("vivera.imports.urls")),
     path("beheer/inzage/", include("vivera.privacy.urls")),
     path("", include("vivera.research.urls")),
+    # The client-experience survey: the policy advisor's and coordinator's pages, the
+    # administrator's paper entry and bureau import, and the resident's public pages.
+    path("", include("vivera.survey.urls")),
+    path("beheer/enquete/", include("vivera.survey.intake_urls")),
+    path("enquete/", include("vivera.survey.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
     path(

@@ -139,6 +139,9 @@ EXCLUDED_PREFIXES = (
     "django_",
     "set_language",
     "accounts:activate",
+    # The resident's survey pages are open without login (a code or a personal link instead)
+    # and are tested in vivera/survey/tests/test_public.py.
+    "survey_public:",
 )
 
 

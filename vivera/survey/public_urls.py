@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+app_name = "survey_public"
+urlpatterns: list[URLPattern] = []
+del path  # filled in as the pages come
