@@ -113,7 +113,7 @@ def _editable_version(survey: Survey, user: User) -> SurveyVersion:
             _("This survey is closed: its questions can no longer change."), code="closed"
         )
     version = current_version(survey)
-    if version.frozen_at is None:
+    if version.frozen_at is None and not version.responses.exists():
         return version
     copy = SurveyVersion.objects.create(survey=survey, number=version.number + 1, created_by=user)
     Question.objects.bulk_create(

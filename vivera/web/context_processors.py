@@ -32,12 +32,14 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("Outreach"), "registration:outreach_list"),
         (_("Formation"), "organisation:formation"),
         (_("Monitor"), "monitor:dashboard"),
+        (_("Surveys"), "survey:letters"),
         (_("Access rights requests"), "accounts:grant_requests"),
     ),
     Role.POLICY: (
         (_("Monitor"), "monitor:dashboard"),
         (_("Key figures"), "monitor:key_figures"),
         (_("Compare municipalities"), "monitor:benchmark"),
+        (_("Surveys"), "survey:list"),
     ),
     Role.PARTNER: (
         (_("Sent"), "portal:home"),

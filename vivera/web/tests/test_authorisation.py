@@ -28,6 +28,10 @@ from vivera.registration.services import (
     dossier_create,
 )
 from vivera.research.services import grant_create
+from vivera.survey import services as survey_services
+from vivera.survey.models import Answer as SurveyAnswer
+from vivera.survey.models import Invitation as SurveyInvitation
+from vivera.survey.models import Response as SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +124,22 @@ RULES: dict[str, Rule] = {
     "research:download": rule({"researcher"}, "post", obj="grant"),
     "research:grants": rule({"admin"}),
     "research:revoke": rule({"admin"}, "post", obj="grant"),
+    "survey:list": rule({"policy"}),
+    "survey:create": rule({"policy"}),
+    "survey:detail": rule({"policy"}, obj="survey"),
+    "survey:question_add": rule({"policy"}, obj="survey"),
+    "survey:question_edit": rule({"policy"}, obj="survey_question"),
+    "survey:question_remove": rule({"policy"}, "post", obj="survey_question"),
+    "survey:question_up": rule({"policy"}, "post", obj="survey_question"),
+    "survey:question_down": rule({"policy"}, "post", obj="survey_question"),
+    "survey:open": rule({"policy"}, "post", obj="survey"),
+    "survey:close": rule({"policy"}, obj="survey"),
+    "survey:sample": rule({"policy"}, obj="survey"),
+    "survey:results": rule({"policy"}, obj="survey"),
+    "survey:letters": rule({"coordinator"}),
+    "survey:letters_download": rule({"coordinator"}, "post", obj="survey"),
+    "survey:screening": rule({"coordinator"}),
+    "survey:screen": rule({"coordinator"}, "post", obj="survey_answer"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
@@ -168,7 +188,9 @@ def test_every_page_has_a_rule() -> None:
 
 
 @pytest.fixture
-def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west):
+def records(
+    pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west, policy
+):
     client = client_create(user=pro, first_name="Ans", last_name="Verborgen")
     dossier = dossier_create(
         user=pro,
@@ -224,7 +246,39 @@ def records(pro, team_oost, codes, partner_user, admin_user, researcher, pro_wes
     [access_request] = access_request_create(
         user=pro_west, client=client, to_team=team_west, kind="shared", reason="Samen begeleiden."
     )
+    survey = survey_services.survey_open(
+        survey=survey_services.survey_create(user=policy, title="CEO", question_set="ceo"),
+        user=policy,
+        today=timezone.localdate(),
+    )
+    survey_question = survey_services.current_version(survey).questions.first()
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        version=survey_question.version,
+        team=team_oost,
+        channel="online",
+        submitted_on=timezone.localdate(),
+    )
+    # An invitation of team Oost, so the coordinator's letters page shows its download form.
+    SurveyInvitation.objects.create(
+        survey=survey,
+        client=client,
+        team=team_oost,
+        invited_on=timezone.localdate(),
+        nonce="0" * 32,
+        code_hash="x",
+        token_hash="y",
+    )
+    survey_answer = SurveyAnswer.objects.create(
+        response=response,
+        question=survey_services.current_version(survey).questions.get(kind="open"),
+        text="Prima",
+        screening="pending",
+    )
     return {
+        "survey": survey,
+        "survey_question": survey_question,
+        "survey_answer": survey_answer,
         "client": client,
         "dossier": dossier,
         "question": question,
@@ -242,6 +296,11 @@ def _url(name: str, records: dict) -> str:
         return reverse(name, kwargs={"fmt": "csv"})
     if r.obj is None:
         return reverse(name)
+    if r.obj == "survey_question":
+        question = records["survey_question"]
+        return reverse(name, kwargs={"pk": question.version.survey_id, "question_pk": question.pk})
+    if r.obj == "survey_answer":
+        return reverse(name, kwargs={"answer_pk": records["survey_answer"].pk})
     key = "client_pk" if name == "registration:dossier_create" else "pk"
     return reverse(name, kwargs={key: records[r.obj].pk})
 

@@ -1,4 +1,4 @@
-"""Every HTML form a professional, coordinator or partner can send, fuzzed (hypothesis): odd
+"""Every HTML form a professional, coordinator, partner or policy advisor can send, fuzzed
 unicode, huge values, missing fields, wrong types, impossible dates, unknown choices. Never a
 server error, and a POST the page refuses changes nothing in the database.
 
@@ -37,6 +37,7 @@ from vivera.registration.services import (
     client_create,
     dossier_create,
 )
+from vivera.survey.services import survey_create
 from vivera.web.tests import test_authorisation as matrix
 from vivera.web.tests.test_authorisation import EXCLUDED_PREFIXES, RULES, _url
 
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.django_db
 matrix_records = matrix.records  # the matrix's records of team Oost, as a fixture here too
 
 EXAMPLES = int(os.environ.get("VIVERA_FORM_FUZZ_EXAMPLES", "8"))
-FUZZED_PERSONAS = ("pro", "coordinator", "partner")
+FUZZED_PERSONAS = ("pro", "coordinator", "partner", "policy")
 # Tables a refused POST may still write to: the access log (the refusal and the reads are
 # logged, as they must be) and the session (saved on every request).
 MAY_CHANGE = {"audit_accesslogentry", "django_session"}
@@ -113,7 +114,7 @@ wrong = st.one_of(odd_text, special_text, huge, numbers, dates)
 
 
 @pytest.fixture
-def records(matrix_records: dict[str, Any], coordinator: User) -> dict[str, Any]:
+def records(matrix_records: dict[str, Any], coordinator: User, policy: User) -> dict[str, Any]:
     """The matrix's records, with what makes the last forms appear: the client has a BSN
     (the *show BSN* button), the partner's submission no team yet (*take on*), and team West's
     shared dossier is approved (*stop sharing*) while a second request waits (*answer*)."""
@@ -137,6 +138,8 @@ def records(matrix_records: dict[str, Any], coordinator: User) -> dict[str, Any]
         kind="transfer",
         reason="Verhuisd.",
     )
+    # A survey still being prepared: its "open" button is on the survey list.
+    survey_create(user=policy, title="Concept", question_set="effect")
     return {**matrix_records, "access_request": waiting}
 
 
