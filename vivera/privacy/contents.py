@@ -46,6 +46,7 @@ from vivera.registration.models import (
     ZrmScore,
 )
 from vivera.retention.models import LegalHold
+from vivera.survey.models import Invitation, Objection
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -387,6 +388,35 @@ LEGAL_HOLDS = Part(
     columns=("reason", "placed_at", "lifted_at"),
 )
 
+SURVEY_INVITATIONS = Part(
+    "survey_invitations",
+    Invitation,
+    _("Your invitations to the client-experience survey"),
+    _(
+        "The municipality asks some residents whom the teams helped how they experienced it. "
+        "These are the surveys you were invited to, when, whether you got a reminder, and "
+        "whether you answered. Your answers themselves are stored without your name: they "
+        "cannot be found by your name, and once the survey closes nobody can tell which "
+        "answers were yours."
+    ),
+    find=lambda s: Invitation.objects.filter(client=s.client),
+    # client: that is you. nonce, code_hash, token_hash: the secret behind your code and link.
+    # response: the link to your answers while the survey is open, cut when it closes.
+    hidden=frozenset({"client", "nonce", "code_hash", "token_hash", "response"}),
+    columns=("survey", "team", "invited_on", "reminded_on", "answered", "declined"),
+)
+
+SURVEY_OBJECTIONS = Part(
+    "survey_objections",
+    Objection,
+    _("You do not want to be asked for surveys"),
+    _("You said you do not want to be invited to surveys. You will not be invited again."),
+    find=lambda s: Objection.objects.filter(client=s.client),
+    # client: that is you.
+    hidden=frozenset({"client"}),
+    columns=("recorded_on", "recorded_by"),
+)
+
 IMPORTED_RECORDS = Part(
     "imported_records",
     ImportedRecord,
@@ -451,6 +481,8 @@ PARTS: tuple[Part, ...] = (
     SUBMISSIONS,
     ACCESS_REQUESTS,
     LEGAL_HOLDS,
+    SURVEY_INVITATIONS,
+    SURVEY_OBJECTIONS,
     IMPORTED_RECORDS,
     ACCESS_LOG,
 )

@@ -173,13 +173,22 @@ def digest(text: str) -> str:
 class Invitation(models.Model):
     """Who was invited: the sample. Never shown beside an answer."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("survey")
+    )
     client = models.ForeignKey(
         Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("neighbourhood"),
     )
     age_band = models.CharField(_("age band"), max_length=8, blank=True)
     invited_on = models.DateField(_("invited on"))
@@ -302,10 +311,17 @@ class Objection(models.Model):
     """A resident who does not want to be asked for surveys (said so on the survey page or to
     the team): left out of every later sample and counted there."""
 
-    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="+")
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     recorded_on = models.DateField(_("recorded on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:

@@ -21,6 +21,7 @@ from vivera.privacy.models import AccessRequest
 from vivera.registration import services as registration
 from vivera.registration.models import DossierTeamChange
 from vivera.retention.models import LegalHold
+from vivera.survey.models import Invitation, Objection, Survey
 
 BSN = "123456782"  # passes the 11-test (DOMAIN.md)
 
@@ -211,9 +212,22 @@ def person(
         placed_by=pro,
         placed_at=timezone.now(),
     )
+    survey = Survey.objects.create(
+        municipality=team_oost.municipality, title="Ervaringen 2026", created_by=pro
+    )
+    invitation = Invitation.objects.create(
+        survey=survey,
+        client=client,
+        team=team_oost,
+        age_band="65-74",
+        invited_on=days_ago(20),
+        reminded_on=days_ago(5),
+    )
+    Objection.objects.create(client=client, recorded_on=days_ago(2), recorded_by=pro)
     return {
         "client": client,
         "dossier": dossier,
+        "invitation": invitation,
         "question": question,
         "contact": contact,
         "referral": referral,

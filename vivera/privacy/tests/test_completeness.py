@@ -31,6 +31,7 @@ from vivera.partners.models import Submission
 from vivera.privacy.contents import COMMON_LABELS, PARTS, Part, exported_models
 from vivera.privacy.export import person_export
 from vivera.registration.models import Client, Dossier, Referral, ZrmScore
+from vivera.survey.models import Response, Survey
 
 # Where everything about a person hangs from.
 ROOTS = {Client, Dossier, Submission}
@@ -47,10 +48,15 @@ CONFIGURATION = {
     Outcome,
     ContactKind,
     User,
+    # The survey an invitation is for, shown by its title.
+    Survey,
 }
 # Models that refer to an exported model but hold nothing about the person, with the reason.
 NOT_ABOUT_A_PERSON: dict[type[models.Model], str] = {
     ImportRun: "the import's bookkeeping (files, counts); its records are in the export",
+    # An invitation points to its answers only while the survey is open (the resident reads and
+    # changes them with its own link); closing cuts the tie for good. The answers name no one.
+    Response: "a survey's answers: no person, and no tie to the invitation once it closes",
 }
 
 
