@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import User
-from vivera.core.formfields import choice_field, model_choice_field
+from vivera.core.formfields import BoundedModelMultipleChoiceField, choice_field, model_choice_field
 from vivera.core.widgets import ComboboxSelect
 from vivera.organisation.models import (
     ContactKind,
@@ -114,21 +114,8 @@ class TokenForm(forms.Form):
             self.initial.setdefault("form_token", str(uuid.uuid4()))
 
 
-class UserChoicesField(forms.ModelMultipleChoiceField):
-    """Several users by id. A value that is not a whole number within the database's range is
-    an invalid choice before any query: Django's `pk__in` lookup hands SQLite a larger number
-    as it is, and SQLite raises OverflowError (a server error; found by the form fuzz)."""
-
-    def _check_values(self, value: Any) -> QuerySet:
-        for pk in value or ():
-            text = str(pk).strip()
-            if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
+class UserChoicesField(BoundedModelMultipleChoiceField):
+    """Several users by id (a too large id is an invalid choice, not a server error)."""
 
 
 def team_members(team_ids: set[int] | list[int]) -> QuerySet[User]:

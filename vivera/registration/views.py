@@ -24,6 +24,7 @@ from vivera.audit.models import Action
 from vivera.audit.services import log_access
 from vivera.core.errors import show_in_form
 from vivera.core.parsing import parse_id
+from vivera.survey.models import Objection
 
 from . import merge, selectors, services
 from .access import (
@@ -388,6 +389,7 @@ def _client_page(request: AuthenticatedHttpRequest, client: Any, *, show_bsn: bo
             .select_related("team", "case_director"),
             "household": household,
             "show_bsn": show_bsn,
+            "survey_objection": Objection.objects.filter(client=client).first(),
         },
     )
 

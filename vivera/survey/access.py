@@ -12,13 +12,13 @@ not reveal that something exists.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import User
 
-from .models import Answer, Invitation, Question, QuestionKind, Survey
+from .models import Answer, Invitation, Objection, Question, QuestionKind, Survey
 
 
 def surveys_for(user: User) -> QuerySet[Survey]:
@@ -43,8 +43,10 @@ def get_question_for_user(*, user: User, survey: Survey, pk: int) -> Question:
 
 def letters_for(user: User, survey: Survey) -> QuerySet[Invitation]:
     """The invitations of the coordinator's teams that a letter can still go to: the survey is
-    open, and the resident has neither answered nor declined."""
+    open, and the resident has neither answered, declined nor objected to surveys since."""
+    objected = Objection.objects.filter(client_id=OuterRef("client_id"))
     return Invitation.objects.filter(
+        ~Exists(objected),
         survey=survey,
         survey__municipality_id=municipality_id_of(user),
         team_id__in=user.team_ids(),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.accounts.access import municipality_id_of
 from vivera.accounts.models import User
 from vivera.audit.forms import DATE_FORMATS, DateInput
-from vivera.core.formfields import model_choice_field
+from vivera.core.formfields import BoundedModelMultipleChoiceField, model_choice_field
 from vivera.organisation.models import Neighbourhood, Team
 
 from . import bank
@@ -96,7 +96,7 @@ class SampleForm(forms.Form):
     end = forms.DateField(
         label=_("Up to and including"), widget=DateInput(), input_formats=DATE_FORMATS
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = BoundedModelMultipleChoiceField(
         label=_("Teams"),
         queryset=Team.objects.none(),
         required=False,

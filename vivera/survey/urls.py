@@ -36,6 +36,7 @@ urlpatterns = [
     path("enquetes/<int:pk>/sluiten/", views.survey_close, name="close"),
     path("enquetes/<int:pk>/steekproef/", views.sample, name="sample"),
     path("enquetes/<int:pk>/resultaten/", views.survey_results, name="results"),
+    path("inwoners/<int:pk>/geen-enquetes/", views.objection, name="objection"),
     path("enquetes/brieven/", views.letters, name="letters"),
     path("enquetes/<int:pk>/brieven/", views.letters_download, name="letters_download"),
     path("enquetes/open-antwoorden/", views.screening, name="screening"),

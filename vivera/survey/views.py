@@ -21,6 +21,7 @@ from vivera.audit.services import log_access
 from vivera.core.errors import show_in_form
 from vivera.core.spreadsheets import csv_text
 from vivera.monitor.privacy import threshold
+from vivera.registration.access import get_client_for_user
 
 from . import selectors, services
 from .access import (
@@ -298,6 +299,22 @@ def survey_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+# --- the team: a resident who does not want surveys --------------------------------------------
+
+
+@require_POST
+@role_required(Role.PROFESSIONAL, COORDINATOR)
+def objection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The resident told the team it does not want to be asked for surveys: left out of every
+    later sample (and of the letters of samples already drawn that it has not answered)."""
+    client = get_client_for_user(user=request.user, pk=pk, request=request, log_read=False)
+    services.objection_record(
+        client_id=client.pk, user=request.user, today=timezone.localdate(), request=request
+    )
+    messages.success(request, _("Recorded: this resident is not asked for surveys any more."))
+    return redirect("registration:client_detail", client.pk)
 
 
 # --- the coordinator ---------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.organisation.models import Location
 from vivera.survey import services
-from vivera.survey.models import Answer, Invitation, QuestionKind, Response, Screening, Survey
+from vivera.survey.models import (
+    Answer,
+    Invitation,
+    Objection,
+    QuestionKind,
+    Response,
+    Screening,
+    Survey,
+)
 
 from .conftest import Sample
 from .test_services import _answer_all
@@ -275,3 +283,45 @@ def test_another_municipality_cannot_reach_a_survey(
     assert http.get(reverse("survey:detail", args=[sample.survey.pk])).status_code == 404
     assert http.get(reverse("survey:results", args=[sample.survey.pk])).status_code == 404
     assert Response.objects.count() == 0
+
+
+def test_a_professional_records_that_a_resident_wants_no_surveys(
+    pro: User, coordinator: User, sample: Sample
+) -> None:
+    invitation = next(i for i in sample.invitations if i.team.name == "Oost")
+    client = invitation.client
+    assert client is not None
+    http = login(pro)
+    page = http.get(reverse("registration:client_detail", args=[client.pk])).content.decode()
+    assert "Mag worden uitgenodigd voor het cliëntervaringsonderzoek" in page
+    http.post(reverse("survey:objection", args=[client.pk]))
+    page = http.get(reverse("registration:client_detail", args=[client.pk])).content.decode()
+    assert "Wil niet gevraagd worden (sinds" in page
+    assert AccessLogEntry.objects.filter(
+        user=pro, action="create", object_type="client", client_id=client.pk
+    ).exists()
+    # Its letter is no longer printed.
+    letters = login(coordinator).post(
+        reverse("survey:letters_download", args=[sample.survey.pk]),
+        {"soort": "uitnodiging", "formaat": "csv"},
+    )
+    assert len(letters.content.decode("utf-8-sig").strip().splitlines()) == 6
+
+
+def test_an_objection_for_a_resident_of_another_team_is_refused(
+    pro_west: User, sample: Sample
+) -> None:
+    invitation = next(i for i in sample.invitations if i.team.name == "Oost")
+    assert invitation.client is not None
+    response = login(pro_west).post(reverse("survey:objection", args=[invitation.client.pk]))
+    assert response.status_code == 404
+    assert not Objection.objects.exists()
+
+
+def test_results_refuse_a_choice_that_does_not_exist(policy: User, sample: Sample) -> None:
+    http = login(policy)
+    url = reverse("survey:results", args=[sample.survey.pk])
+    for value in ("99999999999999999999999", "abc", "-1"):
+        response = http.get(url, {"team": value, "version": value, "neighbourhood": value})
+        assert response.status_code == 400
+        assert "Verbeter eerst" in response.content.decode()

@@ -136,6 +136,7 @@ RULES: dict[str, Rule] = {
     "survey:close": rule({"policy"}, obj="survey"),
     "survey:sample": rule({"policy"}, obj="survey"),
     "survey:results": rule({"policy"}, obj="survey"),
+    "survey:objection": rule(TEAM_ROLES, "post", obj="client"),
     "survey:letters": rule({"coordinator"}),
     "survey:letters_download": rule({"coordinator"}, "post", obj="survey"),
     "survey:screening": rule({"coordinator"}),
