@@ -195,7 +195,9 @@ def choices(scope: Scope, only: Filter = EVERYTHING) -> Table:
     )
     counts = _tallies(answers, "question__code", "value")
     respondents: dict[str, Tally] = defaultdict(Tally)
-    for code, response_id in answers.values_list("question__code", "response_id").distinct():
+    for code, response_id in (
+        answers.order_by().values_list("question__code", "response_id").distinct()
+    ):
         respondents[code] += Tally(1, record_key(response_id, "survey_response"))
     rows = []
     options: dict[str, list[str]] = {}
