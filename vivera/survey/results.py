@@ -182,7 +182,9 @@ def marks(scope: Scope, only: Filter = EVERYTHING) -> Table:
         column_keys=["mean", "sufficient", "n"],
         column_units=[Unit.RATIO, Unit.PERCENT, Unit.COUNT],
         chart="bar",
-        suppress_whole_rows=True,
+        # The mean and the number do not give away a hidden share of 6 or higher (often a
+        # small "below 6" group): only that cell goes.
+        suppress_whole_rows=False,
     )
 
 

@@ -139,9 +139,11 @@ def test_protected_figures_are_perturbed_consistently_and_small_ones_hidden(
     ]
     # Two neutral answers: a share resting on fewer than 5 hides the whole row.
     assert all(c.suppressed for c in cells)
-    # 13 marks: shown, the mean exact.
+    # 13 marks: the mean exact and shown, whatever the share of 6 or higher (one mark below
+    # 6: that share may be hidden, the mean stays).
     marks = _row(first[BY_CODE["survey_marks"]], "team-mark")
     assert marks[0].value == 8.2 and not marks[0].suppressed
+    assert not marks[2].suppressed
 
 
 def test_answers_outside_the_period_do_not_count(
