@@ -19,9 +19,9 @@ from django.db.models import BigIntegerField, Count, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from vivera.monitor.cellkey import P, Tally, key_sql, record_key
+from vivera.monitor.cellkey import P, Tally, key_sql, perturb, record_key
 from vivera.monitor.cellkey import total as tally_total
-from vivera.monitor.privacy import count_cell, published, share_cell
+from vivera.monitor.privacy import count_cell, published, share_cell, threshold
 from vivera.monitor.scope import Scope
 from vivera.monitor.tables import Cell, Row, Table, Unit
 from vivera.organisation.models import Location, Team
@@ -31,6 +31,14 @@ from .models import Agreement, Answer, Invitation, Question, QuestionKind
 
 AGREE = (Agreement.AGREE, Agreement.STRONGLY_AGREE)
 DISAGREE = (Agreement.DISAGREE, Agreement.STRONGLY_DISAGREE)
+
+
+def protected_count(tally: Tally) -> str:
+    """A count outside a table (the sample's report, the survey list), protected like a
+    monitor cell: perturbed by its cell key, and below the threshold shown as "<5"."""
+    limit = threshold()
+    n = perturb(tally.n, tally.key, limit)
+    return f"<{limit}" if 0 < n < limit else str(n)
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,8 @@ class Filter:
 EVERYTHING = Filter()
 
 
-def _key(table: str, kind: str) -> Sum:
+def key_sum(table: str, kind: str) -> Sum:
+    """The sum of the record keys of a group of rows of `table`, for a `Tally`."""
     return Sum(RawSQL(key_sql(f'"{table}"."id"', kind), ()), output_field=BigIntegerField())
 
 
@@ -89,7 +98,7 @@ def _tallies(answers: QuerySet[Answer], *keys: str) -> dict[tuple, Tally]:
     return {
         tuple(row[:-2]): Tally(int(row[-2]), int(row[-1] or 0) % P)
         for row in answers.values_list(*keys)
-        .annotate(n=Count("id"), k=_key(table, "survey_answer"))
+        .annotate(n=Count("id"), k=key_sum(table, "survey_answer"))
         .order_by()
         .values_list(*keys, "n", "k")
     }
@@ -260,7 +269,7 @@ def _response_table(
         (row[0], row[1]): Tally(int(row[2]), int(row[3] or 0) % P)
         for row in _invitations(scope, only)
         .values_list(key, "answered")
-        .annotate(n=Count("id"), k=_key(table, "survey_invitation"))
+        .annotate(n=Count("id"), k=key_sum(table, "survey_invitation"))
         .order_by()
         .values_list(key, "answered", "n", "k")
     }

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from vivera.monitor.cellkey import P, Tally
 from vivera.monitor.privacy import suppress_table, threshold
 from vivera.monitor.scope import Scope
 from vivera.monitor.tables import Table
@@ -22,25 +23,46 @@ from .models import Answer, Invitation, QuestionKind, Screening, Survey, SurveyV
 class SurveyRow:
     survey: Survey
     version: int
-    invited: int
-    answered: int
+    invited: str  # protected counts, as results.protected_count shows them
+    answered: str
+
+
+def invitation_tallies(surveys: QuerySet[Survey]) -> dict[tuple[int, bool], Tally]:
+    """Per survey and answered yes/no: the invitations with their cell key."""
+    table = Invitation._meta.db_table
+    return {
+        (survey_id, answered): Tally(int(n), int(k or 0) % P)
+        for survey_id, answered, n, k in Invitation.objects.filter(survey__in=surveys)
+        .values_list("survey_id", "answered")
+        .annotate(n=Count("id"), k=results.key_sum(table, "survey_invitation"))
+        .order_by()
+        .values_list("survey_id", "answered", "n", "k")
+    }
 
 
 def survey_rows(surveys: QuerySet[Survey]) -> list[SurveyRow]:
-    """Each survey with its current version and counts. The counts are for the policy
-    advisor's own overview of the fieldwork (how many letters, how many back), not published
-    figures; the results page protects what it shows."""
-    annotated = surveys.annotate(
-        invited=Count("invitations", distinct=True),
-        answered_n=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
-    )
+    """Each survey with its current version and how many were invited and answered, protected
+    like the monitor's counts (the policy advisor may not see exact small counts)."""
+    tallies = invitation_tallies(surveys)
     versions = dict(
         SurveyVersion.objects.filter(survey__in=surveys)
         .values_list("survey_id")
         .annotate(n=Count("id"))
         .values_list("survey_id", "n")
     )
-    return [SurveyRow(s, versions.get(s.pk, 1), s.invited, s.answered_n) for s in annotated]
+    rows = []
+    for survey in surveys:
+        answered = tallies.get((survey.pk, True), Tally())
+        invited = answered + tallies.get((survey.pk, False), Tally())
+        rows.append(
+            SurveyRow(
+                survey,
+                versions.get(survey.pk, 1),
+                results.protected_count(invited),
+                results.protected_count(answered),
+            )
+        )
+    return rows
 
 
 def survey_period(survey: Survey, today: dt.date | None = None) -> tuple[dt.date, dt.date]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +22,8 @@ from vivera.accounts.models import User
 from vivera.audit.models import Action, ObjectType, Result
 from vivera.audit.services import log_access
 from vivera.core.errors import Refusals
+from vivera.monitor.cellkey import Tally, record_key
+from vivera.monitor.cellkey import total as tally_total
 from vivera.organisation.models import Team
 from vivera.registration.models import Dossier, DossierStatus
 from vivera.registration.models import Question as DossierQuestion
@@ -348,10 +349,18 @@ EXCLUSION_REASONS = (EXCLUDED_INVITED, EXCLUDED_OBJECTION, EXCLUDED_MINOR, EXCLU
 
 @dataclass
 class SampleReport:
-    candidates: int = 0
-    excluded: Counter[str] = field(default_factory=Counter)
-    invited: int = 0
-    per_team: Counter[int] = field(default_factory=Counter)
+    """The counts of a sample, each with its cell key (record keys of the residents), so the
+    page can show them protected like the monitor's figures: exact counts of residents whose
+    dossier closed in a period chosen to the day would undo the monitor's perturbation."""
+
+    candidates: Tally = field(default_factory=Tally)
+    excluded: dict[str, Tally] = field(default_factory=dict)
+    invited: Tally = field(default_factory=Tally)
+    per_team: dict[int, Tally] = field(default_factory=dict)
+
+
+def _one(client_id: int) -> Tally:
+    return Tally(1, record_key(client_id, "survey_sample"))
 
 
 def _candidates(
@@ -411,7 +420,7 @@ def sample_draw(
 
     report = SampleReport()
     candidates = _candidates(survey, basis=basis, start=start, end=end, teams=teams)
-    report.candidates = len(candidates)
+    report.candidates = tally_total(_one(c) for c in candidates)
     invited = set(survey.invitations.values_list("client_id", flat=True))
     objected = set(
         Objection.objects.filter(client_id__in=candidates).values_list("client_id", flat=True)
@@ -430,14 +439,14 @@ def sample_draw(
         else:
             eligible.setdefault(dossier.team_id, []).append(dossier)
             continue
-        report.excluded[reason] += 1
+        report.excluded[reason] = report.excluded.get(reason, Tally()) + _one(client_id)
     chooser = random.Random(seed if seed is not None else secrets.randbits(64))
     chosen: list[Dossier] = []
     for team_id in sorted(eligible):
         group = eligible[team_id]
         picked = group if size is None or size >= len(group) else chooser.sample(group, size)
         chosen.extend(picked)
-        report.per_team[team_id] = len(picked)
+        report.per_team[team_id] = tally_total(_one(d.client_id) for d in picked)
     invitations = [
         Invitation(
             survey=survey,
@@ -454,7 +463,7 @@ def sample_draw(
         invitation.code_hash = digest(normalise_code(invitation.code))
         invitation.token_hash = digest(invitation.token)
     Invitation.objects.bulk_create(invitations, batch_size=500)
-    report.invited = len(invitations)
+    report.invited = tally_total(report.per_team.values())
     log_access(
         user=user,
         action=Action.CREATE,
@@ -462,9 +471,9 @@ def sample_draw(
         object_id=survey.pk,
         request=request,
         detail={
-            "invited": report.invited,
+            "invited": report.invited.n,
             "clients": sorted(d.client_id for d in chosen),
-            "excluded": dict(report.excluded),
+            "excluded": {reason: tally.n for reason, tally in report.excluded.items()},
         },
     )
     return report

@@ -20,6 +20,7 @@ from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
 from vivera.core.errors import show_in_form
 from vivera.core.spreadsheets import csv_text
+from vivera.monitor.cellkey import Tally
 from vivera.monitor.privacy import threshold
 from vivera.registration.access import get_client_for_user
 
@@ -42,6 +43,7 @@ from .forms import (
     lines,
 )
 from .models import Invitation, QuestionKind, Screening, SurveyStatus
+from .results import protected_count
 
 POLICY = Role.POLICY
 COORDINATOR = Role.COORDINATOR
@@ -84,6 +86,7 @@ def survey_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_user(user=request.user, pk=pk)
     version = services.current_version(survey)
+    [row] = selectors.survey_rows(surveys_for(request.user).filter(pk=survey.pk))
     return render(
         request,
         "survey/detail.html",
@@ -92,8 +95,9 @@ def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "questions": version.questions.order_by("position"),
             "editable": survey.status != SurveyStatus.CLOSED,
-            "answered": survey.invitations.filter(answered=True).count(),
-            "invited": survey.invitations.count(),
+            "answered": row.answered,
+            "invited": row.invited,
+            "threshold": threshold(),
         },
     )
 
@@ -254,24 +258,22 @@ def sample(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_in_form(form, error)
     teams = {t.pk: t.name for t in form.fields["teams"].queryset}  # type: ignore[attr-defined]
+    shown = None
+    if report is not None:
+        count = protected_count
+        shown = {
+            "candidates": count(report.candidates),
+            "invited": count(report.invited),
+            "per_team": [(teams.get(k, "?"), count(t)) for k, t in sorted(report.per_team.items())],
+            "reasons": [
+                (reason, count(report.excluded.get(reason, Tally())))
+                for reason in services.EXCLUSION_REASONS
+            ],
+        }
     return render(
         request,
         "survey/sample.html",
-        {
-            "form": form,
-            "survey": survey,
-            "report": report,
-            "per_team": (
-                [(teams.get(k, "?"), n) for k, n in sorted(report.per_team.items())]
-                if report
-                else []
-            ),
-            "reasons": [
-                (reason, report.excluded.get(reason, 0)) for reason in services.EXCLUSION_REASONS
-            ]
-            if report
-            else [],
-        },
+        {"form": form, "survey": survey, "report": shown, "threshold": threshold()},
         status=400 if form.errors else 200,
     )
 

@@ -112,9 +112,13 @@ def test_the_sample_leaves_out_and_counts(
         end=today,
         today=today,
     )
-    assert report.candidates == 4
-    assert report.invited == 1
-    assert dict(report.excluded) == {"objection": 1, "under_18": 1, "no_address": 1}
+    assert report.candidates.n == 4
+    assert report.invited.n == 1
+    assert {reason: t.n for reason, t in report.excluded.items()} == {
+        "objection": 1,
+        "under_18": 1,
+        "no_address": 1,
+    }
     again = services.sample_draw(
         survey=survey,
         user=policy,
@@ -123,7 +127,7 @@ def test_the_sample_leaves_out_and_counts(
         end=today,
         today=today,
     )
-    assert again.invited == 0 and again.excluded["already_invited"] == 1
+    assert again.invited.n == 0 and again.excluded["already_invited"].n == 1
 
 
 def test_a_sample_size_per_team(sample: Sample, today: dt.date) -> None:
