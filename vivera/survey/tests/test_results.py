@@ -154,3 +154,59 @@ def test_answers_outside_the_period_do_not_count(
         Scope((municipality,), earlier, earlier, suppress=False)
     )
     assert _row(table, "ceo-knew-where")[3].value == 0
+
+
+def test_every_place_of_the_monitor_gives_the_same_survey_figures(
+    answered: Survey, municipality: Municipality, policy: User, coordinator: User, today, tmp_path
+) -> None:
+    """The dashboard, the JSON API, the CSV export and `vivera monitor` read one table."""
+    import json
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from vivera.conftest import login
+
+    period = {"van": today.replace(day=1).isoformat(), "tot": today.isoformat()}
+    api = login(policy).get(reverse("v1:monitor"), {**period, "indicator": "survey_marks"}).json()
+    [figure] = [i for i in api["indicators"] if i["code"] == "survey_marks"]
+    out = tmp_path / "monitor.json"
+    call_command(
+        "monitor",
+        "--gemeente",
+        municipality.name,
+        "--van",
+        period["van"],
+        "--tot",
+        period["tot"],
+        "--indicator",
+        "survey_marks",
+        "--uitvoer",
+        str(out),
+    )
+    command = json.loads(out.read_text(encoding="utf-8"))
+    [same] = [i for i in command["indicators"] if i["code"] == "survey_marks"]
+    assert figure["rows"] == same["rows"]
+    mean = next(r for r in figure["rows"] if r["key"] == "team-mark")["values"][0]
+    assert mean == 8.2
+    # Exact for the command with --exact: the figures worked out by hand above.
+    call_command(
+        "monitor",
+        "--gemeente",
+        municipality.name,
+        "--van",
+        period["van"],
+        "--tot",
+        period["tot"],
+        "--indicator",
+        "survey_statements",
+        "--exact",
+        "--uitvoer",
+        str(out),
+    )
+    exact = json.loads(out.read_text(encoding="utf-8"))
+    [statements] = exact["indicators"]
+    row = next(r for r in statements["rows"] if r["key"] == "ceo-knew-where")
+    assert row["values"] == [60.0, 20.0, 20.0, 10, 23.1, 3]
+    dashboard = login(policy).get(reverse("monitor:dashboard"), period).content.decode()
+    assert "Enquête: stellingen" in dashboard and "Ervaring per inlooppunt (enquête)" in dashboard
