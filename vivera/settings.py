@@ -208,6 +208,9 @@ VIVERA_ACTIVATION_HOURS = env_int("VIVERA_ACTIVATION_HOURS", 72)
 if not 1 <= VIVERA_ACTIVATION_HOURS <= 24 * 14:
     raise ImproperlyConfigured("VIVERA_ACTIVATION_HOURS must lie between 1 and 336.")
 VIVERA_ACTIVATION_FAILURE_LIMIT = env_int("VIVERA_ACTIVATION_FAILURE_LIMIT", 10)
+# The survey's public code page (vivera/survey/public_views.py): after this many wrong codes or
+# links from one address within VIVERA_LOGIN_LOCKOUT_MINUTES it answers 429.
+VIVERA_SURVEY_CODE_FAILURE_LIMIT = env_int("VIVERA_SURVEY_CODE_FAILURE_LIMIT", 10)
 # A professional learns from the BSN duplicate check that a resident is known to another team.
 # Each check is a `search` line in the access log; after answers about
 # VIVERA_BSN_CHECK_LIMIT different residents known elsewhere within 24 hours, the user's BSN
