@@ -50,6 +50,7 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("Access log"), "audit:access_log"),
         (_("GGM export"), "ggm:export"),
         (_("Import"), "imports:import"),
+        (_("Survey answers"), "survey_intake:index"),
         (_("Right of access"), "privacy:index"),
         (_("Research grants"), "research:grants"),
         (_("Access rights requests"), "accounts:grant_requests"),
