@@ -47,6 +47,7 @@ from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
+from vivera.devtools.demo.survey import demo_survey_data, demo_survey_reset
 from vivera.organisation.models import (
     CapacityIntervention,
     ConsultationHour,
@@ -123,6 +124,9 @@ class DemoSummary:
     short_contacts: int = 0
     outreach_activities: int = 0
     partner_submissions: int = 0
+    survey_invitations: int = 0
+    survey_responses: int = 0
+    survey_answers: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"),
@@ -147,6 +151,9 @@ class DemoSummary:
         ("short_contacts", "korte contacten"),
         ("outreach_activities", "outreach-activiteiten"),
         ("partner_submissions", "meldingen van partners (actueel)"),
+        ("survey_invitations", "uitnodigingen voor de enquête"),
+        ("survey_responses", "ingevulde enquêtes"),
+        ("survey_answers", "antwoorden in de enquête"),
     )
 
     def lines(self) -> list[str]:
@@ -266,6 +273,7 @@ def demo_reset() -> ResetSummary:
     dossiers = Dossier.objects.filter(municipality=municipality)
     counts = (dossiers.count(), Client.objects.filter(municipality=municipality).count())
     demo_partner_reset(municipality)
+    demo_survey_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -617,6 +625,16 @@ def demo_generate(
             professional=org.users["professional"],
             today=today,
             clock=clock,
+        )
+        counts.update(
+            demo_survey_data(
+                municipality=org.municipality,
+                policy=org.users["beleid"],
+                coordinator=org.users["coordinator"],
+                today=today,
+                seed=seed,
+                scale=scale,
+            )
         )
     counts.update(
         neighbourhoods=len(org.wijken),

@@ -364,6 +364,7 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     """One run at full size (≈ 5 s on SQLite): volumes, shares and the waiting list."""
     output = run_demo("--seed=42", "--scale=1.0")
     assert "gemaakt in" in output
+    the_survey_looks_like_table_1()
 
     start, end = story(2015, 11, 1), story(2017, 12, 31)
     dossiers = Dossier.objects.filter(registered_on__range=(start, end))
@@ -598,3 +599,54 @@ def test_demo_accounts_pass_the_second_step_with_the_public_demo_key(small_demo:
     )
     assert response.status_code == 302
     assert client.get("/mijn-werk/").status_code == 200
+
+
+# Table 1 of the effect study: % agree, neutral, disagree of the valid answers; don't know of 182.
+TABLE_1 = {
+    "effect-act-myself": (85, 6, 9, 27),
+    "effect-do-more-myself": (51, 30, 19, 46),
+    "effect-network-looked-at": (51, 23, 26, 53),
+    "effect-cope-unexpected": (50, 32, 18, 48),
+    "effect-help-nearby": (43, 32, 25, 53),
+}
+
+
+def the_survey_looks_like_table_1() -> None:
+    """Last year's closed survey: 182 respondents, the five statements within 3 points of the
+    study, a mean mark near 7.4, and every survey indicator of the monitor filled."""
+    from vivera.monitor.indicators import BY_CODE
+    from vivera.monitor.scope import Scope
+    from vivera.survey.models import Answer, Response, Survey
+
+    municipality = Municipality.objects.get(cbs_code=DEMO_CODE)
+    closed = Survey.objects.get(municipality=municipality, status="closed")
+    assert Response.objects.filter(survey=closed).count() == 182
+    year = TODAY.year - 1
+    scope = Scope((municipality,), dt.date(year, 1, 1), dt.date(year, 12, 31), suppress=False)
+    statements = {r.key: r.cells for r in BY_CODE["survey_statements"].compute(scope).rows}
+    for code, (agree, neutral, disagree, dont_know) in TABLE_1.items():
+        cells = statements[code]
+        for got, expected in zip(cells[:3], (agree, neutral, disagree), strict=True):
+            assert abs(got.value - expected) <= 3, (code, got.value, expected)
+        assert abs(cells[5].value - dont_know) <= 3, (code, cells[5].value)
+    mark = next(r for r in BY_CODE["survey_marks"].compute(scope).rows if r.key == "team-mark")
+    assert 7.2 <= mark.cells[0].value <= 7.6
+    for code in (
+        "survey_choices",
+        "survey_response",
+        "survey_response_by_age",
+        "survey_walk_in_points",
+    ):
+        assert not BY_CODE[code].compute(scope).is_empty, code
+    # Open answers: most screened, some still waiting; one with a name was edited.
+    screened = Counter(
+        Answer.objects.filter(response__survey=closed, question__code="open-better").values_list(
+            "screening", flat=True
+        )
+    )
+    assert screened["pending"] and screened["approved"] and screened["edited"]
+    # This year's survey is open, with answers, people still busy and reminders.
+    current = Survey.objects.get(municipality=municipality, status="open")
+    assert current.invitations.filter(answered=True).exists()
+    assert current.invitations.filter(answered=False, response__isnull=False).exists()
+    assert current.invitations.filter(reminded_on__isnull=False).exists()
