@@ -87,8 +87,9 @@ def _whole_rows(table: Table) -> bool:
     changed = False
     if table.suppress_whole_rows:
         for row in table.rows:
-            if any(c.suppressed for c in row.cells):
-                for c in row.cells:
+            group = [row.cells[j] for j in table.row_group] if table.row_group else row.cells
+            if any(c.suppressed for c in group):
+                for c in group:
                     if c.value is not None and not c.suppressed:
                         c.suppressed = changed = True
     return changed

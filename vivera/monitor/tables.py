@@ -103,6 +103,9 @@ class Table:
     bar_column: int = 0  # which column a bar chart draws
     # Columns that describe one group (a share and its count): suppress rows whole.
     suppress_whole_rows: bool = False
+    # With suppress_whole_rows: only these columns are the group (empty: every column), e.g. the
+    # three shares of one rating beside a count of something else.
+    row_group: list[int] = field(default_factory=list)
     note: str = ""
 
     def unit_of(self, column: int) -> Unit:

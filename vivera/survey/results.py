@@ -360,4 +360,8 @@ def walk_in_points(scope: Scope, only: Filter = EVERYTHING) -> Table:
         column_units=[Unit.COUNT, Unit.PERCENT, Unit.PERCENT, Unit.PERCENT, Unit.COUNT],
         chart="bar",
         bar_column=1,
+        # The three shares of one rating add up to 100: one hidden hides the others (and their
+        # number); the short contacts are another group, protected on their own.
+        suppress_whole_rows=True,
+        row_group=[1, 2, 3, 4],
     )

@@ -139,6 +139,12 @@ def test_protected_figures_are_perturbed_consistently_and_small_ones_hidden(
     ]
     # Two neutral answers: a share resting on fewer than 5 hides the whole row.
     assert all(c.suppressed for c in cells)
+    # A walk-in point rated not pleasant by 3 of 13: every share of that rating (and their
+    # number) hidden, so 100 minus the others gives nothing; the short contacts stay.
+    [walk_in] = compute_all(scope, ["survey_walk_in_points"])
+    point = walk_in[1].rows[0].cells
+    assert not point[0].suppressed
+    assert all(c.suppressed for c in point[1:])
     # 13 marks: the mean exact and shown, whatever the share of 6 or higher (one mark below
     # 6: that share may be hidden, the mean stays).
     marks = _row(first[BY_CODE["survey_marks"]], "team-mark")
