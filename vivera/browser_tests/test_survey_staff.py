@@ -71,7 +71,7 @@ def test_the_policy_advisor_composes_opens_and_invites(
     page.locator("[name=end]").fill(today.isoformat())
     page.get_by_role("button", name=either("Uitnodigen")).click()
     # Seven invited, shown perturbed like a monitor count.
-    expect(page.get_by_role("heading", name=re.compile(r"^Uitgenodigd: \d+$"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Uitgenodigd: (\d+|<5)$"))).to_be_visible()
     check_fits(page, f"/enquetes/{survey.pk}/steekproef/")
     check_fits(page, "/enquetes/")
     check_fits(page, f"/enquetes/{survey.pk}/resultaten/")
