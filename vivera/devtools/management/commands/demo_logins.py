@@ -12,6 +12,25 @@ from vivera.devtools.demo.partners import DEMO_API_KEY
 from vivera.devtools.demo.services import demo_logins
 
 
+def survey_demo_code() -> str:
+    """The code of an invitation of the demo's open survey that nobody used yet."""
+    from vivera.survey.models import Invitation
+
+    invitation = (
+        Invitation.objects.filter(
+            survey__municipality__cbs_code=ref.MUNICIPALITY_CBS_CODE,
+            survey__status="open",
+            answered=False,
+            declined=False,
+            response__isnull=True,
+        )
+        .exclude(nonce="")
+        .order_by("pk")
+        .first()
+    )
+    return invitation.code if invitation else ""
+
+
 class Command(BaseCommand):
     help = f"Toont de inloggegevens van de demogemeente {ref.MUNICIPALITY_NAME}."
 
@@ -52,4 +71,11 @@ class Command(BaseCommand):
             f"Partner-API (docs/partner-api.md), sleutel van de demopartner: {DEMO_API_KEY}"
         )
         self.stdout.write("")
+        code = survey_demo_code()
+        if code:
+            self.stdout.write(
+                f"Enquête als inwoner invullen: ga naar /enquete/ en typ de code {code} "
+                "(elke code één keer; `vivera demo_logins` geeft een nieuwe)."
+            )
+            self.stdout.write("")
         self.stdout.write("Alleen voor demonstratie: alle personen en gegevens zijn verzonnen.")
