@@ -666,6 +666,13 @@ def response_enter(
         ) from refused
     if survey is not None and invitation.survey_id != survey.pk:
         raise ValidationError({"code": _refusal_message("unknown")}, code="unknown")
+    started = invitation.response
+    if started is not None and started.version_id != current_version(invitation.survey).pk:
+        # Begun online on an earlier version and never sent: the whole form on paper (or from
+        # the bureau) replaces it.
+        invitation.response = None
+        invitation.save(update_fields=["response"])
+        started.delete()
     response = _response_of(invitation, channel)
     response.channel = channel
     _replace(response, answers)

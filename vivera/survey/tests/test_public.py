@@ -178,6 +178,7 @@ def test_the_public_pages_need_no_login_and_show_no_menu(sample: Sample) -> None
         assert response.status_code == 200, url
         page = response.content.decode()
         assert "Hoofdmenu" not in page and "Tevreden" not in page
+        assert 'class="vivera-brand" href="/enquete/"' in page  # not the staff's login
         assert "no-store" in response["Cache-Control"]
         assert "http://" not in page.replace("http://testserver", "")
 

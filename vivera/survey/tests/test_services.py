@@ -278,3 +278,25 @@ def test_screening_an_open_answer(
     answer.refresh_from_db()
     assert answer.screened_text == "Fijn geholpen door [naam]"
     assert answer.text == "Fijn geholpen door Jan"
+
+
+def test_a_paper_form_replaces_an_answer_begun_online_on_an_older_version(
+    sample: Sample, policy: User, location: Location, today: dt.date
+) -> None:
+    invitation = sample.invitations[0]
+    first = services.current_version(sample.survey).questions.order_by("position").first()
+    assert first is not None
+    form = AnswerForm({field_name(first): "5"}, questions=[first], locations=[location])
+    assert form.is_valid()
+    services.answers_save(token=invitation.token, answers=answers_from(form), position=1)
+    services.question_add(survey=sample.survey, user=policy, bank_code="how-in-contact")
+    assert services.current_version(sample.survey).number == 2
+    services.response_enter(
+        code=invitation.code,
+        answers=_answer_all(sample.survey, [location]),
+        channel=ResponseChannel.PAPER,
+        today=today,
+        user=None,
+    )
+    [response] = Response.objects.all()
+    assert response.version.number == 2 and response.channel == "paper"
