@@ -198,6 +198,23 @@ def page(context: BrowserContext) -> Page:
 
 
 @pytest.fixture
+def axe_page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """As `page`, but the accessibility check (`helpers.accessible`) may inject axe-core: the
+    site's Content Security Policy rightly refuses inline scripts, so this context bypasses it.
+    A test module that checks accessibility names this its `page`."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR

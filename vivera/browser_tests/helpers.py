@@ -12,6 +12,7 @@ Selectors, in order of preference:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
@@ -132,3 +133,22 @@ def assert_styled(page: Page) -> None:
                    return button ? getComputedStyle(button).backgroundColor : null; }"""
     )
     assert background not in ("rgb(239, 239, 239)", "rgba(0, 0, 0, 0)"), background
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  });
+  return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+def accessible(page: Page) -> None:
+    """axe-core's WCAG 2.0/2.1 A and AA rules find nothing on the page (needs the `axe_page`
+    fixture's context, which lets the script in)."""
+    if not AXE.exists():
+        raise AssertionError("axe-core is missing: run `npm ci` (make install)")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_RUN)
+    assert not violations, (page.url, violations)

@@ -6,8 +6,6 @@ rules), including a page with errors."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from vivera.survey import services
 from vivera.survey.models import QuestionKind, Response
 from vivera.survey.tests.conftest import make_closed_dossier
 
+from .helpers import accessible
 from .test_phone import PHONE, check_fits
 
 pytestmark = [
@@ -27,33 +26,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-  });
-  return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-}"""
-
-
-def accessible(page: Page) -> None:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make install)")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(AXE_RUN)
-    assert not violations, (page.url, violations)
-
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Page]:
-    """As the shared page, but the check script may be injected: the site's Content Security
-    Policy (rightly) refuses inline scripts, so this context bypasses it for axe alone."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", timezone_id="Europe/Amsterdam", bypass_csp=True
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+def page(axe_page: Page) -> Page:
+    return axe_page
 
 
 @pytest.fixture

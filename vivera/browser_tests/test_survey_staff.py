@@ -21,13 +21,18 @@ from vivera.survey.models import Answer, Invitation, QuestionKind, Survey
 from vivera.survey.tests.conftest import make_closed_dossier
 from vivera.survey.tests.test_services import _answer_all
 
-from .helpers import either, log_in
+from .helpers import accessible, either, log_in
 from .test_phone import PHONE, check_fits
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture
+def page(axe_page: Page) -> Page:
+    return axe_page
 
 
 @pytest.fixture
@@ -56,6 +61,7 @@ def test_the_policy_advisor_composes_opens_and_invites(
     expect(page.get_by_role("heading", level=1)).to_have_text("Ervaringen met het wijkteam")
     survey = Survey.objects.get()
     check_fits(page, f"/enquetes/{survey.pk}/")
+    accessible(page)
 
     # An own question, by keyboard: fill in, Tab on, Enter sends.
     page.goto(f"/enquetes/{survey.pk}/vraag-toevoegen/")
@@ -73,8 +79,10 @@ def test_the_policy_advisor_composes_opens_and_invites(
     # Seven invited, shown perturbed like a monitor count.
     expect(page.get_by_role("heading", name=re.compile(r"^Uitgenodigd: (\d+|<5)$"))).to_be_visible()
     check_fits(page, f"/enquetes/{survey.pk}/steekproef/")
+    accessible(page)
     check_fits(page, "/enquetes/")
     check_fits(page, f"/enquetes/{survey.pk}/resultaten/")
+    accessible(page)
     page.screenshot(path=artifacts_dir / f"survey-results-{viewport['width']}.png", full_page=True)
     assert Invitation.objects.filter(survey=survey).count() == 7
 
@@ -116,6 +124,7 @@ def test_the_coordinator_prints_letters_and_screens(
     log_in(page, "coordinator")
     page.set_viewport_size(viewport)
     check_fits(page, "/enquetes/brieven/")
+    accessible(page)
     expect(page.get_by_text("6 inwoners van uw teams hebben nog niet geantwoord.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name=either("Bestand voor samenvoegen (CSV)")).click()
@@ -123,6 +132,7 @@ def test_the_coordinator_prints_letters_and_screens(
     assert len(text.strip().splitlines()) == 7
 
     check_fits(page, "/enquetes/open-antwoorden/")
+    accessible(page)
     answer = Answer.objects.get(question__kind=QuestionKind.OPEN)
     page.locator(f"[name=a{answer.pk}-decision][value=edited]").check()
     page.locator(f"[name=a{answer.pk}-text]").fill("Fijn geholpen door [naam]")
