@@ -161,8 +161,9 @@ CODE_LENGTH = 10
 
 
 def normalise_code(text: str) -> str:
-    """A code as typed: spaces and dashes left out, lower case allowed, O read as 0's look-alike
-    is not in the alphabet, so it cannot be mistyped into another valid code."""
+    """A code as typed, for the lookup: upper case, spaces, dashes and other punctuation left
+    out (`abcde 23456` is `ABCDE23456`). The look-alikes 0/O and 1/I/L are not in the alphabet,
+    so a misread character gives an unknown code, not someone else's."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
