@@ -18,10 +18,20 @@ from django.utils.translation import gettext_lazy
 
 from vivera.organisation.models import Location
 
-from .models import Agreement, Answer, Question, QuestionKind, Screening
+from .models import Agreement, Answer, Question, QuestionKind, Screening, Survey
 
 MARKS = [(str(m), str(m)) for m in range(1, 11)]
 SCALE = [(str(a.value), a.label) for a in Agreement]
+
+
+def locations_for(survey: Survey) -> list[Location]:
+    """The walk-in points a rating per walk-in point asks about: the municipality's active
+    ones, by name (the same on the resident's pages, the paper form and the bureau's file)."""
+    return list(
+        Location.objects.filter(municipality_id=survey.municipality_id, active=True).order_by(
+            "name"
+        )
+    )
 
 
 def field_name(question: Question, location: Location | None = None) -> str:

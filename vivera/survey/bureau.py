@@ -24,7 +24,7 @@ from vivera.imports import readers
 from vivera.organisation.models import Location
 
 from . import services
-from .answers import AnswerForm, answers_from, field_name
+from .answers import AnswerForm, answers_from, field_name, locations_for
 from .models import (
     Agreement,
     Invitation,
@@ -40,14 +40,6 @@ CODE = "code"
 DATE = "ingevuld_op"
 
 
-def locations_of(survey: Survey) -> list[Location]:
-    return list(
-        Location.objects.filter(municipality_id=survey.municipality_id, active=True).order_by(
-            "name"
-        )
-    )
-
-
 def columns(survey: Survey) -> list[tuple[str, Question | None, Location | None]]:
     """The file's columns: `code`, `ingevuld_op`, then one per question of the current version
     (a rating per walk-in point: one per point, `<code>@<location id>`)."""
@@ -55,7 +47,7 @@ def columns(survey: Survey) -> list[tuple[str, Question | None, Location | None]
         (CODE, None, None),
         (DATE, None, None),
     ]
-    locations = locations_of(survey)
+    locations = locations_for(survey)
     for question in services.current_version(survey).questions.order_by("position"):
         if question.kind == QuestionKind.LOCATION:
             result += [(f"{question.code}@{loc.pk}", question, loc) for loc in locations]
@@ -122,6 +114,26 @@ def _value(question: Question, raw: str) -> Any:
     return raw
 
 
+def _invitations(survey: Survey, table: readers.Table, column: int) -> dict[str, Invitation]:
+    """The survey's invitations of every code in the file, by code hash, in a few queries."""
+    hashes = sorted(
+        {
+            digest(normalise_code(readers.text(row.values[column])))
+            for row in table.rows
+            if column < len(row.values)
+        }
+    )
+    found: dict[str, Invitation] = {}
+    for start in range(0, len(hashes), 500):
+        found.update(
+            (i.code_hash, i)
+            for i in Invitation.objects.filter(
+                survey=survey, code_hash__in=hashes[start : start + 500]
+            ).select_related("response")
+        )
+    return found
+
+
 def check(*, survey: Survey, table: readers.Table, today: dt.date) -> BureauResult:
     result = BureauResult()
     if not survey.is_open:
@@ -146,8 +158,9 @@ def check(*, survey: Survey, table: readers.Table, today: dt.date) -> BureauResu
     every = columns(survey)
     questions = list(dict.fromkeys(q for _n, q, _l in every if q is not None))
     names = {field_name(q, loc): n for n, q, loc in every if q is not None}
-    locations = locations_of(survey)
+    locations = locations_for(survey)
     seen: dict[str, int] = {}
+    invitations = _invitations(survey, table, positions[CODE])
     for row in table.rows:
         cells = {
             name: readers.text(row.values[i]) if i < len(row.values) else ""
@@ -168,11 +181,7 @@ def check(*, survey: Survey, table: readers.Table, today: dt.date) -> BureauResu
             )
             continue
         seen[code] = row.line
-        invitation = (
-            Invitation.objects.filter(survey=survey, code_hash=digest(code))
-            .select_related("response")
-            .first()
-        )
+        invitation = invitations.get(digest(code))
         if invitation is None:
             result.problems.append(
                 Problem(row.line, CODE, _("No invitation to this survey has this code."))

@@ -22,7 +22,7 @@ from vivera.imports import readers
 
 from . import bureau, services
 from .access import get_survey_for_user, surveys_for
-from .answers import AnswerForm, answers_from
+from .answers import AnswerForm, answers_from, locations_for
 from .models import ResponseChannel, SurveyStatus
 
 
@@ -49,7 +49,7 @@ def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PaperForm(
         request.POST if request.method == "POST" else None,
         questions=questions,
-        locations=bureau.locations_of(survey),
+        locations=locations_for(survey),
     )
     form.order_fields(["code"])
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,10 @@ external resources (the site's own CSS only), no cookies beyond the CSRF cookie.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -24,12 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vivera.organisation.models import Location
-
 from . import services
-from .answers import AnswerForm, answers_from, initial_from
+from .answers import AnswerForm, answers_from, initial_from, locations_for
 from .models import Answer, Invitation, Question, Response
 
+InvitationView = Callable[..., HttpResponse]
 MIN_SECONDS = 2
 SALT = "vivera-survey-code-form"
 
@@ -105,31 +108,32 @@ def code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invitation(request: HttpRequest, token: str) -> Invitation:
-    return services.invitation_find(token=token, request=request)
+def _with_invitation(view: InvitationView) -> Callable[..., HttpResponse]:
+    """The start of every page under a personal link: refuse an address that guessed too
+    often, then find the link's invitation (an unknown one is a refused access-log line) or
+    answer why it no longer works."""
+
+    @wraps(view)
+    def page(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        if (blocked := _too_many(request)) is not None:
+            return blocked
+        try:
+            invitation = services.invitation_find(token=token, request=request)
+        except services.SurveyRefused as refused:
+            return _refused(request, refused)
+        return view(request, invitation, token, **kwargs)
+
+    return page
 
 
 def _questions(response: Response) -> list[Question]:
     return list(response.version.questions.order_by("position"))
 
 
-def _locations(invitation: Invitation) -> list[Location]:
-    return list(
-        Location.objects.filter(
-            municipality_id=invitation.survey.municipality_id, active=True
-        ).order_by("name")
-    )
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, token: str) -> HttpResponse:
-    if (blocked := _too_many(request)) is not None:
-        return blocked
-    try:
-        invitation = _invitation(request, token)
-    except services.SurveyRefused as refused:
-        return _refused(request, refused)
+@_with_invitation
+def start(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     if request.method == "POST":
         response = services.response_start(token=token)
         total = response.version.questions.count()
@@ -152,19 +156,14 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    if (blocked := _too_many(request)) is not None:
-        return blocked
-    try:
-        invitation = _invitation(request, token)
-    except services.SurveyRefused as refused:
-        return _refused(request, refused)
+@_with_invitation
+def question(request: HttpRequest, invitation: Invitation, token: str, number: int) -> HttpResponse:
     response = services.response_start(token=token)
     questions = _questions(response)
     if not 1 <= number <= len(questions):
         raise Http404
     current = questions[number - 1]
-    locations = _locations(invitation)
+    locations = locations_for(invitation.survey)
     saved = Answer.objects.filter(response=response, question=current).select_related(
         "question", "location"
     )
@@ -205,13 +204,8 @@ def question(request: HttpRequest, token: str, number: int) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def later(request: HttpRequest, token: str) -> HttpResponse:
-    if (blocked := _too_many(request)) is not None:
-        return blocked
-    try:
-        invitation = _invitation(request, token)
-    except services.SurveyRefused as refused:
-        return _refused(request, refused)
+@_with_invitation
+def later(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     return render(
         request, "survey/public/later.html", {"survey": invitation.survey, "token": token}
     )
@@ -219,13 +213,8 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, token: str) -> HttpResponse:
-    if (blocked := _too_many(request)) is not None:
-        return blocked
-    try:
-        invitation = _invitation(request, token)
-    except services.SurveyRefused as refused:
-        return _refused(request, refused)
+@_with_invitation
+def submit(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     response = services.response_start(token=token)
     if request.method == "POST":
         try:
@@ -254,13 +243,8 @@ class DeclineForm(forms.Form):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, token: str) -> HttpResponse:
-    if (blocked := _too_many(request)) is not None:
-        return blocked
-    try:
-        invitation = _invitation(request, token)
-    except services.SurveyRefused as refused:
-        return _refused(request, refused)
+@_with_invitation
+def decline(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.invitation_decline(

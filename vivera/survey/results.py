@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BigIntegerField, Count, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -104,6 +105,14 @@ def _tallies(answers: QuerySet[Answer], *keys: str) -> dict[tuple, Tally]:
     }
 
 
+def _per_value(counts: dict[tuple, Tally]) -> dict[Any, dict[int, Tally]]:
+    """(group, value) → tally as group → value → tally."""
+    grouped: dict[Any, dict[int, Tally]] = defaultdict(dict)
+    for (group, value), tally in counts.items():
+        grouped[group][value] = tally
+    return grouped
+
+
 def _agreement_cells(groups: dict[int, Tally], scope: Scope) -> list[Cell]:
     """% agree, % neutral, % disagree of the valid answers, their number, and % don't know of
     all answers with its number."""
@@ -144,9 +153,7 @@ def statements(scope: Scope, only: Filter = EVERYTHING) -> Table:
         "question__code",
         "value",
     )
-    by_code: dict[str, dict[int, Tally]] = defaultdict(dict)
-    for (code, value), tally in counts.items():
-        by_code[code][value] = tally
+    by_code = _per_value(counts)
     rows = [
         Row(text, _agreement_cells(by_code.get(code, {}), scope), key=code)
         for code, text in _questions(scope, only, (QuestionKind.STATEMENT,))
@@ -167,9 +174,7 @@ def marks(scope: Scope, only: Filter = EVERYTHING) -> Table:
     """Per mark question: the mean mark, the share of 6 or higher, and the number of marks."""
     answers = _answers(scope, only).filter(question__kind=QuestionKind.MARK)
     counts = _tallies(answers, "question__code", "value")
-    per_code: dict[str, dict[int, Tally]] = defaultdict(dict)
-    for (code, value), tally in counts.items():
-        per_code[code][value] = tally
+    per_code = _per_value(counts)
     rows = []
     for code, text in _questions(scope, only, (QuestionKind.MARK,)):
         groups = per_code.get(code, {})
@@ -328,9 +333,7 @@ def walk_in_points(scope: Scope, only: Filter = EVERYTHING) -> Table:
         "location_id",
         "value",
     )
-    per_location: dict[int, dict[int, Tally]] = defaultdict(dict)
-    for (location_id, value), tally in counts.items():
-        per_location[location_id][value] = tally
+    per_location = _per_value(counts)
     locations = Location.objects.filter(municipality_id__in=scope.municipality_ids)
     if scope.location is not None:
         locations = locations.filter(pk=scope.location.pk)
