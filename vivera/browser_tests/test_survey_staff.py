@@ -140,3 +140,49 @@ def test_the_coordinator_prints_letters_and_screens(
     expect(page.get_by_text("Uw besluit is opgeslagen.")).to_be_visible()
     answer.refresh_from_db()
     assert answer.screened_text == "Fijn geholpen door [naam]"
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"]
+)
+def test_the_administrator_types_in_a_paper_form(
+    page: Page,
+    helped: None,
+    policy: User,
+    admin_user: User,
+    location: Location,
+    viewport: dict[str, int],
+) -> None:
+    today = timezone.localdate()
+    survey = services.survey_open(
+        survey=services.survey_create(user=policy, title="CEO", question_set="ceo"),
+        user=policy,
+        today=today,
+    )
+    services.sample_draw(
+        survey=survey,
+        user=policy,
+        basis="dossier",
+        start=today - dt.timedelta(days=30),
+        end=today,
+        today=today,
+    )
+    log_in(page, "admin")
+    page.set_viewport_size(viewport)
+    for path in ("/beheer/enquete/", f"/beheer/enquete/{survey.pk}/import/"):
+        check_fits(page, path)
+        accessible(page)
+    check_fits(page, f"/beheer/enquete/{survey.pk}/papier/")
+    # A wrong code and a question skipped: the error summary names the code, by keyboard.
+    page.locator("[name=code]").fill("ZZZZZ-ZZZZZ")
+    page.locator("[name=code]").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Er is geen uitnodiging met deze code")
+    accessible(page)
+    code = Invitation.objects.filter(survey=survey).first()
+    assert code is not None
+    page.locator("[name=code]").fill(code.code)
+    mark = services.current_version(survey).questions.get(code="team-mark")
+    page.locator(f"[name=q{mark.position}][value='8']").check()
+    page.locator("[name=code]").press("Enter")
+    expect(page.get_by_text(f"De antwoorden van code {code.code}")).to_be_visible()
+    assert Answer.objects.get(question=mark).value == 8
