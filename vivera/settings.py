@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "vivera.privacy",
     "vivera.research",
     "vivera.survey",
+    "vivera.provisions",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
     # Tooling, not product: the demo generator, the benchmarks and the test harness with their
@@ -368,6 +369,10 @@ VIVERA_IMPORT_MAX_UNCOMPRESSED_MB = env_int_between(
 VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between(
     "VIVERA_IMPORT_MAX_COMPRESSION_RATIO", 100, 10, 10_000
 )
+# A delivery of Wmo allocations (docs/provisions.md) is a region's whole register: larger than a
+# legacy export. Lines per file, and megabytes per CSV file (or unpacked XLSX).
+VIVERA_PROVISIONS_MAX_ROWS = env_int_between("VIVERA_PROVISIONS_MAX_ROWS", 2_000_000, 1, 20_000_000)
+VIVERA_PROVISIONS_MAX_MB = env_int_between("VIVERA_PROVISIONS_MAX_MB", 400, 1, 10_000)
 
 
 # Retention (`vivera retention`, docs/privacy.md): how long after closing a dossier the client's

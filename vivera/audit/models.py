@@ -68,6 +68,8 @@ class ObjectType(models.TextChoices):
     ACTIVATION_LINK = "activation_link", _("activation link")
     SURVEY = "survey", _("client-experience survey")
     SURVEY_INVITATION = "survey_invitation", _("survey invitation")
+    PROVISION_DELIVERY = "provision_delivery", _("delivery of Wmo allocations")
+    ALLOCATIONS = "allocations", _("Wmo allocations")
 
 
 class Result(models.TextChoices):

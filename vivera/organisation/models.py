@@ -389,6 +389,7 @@ class ExpectedEffect(models.TextChoices):
     MORE_OUTREACH = "more_outreach", _("More room for outreach and prevention")
     LESS_HEAVIER_CARE = "less_heavier_care", _("Fewer referrals to heavier care")
     SHORTER_LEAD_TIME = "shorter_lead_time", _("Shorter lead time per question")
+    FEWER_ALLOCATIONS = "fewer_allocations", _("Fewer new Wmo allocations")
 
 
 class InterventionAssumption(models.Model):
