@@ -36,6 +36,7 @@ urlpatterns = [
     # administrator's paper entry and bureau import, and the resident's public pages.
     path("", include("vivera.survey.urls")),
     path("beheer/enquete/", include("vivera.survey.intake_urls")),
+    path("beheer/toewijzingen/", include("vivera.provisions.urls")),
     path("enquete/", include("vivera.survey.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),

@@ -34,6 +34,7 @@ from vivera.organisation.models import (
     ReferrerKind,
     Team,
 )
+from vivera.provisions import results as provision_results
 from vivera.registration.models import (
     Channel,
     Complexity,
@@ -1336,6 +1337,55 @@ INDICATORS: list[Indicator] = [
         ),
         Unit.COUNT,
         heavier_care,
+    ),
+    _i(
+        "wmo_allocations_running",
+        9,
+        gettext_lazy("Running Wmo allocations by product category"),
+        gettext_lazy(
+            "All residents' Wmo allocations (customised provisions granted by the social "
+            "service) running on the last day of each month, by iWmo product category; from the "
+            "social service's deliveries. For the municipality or a neighbourhood, not per team."
+        ),
+        Unit.COUNT,
+        provision_results.running,
+    ),
+    _i(
+        "wmo_allocations_new",
+        9,
+        gettext_lazy("New Wmo allocations per month"),
+        gettext_lazy(
+            "All residents' Wmo allocations by the month they started, by iWmo product category; "
+            "from the social service's deliveries. For the municipality or a neighbourhood, not "
+            "per team."
+        ),
+        Unit.COUNT,
+        provision_results.started,
+    ),
+    _i(
+        "wmo_allocations_clients",
+        9,
+        gettext_lazy("Running Wmo allocations of the teams' clients"),
+        gettext_lazy(
+            "The Wmo allocations of residents registered in Vivera running on the last day of "
+            "each month, by iWmo product category; per team by the teams of the client's "
+            "dossiers."
+        ),
+        Unit.COUNT,
+        provision_results.clients_running,
+    ),
+    _i(
+        "wmo_allocations_after_dossier",
+        9,
+        gettext_lazy("Wmo allocation within 12 months after a dossier opened"),
+        gettext_lazy(
+            "Of the dossiers opened in the period: the share whose client got a Wmo allocation "
+            "starting within 12 months after the dossier opened, and of those, the share the "
+            "team had referred to a customised provision from that dossier on or before the "
+            "allocation's start."
+        ),
+        Unit.PERCENT,
+        provision_results.after_dossier,
     ),
     _i(
         "formation",

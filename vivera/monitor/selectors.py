@@ -146,6 +146,7 @@ EFFECT_SERIES: dict[str, EffectSeries] = {
     ExpectedEffect.MORE_OUTREACH: EffectSeries("outreach_hours", "hours", False),
     ExpectedEffect.LESS_HEAVIER_CARE: EffectSeries("heavier_care", "total", True),
     ExpectedEffect.SHORTER_LEAD_TIME: EffectSeries("lead_time_trend", "p50", True),
+    ExpectedEffect.FEWER_ALLOCATIONS: EffectSeries("wmo_allocations_new", "total", True),
 }
 
 
@@ -210,7 +211,19 @@ def before_after(
         series = EFFECT_SERIES[assumption.effect]
         indicator = BY_CODE[series.indicator]
         table = indicator.compute(window)  # suppressed as the series would be shown
-        cells = next(r for r in table.rows if r.key == series.row).cells
+        found = next((r for r in table.rows if r.key == series.row), None)
+        if found is None:  # a series not kept per team (the whole population's allocations)
+            label = f"{assumption.get_effect_display()} ({indicator.name})"
+            rows.append(
+                Row(
+                    label,
+                    [Cell(None, basis=0)] * 3,
+                    key=assumption.effect,
+                    note=table.note or _("not enough data"),
+                )
+            )
+            continue
+        cells = found.cells
         if table.total_column:
             cells = cells[:-1]  # the months only, not the period's total
         before = _mean_of(cells[:months_before], table.unit)

@@ -484,10 +484,10 @@ def read_message(
     _check_structure(root, whole)
     if not whole.ok:
         return
-    code, where, line = _text(root, "Header", "BerichtCode")
+    code, code_where, line = _text(root, "Header", "BerichtCode")
     if code != MESSAGE_CODE:
         whole.problem(
-            where,
+            code_where,
             _("Message code %(code)s is not %(expected)s (WMO301).")
             % {"code": code[:10], "expected": MESSAGE_CODE},
             "wrong_message",
@@ -508,10 +508,10 @@ def read_message(
             "wrong_version",
             line,
         )
-    sender, where, line = _text(root, "Header", "Afzender")
+    sender, sender_where, line = _text(root, "Header", "Afzender")
     if sender != municipality_code:
         whole.problem(
-            where,
+            sender_where,
             _(
                 "The message was sent by municipality %(sender)s, not by this municipality "
                 "(%(code)s)."

@@ -51,6 +51,7 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("GGM export"), "ggm:export"),
         (_("Import"), "imports:import"),
         (_("Survey answers"), "survey_intake:index"),
+        (_("Wmo allocations"), "provisions:deliveries"),
         (_("Right of access"), "privacy:index"),
         (_("Research grants"), "research:grants"),
         (_("Access rights requests"), "accounts:grant_requests"),

@@ -153,8 +153,10 @@ def test_every_problem_is_named_and_nothing_is_written(
         (5, "reden_beeindiging", "invalid"),
     } <= found
     assert all(p.file == "toewijzingen.csv" for p in result.problems)
-    messages = " ".join(p.reason for p in result.problems)
-    assert "11-proef" in messages or "11-test" in messages
+    reasons = {(p.line, p.column): p.reason for p in result.problems}
+    assert reasons[(2, "productcategorie")].startswith("Onbekende code “99”; toegestaan: 01, 02")
+    assert reasons[(3, "einddatum")] == "De einddatum ligt vóór de begindatum."
+    assert "elfproef" in reasons[(4, "bsn")]
     assert not Delivery.objects.exists() and not AllocationCount.objects.exists()
     assert not Allocation.objects.exists() and not Provider.objects.exists()
 

@@ -138,6 +138,7 @@ RULES: dict[str, Rule] = {
     "survey:results": rule({"policy"}, obj="survey"),
     "survey:objection": rule(TEAM_ROLES, "post", obj="client"),
     "survey_intake:index": rule({"admin"}),
+    "provisions:deliveries": rule({"admin"}),
     "survey_intake:paper": rule({"admin"}, obj="survey"),
     "survey_intake:bureau": rule({"admin"}, obj="survey"),
     "survey_intake:columns": rule({"admin"}, obj="survey"),
