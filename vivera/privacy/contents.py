@@ -31,6 +31,7 @@ from vivera.core.formatting import number
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
+from vivera.provisions.models import Allocation
 from vivera.registration.models import (
     Client,
     ClientAccessRequest,
@@ -417,6 +418,24 @@ SURVEY_OBJECTIONS = Part(
     columns=("recorded_on", "recorded_by"),
 )
 
+ALLOCATIONS = Part(
+    "allocations",
+    Allocation,
+    _("Your Wmo provisions, as the social service delivered them"),
+    _(
+        "The municipality's social service decides on Wmo provisions (such as household help or "
+        "support) and sends Vivera its allocations. Vivera uses your BSN only to find you, and "
+        "keeps the allocation without it, so your team can see which provisions you have. "
+        "Changes go through the social service."
+    ),
+    find=lambda s: Allocation.objects.filter(client=s.client),
+    # client: that is you. municipality: yours. person: your BSN made unrecognisable with a
+    # secret key (a pseudonym). record: the same for the allocation number, for the counts.
+    # delivery: the import it came with.
+    hidden=frozenset({"client", "municipality", "person", "record", "delivery"}),
+    columns=("number", "category", "start_date", "end_date", "volume", "unit", "provider"),
+)
+
 IMPORTED_RECORDS = Part(
     "imported_records",
     ImportedRecord,
@@ -483,6 +502,7 @@ PARTS: tuple[Part, ...] = (
     LEGAL_HOLDS,
     SURVEY_INVITATIONS,
     SURVEY_OBJECTIONS,
+    ALLOCATIONS,
     IMPORTED_RECORDS,
     ACCESS_LOG,
 )

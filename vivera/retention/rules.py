@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Concat, TruncYear
 
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.privacy.models import AccessRequest
+from vivera.provisions.models import Allocation
 from vivera.registration.models import (
     Client,
     ClientAccessRequest,
@@ -311,6 +312,38 @@ OUTREACH = Rule(
     remaining=_not_empty("description"),
 )
 
+ALLOCATION = Rule(
+    Allocation,
+    cleared={
+        # The social service's number would find the person in its system: replaced by one
+        # that names only the row (short: the field holds 20 characters).
+        "number": Concat(Value("anon-"), Cast("id", CharField())),
+        "person": 0,
+        "product_code": "",
+        "allocated_on": None,
+        "volume": None,
+        "unit": "",
+        "frequency": "",
+        "provider": None,
+        "end_reason": "",
+        "change_reason": "",
+    },
+    kept=(
+        "id",
+        "municipality",
+        "client",
+        "record",
+        "category",
+        "start_date",
+        "end_date",
+        "delivery",
+    ),
+    why="The clients' allocations per category and month and the allocations after a dossier "
+    "opened (question 9) need the category and the dates; the rest would name the person to "
+    "the social service.",
+    remaining=~Q(person=0),
+)
+
 # Kept whole: no free text, no identifier; the monitor counts them.
 KEPT_WHOLE = [
     Rule(
@@ -420,6 +453,7 @@ RULES: list[Rule] = [
     SUBMISSION,
     ATTEMPT,
     OUTREACH,
+    ALLOCATION,
     *KEPT_WHOLE,
 ]
 

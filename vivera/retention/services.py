@@ -27,6 +27,7 @@ from vivera.audit.services import log_access
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
+from vivera.provisions.models import Allocation
 from vivera.registration.models import (
     Client,
     ClientAccessRequest,
@@ -43,6 +44,7 @@ from vivera.registration.signals import changed
 from .models import LegalHold, RetentionRun
 from .rules import (
     ACCESS_REQUEST,
+    ALLOCATION,
     ATTEMPT,
     CLIENT,
     CONSENT,
@@ -72,6 +74,7 @@ KINDS = [
     "team_access_requests",
     "submissions",
     "attempts",
+    "allocations",
     "households",
     "outreach_activities",
 ]
@@ -213,6 +216,9 @@ def _apply_clients(
     )
     counts["attempts"] += _clear(
         ATTEMPT, OutreachAttempt.objects.filter(submission__dossier__client_id__in=chunk), execute
+    )
+    counts["allocations"] += _clear(
+        ALLOCATION, Allocation.objects.filter(client_id__in=chunk), execute
     )
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)
     ids["submissions"].extend(submissions.order_by("pk").values_list("pk", flat=True))

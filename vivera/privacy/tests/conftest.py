@@ -18,6 +18,7 @@ from vivera.organisation.models import LifeDomain, PartnerOrganisation, Team
 from vivera.partners.models import Submission, SubmissionStatusChange
 from vivera.partners.services import attempt_add, submission_take
 from vivera.privacy.models import AccessRequest
+from vivera.provisions.models import Allocation, Delivery, Provider
 from vivera.registration import services as registration
 from vivera.registration.models import DossierTeamChange
 from vivera.retention.models import LegalHold
@@ -224,6 +225,28 @@ def person(
         reminded_on=days_ago(5),
     )
     Objection.objects.create(client=client, recorded_on=days_ago(2), recorded_by=pro)
+    delivery = Delivery.objects.create(
+        municipality=team_oost.municipality,
+        source="spreadsheet",
+        digest="0" * 64,
+        period_start=days_ago(400).replace(day=1),
+        period_end=days_ago(1),
+    )
+    Allocation.objects.create(
+        municipality=team_oost.municipality,
+        client=client,
+        person=12345,
+        number="T-1",
+        record=67890,
+        category="01",
+        start_date=days_ago(300),
+        end_date=days_ago(10),
+        volume=3,
+        unit="04",
+        frequency="2",
+        provider=Provider.objects.create(agb_code="42420001", name="Thuiszorg Oost"),
+        delivery=delivery,
+    )
     return {
         "client": client,
         "dossier": dossier,

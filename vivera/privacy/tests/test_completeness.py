@@ -30,6 +30,7 @@ from vivera.organisation.models import (
 from vivera.partners.models import Submission
 from vivera.privacy.contents import COMMON_LABELS, PARTS, Part, exported_models
 from vivera.privacy.export import person_export
+from vivera.provisions.models import Delivery, Provider
 from vivera.registration.models import Client, Dossier, Referral, ZrmScore
 from vivera.survey.models import Response, Survey
 
@@ -50,6 +51,11 @@ CONFIGURATION = {
     User,
     # The survey an invitation is for, shown by its title.
     Survey,
+    # The provider of an allocation, an organisation, shown by its name.
+    Provider,
+    # The delivery an allocation came with: the import's bookkeeping (files, period, counts),
+    # hidden in the export.
+    Delivery,
 }
 # Models that refer to an exported model but hold nothing about the person, with the reason.
 NOT_ABOUT_A_PERSON: dict[type[models.Model], str] = {

@@ -17,6 +17,7 @@ from vivera.conftest import login
 from vivera.organisation.models import Municipality, Team
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
+from vivera.provisions.models import Allocation, Delivery, Provider
 from vivera.registration.models import (
     Client,
     ClientAccessRequest,
@@ -108,6 +109,30 @@ class TestWhatGoes:
             submission.reference,
             *OutreachAttempt.objects.filter(submission=submission).values_list("note", flat=True),
         ]
+        delivery = Delivery.objects.create(
+            municipality=municipality,
+            source="spreadsheet",
+            digest="d" * 64,
+            period_start=dt.date(2009, 1, 1),
+            period_end=dt.date(2009, 12, 31),
+        )
+        allocation = Allocation.objects.create(
+            municipality=municipality,
+            client=client,
+            person=987654321987,
+            number="SDD-778812",
+            record=5,
+            category="02",
+            product_code="02B77",
+            start_date=dt.date(2009, 2, 1),
+            end_date=dt.date(2009, 9, 30),
+            volume=6,
+            unit="04",
+            frequency="2",
+            provider=Provider.objects.create(agb_code="42429999", name="Begeleiding Zuid"),
+            delivery=delivery,
+        )
+        secrets += ["987654321987", "SDD-778812", "02B77"]
         before = all_rows()
         assert all(secret in before for secret in secrets)
 
@@ -131,6 +156,15 @@ class TestWhatGoes:
         assert client.version == 2
         assert report.counts["clients"] == 1 and report.record_ids["clients"] == [client.pk]
         assert report.record_ids["dossiers"] == [dossier.pk]
+        allocation.refresh_from_db()
+        assert allocation.number == f"anon-{allocation.pk}" and allocation.provider is None
+        # What the monitor counts stays.
+        assert (allocation.category, allocation.start_date, allocation.end_date) == (
+            "02",
+            dt.date(2009, 2, 1),
+            dt.date(2009, 9, 30),
+        )
+        assert report.counts["allocations"] == 1
 
     def test_the_team_still_opens_the_anonymised_client_and_dossier(
         self, build: Callable[..., Client], pro: User
@@ -244,6 +278,7 @@ class TestWhatGoes:
             "team_access_requests": 0,
             "submissions": 2,
             "attempts": 2,
+            "allocations": 0,
             "households": 0,
             "outreach_activities": 0,
         }
