@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from vivera.imports.readers import Table, Value, canonical_header, parse_date, text
@@ -33,6 +35,14 @@ from .codes import (
 )
 
 MAX_NUMBER = 20
+# The code lists as tuples: looking a value up in a TextChoices' `values` builds the list anew.
+CATEGORIES = tuple(Category.values)
+UNITS = tuple(Unit.values)
+FREQUENCIES = tuple(Frequency.values)
+END_REASONS = tuple(EndReason.values)
+CHANGE_REASONS = tuple(ChangeReason.values)
+PRODUCT_CODE_RULE = gettext_lazy("A product code has at most 5 letters and digits.")
+POSTCODE_RULE = gettext_lazy("Not a Dutch postcode (1234AB).")
 _PRODUCT_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
 _AGB = re.compile(r"^\d{8}$")
 _POSTCODE = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
@@ -129,27 +139,25 @@ class Cells:
             return day
         return None
 
-    def code(self, where: str, raw: str, choices: type[Category | Unit | Frequency], width: int):
+    def code(self, where: str, raw: str, allowed: tuple[str, ...]) -> str:
+        """A code of a code list (`CODES`); one digit short is padded: 1 is 01."""
         if not raw:
             return ""
-        value = raw.zfill(width) if raw.isdigit() else raw
-        if value not in choices.values:
+        value = raw.zfill(len(allowed[0])) if raw.isdigit() else raw
+        if value not in allowed:
             self.problem(
                 where,
                 _("Unknown code “%(code)s”; allowed: %(allowed)s.")
-                % {"code": raw[:20], "allowed": ", ".join(choices.values)},
+                % {"code": raw[:20], "allowed": ", ".join(allowed)},
                 "unknown_code",
             )
             return ""
         return value
 
-    def reason(self, where: str, raw: str, choices: type[EndReason | ChangeReason]) -> str:
-        return self.code(where, raw, choices, 2)  # type: ignore[arg-type]
-
-    def pattern(self, where: str, raw: str, pattern: re.Pattern[str], message: str) -> str:
+    def pattern(self, where: str, raw: str, pattern: re.Pattern[str], message: Promise) -> str:
         value = raw.replace(" ", "").upper()
         if value and not pattern.match(value):
-            self.problem(where, message, "invalid")
+            self.problem(where, str(message), "invalid")
             return ""
         return value
 
@@ -256,33 +264,33 @@ def read_table(table: Table, *, reading: Reading, today: dt.date) -> None:
                 "bsn": cells.bsn(where["bsn"], text(raw("bsn"))),
                 "number": cells.number(where["toewijzingnummer"], text(raw("toewijzingnummer"))),
                 "category": cells.code(
-                    where["productcategorie"], text(raw("productcategorie")), Category, 2
+                    where["productcategorie"], text(raw("productcategorie")), CATEGORIES
                 ),
                 "product_code": cells.pattern(
                     where["productcode"],
                     text(raw("productcode")),
                     _PRODUCT_CODE,
-                    _("A product code has at most 5 letters and digits."),
+                    PRODUCT_CODE_RULE,
                 ),
                 "start": cells.date(where["ingangsdatum"], raw("ingangsdatum"), required=True),
                 "end": cells.date(where["einddatum"], raw("einddatum")),
                 "allocated_on": cells.date(where["toewijzingsdatum"], raw("toewijzingsdatum")),
                 "volume": volume,
-                "unit": cells.code(where["eenheid"], text(raw("eenheid")), Unit, 2),
-                "frequency": cells.code(where["frequentie"], text(raw("frequentie")), Frequency, 1),
+                "unit": cells.code(where["eenheid"], text(raw("eenheid")), UNITS),
+                "frequency": cells.code(where["frequentie"], text(raw("frequentie")), FREQUENCIES),
                 "provider": _provider(cells, where["aanbieder"], text(raw("aanbieder"))),
                 "provider_name": text(raw("aanbieder_naam"))[:200],
-                "end_reason": cells.reason(
-                    where["reden_beeindiging"], text(raw("reden_beeindiging")), EndReason
+                "end_reason": cells.code(
+                    where["reden_beeindiging"], text(raw("reden_beeindiging")), END_REASONS
                 ),
-                "change_reason": cells.reason(
-                    where["reden_wijziging"], text(raw("reden_wijziging")), ChangeReason
+                "change_reason": cells.code(
+                    where["reden_wijziging"], text(raw("reden_wijziging")), CHANGE_REASONS
                 ),
                 "postcode": cells.pattern(
                     where["postcode"],
                     text(raw("postcode")),
                     _POSTCODE,
-                    _("Not a Dutch postcode (1234AB)."),
+                    POSTCODE_RULE,
                 ),
             },
             where,
@@ -569,20 +577,20 @@ def read_message(
         values.update(
             bsn=bsn,
             number=line_cells.number(number_where, number),
-            category=line_cells.code(category_where, category, Category, 2) or GENERIC,
+            category=line_cells.code(category_where, category, CATEGORIES) or GENERIC,
             product_code=line_cells.pattern(
                 code_where,
                 product_code,
                 _PRODUCT_CODE,
-                _("A product code has at most 5 letters and digits."),
+                PRODUCT_CODE_RULE,
             ),
             volume=int(volume) if _VOLUME.match(volume) else None,
-            unit=line_cells.code(where["unit"], unit, Unit, 2),
-            frequency=line_cells.code(frequency_where, frequency, Frequency, 1),
+            unit=line_cells.code(where["unit"], unit, UNITS),
+            frequency=line_cells.code(frequency_where, frequency, FREQUENCIES),
             provider=provider,
             provider_name="",
             end_reason="",
-            change_reason=line_cells.reason(change_where, change, ChangeReason),
+            change_reason=line_cells.code(change_where, change, CHANGE_REASONS),
             postcode=postcode,
         )
         allocated = values["allocated_on"]
