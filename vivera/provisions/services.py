@@ -208,6 +208,8 @@ def delivery_import(
         result.linked = _count_linked(kept, municipality)
         return result
     with transaction.atomic():
+        # One delivery at a time per municipality: two at once would replace the same months.
+        list(Municipality.objects.select_for_update().filter(pk=municipality.pk).values("pk"))
         _write(
             result,
             kept,

@@ -309,3 +309,18 @@ def test_broken_xml_and_entities_are_refused(municipality: Any, admin_user: User
 def test_spreadsheets_and_messages_are_not_mixed(municipality: Any, admin_user: User) -> None:
     result = run(municipality, admin_user, DELIVERY, ("bericht.xml", message(product())))
     assert [p.code for p in result.problems] == ["mixed"]
+
+
+def test_a_client_of_another_municipality_is_not_linked(
+    municipality: Any, other_municipality: Any, admin_user: User, pro: User
+) -> None:
+    Client.objects.create(
+        municipality=other_municipality,
+        first_name="Elders",
+        last_name="Woont",
+        bsn=CLIENT_BSN,
+        created_by=pro,
+    )
+    result = run(municipality, admin_user, DELIVERY)
+    assert result.ok and result.linked == 0
+    assert not Allocation.objects.exists()

@@ -121,3 +121,52 @@ def test_small_counts_are_protected_for_the_municipality(municipality: Any) -> N
     table = BY_CODE["wmo_allocations_running"].compute(scope)
     cells = [c for r in table.rows for c in r.cells if c.value]
     assert cells and all(c.suppressed for c in cells)
+
+
+def test_fewer_new_allocations_before_and_after_an_intervention(
+    municipality: Any, admin_user: User, known_client: Client, team_oost: Team
+) -> None:
+    from decimal import Decimal
+
+    from vivera.monitor.selectors import before_after
+    from vivera.organisation.models import CapacityIntervention, InterventionAssumption
+
+    from .conftest import THIRD_BSN
+
+    # Two new allocations in each month from February to June 2025, one in July.
+    lines = []
+    for month in range(2, 8):
+        for n in range(2 if month < 7 else 1):
+            lines.append(f"{THIRD_BSN};N{month}-{n};01;;0{n + 1}-{month:02d}-2025;;;;;42420001;;;")
+    result = delivery_import(
+        municipality=municipality,
+        files=[csv(*lines)],
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        user=admin_user,
+        today=TODAY,
+    )
+    assert result.ok, result.problems
+    everyone = CapacityIntervention.objects.create(
+        municipality=municipality, date=dt.date(2025, 7, 10), name="Impuls", fte_added=Decimal(2)
+    )
+    InterventionAssumption.objects.create(intervention=everyone, effect="fewer_allocations")
+    scope = Scope((municipality,), dt.date(2025, 1, 1), dt.date(2025, 12, 31), suppress=False)
+    reading = before_after(scope, everyone)
+    # Registration starts in February 2025 (the client's dossier): February–June against July.
+    assert reading.before == (dt.date(2025, 2, 1), dt.date(2025, 6, 30))
+    row = reading.table.rows[0]
+    assert [c.value for c in row.cells] == [2.0, 1.0, -1.0]
+    assert row.note == "zoals verwacht"
+    # For one team's intervention the series is not there: said, not guessed.
+    one_team = CapacityIntervention.objects.create(
+        municipality=municipality,
+        team=team_oost,
+        date=dt.date(2025, 7, 10),
+        name="Impuls Oost",
+        fte_added=Decimal(1),
+    )
+    InterventionAssumption.objects.create(intervention=one_team, effect="fewer_allocations")
+    row = before_after(scope, one_team).table.rows[0]
+    assert [c.value for c in row.cells] == [None, None, None]
+    assert "Niet per team beschikbaar" in row.note
