@@ -173,9 +173,11 @@ def delivery_import(
     user: User | None,
     only_check: bool = False,
     today: dt.date | None = None,
+    record_in_log: bool = True,
 ) -> DeliveryResult:
     """Check a delivery and, without problems and unless `only_check`, write it in one
-    transaction."""
+    transaction, with a line in the access log (`record_in_log=False` only for the demo's
+    generated delivery, which nobody imported)."""
     today = today or timezone.localdate()
     result = DeliveryResult(files=[name for name, _d in files], checked_only=only_check)
     for message in period_problems(start, end, today):
@@ -219,6 +221,7 @@ def delivery_import(
             digest=digest,
             user=user,
             today=today,
+            record_in_log=record_in_log,
         )
     return result
 
@@ -250,6 +253,7 @@ def _write(
     digest: str,
     user: User | None,
     today: dt.date,
+    record_in_log: bool,
 ) -> None:
     pseudonym = Pseudonymiser()
     delivery = Delivery.objects.create(
@@ -335,7 +339,8 @@ def _write(
     delivery.linked = result.linked
     delivery.removed = result.removed
     delivery.save(update_fields=["lines", "counted", "linked", "removed"])
-    # Deliveries that no longer hold a count or an allocation are history only.
+    if not record_in_log:
+        return
     log_access(
         user=user,
         action=Action.CREATE,

@@ -6,7 +6,7 @@
     web                 the site as a whole: menu, start pages, the admin site's entry
        │ may import the apps; only the project's urls.py imports it
     the apps            accounts, organisation, registration, audit, monitor, partners, ggm,
-       │                imports, research, survey, backup, retention, privacy, api
+       │                imports, research, survey, provisions, backup, retention, privacy, api
        │ may import core and each other
     core                what every app shares: files, parsing, form tokens, the one error
                         mapping, formatting, spreadsheets, widgets, middleware, the pause point
@@ -38,6 +38,7 @@ APPS = {
     "imports",
     "research",
     "survey",
+    "provisions",
     "backup",
     "retention",
     "privacy",

@@ -47,6 +47,7 @@ from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
+from vivera.devtools.demo.provisions import demo_provisions_data, demo_provisions_reset
 from vivera.devtools.demo.survey import demo_survey_data, demo_survey_reset
 from vivera.organisation.models import (
     CapacityIntervention,
@@ -127,6 +128,8 @@ class DemoSummary:
     survey_invitations: int = 0
     survey_responses: int = 0
     survey_answers: int = 0
+    wmo_allocations: int = 0
+    wmo_client_allocations: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"),
@@ -154,6 +157,8 @@ class DemoSummary:
         ("survey_invitations", "uitnodigingen voor de enquête"),
         ("survey_responses", "ingevulde enquêtes"),
         ("survey_answers", "antwoorden in de enquête"),
+        ("wmo_allocations", "Wmo-toewijzingen (sociale dienst)"),
+        ("wmo_client_allocations", "waarvan van cliënten"),
     )
 
     def lines(self) -> list[str]:
@@ -274,6 +279,7 @@ def demo_reset() -> ResetSummary:
     counts = (dossiers.count(), Client.objects.filter(municipality=municipality).count())
     demo_partner_reset(municipality)
     demo_survey_reset(municipality)
+    demo_provisions_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -631,6 +637,16 @@ def demo_generate(
                 municipality=org.municipality,
                 policy=org.users["beleid"],
                 coordinator=org.users["coordinator"],
+                today=today,
+                seed=seed,
+                scale=scale,
+            )
+        )
+        counts.update(
+            demo_provisions_data(
+                municipality=org.municipality,
+                admin=org.users["beheer"],
+                history_start=planner.timeline.start,
                 today=today,
                 seed=seed,
                 scale=scale,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -38,6 +38,7 @@ from vivera.registration.models import (
     DossierStatus,
     DossierStatusChange,
     Question,
+    Referral,
     ShortContact,
     ZrmAssessment,
     ZrmScore,
@@ -365,6 +366,7 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     output = run_demo("--seed=42", "--scale=1.0")
     assert "gemaakt in" in output
     the_survey_looks_like_table_1()
+    fewer_new_allocations_over_the_years()
 
     start, end = story(2015, 11, 1), story(2017, 12, 31)
     dossiers = Dossier.objects.filter(registered_on__range=(start, end))
@@ -650,3 +652,51 @@ def the_survey_looks_like_table_1() -> None:
     assert current.invitations.filter(answered=True).exists()
     assert current.invitations.filter(answered=False, response__isnull=False).exists()
     assert current.invitations.filter(reminded_on__isnull=False).exists()
+
+
+def test_the_social_service_delivered_allocations_consistent_with_the_dossiers(
+    small_demo: str,
+) -> None:
+    from vivera.provisions.models import Allocation, AllocationCount, Delivery
+
+    assert "Wmo-toewijzingen (sociale dienst)" in small_demo
+    delivery = Delivery.objects.get(municipality__cbs_code=DEMO_CODE)
+    assert delivery.period_end == TODAY.replace(day=1).replace(
+        month=TODAY.month % 12 + 1, year=TODAY.year + TODAY.month // 12
+    ) - dt.timedelta(days=1)
+    months = set(AllocationCount.objects.values_list("month", flat=True))
+    first = delivery.period_start
+    assert min(months) == first and max(months) == TODAY.replace(day=1)
+    kept = Allocation.objects.filter(municipality__cbs_code=DEMO_CODE).select_related("client")
+    assert kept.exists()
+    assert all(a.client.bsn for a in kept)  # linked by the BSN, so only clients with one
+
+
+def fewer_new_allocations_over_the_years() -> None:
+    """Question 9's story at full scale: fewer new Wmo allocations in the last year than in the
+    first year of the history."""
+    from vivera.provisions.models import AllocationCount
+
+    months = sorted(
+        AllocationCount.objects.filter(municipality__cbs_code=DEMO_CODE)
+        .values("month")
+        .annotate(n=Sum("started"))
+        .values_list("month", "n")
+    )
+    first_year = sum(n for _m, n in months[:12])
+    last_year = sum(n for _m, n in months[-13:-1])  # the current month is not over
+    assert 780 <= first_year <= 900 and last_year < first_year * 0.95, (first_year, last_year)
+    # Most of the clients' allocations came after the team referred to a customised provision.
+    from vivera.provisions.models import Allocation
+
+    kept = Allocation.objects.filter(municipality__cbs_code=DEMO_CODE)
+    after_referral = sum(
+        any(
+            day <= allocation.start_date
+            for day in Referral.objects.filter(
+                dossier__client_id=allocation.client_id, provision_kind="customised"
+            ).values_list("referred_on", flat=True)
+        )
+        for allocation in kept
+    )
+    assert kept.count() >= 100 and after_referral >= kept.count() * 0.6
