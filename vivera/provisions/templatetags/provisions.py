@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from vivera.core import formatting
+
 from ..access import allocations_for_dossier
 from ..codes import category_label
 from ..models import Delivery
@@ -33,4 +35,13 @@ def client_allocations(context: template.Context, dossier: Any) -> dict[str, Any
         .order_by("-imported_at")
         .first()
     )
-    return {"rows": rows, "last_delivery": last}
+    known_until = None
+    if last is not None:
+        known_until = min(last.period_end, timezone.localtime(last.imported_at).date())
+    return {"rows": rows, "last_delivery": last, "known_until": known_until}
+
+
+@register.filter
+def number(value: int) -> str:
+    """A count the Dutch way: 1.000.000."""
+    return formatting.number(value)
