@@ -316,7 +316,13 @@ class Professional(HttpUser):
         url = random.choice(links)
         self.wait()
 
-        form = self.form(url, "/meldingen/[id]/", "note")
+        # A colleague may have made a dossier of it or closed it since the queue was read: then
+        # the page has no attempt form any more, which is the application being right.
+        form = next(
+            (f for f in post_forms(self.get(url, "/meldingen/[id]/")) if "note" in f.types), None
+        )
+        if form is None:
+            return
         if not self.act(
             f"{url}poging/",
             "/meldingen/[id]/poging/",
