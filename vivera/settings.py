@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "vivera.research",
     "vivera.survey",
     "vivera.provisions",
+    "vivera.plans",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
     # Tooling, not product: the demo generator, the benchmarks and the test harness with their

@@ -70,6 +70,7 @@ class ObjectType(models.TextChoices):
     SURVEY_INVITATION = "survey_invitation", _("survey invitation")
     PROVISION_DELIVERY = "provision_delivery", _("delivery of Wmo allocations")
     ALLOCATIONS = "allocations", _("Wmo allocations")
+    POLICY_PLAN = "policy_plan", _("policy activity overview")
 
 
 class Result(models.TextChoices):
