@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("vivera.survey.urls")),
     path("beheer/enquete/", include("vivera.survey.intake_urls")),
     path("beheer/toewijzingen/", include("vivera.provisions.urls")),
+    path("beleid/", include("vivera.plans.urls")),
+    path("partner/activiteiten/", include("vivera.plans.partner_urls")),
     path("enquete/", include("vivera.survey.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),

@@ -40,11 +40,13 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("Key figures"), "monitor:key_figures"),
         (_("Compare municipalities"), "monitor:benchmark"),
         (_("Surveys"), "survey:list"),
+        (_("Activity overview"), "plans:list"),
     ),
     Role.PARTNER: (
         (_("Sent"), "portal:home"),
         (_("Refer a resident"), "portal:send_referral"),
         (_("Send an early signal"), "portal:send_signal"),
+        (_("Plan activities"), "plans_partner:list"),
     ),
     Role.ADMIN: (
         (_("Access log"), "audit:access_log"),
