@@ -9,7 +9,10 @@ person's record gets 404 (and the refusal is logged).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.test import Client as HttpClient
@@ -20,6 +23,7 @@ from vivera.accounts.models import AccessGrantRequest
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
 from vivera.partners.models import Submission
+from vivera.plans import services as plan_services
 from vivera.registration.models import Question
 from vivera.registration.services import (
     access_request_create,
@@ -146,6 +150,19 @@ RULES: dict[str, Rule] = {
     "survey:letters_download": rule({"coordinator"}, "post", obj="survey"),
     "survey:screening": rule({"coordinator"}),
     "survey:screen": rule({"coordinator"}, "post", obj="survey_answer"),
+    "plans:list": rule({"policy"}),
+    "plans:detail": rule({"policy"}, obj="plan"),
+    "plans:document": rule({"policy"}, obj="plan"),
+    "plans:cluster_add": rule({"policy"}, obj="plan"),
+    "plans:cluster_edit": rule({"policy"}, obj="plan_cluster"),
+    "plans:activity_add": rule({"policy"}, obj="plan_cluster"),
+    "plans:target_add": rule({"policy"}, obj="plan_cluster"),
+    "plans:activity": rule({"policy"}, obj="plan_activity"),
+    "plans:target": rule({"policy"}, obj="plan_target"),
+    "plans:proposals": rule({"policy"}),
+    "plans:decide": rule({"policy"}, "post", obj="plan_note"),
+    "plans_partner:list": rule({"partner"}),
+    "plans_partner:propose": rule({"partner"}, obj="plan_activity"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
@@ -281,7 +298,44 @@ def records(
         text="Prima",
         screening="pending",
     )
+    plan = plan_services.plan_create(
+        user=policy, title="Plan", start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31)
+    )
+    plan_cluster = plan_services.cluster_save(user=policy, plan=plan, title="Eigen kracht", goal="")
+    plan_activity = plan_services.activity_add(
+        user=policy,
+        cluster=plan_cluster,
+        description="Inloop",
+        partners=[partner_user.partner],
+        status="running",
+        note="",
+        date=dt.date(2025, 2, 1),
+    )
+    plan_target = plan_services.target_save(
+        user=policy,
+        cluster=plan_cluster,
+        description="Meer inloop",
+        unit="",
+        baseline_year=2024,
+        baseline_value=Decimal(10),
+        target_value=Decimal(20),
+        target_date=dt.date(2026, 12, 31),
+        direction="up",
+        figure="",
+    )
+    plan_note = plan_services.note_add(
+        user=partner_user,
+        activity=plan_activity,
+        date=dt.date(2025, 3, 1),
+        status="running",
+        text="Loopt",
+    )
     return {
+        "plan": plan,
+        "plan_cluster": plan_cluster,
+        "plan_activity": plan_activity,
+        "plan_target": plan_target,
+        "plan_note": plan_note,
         "survey": survey,
         "survey_question": survey_question,
         "survey_answer": survey_answer,
@@ -300,6 +354,8 @@ def _url(name: str, records: dict) -> str:
     r = RULES[name]
     if name == "monitor:export":
         return reverse(name, kwargs={"fmt": "csv"})
+    if name == "plans:document":
+        return reverse(name, kwargs={"pk": records["plan"].pk, "fmt": "docx"})
     if r.obj is None:
         return reverse(name)
     if r.obj == "survey_question":
@@ -350,5 +406,10 @@ def test_a_policy_advisor_sees_no_person_anywhere(policy, records, codes):
     http = login(policy)
     for name, r in RULES.items():
         if "policy" in r.allowed:
-            html = http.get(_url(name, records), follow=True).content.decode()
+            response = http.get(_url(name, records), follow=True)
+            if name == "plans:document":  # a Word file: its text is in word/document.xml
+                with zipfile.ZipFile(io.BytesIO(response.content)) as docx:
+                    html = docx.read("word/document.xml").decode()
+            else:
+                html = response.content.decode()
             assert "Verborgen" not in html
