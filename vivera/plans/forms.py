@@ -140,5 +140,16 @@ class MeasurementForm(forms.Form):
     )
 
 
+class ImportForm(PlanForm):
+    file = forms.FileField(
+        label=_("The overview as an XLSX sheet (or CSV)"),
+        error_messages={"required": _("Choose the file.")},
+        help_text=_(
+            "One row per activity; columns cluster, doel, activiteit, partners, status, "
+            "stand_van_zaken and datum (docs/plans.md)."
+        ),
+    )
+
+
 class OverviewDateForm(forms.Form):
     datum = forms.DateField(label=_("Where things stood on"), required=False, help_text=DATE_HELP)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cluster/<int:pk>/doel/", views.target_add, name="target_add"),
     path("activiteit/<int:pk>/", views.activity_detail, name="activity"),
     path("doel/<int:pk>/", views.target_detail, name="target"),
+    path("inlezen/", views.import_overview, name="import"),
     path("voorstellen/", views.proposals, name="proposals"),
     path("voorstellen/<int:pk>/", views.decide, name="decide"),
 ]

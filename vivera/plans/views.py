@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
+from vivera.imports import readers
 
-from . import document, selectors, services
+from . import document, importing, selectors, services
 from .access import (
     get_activity_for_user,
     get_cluster_for_user,
@@ -31,6 +32,7 @@ from .forms import (
     ActivityForm,
     ClusterForm,
     DecideForm,
+    ImportForm,
     MeasurementForm,
     MoveForm,
     NewActivityForm,
@@ -364,6 +366,37 @@ def target_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             **document.context(selectors.overview(target.cluster.plan)),
         },
         status=400 if form.errors or measurement_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(POLICY)
+def import_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            table = readers.read_bytes(data["file"].name or "", data["file"].read())
+        except readers.ReadError as error:
+            form.add_error("file", str(error))
+        else:
+            result = importing.import_overview(
+                user=request.user,
+                title=data["title"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                table=table,
+                today=timezone.localdate(),
+            )
+            if result.plan is not None:
+                messages.success(request, _("The overview has been imported."))
+                return redirect("plans:detail", result.plan.pk)
+    return render(
+        request,
+        "plans/import.html",
+        {"form": form, "result": result},
+        status=400 if form.errors or (result is not None and not result.ok) else 200,
     )
 
 

@@ -159,6 +159,7 @@ RULES: dict[str, Rule] = {
     "plans:target_add": rule({"policy"}, obj="plan_cluster"),
     "plans:activity": rule({"policy"}, obj="plan_activity"),
     "plans:target": rule({"policy"}, obj="plan_target"),
+    "plans:import": rule({"policy"}),
     "plans:proposals": rule({"policy"}),
     "plans:decide": rule({"policy"}, "post", obj="plan_note"),
     "plans_partner:list": rule({"partner"}),
