@@ -18,7 +18,8 @@ from .models import ActivityStatus
 from .selectors import Overview, show
 
 # A colour per status, always with the status in words beside it (WCAG 1.4.1); each a light
-# fill under dark text (contrast well above 4.5:1).
+# fill under dark text (contrast well above 4.5:1). The same colours as the page's CSS
+# (vivera.css, `.plans-status-*`, `.plans-verdict-*`).
 STATUS_COLOURS = {
     ActivityStatus.RUNNING: "DCEBFA",
     ActivityStatus.PLANNED: "FCEFC7",
@@ -37,8 +38,6 @@ def context(overview: Overview) -> dict[str, object]:
     return {
         "overview": overview,
         "generated": timezone.localtime(),
-        "status_colours": {k: f"#{v}" for k, v in STATUS_COLOURS.items()},
-        "verdict_colours": {k: f"#{v}" for k, v in VERDICT_COLOURS.items()},
         "status_labels": {k: str(label) for k, label in ActivityStatus.choices},
     }
 

@@ -47,6 +47,7 @@ from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
+from vivera.devtools.demo.plans import demo_plans_data, demo_plans_reset
 from vivera.devtools.demo.provisions import demo_provisions_data, demo_provisions_reset
 from vivera.devtools.demo.survey import demo_survey_data, demo_survey_reset
 from vivera.organisation.models import (
@@ -130,6 +131,8 @@ class DemoSummary:
     survey_answers: int = 0
     wmo_allocations: int = 0
     wmo_client_allocations: int = 0
+    plan_activities: int = 0
+    plan_targets: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"),
@@ -159,6 +162,8 @@ class DemoSummary:
         ("survey_answers", "antwoorden in de enquête"),
         ("wmo_allocations", "Wmo-toewijzingen (sociale dienst)"),
         ("wmo_client_allocations", "waarvan van cliënten"),
+        ("plan_activities", "activiteiten in het activiteitenoverzicht"),
+        ("plan_targets", "doelen in het activiteitenoverzicht"),
     )
 
     def lines(self) -> list[str]:
@@ -280,6 +285,7 @@ def demo_reset() -> ResetSummary:
     demo_partner_reset(municipality)
     demo_survey_reset(municipality)
     demo_provisions_reset(municipality)
+    demo_plans_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -650,6 +656,14 @@ def demo_generate(
                 today=today,
                 seed=seed,
                 scale=scale,
+            )
+        )
+        counts.update(
+            demo_plans_data(
+                municipality=org.municipality,
+                policy=org.users["beleid"],
+                partner=org.users["partner"],
+                today=today,
             )
         )
     counts.update(
