@@ -700,3 +700,23 @@ def fewer_new_allocations_over_the_years() -> None:
         for allocation in kept
     )
     assert kept.count() >= 100 and after_referral >= kept.count() * 0.6
+
+
+def test_the_activity_overview_has_six_clusters_and_targets_bound_to_its_figures(
+    small_demo: str,
+) -> None:
+    from vivera.plans import selectors
+    from vivera.plans.models import NoteState, Plan, StatusNote
+
+    plan = Plan.objects.get(municipality__cbs_code=DEMO_CODE)
+    assert plan.start_date <= TODAY <= plan.end_date
+    overview = selectors.overview(plan, TODAY)
+    assert len(overview.clusters) == 6
+    targets = [p for c in overview.clusters for p in c.targets]
+    bound = [p for p in targets if p.target.figure]
+    assert len(bound) >= 6 and len(targets) - len(bound) == 2
+    # A bound target has a measured value for the plan's first year, from the demo's figures.
+    assert any(p.latest is not None for p in bound)
+    assert StatusNote.objects.filter(
+        activity__cluster__plan=plan, state=NoteState.PROPOSED, partner__isnull=False
+    ).exists()
