@@ -267,12 +267,12 @@ def demo_plans_data(
             )
             counts["plan_targets"] += 1
             if not figure and direction == "up":
-                for year, value in ((start.year, 352), (start.year + 1, 371)):
+                for year, registered in ((start.year, 352), (start.year + 1, 371)):
                     day = min(dt.date(year, 12, 31), today)
                     Measurement.objects.create(
                         target=target,
                         date=day,
-                        value=Decimal(value),
+                        value=Decimal(registered),
                         source="Registratie mantelzorgsteunpunt",
                         entered_by=policy,
                     )
