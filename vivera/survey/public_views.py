@@ -5,8 +5,8 @@ link or code until the survey closes, and sends its answers once.
 
 Guessing: every unknown code or link is a refused line in the access log, and an address with
 VIVERA_SURVEY_CODE_FAILURE_LIMIT of them in the lockout period gets 429 on every page here.
-The code form also has a honeypot field and a signed start time: a form sent back within
-MIN_SECONDS, or with the hidden field filled in, is refused and changes nothing. No tracking, no
+The code form is a `core.botguard.BotGuardForm`: a honeypot field and a signed start time; sent
+back too fast, or with the hidden field filled in, it is refused and changes nothing. No tracking, no
 external resources (the site's own CSS only), no cookies beyond the CSRF cookie.
 """
 
@@ -19,8 +19,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,16 +26,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vivera.core.botguard import BotGuardForm
+
 from . import services
 from .answers import AnswerForm, answers_from, initial_from, locations_for
 from .models import Answer, Invitation, Question, Response
 
 InvitationView = Callable[..., HttpResponse]
-MIN_SECONDS = 2
 SALT = "vivera-survey-code-form"
 
 
-class CodeForm(forms.Form):
+class CodeForm(BotGuardForm):
+    salt = SALT
+    refusal = gettext_lazy("Something went wrong. Wait a moment and type the code again.")
     code = forms.CharField(
         label=gettext_lazy("Code from your letter"),
         max_length=30,
@@ -47,27 +48,6 @@ class CodeForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("Type the code from your letter.")},
     )
-    # Filled in by bots only: hidden from people and from screen readers.
-    website = forms.CharField(required=False, max_length=200)
-    started = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=SALT)
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        try:
-            started = float(signing.loads(str(cleaned.get("started") or ""), salt=SALT))
-        except (signing.BadSignature, ValueError, TypeError):
-            started = None
-        too_fast = started is None or timezone.now().timestamp() - started < MIN_SECONDS
-        if cleaned.get("website") or too_fast:
-            raise ValidationError(
-                _("Something went wrong. Wait a moment and type the code again."), code="bot"
-            )
-        return cleaned
 
 
 def _too_many(request: HttpRequest) -> HttpResponse | None:
@@ -98,11 +78,7 @@ def code(request: HttpRequest) -> HttpResponse:
             )
         else:
             return redirect("survey_public:start", token=invitation.token)
-    if form.is_bound:
-        # A new start time for the next try.
-        data = request.POST.copy()
-        data["started"] = signing.dumps(timezone.now().timestamp(), salt=SALT)
-        form.data = data
+    form.restamp()  # a new start time for the next try
     return render(
         request, "survey/public/code.html", {"form": form}, status=400 if form.errors else 200
     )
