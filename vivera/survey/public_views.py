@@ -6,8 +6,8 @@ link or code until the survey closes, and sends its answers once.
 Guessing: every unknown code or link is a refused line in the access log, and an address with
 VIVERA_SURVEY_CODE_FAILURE_LIMIT of them in the lockout period gets 429 on every page here.
 The code form is a `core.botguard.BotGuardForm`: a honeypot field and a signed start time; sent
-back too fast, or with the hidden field filled in, it is refused and changes nothing. No tracking, no
-external resources (the site's own CSS only), no cookies beyond the CSRF cookie.
+back too fast, or with the hidden field filled in, it is refused and changes nothing. No
+tracking, no external resources (the site's own CSS only), no cookies beyond the CSRF cookie.
 """
 
 from __future__ import annotations
