@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "vivera.survey",
     "vivera.provisions",
     "vivera.plans",
+    "vivera.matching",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
     # Tooling, not product: the demo generator, the benchmarks and the test harness with their
@@ -372,6 +373,36 @@ VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between(
 )
 # A delivery of Wmo allocations (docs/provisions.md) is a region's whole register: larger than a
 # legacy export. Lines per file, and megabytes per CSV file (or unpacked XLSX).
+# Voor elkaar (docs/matching.md): the municipality of the public pages (a CBS code; without it
+# the first), and how many confirmation links or reports one address may ask for per hour.
+VIVERA_MATCHING_MUNICIPALITY = os.environ.get("VIVERA_MATCHING_MUNICIPALITY", "")
+VIVERA_MATCHING_LIMIT_PER_HOUR = env_int_between("VIVERA_MATCHING_LIMIT_PER_HOUR", 10, 1, 10_000)
+# Outgoing e-mail (the voor-elkaar confirmation links), as Django 6.1's MAILERS: SMTP with
+# VIVERA_EMAIL_HOST (in production without it: the server's own mail service on localhost:25),
+# else written to the console (development).
+_EMAIL_HOST = os.environ.get("VIVERA_EMAIL_HOST", "") or ("localhost" if PRODUCTION else "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int_between(
+                    "VIVERA_EMAIL_PORT", 25 if _EMAIL_HOST == "localhost" else 587, 1, 65_535
+                ),
+                "username": os.environ.get("VIVERA_EMAIL_USER", ""),
+                "password": os.environ.get("VIVERA_EMAIL_PASSWORD", ""),
+                "use_tls": os.environ.get(
+                    "VIVERA_EMAIL_TLS", "0" if _EMAIL_HOST == "localhost" else "1"
+                )
+                == "1",
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("VIVERA_EMAIL_FROM", "Voor elkaar <noreply@localhost>")
 VIVERA_PROVISIONS_MAX_ROWS = env_int_between("VIVERA_PROVISIONS_MAX_ROWS", 2_000_000, 1, 20_000_000)
 VIVERA_PROVISIONS_MAX_MB = env_int_between("VIVERA_PROVISIONS_MAX_MB", 400, 1, 10_000)
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("beheer/enquete/", include("vivera.survey.intake_urls")),
     path("beheer/toewijzingen/", include("vivera.provisions.urls")),
     path("beleid/", include("vivera.plans.urls")),
+    path("voor-elkaar/", include("vivera.matching.urls")),
+    path("beheer/voor-elkaar/", include("vivera.matching.moderation_urls")),
     path("partner/activiteiten/", include("vivera.plans.partner_urls")),
     path("enquete/", include("vivera.survey.public_urls")),
     path("admin/", admin.site.urls),

@@ -71,6 +71,7 @@ class ObjectType(models.TextChoices):
     PROVISION_DELIVERY = "provision_delivery", _("delivery of Wmo allocations")
     ALLOCATIONS = "allocations", _("Wmo allocations")
     POLICY_PLAN = "policy_plan", _("policy activity overview")
+    MATCHING_LISTING = "matching_listing", _("voor elkaar: request or offer")
 
 
 class Result(models.TextChoices):

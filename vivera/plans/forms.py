@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vivera.core.formfields import BoundedModelMultipleChoiceField
 from vivera.organisation.models import PartnerOrganisation
 
 from . import figures
@@ -36,7 +37,7 @@ class ClusterForm(forms.Form):
     )
 
 
-class PartnersField(forms.ModelMultipleChoiceField):
+class PartnersField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 

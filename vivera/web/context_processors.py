@@ -54,6 +54,7 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("Import"), "imports:import"),
         (_("Survey answers"), "survey_intake:index"),
         (_("Wmo allocations"), "provisions:deliveries"),
+        (_("Voor elkaar"), "matching_moderation:moderation"),
         (_("Right of access"), "privacy:index"),
         (_("Research grants"), "research:grants"),
         (_("Access rights requests"), "accounts:grant_requests"),

@@ -22,6 +22,8 @@ from django.utils import timezone
 from vivera.accounts.models import AccessGrantRequest
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
+from vivera.matching.models import Listing as MatchingListing
+from vivera.organisation.models import Neighbourhood
 from vivera.partners.models import Submission
 from vivera.plans import services as plan_services
 from vivera.registration.models import Question
@@ -164,6 +166,8 @@ RULES: dict[str, Rule] = {
     "plans:decide": rule({"policy"}, "post", obj="plan_note"),
     "plans_partner:list": rule({"partner"}),
     "plans_partner:propose": rule({"partner"}, obj="plan_activity"),
+    "matching_moderation:moderation": rule({"admin"}),
+    "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
@@ -186,6 +190,9 @@ EXCLUDED_PREFIXES = (
     # The resident's survey pages are open without login (a code or a personal link instead)
     # and are tested in vivera/survey/tests/test_public.py.
     "survey_public:",
+    # Voor elkaar's public pages are open without login (a member signs in with an e-mail link)
+    # and are tested in vivera/matching/tests/test_views.py.
+    "matching:",
 )
 
 
@@ -331,7 +338,19 @@ def records(
         status="running",
         text="Loopt",
     )
+    listing = MatchingListing.objects.create(
+        municipality=team_oost.municipality,
+        kind="request",
+        title="Boodschappen",
+        text="Samen boodschappen doen.",
+        help_kind="shopping",
+        neighbourhood=Neighbourhood.objects.create(
+            municipality=team_oost.municipality, name="Wijk", cbs_code="WK999199"
+        ),
+        frequency="once",
+    )
     return {
+        "listing": listing,
         "plan": plan,
         "plan_cluster": plan_cluster,
         "plan_activity": plan_activity,

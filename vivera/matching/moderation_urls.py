@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "matching_moderation"
+urlpatterns = [
+    path("", views.moderation, name="moderation"),
+    path("<int:pk>/", views.moderate, name="moderate"),
+]

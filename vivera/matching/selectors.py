@@ -1,0 +1,72 @@
+"""Reading the public pages: published requests and offers, filtered and searched.
+
+Full-text search is the database's own: PostgreSQL's with its Dutch configuration (stemming:
+"boodschappen" finds "boodschap"), SQLite's FTS5 table `matching_listing_fts` (kept in step by
+triggers, see migration 0002) on the embedded database. A query is split into words, each
+matched as a word or its beginning, so no search syntax reaches the database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from vivera.organisation.models import Municipality
+
+from .models import Listing, ListingStatus
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    help_kind: str = ""
+    neighbourhood_id: int | None = None
+    part_of_day: str = ""
+    frequency: str = ""
+    query: str = ""
+
+
+def published(municipality: Municipality) -> QuerySet[Listing]:
+    return Listing.objects.filter(
+        municipality=municipality, status=ListingStatus.PUBLISHED
+    ).select_related("neighbourhood")
+
+
+def search(municipality: Municipality, filters: Filters) -> QuerySet[Listing]:
+    qs = published(municipality)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.help_kind:
+        qs = qs.filter(help_kind=filters.help_kind)
+    if filters.neighbourhood_id:
+        qs = qs.filter(neighbourhood_id=filters.neighbourhood_id)
+    if filters.frequency:
+        qs = qs.filter(frequency=filters.frequency)
+    if filters.part_of_day:
+        # A JSON list of parts of day; the same test on both databases.
+        qs = qs.filter(parts_of_day__icontains=f'"{filters.part_of_day}"')
+    words = WORD.findall(filters.query)[:10]
+    if not words:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", weight="A", config="dutch") + SearchVector(
+            "text", weight="B", config="dutch"
+        )
+        query = SearchQuery(" ".join(words), config="dutch", search_type="plain")
+        return qs.annotate(document=vector).filter(document=query)
+    match = " ".join(f'"{w}"*' for w in words)
+    return qs.filter(
+        Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM matching_listing_fts WHERE matching_listing_fts MATCH %s",
+                [match],
+            )
+        )
+    )

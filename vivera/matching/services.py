@@ -1,0 +1,281 @@
+"""Voor elkaar's writes (docs/matching.md): signing up with a confirmed e-mail address, posting
+a request or offer (checked: no contact details, no duplicate), moderation, withdrawing and
+reporting abuse. Every refusal names every problem at once, in Dutch, and changes nothing.
+
+Bots and guessing: the public forms are `core.botguard` forms, and sending a confirmation link
+or a report is limited per address and per hour (`VIVERA_MATCHING_LIMIT_PER_HOUR`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vivera.accounts.models import Role, User
+from vivera.audit.models import Action, ObjectType
+from vivera.audit.services import log_access
+from vivera.core.errors import Refusals
+from vivera.organisation.models import Municipality, Neighbourhood, PartOfDay
+
+from .contact import contact_details
+from .models import Frequency, HelpKind, Listing, ListingKind, ListingStatus, Member, Report
+
+LINK_DAYS = 2  # a confirmation link is valid this long
+
+
+class Limited(Exception):
+    """Too many attempts from this address in the last hour."""
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def limit(key: str) -> None:
+    """Count an attempt under `key`; refuse beyond the hourly limit."""
+    cache_key = f"vivera-matching:{key}"
+    cache.add(cache_key, 0, timeout=3600)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, timeout=3600)
+        count = 1
+    if count > settings.VIVERA_MATCHING_LIMIT_PER_HOUR:
+        raise Limited
+
+
+def public_municipality() -> Municipality | None:
+    """The municipality whose voor-elkaar pages this installation shows
+    (`VIVERA_MATCHING_MUNICIPALITY`, a CBS code; without it the first municipality)."""
+    code = settings.VIVERA_MATCHING_MUNICIPALITY
+    municipalities = Municipality.objects.order_by("pk")
+    return municipalities.filter(cbs_code=code).first() if code else municipalities.first()
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+def member_send_link(
+    *,
+    municipality: Municipality,
+    name: str,
+    email: str,
+    is_organisation: bool,
+    address: str,
+    base_url: str,
+) -> Member:
+    """Send a link that confirms the address (and signs the member in). A known address gets a
+    new link; its name is kept."""
+    limit(f"link:{address}")
+    limit(f"link:{email.lower()}")
+    refusals = Refusals()
+    if not name.strip():
+        refusals.add("name", _("Fill in your name."), "required")
+    refusals.raise_if_any()
+    token = secrets.token_urlsafe(32)
+    member, _created = Member.objects.get_or_create(
+        municipality=municipality,
+        email=email.strip().lower(),
+        defaults={"name": name.strip()[:100], "is_organisation": is_organisation},
+    )
+    member.token_hash = digest(token)
+    member.token_sent_at = timezone.now()
+    member.save(update_fields=["token_hash", "token_sent_at"])
+    link = base_url + reverse("matching:confirm", args=[token])
+    send_mail(
+        _("Confirm your e-mail address for Voor elkaar"),
+        _(
+            "Hello %(name)s,\n\nConfirm your e-mail address and sign in to Voor elkaar with this "
+            "link (valid for %(days)d days, once):\n\n%(link)s\n\nDid you not ask for this? Then "
+            "ignore this message."
+        )
+        % {"name": member.name, "days": LINK_DAYS, "link": link},
+        None,
+        [member.email],
+    )
+    return member
+
+
+def member_confirm(*, token: str) -> Member | None:
+    """The member whose link this is, confirmed; None for an unknown, used or expired link."""
+    since = timezone.now() - dt.timedelta(days=LINK_DAYS)
+    member = Member.objects.filter(token_hash=digest(token), token_sent_at__gte=since).first()
+    if member is None:
+        return None
+    member.token_hash = ""
+    member.confirmed_at = member.confirmed_at or timezone.now()
+    member.save(update_fields=["token_hash", "confirmed_at"])
+    return member
+
+
+# --- Listings -----------------------------------------------------------------------------------
+
+
+def _listing_rules(
+    refusals: Refusals,
+    *,
+    municipality: Municipality,
+    kind: str,
+    title: str,
+    text: str,
+    help_kind: str,
+    neighbourhood: Neighbourhood | None,
+    parts_of_day: Sequence[str],
+    frequency: str,
+) -> None:
+    if kind not in ListingKind.values:
+        refusals.add("kind", _("Choose whether you ask or offer help."), "required")
+    if not title.strip():
+        refusals.add("title", _("Give it a short title."), "required")
+    elif len(title.strip()) > 120:
+        refusals.add("title", _("Keep the title under 120 characters."), "max_length")
+    if not text.strip():
+        refusals.add("text", _("Describe what you ask or offer."), "required")
+    elif len(text.strip()) > 2000:
+        refusals.add("text", _("Keep the description under 2000 characters."), "max_length")
+    for field, value in (("title", title), ("text", text)):
+        found = contact_details(value)
+        if found:
+            refusals.add(
+                field,
+                _(
+                    "Remove %(what)s: this text is public. You share contact details only "
+                    "through the site, once both of you agree."
+                )
+                % {"what": _(" and ").join(found)},
+                "contact_details",
+            )
+    if help_kind not in HelpKind.values:
+        refusals.add("help_kind", _("Choose the kind of help."), "required")
+    if neighbourhood is None or neighbourhood.municipality_id != municipality.pk:
+        refusals.add("neighbourhood", _("Choose the neighbourhood."), "required")
+    if any(p not in PartOfDay.values for p in parts_of_day):
+        refusals.add("parts_of_day", _("Choose morning, afternoon or evening."), "invalid")
+    if frequency not in Frequency.values:
+        refusals.add("frequency", _("Choose once or recurring."), "required")
+
+
+def listing_post(
+    *,
+    member: Member,
+    kind: str,
+    title: str,
+    text: str,
+    help_kind: str,
+    neighbourhood: Neighbourhood | None,
+    parts_of_day: Sequence[str],
+    frequency: str,
+) -> Listing:
+    """A confirmed member's request or offer, waiting for the moderator."""
+    if member.confirmed_at is None:
+        raise PermissionDenied
+    municipality = member.municipality
+    refusals = Refusals()
+    _listing_rules(
+        refusals,
+        municipality=municipality,
+        kind=kind,
+        title=title,
+        text=text,
+        help_kind=help_kind,
+        neighbourhood=neighbourhood,
+        parts_of_day=parts_of_day,
+        frequency=frequency,
+    )
+    if Listing.objects.filter(
+        member=member,
+        kind=kind,
+        title__iexact=title.strip(),
+        status__in=[ListingStatus.PENDING, ListingStatus.PUBLISHED],
+    ).exists():
+        refusals.add(
+            None,
+            _("You already posted this; it is waiting for the moderator or online."),
+            "duplicate",
+        )
+    refusals.raise_if_any()
+    assert neighbourhood is not None
+    return Listing.objects.create(
+        municipality=municipality,
+        kind=kind,
+        member=member,
+        title=title.strip(),
+        text=text.strip(),
+        help_kind=help_kind,
+        neighbourhood=neighbourhood,
+        parts_of_day=sorted(set(parts_of_day)),
+        frequency=frequency,
+    )
+
+
+def _moderator(user: User, listing: Listing) -> None:
+    if user.role != Role.ADMIN or user.municipality_id != listing.municipality_id:
+        raise PermissionDenied
+
+
+def listing_moderate(*, user: User, listing: Listing, publish: bool, reason: str = "") -> Listing:
+    """Publish a listing, or hold it back with a reason (which its poster reads)."""
+    _moderator(user, listing)
+    refusals = Refusals()
+    if listing.status not in (ListingStatus.PENDING, ListingStatus.HELD, ListingStatus.PUBLISHED):
+        refusals.add(None, _("This request or offer was withdrawn or closed."), "closed")
+    if publish:
+        found = contact_details(f"{listing.title}\n{listing.text}")
+        if found:
+            refusals.add(
+                None,
+                _("It holds %(what)s: hold it back instead.") % {"what": _(" and ").join(found)},
+                "contact_details",
+            )
+    elif not reason.strip():
+        refusals.add("reason", _("Say why it is held back; the poster reads it."), "required")
+    refusals.raise_if_any()
+    now = timezone.now()
+    with transaction.atomic():
+        listing.status = ListingStatus.PUBLISHED if publish else ListingStatus.HELD
+        listing.hold_reason = "" if publish else reason.strip()[:300]
+        listing.moderated_by, listing.moderated_at = user, now
+        if publish and listing.published_at is None:
+            listing.published_at = now
+        listing.save()
+        log_access(
+            user=user,
+            action=Action.UPDATE,
+            object_type=ObjectType.MATCHING_LISTING,
+            object_id=listing.pk,
+            municipality_id=listing.municipality_id,
+            detail={"status": listing.status},
+        )
+    return listing
+
+
+def listing_withdraw(*, member: Member, listing: Listing) -> Listing:
+    if listing.member_id != member.pk:
+        raise PermissionDenied
+    if listing.status in (ListingStatus.WITHDRAWN, ListingStatus.CLOSED):
+        return listing
+    listing.status = ListingStatus.WITHDRAWN
+    listing.save(update_fields=["status"])
+    return listing
+
+
+def report_add(*, listing: Listing, reason: str, address: str) -> Report:
+    limit(f"report:{address}")
+    refusals = Refusals()
+    if listing.status != ListingStatus.PUBLISHED:
+        refusals.add(None, _("This request or offer is no longer online."), "closed")
+    if not reason.strip():
+        refusals.add("reason", _("Say what is wrong."), "required")
+    refusals.raise_if_any()
+    return Report.objects.create(listing=listing, reason=reason.strip()[:500])

@@ -1,0 +1,246 @@
+"""Voor elkaar's pages (docs/matching.md): the public overview, a listing, signing up with a
+confirmed address, posting, one's own listings; and the moderator's page. The public pages need
+no login; a member is signed in by the link in its e-mail (the session holds its id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
+from vivera.accounts.models import Role
+from vivera.core.errors import show_in_form
+
+from . import selectors, services
+from .forms import FilterForm, ListingForm, ModerateForm, ReportForm, SignUpForm
+from .models import Listing, ListingStatus, Member
+
+SESSION_KEY = "vivera_matching_member"
+
+
+def _municipality() -> Any:
+    municipality = services.public_municipality()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def _member(request: HttpRequest) -> Member | None:
+    pk = request.session.get(SESSION_KEY)
+    return Member.objects.filter(pk=pk, confirmed_at__isnull=False).first() if pk else None
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@login_not_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    municipality = _municipality()
+    form = FilterForm(request.GET or None, municipality_id=municipality.pk)
+    filters = selectors.Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.Filters(
+            kind=data["kind"],
+            help_kind=data["help_kind"],
+            neighbourhood_id=data["neighbourhood"].pk if data["neighbourhood"] else None,
+            part_of_day=data["part_of_day"],
+            frequency=data["frequency"],
+            query=data["q"],
+        )
+    page = Paginator(selectors.search(municipality, filters), 20).get_page(
+        request.GET.get("pagina")
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "matching/overview.html",
+        {"form": form, "page": page, "query": query.urlencode(), "member": _member(request)},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.published(_municipality()).filter(pk=pk).first()
+    if listing is None:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_add(
+                listing=listing, reason=form.cleaned_data["reason"], address=_address(request)
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        except services.Limited:
+            return render(request, "matching/limited.html", status=429)
+        else:
+            messages.success(request, _("Thank you. A moderator looks at it."))
+            return redirect("matching:detail", listing.pk)
+    form.restamp()
+    return render(
+        request,
+        "matching/detail.html",
+        {"listing": listing, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    municipality = _municipality()
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_send_link(
+                municipality=municipality,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                is_organisation=form.cleaned_data["is_organisation"],
+                address=_address(request),
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        except services.Limited:
+            return render(request, "matching/limited.html", status=429)
+        else:
+            return render(request, "matching/link_sent.html")
+    form.restamp()
+    return render(
+        request, "matching/sign_up.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_not_required
+@require_GET
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    member = services.member_confirm(token=token)
+    if member is None:
+        return render(request, "matching/link_invalid.html", status=404)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = member.pk
+    messages.success(request, _("Your e-mail address is confirmed. You are signed in."))
+    return redirect("matching:mine")
+
+
+@login_not_required
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    return redirect("matching:overview")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def post(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        return redirect("matching:sign_up")
+    form = ListingForm(
+        request.POST or None,
+        municipality_id=member.municipality_id,
+        initial={"kind": "request", "frequency": "once"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.listing_post(
+                member=member,
+                kind=data["kind"],
+                title=data["title"],
+                text=data["text"],
+                help_kind=data["help_kind"],
+                neighbourhood=data["neighbourhood"],
+                parts_of_day=data["parts_of_day"],
+                frequency=data["frequency"],
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("Thank you. A moderator checks it; then it is online."))
+            return redirect("matching:mine")
+    form.restamp()
+    return render(request, "matching/post.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        return redirect("matching:sign_up")
+    if request.method == "POST":
+        listing = Listing.objects.filter(
+            pk=request.POST.get("withdraw") or 0, member=member
+        ).first()
+        if listing is None:
+            raise Http404
+        services.listing_withdraw(member=member, listing=listing)
+        messages.success(request, _("It has been withdrawn."))
+        return redirect("matching:mine")
+    return render(
+        request,
+        "matching/mine.html",
+        {
+            "member": member,
+            "listings": member.listings.select_related("neighbourhood").order_by("-created_at"),
+        },
+    )
+
+
+# --- The moderator ------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    listings = Listing.objects.filter(
+        municipality_id=municipality_id_of(request.user), status=ListingStatus.PENDING
+    ).select_related("neighbourhood", "member")
+    reported = Listing.objects.filter(
+        municipality_id=municipality_id_of(request.user), reports__handled_at__isnull=True
+    ).distinct()
+    return render(
+        request,
+        "matching/moderation.html",
+        {"rows": [(x, ModerateForm(prefix=f"l{x.pk}")) for x in listings], "reported": reported},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    listing = Listing.objects.filter(
+        pk=pk, municipality_id=municipality_id_of(request.user)
+    ).first()
+    if listing is None:
+        raise Http404
+    form = ModerateForm(request.POST, prefix=f"l{pk}")
+    form.is_valid()
+    publish = request.POST.get("decision") == "publish"
+    try:
+        services.listing_moderate(
+            user=request.user,
+            listing=listing,
+            publish=publish,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Published.") if publish else _("Held back."))
+    return redirect("matching_moderation:moderation")
