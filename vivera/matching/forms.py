@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.core.botguard import BotGuardForm
 from vivera.organisation.models import Neighbourhood, PartOfDay
 
-from .models import Frequency, HelpKind, ListingKind
+from .models import ConnectionStatus, Frequency, HelpKind, ListingKind
 
 ANY = [("", _("All"))]
 
@@ -127,4 +127,17 @@ class ModerateForm(forms.Form):
         required=False,
         max_length=300,
         help_text=_("Only when you hold it back: the poster reads it."),
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How does it go?"),
+        choices=[(k, v) for k, v in ConnectionStatus.choices if k != ConnectionStatus.CONNECTION],
     )

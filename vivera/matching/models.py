@@ -139,3 +139,55 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
+
+
+class ConnectionStatus(models.TextChoices):
+    CONNECTION = "connection", _("In contact")
+    MATCH = "match", _("Match")
+    STARTED = "started", _("Help started")
+    ENDED = "ended", _("Ended")
+    NO_MATCH = "no_match", _("No match")
+
+
+class Connection(models.Model):
+    """A reply to a listing (NLvoorElkaar's *connection*): a message thread between its poster
+    and one member; a confirmed one is a *match*. Contact details are shown only when both
+    sides chose to share them."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="connections")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="connections")
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.CONNECTION,
+    )
+    status_since = models.DateField(_("since"))
+    matched_on = models.DateField(_("match on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    poster_shares = models.BooleanField(default=False)
+    member_shares = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("connection")
+        verbose_name_plural = _("connections")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "member"], name="matching_connection_once"),
+        ]
+
+    @property
+    def shared(self) -> bool:
+        return self.poster_shares and self.member_shares
+
+
+class Message(models.Model):
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="messages")
+    from_poster = models.BooleanField()
+    text = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

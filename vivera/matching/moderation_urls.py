@@ -8,4 +8,5 @@ app_name = "matching_moderation"
 urlpatterns = [
     path("", views.moderation, name="moderation"),
     path("<int:pk>/", views.moderate, name="moderate"),
+    path("opvolgen/<int:pk>/", views.followed_up, name="followed_up"),
 ]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -29,7 +29,18 @@ from vivera.core.errors import Refusals
 from vivera.organisation.models import Municipality, Neighbourhood, PartOfDay
 
 from .contact import contact_details
-from .models import Frequency, HelpKind, Listing, ListingKind, ListingStatus, Member, Report
+from .models import (
+    Connection,
+    ConnectionStatus,
+    Frequency,
+    HelpKind,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Member,
+    Message,
+    Report,
+)
 
 LINK_DAYS = 2  # a confirmation link is valid this long
 
@@ -279,3 +290,106 @@ def report_add(*, listing: Listing, reason: str, address: str) -> Report:
         refusals.add("reason", _("Say what is wrong."), "required")
     refusals.raise_if_any()
     return Report.objects.create(listing=listing, reason=reason.strip()[:500])
+
+
+# --- Contact through the site -------------------------------------------------------------------
+
+FOLLOW_UP_DAYS = 28  # the moderator asks how a match goes after four weeks
+
+
+def _side(member: Member, connection: Connection) -> str:
+    """ "poster" or "member"; anyone else may not see the thread."""
+    if connection.member_id == member.pk:
+        return "member"
+    if connection.listing.member_id == member.pk:
+        return "poster"
+    raise PermissionDenied
+
+
+def _message_rules(
+    refusals: Refusals, connection: Connection | None, listing: Listing, text: str
+) -> None:
+    if listing.status != ListingStatus.PUBLISHED:
+        refusals.add(
+            None,
+            _("This request or offer is no longer online: your message was not sent."),
+            "closed",
+        )
+    if not text.strip():
+        refusals.add("text", _("Write your message."), "required")
+    elif len(text) > 2000:
+        refusals.add("text", _("Keep the message under 2000 characters."), "max_length")
+    elif not (connection and connection.shared):
+        found = contact_details(text)
+        if found:
+            refusals.add(
+                "text",
+                _(
+                    "Remove %(what)s: you share contact details with the button “Share my "
+                    "contact details”, once both of you agree."
+                )
+                % {"what": _(" and ").join(found)},
+                "contact_details",
+            )
+
+
+def connection_start(*, member: Member, listing: Listing, text: str) -> Connection:
+    """Reply to a listing: a thread between its poster and this member (once per member; a
+    second reply adds a message to it)."""
+    if member.confirmed_at is None or listing.member_id == member.pk:
+        raise PermissionDenied
+    existing = Connection.objects.filter(listing=listing, member=member).first()
+    refusals = Refusals()
+    _message_rules(refusals, existing, listing, text)
+    refusals.raise_if_any()
+    with transaction.atomic():
+        connection = existing or Connection.objects.create(
+            listing=listing, member=member, status_since=timezone.localdate()
+        )
+        Message.objects.create(connection=connection, from_poster=False, text=text.strip())
+    return connection
+
+
+def message_add(*, member: Member, connection: Connection, text: str) -> Message:
+    side = _side(member, connection)
+    refusals = Refusals()
+    _message_rules(refusals, connection, connection.listing, text)
+    refusals.raise_if_any()
+    return Message.objects.create(
+        connection=connection, from_poster=side == "poster", text=text.strip()
+    )
+
+
+def contact_share(*, member: Member, connection: Connection) -> Connection:
+    """This side agrees to share its name and e-mail address; both shown once both agree."""
+    if _side(member, connection) == "poster":
+        connection.poster_shares = True
+    else:
+        connection.member_shares = True
+    connection.save(update_fields=["poster_shares", "member_shares"])
+    return connection
+
+
+def connection_status(
+    *, member: Member, connection: Connection, status: str, today: dt.date | None = None
+) -> Connection:
+    """The poster records how it goes: a match (the moderator follows up after four weeks), help
+    started, ended, or no match."""
+    if _side(member, connection) != "poster":
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    if status not in ConnectionStatus.values or status == ConnectionStatus.CONNECTION:
+        raise ValidationError({"status": _("Choose how it goes.")}, code="invalid")
+    connection.status, connection.status_since = status, today
+    if status == ConnectionStatus.MATCH and connection.matched_on is None:
+        connection.matched_on = today
+        connection.follow_up_on = today + dt.timedelta(days=FOLLOW_UP_DAYS)
+    connection.save()
+    return connection
+
+
+def follow_up_done(*, user: User, connection: Connection) -> None:
+    if user.role != Role.ADMIN or user.municipality_id != connection.listing.municipality_id:
+        raise PermissionDenied
+    connection.followed_up_at = timezone.now()
+    connection.save(update_fields=["followed_up_at"])

@@ -13,4 +13,5 @@ urlpatterns = [
     path("afmelden/", views.sign_out, name="sign_out"),
     path("plaatsen/", views.post, name="post"),
     path("mijn/", views.mine, name="mine"),
+    path("contact/<int:pk>/", views.thread, name="thread"),
 ]

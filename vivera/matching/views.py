@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +22,16 @@ from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
 
 from . import selectors, services
-from .forms import FilterForm, ListingForm, ModerateForm, ReportForm, SignUpForm
-from .models import Listing, ListingStatus, Member
+from .forms import (
+    FilterForm,
+    ListingForm,
+    MessageForm,
+    ModerateForm,
+    ReportForm,
+    SignUpForm,
+    StatusForm,
+)
+from .models import Connection, Listing, ListingStatus, Member
 
 SESSION_KEY = "vivera_matching_member"
 
@@ -76,6 +86,29 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.published(_municipality()).filter(pk=pk).first()
     if listing is None:
         raise Http404
+    member = _member(request)
+    reply = MessageForm(prefix="reply")
+    if request.method == "POST" and request.POST.get("action") == "reply":
+        if member is None:
+            return redirect("matching:sign_up")
+        reply = MessageForm(request.POST, prefix="reply")
+        if reply.is_valid():
+            try:
+                connection = services.connection_start(
+                    member=member, listing=listing, text=reply.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                show_in_form(reply, error)
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect("matching:thread", connection.pk)
+        form = ReportForm()
+        return render(
+            request,
+            "matching/detail.html",
+            {"listing": listing, "form": form, "reply": reply, "member": member},
+            status=400,
+        )
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +126,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matching/detail.html",
-        {"listing": listing, "form": form},
+        {"listing": listing, "form": form, "reply": reply, "member": member},
         status=400 if form.errors else 200,
     )
 
@@ -198,7 +231,68 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "member": member,
             "listings": member.listings.select_related("neighbourhood").order_by("-created_at"),
+            "threads": Connection.objects.filter(Q(member=member) | Q(listing__member=member))
+            .select_related("listing")
+            .order_by("-created_at"),
         },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        return redirect("matching:sign_up")
+    connection = (
+        Connection.objects.select_related("listing__member", "member")
+        .filter(pk=pk)
+        .filter(Q(member=member) | Q(listing__member=member))
+        .first()
+    )
+    if connection is None:
+        raise Http404
+    form, status_form = MessageForm(), StatusForm(initial={"status": connection.status})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "message":
+                form = MessageForm(request.POST)
+                if form.is_valid():
+                    services.message_add(
+                        member=member, connection=connection, text=form.cleaned_data["text"]
+                    )
+                    return redirect("matching:thread", connection.pk)
+            elif action == "share":
+                services.contact_share(member=member, connection=connection)
+                return redirect("matching:thread", connection.pk)
+            elif action == "status":
+                status_form = StatusForm(request.POST)
+                if status_form.is_valid():
+                    services.connection_status(
+                        member=member,
+                        connection=connection,
+                        status=status_form.cleaned_data["status"],
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("matching:thread", connection.pk)
+        except ValidationError as error:
+            show_in_form(status_form if action == "status" else form, error)
+    is_poster = connection.listing.member_id == member.pk
+    return render(
+        request,
+        "matching/thread.html",
+        {
+            "connection": connection,
+            "listing": connection.listing,
+            "is_poster": is_poster,
+            "other": connection.member if is_poster else connection.listing.member,
+            "i_share": connection.poster_shares if is_poster else connection.member_shares,
+            "messages_list": connection.messages.all(),
+            "form": form,
+            "status_form": status_form,
+        },
+        status=400 if form.errors or status_form.errors else 200,
     )
 
 
@@ -217,8 +311,30 @@ def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/moderation.html",
-        {"rows": [(x, ModerateForm(prefix=f"l{x.pk}")) for x in listings], "reported": reported},
+        {
+            "rows": [(x, ModerateForm(prefix=f"l{x.pk}")) for x in listings],
+            "reported": reported,
+            "due": Connection.objects.filter(
+                listing__municipality_id=municipality_id_of(request.user),
+                follow_up_on__lte=timezone.localdate(),
+                followed_up_at__isnull=True,
+            ).select_related("listing"),
+        },
     )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def followed_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    connection = (
+        Connection.objects.select_related("listing")
+        .filter(pk=pk, listing__municipality_id=municipality_id_of(request.user))
+        .first()
+    )
+    if connection is None:
+        raise Http404
+    services.follow_up_done(user=request.user, connection=connection)
+    return redirect("matching_moderation:moderation")
 
 
 @require_POST

@@ -22,7 +22,9 @@ from django.utils import timezone
 from vivera.accounts.models import AccessGrantRequest
 from vivera.audit.models import AccessLogEntry
 from vivera.conftest import login
+from vivera.matching.models import Connection as MatchingConnection
 from vivera.matching.models import Listing as MatchingListing
+from vivera.matching.models import Member as MatchingMember
 from vivera.organisation.models import Neighbourhood
 from vivera.partners.models import Submission
 from vivera.plans import services as plan_services
@@ -168,6 +170,7 @@ RULES: dict[str, Rule] = {
     "plans_partner:propose": rule({"partner"}, obj="plan_activity"),
     "matching_moderation:moderation": rule({"admin"}),
     "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
+    "matching_moderation:followed_up": rule({"admin"}, "post", obj="connection"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
@@ -349,8 +352,16 @@ def records(
         ),
         frequency="once",
     )
+    connection = MatchingConnection.objects.create(
+        listing=listing,
+        member=MatchingMember.objects.create(
+            municipality=team_oost.municipality, name="Helper", email="h@example.nl"
+        ),
+        status_since=timezone.localdate(),
+    )
     return {
         "listing": listing,
+        "connection": connection,
         "plan": plan,
         "plan_cluster": plan_cluster,
         "plan_activity": plan_activity,

@@ -1,0 +1,119 @@
+"""Contact without exposure: a reply is a thread; contact details only when both agree; a
+match is followed up after four weeks; a message to a withdrawn request is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client as HttpClient
+
+from vivera.accounts.models import User
+from vivera.conftest import login
+from vivera.matching import services
+from vivera.matching.models import Connection, Listing, Member, Message
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def poster(municipality: Any) -> Member:
+    return Member.objects.create(
+        municipality=municipality,
+        name="Anna",
+        email="anna@example.nl",
+        confirmed_at="2026-01-01T00:00Z",
+    )
+
+
+@pytest.fixture
+def helper(municipality: Any) -> Member:
+    return Member.objects.create(
+        municipality=municipality,
+        name="Bram",
+        email="bram@example.nl",
+        confirmed_at="2026-01-01T00:00Z",
+    )
+
+
+@pytest.fixture
+def listing(municipality: Any, poster: Member, neighbourhood: Any) -> Listing:
+    return Listing.objects.create(
+        municipality=municipality,
+        kind="request",
+        member=poster,
+        title="Telefoonmaatje",
+        text="Wie belt wekelijks even?",
+        help_kind="phone_buddy",
+        neighbourhood=neighbourhood,
+        frequency="recurring",
+        status="published",
+        published_at="2026-01-02T00:00Z",
+    )
+
+
+def test_contact_details_only_when_both_agree(
+    poster: Member, helper: Member, listing: Listing
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.connection_start(member=helper, listing=listing, text="Mail me: bram@example.nl")
+    assert "text" in refused.value.message_dict and not Connection.objects.exists()
+    connection = services.connection_start(member=helper, listing=listing, text="Ik bel graag!")
+    services.message_add(member=poster, connection=connection, text="Fijn, dank je.")
+    assert [m.from_poster for m in Message.objects.all()] == [False, True]
+    services.contact_share(member=helper, connection=connection)
+    connection.refresh_from_db()
+    assert not connection.shared
+    services.contact_share(member=poster, connection=connection)
+    connection.refresh_from_db()
+    assert connection.shared
+    # Once both agreed, contact details may be written.
+    services.message_add(member=poster, connection=connection, text="Mijn nummer is 06-12345678")
+
+
+def test_nobody_else_reads_the_thread(
+    municipality: Any, poster: Member, helper: Member, listing: Listing
+) -> None:
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    stranger = Member.objects.create(
+        municipality=municipality, name="C", email="c@example.nl", confirmed_at="2026-01-01T00:00Z"
+    )
+    with pytest.raises(PermissionDenied):
+        services.message_add(member=stranger, connection=connection, text="Hoi")
+    http = HttpClient()
+    session = http.session
+    session["vivera_matching_member"] = stranger.pk
+    session.save()
+    assert http.get(f"/voor-elkaar/contact/{connection.pk}/").status_code == 404
+
+
+def test_a_message_to_a_withdrawn_request_is_refused(
+    poster: Member, helper: Member, listing: Listing
+) -> None:
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    services.listing_withdraw(member=poster, listing=listing)
+    with pytest.raises(ValidationError) as refused:
+        services.message_add(member=helper, connection=connection, text="Nog steeds nodig?")
+    assert "niet meer online" in " ".join(refused.value.messages)
+    assert connection.messages.count() == 1
+
+
+def test_a_match_is_followed_up_after_four_weeks(
+    poster: Member, helper: Member, listing: Listing, admin_user: User
+) -> None:
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    with pytest.raises(PermissionDenied):
+        services.connection_status(member=helper, connection=connection, status="match")
+    services.connection_status(
+        member=poster, connection=connection, status="match", today=dt.date(2026, 3, 1)
+    )
+    connection.refresh_from_db()
+    assert connection.matched_on == dt.date(2026, 3, 1)
+    assert connection.follow_up_on == dt.date(2026, 3, 29)
+    page = login(admin_user).get("/beheer/voor-elkaar/").content.decode()
+    assert "Telefoonmaatje" in page  # the follow-up is due (today is after 29 March 2026)
+    login(admin_user).post(f"/beheer/voor-elkaar/opvolgen/{connection.pk}/")
+    connection.refresh_from_db()
+    assert connection.followed_up_at is not None
