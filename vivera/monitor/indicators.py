@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vivera.matching import results as matching_results
 from vivera.organisation.models import (
     LifeDomain,
     Location,
@@ -1308,6 +1309,29 @@ INDICATORS: list[Indicator] = [
         ),
         Unit.PERCENT,
         social_network,
+    ),
+    _i(
+        "matching_listings",
+        7,
+        gettext_lazy("Voor elkaar: requests and offers"),
+        gettext_lazy(
+            "Requests for help and offers of help published on the Voor elkaar pages, by the "
+            "month they went online (after moderation). For the municipality or a "
+            "neighbourhood, not per team."
+        ),
+        Unit.COUNT,
+        matching_results.listings,
+    ),
+    _i(
+        "matching_connections",
+        7,
+        gettext_lazy("Voor elkaar: connections and matches"),
+        gettext_lazy(
+            "Replies to a request or offer (connections) by the month they were made, and "
+            "matches by the month the poster confirmed them."
+        ),
+        Unit.COUNT,
+        matching_results.connections,
     ),
     _i(
         "outcomes",

@@ -123,6 +123,27 @@ FIGURES: dict[str, Figure] = {
             LAST,
         ),
         Figure(
+            "matching_requests",
+            _("Voor elkaar: requests for help published in the year"),
+            COUNT,
+            "matching_listings",
+            "request",
+        ),
+        Figure(
+            "matching_offers",
+            _("Voor elkaar: offers of help published in the year"),
+            COUNT,
+            "matching_listings",
+            "offer",
+        ),
+        Figure(
+            "matching_matches",
+            _("Voor elkaar: matches in the year"),
+            COUNT,
+            "matching_connections",
+            "matches",
+        ),
+        Figure(
             "heavier_care",
             _("Referrals to heavier care in the year"),
             COUNT,
