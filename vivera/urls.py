@@ -40,6 +40,7 @@ urlpatterns = [
     path("beleid/", include("vivera.plans.urls")),
     path("voor-elkaar/", include("vivera.matching.urls")),
     path("beheer/voor-elkaar/", include("vivera.matching.moderation_urls")),
+    path("dossiers/", include("vivera.matching.staff_urls")),
     path("partner/activiteiten/", include("vivera.plans.partner_urls")),
     path("enquete/", include("vivera.survey.public_urls")),
     path("admin/", admin.site.urls),

@@ -62,14 +62,9 @@ class SignUpForm(BotGuardForm):
     is_organisation = forms.BooleanField(label=_("I sign up for an organisation"), required=False)
 
 
-class ListingForm(BotGuardForm):
-    salt = "vivera-matching-listing"
-    kind = forms.ChoiceField(
-        label=_("I"),
-        choices=[("request", _("ask for help")), ("offer", _("offer help"))],
-        widget=forms.RadioSelect,
-        required=False,
-    )
+class ListingFields(forms.Form):
+    """What a request or offer says, for the public form and the professional's."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=120,
@@ -109,6 +104,21 @@ class ListingForm(BotGuardForm):
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(  # type: ignore[attr-defined]
             municipality_id=municipality_id
         )
+
+
+class ListingForm(BotGuardForm, ListingFields):
+    salt = "vivera-matching-listing"
+    kind = forms.ChoiceField(
+        label=_("I"),
+        choices=[("request", _("ask for help")), ("offer", _("offer help"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    field_order = ["kind"]
+
+
+class ClientListingForm(ListingFields):
+    """A professional's request for a client (no bot guard: a signed-in professional)."""
 
 
 class ReportForm(BotGuardForm):

@@ -83,7 +83,12 @@ class Listing(models.Model):
     )
     # Posted by a team professional on behalf of a client (the public sees no personal data).
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
     )
     client = models.ForeignKey(
         "registration.Client",
@@ -105,10 +110,15 @@ class Listing(models.Model):
     )
     hold_reason = models.CharField(_("reason held back"), max_length=300, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("online since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,7 +175,7 @@ class Connection(models.Model):
     status_since = models.DateField(_("since"))
     matched_on = models.DateField(_("match on"), null=True, blank=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
-    followed_up_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     poster_shares = models.BooleanField(default=False)
     member_shares = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -185,7 +195,7 @@ class Connection(models.Model):
 
 class Message(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="messages")
-    from_poster = models.BooleanField()
+    from_poster = models.BooleanField(_("from the team"))
     text = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True)
 

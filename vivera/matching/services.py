@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +29,8 @@ from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
 from vivera.core.errors import Refusals
 from vivera.organisation.models import Municipality, Neighbourhood, PartOfDay
+from vivera.registration.access import dossiers_for
+from vivera.registration.models import Dossier
 
 from .contact import contact_details
 from .models import (
@@ -393,3 +397,92 @@ def follow_up_done(*, user: User, connection: Connection) -> None:
         raise PermissionDenied
     connection.followed_up_at = timezone.now()
     connection.save(update_fields=["followed_up_at"])
+
+
+# --- On behalf of a client ----------------------------------------------------------------------
+
+
+def listing_post_for_client(
+    *,
+    user: User,
+    dossier: Dossier,
+    title: str,
+    text: str,
+    help_kind: str,
+    neighbourhood: Neighbourhood | None,
+    parts_of_day: Sequence[str],
+    frequency: str,
+) -> Listing:
+    """A team professional posts a request for a client of a dossier it may see. The public
+    text names no one: besides contact details, the client's own names are refused."""
+    if not dossiers_for(user).filter(pk=dossier.pk).exists():
+        raise PermissionDenied
+    client = dossier.client
+    refusals = Refusals()
+    _listing_rules(
+        refusals,
+        municipality=dossier.municipality,
+        kind=ListingKind.REQUEST,
+        title=title,
+        text=text,
+        help_kind=help_kind,
+        neighbourhood=neighbourhood,
+        parts_of_day=parts_of_day,
+        frequency=frequency,
+    )
+    names = {n.casefold() for n in (client.first_name, client.last_name) if len(n) > 1}
+    for field, value in (("title", title), ("text", text)):
+        words = {w.casefold() for w in re.findall(r"\w+", value)}
+        if names & words:
+            refusals.add(
+                field,
+                _("Leave the resident's name out: this text is public."),
+                "personal_data",
+            )
+    refusals.raise_if_any()
+    assert neighbourhood is not None
+    listing = Listing.objects.create(
+        municipality=dossier.municipality,
+        kind=ListingKind.REQUEST,
+        posted_by=user,
+        client=client,
+        title=title.strip(),
+        text=text.strip(),
+        help_kind=help_kind,
+        neighbourhood=neighbourhood,
+        parts_of_day=sorted(set(parts_of_day)),
+        frequency=frequency,
+    )
+    log_access(
+        user=user,
+        action=Action.CREATE,
+        object_type=ObjectType.MATCHING_LISTING,
+        object_id=listing.pk,
+        client_id=client.pk,
+        municipality_id=dossier.municipality_id,
+        detail={"dossier": dossier.pk},
+    )
+    return listing
+
+
+def listings_for_dossier(*, user: User, dossier: Dossier, request: Any = None) -> list[Listing]:
+    """The client's Voor elkaar requests with their connections, if the user may see the
+    dossier; the read is logged with the client."""
+    if not dossiers_for(user).filter(pk=dossier.pk).exists():
+        return []
+    listings = list(
+        Listing.objects.filter(client_id=dossier.client_id)
+        .prefetch_related("connections")
+        .order_by("-created_at")
+    )
+    if listings:
+        log_access(
+            user=user,
+            action=Action.READ,
+            object_type=ObjectType.MATCHING_LISTING,
+            object_id=dossier.client_id,
+            client_id=dossier.client_id,
+            request=request,
+            detail={"dossier": dossier.pk, "listings": len(listings)},
+        )
+    return listings

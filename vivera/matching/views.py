@@ -20,9 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
+from vivera.registration.access import get_dossier_for_user
 
 from . import selectors, services
 from .forms import (
+    ClientListingForm,
     FilterForm,
     ListingForm,
     MessageForm,
@@ -293,6 +295,36 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": status_form,
         },
         status=400 if form.errors or status_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROFESSIONAL, Role.COORDINATOR)
+def for_client(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A professional posts a request for the client of a dossier."""
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = ClientListingForm(
+        request.POST or None,
+        municipality_id=dossier.municipality_id,
+        initial={"neighbourhood": dossier.client.neighbourhood_id, "frequency": "once"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_post_for_client(
+                user=request.user, dossier=dossier, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(
+                request, _("The request waits for the moderator; then it is on Voor elkaar.")
+            )
+            return redirect("registration:dossier_detail", dossier.pk)
+    return render(
+        request,
+        "matching/for_client.html",
+        {"form": form, "dossier": dossier},
+        status=400 if form.errors else 200,
     )
 
 

@@ -30,6 +30,7 @@ from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
+from vivera.matching.models import Connection, Listing, Message
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.provisions.models import Allocation
 from vivera.registration.models import (
@@ -418,6 +419,44 @@ SURVEY_OBJECTIONS = Part(
     columns=("recorded_on", "recorded_by"),
 )
 
+MATCHING = Part(
+    "matching_listings",
+    Listing,
+    _("Your requests on Voor elkaar"),
+    _(
+        "Your team posted these requests for help on Voor elkaar, the municipality's site where "
+        "residents help each other. The public saw the neighbourhood and what was asked, never "
+        "your name. Below each request: the replies and whether they became a match (the "
+        "helper's own details are theirs, not shown)."
+    ),
+    find=lambda s: Listing.objects.filter(client=s.client),
+    # client: that is you. member: empty for a request the team posted.
+    hidden=frozenset({"client", "member", "municipality"}),
+    columns=("title", "help_kind", "neighbourhood", "status", "created_at"),
+    children=(
+        Part(
+            "connections",
+            Connection,
+            _("Replies"),
+            _("Each reply to the request, and how it went."),
+            parent="listing",
+            # member: the helper, another person.
+            hidden=frozenset({"member", "poster_shares", "member_shares"}),
+            columns=("status", "status_since", "matched_on"),
+            children=(
+                Part(
+                    "messages",
+                    Message,
+                    _("Messages"),
+                    _("The messages about the request."),
+                    parent="connection",
+                    columns=("created_at", "from_poster", "text"),
+                ),
+            ),
+        ),
+    ),
+)
+
 ALLOCATIONS = Part(
     "allocations",
     Allocation,
@@ -503,6 +542,7 @@ PARTS: tuple[Part, ...] = (
     SURVEY_INVITATIONS,
     SURVEY_OBJECTIONS,
     ALLOCATIONS,
+    MATCHING,
     IMPORTED_RECORDS,
     ACCESS_LOG,
 )

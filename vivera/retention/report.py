@@ -28,6 +28,7 @@ KIND_LINES = {
     "submissions": gettext_lazy("partner submissions anonymised"),
     "attempts": gettext_lazy("  contact attempts: note erased"),
     "allocations": gettext_lazy("  Wmo allocations: number, provider and volume erased"),
+    "matching_listings": gettext_lazy("  Voor elkaar requests: text and messages erased"),
     "households": gettext_lazy("households removed"),
     "outreach_activities": gettext_lazy("outreach activities: description erased"),
 }

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
+from vivera.matching.models import Connection, Listing, Message, Report
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.privacy.models import AccessRequest
 from vivera.provisions.models import Allocation
@@ -344,8 +345,65 @@ ALLOCATION = Rule(
     remaining=~Q(person=0),
 )
 
+MATCHING_LISTING = Rule(
+    Listing,
+    cleared={"title": ANONYMISED, "text": ""},
+    kept=(
+        "id",
+        "municipality",
+        "kind",
+        "member",
+        "posted_by",
+        "client",
+        "help_kind",
+        "neighbourhood",
+        "parts_of_day",
+        "frequency",
+        "status",
+        "hold_reason",
+        "moderated_by",
+        "moderated_at",
+        "published_at",
+        "created_at",
+    ),
+    why="Voor elkaar's figures count requests by kind, neighbourhood and month; the text of a "
+    "client's request may describe the client.",
+    remaining=~Q(title=ANONYMISED) | ~Q(text=""),
+)
+MATCHING_MESSAGE = Rule(
+    Message,
+    cleared={"text": ""},
+    kept=("id", "connection", "from_poster", "created_at"),
+    why="Free text about the client's request.",
+    remaining=~Q(text=""),
+)
+MATCHING_REPORT = Rule(
+    Report,
+    cleared={"reason": ""},
+    kept=("id", "listing", "created_at", "handled_at", "handled_by"),
+    why="Free text about the client's request.",
+    remaining=~Q(reason=""),
+)
+
 # Kept whole: no free text, no identifier; the monitor counts them.
 KEPT_WHOLE = [
+    Rule(
+        Connection,
+        kept=(
+            "id",
+            "listing",
+            "member",
+            "status",
+            "status_since",
+            "matched_on",
+            "follow_up_on",
+            "followed_up_at",
+            "poster_shares",
+            "member_shares",
+            "created_at",
+        ),
+        why="Connections and matches per month (question 7); the helper is another person.",
+    ),
     Rule(
         Dossier,
         kept=(
@@ -454,6 +512,9 @@ RULES: list[Rule] = [
     ATTEMPT,
     OUTREACH,
     ALLOCATION,
+    MATCHING_LISTING,
+    MATCHING_MESSAGE,
+    MATCHING_REPORT,
     *KEPT_WHOLE,
 ]
 

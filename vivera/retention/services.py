@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.matching.models import Listing, Message
+from vivera.matching.models import Report as AbuseReport
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
@@ -49,6 +51,9 @@ from .rules import (
     CLIENT,
     CONSENT,
     CONTACT,
+    MATCHING_LISTING,
+    MATCHING_MESSAGE,
+    MATCHING_REPORT,
     OUTREACH,
     QUESTION,
     REFERRAL,
@@ -75,6 +80,7 @@ KINDS = [
     "submissions",
     "attempts",
     "allocations",
+    "matching_listings",
     "households",
     "outreach_activities",
 ]
@@ -220,6 +226,15 @@ def _apply_clients(
     counts["allocations"] += _clear(
         ALLOCATION, Allocation.objects.filter(client_id__in=chunk), execute
     )
+    counts["matching_listings"] += _clear(
+        MATCHING_LISTING, Listing.objects.filter(client_id__in=chunk), execute
+    )
+    _clear(
+        MATCHING_MESSAGE,
+        Message.objects.filter(connection__listing__client_id__in=chunk),
+        execute,
+    )
+    _clear(MATCHING_REPORT, AbuseReport.objects.filter(listing__client_id__in=chunk), execute)
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)
     ids["submissions"].extend(submissions.order_by("pk").values_list("pk", flat=True))
     counts["submissions"] += _clear(SUBMISSION, submissions, execute)

@@ -6,7 +6,7 @@
     web                 the site as a whole: menu, start pages, the admin site's entry
        │ may import the apps; only the project's urls.py imports it
     the apps            accounts, organisation, registration, audit, monitor, partners, ggm,
-       │                imports, research, survey, provisions, plans, backup, retention,
+       │                imports, research, survey, provisions, plans, matching, backup, retention,
        │                privacy, api
        │ may import core and each other
     core                what every app shares: files, parsing, form tokens, the one error
@@ -41,6 +41,7 @@ APPS = {
     "survey",
     "provisions",
     "plans",
+    "matching",
     "backup",
     "retention",
     "privacy",

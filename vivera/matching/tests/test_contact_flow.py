@@ -117,3 +117,50 @@ def test_a_match_is_followed_up_after_four_weeks(
     login(admin_user).post(f"/beheer/voor-elkaar/opvolgen/{connection.pk}/")
     connection.refresh_from_db()
     assert connection.followed_up_at is not None
+
+
+def test_a_professional_posts_for_a_client_without_naming_them(
+    pro: User, pro_west: User, team_oost: Any, codes: Any, neighbourhood: Any
+) -> None:
+    from vivera.audit.models import AccessLogEntry, ObjectType
+    from vivera.registration.models import Client, Dossier
+
+    client = Client.objects.create(
+        municipality=team_oost.municipality,
+        first_name="Ria",
+        last_name="Hulpvraag",
+        neighbourhood=neighbourhood,
+        created_by=pro,
+    )
+    dossier = Dossier.objects.create(
+        municipality=team_oost.municipality,
+        team=team_oost,
+        client=client,
+        referrer=codes["gp"],
+        registered_on="2026-01-05",
+        status="active",
+        status_since="2026-01-05",
+        created_by=pro,
+    )
+    http = login(pro)
+    data = {
+        "title": "Vervoer voor Ria",
+        "text": "Wie rijdt mee naar de dagbesteding?",
+        "help_kind": "transport",
+        "neighbourhood": neighbourhood.pk,
+        "parts_of_day": ["morning"],
+        "frequency": "recurring",
+    }
+    refused = http.post(f"/dossiers/{dossier.pk}/voor-elkaar/", data)
+    assert refused.status_code == 400
+    assert "Laat de naam van de inwoner weg" in refused.content.decode()
+    data["title"] = "Vervoer naar de dagbesteding"
+    assert http.post(f"/dossiers/{dossier.pk}/voor-elkaar/", data).status_code == 302
+    listing = Listing.objects.get()
+    assert listing.client == client and listing.member is None and listing.status == "pending"
+    page = http.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert "Vervoer naar de dagbesteding" in page
+    assert AccessLogEntry.objects.filter(
+        object_type=ObjectType.MATCHING_LISTING, client_id=client.pk, action="read"
+    ).exists()
+    assert login(pro_west).get(f"/dossiers/{dossier.pk}/voor-elkaar/").status_code == 404

@@ -14,7 +14,8 @@ from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
 from vivera.imports.models import ImportedRecord, ImportRun
 from vivera.imports.models import Kind as ImportKind
-from vivera.organisation.models import LifeDomain, PartnerOrganisation, Team
+from vivera.matching.models import Connection, Listing, Member, Message
+from vivera.organisation.models import LifeDomain, Neighbourhood, PartnerOrganisation, Team
 from vivera.partners.models import Submission, SubmissionStatusChange
 from vivera.partners.services import attempt_add, submission_take
 from vivera.privacy.models import AccessRequest
@@ -232,6 +233,31 @@ def person(
         period_start=days_ago(400).replace(day=1),
         period_end=days_ago(1),
     )
+    wijk = Neighbourhood.objects.create(
+        municipality=team_oost.municipality, name="Wijk A", cbs_code="WK999188"
+    )
+    listing = Listing.objects.create(
+        municipality=team_oost.municipality,
+        kind="request",
+        posted_by=pro,
+        client=client,
+        title="Vervoer naar de dagbesteding",
+        text="Wie rijdt mee?",
+        help_kind="transport",
+        neighbourhood=wijk,
+        frequency="recurring",
+        status="published",
+    )
+    connection = Connection.objects.create(
+        listing=listing,
+        member=Member.objects.create(
+            municipality=team_oost.municipality, name="Bram", email="bram@example.nl"
+        ),
+        status="match",
+        status_since=days_ago(3),
+        matched_on=days_ago(3),
+    )
+    Message.objects.create(connection=connection, from_poster=False, text="Ik rijd graag.")
     Allocation.objects.create(
         municipality=team_oost.municipality,
         client=client,

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 
 from vivera.accounts.models import User
 from vivera.imports.models import ImportRun
+from vivera.matching.models import Member, Report
 from vivera.organisation.models import (
     ContactKind,
     LifeDomain,
@@ -63,6 +64,10 @@ NOT_ABOUT_A_PERSON: dict[type[models.Model], str] = {
     # An invitation points to its answers only while the survey is open (the resident reads and
     # changes them with its own link); closing cuts the tie for good. The answers name no one.
     Response: "a survey's answers: no person, and no tie to the invitation once it closes",
+    # A visitor's report about a public text: names no one, not the resident's.
+    Report: "a visitor's report about a public text of a request; it names no one",
+    # A public member of Voor elkaar: another person (the helper), never the resident.
+    Member: "a helper on Voor elkaar: another person, whose details are theirs",
 }
 
 

@@ -14,6 +14,10 @@ from django.utils import timezone
 from vivera.accounts.models import User
 from vivera.audit.models import AccessLogEntry, Action
 from vivera.conftest import login
+from vivera.matching.models import Connection as MatchingConnection
+from vivera.matching.models import Listing as MatchingListing
+from vivera.matching.models import Member as MatchingMember
+from vivera.matching.models import Message as MatchingMessage
 from vivera.organisation.models import Municipality, Team
 from vivera.partners.models import OutreachAttempt, Submission
 from vivera.privacy.models import AccessRequest
@@ -133,6 +137,28 @@ class TestWhatGoes:
             delivery=delivery,
         )
         secrets += ["987654321987", "SDD-778812", "02B77"]
+        listing = MatchingListing.objects.create(
+            municipality=municipality,
+            kind="request",
+            posted_by=dossier.created_by,
+            client=client,
+            title=f"Boodschappen op de fiets {client.pk}b",
+            text=f"Elke zaterdag naar de markt {client.pk}c",
+            help_kind="shopping",
+            neighbourhood=client.neighbourhood,
+            frequency="recurring",
+            status="published",
+        )
+        helper = MatchingMember.objects.create(
+            municipality=municipality, name="Helper", email="helper@example.nl"
+        )
+        connection = MatchingConnection.objects.create(
+            listing=listing, member=helper, status="match", status_since=dt.date(2009, 3, 1)
+        )
+        MatchingMessage.objects.create(
+            connection=connection, from_poster=False, text=f"Ik help graag {client.pk}d"
+        )
+        secrets += [listing.title, listing.text, f"Ik help graag {client.pk}d"]
         before = all_rows()
         assert all(secret in before for secret in secrets)
 
@@ -165,6 +191,9 @@ class TestWhatGoes:
             dt.date(2009, 9, 30),
         )
         assert report.counts["allocations"] == 1
+        assert report.counts["matching_listings"] == 1
+        connection.refresh_from_db()
+        assert connection.status == "match"  # counted in question 7, kept
 
     def test_the_team_still_opens_the_anonymised_client_and_dossier(
         self, build: Callable[..., Client], pro: User
@@ -279,6 +308,7 @@ class TestWhatGoes:
             "submissions": 2,
             "attempts": 2,
             "allocations": 0,
+            "matching_listings": 0,
             "households": 0,
             "outreach_activities": 0,
         }

@@ -169,6 +169,7 @@ RULES: dict[str, Rule] = {
     "plans_partner:list": rule({"partner"}),
     "plans_partner:propose": rule({"partner"}, obj="plan_activity"),
     "matching_moderation:moderation": rule({"admin"}),
+    "matching_staff:for_client": rule(TEAM_ROLES, obj="dossier"),
     "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
     "matching_moderation:followed_up": rule({"admin"}, "post", obj="connection"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
