@@ -46,6 +46,7 @@ from django.utils import timezone
 from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
+from vivera.devtools.demo.matching import demo_matching_data, demo_matching_reset
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
 from vivera.devtools.demo.plans import demo_plans_data, demo_plans_reset
 from vivera.devtools.demo.provisions import demo_provisions_data, demo_provisions_reset
@@ -133,6 +134,8 @@ class DemoSummary:
     wmo_client_allocations: int = 0
     plan_activities: int = 0
     plan_targets: int = 0
+    matching_listings: int = 0
+    matching_matches: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"),
@@ -164,6 +167,8 @@ class DemoSummary:
         ("wmo_client_allocations", "waarvan van cliënten"),
         ("plan_activities", "activiteiten in het activiteitenoverzicht"),
         ("plan_targets", "doelen in het activiteitenoverzicht"),
+        ("matching_listings", "hulpvragen en aanbod op Voor elkaar"),
+        ("matching_matches", "matches op Voor elkaar"),
     )
 
     def lines(self) -> list[str]:
@@ -286,6 +291,7 @@ def demo_reset() -> ResetSummary:
     demo_survey_reset(municipality)
     demo_provisions_reset(municipality)
     demo_plans_reset(municipality)
+    demo_matching_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -652,6 +658,17 @@ def demo_generate(
             demo_provisions_data(
                 municipality=org.municipality,
                 admin=org.users["beheer"],
+                history_start=planner.timeline.start,
+                today=today,
+                seed=seed,
+                scale=scale,
+            )
+        )
+        counts.update(
+            demo_matching_data(
+                municipality=org.municipality,
+                moderator=org.users["beheer"],
+                professional=org.users["professional"],
                 history_start=planner.timeline.start,
                 today=today,
                 seed=seed,

@@ -720,3 +720,17 @@ def test_the_activity_overview_has_six_clusters_and_targets_bound_to_its_figures
     assert StatusNote.objects.filter(
         activity__cluster__plan=plan, state=NoteState.PROPOSED, partner__isnull=False
     ).exists()
+
+
+def test_voor_elkaar_is_lively(small_demo: str) -> None:
+    from vivera.matching import selectors
+    from vivera.matching.models import Connection, Listing
+
+    municipality = Municipality.objects.get(cbs_code=DEMO_CODE)
+    published = selectors.published(municipality)
+    assert published.filter(kind="request").exists() and published.filter(kind="offer").exists()
+    assert Connection.objects.filter(
+        listing__municipality=municipality, matched_on__isnull=False
+    ).exists()
+    assert Listing.objects.filter(municipality=municipality, client__isnull=False).exists()
+    assert "Voor elkaar" in small_demo

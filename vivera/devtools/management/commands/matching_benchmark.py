@@ -43,7 +43,7 @@ PHRASES = [
     "Voorlezen en samen een spelletje doen",
     "Hond uitlaten als het baasje ziek is",
 ]
-SEARCHES = [
+SEARCHES: list[tuple[str, dict[str, Any]]] = [
     ("ziekenhuis", {}),
     ("boodschappen zaterdag", {}),
     ("computer", {"help_kind": "digital"}),
