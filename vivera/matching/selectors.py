@@ -21,7 +21,7 @@ from .models import Listing, ListingStatus
 WORD = re.compile(r"\w+", re.UNICODE)
 PG_DOCUMENT = (
     "to_tsvector('dutch'::regconfig, \"matching_listing\".\"title\" || ' ' || "
-    "\"matching_listing\".\"text\")"
+    '"matching_listing"."text")'
 )
 
 

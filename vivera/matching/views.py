@@ -219,9 +219,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     if member is None:
         return redirect("matching:sign_up")
     if request.method == "POST":
-        listing = Listing.objects.filter(
-            pk=request.POST.get("withdraw") or 0, member=member
-        ).first()
+        value = request.POST.get("withdraw", "")
+        pk = int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+        listing = Listing.objects.filter(pk=pk, member=member).first()
         if listing is None:
             raise Http404
         services.listing_withdraw(member=member, listing=listing)

@@ -131,3 +131,50 @@ def test_a_visitor_reports_abuse(municipality: Any, neighbourhood: Any, admin_us
     assert response.status_code == 302
     assert Report.objects.get().reason == "Lijkt reclame."
     assert "Klusjes" in login(admin_user).get("/beheer/voor-elkaar/").content.decode()
+
+
+def test_every_public_form_survives_the_fuzz(
+    municipality: Any, neighbourhood: Any, settings: Any
+) -> None:
+    """The site's form fuzz on each public form, signed in and not: never a server error."""
+    from vivera.devtools.testing.htmlforms import post_forms
+    from vivera.web.tests.test_form_fuzz import fuzz
+
+    settings.VIVERA_MATCHING_LIMIT_PER_HOUR = 10_000
+    member = Member.objects.create(
+        municipality=municipality, name="A", email="a@example.nl", confirmed_at="2026-01-01T00:00Z"
+    )
+    listing = Listing.objects.create(
+        municipality=municipality,
+        kind="offer",
+        member=member,
+        title="Klusjes",
+        text="Klussen.",
+        help_kind="odd_jobs",
+        neighbourhood=neighbourhood,
+        frequency="once",
+        status="published",
+        published_at="2026-01-02T00:00Z",
+    )
+    http = HttpClient()
+    for url in ("/voor-elkaar/aanmelden/", f"/voor-elkaar/{listing.pk}/", "/voor-elkaar/"):
+        for form in post_forms(http.get(url).content.decode()):
+            fuzz(http, form.action or url, form)
+    session = http.session
+    session["vivera_matching_member"] = member.pk
+    session.save()
+    for url in ("/voor-elkaar/plaatsen/", "/voor-elkaar/mijn/"):
+        for form in post_forms(http.get(url).content.decode()):
+            fuzz(http, form.action or url, form)
+
+
+def test_withdrawing_something_that_is_not_yours_or_not_a_number(municipality: Any) -> None:
+    member = Member.objects.create(
+        municipality=municipality, name="A", email="a@example.nl", confirmed_at="2026-01-01T00:00Z"
+    )
+    http = HttpClient()
+    session = http.session
+    session["vivera_matching_member"] = member.pk
+    session.save()
+    for value in ("abc", "99999999999999999999999", "-1", ""):
+        assert http.post("/voor-elkaar/mijn/", {"withdraw": value}).status_code == 404
