@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,13 @@ from .forms import (
 from .models import Cluster
 
 POLICY = Role.POLICY
+
+
+def _version(request: HttpRequest) -> int:
+    """The version the form was opened at; anything but a number is a version nobody saved
+    (so the edit is refused as stale, never a server error)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 def _status(form: Any) -> int:
@@ -242,7 +249,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         activity=activity,
                         description=edit_form.cleaned_data["description"],
                         partners=edit_form.cleaned_data["partners"],
-                        version=int(request.POST.get("version") or 0),
+                        version=_version(request),
                     )
                     messages.success(request, _("The activity has been saved."))
                     return redirect("plans:activity", activity.pk)
@@ -329,7 +336,7 @@ def target_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         user=request.user,
                         cluster=target.cluster,
                         target=target,
-                        version=int(request.POST.get("version") or 0),
+                        version=_version(request),
                         **form.cleaned_data,
                     )
                     messages.success(request, _("The target has been saved."))
