@@ -104,7 +104,10 @@ class Part:
         fields = self.fields()
         related = [f.name for f in fields if f.many_to_one or f.one_to_one]
         many = [f.name for f in fields if f.many_to_many]
-        return queryset.select_related(*related).prefetch_related(*many)
+        # Without arguments select_related would follow every relation (and is deprecated).
+        if related:
+            queryset = queryset.select_related(*related)
+        return queryset.prefetch_related(*many)
 
     def walk(self) -> list[Part]:
         return [self, *(part for child in self.children for part in child.walk())]
