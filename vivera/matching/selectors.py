@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
-from vivera.organisation.models import Municipality
+from vivera.organisation.models import Municipality, PartOfDay
 
-from .models import Listing, ListingStatus
+from .models import Listing, ListingKind, ListingStatus
 
 WORD = re.compile(r"\w+", re.UNICODE)
 PG_DOCUMENT = (
@@ -74,3 +75,55 @@ def search(municipality: Municipality, filters: Filters) -> QuerySet[Listing]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    listing: Listing
+    score: int
+    reasons: tuple[str, ...]
+
+
+def suggestions(listing: Listing, limit: int = 5) -> list[Suggestion]:
+    """For a request the offers that fit best (for an offer, the requests), ranked by fit — the
+    same kind of help, a part of the day both have, once or recurring alike — and nearness — the
+    same neighbourhood —, each with its reasons in words. Only published listings of others."""
+    other = ListingKind.OFFER if listing.kind == ListingKind.REQUEST else ListingKind.REQUEST
+    candidates = (
+        published(listing.municipality)
+        .filter(kind=other)
+        .filter(Q(help_kind=listing.help_kind) | Q(neighbourhood_id=listing.neighbourhood_id))
+        .exclude(member_id=listing.member_id if listing.member_id else -1)
+        .order_by("-published_at", "-pk")[:200]
+    )
+    labels = dict(PartOfDay.choices)
+    ranked = []
+    for candidate in candidates:
+        score, reasons = 0, []
+        if candidate.help_kind == listing.help_kind:
+            score += 3
+            reasons.append(
+                _("the same kind of help (%(kind)s)") % {"kind": candidate.get_help_kind_display()}
+            )
+        if candidate.neighbourhood_id == listing.neighbourhood_id:
+            score += 2
+            reasons.append(
+                _("in the same neighbourhood (%(name)s)") % {"name": candidate.neighbourhood}
+            )
+        shared = [p for p in listing.parts_of_day if p in candidate.parts_of_day]
+        if shared:
+            score += min(2, len(shared))
+            reasons.append(
+                _("also in the %(parts)s")
+                % {"parts": ", ".join(str(labels[p]).lower() for p in shared)}
+            )
+        if candidate.frequency == listing.frequency:
+            score += 1
+            reasons.append(
+                _("also %(frequency)s") % {"frequency": candidate.get_frequency_display().lower()}
+            )
+        ranked.append(Suggestion(candidate, score, tuple(reasons)))
+    # The best fit first; among equals the newest (the candidates come newest first, and the
+    # sort is stable).
+    ranked.sort(key=lambda s: -s.score)
+    return ranked[:limit]

@@ -232,7 +232,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         "matching/mine.html",
         {
             "member": member,
-            "listings": member.listings.select_related("neighbourhood").order_by("-created_at"),
+            "listings": [
+                (
+                    listing,
+                    selectors.suggestions(listing, 3) if listing.status == "published" else [],
+                )
+                for listing in member.listings.select_related("neighbourhood").order_by(
+                    "-created_at"
+                )
+            ],
             "threads": Connection.objects.filter(Q(member=member) | Q(listing__member=member))
             .select_related("listing")
             .order_by("-created_at"),
