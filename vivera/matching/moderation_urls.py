@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.moderation, name="moderation"),
     path("<int:pk>/", views.moderate, name="moderate"),
     path("opvolgen/<int:pk>/", views.followed_up, name="followed_up"),
+    path("meldingen/<int:pk>/", views.reports_handled, name="reports_handled"),
 ]

@@ -486,3 +486,11 @@ def listings_for_dossier(*, user: User, dossier: Dossier, request: Any = None) -
             detail={"dossier": dossier.pk, "listings": len(listings)},
         )
     return listings
+
+
+def reports_handled(*, user: User, listing: Listing) -> int:
+    """The moderator looked at the reports of a listing (and held it back, or not)."""
+    _moderator(user, listing)
+    return Report.objects.filter(listing=listing, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=user
+    )

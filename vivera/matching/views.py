@@ -353,7 +353,7 @@ def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
         "matching/moderation.html",
         {
             "rows": [(x, ModerateForm(prefix=f"l{x.pk}")) for x in listings],
-            "reported": reported,
+            "reported": [(x, ModerateForm(prefix=f"l{x.pk}")) for x in reported],
             "due": Connection.objects.filter(
                 listing__municipality_id=municipality_id_of(request.user),
                 follow_up_on__lte=timezone.localdate(),
@@ -361,6 +361,19 @@ def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
             ).select_related("listing"),
         },
     )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def reports_handled(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    listing = Listing.objects.filter(
+        pk=pk, municipality_id=municipality_id_of(request.user)
+    ).first()
+    if listing is None:
+        raise Http404
+    services.reports_handled(user=request.user, listing=listing)
+    messages.success(request, _("The reports are handled."))
+    return redirect("matching_moderation:moderation")
 
 
 @require_POST

@@ -130,7 +130,16 @@ def test_a_visitor_reports_abuse(municipality: Any, neighbourhood: Any, admin_us
     response = http.post(f"/voor-elkaar/{listing.pk}/", {**fields, "reason": "Lijkt reclame."})
     assert response.status_code == 302
     assert Report.objects.get().reason == "Lijkt reclame."
-    assert "Klusjes" in login(admin_user).get("/beheer/voor-elkaar/").content.decode()
+    moderator = login(admin_user)
+    assert "Lijkt reclame." in moderator.get("/beheer/voor-elkaar/").content.decode()
+    moderator.post(
+        f"/beheer/voor-elkaar/{listing.pk}/",
+        {"decision": "hold", f"l{listing.pk}-reason": "Reclame voor een bedrijf."},
+    )
+    moderator.post(f"/beheer/voor-elkaar/meldingen/{listing.pk}/")
+    listing.refresh_from_db()
+    assert listing.status == "held" and Report.objects.get().handled_at is not None
+    assert "Lijkt reclame." not in moderator.get("/beheer/voor-elkaar/").content.decode()
 
 
 def test_every_public_form_survives_the_fuzz(

@@ -172,6 +172,7 @@ RULES: dict[str, Rule] = {
     "matching_staff:for_client": rule(TEAM_ROLES, obj="dossier"),
     "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
     "matching_moderation:followed_up": rule({"admin"}, "post", obj="connection"),
+    "matching_moderation:reports_handled": rule({"admin"}, "post", obj="listing"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
