@@ -3,11 +3,12 @@ deliver them: one CSV export (the columns of `reading.COLUMNS`, `;`-separated, d
 dd-mm-yyyy) over the whole demo history, read through `services.delivery_import`, so the demo's
 figures pass the same checks as a real delivery.
 
-- About 2,400 allocations run at any time among Zwijnwaard's 45,000 residents (at scale 1; CBS
+- About 2,750 allocations run at any time among Zwijnwaard's 45,000 residents (at scale 1; CBS
   counts 30–60 Wmo clients per 1,000 residents, a third of them with more than one provision).
   New ones start every month, about 110 at first, fewer as the teams' work takes hold (question
   9's story): support, day activities, personal care and sheltered housing fall by a fifth,
-  household help by a tenth, aids hardly. So the running allocations fall slowly. Most of those
+  household help by a tenth, aids hardly. So the running allocations, once the clients' own
+  have joined them in the first year, fall slowly (about 2,800 to 2,740 at scale 1). Most of those
   residents are not Vivera clients: of them Vivera keeps only counts.
 - Three in four demo clients whose dossier has a referral to a customised provision get an
   allocation a few weeks after that referral, of a kind that fits the question referred (support
