@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from vivera.monitor.cellkey import P, Tally, key_sql
 from vivera.monitor.cellkey import total as tally_total
 from vivera.monitor.privacy import count_cell
-from vivera.monitor.scope import Scope, month_label
+from vivera.monitor.scope import Scope, month_columns
 from vivera.monitor.tables import Cell, Row, Table, Unit
 
 from .models import Connection, Listing, ListingKind
@@ -29,13 +29,6 @@ from .models import Connection, Listing, ListingKind
 
 def _key_sum(table: str, kind: str) -> Sum:
     return Sum(RawSQL(key_sql(f'"{table}"."id"', kind), ()), output_field=BigIntegerField())
-
-
-def _columns(scope: Scope) -> tuple[list[str], list[str]]:
-    return (
-        [*(month_label(m) for m in scope.months), _("Total")],
-        [*(m.strftime("%Y-%m") for m in scope.months), "total"],
-    )
 
 
 def _monthly(
@@ -68,12 +61,12 @@ def _table(scope: Scope, rows: Iterable[tuple[str, str, list[Tally]]], header: s
         tallies = tallies or [Tally()] * width
         cells: list[Cell] = [count_cell(t, scope) for t in [*tallies, tally_total(tallies)]]
         out.append(Row(label, cells, key=key))
-    columns, keys = _columns(scope)
+    columns, keys = month_columns(scope)
     return Table(columns, out, Unit.COUNT, row_header=header, column_keys=keys, total_column=True)
 
 
 def _not_per_team(scope: Scope, header: str) -> Table:
-    columns, keys = _columns(scope)
+    columns, keys = month_columns(scope)
     return Table(
         columns,
         [],

@@ -64,7 +64,7 @@ from .models import (
     ZrmChange,
 )
 from .privacy import count_cell, published, scaled, share_cell, suppress_table
-from .scope import Scope, month_label, month_start
+from .scope import Scope, month_columns, month_start
 from .stats import percentile
 from .tables import Cell, Row, Table, Unit
 
@@ -102,15 +102,6 @@ QUESTIONS: dict[int, Promise] = {
 }
 
 # --- building blocks ---------------------------------------------------------------------------
-
-
-def _month_columns(scope: Scope, total: bool = True) -> tuple[list[str], list[str]]:
-    labels = [month_label(m) for m in scope.months]
-    keys = [m.strftime("%Y-%m") for m in scope.months]
-    if total:
-        labels.append(_("Total"))
-        keys.append("total")
-    return labels, keys
 
 
 def _month_index(scope: Scope) -> dict[dt.date, int]:
@@ -162,7 +153,7 @@ def _monthly_grid_table[K](
     *,
     total_column: bool,
 ) -> Table:
-    columns, keys = _month_columns(scope, total=False)
+    columns, keys = month_columns(scope, total=False)
     return _grid_table(scope, grid, groups, row_header, columns, keys, total_column=total_column)
 
 
@@ -330,7 +321,7 @@ def lead_time_by_domain(scope: Scope) -> Table:
 def lead_time_trend(scope: Scope) -> Table:
     histograms, _everything = _lead_time_histograms(scope, "month")
     per_month = [histograms[m].cells(scope) for m in scope.months]
-    columns, keys = _month_columns(scope, total=False)
+    columns, keys = month_columns(scope, total=False)
     rows = [
         Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month], key=PERCENTILE_KEYS[i])
         for i in range(3)
@@ -425,7 +416,7 @@ def waiting_time(scope: Scope) -> Table:
         histograms[month].add(max(days, 0), n)
         everything.add(max(days, 0), n)
     per_month = [histograms[m].cells(scope) for m in scope.months]
-    columns, keys = _month_columns(scope, total=False)
+    columns, keys = month_columns(scope, total=False)
     rows = [
         Row(str(PERCENTILE_COLUMNS[i]), [cells[i] for cells in per_month], key=PERCENTILE_KEYS[i])
         for i in range(3)
@@ -531,7 +522,7 @@ def outreach_hours(scope: Scope) -> Table:
             if i is not None:
                 hours[i] += float(amount or 0) / per_hour
                 records[i] += Tally(n, int(ck or 0) % P)
-    columns, keys = _month_columns(scope)
+    columns, keys = month_columns(scope)
 
     def cell(amount: float, tally: Tally) -> Cell:
         return Cell(
@@ -977,7 +968,7 @@ def formation(scope: Scope) -> Table:
     if scope.neighbourhood is not None:
         # Teams are not staffed per neighbourhood: a per-fte figure for part of a team's work
         # would divide by the whole team.
-        columns, keys = _month_columns(scope, total=False)
+        columns, keys = month_columns(scope, total=False)
         return Table(
             columns,
             [],
@@ -999,7 +990,7 @@ def formation(scope: Scope) -> Table:
         published(tally_total(col), scope)
         for col in zip(*_counts_at_month_ends(scope, WAITING).values(), strict=True)
     ] or [0] * len(ends)
-    columns, keys = _month_columns(scope, total=False)
+    columns, keys = month_columns(scope, total=False)
     rows = [
         Row(
             _("Dossiers in care per fte"),

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from vivera.organisation.models import Location, Municipality, Neighbourhood, Team
 
@@ -32,6 +33,17 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def month_label(month: dt.date) -> str:
     return date_format(month, "M Y").lower()
+
+
+def month_columns(scope: Scope, total: bool = True) -> tuple[list[str], list[str]]:
+    """A table's columns per month of the scope (labels and stable keys), and with `total` a
+    last column for the period's total."""
+    labels = [month_label(m) for m in scope.months]
+    keys = [m.strftime("%Y-%m") for m in scope.months]
+    if total:
+        labels.append(_("Total"))
+        keys.append("total")
+    return labels, keys
 
 
 @dataclass(frozen=True)

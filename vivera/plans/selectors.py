@@ -45,15 +45,6 @@ def plans_for(user: User) -> QuerySet[Plan]:
     return Plan.objects.filter(municipality_id=municipality_id_of(user))
 
 
-def plan_on(user: User, day: dt.date) -> Plan | None:
-    """The plan whose period holds `day`, else the latest before it."""
-    plans = plans_for(user)
-    return (
-        plans.filter(start_date__lte=day, end_date__gte=day).order_by("-start_date").first()
-        or plans.filter(start_date__lte=day).order_by("-start_date").first()
-    )
-
-
 @dataclass
 class Progress:
     target: Target
@@ -193,6 +184,15 @@ class Overview:
         return result
 
 
+def current_note(activity: Activity, day: dt.date) -> StatusNote | None:
+    """The latest accepted note on or before `day`: where the activity stood then."""
+    return (
+        activity.notes.filter(state=NoteState.ACCEPTED, date__lte=day)
+        .order_by("-date", "-written_at", "-pk")
+        .first()
+    )
+
+
 def _history(activity: Activity, day: dt.date) -> list[StatusNote]:
     chain: list[StatusNote] = []
     current: Activity | None = activity
@@ -214,13 +214,12 @@ def overview(plan: Plan, day: dt.date | None = None, *, with_history: bool = Fal
         view = ClusterView(cluster)
         view.targets = [progress(t, day) for t in cluster.targets.all()]
         for activity in cluster.activities.all():
-            note = (
-                activity.notes.filter(state=NoteState.ACCEPTED, date__lte=day)
-                .order_by("-date", "-written_at", "-pk")
-                .first()
-            )
             view.activities.append(
-                ActivityState(activity, note, _history(activity, day) if with_history else [])
+                ActivityState(
+                    activity,
+                    current_note(activity, day),
+                    _history(activity, day) if with_history else [],
+                )
             )
         clusters.append(view)
     return Overview(plan, day, clusters)

@@ -37,6 +37,7 @@ from .models import (
     StatusNote,
     Target,
 )
+from .selectors import current_note
 
 
 class Stale(Exception):
@@ -325,15 +326,6 @@ def activity_move(
         )
     _log(user, plan, Action.UPDATE, "activity_moved", activity=activity.pk, to=moved.pk)
     return moved
-
-
-def current_note(activity: Activity, day: dt.date) -> StatusNote | None:
-    """The latest accepted note on or before `day`."""
-    return (
-        activity.notes.filter(state=NoteState.ACCEPTED, date__lte=day)
-        .order_by("-date", "-written_at", "-pk")
-        .first()
-    )
 
 
 # --- Targets and measurements -------------------------------------------------------------------

@@ -281,7 +281,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "plan": plan,
             "history": selectors._history(activity, dt.date.max),
-            "current": services.current_note(activity, timezone.localdate()),
+            "current": selectors.current_note(activity, timezone.localdate()),
             "note_form": note_form,
             "edit_form": edit_form,
             "move_form": move_form if later.exists() else None,
@@ -370,7 +370,6 @@ def target_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "measurement_form": None if target.figure else measurement_form,
             "measurements": target.measurements.select_related("entered_by"),
-            **document.context(selectors.overview(target.cluster.plan)),
         },
         status=400 if form.errors or measurement_form.errors else 200,
     )
@@ -454,7 +453,7 @@ def partner_activities(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         (
             a,
-            services.current_note(a, today),
+            selectors.current_note(a, today),
             a.notes.filter(partner_id=request.user.partner_id).order_by("-written_at").first(),
         )
         for a in selectors.activities_of_partner(request.user)

@@ -21,6 +21,10 @@ from vivera.registration.models import Client
 
 from .codes import Category, ChangeReason, EndReason, Frequency, Unit
 
+# The kind of record of an allocation for the monitor's cell keys (services count the whole
+# population with it, results the clients' allocations: the same allocation, the same key).
+RECORD_KIND = "wmo_allocation"
+
 
 class Source(models.TextChoices):
     SPREADSHEET = "spreadsheet", _("CSV or XLSX export")

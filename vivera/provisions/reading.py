@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -611,7 +610,3 @@ def _iso(raw: str) -> str:
 
 def is_message(name: str, data: bytes) -> bool:
     return name.lower().endswith(".xml") or data.lstrip()[:5] == b"<?xml"
-
-
-def names_of(lines: Iterable[Line]) -> set[str]:
-    return {line.number for line in lines}

@@ -27,28 +27,19 @@ from django.utils.translation import gettext as _
 from vivera.monitor.cellkey import P, Tally, record_key
 from vivera.monitor.cellkey import total as tally_total
 from vivera.monitor.privacy import count_cell, published, share_cell
-from vivera.monitor.scope import Scope, month_end, month_label
+from vivera.monitor.scope import Scope, month_columns, month_end
 from vivera.monitor.tables import Cell, Row, Table, Unit
 from vivera.registration.models import Dossier, ProvisionKind, Referral
 
 from .codes import Category, category_label
-from .models import Allocation, AllocationCount
+from .models import RECORD_KIND, Allocation, AllocationCount
 
-RECORD_KIND = "wmo_allocation"  # as services.RECORD_KIND: the same allocation, the same key
 WINDOW_DAYS = 365  # "within 12 months after the dossier opened"
 
 
 def _cutoffs(scope: Scope) -> list[dt.date]:
     today = timezone.localdate()
     return [min(month_end(m), today) for m in scope.months]
-
-
-def _month_columns(scope: Scope, total: bool) -> tuple[list[str], list[str]]:
-    labels = [month_label(m) for m in scope.months]
-    keys = [m.strftime("%Y-%m") for m in scope.months]
-    if total:
-        labels, keys = [*labels, _("Total")], [*keys, "total"]
-    return labels, keys
 
 
 def _category_table(
@@ -66,7 +57,7 @@ def _category_table(
     rows = [Row(category_label(c), cells(grid[c]), key=c or "generic") for c in order]
     sums = [tally_total(grid.get(c, empty)[i] for c in order) for i in range(width)]
     rows.append(Row(_("Total"), cells(sums), key="total", is_total=True))
-    columns, keys = _month_columns(scope, total)
+    columns, keys = month_columns(scope, total)
     return Table(
         columns,
         rows,
@@ -79,7 +70,7 @@ def _category_table(
 
 
 def _not_per_team(scope: Scope, *, total: bool) -> Table:
-    columns, keys = _month_columns(scope, total)
+    columns, keys = month_columns(scope, total)
     return Table(
         columns,
         [],

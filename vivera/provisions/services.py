@@ -43,9 +43,8 @@ from vivera.registration.models import Client
 
 from . import reading
 from .codes import ChangeReason
-from .models import Allocation, AllocationCount, Delivery, Provider, Source
+from .models import RECORD_KIND, Allocation, AllocationCount, Delivery, Provider, Source
 
-RECORD_KIND = "wmo_allocation"
 REMOVED = ChangeReason.REMOVED.value
 
 

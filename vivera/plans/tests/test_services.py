@@ -81,12 +81,12 @@ def test_a_partner_proposes_and_the_policy_advisor_decides(
     )
     assert proposal.state == NoteState.PROPOSED and proposal.partner == partner_user.partner
     # A proposal does not count until accepted.
-    assert services.current_note(activity, TODAY).status == "planned"
+    assert selectors.current_note(activity, TODAY).status == "planned"
     with pytest.raises(ValidationError) as refused:
         services.note_decide(user=policy, note=proposal, accept=False, reason="")
     assert "reason" in messages(refused.value)
     services.note_decide(user=policy, note=proposal, accept=True)
-    assert services.current_note(activity, TODAY).status == "running"
+    assert selectors.current_note(activity, TODAY).status == "running"
     second = services.note_add(
         user=partner_user, activity=activity, date=TODAY, status="done", text="Klaar.", today=TODAY
     )
