@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vivera.organisation.models import Municipality, Neighbourhood
@@ -27,7 +28,8 @@ class Member(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, blank=True)
     token_sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the demo writes its history with the dates it happened.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("member")
@@ -97,6 +99,16 @@ class Listing(models.Model):
         blank=True,
         related_name="matching_listings",
     )
+    # The dossier it was posted from: the professionals who may see that dossier are the
+    # poster's side of the conversations, and its team is the name the other side sees.
+    dossier = models.ForeignKey(
+        "registration.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dossier"),
+    )
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("description"))
     help_kind = models.CharField(_("kind of help"), max_length=20, choices=HelpKind.choices)
@@ -119,7 +131,7 @@ class Listing(models.Model):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("online since"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("request or offer")
@@ -139,7 +151,7 @@ class Report(models.Model):
 
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="reports")
     reason = models.CharField(_("what is wrong"), max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -178,7 +190,17 @@ class Connection(models.Model):
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     poster_shares = models.BooleanField(default=False)
     member_shares = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # For a request a team posted for its client: the professional who shared their own name and
+    # work e-mail address (never the client's).
+    poster_shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("connection")
@@ -192,12 +214,27 @@ class Connection(models.Model):
     def shared(self) -> bool:
         return self.poster_shares and self.member_shares
 
+    @property
+    def awaits_poster(self) -> bool:
+        """The last message is the other side's (reads prefetched messages when there are)."""
+        messages = list(self.messages.all())
+        return bool(messages) and not messages[-1].from_poster
+
 
 class Message(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="messages")
-    from_poster = models.BooleanField(_("from the team"))
+    from_poster = models.BooleanField(_("from the poster"))
+    # On a team's request: the professional who wrote it (shown to colleagues, not to the public).
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
     text = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

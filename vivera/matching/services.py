@@ -337,9 +337,60 @@ def _message_rules(
             )
 
 
-def connection_start(*, member: Member, listing: Listing, text: str) -> Connection:
+def _notify_member(connection: Connection, member: Member, base_url: str) -> None:
+    """Tell a member a message waits on the site (the message itself is not sent by e-mail)."""
+    send_mail(
+        _("A new message on Voor elkaar"),
+        _(
+            "Hello %(name)s,\n\nThere is a new message for you about “%(title)s” on Voor "
+            "elkaar. Read it and reply on the site:\n\n%(link)s\n\nFor your privacy we do not "
+            "send the message itself by e-mail."
+        )
+        % {
+            "name": member.name,
+            "title": connection.listing.title,
+            "link": base_url + reverse("matching:thread", args=[connection.pk]),
+        },
+        None,
+        [member.email],
+    )
+
+
+def _notify_team(connection: Connection, base_url: str) -> None:
+    """Tell the professional who posted a client's request that a message waits; the e-mail
+    names no one (only the dossier number, behind a login)."""
+    poster = connection.listing.posted_by
+    if poster is None or not poster.is_active or not poster.email:
+        return
+    send_mail(
+        _("A new message on Voor elkaar"),
+        _(
+            "There is a new message about a request on Voor elkaar that your team posted for a "
+            "resident. Read it in Vivera:\n\n%(link)s"
+        )
+        % {
+            "link": base_url
+            + reverse(
+                "matching_staff:team_thread", args=[connection.listing.dossier_id, connection.pk]
+            )
+        },
+        None,
+        [poster.email],
+    )
+
+
+def _notify_poster(connection: Connection, base_url: str) -> None:
+    if connection.listing.member is not None:
+        _notify_member(connection, connection.listing.member, base_url)
+    elif connection.listing.dossier_id is not None:
+        _notify_team(connection, base_url)
+
+
+def connection_start(
+    *, member: Member, listing: Listing, text: str, base_url: str = ""
+) -> Connection:
     """Reply to a listing: a thread between its poster and this member (once per member; a
-    second reply adds a message to it)."""
+    second reply adds a message to it). The poster is told by e-mail."""
     if member.confirmed_at is None or listing.member_id == member.pk:
         raise PermissionDenied
     existing = Connection.objects.filter(listing=listing, member=member).first()
@@ -351,17 +402,27 @@ def connection_start(*, member: Member, listing: Listing, text: str) -> Connecti
             listing=listing, member=member, status_since=timezone.localdate()
         )
         Message.objects.create(connection=connection, from_poster=False, text=text.strip())
+    if base_url:
+        _notify_poster(connection, base_url)
     return connection
 
 
-def message_add(*, member: Member, connection: Connection, text: str) -> Message:
+def message_add(
+    *, member: Member, connection: Connection, text: str, base_url: str = ""
+) -> Message:
     side = _side(member, connection)
     refusals = Refusals()
     _message_rules(refusals, connection, connection.listing, text)
     refusals.raise_if_any()
-    return Message.objects.create(
+    message = Message.objects.create(
         connection=connection, from_poster=side == "poster", text=text.strip()
     )
+    if base_url:
+        if side == "poster":
+            _notify_member(connection, connection.member, base_url)
+        else:
+            _notify_poster(connection, base_url)
+    return message
 
 
 def contact_share(*, member: Member, connection: Connection) -> Connection:
@@ -374,13 +435,7 @@ def contact_share(*, member: Member, connection: Connection) -> Connection:
     return connection
 
 
-def connection_status(
-    *, member: Member, connection: Connection, status: str, today: dt.date | None = None
-) -> Connection:
-    """The poster records how it goes: a match (the moderator follows up after four weeks), help
-    started, ended, or no match."""
-    if _side(member, connection) != "poster":
-        raise PermissionDenied
+def _set_status(connection: Connection, status: str, today: dt.date | None) -> Connection:
     today = today or timezone.localdate()
     if status not in ConnectionStatus.values or status == ConnectionStatus.CONNECTION:
         raise ValidationError({"status": _("Choose how it goes.")}, code="invalid")
@@ -389,6 +444,82 @@ def connection_status(
         connection.matched_on = today
         connection.follow_up_on = today + dt.timedelta(days=FOLLOW_UP_DAYS)
     connection.save()
+    return connection
+
+
+def connection_status(
+    *, member: Member, connection: Connection, status: str, today: dt.date | None = None
+) -> Connection:
+    """The poster records how it goes: a match (the moderator follows up after four weeks), help
+    started, ended, or no match."""
+    if _side(member, connection) != "poster":
+        raise PermissionDenied
+    return _set_status(connection, status, today)
+
+
+# --- The team's side of a request it posted for a client ----------------------------------------
+
+
+def _team_side(user: User, connection: Connection) -> None:
+    """Only a professional who may see the dossier the request was posted from answers for it."""
+    dossier_id = connection.listing.dossier_id
+    if dossier_id is None or not dossiers_for(user).filter(pk=dossier_id).exists():
+        raise PermissionDenied
+
+
+def _log_team(user: User, connection: Connection, action: str, what: str) -> None:
+    listing = connection.listing
+    log_access(
+        user=user,
+        action=action,
+        object_type=ObjectType.MATCHING_LISTING,
+        object_id=listing.pk,
+        client_id=listing.client_id,
+        municipality_id=listing.municipality_id,
+        detail={"dossier": listing.dossier_id, "connection": connection.pk, "what": what},
+    )
+
+
+def team_message_add(
+    *, user: User, connection: Connection, text: str, base_url: str = ""
+) -> Message:
+    """A professional answers a helper for the team (the helper sees the team's name)."""
+    _team_side(user, connection)
+    refusals = Refusals()
+    _message_rules(refusals, connection, connection.listing, text)
+    refusals.raise_if_any()
+    message = Message.objects.create(
+        connection=connection, from_poster=True, written_by=user, text=text.strip()
+    )
+    _log_team(user, connection, Action.CREATE, "message")
+    if base_url:
+        _notify_member(connection, connection.member, base_url)
+    return message
+
+
+def team_contact_share(*, user: User, connection: Connection) -> Connection:
+    """The professional shares their own name and work e-mail address with the helper (never
+    the client's): shown once the helper shares too."""
+    _team_side(user, connection)
+    if not user.email:
+        raise ValidationError(
+            _("Your account has no e-mail address to share; ask the administrator to add it."),
+            code="no_email",
+        )
+    connection.poster_shares, connection.poster_shared_by = True, user
+    connection.save(update_fields=["poster_shares", "poster_shared_by"])
+    _log_team(user, connection, Action.UPDATE, "share")
+    return connection
+
+
+def team_connection_status(
+    *, user: User, connection: Connection, status: str, today: dt.date | None = None
+) -> Connection:
+    """The team records how it goes for its client; a match shows on the dossier and counts for
+    question 7."""
+    _team_side(user, connection)
+    _set_status(connection, status, today)
+    _log_team(user, connection, Action.UPDATE, "status")
     return connection
 
 
@@ -446,6 +577,7 @@ def listing_post_for_client(
         kind=ListingKind.REQUEST,
         posted_by=user,
         client=client,
+        dossier=dossier,
         title=title.strip(),
         text=text.strip(),
         help_kind=help_kind,
@@ -472,7 +604,7 @@ def listings_for_dossier(*, user: User, dossier: Dossier, request: Any = None) -
         return []
     listings = list(
         Listing.objects.filter(client_id=dossier.client_id)
-        .prefetch_related("connections")
+        .prefetch_related("connections__member", "connections__messages")
         .order_by("-created_at")
     )
     if listings:

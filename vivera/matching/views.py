@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +24,7 @@ from vivera.core.errors import show_in_form
 from vivera.registration.access import get_dossier_for_user
 
 from . import selectors, services
+from .access import get_team_connection
 from .forms import (
     ClientListingForm,
     FilterForm,
@@ -97,7 +99,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if reply.is_valid():
             try:
                 connection = services.connection_start(
-                    member=member, listing=listing, text=reply.cleaned_data["text"]
+                    member=member,
+                    listing=listing,
+                    text=reply.cleaned_data["text"],
+                    base_url=_base_url(request),
                 )
             except ValidationError as error:
                 show_in_form(reply, error)
@@ -146,7 +151,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 is_organisation=form.cleaned_data["is_organisation"],
                 address=_address(request),
-                base_url=request.build_absolute_uri("/").rstrip("/"),
+                base_url=_base_url(request),
             )
         except ValidationError as error:
             show_in_form(form, error)
@@ -248,20 +253,37 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def thread(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request)
-    if member is None:
-        return redirect("matching:sign_up")
-    connection = (
-        Connection.objects.select_related("listing__member", "member")
-        .filter(pk=pk)
-        .filter(Q(member=member) | Q(listing__member=member))
-        .first()
-    )
-    if connection is None:
-        raise Http404
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _poster_party(connection: Connection) -> tuple[str, str]:
+    """The poster as the member sees them: a member's name and e-mail, or for a request a team
+    posted for its client the team's name and the professional who shared (never the client)."""
+    listing = connection.listing
+    if listing.member is not None:
+        return listing.member.name, listing.member.email
+    team = listing.dossier.team.name if listing.dossier else ""
+    name = _("neighbourhood team %(team)s") % {"team": team}
+    sharer = connection.poster_shared_by
+    if sharer is not None:
+        name = f"{sharer.get_full_name() or sharer.username}, {name}"
+    return name, sharer.email if sharer else ""
+
+
+def _conversation(
+    request: HttpRequest,
+    connection: Connection,
+    *,
+    as_poster: bool,
+    write: Any,
+    share: Any,
+    set_status: Any,
+    done: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """One page for both sides of a conversation (a member's, or the team's for its client): the
+    messages, a reply, sharing contact details, and for the poster how it goes."""
     form, status_form = MessageForm(), StatusForm(initial={"status": connection.status})
     if request.method == "POST":
         action = request.POST.get("action")
@@ -269,40 +291,103 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "message":
                 form = MessageForm(request.POST)
                 if form.is_valid():
-                    services.message_add(
-                        member=member, connection=connection, text=form.cleaned_data["text"]
-                    )
-                    return redirect("matching:thread", connection.pk)
+                    write(form.cleaned_data["text"])
+                    messages.success(request, _("Your message has been sent."))
+                    return redirect(done)
             elif action == "share":
-                services.contact_share(member=member, connection=connection)
-                return redirect("matching:thread", connection.pk)
-            elif action == "status":
+                share()
+                return redirect(done)
+            elif action == "status" and as_poster:
                 status_form = StatusForm(request.POST)
                 if status_form.is_valid():
-                    services.connection_status(
-                        member=member,
-                        connection=connection,
-                        status=status_form.cleaned_data["status"],
-                    )
+                    set_status(status_form.cleaned_data["status"])
                     messages.success(request, _("Saved."))
-                    return redirect("matching:thread", connection.pk)
+                    return redirect(done)
         except ValidationError as error:
             show_in_form(status_form if action == "status" else form, error)
-    is_poster = connection.listing.member_id == member.pk
+    if as_poster:
+        other_name, other_email = connection.member.name, connection.member.email
+        i_share = connection.poster_shares
+    else:
+        other_name, other_email = _poster_party(connection)
+        i_share = connection.member_shares
     return render(
         request,
         "matching/thread.html",
         {
             "connection": connection,
             "listing": connection.listing,
-            "is_poster": is_poster,
-            "other": connection.member if is_poster else connection.listing.member,
-            "i_share": connection.poster_shares if is_poster else connection.member_shares,
-            "messages_list": connection.messages.all(),
+            "is_poster": as_poster,
+            "other_name": other_name,
+            "other_email": other_email,
+            "i_share": i_share,
+            "messages_list": connection.messages.select_related("written_by"),
             "form": form,
             "status_form": status_form,
+            **extra,
         },
         status=400 if form.errors or status_form.errors else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        return redirect("matching:sign_up")
+    connection = (
+        Connection.objects.select_related(
+            "listing__member", "listing__dossier__team", "member", "poster_shared_by"
+        )
+        .filter(pk=pk)
+        .filter(Q(member=member) | Q(listing__member=member))
+        .first()
+    )
+    if connection is None:
+        raise Http404
+    base_url = _base_url(request)
+    return _conversation(
+        request,
+        connection,
+        as_poster=connection.listing.member_id == member.pk,
+        write=lambda text: services.message_add(
+            member=member, connection=connection, text=text, base_url=base_url
+        ),
+        share=lambda: services.contact_share(member=member, connection=connection),
+        set_status=lambda status: services.connection_status(
+            member=member, connection=connection, status=status
+        ),
+        done=reverse("matching:thread", args=[connection.pk]),
+        extra={"back": reverse("matching:mine"), "back_label": _("My requests and offers")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROFESSIONAL, Role.COORDINATOR)
+def team_thread(request: AuthenticatedHttpRequest, pk: int, connection: int) -> HttpResponse:
+    """The team's side of a conversation about a request it posted for its client."""
+    dossier, found = get_team_connection(
+        user=request.user, dossier_pk=pk, pk=connection, request=request
+    )
+    user, base_url = request.user, _base_url(request)
+    return _conversation(
+        request,
+        found,
+        as_poster=True,
+        write=lambda text: services.team_message_add(
+            user=user, connection=found, text=text, base_url=base_url
+        ),
+        share=lambda: services.team_contact_share(user=user, connection=found),
+        set_status=lambda status: services.team_connection_status(
+            user=user, connection=found, status=status
+        ),
+        done=reverse("matching_staff:team_thread", args=[dossier.pk, found.pk]),
+        extra={
+            "back": reverse("registration:dossier_detail", args=[dossier.pk]) + "#voor-elkaar",
+            "back_label": _("Back to the dossier"),
+            "team_side": True,
+        },
     )
 
 

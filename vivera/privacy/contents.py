@@ -433,8 +433,9 @@ MATCHING = Part(
         "helper's own details are theirs, not shown)."
     ),
     find=lambda s: Listing.objects.filter(client=s.client),
-    # client: that is you. member: empty for a request the team posted.
-    hidden=frozenset({"client", "member", "municipality"}),
+    # client: that is you. member: empty for a request the team posted. dossier: shown at the
+    # top of the export.
+    hidden=frozenset({"client", "member", "municipality", "dossier"}),
     columns=("title", "help_kind", "neighbourhood", "status", "created_at"),
     children=(
         Part(
@@ -443,8 +444,9 @@ MATCHING = Part(
             _("Replies"),
             _("Each reply to the request, and how it went."),
             parent="listing",
-            # member: the helper, another person.
-            hidden=frozenset({"member", "poster_shares", "member_shares"}),
+            # member: the helper, another person. poster_shared_by: the professional who shared
+            # their work e-mail address with the helper.
+            hidden=frozenset({"member", "poster_shares", "member_shares", "poster_shared_by"}),
             columns=("status", "status_since", "matched_on"),
             children=(
                 Part(
@@ -453,7 +455,7 @@ MATCHING = Part(
                     _("Messages"),
                     _("The messages about the request."),
                     parent="connection",
-                    columns=("created_at", "from_poster", "text"),
+                    columns=("created_at", "from_poster", "written_by", "text"),
                 ),
             ),
         ),

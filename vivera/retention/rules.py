@@ -355,6 +355,7 @@ MATCHING_LISTING = Rule(
         "member",
         "posted_by",
         "client",
+        "dossier",
         "help_kind",
         "neighbourhood",
         "parts_of_day",
@@ -373,7 +374,7 @@ MATCHING_LISTING = Rule(
 MATCHING_MESSAGE = Rule(
     Message,
     cleared={"text": ""},
-    kept=("id", "connection", "from_poster", "created_at"),
+    kept=("id", "connection", "from_poster", "written_by", "created_at"),
     why="Free text about the client's request.",
     remaining=~Q(text=""),
 )
@@ -399,6 +400,7 @@ KEPT_WHOLE = [
             "follow_up_on",
             "followed_up_at",
             "poster_shares",
+            "poster_shared_by",
             "member_shares",
             "created_at",
         ),

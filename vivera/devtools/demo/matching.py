@@ -28,7 +28,7 @@ from vivera.matching.models import (
 )
 from vivera.monitor.scope import months_between
 from vivera.organisation.models import Municipality, Neighbourhood
-from vivera.registration.models import Client
+from vivera.registration.models import Dossier
 
 REQUESTS = [
     (
@@ -218,18 +218,20 @@ def _replies(rng, listing, members, day, today, moment) -> int:
 
 
 def _client_requests(rng, municipality, professional, members, today, moment, counts) -> None:
-    """Three requests the team posted for demo clients of its professional, one matched."""
-    clients = list(
-        Client.objects.filter(
+    """Three requests the team posted for demo clients of its professional: one matched after a
+    conversation with the team, one with a helper's reply waiting for the team's answer."""
+    dossiers = list(
+        Dossier.objects.filter(
             municipality=municipality,
-            dossiers__case_director=professional,
-            dossiers__closed_on__isnull=True,
-            neighbourhood__isnull=False,
+            case_director=professional,
+            closed_on__isnull=True,
+            client__neighbourhood__isnull=False,
         )
-        .distinct()
+        .select_related("client")
         .order_by("pk")[:3]
     )
-    for n, client in enumerate(clients):
+    for n, dossier in enumerate(dossiers):
+        client = dossier.client
         day = today - dt.timedelta(days=30 - 8 * n)
         help_kind, title, text = REQUESTS[n]
         assert client.neighbourhood is not None  # the query asks for one
@@ -238,6 +240,7 @@ def _client_requests(rng, municipality, professional, members, today, moment, co
             kind="request",
             posted_by=professional,
             client=client,
+            dossier=dossier,
             title=title,
             text=text,
             help_kind=help_kind,
@@ -250,16 +253,44 @@ def _client_requests(rng, municipality, professional, members, today, moment, co
         )
         counts["matching_listings"] += 1
         if n == 0 and members:
-            Connection.objects.create(
+            connection = Connection.objects.create(
                 listing=listing,
                 member=members[0],
                 status=ConnectionStatus.MATCH,
                 status_since=day + dt.timedelta(days=5),
                 matched_on=day + dt.timedelta(days=5),
                 follow_up_on=day + dt.timedelta(days=33),
+                poster_shares=True,
+                poster_shared_by=professional,
+                member_shares=True,
                 created_at=moment(day + dt.timedelta(days=3), 19),
             )
+            for days, from_team, words in (
+                (3, False, "Ik kan op dinsdagochtend rijden. Hoe laat moet het?"),
+                (4, True, "Fijn! Om half negen vertrekken. Zullen we contactgegevens delen?"),
+                (4, False, "Graag, ik heb op de knop gedrukt."),
+            ):
+                Message.objects.create(
+                    connection=connection,
+                    from_poster=from_team,
+                    written_by=professional if from_team else None,
+                    text=words,
+                    created_at=moment(day + dt.timedelta(days=days), 20 if from_team else 19),
+                )
             counts["matching_matches"] += 1
+        elif n == 1 and len(members) > 1:
+            connection = Connection.objects.create(
+                listing=listing,
+                member=members[1],
+                status_since=today - dt.timedelta(days=1),
+                created_at=moment(today - dt.timedelta(days=1), 18),
+            )
+            Message.objects.create(
+                connection=connection,
+                from_poster=False,
+                text="Dit wil ik wel doen. Past het ook op donderdag?",
+                created_at=moment(today - dt.timedelta(days=1), 18),
+            )
 
 
 def demo_matching_reset(municipality: Municipality) -> None:

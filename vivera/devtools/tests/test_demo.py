@@ -767,3 +767,15 @@ def test_voor_elkaar_is_lively(small_demo: str) -> None:
     ).exists()
     assert Listing.objects.filter(municipality=municipality, client__isnull=False).exists()
     assert "Voor elkaar" in small_demo
+    # Replies happened over the demo period, not all on the day the demo was loaded.
+    months = {
+        (c.created_at.year, c.created_at.month)
+        for c in Connection.objects.filter(listing__municipality=municipality)
+    }
+    assert len(months) >= 6
+    # The team talks with a helper about a request for its client, and one reply waits for it.
+    team_side = Connection.objects.filter(
+        listing__municipality=municipality, listing__dossier__isnull=False
+    )
+    assert team_side.filter(messages__from_poster=True, poster_shared_by__isnull=False).exists()
+    assert any(c.awaits_poster for c in team_side)

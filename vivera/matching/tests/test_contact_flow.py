@@ -120,28 +120,11 @@ def test_a_match_is_followed_up_after_four_weeks(
 
 
 def test_a_professional_posts_for_a_client_without_naming_them(
-    pro: User, pro_west: User, team_oost: Any, codes: Any, neighbourhood: Any
+    pro: User, pro_west: User, client_dossier: Any, neighbourhood: Any
 ) -> None:
     from vivera.audit.models import AccessLogEntry, ObjectType
-    from vivera.registration.models import Client, Dossier
 
-    client = Client.objects.create(
-        municipality=team_oost.municipality,
-        first_name="Ria",
-        last_name="Hulpvraag",
-        neighbourhood=neighbourhood,
-        created_by=pro,
-    )
-    dossier = Dossier.objects.create(
-        municipality=team_oost.municipality,
-        team=team_oost,
-        client=client,
-        referrer=codes["gp"],
-        registered_on="2026-01-05",
-        status="active",
-        status_since="2026-01-05",
-        created_by=pro,
-    )
+    dossier, client = client_dossier, client_dossier.client
     http = login(pro)
     data = {
         "title": "Vervoer voor Ria",

@@ -170,6 +170,7 @@ RULES: dict[str, Rule] = {
     "plans_partner:propose": rule({"partner"}, obj="plan_activity"),
     "matching_moderation:moderation": rule({"admin"}),
     "matching_staff:for_client": rule(TEAM_ROLES, obj="dossier"),
+    "matching_staff:team_thread": rule(TEAM_ROLES, obj="team_connection"),
     "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
     "matching_moderation:followed_up": rule({"admin"}, "post", obj="connection"),
     "matching_moderation:reports_handled": rule({"admin"}, "post", obj="listing"),
@@ -343,9 +344,13 @@ def records(
         status="running",
         text="Loopt",
     )
+    # Posted by team Oost for its client: the team answers replies on the staff side.
     listing = MatchingListing.objects.create(
         municipality=team_oost.municipality,
         kind="request",
+        posted_by=pro,
+        client=client,
+        dossier=dossier,
         title="Boodschappen",
         text="Samen boodschappen doen.",
         help_kind="shopping",
@@ -394,6 +399,10 @@ def _url(name: str, records: dict) -> str:
     if r.obj == "survey_question":
         question = records["survey_question"]
         return reverse(name, kwargs={"pk": question.version.survey_id, "question_pk": question.pk})
+    if r.obj == "team_connection":
+        return reverse(
+            name, kwargs={"pk": records["dossier"].pk, "connection": records["connection"].pk}
+        )
     if r.obj == "survey_answer":
         return reverse(name, kwargs={"answer_pk": records["survey_answer"].pk})
     key = "client_pk" if name == "registration:dossier_create" else "pk"
