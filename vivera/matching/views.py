@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
+from vivera.core.pagination import CappedPaginator
 from vivera.registration.access import get_dossier_for_user
 
 from . import selectors, services
@@ -72,9 +72,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             frequency=data["frequency"],
             query=data["q"],
         )
-    page = Paginator(selectors.search(municipality, filters), 20).get_page(
-        request.GET.get("pagina")
-    )
+    page = CappedPaginator(
+        selectors.search(municipality, filters), 20, selectors.COUNT_CAP
+    ).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -295,7 +295,10 @@ def _conversation(
                     messages.success(request, _("Your message has been sent."))
                     return redirect(done)
             elif action == "share":
-                share()
+                try:
+                    share()
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
                 return redirect(done)
             elif action == "status" and as_poster:
                 status_form = StatusForm(request.POST)

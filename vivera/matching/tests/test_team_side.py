@@ -217,5 +217,11 @@ def test_sharing_needs_a_work_address(
     assert not colleague.email
     with pytest.raises(ValidationError):
         services.team_contact_share(user=colleague, connection=connection)
+    page = login(colleague).post(
+        f"/dossiers/{dossier.pk}/voor-elkaar/gesprek/{connection.pk}/",
+        {"action": "share"},
+        follow=True,
+    )
+    assert "geen e-mailadres om te delen" in page.content.decode()
     connection.refresh_from_db()
     assert not connection.poster_shares
