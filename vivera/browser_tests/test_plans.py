@@ -78,3 +78,10 @@ def test_the_policy_advisor_and_the_partner_keep_the_overview(
     expect(page.get_by_text("De stand van zaken is toegevoegd.")).to_be_visible()
     page.goto(f"/beleid/{plan_id}/")
     expect(page.get_by_test_id("activity")).to_contain_text("Loopt")
+    accessible(page)
+
+    # The target page (measurements, chart with its table) and the import page also fit a phone.
+    check_fits(page, f"/beleid/doel/{target.pk}/")
+    accessible(page)
+    check_fits(page, "/beleid/inlezen/")
+    accessible(page)

@@ -219,11 +219,15 @@ class Connection(models.Model):
     def shared(self) -> bool:
         return self.poster_shares and self.member_shares
 
+    def awaits(self, *, poster: bool) -> bool:
+        """It is this side's turn: the last message came from the other side (reads prefetched
+        messages when there are)."""
+        messages = list(self.messages.all())
+        return bool(messages) and messages[-1].from_poster != poster
+
     @property
     def awaits_poster(self) -> bool:
-        """The last message is the other side's (reads prefetched messages when there are)."""
-        messages = list(self.messages.all())
-        return bool(messages) and not messages[-1].from_poster
+        return self.awaits(poster=True)
 
 
 class Message(models.Model):

@@ -1,8 +1,9 @@
 """Voor elkaar's figures, as monitor indicators of question 7 (docs/matching.md, docs/monitor.md):
 requests and offers published per month, connections and matches per month, for the
 municipality or a neighbourhood (the listing's), with the monitor's perturbation and
-suppression. Not per team: the public pages are the whole municipality's; a listing posted by a
-professional for a client counts like any other.
+suppression. Listings not per team: the public pages are the whole municipality's; a listing
+posted by a professional for a client counts like any other. Connections and matches per team:
+those about the requests the team posted for its clients.
 
 Counting: a listing by the month it was published, a connection by the month it was made, a
 match by the month it was confirmed. Each counted record has its cell key (`key_sql` over its
@@ -102,11 +103,12 @@ def listings(scope: Scope) -> Table:
 
 
 def connections(scope: Scope) -> Table:
-    """Connections (replies) made and matches confirmed per month."""
+    """Connections (replies) made and matches confirmed per month. For a team: those about the
+    requests the team posted for its clients (its own part of question 7)."""
     header = _("Contact")
-    if scope.team_ids is not None:
-        return _not_per_team(scope, header)
     qs = _in_scope(scope, Connection.objects.all(), "listing__")
+    if scope.team_ids is not None:
+        qs = qs.filter(listing__dossier__team_id__in=scope.team_ids)
     made = _monthly(scope, qs, "created_at", "matching_connection", "matching_connection")
     matched = _monthly(
         scope,
@@ -115,7 +117,7 @@ def connections(scope: Scope) -> Table:
         "matching_connection",
         "matching_connection",
     )
-    return _table(
+    table = _table(
         scope,
         [
             ("connections", _("Connections (replies)"), made.get("", [])),
@@ -123,3 +125,6 @@ def connections(scope: Scope) -> Table:
         ],
         header,
     )
+    if scope.team_ids is not None:
+        table.note = _("For a team: the requests it posted for its clients.")
+    return table

@@ -246,9 +246,13 @@ def mine(request: HttpRequest) -> HttpResponse:
                     "-created_at"
                 )
             ],
-            "threads": Connection.objects.filter(Q(member=member) | Q(listing__member=member))
-            .select_related("listing")
-            .order_by("-created_at"),
+            "threads": [
+                (c, c.awaits(poster=c.listing.member_id == member.pk))
+                for c in Connection.objects.filter(Q(member=member) | Q(listing__member=member))
+                .select_related("listing")
+                .prefetch_related("messages")
+                .order_by("-created_at")
+            ],
         },
     )
 

@@ -60,3 +60,52 @@ def test_listings_connections_and_matches_per_month(
         Scope((municipality,), dt.date(2026, 1, 1), dt.date(2026, 3, 31), team=team_oost)
     )
     assert per_team.rows == [] and per_team.note
+
+
+def test_a_team_sees_the_matches_of_the_requests_it_posted_for_its_clients(
+    municipality: Any, neighbourhood: Any, team_oost: Any, team_west: Any, client_dossier: Any
+) -> None:
+    helper = Member.objects.create(municipality=municipality, name="B", email="b@example.nl")
+    member = Member.objects.create(municipality=municipality, name="A", email="a@example.nl")
+
+    def request(dossier: Any = None, by: Member | None = None) -> Listing:
+        return Listing.objects.create(
+            municipality=municipality,
+            kind="request",
+            member=by,
+            client=dossier.client if dossier else None,
+            dossier=dossier,
+            title="Vervoer",
+            text="x",
+            help_kind="transport",
+            neighbourhood=neighbourhood,
+            frequency="once",
+            status="published",
+            published_at="2026-01-05T10:00Z",
+        )
+
+    def match(listing: Listing, made: str, on: dt.date | None) -> None:
+        connection = Connection.objects.create(
+            listing=listing,
+            member=helper,
+            status="match" if on else "connection",
+            status_since=on or dt.date(2026, 1, 1),
+            matched_on=on,
+        )
+        Connection.objects.filter(pk=connection.pk).update(created_at=made)
+
+    oost = request(client_dossier)  # team Oost's client
+    match(oost, "2026-01-10T10:00Z", dt.date(2026, 2, 2))
+    match(request(by=member), "2026-01-11T10:00Z", dt.date(2026, 1, 20))  # a resident's own
+    period = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    table = BY_CODE["matching_connections"].compute(
+        Scope((municipality,), *period, team=team_oost, suppress=False)
+    )
+    rows = {r.key: [c.value for c in r.cells] for r in table.rows}
+    assert rows["connections"] == [1, 0, 0, 1]
+    assert rows["matches"] == [0, 1, 0, 1]
+    assert table.note
+    west = BY_CODE["matching_connections"].compute(
+        Scope((municipality,), *period, team=team_west, suppress=False)
+    )
+    assert [c.value for r in west.rows for c in r.cells] == [0] * 8
