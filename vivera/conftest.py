@@ -137,6 +137,32 @@ def partner_org(municipality: Municipality) -> PartnerOrganisation:
 
 
 @pytest.fixture
+def make_listing(municipality: Municipality, neighbourhood: Neighbourhood) -> Callable[..., Any]:
+    """Make a published Voor elkaar listing (a one-off request for "something else" in
+    `neighbourhood`, online since now); any field can be given."""
+    from django.utils import timezone
+
+    from vivera.matching.models import Listing
+
+    def make(**fields: Any) -> Listing:
+        values: dict[str, Any] = {
+            "municipality": municipality,
+            "kind": "request",
+            "title": "Hulp gezocht",
+            "text": "Wie helpt een handje?",
+            "help_kind": "other",
+            "neighbourhood": neighbourhood,
+            "frequency": "once",
+            "status": "published",
+            "published_at": timezone.now(),
+            **fields,
+        }
+        return Listing.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     def make(
         username: str,

@@ -100,41 +100,36 @@ def _sign_in(page: Page, municipality: Any, name: str, email: str) -> None:
     "viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"]
 )
 def test_reply_share_contact_and_match(
-    page: Page, municipality: Any, neighbourhood: Any, viewport: dict[str, int], live_server: Any
+    page: Page,
+    municipality: Any,
+    make_listing: Any,
+    viewport: dict[str, int],
+    live_server: Any,
 ) -> None:
     page.set_viewport_size(viewport)
     anna = Member.objects.create(
         municipality=municipality, name="Anna", email="anna@example.nl", confirmed_at=timezone.now()
     )
-    request = Listing.objects.create(
-        municipality=municipality,
-        kind="request",
+    request = make_listing(
         member=anna,
         title="Telefoonmaatje gezocht",
         text="Wie belt een keer per week voor een praatje?",
         help_kind="phone_buddy",
-        neighbourhood=neighbourhood,
         parts_of_day=["evening"],
         frequency="recurring",
-        status="published",
-        published_at=timezone.now(),
     )
 
     # Bram offers help and replies; a phone number is refused until both agree to share.
     _sign_in(page, municipality, "Bram", "bram@example.nl")
     bram = Member.objects.get(email="bram@example.nl")
-    Listing.objects.create(
-        municipality=municipality,
+    make_listing(
         kind="offer",
         member=bram,
         title="Ik bel graag met iemand",
         text="Op doordeweekse avonden.",
         help_kind="phone_buddy",
-        neighbourhood=neighbourhood,
         parts_of_day=["evening"],
         frequency="recurring",
-        status="published",
-        published_at=timezone.now(),
     )
     check_fits(page, f"/voor-elkaar/{request.pk}/")
     accessible(page)

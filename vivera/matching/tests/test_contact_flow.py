@@ -39,17 +39,13 @@ def helper(municipality: Any) -> Member:
 
 
 @pytest.fixture
-def listing(municipality: Any, poster: Member, neighbourhood: Any) -> Listing:
-    return Listing.objects.create(
-        municipality=municipality,
-        kind="request",
+def listing(make_listing: Any, poster: Member) -> Listing:
+    return make_listing(
         member=poster,
         title="Telefoonmaatje",
         text="Wie belt wekelijks even?",
         help_kind="phone_buddy",
-        neighbourhood=neighbourhood,
         frequency="recurring",
-        status="published",
         published_at="2026-01-02T00:00Z",
     )
 

@@ -63,24 +63,16 @@ def test_listings_connections_and_matches_per_month(
 
 
 def test_a_team_sees_the_matches_of_the_requests_it_posted_for_its_clients(
-    municipality: Any, neighbourhood: Any, team_oost: Any, team_west: Any, client_dossier: Any
+    municipality: Any, make_listing: Any, team_oost: Any, team_west: Any, client_dossier: Any
 ) -> None:
     helper = Member.objects.create(municipality=municipality, name="B", email="b@example.nl")
     member = Member.objects.create(municipality=municipality, name="A", email="a@example.nl")
 
     def request(dossier: Any = None, by: Member | None = None) -> Listing:
-        return Listing.objects.create(
-            municipality=municipality,
-            kind="request",
+        return make_listing(
             member=by,
             client=dossier.client if dossier else None,
             dossier=dossier,
-            title="Vervoer",
-            text="x",
-            help_kind="transport",
-            neighbourhood=neighbourhood,
-            frequency="once",
-            status="published",
             published_at="2026-01-05T10:00Z",
         )
 

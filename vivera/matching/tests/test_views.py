@@ -189,22 +189,16 @@ def test_withdrawing_something_that_is_not_yours_or_not_a_number(municipality: A
         assert http.post("/voor-elkaar/mijn/", {"withdraw": value}).status_code == 404
 
 
-def test_a_search_that_finds_very_many_says_more_than(
-    municipality: Any, neighbourhood: Any, monkeypatch: Any
-) -> None:
+def test_a_search_that_finds_very_many_says_more_than(make_listing: Any, monkeypatch: Any) -> None:
     from vivera.matching import selectors
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
     for n in range(5):
-        Listing.objects.create(
-            municipality=municipality,
+        make_listing(
             kind="offer",
             title=f"Boodschappen {n}",
             text="Ik doe graag boodschappen.",
             help_kind="shopping",
-            neighbourhood=neighbourhood,
-            frequency="once",
-            status="published",
             published_at=f"2026-01-0{n + 1}T10:00Z",
         )
     page = HttpClient().get("/voor-elkaar/?q=boodschappen").content.decode()
