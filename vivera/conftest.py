@@ -88,6 +88,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with no rate-limit counts: ids are reused after a rollback, so one test's
+    counts would otherwise land on another's member or key."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def municipality(db: Any) -> Municipality:
     return Municipality.objects.create(name="Wijkstad", cbs_code="GM9991")

@@ -57,8 +57,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def limit(key: str) -> None:
-    """Count an attempt under `key`; refuse beyond the hourly limit."""
+# A member writes more messages than anyone asks for links: this many times the hourly limit.
+MESSAGES_PER_LIMIT = 5
+
+
+def limit(key: str, factor: int = 1) -> None:
+    """Count an attempt under `key`; refuse beyond the hourly limit (times `factor`)."""
     cache_key = f"vivera-matching:{key}"
     cache.add(cache_key, 0, timeout=3600)
     try:
@@ -66,7 +70,7 @@ def limit(key: str) -> None:
     except ValueError:
         cache.set(cache_key, 1, timeout=3600)
         count = 1
-    if count > settings.VIVERA_MATCHING_LIMIT_PER_HOUR:
+    if count > settings.VIVERA_MATCHING_LIMIT_PER_HOUR * factor:
         raise Limited
 
 
@@ -221,6 +225,7 @@ def listing_post(
         )
     refusals.raise_if_any()
     assert neighbourhood is not None
+    limit(f"post:{member.pk}")
     return Listing.objects.create(
         municipality=municipality,
         kind=kind,
@@ -397,6 +402,7 @@ def connection_start(
     refusals = Refusals()
     _message_rules(refusals, existing, listing, text)
     refusals.raise_if_any()
+    limit(f"message:{member.pk}", MESSAGES_PER_LIMIT)
     with transaction.atomic():
         connection = existing or Connection.objects.create(
             listing=listing, member=member, status_since=timezone.localdate()
@@ -414,6 +420,7 @@ def message_add(
     refusals = Refusals()
     _message_rules(refusals, connection, connection.listing, text)
     refusals.raise_if_any()
+    limit(f"message:{member.pk}", MESSAGES_PER_LIMIT)
     message = Message.objects.create(
         connection=connection, from_poster=side == "poster", text=text.strip()
     )

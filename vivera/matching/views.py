@@ -52,6 +52,12 @@ def _member(request: HttpRequest) -> Member | None:
     return Member.objects.filter(pk=pk, confirmed_at__isnull=False).first() if pk else None
 
 
+def _limited() -> str:
+    return _(
+        "You have sent a lot in the last hour. Try again in an hour; what you wrote is kept here."
+    )
+
+
 def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
@@ -106,6 +112,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 show_in_form(reply, error)
+            except services.Limited:
+                reply.add_error(None, _limited())
             else:
                 messages.success(request, _("Your message has been sent."))
                 return redirect("matching:thread", connection.pk)
@@ -210,6 +218,8 @@ def post(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             show_in_form(form, error)
+        except services.Limited:
+            form.add_error(None, _limited())
         else:
             messages.success(request, _("Thank you. A moderator checks it; then it is online."))
             return redirect("matching:mine")
@@ -312,6 +322,8 @@ def _conversation(
                     return redirect(done)
         except ValidationError as error:
             show_in_form(status_form if action == "status" else form, error)
+        except services.Limited:
+            form.add_error(None, _limited())
     if as_poster:
         other_name, other_email = connection.member.name, connection.member.email
         i_share = connection.poster_shares

@@ -143,3 +143,25 @@ def test_a_professional_posts_for_a_client_without_naming_them(
         object_type=ObjectType.MATCHING_LISTING, client_id=client.pk, action="read"
     ).exists()
     assert login(pro_west).get(f"/dossiers/{dossier.pk}/voor-elkaar/").status_code == 404
+
+
+def test_a_member_who_writes_too_much_is_stopped_and_keeps_the_text(
+    poster: Member, helper: Member, listing: Listing, settings: Any
+) -> None:
+    settings.VIVERA_MATCHING_LIMIT_PER_HOUR = 1  # five messages an hour
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    for n in range(4):
+        services.message_add(member=helper, connection=connection, text=f"Bericht {n}")
+    http = HttpClient()
+    session = http.session
+    session["vivera_matching_member"] = helper.pk
+    session.save()
+    response = http.post(
+        f"/voor-elkaar/contact/{connection.pk}/", {"action": "message", "text": "Nog een"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "probeer het over een uur opnieuw" in page.lower()
+    assert "Nog een" in page  # what was typed stays
+    assert connection.messages.count() == 5
+    # The other side is not stopped by this member's count.
+    services.message_add(member=poster, connection=connection, text="Rustig aan")
