@@ -4,6 +4,7 @@ no login; a member is signed in by the link in its e-mail (the session holds its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -280,9 +281,9 @@ def _poster_party(connection: Connection) -> tuple[str, str]:
     team = listing.dossier.team.name if listing.dossier else ""
     name = _("neighbourhood team %(team)s") % {"team": team}
     sharer = connection.poster_shared_by
-    if sharer is not None:
-        name = f"{sharer.get_full_name() or sharer.username}, {name}"
-    return name, sharer.email if sharer else ""
+    if sharer is None or not connection.shared:
+        return name, ""
+    return f"{sharer.get_full_name() or sharer.username}, {name}", sharer.email
 
 
 def _conversation(
@@ -290,9 +291,9 @@ def _conversation(
     connection: Connection,
     *,
     as_poster: bool,
-    write: Any,
-    share: Any,
-    set_status: Any,
+    write: Callable[[str], object],
+    share: Callable[[], object],
+    set_status: Callable[[str], object],
     done: str,
     extra: dict[str, Any],
 ) -> HttpResponse:
