@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vivera.accounts.models import Role, User
 from vivera.audit.models import Action, ObjectType
@@ -528,6 +529,47 @@ def team_connection_status(
     _set_status(connection, status, today)
     _log_team(user, connection, Action.UPDATE, "status")
     return connection
+
+
+def follow_up_reminders(*, base_url: str, today: dt.date | None = None) -> int:
+    """Remind each municipality's moderators (its functional administrators with an e-mail
+    address) of the matches four weeks old that nobody followed up yet: one e-mail with how many
+    and the link to the moderation page, no names. Run daily (`vivera voor_elkaar_opvolgen`);
+    repeats until they are followed up. Returns the number of e-mails sent."""
+    today = today or timezone.localdate()
+    due = (
+        Connection.objects.filter(follow_up_on__lte=today, followed_up_at__isnull=True)
+        .values_list("listing__municipality_id", flat=True)
+        .order_by()
+    )
+    counts: dict[int, int] = {}
+    for municipality_id in due:
+        counts[municipality_id] = counts.get(municipality_id, 0) + 1
+    sent = 0
+    link = base_url + reverse("matching_moderation:moderation")
+    for municipality_id, count in sorted(counts.items()):
+        moderators = list(
+            User.objects.filter(role=Role.ADMIN, municipality_id=municipality_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if not moderators:
+            continue
+        send_mail(
+            _("Voor elkaar: matches to follow up"),
+            ngettext(
+                "%(count)d match on Voor elkaar is four weeks old. Ask how it goes and tick it "
+                "off on the moderation page:\n\n%(link)s",
+                "%(count)d matches on Voor elkaar are four weeks old. Ask how they go and tick "
+                "them off on the moderation page:\n\n%(link)s",
+                count,
+            )
+            % {"count": count, "link": link},
+            None,
+            moderators,
+        )
+        sent += 1
+    return sent
 
 
 def follow_up_done(*, user: User, connection: Connection) -> None:

@@ -165,3 +165,34 @@ def test_a_member_who_writes_too_much_is_stopped_and_keeps_the_text(
     assert connection.messages.count() == 5
     # The other side is not stopped by this member's count.
     services.message_add(member=poster, connection=connection, text="Rustig aan")
+
+
+def test_the_moderators_are_reminded_of_matches_four_weeks_old(
+    poster: Member, helper: Member, listing: Listing, admin_user: User, make_user: Any
+) -> None:
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from vivera.accounts.models import Role
+
+    admin_user.email = "beheer@gemeente.example.nl"
+    admin_user.save()
+    make_user("elders", Role.ADMIN, None, email="elders@example.nl")  # no municipality
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    services.connection_status(
+        member=poster, connection=connection, status="match", today=dt.date(2026, 3, 1)
+    )
+    assert services.follow_up_reminders(base_url="", today=dt.date(2026, 3, 28)) == 0
+    out = StringIO()
+    call_command("voor_elkaar_opvolgen", "--adres", "https://vivera.example.nl/", stdout=out)
+    [reminder] = mail.outbox
+    assert reminder.to == ["beheer@gemeente.example.nl"]
+    assert "https://vivera.example.nl/beheer/voor-elkaar/" in reminder.body
+    assert (
+        "1 match" in reminder.body and "Anna" not in reminder.body and "Bram" not in reminder.body
+    )
+    assert "Herinneringen verstuurd: 1" in out.getvalue()
+    login(admin_user).post(f"/beheer/voor-elkaar/opvolgen/{connection.pk}/")
+    assert services.follow_up_reminders(base_url="") == 0
