@@ -145,6 +145,7 @@ def carers_for_dossier(
     relations = list(
         CareRelation.objects.filter(client_id=dossier.client_id, carer__anonymised_at__isnull=True)
         .select_related("carer")
+        .prefetch_related("carer__support")
         .order_by("ended_on", "since")
     )
     if relations:
