@@ -125,12 +125,6 @@ class PublicRegistrationForm(BotGuardForm, CarerFieldsForm, ContactFieldsForm, R
         "privacy",
     ]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not cleaned.get("privacy"):
-            self.add_error("privacy", _("Without your agreement we cannot register you."))
-        return cleaned
-
 
 class StaffRegistrationForm(CarerFieldsForm, ContactFieldsForm, RelationFieldsForm):
     """The consultant's (and the professional's) registration: the carer's consent is asked

@@ -80,6 +80,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 relation=relation_fields(form.cleaned_data),
                 address=_address(request),
                 base_url=_base_url(request),
+                agreed=form.cleaned_data["privacy"],
             )
         except ValidationError as error:
             show_in_form(form, error)

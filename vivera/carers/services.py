@@ -295,8 +295,10 @@ def carer_register_public(
     relation: RelationFields,
     address: str,
     base_url: str,
+    agreed: bool = True,
 ) -> Carer:
-    """A carer registers on the public form: waiting until the link in the e-mail is opened (or
+    """A carer registers on the public form (`agreed`: to being kept in the register):
+    waiting until the link in the e-mail is opened (or
     a consultant confirms). The same person with the same cared-for person registers nothing a
     second time: the e-mail tells the owner of the address so, with a link to its page, and the
     form says only that an e-mail was sent, so the form reveals no one's registration."""
@@ -305,6 +307,8 @@ def carer_register_public(
         _limit(f"register:{carer['email'].strip().lower()}")
     refusals = Refusals()
     _carer_rules(refusals, carer, public=True)
+    if not agreed:
+        refusals.add("privacy", _("Without your agreement we cannot register you."), "consent")
     relation = {**relation, "client": None, "client_consent_on": None}
     _relation_rules(refusals, relation)
     refusals.raise_if_any()

@@ -98,7 +98,7 @@ class TestRegistration:
             )
         assert again == registered
         assert (Carer.objects.count(), CareRelation.objects.count()) == (1, 1)
-        assert "already registered" in mail.outbox[0].body
+        assert "al ingeschreven" in mail.outbox[0].body
 
     def test_a_known_address_with_someone_new_adds_a_relation(self, municipality, registered):
         services.carer_register_public(
@@ -121,7 +121,7 @@ class TestRegistration:
                 relation=relation_fields(),
             )
         assert error.value.code == "duplicate"
-        assert "already registered as caring for Jan de Zorg" in error.value.messages[0]
+        assert "al ingeschreven als mantelzorger voor Jan de Zorg" in error.value.messages[0]
 
     def test_it_names_every_problem_at_once(self, consultant, municipality):
         with pytest.raises(ValidationError) as error:
@@ -245,7 +245,7 @@ class TestAppreciation:
         with pytest.raises(ValidationError) as error:
             appreciation.application_submit(user=None, **kwargs)
         assert error.value.code == "twice"
-        assert f"already an application of this carer for {YEAR}" in error.value.messages[0]
+        assert f"al een aanvraag van deze mantelzorger voor {YEAR}" in error.value.messages[0]
         assert Application.objects.count() == 1
 
     def test_one_per_relation_allows_one_per_person_cared_for(self, consultant, registered, scheme):
