@@ -3,7 +3,7 @@
 Personas (password for all: `PASSWORD`):
 - `pro` professional in team Oost; `pro_west` professional in team West;
 - `coordinator` of team Oost; `policy` policy advisor; `admin` functional administrator;
-- `partner`, `resident`, `researcher`;
+- `partner`, `resident`, `researcher`; `consultant` the carers' consultant;
 - `other_pro`: a professional in another municipality (Elders).
 """
 
@@ -252,6 +252,14 @@ def researcher(make_user: Callable[..., User], municipality: Municipality) -> Us
 
 
 @pytest.fixture
+def consultant(
+    make_user: Callable[..., User], municipality: Municipality, partner_org: PartnerOrganisation
+) -> User:
+    """The carers' consultant, employed by a partner organisation (docs/carers.md)."""
+    return make_user("consultant", Role.CARER_CONSULTANT, municipality, partner=partner_org)
+
+
+@pytest.fixture
 def other_pro(
     make_user: Callable[..., User], other_municipality: Municipality, other_team: Team
 ) -> User:
@@ -269,6 +277,7 @@ def all_personas(
     resident: User,
     researcher: User,
     other_pro: User,
+    consultant: User,
 ) -> dict[str, User]:
     return {
         "pro": pro,
@@ -280,6 +289,7 @@ def all_personas(
         "resident": resident,
         "researcher": researcher,
         "other_pro": other_pro,
+        "consultant": consultant,
     }
 
 

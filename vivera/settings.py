@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "vivera.provisions",
     "vivera.plans",
     "vivera.matching",
+    "vivera.carers",
     # The site as a whole (menu, start pages, the admin site's entry): on top of the apps above.
     "vivera.web",
     # Tooling, not product: the demo generator, the benchmarks and the test harness with their
@@ -377,6 +378,12 @@ VIVERA_IMPORT_MAX_COMPRESSION_RATIO = env_int_between(
 # the first), and how many confirmation links or reports one address may ask for per hour.
 VIVERA_MATCHING_MUNICIPALITY = os.environ.get("VIVERA_MATCHING_MUNICIPALITY", "")
 VIVERA_MATCHING_LIMIT_PER_HOUR = env_int_between("VIVERA_MATCHING_LIMIT_PER_HOUR", 10, 1, 10_000)
+# The carers' register (docs/carers.md): the municipality of the public registration form (a CBS
+# code; without it Voor elkaar's, else the first) and its attempts per address and hour.
+VIVERA_CARERS_MUNICIPALITY = (
+    os.environ.get("VIVERA_CARERS_MUNICIPALITY", "") or VIVERA_MATCHING_MUNICIPALITY
+)
+VIVERA_CARERS_LIMIT_PER_HOUR = env_int_between("VIVERA_CARERS_LIMIT_PER_HOUR", 10, 1, 10_000)
 # Outgoing e-mail (the voor-elkaar confirmation links), as Django 6.1's MAILERS: SMTP with
 # VIVERA_EMAIL_HOST (in production without it: the server's own mail service on localhost:25),
 # else written to the console (development).

@@ -43,6 +43,9 @@ urlpatterns = [
     path("dossiers/", include("vivera.matching.staff_urls")),
     path("partner/activiteiten/", include("vivera.plans.partner_urls")),
     path("enquete/", include("vivera.survey.public_urls")),
+    # The carers' register: the carer's public pages and the consultant's (docs/carers.md).
+    path("mantelzorg/", include("vivera.carers.public_urls")),
+    path("mantelzorgers/", include("vivera.carers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("vivera.api.urls", "api"), namespace="v1")),
     path(

@@ -62,11 +62,16 @@ class RoleFieldsMixin(forms.BaseForm):
                     code="required",
                 ),
             )
-        if role and role != Role.PARTNER and partner is not None:
+        # The carers' consultant may name its employer (the carers' support organisation): it
+        # changes nothing of what it sees (docs/carers.md).
+        if role and role not in (Role.PARTNER, Role.CARER_CONSULTANT) and partner is not None:
             self.add_error(
                 "partner",
                 ValidationError(
-                    _("Only users with the role partner belong to a partner organisation."),
+                    _(
+                        "Only users with the role partner or carers' consultant belong to a "
+                        "partner organisation."
+                    ),
                     code="not_partner",
                 ),
             )

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
     ADMIN = "admin", _("Functional administrator")
     RESEARCHER = "researcher", _("Researcher")
+    # The carers' consultant (mantelzorgconsulent) keeps the municipality's register of informal
+    # carers (vivera/carers); usually employed by the carers' support organisation.
+    CARER_CONSULTANT = "carer_consultant", _("Carers' consultant")
 
 
 # Roles that may see personal data of clients (always limited further to their own teams).
@@ -69,8 +72,9 @@ class User(AbstractUser):
 
 # Roles that need a second person's approval before they take effect (four eyes): the roles
 # that see clients, and the administrator, who approves the others' grants and handles requests
-# for access (`privacy`), so a self-made administrator would be a way around the rule.
-GUARDED_ROLES = frozenset({*PERSON_ROLES, Role.ADMIN})
+# for access (`privacy`), so a self-made administrator would be a way around the rule. The
+# carers' consultant sees the register of informal carers (special-category data).
+GUARDED_ROLES = frozenset({*PERSON_ROLES, Role.ADMIN, Role.CARER_CONSULTANT})
 
 
 class ActivationLink(models.Model):

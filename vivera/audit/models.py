@@ -72,6 +72,8 @@ class ObjectType(models.TextChoices):
     ALLOCATIONS = "allocations", _("Wmo allocations")
     POLICY_PLAN = "policy_plan", _("policy activity overview")
     MATCHING_LISTING = "matching_listing", _("voor elkaar: request or offer")
+    CARER = "carer", _("informal carer")
+    CARER_APPLICATION = "carer_application", _("application for the carers' appreciation")
 
 
 class Result(models.TextChoices):

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vivera.carers import results as carer_results
 from vivera.matching import results as matching_results
 from vivera.organisation.models import (
     LifeDomain,
@@ -1323,6 +1324,43 @@ INDICATORS: list[Indicator] = [
         ),
         Unit.COUNT,
         matching_results.connections,
+    ),
+    _i(
+        "carers_registered",
+        7,
+        gettext_lazy("Registered informal carers"),
+        gettext_lazy(
+            "Informal carers on the municipality's register on the last day of each month, all "
+            "of them and per group: young carers (under 24), carers of 75 or older, carers of "
+            "someone with dementia, carers of a partner and working carers, by their age and "
+            "care on that day. For the municipality or a neighbourhood, not per team."
+        ),
+        Unit.COUNT,
+        carer_results.registered,
+    ),
+    _i(
+        "carers_flow",
+        7,
+        gettext_lazy("Informal carers: new and left"),
+        gettext_lazy(
+            "Informal carers registered (confirmed) in each month, and carers who left the "
+            "register in each month."
+        ),
+        Unit.COUNT,
+        carer_results.flow,
+    ),
+    _i(
+        "carers_appreciation",
+        7,
+        gettext_lazy("Informal carers: uptake of the yearly appreciation"),
+        gettext_lazy(
+            "Per year whose application window falls in the period: applications for the "
+            "informal-carer appreciation, those approved, the carers on the register on the "
+            "window's last day, and the uptake: approved applications as a share of the "
+            "registered carers."
+        ),
+        Unit.PERCENT,
+        carer_results.appreciation,
     ),
     _i(
         "outcomes",

@@ -4,7 +4,8 @@ so a target's progress is the very figure the monitor, its exports and the API s
 
 A figure is read from the year's table: the total column of a flow (new dossiers in the year),
 the last month of a stock (allocations running at the year's end), or a named column (a share).
-Modules still to come (the carer register, the matching) add their figures here.
+Modules add their figures here (the carers' register: registered carers at the year's end,
+new carers and the appreciation's uptake).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class Figure:
         table = BY_CODE[self.indicator].compute(
             Scope((municipality,), dt.date(year, 1, 1), end, suppress=True)
         )
-        row = next((r for r in table.rows if r.key == self.row), None)
+        # A row per year (the appreciation's) is named "{year}".
+        key = self.row.replace("{year}", str(year))
+        row = next((r for r in table.rows if r.key == key), None)
         if row is None or not row.cells:
             return None
         if self.column == TOTAL:
@@ -142,6 +145,29 @@ FIGURES: dict[str, Figure] = {
             COUNT,
             "matching_connections",
             "matches",
+        ),
+        Figure(
+            "carers_registered",
+            _("Registered informal carers at the year's end"),
+            COUNT,
+            "carers_registered",
+            "total",
+            LAST,
+        ),
+        Figure(
+            "carers_new",
+            _("Informal carers newly registered in the year"),
+            COUNT,
+            "carers_flow",
+            "new",
+        ),
+        Figure(
+            "carers_uptake",
+            _("Informal carers: uptake of the yearly appreciation (share)"),
+            PERCENT,
+            "carers_appreciation",
+            "{year}",
+            "uptake",
         ),
         Figure(
             "heavier_care",

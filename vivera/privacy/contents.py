@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from vivera.accounts.models import Role
 from vivera.audit.labels import OBJECT_TYPE_LABELS
 from vivera.audit.models import AccessLogEntry
+from vivera.carers.models import CareRelation
 from vivera.core.formatting import number
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
@@ -136,7 +137,7 @@ COMMON_LABELS: dict[str, StrOrPromise] = {
 
 # Keys of an access-log line's detail that list other people's records (a list page, a search,
 # an import): left out, the line itself says that the person was among them.
-OTHER_PEOPLE = frozenset({"clients", "results", "client_ids", "submissions"})
+OTHER_PEOPLE = frozenset({"clients", "results", "client_ids", "submissions", "carers"})
 ROLES = dict(Role.choices)
 
 
@@ -480,6 +481,22 @@ ALLOCATIONS = Part(
     columns=("number", "category", "start_date", "end_date", "volume", "unit", "provider"),
 )
 
+CARERS = Part(
+    "carers",
+    CareRelation,
+    _("Informal carers who care for you"),
+    _(
+        "An informal carer (mantelzorger) registered in the municipality's register of "
+        "informal carers that they care for you, and you agreed that the registration names "
+        "you as a client of the neighbourhood team. This is the care they described. The "
+        "carer's own details are theirs: they can ask for them themselves."
+    ),
+    find=lambda s: CareRelation.objects.filter(client=s.client),
+    # client: that is you. carer: another person, whose details are theirs.
+    hidden=frozenset({"client", "carer"}),
+    columns=("relation", "care_kinds", "hours_per_week", "since", "ended_on", "client_consent_on"),
+)
+
 IMPORTED_RECORDS = Part(
     "imported_records",
     ImportedRecord,
@@ -548,6 +565,7 @@ PARTS: tuple[Part, ...] = (
     SURVEY_OBJECTIONS,
     ALLOCATIONS,
     MATCHING,
+    CARERS,
     IMPORTED_RECORDS,
     ACCESS_LOG,
 )

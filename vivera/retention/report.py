@@ -31,12 +31,17 @@ KIND_LINES = {
     "matching_listings": gettext_lazy("  Voor elkaar requests: text and messages erased"),
     "households": gettext_lazy("households removed"),
     "outreach_activities": gettext_lazy("outreach activities: description erased"),
+    "carers": gettext_lazy(
+        "informal carers anonymised (left the register two years ago): with their care, "
+        "support notes and account numbers"
+    ),
 }
 SHOWN_IDS = 50  # ids listed per kind; the run's record in the admin has all of them
 ID_LINES = {
     "clients": pgettext_lazy("retention report", "clients"),
     "submissions": pgettext_lazy("retention report", "submissions"),
     "households": pgettext_lazy("retention report", "households"),
+    "carers": pgettext_lazy("retention report", "informal carers"),
 }
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Cast, Concat, TruncYear
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, Now, TruncYear
 
+from vivera.carers.models import Application as CarerApplication
+from vivera.carers.models import Carer, CareRelation, SupportRecord
 from vivera.matching.models import Connection, Listing, Message, Report
 from vivera.partners.models import OutreachAttempt, Submission, SubmissionStatusChange
 from vivera.privacy.models import AccessRequest
@@ -386,6 +388,111 @@ MATCHING_REPORT = Rule(
     remaining=~Q(reason=""),
 )
 
+# The carers' register (docs/carers.md): a carer's registration is anonymised two years after
+# the carer left; a care relation also when the client it names is anonymised (the name of the
+# person cared for is the client's).
+CARER = Rule(
+    Carer,
+    cleared={
+        "first_name": "",
+        "last_name": ANONYMISED,
+        "birth_date": TruncYear("birth_date"),
+        "email": "",
+        "phone": "",
+        "postcode": "",
+        "house_number": "",
+        "contact_purposes": [],
+        "leave_reason": "",
+        "token_hash": "",
+        "anonymised_at": Now(),
+    },
+    kept=(
+        "id",
+        "municipality",
+        "neighbourhood",
+        "is_working",
+        "contact_consent",
+        "status",
+        "source",
+        "registered_on",
+        "left_on",
+        "token_sent_at",
+        "confirmed_at",
+        "created_at",
+        "created_by",
+    ),
+    why="The register's figures count carers by the dates on the register, neighbourhood and "
+    "group (the year of birth is enough for the age groups).",
+    remaining=Q(anonymised_at__isnull=True),
+)
+CARE_RELATION = Rule(
+    CareRelation,
+    cleared={
+        "cared_for_name": ANONYMISED,
+        "cared_for_postcode": "",
+        "client": None,
+        "client_consent_on": None,
+    },
+    kept=(
+        "id",
+        "carer",
+        "relation",
+        "care_kinds",
+        "hours_per_week",
+        "since",
+        "dementia",
+        "ended_on",
+        "created_at",
+    ),
+    why="The carer groups (partner, dementia) and the care given count in the register's "
+    "figures; the name and the link are the person cared for's.",
+    remaining=~Q(cared_for_name=ANONYMISED) | Q(client__isnull=False),
+)
+CARER_SUPPORT = Rule(
+    SupportRecord,
+    cleared={"note": ""},
+    kept=(
+        "id",
+        "carer",
+        "date",
+        "kind",
+        "follow_up_on",
+        "followed_up_at",
+        "recorded_by",
+        "created_at",
+    ),
+    why="Free text about the carer.",
+    remaining=~Q(note=""),
+)
+CARER_APPLICATION = Rule(
+    CarerApplication,
+    cleared={
+        "iban": "",
+        "account_holder": "",
+        # A refusal keeps a reason (a database constraint), no longer the consultant's words.
+        "refusal_reason": Case(When(status="refused", then=Value(ANONYMISED)), default=Value("")),
+    },
+    kept=(
+        "id",
+        "scheme",
+        "carer",
+        "relation",
+        "received_on",
+        "source",
+        "status",
+        "amount",
+        "decided_by",
+        "decided_at",
+        "entered_by",
+        "created_at",
+    ),
+    why="The appreciation's uptake per year counts applications and decisions; the account and "
+    "the reason are the carer's.",
+    remaining=~Q(iban="")
+    | ~Q(account_holder="")
+    | (~Q(refusal_reason="") & ~Q(refusal_reason=ANONYMISED)),
+)
+
 # Kept whole: no free text, no identifier; the monitor counts them.
 KEPT_WHOLE = [
     Rule(
@@ -517,6 +624,10 @@ RULES: list[Rule] = [
     MATCHING_LISTING,
     MATCHING_MESSAGE,
     MATCHING_REPORT,
+    CARER,
+    CARE_RELATION,
+    CARER_SUPPORT,
+    CARER_APPLICATION,
     *KEPT_WHOLE,
 ]
 

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from vivera.carers.models import RETENTION_YEARS as CARER_YEARS
+from vivera.carers.models import Carer, CarerStatus
 from vivera.organisation.models import Municipality
 from vivera.partners.models import OPEN_STATUSES, Submission
 from vivera.registration.models import (
@@ -45,7 +47,7 @@ from vivera.registration.models import (
 )
 
 from .models import LegalHold
-from .rules import CLIENT, OUTREACH, SUBMISSION
+from .rules import CARER, CLIENT, OUTREACH, SUBMISSION
 
 HEAVY_PROVISIONS = (ProvisionKind.CUSTOMISED, ProvisionKind.SPECIALIST)
 
@@ -181,6 +183,7 @@ class Plan:
     submissions: list[int] = field(default_factory=list)  # never became a dossier
     outreach: list[int] = field(default_factory=list)
     households: list[int] = field(default_factory=list)  # left without members
+    carers: list[int] = field(default_factory=list)  # left the carers' register long enough ago
 
 
 def retention_plan(*, municipality: Municipality, terms: Terms) -> Plan:
@@ -229,4 +232,14 @@ def retention_plan(*, municipality: Municipality, terms: Terms) -> Plan:
     households = sorted(
         set(emptied.values_list("pk", flat=True)) | set(empty.values_list("pk", flat=True))
     )
-    return Plan(municipality, terms, clients, held, submissions, outreach, households)
+    carers = list(
+        Carer.objects.filter(
+            municipality=municipality,
+            status=CarerStatus.LEFT,
+            left_on__lt=years_before(terms.today, CARER_YEARS),
+        )
+        .filter(CARER.remaining)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return Plan(municipality, terms, clients, held, submissions, outreach, households, carers)

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.carers.models import Application as CarerApplication
+from vivera.carers.models import Carer, CareRelation, SupportRecord
 from vivera.matching.models import Listing, Message
 from vivera.matching.models import Report as AbuseReport
 from vivera.organisation.models import Municipality
@@ -48,6 +50,10 @@ from .rules import (
     ACCESS_REQUEST,
     ALLOCATION,
     ATTEMPT,
+    CARE_RELATION,
+    CARER,
+    CARER_APPLICATION,
+    CARER_SUPPORT,
     CLIENT,
     CONSENT,
     CONTACT,
@@ -83,6 +89,7 @@ KINDS = [
     "matching_listings",
     "households",
     "outreach_activities",
+    "carers",
 ]
 
 
@@ -159,7 +166,9 @@ def _apply(
 ) -> Report:
     report = Report(plan, executed=execute)
     counts, ids = report.counts, report.record_ids
-    ids.update(clients=[], dossiers=[], submissions=[], households=[], outreach_activities=[])
+    ids.update(
+        clients=[], dossiers=[], submissions=[], households=[], outreach_activities=[], carers=[]
+    )
     for planned in _chunks(plan.clients, size):
         chunk = _lock_and_recheck(planned, plan) if execute else planned
         _apply_clients(chunk, execute, counts, ids)
@@ -178,6 +187,13 @@ def _apply(
             OUTREACH, OutreachActivity.objects.filter(pk__in=chunk), execute
         )
         ids["outreach_activities"].extend(chunk)
+    for chunk in _chunks(plan.carers, size):
+        # A carer who left the register two years ago (docs/carers.md).
+        _clear(CARE_RELATION, CareRelation.objects.filter(carer_id__in=chunk), execute)
+        _clear(CARER_SUPPORT, SupportRecord.objects.filter(carer_id__in=chunk), execute)
+        _clear(CARER_APPLICATION, CarerApplication.objects.filter(carer_id__in=chunk), execute)
+        counts["carers"] += _clear(CARER, Carer.objects.filter(pk__in=chunk), execute)
+        ids["carers"].extend(chunk)
     for chunk in _chunks(plan.households, size):
         if execute:
             households = Household.objects.filter(pk__in=chunk).exclude(
@@ -235,6 +251,8 @@ def _apply_clients(
         execute,
     )
     _clear(MATCHING_REPORT, AbuseReport.objects.filter(listing__client_id__in=chunk), execute)
+    # The client's name in a carer's register: the link and the name go, the carer's care stays.
+    _clear(CARE_RELATION, CareRelation.objects.filter(client_id__in=chunk), execute)
     submissions = Submission.objects.filter(**under).filter(SUBMISSION.remaining)
     ids["submissions"].extend(submissions.order_by("pk").values_list("pk", flat=True))
     counts["submissions"] += _clear(SUBMISSION, submissions, execute)
@@ -293,6 +311,15 @@ def _record(report: Report, *, started_at: Any, via: str) -> None:
             client_id=clients_of.get(submission_pk),
             municipality_id=municipality.pk,
             detail={"retention_run": run_id, "anonymised": True},
+        )
+    for carer_pk in report.record_ids.get("carers", []):
+        log_access(
+            user=None,
+            action=Action.DELETE,
+            object_type="carer",
+            object_id=carer_pk,
+            municipality_id=municipality.pk,
+            detail={"retention_run": run_id, "anonymised": True, "carer": carer_pk},
         )
     log_access(
         user=None,

@@ -61,6 +61,10 @@ MENU: dict[str, tuple[tuple[Promise, str], ...]] = {
         (_("Configuration"), "admin:index"),
     ),
     Role.RESEARCHER: ((_("Research extracts"), "research:home"),),
+    Role.CARER_CONSULTANT: (
+        (_("Informal carers"), "carers:register"),
+        (_("Yearly appreciation"), "carers:schemes"),
+    ),
 }
 
 

@@ -26,6 +26,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("portal:home")
     if role == Role.RESEARCHER:
         return redirect("research:home")
+    if role == Role.CARER_CONSULTANT:
+        return redirect("carers:register")
     # Residents get their own pages in a later issue; until then they are told so instead of
     # being refused.
     return render(request, "web/no_pages_yet.html")

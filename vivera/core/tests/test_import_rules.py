@@ -6,8 +6,8 @@
     web                 the site as a whole: menu, start pages, the admin site's entry
        │ may import the apps; only the project's urls.py imports it
     the apps            accounts, organisation, registration, audit, monitor, partners, ggm,
-       │                imports, research, survey, provisions, plans, matching, backup, retention,
-       │                privacy, api
+       │                imports, research, survey, provisions, plans, matching, carers, backup,
+       │                retention, privacy, api
        │ may import core and each other
     core                what every app shares: files, parsing, form tokens, the one error
                         mapping, formatting, spreadsheets, widgets, middleware, the pause point
@@ -42,6 +42,7 @@ APPS = {
     "provisions",
     "plans",
     "matching",
+    "carers",
     "backup",
     "retention",
     "privacy",

@@ -1006,6 +1006,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.RESIDENT: "inwoner",
     Role.ADMIN: "functioneel beheerder",
     Role.RESEARCHER: "onderzoeker",
+    Role.CARER_CONSULTANT: "mantelzorgconsulent",
 }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from vivera.accounts.models import User
 from vivera.audit.models import Action, Result
 from vivera.audit.services import log_access
+from vivera.carers.models import Carer, CareRelation
 from vivera.imports.models import ImportedRecord, ImportRun
 from vivera.imports.models import Kind as ImportKind
 from vivera.matching.models import Connection, Listing, Member, Message
@@ -258,6 +259,25 @@ def person(
         matched_on=days_ago(3),
     )
     Message.objects.create(connection=connection, from_poster=False, text="Ik rijd graag.")
+    carer = Carer.objects.create(
+        municipality=team_oost.municipality,
+        first_name="Greet",
+        last_name="Inzagehof",
+        birth_date=dt.date(1960, 2, 2),
+        source="staff",
+        status="registered",
+        registered_on=days_ago(200),
+    )
+    CareRelation.objects.create(
+        carer=carer,
+        cared_for_name="Wilhelmina van Inzagehof",
+        relation="partner",
+        care_kinds=["household"],
+        hours_per_week=20,
+        since=days_ago(400),
+        client=client,
+        client_consent_on=days_ago(200),
+    )
     Allocation.objects.create(
         municipality=team_oost.municipality,
         client=client,

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.functional import Promise
 
 from vivera.accounts.models import User
+from vivera.carers.models import Application as CarerApplication
+from vivera.carers.models import Carer
 from vivera.imports.models import ImportRun
 from vivera.matching.models import Member, Report
 from vivera.organisation.models import (
@@ -68,6 +70,9 @@ NOT_ABOUT_A_PERSON: dict[type[models.Model], str] = {
     Report: "a visitor's report about a public text of a request; it names no one",
     # A public member of Voor elkaar: another person (the helper), never the resident.
     Member: "a helper on Voor elkaar: another person, whose details are theirs",
+    # The carer of a client: another person, with its own right of access (carers/export.py).
+    Carer: "an informal carer of the client: another person, whose details are theirs",
+    CarerApplication: "a carer's application for the appreciation: the carer's, not the client's",
 }
 
 

@@ -311,6 +311,7 @@ class TestWhatGoes:
             "matching_listings": 0,
             "households": 0,
             "outreach_activities": 0,
+            "carers": 0,
         }
         assert saved.terms["years"] == 15 and saved.terms["closed_before"] == "2011-12-02"
         assert "Voornaam" not in repr(saved.__dict__)

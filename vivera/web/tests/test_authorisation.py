@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from vivera.accounts.models import AccessGrantRequest
 from vivera.audit.models import AccessLogEntry
+from vivera.carers import appreciation as carer_appreciation
+from vivera.carers import services as carer_services
 from vivera.conftest import login
 from vivera.matching.models import Connection as MatchingConnection
 from vivera.matching.models import Listing as MatchingListing
@@ -53,6 +55,7 @@ ALL_PERSONAS = [
     "resident",
     "researcher",
     "other_pro",
+    "consultant",
 ]
 
 
@@ -174,6 +177,24 @@ RULES: dict[str, Rule] = {
     "matching_moderation:moderate": rule({"admin"}, "post", obj="listing"),
     "matching_moderation:followed_up": rule({"admin"}, "post", obj="connection"),
     "matching_moderation:reports_handled": rule({"admin"}, "post", obj="listing"),
+    "carers:register": rule({"consultant"}),
+    "carers:create": rule({"consultant"}),
+    "carers:detail": rule({"consultant"}, obj="carer"),
+    "carers:edit": rule({"consultant"}, obj="carer"),
+    "carers:confirm": rule({"consultant"}, "post", obj="carer"),
+    "carers:leave": rule({"consultant"}, obj="carer"),
+    "carers:relation_add": rule({"consultant"}, obj="carer"),
+    "carers:support_add": rule({"consultant"}, obj="carer"),
+    "carers:export": rule({"consultant"}, "post", obj="carer"),
+    "carers:application_add": rule({"consultant"}, obj="carer"),
+    "carers:relation_end": rule({"consultant"}, "post", obj="carer_relation"),
+    "carers:followed_up": rule({"consultant"}, "post", obj="carer_support"),
+    "carers:for_client": rule(TEAM_ROLES, obj="dossier"),
+    "carers:schemes": rule({"consultant"}),
+    "carers:scheme": rule({"consultant"}, obj="carer_scheme"),
+    "carers:scheme_edit": rule({"consultant"}, obj="carer_scheme"),
+    "carers:payout": rule({"consultant"}, obj="carer_scheme"),
+    "carers:decide": rule({"consultant"}, "post", obj="carer_application"),
     "accounts:grant_requests": rule({"admin", "coordinator"}),
     "accounts:grant_request_approve": rule({"admin", "coordinator"}, "post", obj="access_grant"),
     "accounts:grant_request_reject": rule({"admin", "coordinator"}, "post", obj="access_grant"),
@@ -199,6 +220,9 @@ EXCLUDED_PREFIXES = (
     # Voor elkaar's public pages are open without login (a member signs in with an e-mail link)
     # and are tested in vivera/matching/tests/test_views.py.
     "matching:",
+    # The carer's public pages (registration, own page by a personal link) are open without
+    # login and are tested in vivera/carers/tests/test_public.py.
+    "carers_public:",
 )
 
 
@@ -226,7 +250,17 @@ def test_every_page_has_a_rule() -> None:
 
 @pytest.fixture
 def records(
-    pro, team_oost, codes, partner_user, admin_user, researcher, pro_west, team_west, policy
+    pro,
+    team_oost,
+    codes,
+    partner_user,
+    admin_user,
+    researcher,
+    pro_west,
+    team_west,
+    policy,
+    consultant,
+    neighbourhood,
 ):
     client = client_create(user=pro, first_name="Ans", last_name="Verborgen")
     dossier = dossier_create(
@@ -366,7 +400,62 @@ def records(
         ),
         status_since=timezone.localdate(),
     )
+    carer_scheme = carer_appreciation.scheme_save(
+        user=consultant,
+        year=timezone.localdate().year,
+        form="voucher",
+        amount=Decimal(50),
+        budget=Decimal(1000),
+        opens_on=dt.date(timezone.localdate().year, 1, 1),
+        closes_on=dt.date(timezone.localdate().year, 12, 31),
+        one_per="carer",
+        min_hours=8,
+        min_months=3,
+    )
+    carer = carer_services.carer_register_staff(
+        user=consultant,
+        municipality=team_oost.municipality,
+        carer={
+            "first_name": "Mira",
+            "last_name": "Zorg",
+            "birth_date": dt.date(1970, 1, 1),
+            "email": "",
+            "phone": "",
+            "postcode": "9991AA",
+            "house_number": "",
+            "is_working": False,
+            "contact_consent": False,
+            "contact_purposes": [],
+        },
+        relation={
+            "cared_for_name": "Jan Zorg",
+            "cared_for_postcode": "",
+            "relation": "parent",
+            "care_kinds": ["household"],
+            "hours_per_week": 10,
+            "since": dt.date(2020, 1, 1),
+            "dementia": False,
+        },
+        today=dt.date(2021, 1, 1),
+    )
+    carer_relation = carer.relations.get()
+    carer_support = carer_services.support_add(
+        user=consultant,
+        carer=carer,
+        date=timezone.localdate(),
+        kind="conversation",
+        note="",
+        follow_up_on=timezone.localdate(),
+    )
+    carer_application = carer_appreciation.application_submit(
+        user=consultant, scheme=carer_scheme, carer=carer, relation=carer_relation
+    )
     return {
+        "carer": carer,
+        "carer_relation": carer_relation,
+        "carer_support": carer_support,
+        "carer_scheme": carer_scheme,
+        "carer_application": carer_application,
         "listing": listing,
         "connection": connection,
         "plan": plan,
@@ -390,6 +479,8 @@ def records(
 
 def _url(name: str, records: dict) -> str:
     r = RULES[name]
+    if name == "carers:payout":
+        return reverse(name, kwargs={"pk": records["carer_scheme"].pk, "fmt": "xlsx"})
     if name == "monitor:export":
         return reverse(name, kwargs={"fmt": "csv"})
     if name == "plans:document":

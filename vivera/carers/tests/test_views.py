@@ -1,0 +1,101 @@
+"""The consultant's pages and the dossier section, through HTTP: reads logged, another
+municipality's consultant refused (404), an application approved within the budget and the
+payout list."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from vivera.accounts.models import Role
+from vivera.audit.models import AccessLogEntry
+from vivera.carers import appreciation
+from vivera.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_consultant(make_user, other_municipality):
+    return make_user("consultant2", Role.CARER_CONSULTANT, other_municipality)
+
+
+def test_the_register_and_the_carer_page_log_every_read(consultant, registered):
+    http = login(consultant)
+    response = http.get("/mantelzorgers/")
+    assert response.status_code == 200 and "Mira de Zorg" in response.text
+    assert AccessLogEntry.objects.filter(
+        object_type="list", detail__carers=[registered.pk]
+    ).exists()
+    response = http.get(f"/mantelzorgers/{registered.pk}/")
+    assert response.status_code == 200 and "Jan de Zorg" in response.text
+    assert AccessLogEntry.objects.filter(
+        object_type="carer", action="read", object_id=str(registered.pk), user=consultant
+    ).exists()
+
+
+def test_another_municipalitys_consultant_gets_404_and_a_refused_line(other_consultant, registered):
+    http = login(other_consultant)
+    assert http.get(f"/mantelzorgers/{registered.pk}/").status_code == 404
+    assert AccessLogEntry.objects.filter(
+        object_type="carer", result="refused", user=other_consultant
+    ).exists()
+    assert "Mira" not in http.get("/mantelzorgers/").text
+
+
+def test_approval_budget_and_payout_list(consultant, registered, scheme):
+    application = appreciation.application_submit(
+        user=None,
+        scheme=scheme,
+        carer=registered,
+        relation=registered.relations.get(),
+        iban="NL91ABNA0417164300",
+        account_holder="M. de Zorg",
+    )
+    http = login(consultant)
+    response = http.post(
+        f"/mantelzorgers/aanvraag/{application.pk}/besluit/", {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    page = http.get(f"/mantelzorgers/waardering/{scheme.pk}/").text
+    # Budget 300, one of 150 approved: 150 used, 150 left.
+    assert 'data-testid="budget-used">150,00 euro' in page
+    assert 'data-testid="budget-left">150,00 euro' in page
+    response = http.get(f"/mantelzorgers/waardering/{scheme.pk}/uitbetaling.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][1:5] == ["Mira de Zorg", "NL91 ABNA 0417 1643 00", "M. de Zorg", "150"]
+    assert AccessLogEntry.objects.filter(action="export", object_type="carer_application").exists()
+    xlsx = http.get(f"/mantelzorgers/waardering/{scheme.pk}/uitbetaling.xlsx")
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_the_dossier_shows_the_clients_carers(pro, consultant, client_oost):
+    from vivera.carers import services
+    from vivera.registration.models import Dossier
+
+    from .conftest import carer_fields
+
+    dossier = Dossier.objects.get(client=client_oost)
+    http = login(pro)
+    response = http.post(
+        f"/mantelzorgers/dossier/{dossier.pk}/",
+        {
+            **{k: v for k, v in carer_fields().items() if not isinstance(v, (list, bool))},
+            "birth_date": "04-03-1970",
+            "cared_for_name": "Jan de Zorg",
+            "relation": "child",
+            "care_kinds": ["household"],
+            "hours_per_week": "9",
+            "since": "01-01-2022",
+            "client_consent_on": "01-01-2024",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = http.get(f"/dossiers/{dossier.pk}/").text
+    assert 'data-testid="dossier-carers"' in page and "Mira de Zorg" in page
+    assert services  # the service wrote the line; the read of the section is logged:
+    assert AccessLogEntry.objects.filter(
+        object_type="carer", action="read", client_id=client_oost.pk, user=pro
+    ).exists()

@@ -1,0 +1,320 @@
+"""The carers' consultant's pages (docs/carers.md): the register, a carer's page with its care
+relations, support and applications, and the professional's registration of a client's carer.
+The appreciation's pages are in `appreciation_views.py`. Every carer is fetched through
+`access.py`, which logs the read."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vivera.accounts.access import AuthenticatedHttpRequest, municipality_of, role_required
+from vivera.accounts.models import Role
+from vivera.audit.models import Action, ObjectType
+from vivera.audit.services import log_access
+from vivera.core.errors import show_in_form
+from vivera.registration.access import get_dossier_for_user
+
+from . import access, selectors, services
+from .export import carer_export
+from .forms import (
+    CarerEditForm,
+    ClientRegistrationForm,
+    EndRelationForm,
+    LeaveForm,
+    RegisterFilterForm,
+    RelationForm,
+    StaffRegistrationForm,
+    SupportForm,
+)
+from .models import CarerStatus
+from .views_common import carer_fields, relation_fields
+
+CONSULTANT = Role.CARER_CONSULTANT
+
+
+@require_GET
+@role_required(CONSULTANT)
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = RegisterFilterForm(request.GET or None)
+    filters = selectors.RegisterFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.RegisterFilter(data["q"], data["status"], data["group"])
+    carers = access.carers_for(request.user)
+    rows = selectors.register(carers, filters)[:200]
+    due = list(selectors.follow_ups_due(carers, timezone.localdate()))
+    access.log_list_read(
+        user=request.user,
+        carers=[*rows, *(r.carer for r in due)],
+        request=request,
+        what="carers:register",
+    )
+    return render(
+        request,
+        "carers/register.html",
+        {
+            "form": form,
+            "rows": rows,
+            "due": due,
+            "waiting": carers.filter(status=CarerStatus.PENDING).count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(CONSULTANT)
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = StaffRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            carer = services.carer_register_staff(
+                user=request.user,
+                municipality=municipality_of(request.user),
+                carer=carer_fields(form.cleaned_data),
+                relation=relation_fields(form.cleaned_data),
+                request=request,
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("The carer is registered."))
+            return redirect("carers:detail", carer.pk)
+    return render(request, "carers/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+@role_required(CONSULTANT)
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(user=request.user, pk=pk, request=request)
+    relations = list(carer.relations.select_related("client"))
+    return render(
+        request,
+        "carers/detail.html",
+        {
+            "carer": carer,
+            "relations": relations,
+            "groups": sorted(
+                str(label)
+                for code, label in selectors.Group.choices
+                if code in selectors.groups_of(carer, relations, timezone.localdate())
+            ),
+            "support": carer.support.select_related("recorded_by"),
+            "applications": carer.applications.select_related("scheme", "relation"),
+            "support_form": SupportForm(initial={"date": timezone.localdate()}),
+            "end_form": EndRelationForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(CONSULTANT)
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(
+        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
+    )
+    form = CarerEditForm(
+        request.POST or None,
+        initial={name: getattr(carer, name) for name in CarerEditForm.base_fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_update(
+                user=request.user, carer=carer, request=request, **carer_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("carers:detail", carer.pk)
+    return render(
+        request,
+        "carers/edit.html",
+        {"form": form, "carer": carer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(CONSULTANT)
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(user=request.user, pk=pk, request=request, log_read=False)
+    services.carer_confirm(user=request.user, carer=carer)
+    messages.success(request, _("The registration is confirmed."))
+    return redirect("carers:detail", carer.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(CONSULTANT)
+def leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(
+        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
+    )
+    form = LeaveForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_leave(
+                user=request.user,
+                carer=carer,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("The carer left the register."))
+            return redirect("carers:detail", carer.pk)
+    return render(
+        request,
+        "carers/leave.html",
+        {"form": form, "carer": carer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(CONSULTANT)
+def relation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(
+        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
+    )
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_add(
+                user=request.user,
+                carer=carer,
+                request=request,
+                **relation_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("carers:detail", carer.pk)
+    return render(
+        request,
+        "carers/relation_add.html",
+        {"form": form, "carer": carer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(CONSULTANT)
+def relation_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    relation = access.get_relation_for_user(user=request.user, pk=pk, request=request)
+    form = EndRelationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.relation_end(
+                user=request.user, relation=relation, on=form.cleaned_data["on"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Write the date as dd-mm-yyyy."))
+    return redirect("carers:detail", relation.carer_id)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(CONSULTANT)
+def support_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    carer = access.get_carer_for_user(
+        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
+    )
+    form = SupportForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_add(
+                user=request.user, carer=carer, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("carers:detail", carer.pk)
+    return render(
+        request,
+        "carers/support_add.html",
+        {"form": form, "carer": carer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(CONSULTANT)
+def followed_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = access.get_support_for_user(user=request.user, pk=pk, request=request)
+    services.follow_up_done(user=request.user, record=record, request=request)
+    messages.success(request, _("Saved."))
+    return redirect("carers:register")
+
+
+@require_POST
+@role_required(CONSULTANT)
+def export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The carer's right of access (AVG art. 15): everything held on the carer and who read it,
+    as JSON; the export is itself a line in the access log."""
+    carer = access.get_carer_for_user(user=request.user, pk=pk, request=request, log_read=False)
+    data = carer_export(carer)
+    log_access(
+        user=request.user,
+        action=Action.EXPORT,
+        object_type=ObjectType.CARER,
+        object_id=carer.pk,
+        request=request,
+        detail={"carer": carer.pk, "parts": {k: len(v) for k, v in data["parts"].items()}},
+    )
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="inzage-mantelzorger-{carer.pk}.json"'
+    return response
+
+
+# --- The professional: a client's carer -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROFESSIONAL, Role.COORDINATOR)
+def for_client(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A professional registers the carer of the client of a dossier it may see."""
+    dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    form = ClientRegistrationForm(
+        request.POST or None, initial={"cared_for_name": dossier.client.full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        relation = relation_fields(form.cleaned_data)
+        consent_on = form.cleaned_data["client_consent_on"]
+        relation["client"] = dossier.client if consent_on else None
+        relation["client_consent_on"] = consent_on
+        try:
+            services.carer_register_staff(
+                user=request.user,
+                municipality=dossier.municipality,
+                carer=carer_fields(form.cleaned_data),
+                relation=relation,
+                request=request,
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("The carer is registered."))
+            return redirect("registration:dossier_detail", dossier.pk)
+    return render(
+        request,
+        "carers/for_client.html",
+        {"form": form, "dossier": dossier},
+        status=400 if form.errors else 200,
+    )
