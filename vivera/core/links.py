@@ -1,7 +1,6 @@
 """Personal links sent by e-mail (a confirmation, a resident's own page): a random token goes
 into the link, and only its SHA-256 is stored, so a copy of the database opens no one's page.
-Used by the carers' register; Voor elkaar has its own copy of the same two lines
-(`matching.services.digest`) until it switches to this one."""
+Used by the carers' register and Voor elkaar."""
 
 from __future__ import annotations
 

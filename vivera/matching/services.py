@@ -9,14 +9,11 @@ or a report is limited per address and per hour (`VIVERA_MATCHING_LIMIT_PER_HOUR
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,6 +26,8 @@ from vivera.accounts.models import Role, User
 from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
 from vivera.core.errors import Refusals
+from vivera.core.links import digest, new_token
+from vivera.core.ratelimit import hourly_limit
 from vivera.organisation.models import Municipality, Neighbourhood, PartOfDay
 from vivera.registration.access import dossiers_for
 from vivera.registration.models import Dossier
@@ -50,29 +49,13 @@ from .models import (
 LINK_DAYS = 2  # a confirmation link is valid this long
 
 
-class Limited(Exception):
-    """Too many attempts from this address in the last hour."""
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 # A member writes more messages than anyone asks for links: this many times the hourly limit.
 MESSAGES_PER_LIMIT = 5
 
 
 def limit(key: str, factor: int = 1) -> None:
-    """Count an attempt under `key`; refuse beyond the hourly limit (times `factor`)."""
-    cache_key = f"vivera-matching:{key}"
-    cache.add(cache_key, 0, timeout=3600)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, timeout=3600)
-        count = 1
-    if count > settings.VIVERA_MATCHING_LIMIT_PER_HOUR * factor:
-        raise Limited
+    """Count an attempt under `key`; `Limited` beyond the hourly limit (times `factor`)."""
+    hourly_limit(f"matching:{key}", settings.VIVERA_MATCHING_LIMIT_PER_HOUR * factor)
 
 
 def public_municipality() -> Municipality | None:
@@ -103,13 +86,13 @@ def member_send_link(
     if not name.strip():
         refusals.add("name", _("Fill in your name."), "required")
     refusals.raise_if_any()
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     member, _created = Member.objects.get_or_create(
         municipality=municipality,
         email=email.strip().lower(),
         defaults={"name": name.strip()[:100], "is_organisation": is_organisation},
     )
-    member.token_hash = digest(token)
+    member.token_hash = token_hash
     member.token_sent_at = timezone.now()
     member.save(update_fields=["token_hash", "token_sent_at"])
     link = base_url + reverse("matching:confirm", args=[token])

@@ -22,6 +22,7 @@ from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of,
 from vivera.accounts.models import Role
 from vivera.core.errors import show_in_form
 from vivera.core.pagination import CappedPaginator
+from vivera.core.ratelimit import Limited
 from vivera.registration.access import get_dossier_for_user
 
 from . import selectors, services
@@ -113,7 +114,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 show_in_form(reply, error)
-            except services.Limited:
+            except Limited:
                 reply.add_error(None, _limited())
             else:
                 messages.success(request, _("Your message has been sent."))
@@ -133,7 +134,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             show_in_form(form, error)
-        except services.Limited:
+        except Limited:
             return render(request, "matching/limited.html", status=429)
         else:
             messages.success(request, _("Thank you. A moderator looks at it."))
@@ -164,7 +165,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             show_in_form(form, error)
-        except services.Limited:
+        except Limited:
             return render(request, "matching/limited.html", status=429)
         else:
             return render(request, "matching/link_sent.html")
@@ -219,7 +220,7 @@ def post(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             show_in_form(form, error)
-        except services.Limited:
+        except Limited:
             form.add_error(None, _limited())
         else:
             messages.success(request, _("Thank you. A moderator checks it; then it is online."))
@@ -323,7 +324,7 @@ def _conversation(
                     return redirect(done)
         except ValidationError as error:
             show_in_form(status_form if action == "status" else form, error)
-        except services.Limited:
+        except Limited:
             form.add_error(None, _limited())
     if as_poster:
         other_name, other_email = connection.member.name, connection.member.email

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from vivera.accounts.models import User
+from vivera.core.ratelimit import Limited
 from vivera.matching import selectors, services
 from vivera.matching.models import Listing, ListingStatus, Member
 
@@ -69,7 +70,7 @@ def test_sending_links_is_limited_per_address(municipality: Any, settings: Any) 
             address="10.0.0.9",
             base_url="",
         )
-    with pytest.raises(services.Limited):
+    with pytest.raises(Limited):
         services.member_send_link(
             municipality=municipality,
             name="X",
