@@ -145,13 +145,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _signed_in(request: HttpRequest) -> Carer:
-    carer = _carer(request)
-    if carer is None:
-        raise Http404
-    return carer
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def mine_edit(request: HttpRequest) -> HttpResponse:
