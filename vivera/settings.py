@@ -170,6 +170,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
     _sqlite_options.setdefault("timeout", 20)
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # PostgreSQL's JIT compiles any query whose cost estimate is high; Vivera's queries are short
+    # and JIT only made them slow (the client search over a million dossiers: 477 ms with it, 18
+    # ms without; issue 19, docs/deploy.md). Off for Vivera's connections; a DATABASE_URL with
+    # its own ?options=… keeps those.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
