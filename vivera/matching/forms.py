@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vivera.core.botguard import BotGuardForm
 from vivera.organisation.models import Neighbourhood, PartOfDay
@@ -145,9 +146,17 @@ class MessageForm(forms.Form):
         label=_("Your message"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if staff:  # the staff pages say "u", the public ones "je"
+            self.fields["text"].label = pgettext_lazy("staff", "Your message")
+
 
 class StatusForm(forms.Form):
+    # No status chosen beforehand: saving the form without a choice must not record a match.
     status = forms.ChoiceField(
         label=_("How does it go?"),
-        choices=[(k, v) for k, v in ConnectionStatus.choices if k != ConnectionStatus.CONNECTION],
+        choices=[("", _("Choose…"))]
+        + [(k, v) for k, v in ConnectionStatus.choices if k != ConnectionStatus.CONNECTION],
+        error_messages={"required": _("Choose how it goes.")},
     )

@@ -300,12 +300,14 @@ def _conversation(
 ) -> HttpResponse:
     """One page for both sides of a conversation (a member's, or the team's for its client): the
     messages, a reply, sharing contact details, and for the poster how it goes."""
-    form, status_form = MessageForm(), StatusForm(initial={"status": connection.status})
+    staff = bool(extra.get("team_side"))
+    form = MessageForm(staff=staff)
+    status_form = StatusForm(initial={"status": connection.status})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "message":
-                form = MessageForm(request.POST)
+                form = MessageForm(request.POST, staff=staff)
                 if form.is_valid():
                     write(form.cleaned_data["text"])
                     messages.success(request, _("Your message has been sent."))

@@ -223,3 +223,17 @@ def test_sharing_needs_a_work_address(
     assert "geen e-mailadres om te delen" in page.content.decode()
     connection.refresh_from_db()
     assert not connection.poster_shares
+
+
+def test_saving_how_it_goes_without_a_choice_records_nothing(
+    pro: User, dossier: Dossier, listing: Listing, helper: Member
+) -> None:
+    connection = services.connection_start(member=helper, listing=listing, text="Hallo")
+    url = f"/dossiers/{dossier.pk}/voor-elkaar/gesprek/{connection.pk}/"
+    page = login(pro).get(url).content.decode()
+    assert "Uw bericht" in page and '<option value="">Kies…</option>' in page
+    assert '<option value="match" selected>' not in page
+    response = login(pro).post(url, {"action": "status", "status": ""})
+    assert response.status_code == 400 and "Kies hoe het gaat" in response.content.decode()
+    connection.refresh_from_db()
+    assert connection.status == "connection" and connection.matched_on is None
