@@ -150,6 +150,10 @@ class RelationForm(RelationFieldsForm):
     pass
 
 
+class OwnRelationForm(RelationFieldsForm):
+    """The carer on its own page: someone else it cares for."""
+
+
 class RequestLinkForm(BotGuardForm):
     salt = "vivera-carers-link"
     email = forms.EmailField(

@@ -23,6 +23,7 @@ from . import appreciation, services
 from .forms import (
     ContactFieldsForm,
     LeaveForm,
+    OwnRelationForm,
     PublicApplicationForm,
     PublicRegistrationForm,
     RequestLinkForm,
@@ -168,6 +169,33 @@ def mine_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "carers/public/edit.html",
+        {"form": form, "carer": carer},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def mine_relation_add(request: HttpRequest) -> HttpResponse:
+    """The carer adds someone else it cares for (no link to a client: that needs the client's
+    consent, recorded by a professional or the consultant)."""
+    carer = _carer(request)
+    if carer is None:
+        return redirect("carers_public:mine")
+    form = OwnRelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_add(
+                user=None, carer=carer, request=request, **relation_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            show_in_form(form, error)
+        else:
+            messages.success(request, _("Saved: you care for this person too."))
+            return redirect("carers_public:mine")
+    return render(
+        request,
+        "carers/public/relation_add.html",
         {"form": form, "carer": carer},
         status=400 if form.errors else 200,
     )

@@ -264,7 +264,9 @@ def _new_relation(carer: Carer, fields: RelationFields) -> CareRelation:
 # --- Registration --------------------------------------------------------------------------------
 
 
-def _send_link(carer: Carer, base_url: str, *, already: bool = False) -> None:
+def _send_link(
+    carer: Carer, base_url: str, *, already: bool = False, add_on_page: bool = False
+) -> None:
     token, token_hash = new_token()
     carer.token_hash, carer.token_sent_at = token_hash, timezone.now()
     carer.save(update_fields=["token_hash", "token_sent_at"])
@@ -279,6 +281,11 @@ def _send_link(carer: Carer, base_url: str, *, already: bool = False) -> None:
         opening = _(
             "You are already registered as caring for this person, so nothing was added. Open "
             "your page"
+        )
+    elif add_on_page:
+        opening = _(
+            "This e-mail address is already in the register, so nothing was added. Do you care "
+            "for someone else too? Add them on your page. Open it"
         )
     body = _(
         "Hello %(name)s,\n\n%(opening)s with this link (valid for %(days)d days, once):\n\n"
@@ -328,11 +335,11 @@ def carer_register_public(
         .first()
     )
     if known is not None:
-        # The same address, someone new to care for: added to the registration; the link
-        # confirms it (a stranger cannot open the owner's page).
-        new = _new_relation(known, relation)
-        _send_link(known, base_url)
-        _log(user=None, action=Action.CREATE, carer=known, detail={"relation": new.pk})
+        # The same address, someone new to care for: nothing is added (whoever knows an address
+        # could otherwise add to someone's registration); the owner gets a link to its page,
+        # where it adds the person itself. The form says the same as always.
+        _send_link(known, base_url, add_on_page=True)
+        _log(user=None, action=Action.READ, carer=known, detail={"known address": "public form"})
         return known
     created = _new_carer(municipality, carer, source=Source.PUBLIC)
     new = _new_relation(created, relation)

@@ -169,3 +169,28 @@ def test_asking_for_a_link_says_the_same_for_an_unknown_address(
             )
         assert 'data-testid="link-sent"' in response.text
     assert [m.to for m in mail.outbox] == [["mira@example.org"]]
+
+
+def test_the_carer_adds_someone_else_it_cares_for(registered):
+    http = signed_in(registered)
+    assert "Iemand anders voor wie je zorgt" in http.get("/mantelzorg/mijn/").text
+    data = {
+        "cared_for_name": "Jan de Zorg",  # already on the page
+        "relation": "parent",
+        "care_kinds": ["household"],
+        "hours_per_week": "4",
+        "since": (TODAY - dt.timedelta(days=100)).isoformat(),
+    }
+    response = http.post("/mantelzorg/mijn/zorg/", data)
+    assert response.status_code == 400 and "Jan de Zorg" in response.text
+    assert registered.relations.count() == 1
+    data["cared_for_name"] = "Tine de Zorg"
+    assert http.post("/mantelzorg/mijn/zorg/", data).status_code == 302
+    assert sorted(registered.relations.values_list("cared_for_name", flat=True)) == [
+        "Jan de Zorg",
+        "Tine de Zorg",
+    ]
+    assert registered.relations.get(cared_for_name="Tine de Zorg").client_id is None
+    # Without the personal link's session: back to asking for the e-mail address.
+    anonymous = HttpClient().post("/mantelzorg/mijn/zorg/", data)
+    assert anonymous.status_code == 302 and registered.relations.count() == 2

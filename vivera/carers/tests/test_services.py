@@ -100,15 +100,21 @@ class TestRegistration:
         assert (Carer.objects.count(), CareRelation.objects.count()) == (1, 1)
         assert "al ingeschreven" in mail.outbox[0].body
 
-    def test_a_known_address_with_someone_new_adds_a_relation(self, municipality, registered):
-        services.carer_register_public(
-            municipality=municipality,
-            carer=carer_fields(),
-            relation=relation_fields(cared_for_name="Kees Buurman", relation="friend"),
-            address="10.0.0.1",
-            base_url="https://vivera.test",
-        )
-        assert registered.relations.count() == 2
+    def test_a_known_address_with_someone_new_adds_nothing_and_sends_the_page(
+        self, municipality, registered, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.carer_register_public(
+                municipality=municipality,
+                carer=carer_fields(),
+                relation=relation_fields(cared_for_name="Kees Buurman", relation="friend"),
+                address="10.0.0.1",
+                base_url="https://vivera.test",
+            )
+        assert registered.relations.count() == 1
+        [message] = mail.outbox
+        assert message.to == [registered.email]
+        assert "al in het register" in message.body and "/mantelzorg/link/" in message.body
 
     def test_staff_registration_refuses_a_duplicate_with_a_clear_message(
         self, consultant, municipality, registered
