@@ -32,7 +32,14 @@ if TYPE_CHECKING:
     from .models import User
 
 TWO_FACTOR_ROLES = frozenset(
-    {Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN, Role.PARTNER, Role.RESEARCHER}
+    {
+        Role.PROFESSIONAL,
+        Role.COORDINATOR,
+        Role.ADMIN,
+        Role.PARTNER,
+        Role.RESEARCHER,
+        Role.CARER_CONSULTANT,
+    }
 )
 PASSWORD_ONLY_ROLES = frozenset({Role.POLICY, Role.RESIDENT})
 DEVICE_NAME = "authenticator"

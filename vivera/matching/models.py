@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vivera.organisation.models import Municipality, Neighbourhood
@@ -28,8 +27,7 @@ class Member(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, blank=True)
     token_sent_at = models.DateTimeField(null=True, blank=True)
-    # Not auto_now_add: the demo writes its history with the dates it happened.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("member")
@@ -131,7 +129,7 @@ class Listing(models.Model):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("online since"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("request or offer")
@@ -156,7 +154,7 @@ class Report(models.Model):
 
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="reports")
     reason = models.CharField(_("what is wrong"), max_length=500)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -205,7 +203,7 @@ class Connection(models.Model):
         related_name="+",
         verbose_name=_("shared by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("connection")
@@ -243,7 +241,7 @@ class Message(models.Model):
         verbose_name=_("written by"),
     )
     text = models.TextField(_("message"))
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -22,7 +22,7 @@ from .models import Listing, ListingKind, ListingStatus
 WORD = re.compile(r"\w+", re.UNICODE)
 # The overview counts at most this many results (docs/benchmarks.md, "Voor elkaar").
 COUNT_CAP = 1000
-# PostgreSQL's stored Dutch text-search vector of title and description (migration 0009).
+# PostgreSQL's stored Dutch text-search vector of title and description (migration 0008).
 PG_DOCUMENT = '"matching_listing"."document"'
 
 
@@ -59,7 +59,7 @@ def search(municipality: Municipality, filters: Filters) -> QuerySet[Listing]:
     if not words:
         return qs
     if connection.vendor == "postgresql":
-        # The stored column of migration 0009 with its GIN index. The database chooses: a rare
+        # The stored column of migration 0008 with its GIN index. The database chooses: a rare
         # word through that index, a common one along the overview's order (stopping after a
         # page; the pages' count stops at COUNT_CAP).
         matches = RawSQL(

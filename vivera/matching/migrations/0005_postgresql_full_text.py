@@ -1,5 +1,5 @@
 """PostgreSQL's full-text index of the listings: a GIN index over the Dutch text search vector
-of title and description, the expression `selectors.search` queried until 0009 stored it. SQLite
+of title and description, the expression `selectors.search` queried until 0008 stored it. SQLite
 has its FTS5 table (0002) instead."""
 
 from django.db import migrations

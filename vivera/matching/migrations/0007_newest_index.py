@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0007_created_at_default'),
+        ('matching', '0006_team_side'),
         ('organisation', '0004_alter_interventionassumption_effect'),
         ('registration', '0003_access_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -35,5 +35,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matching", "0008_newest_index")]
+    dependencies = [("matching", "0007_newest_index")]
     operations = [migrations.RunPython(forwards, backwards)]
