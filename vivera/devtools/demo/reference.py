@@ -249,6 +249,13 @@ PEOPLE: tuple[Person, ...] = (
     Person("beheer", "Gerrit", "Postma", Role.ADMIN),
     Person("partner", "Karin", "Wolters", Role.PARTNER, partner=PARTNER_USER_ORG),
     Person("onderzoeker", "Hanna", "Brouwer", Role.RESEARCHER),
+    Person(
+        "mantelzorg",
+        "Ilse",
+        "de Boer",
+        Role.CARER_CONSULTANT,
+        partner="Stichting Welzijn Zwijnwaard",
+    ),
     # Team Oost: 4.01 fte casework at the start, +0.50 in April 2016, +2.00 in November 2016.
     _pro("m.elamrani", "Mohamed", "El Amrani", "Oost", Specialism.MENTAL_HEALTH, "0.78"),
     _pro("i.bakker", "Ingrid", "Bakker", "Oost", Specialism.DISTRICT_NURSE, "0.67"),

@@ -46,6 +46,7 @@ from django.utils import timezone
 from vivera.accounts.models import Role, User
 from vivera.audit.models import AccessLogEntry
 from vivera.core.formatting import number
+from vivera.devtools.demo.carers import demo_carers_data, demo_carers_reset
 from vivera.devtools.demo.matching import demo_matching_data, demo_matching_reset
 from vivera.devtools.demo.partners import demo_partner_data, demo_partner_reset
 from vivera.devtools.demo.plans import demo_plans_data, demo_plans_reset
@@ -136,6 +137,10 @@ class DemoSummary:
     plan_targets: int = 0
     matching_listings: int = 0
     matching_matches: int = 0
+    carers: int = 0
+    carers_registered: int = 0
+    carer_support: int = 0
+    carer_applications: int = 0
 
     LABELS = (
         ("neighbourhoods", "wijken"),
@@ -169,6 +174,10 @@ class DemoSummary:
         ("plan_targets", "doelen in het activiteitenoverzicht"),
         ("matching_listings", "hulpvragen en aanbod op Voor elkaar"),
         ("matching_matches", "matches op Voor elkaar"),
+        ("carers", "mantelzorgers in het register (ooit)"),
+        ("carers_registered", "waarvan nu ingeschreven"),
+        ("carer_support", "ondersteuning van mantelzorgers"),
+        ("carer_applications", "aanvragen mantelzorgwaardering"),
     )
 
     def lines(self) -> list[str]:
@@ -292,6 +301,7 @@ def demo_reset() -> ResetSummary:
     demo_provisions_reset(municipality)
     demo_plans_reset(municipality)
     demo_matching_reset(municipality)
+    demo_carers_reset(municipality)
     # Bottom-up, so every delete is a plain DELETE … WHERE without cascades to collect.
     ZrmScore.objects.filter(assessment__dossier__in=dossiers).delete()
     ZrmAssessment.objects.filter(dossier__in=dossiers).delete()
@@ -669,6 +679,16 @@ def demo_generate(
                 municipality=org.municipality,
                 moderator=org.users["beheer"],
                 professional=org.users["professional"],
+                history_start=planner.timeline.start,
+                today=today,
+                seed=seed,
+                scale=scale,
+            )
+        )
+        counts.update(
+            demo_carers_data(
+                municipality=org.municipality,
+                consultant=org.users["mantelzorg"],
                 history_start=planner.timeline.start,
                 today=today,
                 seed=seed,

@@ -69,6 +69,7 @@ PERSONAS = {
     "beheer": Role.ADMIN,
     "partner": Role.PARTNER,
     "onderzoeker": Role.RESEARCHER,
+    "mantelzorg": Role.CARER_CONSULTANT,
 }
 OPEN = [
     DossierStatus.REGISTERED,
@@ -372,6 +373,7 @@ def test_scale_one_looks_like_the_evaluation_study(db: Any) -> None:
     assert "gemaakt in" in output
     the_survey_looks_like_table_1()
     allocations_like_a_municipality_of_45000()
+    a_carer_register_growing_from_300_to_420(story(2015, 11, 1))
 
     start, end = story(2015, 11, 1), story(2017, 12, 31)
     dossiers = Dossier.objects.filter(registered_on__range=(start, end))
@@ -753,6 +755,47 @@ def test_the_activity_overview_has_six_clusters_and_targets_bound_to_its_figures
     assert StatusNote.objects.filter(
         activity__cluster__plan=plan, state=NoteState.PROPOSED, partner__isnull=False
     ).exists()
+
+
+def a_carer_register_growing_from_300_to_420(start: dt.date) -> None:
+    """The seed's register: 295 carers at the start of the plan, 418 at its end."""
+    from django.db.models import Q
+
+    from vivera.carers.models import Carer
+
+    def registered(day: dt.date) -> int:
+        return (
+            Carer.objects.filter(registered_on__lte=day)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+            .count()
+        )
+
+    assert 280 <= registered(start) <= 320, registered(start)
+    assert 400 <= registered(TODAY) <= 440, registered(TODAY)
+    left = Carer.objects.filter(left_on__range=(start, TODAY)).count()
+    assert 50 <= left <= 200, left  # carers leave too: the growth is joiners minus leavers
+
+
+def test_the_carer_register_lives(small_demo: str) -> None:
+    from vivera.carers.models import Application, Carer, CareRelation, SupportRecord
+    from vivera.monitor.indicators import BY_CODE
+    from vivera.monitor.scope import Scope
+
+    municipality = Municipality.objects.get(cbs_code=DEMO_CODE)
+    carers = Carer.objects.filter(municipality=municipality)
+    assert carers.filter(status="registered").exists() and carers.filter(status="left").exists()
+    assert carers.filter(status="pending").exists()  # waiting for the link
+    assert SupportRecord.objects.filter(carer__in=carers, follow_up_on__isnull=False).exists()
+    assert CareRelation.objects.filter(carer__in=carers, client__isnull=False).exists()
+    refused = Application.objects.filter(scheme__municipality=municipality, status="refused")
+    assert Application.objects.filter(status="approved").exists() and refused.exists()
+    assert not refused.filter(refusal_reason="").exists()
+    # The monitor counts them month by month (the consultant's login: the logins test).
+    table = BY_CODE["carers_registered"].compute(
+        Scope((municipality,), dt.date(TODAY.year - 1, 1, 1), TODAY, suppress=False)
+    )
+    total = next(r for r in table.rows if r.key == "total")
+    assert all(cell.value for cell in total.cells)
 
 
 def test_voor_elkaar_is_lively(small_demo: str) -> None:
