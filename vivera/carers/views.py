@@ -9,6 +9,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,6 +39,7 @@ from .models import CarerStatus
 from .views_common import carer_fields, relation_fields
 
 CONSULTANT = Role.CARER_CONSULTANT
+PAGE_SIZE = 50  # carers a page of the register shows (only those are in the access log)
 
 
 @require_GET
@@ -49,8 +51,13 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters = selectors.RegisterFilter(data["q"], data["status"], data["group"])
     carers = access.carers_for(request.user)
-    rows = selectors.register(carers, filters)[:200]
+    page = Paginator(selectors.register(carers, filters), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    rows = list(page.object_list)
     due = list(selectors.follow_ups_due(carers, timezone.localdate()))
+    query = request.GET.copy()
+    query.pop("pagina", None)
     access.log_list_read(
         user=request.user,
         carers=[*rows, *(r.carer for r in due)],
@@ -63,6 +70,8 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "due": due,
             "waiting": carers.filter(status=CarerStatus.PENDING).count(),
         },

@@ -99,3 +99,30 @@ def test_the_dossier_shows_the_clients_carers(pro, consultant, client_oost):
     assert AccessLogEntry.objects.filter(
         object_type="carer", action="read", client_id=client_oost.pk, user=pro
     ).exists()
+
+
+def test_the_register_shows_fifty_a_page_and_logs_only_those(consultant, municipality):
+    import datetime as dt
+
+    from vivera.carers.models import Carer
+
+    Carer.objects.bulk_create(
+        Carer(
+            municipality=municipality,
+            first_name="Mantel",
+            last_name=f"Zorger {n:02d}",
+            birth_date=dt.date(1960, 1, 1),
+            status="registered",
+            source="staff",
+            registered_on=dt.date(2024, 1, 1),
+        )
+        for n in range(60)
+    )
+    http = login(consultant)
+    first = http.get("/mantelzorgers/").text
+    assert "60 mantelzorgers gevonden" in first and "Pagina 1 van 2" in first
+    assert "Zorger 49" in first and "Zorger 50" not in first
+    second = http.get("/mantelzorgers/?pagina=2").text
+    assert "Zorger 50" in second and "Zorger 59" in second and "Zorger 00" not in second
+    line = AccessLogEntry.objects.filter(object_id="carers:register").latest("pk")
+    assert len(line.detail["carers"]) == 10
