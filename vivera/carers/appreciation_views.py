@@ -56,7 +56,11 @@ def _scheme_fields(data: dict) -> appreciation.SchemeFields:
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def schemes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # The first year without a scheme from this year on: this year's usually exists already.
+    taken = set(access.schemes_for(request.user).values_list("year", flat=True))
     year = timezone.localdate().year
+    while year in taken:
+        year += 1
     form = SchemeForm(
         request.POST or None,
         initial={"year": year, "one_per": "carer", "min_hours": 8, "min_months": 3},

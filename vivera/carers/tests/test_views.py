@@ -126,3 +126,11 @@ def test_the_register_shows_fifty_a_page_and_logs_only_those(consultant, municip
     assert "Zorger 50" in second and "Zorger 59" in second and "Zorger 00" not in second
     line = AccessLogEntry.objects.filter(object_id="carers:register").latest("pk")
     assert len(line.detail["carers"]) == 10
+
+
+def test_the_new_scheme_form_proposes_the_first_year_without_one(consultant, scheme):
+    from django.utils import timezone
+
+    page = login(consultant).get("/mantelzorgers/waardering/").text
+    next_year = timezone.localdate().year + 1  # this year's scheme exists (the fixture)
+    assert f'name="year" value="{next_year}"' in page
