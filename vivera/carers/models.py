@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vivera.organisation.models import Municipality, Neighbourhood
 
@@ -27,7 +28,8 @@ RETENTION_YEARS = 2  # a carer's registration is anonymised two years after leav
 
 class CarerStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    REGISTERED = "registered", _("Registered")
+    # Its own context: a dossier's "Registered" is an *aanmelding*, a carer's an *inschrijving*.
+    REGISTERED = "registered", pgettext_lazy("carer status", "Registered")
     LEFT = "left", _("Left the register")
 
 
@@ -127,6 +129,10 @@ class Carer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def contact_purpose_labels(self) -> list[str]:
+        labels = dict(ContactPurpose.choices)
+        return [str(labels.get(p, p)) for p in self.contact_purposes]
 
     @property
     def full_name(self) -> str:

@@ -134,3 +134,9 @@ def test_the_new_scheme_form_proposes_the_first_year_without_one(consultant, sch
     page = login(consultant).get("/mantelzorgers/waardering/").text
     next_year = timezone.localdate().year + 1  # this year's scheme exists (the fixture)
     assert f'name="year" value="{next_year}"' in page
+
+
+def test_the_carer_page_speaks_dutch_about_status_and_contact(consultant, registered):
+    page = login(consultant).get(f"/mantelzorgers/{registered.pk}/").text
+    assert "Ingeschreven" in page and "Aanmelding" not in page  # not the dossier's word
+    assert "Nieuws en informatie voor mantelzorgers" in page and ": news" not in page
