@@ -1,13 +1,16 @@
 """The carer register in a real browser: a carer registers on the public form (first with
 mistakes: every problem at once, nothing typed lost), confirms with the link from the e-mail,
 applies for the yearly appreciation on its own page (an IBAN that fails its check first), and
-the carers' consultant approves it within the budget. On a desktop and on a phone (390 px),
-with axe-core on every page."""
+the carers' consultant approves it within the budget; the carer asks what the register holds and
+the functional administrator records the request and downloads the overview. On a desktop and
+on a phone (390 px), with axe-core on every page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +42,7 @@ def page(axe_page: Page) -> Page:
 def test_register_confirm_apply_and_approve(
     page: Page,
     consultant: User,
+    admin_user: User,
     neighbourhood: Any,
     viewport: dict[str, int],
     live_server: Any,
@@ -128,3 +132,30 @@ def test_register_confirm_apply_and_approve(
     assert application.status == ApplicationStatus.APPROVED
     assert application.amount == Decimal("150.00")
     accessible(page)
+
+    # The carer asks what the register holds about them: the functional administrator finds
+    # the carer by name and date of birth, records the request and downloads the overview.
+    page.context.clear_cookies()
+    log_in(page, admin_user.username)
+    check_fits(page, "/beheer/inzage/")
+    page.locator("[name=q]").fill("Mira de Zorg")
+    page.locator("[name=birth_date]").fill("1970-03-04")
+    page.locator("form[role=search] [type=submit]").click()
+    page.get_by_role("link", name="Mira de Zorg").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mira de Zorg")
+    check_fits(page, page.url)
+    accessible(page)
+    page.locator("[name=reference]").fill("AVG-MZ-1")
+    page.get_by_role("button", name=either("Verzoek vastleggen", "Record the request")).click()
+    expect(
+        page.get_by_role("heading", name=either("Verzoek AVG-MZ-1", "Request AVG-MZ-1"))
+    ).to_be_visible()
+    accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role(
+            "button", name=either("JSON-bestand downloaden", "Download the JSON file")
+        ).click()
+    overview = json.loads(Path(download.value.path()).read_text())
+    assert overview["person"]["kind"] == "carer"
+    [registration] = overview["data"]["carer"]
+    assert registration["applications"][0]["status"]["code"] == "approved"

@@ -148,7 +148,8 @@ class Carer(models.Model):
 
 
 class Relation(models.TextChoices):
-    PARTNER = "partner", _("Partner")
+    # Its own context: the plain "Partner" is a partner organisation (*ketenpartner*).
+    PARTNER = "partner", pgettext_lazy("care relation", "Partner")
     PARENT = "parent", _("Parent")
     CHILD = "child", _("Child")
     FAMILY = "family", _("Other family member")

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/stoppen/", views.leave, name="leave"),
     path("<int:pk>/zorgrelatie/", views.relation_add, name="relation_add"),
     path("<int:pk>/steun/", views.support_add, name="support_add"),
-    path("<int:pk>/inzage/", views.export, name="export"),
     path("<int:pk>/aanvraag/", appreciation_views.application_add, name="application_add"),
     path("zorgrelatie/<int:pk>/beeindigen/", views.relation_end, name="relation_end"),
     path("steun/<int:pk>/opgevolgd/", views.followed_up, name="followed_up"),

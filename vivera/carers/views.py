@@ -5,8 +5,6 @@ The appreciation's pages are in `appreciation_views.py`. Every carer is fetched 
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,13 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_of, role_required
 from vivera.accounts.models import Role
-from vivera.audit.models import Action, ObjectType
-from vivera.audit.services import log_access
 from vivera.core.errors import show_in_form
 from vivera.registration.access import get_dossier_for_user
 
 from . import access, selectors, services
-from .export import carer_export
 from .forms import (
     CarerEditForm,
     ClientRegistrationForm,
@@ -268,28 +263,6 @@ def followed_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.follow_up_done(user=request.user, record=record, request=request)
     messages.success(request, _("Saved."))
     return redirect("carers:register")
-
-
-@require_POST
-@role_required(CONSULTANT)
-def export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The carer's right of access (AVG art. 15): everything held on the carer and who read it,
-    as JSON; the export is itself a line in the access log."""
-    carer = access.get_carer_for_user(user=request.user, pk=pk, request=request, log_read=False)
-    data = carer_export(carer)
-    log_access(
-        user=request.user,
-        action=Action.EXPORT,
-        object_type=ObjectType.CARER,
-        object_id=carer.pk,
-        request=request,
-        detail={"carer": carer.pk, "parts": {k: len(v) for k, v in data["parts"].items()}},
-    )
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="inzage-mantelzorger-{carer.pk}.json"'
-    return response
 
 
 # --- The professional: a client's carer -------------------------------------------------------

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from vivera.accounts.models import Role
 from vivera.audit.labels import OBJECT_TYPE_LABELS
 from vivera.audit.models import AccessLogEntry
-from vivera.carers.models import CareRelation
+from vivera.carers.models import Application as CarerApplication
+from vivera.carers.models import CareKind, Carer, CareRelation, ContactPurpose, SupportRecord
 from vivera.core.formatting import number
 from vivera.imports.models import ImportedRecord
 from vivera.imports.models import Kind as ImportKind
@@ -55,9 +56,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from .models import AccessRequest
-from .selectors import Subject, access_log_about, submissions_about
+from .selectors import access_log_about, access_log_about_carer, submissions_about
 
-Finder = Callable[[Subject], QuerySet]
+# Called with a `selectors.Subject` (a client's overview) or a `selectors.CarerSubject`.
+Finder = Callable[[Any], QuerySet]
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ COMMON_LABELS: dict[str, StrOrPromise] = {
 
 # Keys of an access-log line's detail that list other people's records (a list page, a search,
 # an import): left out, the line itself says that the person was among them.
-OTHER_PEOPLE = frozenset({"clients", "results", "client_ids", "submissions", "carers"})
+OTHER_PEOPLE = frozenset(
+    {"clients", "results", "client_ids", "submissions", "carers", "applications"}
+)
 ROLES = dict(Role.choices)
 
 
@@ -152,6 +156,16 @@ def _labelled(labels: Mapping[str, Any]) -> Callable[[str], tuple[Any, str]]:
     def shown(code: str) -> tuple[Any, str]:
         label = str(labels.get(code, code))
         return {"code": code, "label": label}, label
+
+    return shown
+
+
+def _labelled_list(labels: Mapping[str, Any]) -> Callable[[list[str]], tuple[Any, str]]:
+    """A list of codes stored in a JSON field, each given with its label."""
+
+    def shown(codes: list[str]) -> tuple[Any, str]:
+        described = [{"code": code, "label": str(labels.get(code, code))} for code in codes or []]
+        return described, ", ".join(item["label"] for item in described) or "—"
 
     return shown
 
@@ -374,8 +388,8 @@ ACCESS_REQUESTS = Part(
         "request is described at the top of this overview."
     ),
     find=lambda s: AccessRequest.objects.filter(client=s.client).exclude(pk=s.access_request.pk),
-    # client: that is you.
-    hidden=frozenset({"client"}),
+    # client: that is you. carer: empty for a client's request.
+    hidden=frozenset({"client", "carer"}),
     columns=("reference", "received_on", "produced_at", "handled_by", "note"),
 )
 
@@ -494,6 +508,7 @@ CARERS = Part(
     find=lambda s: CareRelation.objects.filter(client=s.client),
     # client: that is you. carer: another person, whose details are theirs.
     hidden=frozenset({"client", "carer"}),
+    shown_as={"care_kinds": _labelled_list(dict(CareKind.choices))},
     columns=("relation", "care_kinds", "hours_per_week", "since", "ended_on", "client_consent_on"),
 )
 
@@ -571,8 +586,104 @@ PARTS: tuple[Part, ...] = (
 )
 
 
+# --- The overview of an informal carer (docs/carers.md) ------------------------------------------
+
+CARER = Part(
+    "carer",
+    Carer,
+    _("Your registration as an informal carer"),
+    _(
+        "Your details in the municipality's register of informal carers (mantelzorgers): how "
+        "to reach you, whether and for what you may be contacted, and since when you are "
+        "registered. Who you care for, the support you received and your applications for "
+        "the yearly appreciation follow under your registration."
+    ),
+    find=lambda s: Carer.objects.filter(pk=s.carer.pk),
+    # token_hash, token_sent_at: the secret behind your personal link, and when it was sent.
+    hidden=frozenset({"token_hash", "token_sent_at"}),
+    shown_as={"contact_purposes": _labelled_list(dict(ContactPurpose.choices))},
+    heading=lambda carer: carer.full_name or gettext("(anonymised)"),
+    children=(
+        Part(
+            "relations",
+            CareRelation,
+            _("Who you care for"),
+            _(
+                "The people you care for as you or a consultant described them: the relation, "
+                "the care, the hours a week and since when. If the person you care for is also "
+                "helped by the neighbourhood team and agreed to it, the registration is linked "
+                "to them; their own data is theirs and is not in this overview."
+            ),
+            parent="carer",
+            # client: the person you care for, another person whose data is theirs.
+            hidden=frozenset({"client"}),
+            shown_as={"care_kinds": _labelled_list(dict(CareKind.choices))},
+            columns=(
+                "cared_for_name",
+                "relation",
+                "care_kinds",
+                "hours_per_week",
+                "since",
+                "ended_on",
+            ),
+        ),
+        Part(
+            "support",
+            SupportRecord,
+            _("Support you received"),
+            _(
+                "The support the carers' consultant gave you (a conversation, respite care, a "
+                "course, a group), with the notes made and when to follow up."
+            ),
+            parent="carer",
+            columns=("date", "kind", "note", "follow_up_on", "followed_up_at", "recorded_by"),
+        ),
+        Part(
+            "applications",
+            CarerApplication,
+            _("Your applications for the yearly appreciation"),
+            _(
+                "Your applications for the municipality's yearly appreciation of informal "
+                "carers, the decision and, where money is paid, the account it is paid to."
+            ),
+            parent="carer",
+            columns=("scheme", "received_on", "status", "amount", "refusal_reason", "iban"),
+        ),
+    ),
+)
+
+CARER_ACCESS_REQUESTS = Part(
+    "access_requests",
+    AccessRequest,
+    ACCESS_REQUESTS.title,
+    ACCESS_REQUESTS.explanation,
+    find=lambda s: AccessRequest.objects.filter(carer=s.carer).exclude(pk=s.access_request.pk),
+    # carer: that is you. client: empty for a carer's request.
+    hidden=frozenset({"client", "carer"}),
+    columns=ACCESS_REQUESTS.columns,
+)
+
+CARER_ACCESS_LOG = Part(
+    "access_log",
+    AccessLogEntry,
+    ACCESS_LOG.title,
+    ACCESS_LOG.explanation,
+    find=access_log_about_carer,
+    hidden=ACCESS_LOG.hidden,
+    shown_as=ACCESS_LOG.shown_as,
+    columns=ACCESS_LOG.columns,
+    as_lines=True,
+)
+
+CARER_PARTS: tuple[Part, ...] = (CARER, CARER_ACCESS_REQUESTS, CARER_ACCESS_LOG)
+
+
 def exported_models() -> set[type[models.Model]]:
     return {part.model for top in PARTS for part in top.walk()}
+
+
+def carer_exported_models() -> set[type[models.Model]]:
+    return {part.model for top in CARER_PARTS for part in top.walk()}
 
 
 # --- A value as JSON and as text ------------------------------------------------------------------

@@ -15,9 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vivera.carers.models import Carer
 from vivera.monitor.pdf import render_pdf
 
-from .contents import PARTS, Part, Subject, value_of
+from .contents import CARER_PARTS, PARTS, Part, value_of
+from .selectors import CarerSubject, Subject
 
 if TYPE_CHECKING:
     from vivera.accounts.models import User
@@ -91,11 +93,26 @@ class Section:
 
 @dataclass
 class PersonExport:
-    client: Client
+    person: Client | Carer  # a client, or an informal carer of the carers' register
     access_request: AccessRequest
     made_by: User
     generated_at: dt.datetime
     sections: list[Section]
+    parts: tuple[Part, ...] = PARTS
+
+    @property
+    def is_carer(self) -> bool:
+        return isinstance(self.person, Carer)
+
+    @property
+    def object_type(self) -> str:
+        """The access log's name for the person's kind."""
+        return "carer" if self.is_carer else "client"
+
+    @property
+    def client_id(self) -> int | None:
+        """The client number the access log files the export under; none for a carer."""
+        return None if self.is_carer else self.person.pk
 
     def counts(self) -> dict[str, int]:
         """Rows per part and sub-part, for the access log and the page."""
@@ -126,7 +143,7 @@ class PersonExport:
             for child in part.children:
                 walk(child, f"{path}.{child.key}")
 
-        for part in PARTS:
+        for part in self.parts:
             walk(part, part.key)
         return described
 
@@ -135,17 +152,25 @@ class PersonExport:
         document = {
             "format": FORMAT,
             "about": _(
+                "Everything the municipality holds about you in its register of informal "
+                "carers in Vivera, made at your request. The same data as in the PDF "
+                "overview, for a computer: every part is described under 'parts', the data "
+                "itself is under 'data'."
+            )
+            if self.is_carer
+            else _(
                 "Everything the municipality holds about you in Vivera, the registration "
                 "system of the neighbourhood teams, made at your request. The same data "
                 "as in the PDF overview, for a computer: every part is described under "
                 "'parts', the data itself is under 'data'."
             ),
-            "municipality": str(self.client.municipality),
+            "municipality": str(self.person.municipality),
             "person": {
-                "number": self.client.pk,
-                "name": self.client.full_name,
+                "kind": self.object_type,
+                "number": self.person.pk,
+                "name": self.person.full_name,
                 "birth_date": (
-                    self.client.birth_date.isoformat() if self.client.birth_date else None
+                    self.person.birth_date.isoformat() if self.person.birth_date else None
                 ),
             },
             "request": {
@@ -167,7 +192,7 @@ class PersonExport:
             "privacy/export_pdf.html",
             {
                 "export": self,
-                "client": self.client,
+                "person": self.person,
                 "request": self.access_request,
                 "made_by": self.made_by.get_full_name() or self.made_by.get_username(),
             },
@@ -175,24 +200,33 @@ class PersonExport:
         return render_pdf(html)
 
 
-def person_export(*, client: Client, access_request: AccessRequest, made_by: User) -> PersonExport:
-    """Read everything held about `client`. Writes nothing."""
-    subject = Subject(client=client, access_request=access_request)
+def person_export(
+    *, person: Client | Carer, access_request: AccessRequest, made_by: User
+) -> PersonExport:
+    """Read everything held about `person`, a client or an informal carer. Writes nothing."""
+    subject: Subject | CarerSubject
+    if isinstance(person, Carer):
+        subject, parts = CarerSubject(carer=person, access_request=access_request), CARER_PARTS
+    else:
+        subject, parts = Subject(client=person, access_request=access_request), PARTS
     sections = []
-    for part in PARTS:
+    for part in parts:
         assert part.find is not None
         objects = list(part.rows(part.find(subject)))
         sections.append(Section(part, part.key, _rows(part, part.key, objects, subject)))
     return PersonExport(
-        client=client,
+        person=person,
         access_request=access_request,
         made_by=made_by,
         generated_at=timezone.now(),
         sections=sections,
+        parts=parts,
     )
 
 
-def _rows(part: Part, path: str, objects: list[models.Model], subject: Subject) -> list[Row]:
+def _rows(
+    part: Part, path: str, objects: list[models.Model], subject: Subject | CarerSubject
+) -> list[Row]:
     subject.found.setdefault(part.model, []).extend(obj.pk for obj in objects)
     fields = part.fields()
     rows = [

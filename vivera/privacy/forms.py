@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vivera.core.formfields import model_choice_field
@@ -58,8 +59,7 @@ class ExportForm(forms.Form):
     access_request = forms.ModelChoiceField(queryset=AccessRequest.objects.none())
     format = forms.ChoiceField(choices=[("pdf", "PDF"), ("json", "JSON")])
 
-    def __init__(self, *args: Any, client_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, requests: QuerySet[AccessRequest], **kwargs: Any) -> None:
+        """`requests`: the person's requests, the only ones the form accepts."""
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "access_request").queryset = AccessRequest.objects.filter(
-            client_id=client_id
-        )
+        model_choice_field(self, "access_request").queryset = requests

@@ -1,7 +1,9 @@
 """A person's request to see what Vivera holds about them (AVG art. 15, *inzageverzoek*).
 
 The request is recorded by the functional administrator; every export made for it is a line in
-the access log (action `export`, object the client). `produced_at` is the first export: the
+the access log (action `export`, object the client or the carer). The person is a client or an
+informal carer of the carers' register, never both; after retention deleted or anonymised the
+person, neither. `produced_at` is the first export: the
 moment the municipality could answer, which AVG art. 12(3) wants within a month.
 """
 
@@ -12,8 +14,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vivera.carers.models import Carer
 from vivera.organisation.models import Municipality
 from vivera.registration.models import Client
 
@@ -34,8 +38,18 @@ class AccessRequest(models.Model):
         Client,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="access_requests",
         verbose_name=_("client"),
+    )
+    # Or an informal carer of the register (docs/carers.md): the same right, the same deadline.
+    carer = models.ForeignKey(
+        Carer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_requests",
+        verbose_name=_("informal carer"),
     )
     received_on = models.DateField(_("received on"))
     reference = models.CharField(
@@ -73,10 +87,18 @@ class AccessRequest(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "reference"], name="access_request_unique_reference"
             ),
+            models.CheckConstraint(
+                condition=Q(client__isnull=True) | Q(carer__isnull=True),
+                name="access_request_one_person",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def person(self) -> Client | Carer | None:
+        return self.client or self.carer
 
     @property
     def answer_by(self) -> dt.date:

@@ -10,7 +10,8 @@ from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from vivera.audit.models import AccessLogEntry, Action
+from vivera.audit.models import AccessLogEntry, Action, ObjectType
+from vivera.carers.models import Application, Carer
 from vivera.partners.models import Submission
 from vivera.registration.models import (
     Client,
@@ -40,6 +41,19 @@ class Subject:
         return self.found.get(model, [])
 
 
+@dataclass
+class CarerSubject:
+    """An informal carer of the register, the request the export answers, and the ids found so
+    far per model."""
+
+    carer: Carer
+    access_request: AccessRequest
+    found: dict[type[models.Model], list[int]] = field(default_factory=dict)
+
+    def ids(self, model: type[models.Model]) -> list[int]:
+        return self.found.get(model, [])
+
+
 def client_search(
     *, municipality_id: int, name: str = "", birth_date: dt.date | None = None, bsn: str = ""
 ) -> list[Client]:
@@ -58,6 +72,24 @@ def client_search(
         clients = clients.filter(bsn=bsn)
     return list(
         clients.select_related("neighbourhood").order_by("last_name", "first_name")[:SEARCH_LIMIT]
+    )
+
+
+def carer_search(
+    *, municipality_id: int, name: str = "", birth_date: dt.date | None = None
+) -> list[Carer]:
+    """Informal carers of the municipality's register, found by name and date of birth (the
+    register holds no BSN), left ones and anonymised ones included: the request may concern a
+    carer who left, and an anonymised one no longer has its name."""
+    if not (name.split() and birth_date):
+        return []
+    carers = Carer.objects.filter(municipality_id=municipality_id, birth_date=birth_date)
+    for term in name.split():
+        carers = carers.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    return list(
+        carers.select_related("neighbourhood").order_by("last_name", "first_name", "pk")[
+            :SEARCH_LIMIT
+        ]
     )
 
 
@@ -124,6 +156,25 @@ def access_log_about(subject: Subject) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(about)
 
 
+def access_log_about_carer(subject: CarerSubject) -> QuerySet[AccessLogEntry]:
+    """Every line about the carer: about the carer or one of its applications, a request for
+    access or a change the carer made itself (the detail names the carer), a refused attempt on
+    its number, or a list, search or payout list that showed it among others."""
+    carer = subject.carer
+    about = (
+        Q(detail__carer=carer.pk)
+        | Q(object_type=ObjectType.CARER, object_id=str(carer.pk))
+        | _detail_list_has("carers", [carer.pk])
+    )
+    applications = subject.ids(Application)
+    if applications:  # an application, or a payout list that named it
+        about |= Q(object_type=ObjectType.CARER_APPLICATION) & (
+            Q(object_id__in=[str(pk) for pk in applications])
+            | _detail_list_has("applications", applications)
+        )
+    return AccessLogEntry.objects.filter(about)
+
+
 def _detail_list_has(key: str, ids: Iterable[int]) -> Q:
     """Lines whose detail[key] is a list holding one of `ids`. PostgreSQL's jsonb containment;
     SQLite has no `contains` on JSON, so there the list is unpacked with json_each."""
@@ -144,7 +195,7 @@ def _detail_list_has(key: str, ids: Iterable[int]) -> Q:
 
 def requests_for(*, municipality_id: int) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(municipality_id=municipality_id).select_related(
-        "client", "handled_by"
+        "client", "carer", "handled_by"
     )
 
 
@@ -152,6 +203,6 @@ def exports_of(*, access_request: AccessRequest) -> QuerySet[AccessLogEntry]:
     """The access-log lines of the exports made for this request, oldest first."""
     return AccessLogEntry.objects.filter(
         action=Action.EXPORT,
-        object_type="client",
+        object_type__in=["client", ObjectType.CARER],
         detail__access_request=access_request.pk,
     ).order_by("timestamp", "pk")

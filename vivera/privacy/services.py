@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
+from vivera.carers.models import Carer
 from vivera.core.errors import DateRule
 from vivera.registration.services import check_date, field_error
 
@@ -66,14 +67,15 @@ def _duplicate_reference() -> Exception:
 def access_request_create(
     *,
     user: User,
-    client: Client,
+    person: Client | Carer,
     received_on: dt.date,
     reference: str,
     note: str = "",
     request: HttpRequest | None = None,
 ) -> AccessRequest:
+    """A client's or an informal carer's request, recorded and logged."""
     access_request = _new_request(
-        user=user, client=client, received_on=received_on, reference=reference, note=note
+        user=user, person=person, received_on=received_on, reference=reference, note=note
     )
     try:
         with transaction.atomic():
@@ -83,30 +85,39 @@ def access_request_create(
                 action=Action.CREATE,
                 object_type="access_request",
                 object_id=access_request.pk,
-                client_id=client.pk,
+                client_id=access_request.client_id,
                 request=request,
-                detail={"reference": access_request.reference},
+                detail=_about(access_request, reference=access_request.reference),
             )
     except IntegrityError:  # the same reference recorded at the same moment
         raise _duplicate_reference() from None
     return access_request
 
 
+def _about(request_of: AccessRequest, /, **detail: Any) -> dict[str, Any]:
+    """An access-log line's detail; a carer's request names the carer, which is how the carer's
+    overview finds the line (`selectors.access_log_about_carer`)."""
+    if request_of.carer_id:
+        return {"carer": request_of.carer_id, **detail}
+    return detail
+
+
 def _new_request(
-    *, user: User, client: Client, received_on: dt.date, reference: str, note: str
+    *, user: User, person: Client | Carer, received_on: dt.date, reference: str, note: str
 ) -> AccessRequest:
     """A validated, unsaved request."""
     check_date(received_on, field="received_on", rule=RECEIPT_DATE_RULE)
     access_request = AccessRequest(
-        municipality_id=client.municipality_id,
-        client=client,
+        municipality_id=person.municipality_id,
+        client=None if isinstance(person, Carer) else person,
+        carer=person if isinstance(person, Carer) else None,
         received_on=received_on,
         reference=reference.strip(),
         note=note.strip(),
         handled_by=user,
     )
     if AccessRequest.objects.filter(
-        municipality_id=client.municipality_id, reference=access_request.reference
+        municipality_id=person.municipality_id, reference=access_request.reference
     ).exists():
         raise _duplicate_reference()
     access_request.full_clean(validate_constraints=False)
@@ -122,15 +133,15 @@ def access_export_make(
 ) -> Produced:
     """The export for the page: the PDF or the JSON file, made now from what is held now, and
     recorded. Every download is a new export and a new line in the access log."""
-    client = access_request.client
-    if client is None:
+    person = access_request.person
+    if person is None:
         raise field_error(
             "access_request",
             _("The person of this request is no longer in Vivera: there is nothing to export."),
             "gone",
         )
     with translation.override(settings.LANGUAGE_CODE):  # the resident's language
-        export = person_export(client=client, access_request=access_request, made_by=user)
+        export = person_export(person=person, access_request=access_request, made_by=user)
         content = export.to_pdf() if fmt == "pdf" else export.to_json()
     with transaction.atomic():
         _record(export, formats=[fmt], user=user, request=request, via="page")
@@ -160,7 +171,7 @@ def access_export_save(
     ).first()
     if access_request is None:
         access_request = _new_request(
-            user=user, client=client, received_on=received_on, reference=reference, note=note
+            user=user, person=client, received_on=received_on, reference=reference, note=note
         )
     elif access_request.client_id != client.pk:
         raise _duplicate_reference()
@@ -171,7 +182,7 @@ def access_export_save(
         PendingFile(directory) as as_pdf,
         translation.override(settings.LANGUAGE_CODE),
     ):
-        export = person_export(client=client, access_request=access_request, made_by=user)
+        export = person_export(person=client, access_request=access_request, made_by=user)
         as_json.write(export.to_json())
         _test_pause("generated")
         as_pdf.write(export.to_pdf())
@@ -202,9 +213,9 @@ def _record(
             action=Action.CREATE,
             object_type="access_request",
             object_id=access_request.pk,
-            client_id=export.client.pk,
+            client_id=export.client_id,
             request=request,
-            detail={"reference": access_request.reference, "via": via},
+            detail=_about(access_request, reference=access_request.reference, via=via),
         )
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
     if locked.produced_at is None:
@@ -214,9 +225,9 @@ def _record(
     log_access(
         user=user,
         action=Action.EXPORT,
-        object_type="client",
-        object_id=export.client.pk,
-        client_id=export.client.pk,
+        object_type=export.object_type,
+        object_id=export.person.pk,
+        client_id=export.client_id,
         request=request,
         detail=_export_detail(export, formats=formats, via=via),
     )
@@ -225,13 +236,14 @@ def _record(
 def _export_detail(export: PersonExport, *, formats: list[str], via: str) -> dict[str, Any]:
     """What the log says about an export: which request, which files, how many rows per part
     (no names)."""
-    return {
-        "access_request": export.access_request.pk,
-        "reference": export.access_request.reference,
-        "formats": formats,
-        "rows": export.counts(),
-        "via": via,
-    }
+    return _about(
+        export.access_request,
+        access_request=export.access_request.pk,
+        reference=export.access_request.reference,
+        formats=formats,
+        rows=export.counts(),
+        via=via,
+    )
 
 
 def _test_pause(phase: str) -> None:

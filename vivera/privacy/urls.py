@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("persoon/<int:pk>/", views.person, name="person"),
     path("persoon/<int:pk>/export/", views.export, name="export"),
+    path("mantelzorger/<int:pk>/", views.carer, name="carer"),
+    path("mantelzorger/<int:pk>/export/", views.carer_export, name="carer_export"),
 ]

@@ -185,6 +185,7 @@ ACCESS_REQUEST = Rule(
         "id",
         "municipality",
         "client",
+        "carer",
         "received_on",
         "reference",
         "handled_by",

@@ -192,6 +192,7 @@ def _apply(
         _clear(CARE_RELATION, CareRelation.objects.filter(carer_id__in=chunk), execute)
         _clear(CARER_SUPPORT, SupportRecord.objects.filter(carer_id__in=chunk), execute)
         _clear(CARER_APPLICATION, CarerApplication.objects.filter(carer_id__in=chunk), execute)
+        _clear(ACCESS_REQUEST, AccessRequest.objects.filter(carer_id__in=chunk), execute)
         counts["carers"] += _clear(CARER, Carer.objects.filter(pk__in=chunk), execute)
         ids["carers"].extend(chunk)
     for chunk in _chunks(plan.households, size):

@@ -11,6 +11,7 @@ import pytest
 from vivera.audit.models import AccessLogEntry
 from vivera.carers import appreciation, services
 from vivera.carers.models import Carer
+from vivera.privacy.models import AccessRequest
 from vivera.retention.rules import ANONYMISED
 from vivera.retention.selectors import Terms
 from vivera.retention.services import retention_run
@@ -25,7 +26,7 @@ def run(today: dt.date) -> None:
     retention_run(terms=terms, execute=True)
 
 
-def test_a_carer_is_anonymised_two_years_after_leaving(consultant, registered, scheme):
+def test_a_carer_is_anonymised_two_years_after_leaving(consultant, admin_user, registered, scheme):
     application = appreciation.application_submit(
         user=None,
         scheme=scheme,
@@ -41,6 +42,14 @@ def test_a_carer_is_anonymised_two_years_after_leaving(consultant, registered, s
         kind="conversation",
         note="Moeder heeft dementie",
         follow_up_on=None,
+    )
+    access_request = AccessRequest.objects.create(
+        municipality=registered.municipality,
+        carer=registered,
+        received_on=TODAY,
+        reference="AVG-MZ-7",
+        note="Aan de balie, rijbewijs getoond",
+        handled_by=admin_user,
     )
     services.carer_leave(user=None, carer=registered, on=TODAY)
     # Two years less a day after leaving: kept.
@@ -73,6 +82,13 @@ def test_a_carer_is_anonymised_two_years_after_leaving(consultant, registered, s
     assert AccessLogEntry.objects.filter(
         object_type="carer", action="delete", object_id=str(carer.pk)
     ).exists()
+    # The record of an answered request for access stays, its note (free text) goes.
+    access_request.refresh_from_db()
+    assert (access_request.carer, access_request.reference, access_request.note) == (
+        carer,
+        "AVG-MZ-7",
+        "",
+    )
 
 
 def test_a_registered_carer_is_kept(registered):

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from vivera.accounts.models import User
 from vivera.carers.models import Application as CarerApplication
 from vivera.carers.models import Carer
+from vivera.carers.models import Scheme as CarerScheme
 from vivera.imports.models import ImportRun
 from vivera.matching.models import Member, Report
 from vivera.organisation.models import (
@@ -31,7 +32,14 @@ from vivera.organisation.models import (
     Team,
 )
 from vivera.partners.models import Submission
-from vivera.privacy.contents import COMMON_LABELS, PARTS, Part, exported_models
+from vivera.privacy.contents import (
+    CARER_PARTS,
+    COMMON_LABELS,
+    PARTS,
+    Part,
+    carer_exported_models,
+    exported_models,
+)
 from vivera.privacy.export import person_export
 from vivera.provisions.models import Delivery, Provider
 from vivera.registration.models import Client, Dossier, Referral, ZrmScore
@@ -124,6 +132,28 @@ def test_the_walk_finds_a_model_left_out() -> None:
     assert unexplained_targets(exported - {Dossier})
 
 
+def test_every_model_that_refers_to_a_carer_is_in_the_carers_export() -> None:
+    """The carer's overview (its own parts): every model that refers to the carer or to one of
+    its exported records is exported with it; what they point to is exported, configuration, or
+    the cared-for client (another person, hidden in the part)."""
+    exported = carer_exported_models()
+    assert Carer in exported
+    missing = sorted(
+        f"{relation.related_model._meta.label} (refers to {model._meta.label})"
+        for model in exported
+        for relation in model._meta.related_objects
+        if relation.related_model not in exported
+    )
+    assert not missing, f"Not in the carer's export (add a Part in CARER_PARTS): {missing}"
+    allowed = exported | CONFIGURATION | {CarerScheme, Client}
+    assert not [
+        f"{model._meta.label}.{field.name}"
+        for model in exported
+        for field in model._meta.get_fields()
+        if field.is_relation and not field.auto_created and field.related_model not in allowed
+    ]
+
+
 def test_the_walk_covers_every_installed_model_that_refers_to_a_person() -> None:
     """Independent of the walk: every installed model with a relation to a root model."""
     exported = exported_models()
@@ -134,7 +164,7 @@ def test_the_walk_covers_every_installed_model_that_refers_to_a_person() -> None
 
 
 def _parts() -> list[Part]:
-    return [part for top in PARTS for part in top.walk()]
+    return [part for top in (*PARTS, *CARER_PARTS) for part in top.walk()]
 
 
 @pytest.mark.parametrize("part", _parts(), ids=lambda p: p.key)
@@ -152,7 +182,7 @@ def test_every_shown_field_has_a_translated_label_and_hidden_fields_exist(part: 
 @pytest.mark.django_db
 def test_every_field_of_every_row_is_in_the_json(admin_user, person, access_request) -> None:
     export = person_export(
-        client=person["client"], access_request=access_request, made_by=admin_user
+        person=person["client"], access_request=access_request, made_by=admin_user
     )
     seen: set[str] = set()
 

@@ -92,7 +92,7 @@ def test_the_search_needs_the_bsn_or_the_name_with_the_date_of_birth(admin_user,
         reverse("privacy:index"), {"q": "wilhelmina inzagehof", "birth_date": "14-07-1961"}
     ).context["results"]
     assert by_bsn == by_name == [person["client"]]
-    searches = AccessLogEntry.objects.filter(user=admin_user, action="search")
+    searches = AccessLogEntry.objects.filter(user=admin_user, action="search", object_type="client")
     assert [line.detail["results"] for line in searches] == [[person["client"].pk]] * 2
     assert sorted(searches.last().detail["criteria"]) in (["bsn"], ["birth_date", "q"])
 
