@@ -118,9 +118,12 @@ MIDDLEWARE = [
     # page, file, redirect and refusal is marked no-store (core/middleware.py).
     "vivera.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews an active session at most once a minute instead of saving it on every request.
+    "vivera.core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vivera.accounts.middleware.RequestUserMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Two-factor login: django-otp says whether the session passed the second step; Vivera's
     # middleware holds every page until it has (accounts/two_factor.py names the roles).
@@ -240,7 +243,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # expire after 30 minutes idle
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: core.middleware.SessionRenewalMiddleware renews an active session once
+# a minute (one write and commit less per page view).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Dutch only (docs/architecture.md, "Internationalisation"): the users are Dutch municipal

@@ -15,6 +15,20 @@ from django.utils.translation import gettext as _
 from . import two_factor
 
 
+class RequestUserMiddleware:
+    """Marks the logged-in user as the user of this one request (`User.serves_one_request`),
+    so it may keep what it read, such as its teams, until the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            user.serves_one_request()
+        return self.get_response(request)
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -64,10 +64,29 @@ class User(AbstractUser):
     def sees_persons(self) -> bool:
         return self.is_active and self.role in PERSON_ROLES
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_team_ids_today", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    def serves_one_request(self) -> None:
+        """This object is the user of one web request (`middleware.RequestUserMiddleware`): it
+        may keep what it read for the rest of the request."""
+        self.__dict__["_one_request"] = True
+
     def team_ids(self, on: dt.date | None = None) -> set[int]:
-        """Teams the user is a member of today (or on a given date)."""
-        day = on or timezone.localdate()
-        return set(self.memberships.on(day).values_list("team_id", flat=True))
+        """Teams the user is a member of today (or on a given date). For the user of a web
+        request, today's are read once (a page asked for them five times); a change of
+        membership takes effect from the next request. Elsewhere (services, commands, tests)
+        they are read each time."""
+        if on is not None or not self.__dict__.get("_one_request"):
+            day = on or timezone.localdate()
+            return set(self.memberships.on(day).values_list("team_id", flat=True))
+        day = timezone.localdate()
+        cached: tuple[dt.date, frozenset[int]] | None = self.__dict__.get("_team_ids_today")
+        if cached is None or cached[0] != day:
+            cached = (day, frozenset(self.memberships.on(day).values_list("team_id", flat=True)))
+            self.__dict__["_team_ids_today"] = cached
+        return set(cached[1])
 
 
 # Roles that need a second person's approval before they take effect (four eyes): the roles

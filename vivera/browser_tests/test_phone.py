@@ -114,6 +114,8 @@ def test_a_professional_works_on_a_phone(
     dossier = a_working_day
     for path in (
         "/mijn-werk/",
+        "/mijn-werk/dossiers/",
+        "/mijn-werk/vragen/",
         "/wachtlijst/",
         "/kort-contact/",
         "/inwoners/?q=Telefoonkaart",

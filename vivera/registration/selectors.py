@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vivera.accounts.access import municipality_id_of
 
-from .access import clients_for, dossiers_for
+from .access import clients_for, dossiers_directed_by, dossiers_of_teams
 from .models import (
     Client,
     ContactMoment,
@@ -27,24 +28,28 @@ if TYPE_CHECKING:
 def waiting_list(*, user: User) -> QuerySet[Dossier]:
     """Dossiers of the user's teams that wait: registered or on the waiting list, oldest first."""
     return (
-        dossiers_for(user)
-        .filter(
-            team_id__in=user.team_ids(),
-            status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING],
-        )
+        dossiers_of_teams(user, user.team_ids())
+        .filter(status__in=[DossierStatus.REGISTERED, DossierStatus.WAITING])
         .select_related("client", "team", "case_director", "referrer")
         .order_by("registered_on", "pk")
     )
 
 
 def my_dossiers(*, user: User) -> QuerySet[Dossier]:
+    """The open dossiers the user directs (index `dossier_open_by_director`)."""
+    open_questions = (
+        Question.objects.filter(dossier=OuterRef("pk"), closed_on__isnull=True)
+        .order_by()
+        .values("dossier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        dossiers_for(user)
-        .filter(case_director=user)
+        dossiers_directed_by(user)
         .exclude(status=DossierStatus.CLOSED)
         .select_related("client", "team")
-        .annotate(open_questions=Count("questions", filter=Q(questions__closed_on__isnull=True)))
-        .order_by("status", "registered_on")
+        .annotate(open_questions=Coalesce(Subquery(open_questions), 0))
+        .order_by("status", "registered_on", "pk")
     )
 
 
@@ -52,7 +57,8 @@ def my_open_questions(*, user: User) -> QuerySet[Question]:
     """Open questions in dossiers the user directs, oldest first (the age shows what lingers)."""
     return (
         Question.objects.filter(
-            dossier__in=dossiers_for(user).filter(case_director=user), closed_on__isnull=True
+            dossier__in=dossiers_directed_by(user).exclude(status=DossierStatus.CLOSED),
+            closed_on__isnull=True,
         )
         .select_related("dossier", "dossier__client", "domain")
         .order_by("opened_on", "pk")
@@ -76,15 +82,15 @@ def my_stale_dossiers(*, user: User, today: dt.date | None = None) -> QuerySet[D
     cutoff = today - dt.timedelta(days=STALE_AFTER_DAYS)
     recent_contact = ContactMoment.objects.filter(dossier=OuterRef("pk"), date__gt=cutoff)
     return (
-        dossiers_for(user)
+        dossiers_directed_by(user)
+        .exclude(status=DossierStatus.CLOSED)  # implied; lets PostgreSQL use the open index
         .filter(
-            case_director=user,
             status__in=[DossierStatus.ACTIVE, DossierStatus.WATCHING],
             status_since__lte=cutoff,
         )
         .exclude(Exists(recent_contact))
         .select_related("client")
-        .order_by("status_since")
+        .order_by("status_since", "pk")
     )
 
 

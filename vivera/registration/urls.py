@@ -5,6 +5,7 @@ from . import views
 app_name = "registration"
 urlpatterns = [
     path("mijn-werk/", views.my_work, name="my_work"),
+    path("mijn-werk/<slug:kind>/", views.my_list, name="my_list"),
     path("wachtlijst/", views.waiting_list, name="waiting_list"),
     path("kort-contact/", views.shortcontact_create, name="shortcontact_create"),
     path("inwoners/", views.client_search, name="client_search"),

@@ -10,8 +10,9 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -87,11 +88,12 @@ class QuestionRow:
 
 @dataclass(frozen=True)
 class WaitingRow:
-    """A dossier on the waiting list: how long it waits, and the form to assign it."""
+    """A dossier on the waiting list: how long it waits, and the form to assign it (for a
+    coordinator only: nobody else may assign)."""
 
     dossier: Dossier
     waiting_days: int
-    assign_form: AssignCaseDirectorForm
+    assign_form: AssignCaseDirectorForm | None
 
 
 def _submit(
@@ -131,14 +133,35 @@ def _check_typed_bsn(
 # --- Start pages -----------------------------------------------------------------------------
 
 
+# "My work" shows the first rows of each list and how many there are; the whole list is a page
+# of its own (`my_list`), paged. A professional who directs 1,500 open dossiers (a region after
+# a few years) would otherwise get a page of a megabyte.
+MY_WORK_ROWS = 25
+MY_WORK_STALE_ROWS = 10
+MY_LIST_PAGE_SIZE = 50
+WAITING_PAGE_SIZE = 50
+DOSSIER_CONTACTS_PAGE_SIZE = 20
+
+
+def _first[M: Model](queryset: QuerySet[M], rows: int) -> tuple[list[M], int]:
+    """The first `rows` rows and the total: counted only when there are more."""
+    shown = list(queryset[: rows + 1])
+    if len(shown) <= rows:
+        return shown, len(shown)
+    return shown[:rows], queryset.count()
+
+
 @require_GET
 @role_required(*TEAM_ROLES)
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    questions = [QuestionRow.of(q, today) for q in selectors.my_open_questions(user=user)]
-    dossiers = list(selectors.my_dossiers(user=user))
-    stale = list(selectors.my_stale_dossiers(user=user, today=today))
+    open_questions, questions_total = _first(selectors.my_open_questions(user=user), MY_WORK_ROWS)
+    questions = [QuestionRow.of(q, today) for q in open_questions]
+    dossiers, dossiers_total = _first(selectors.my_dossiers(user=user), MY_WORK_ROWS)
+    stale, stale_total = _first(
+        selectors.my_stale_dossiers(user=user, today=today), MY_WORK_STALE_ROWS
+    )
     waiting = list(selectors.waiting_list(user=user)[:10])
     log_list_read(
         user=user,
@@ -151,8 +174,11 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         "registration/my_work.html",
         {
             "dossiers": dossiers,
+            "dossiers_total": dossiers_total,
             "stale": stale,
+            "stale_total": stale_total,
             "questions": questions,
+            "questions_total": questions_total,
             "waiting": waiting,
             "requests_to_answer": access_requests_to_decide(user)
             .filter(status=AccessRequestStatus.PENDING)
@@ -161,13 +187,54 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+MY_LISTS = {"dossiers": "dossiers", "afsluiten": "stale", "vragen": "questions"}
+
+
+@require_GET
+@role_required(*TEAM_ROLES)
+def my_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """One of my work's lists whole, 50 rows a page: `dossiers` (open dossiers I direct),
+    `afsluiten` (those to consider closing), `vragen` (open questions)."""
+    if kind not in MY_LISTS:
+        raise Http404
+    user = request.user
+    today = timezone.localdate()
+    queryset: QuerySet[Any] = {
+        "dossiers": lambda: selectors.my_dossiers(user=user),
+        "afsluiten": lambda: selectors.my_stale_dossiers(user=user, today=today),
+        "vragen": lambda: selectors.my_open_questions(user=user),
+    }[kind]()
+    page = Paginator(queryset, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if kind == "vragen":
+        shown = [row.dossier for row in rows]
+        rows = [QuestionRow.of(q, today) for q in rows]
+    else:
+        shown = rows
+    log_list_read(user=user, request=request, page=f"my_work_{MY_LISTS[kind]}", dossiers=shown)
+    return render(
+        request,
+        "registration/my_list.html",
+        {"kind": MY_LISTS[kind], "page_obj": page, "rows": rows},
+    )
+
+
 @require_GET
 @role_required(*TEAM_ROLES)
 def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The teams' waiting list, oldest first, 50 a page; the coordinator assigns from it."""
     today = timezone.localdate()
-    dossiers = list(selectors.waiting_list(user=request.user))
+    page = Paginator(selectors.waiting_list(user=request.user), WAITING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    dossiers = list(page.object_list)
     log_list_read(user=request.user, request=request, page="waiting_list", dossiers=dossiers)
-    members = {team_id: list(team_members([team_id])) for team_id in {d.team_id for d in dossiers}}
+    may_assign = request.user.role == Role.COORDINATOR
+    members = (
+        {team_id: list(team_members([team_id])) for team_id in {d.team_id for d in dossiers}}
+        if may_assign
+        else {}
+    )
     rows = [
         WaitingRow(
             dossier=dossier,
@@ -177,18 +244,16 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 prefix=f"d{dossier.pk}",
                 members=members[dossier.team_id],
                 initial={"case_director": dossier.case_director_id},
-            ),
+            )
+            if may_assign
+            else None,
         )
         for dossier in dossiers
     ]
     return render(
         request,
         "registration/waiting_list.html",
-        {
-            "dossiers": dossiers,
-            "rows": rows,
-            "may_assign": request.user.role == Role.COORDINATOR,
-        },
+        {"page_obj": page, "dossiers": dossiers, "rows": rows, "may_assign": may_assign},
     )
 
 
@@ -573,6 +638,11 @@ def dossier_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     questions = [
         QuestionRow.of(q, today) for q in dossier.questions.select_related("domain", "outcome")
     ]
+    # The latest contacts, a page at a time (a long dossier has hundreds).
+    contacts = Paginator(
+        dossier.contacts.select_related("kind").prefetch_related("professionals"),
+        DOSSIER_CONTACTS_PAGE_SIZE,
+    ).get_page(request.GET.get("contacten"))
     return render(
         request,
         "registration/dossier_detail.html",
@@ -580,7 +650,8 @@ def dossier_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "questions": questions,
             "history": dossier.status_changes.select_related("changed_by"),
-            "contacts": dossier.contacts.select_related("kind").prefetch_related("professionals"),
+            "contacts": contacts.object_list,
+            "contacts_page": contacts,
             "referrals": dossier.referrals.select_related("partner", "question__domain"),
             "consents": dossier.consents.select_related("partner", "recorded_by", "withdrawn_by"),
             "zrm": _zrm_table(dossier),

@@ -88,3 +88,27 @@ def test_an_idle_session_expires_and_an_active_one_is_renewed(pro, settings) -> 
     response = client.get(reverse("registration:my_work"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(pro, settings) -> None:
+    """Not a write per page view (SessionRenewalMiddleware): within a minute of the last renewal
+    the session is left as it is; after a minute the next request renews it."""
+    from vivera.core.middleware import SessionRenewalMiddleware
+
+    client = login(pro)
+    key = client.session.session_key
+    assert client.get(reverse("registration:my_work")).status_code == 200  # renewed now
+    earlier = timezone.now() + dt.timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=earlier)
+
+    assert client.get(reverse("registration:my_work")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == earlier  # not written
+
+    session = client.session
+    session[SessionRenewalMiddleware.KEY] -= SessionRenewalMiddleware.RENEW_AFTER
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=earlier)
+    assert client.get(reverse("registration:my_work")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > earlier
+    assert renewed >= timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)

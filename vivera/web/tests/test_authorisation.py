@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "home": rule(set(ALL_PERSONAS)),
     "password_change": rule(set(ALL_PERSONAS)),
     "registration:my_work": rule(TEAM_ROLES),
+    "registration:my_list": rule(TEAM_ROLES),
     "registration:waiting_list": rule(TEAM_ROLES),
     "registration:shortcontact_create": rule(TEAM_ROLES),
     "registration:client_search": rule(TEAM_ROLES),
@@ -484,6 +485,8 @@ def _url(name: str, records: dict) -> str:
         return reverse(name, kwargs={"pk": records["carer_scheme"].pk, "fmt": "xlsx"})
     if name == "monitor:export":
         return reverse(name, kwargs={"fmt": "csv"})
+    if name == "registration:my_list":
+        return reverse(name, kwargs={"kind": "dossiers"})
     if name == "plans:document":
         return reverse(name, kwargs={"pk": records["plan"].pk, "fmt": "docx"})
     if r.obj is None:
