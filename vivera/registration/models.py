@@ -214,6 +214,12 @@ class Dossier(models.Model):
                 condition=~Q(status="closed"),
                 name="dossier_open_by_director",
             ),
+            # The waiting list in its order (oldest first), so a page of 50 reads 50 rows.
+            models.Index(
+                fields=["team", "registered_on", "id"],
+                condition=Q(status__in=["registered", "waiting"]),
+                name="dossier_waiting_by_team",
+            ),
         ]
 
     def __str__(self) -> str:
