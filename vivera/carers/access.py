@@ -97,10 +97,12 @@ def schemes_for(user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(municipality_id=user.municipality_id)
 
 
-def get_scheme_for_user(*, user: User, pk: int) -> Scheme:
+def get_scheme_for_user(*, user: User, pk: int, request: HttpRequest | None = None) -> Scheme:
+    """A scheme of the consultant's municipality, or 404, logged as refused (its payout list
+    holds account numbers)."""
     scheme = schemes_for(user).filter(pk=pk).first()
     if scheme is None:
-        raise Http404
+        raise _refused(user, ObjectType.CARER_APPLICATION, f"scheme {pk}", request)
     return scheme
 
 

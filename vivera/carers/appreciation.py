@@ -71,6 +71,9 @@ class SchemeFields(TypedDict):
     min_months: int | None
 
 
+MAX_MIN_MONTHS = 120  # ten years of care: more is no rule, and breaks the month arithmetic
+
+
 @transaction.atomic
 def scheme_save(
     *, user: User, scheme: Scheme | None = None, **fields: Unpack[SchemeFields]
@@ -103,6 +106,14 @@ def scheme_save(
         refusals.add(
             "year", _("There is already a scheme for %(year)s.") % {"year": year}, "unique"
         )
+    if fields["min_hours"] is not None and not 0 <= fields["min_hours"] <= 168:
+        refusals.add("min_hours", _("A week has at most 168 hours."), "invalid")
+    if fields["min_months"] is not None and not 0 <= fields["min_months"] <= MAX_MIN_MONTHS:
+        refusals.add(
+            "min_months",
+            _("Ask for at most %(months)d months of care.") % {"months": MAX_MIN_MONTHS},
+            "invalid",
+        )
     if fields["form"] not in ("money", "voucher", "pass"):
         refusals.add("form", _("Choose the form."), "required")
     if fields["one_per"] not in OnePer.values:
@@ -116,6 +127,9 @@ def scheme_save(
     if opens and closes and closes < opens:
         refusals.add("closes_on", _("The window closes before it opens."), "order")
     if scheme is not None:
+        # Locked as a decision locks it: a budget cut and an approval at the same moment are
+        # taken one after the other, so the budget never ends below what is approved.
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
         used = budget_of(scheme).used
         if budget is not None and budget < used:
             refusals.add(
@@ -338,6 +352,8 @@ def application_decide(
         carer = application.carer
         if carer.status == CarerStatus.PENDING:
             refusals.add(None, _("The carer's registration is not confirmed."), "not_registered")
+        elif carer.status == CarerStatus.LEFT:
+            refusals.add(None, _("The carer has left the register."), "left")
     elif not reason.strip():
         refusals.add(
             "reason", _("Give the reason for the refusal; the carer reads it."), "required"

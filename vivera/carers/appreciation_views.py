@@ -87,7 +87,7 @@ def schemes(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def scheme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scheme = access.get_scheme_for_user(user=request.user, pk=pk)
+    scheme = access.get_scheme_for_user(user=request.user, pk=pk, request=request)
     form = SchemeForm(
         request.POST or None, initial={name: getattr(scheme, name) for name in SCHEME_FIELDS}
     )
@@ -112,7 +112,7 @@ def scheme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(CONSULTANT)
 def scheme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scheme = access.get_scheme_for_user(user=request.user, pk=pk)
+    scheme = access.get_scheme_for_user(user=request.user, pk=pk, request=request)
     applications = list(
         scheme.applications.select_related("carer", "relation", "decided_by").order_by(
             "status", "-received_on", "-pk"
@@ -239,7 +239,7 @@ def payout(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse
     the carers."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    scheme = access.get_scheme_for_user(user=request.user, pk=pk)
+    scheme = access.get_scheme_for_user(user=request.user, pk=pk, request=request)
     rows = selectors.payout_rows(scheme)
     values = [[getattr(r, c) for c in PAYOUT_COLUMNS] for r in rows]
     log_access(

@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from vivera.audit.services import client_address
 from vivera.core.errors import show_in_form
 from vivera.core.ratelimit import Limited
 
@@ -42,7 +43,10 @@ def _municipality() -> Any:
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The visitor's address, as the access log takes it (behind the trusted proxy, the
+    address the proxy saw): with REMOTE_ADDR alone every visitor is the proxy's 127.0.0.1, and
+    ten attempts would refuse everyone."""
+    return client_address(request) or ""
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -99,8 +103,13 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link from the e-mail. Opening it (GET) changes nothing: mail scanners open
+    links before people do, and a link someone else sends must not sign a browser in by
+    itself. The button (POST, with the CSRF token) uses the link up and signs in."""
+    if request.method == "GET":
+        return render(request, "carers/public/link_open.html", {"token": token})
     carer = services.carer_open_link(token=token)
     if carer is None:
         return render(request, "carers/public/link_invalid.html", status=404)

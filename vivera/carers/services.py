@@ -11,6 +11,7 @@ opens with a personal link of which only the SHA-256 is stored (`core.links`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
@@ -28,7 +29,7 @@ from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
 from vivera.core.errors import Refusals
 from vivera.core.links import digest, new_token
-from vivera.core.ratelimit import hourly_limit
+from vivera.core.ratelimit import Limited, hourly_limit
 from vivera.organisation.models import Municipality
 from vivera.registration.services import neighbourhood_for_postcode
 
@@ -126,6 +127,10 @@ def _log(
 # --- The rules -----------------------------------------------------------------------------------
 
 
+# Dutch postcode, ASCII only (str.isdigit would take other scripts' digits).
+POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
+
+
 def _normalise_postcode(value: str) -> str:
     return value.replace(" ", "").upper()
 
@@ -152,7 +157,7 @@ def _carer_rules(refusals: Refusals, fields: CarerFields, *, public: bool) -> No
             "email", _("Fill in your e-mail address: we send the confirmation there."), "required"
         )
     postcode = _normalise_postcode(fields["postcode"])
-    if postcode and not (len(postcode) == 6 and postcode[:4].isdigit() and postcode[4:].isalpha()):
+    if postcode and not POSTCODE.fullmatch(postcode):
         refusals.add("postcode", _("Write the postcode as 1234 AB."), "invalid")
     if any(p not in ContactPurpose.values for p in fields["contact_purposes"]):
         refusals.add("contact_purposes", _("Choose from the list."), "invalid")
@@ -170,7 +175,7 @@ def _relation_rules(refusals: Refusals, fields: RelationFields) -> None:
             "cared_for_name", _("Fill in the name of the person you care for."), "required"
         )
     postcode = _normalise_postcode(fields["cared_for_postcode"])
-    if postcode and not (len(postcode) == 6 and postcode[:4].isdigit() and postcode[4:].isalpha()):
+    if postcode and not POSTCODE.fullmatch(postcode):
         refusals.add("cared_for_postcode", _("Write the postcode as 1234 AB."), "invalid")
     if fields["relation"] not in Relation.values:
         refusals.add("relation", _("Choose the relation."), "required")
@@ -195,13 +200,21 @@ def _relation_rules(refusals: Refusals, fields: RelationFields) -> None:
         refusals.add("client_consent_on", _("The consent cannot be in the future."), "future")
 
 
-def _duplicate(municipality_id: int, fields: CarerFields, cared_for: str) -> Carer | None:
-    """The same person (same e-mail address, or same name and date of birth) already registered
-    (or waiting) as caring for someone of the same name."""
-    same_person = Q(
-        first_name__iexact=fields["first_name"].strip(),
-        last_name__iexact=fields["last_name"].strip(),
-        birth_date=fields["birth_date"],
+def _duplicate(
+    municipality_id: int, fields: CarerFields, cared_for: str, *, by_name: bool = True
+) -> Carer | None:
+    """The same person (same e-mail address, or, with `by_name`, same name and date of birth)
+    already registered (or waiting) as caring for someone of the same name. The public form
+    matches by e-mail address only: a match by name would tell whoever typed a name, date of
+    birth and cared-for person (and their own address) whether that person is registered."""
+    same_person = (
+        Q(
+            first_name__iexact=fields["first_name"].strip(),
+            last_name__iexact=fields["last_name"].strip(),
+            birth_date=fields["birth_date"],
+        )
+        if by_name
+        else Q(pk__in=[])
     )
     if fields["email"].strip():
         same_person |= Q(email__iexact=fields["email"].strip())
@@ -267,6 +280,10 @@ def _new_relation(carer: Carer, fields: RelationFields) -> CareRelation:
 def _send_link(
     carer: Carer, base_url: str, *, already: bool = False, add_on_page: bool = False
 ) -> None:
+    try:  # at most so many links an hour to one carer, whoever asks for them
+        _limit(f"mail:{carer.pk}")
+    except Limited:
+        return  # silently: the page says the same either way, and the last link stays valid
     token, token_hash = new_token()
     carer.token_hash, carer.token_sent_at = token_hash, timezone.now()
     carer.save(update_fields=["token_hash", "token_sent_at"])
@@ -309,9 +326,6 @@ def carer_register_public(
     a consultant confirms). The same person with the same cared-for person registers nothing a
     second time: the e-mail tells the owner of the address so, with a link to its page, and the
     form says only that an e-mail was sent, so the form reveals no one's registration."""
-    _limit(f"register:{address}")
-    if carer["email"].strip():
-        _limit(f"register:{carer['email'].strip().lower()}")
     refusals = Refusals()
     _carer_rules(refusals, carer, public=True)
     if not agreed:
@@ -319,7 +333,12 @@ def carer_register_public(
     relation = {**relation, "client": None, "client_consent_on": None}
     _relation_rules(refusals, relation)
     refusals.raise_if_any()
-    existing = _duplicate(municipality.pk, carer, relation["cared_for_name"])
+    # Counted once the form is valid: a visitor's typing mistakes do not use up the hour (the
+    # bot guard refuses the bots before this).
+    _limit(f"register:{address}")
+    if carer["email"].strip():
+        _limit(f"register:{carer['email'].strip().lower()}")
+    existing = _duplicate(municipality.pk, carer, relation["cared_for_name"], by_name=False)
     if existing is not None:
         if existing.email:
             _send_link(existing, base_url, already=True)
@@ -377,7 +396,8 @@ def carer_send_own_link(
     """A new link to the carer's own page, sent to the address if it is registered; the page
     says the same whether it is or not."""
     _limit(f"link:{address}")
-    _limit(f"link:{email.strip().lower()}")
+    # Not limited per e-mail address here (ten requests for someone's address would lock them
+    # out of their page for an hour); `_send_link` limits the links one carer receives.
     carer = (
         Carer.objects.filter(
             municipality=municipality, email__iexact=email.strip(), anonymised_at__isnull=True
@@ -423,7 +443,7 @@ def carer_register_staff(
     _relation_rules(refusals, relation)
     if not refusals:
         existing = _duplicate(municipality.pk, carer, relation["cared_for_name"])
-        if existing is not None:
+        if existing is not None and user.role == Role.CARER_CONSULTANT:
             refusals.add(
                 None,
                 _(
@@ -435,6 +455,19 @@ def carer_register_staff(
                     "cared_for": relation["cared_for_name"].strip(),
                     "number": existing.pk,
                 },
+                "duplicate",
+            )
+        elif existing is not None:
+            # A professional sees the register only through its clients: the refusal names no
+            # one (whoever could type an address or a name would otherwise learn who is
+            # registered), and the consultant is the one who checks.
+            refusals.add(
+                None,
+                _(
+                    "This informal carer seems to be registered already as caring for this "
+                    "person: nothing was added. Ask the carers' consultant to check the "
+                    "registration and, with the client's consent, to link it to the client."
+                ),
                 "duplicate",
             )
     refusals.raise_if_any()

@@ -273,6 +273,9 @@ def followed_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def for_client(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A professional registers the carer of the client of a dossier it may see."""
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
+    if dossier.is_closed:  # as for every addition to a dossier: a closed one takes none
+        messages.error(request, _("This dossier is closed. Re-open it first."))
+        return redirect("registration:dossier_detail", dossier.pk)
     form = ClientRegistrationForm(
         request.POST or None, initial={"cared_for_name": dossier.client.full_name}
     )

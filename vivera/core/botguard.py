@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 MIN_SECONDS = 2
+# A start time older than this is refused too: a stamp copied once is not good for ever (a
+# person who left the form open that long sends it again with a new one).
+MAX_SECONDS = 4 * 60 * 60
 
 
 class BotGuardForm(forms.Form):
@@ -40,7 +43,8 @@ class BotGuardForm(forms.Form):
             started = float(signing.loads(str(cleaned.get("started") or ""), salt=self.salt))
         except (signing.BadSignature, ValueError, TypeError):
             started = None
-        too_fast = started is None or timezone.now().timestamp() - started < MIN_SECONDS
+        age = None if started is None else timezone.now().timestamp() - started
+        too_fast = age is None or not MIN_SECONDS <= age <= MAX_SECONDS
         if cleaned.get("website") or too_fast:
             raise ValidationError(str(self.refusal), code="bot")
         return cleaned

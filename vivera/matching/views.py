@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_id_of, role_required
 from vivera.accounts.models import Role
+from vivera.audit.services import client_address
 from vivera.core.errors import show_in_form
 from vivera.core.pagination import CappedPaginator
 from vivera.core.ratelimit import Limited
@@ -61,7 +62,9 @@ def _limited() -> str:
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The visitor's address as the access log takes it (behind the trusted proxy, the
+    address the proxy saw), so one visitor's attempts do not count against everyone's."""
+    return client_address(request) or ""
 
 
 @login_not_required
