@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vivera.audit.services import client_address
 from vivera.core.errors import show_in_form
-from vivera.core.ratelimit import Limited
+from vivera.core.ratelimit import Limited, hourly_limit
 
 from . import appreciation, services
 from .forms import (
@@ -193,6 +194,10 @@ def mine_relation_add(request: HttpRequest) -> HttpResponse:
         return redirect("carers_public:mine")
     form = OwnRelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:  # a few a day is what a carer needs; dozens are made up (each could be paid)
+            hourly_limit(f"carers:relation:{carer.pk}", settings.VIVERA_CARERS_LIMIT_PER_HOUR)
+        except Limited:
+            return render(request, "carers/public/limited.html", status=429)
         try:
             services.relation_add(
                 user=None, carer=carer, request=request, **relation_fields(form.cleaned_data)

@@ -186,3 +186,25 @@ def test_no_carer_is_added_to_a_closed_dossier(pro, team_oost, codes):
     response = login(pro).post(f"/mantelzorgers/dossier/{dossier.pk}/", {})
     assert response.status_code == 302
     assert not Carer.objects.exists()
+
+
+def test_a_carer_cannot_add_dozens_of_people_in_an_hour(registered, settings):
+    from vivera.carers.tests.test_public import signed_in
+
+    settings.VIVERA_CARERS_LIMIT_PER_HOUR = 3
+    http = signed_in(registered)
+    statuses = [
+        http.post(
+            "/mantelzorg/mijn/zorg/",
+            {
+                "cared_for_name": f"Verzonnen {n}",
+                "relation": "friend",
+                "care_kinds": ["household"],
+                "hours_per_week": "10",
+                "since": "2020-01-01",
+            },
+        ).status_code
+        for n in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert registered.relations.count() == 4
