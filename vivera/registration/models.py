@@ -284,7 +284,16 @@ class Question(models.Model):
                 name="question_outcome_iff_closed",
             ),
         ]
-        indexes = [models.Index(fields=["opened_on"]), models.Index(fields=["closed_on"])]
+        indexes = [
+            models.Index(fields=["opened_on"]),
+            models.Index(fields=["closed_on"]),
+            # A dossier's open questions ("my work"), without reading the closed ones.
+            models.Index(
+                fields=["dossier", "opened_on"],
+                condition=Q(closed_on__isnull=True),
+                name="question_open_by_dossier",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.opened_on:%d-%m-%Y})"
@@ -344,6 +353,9 @@ class ContactMoment(models.Model):
     class Meta:
         verbose_name = _("contact moment")
         verbose_name_plural = _("contact moments")
+        # A dossier's contacts by date: the dossier page's latest first, and "my work"'s check
+        # for a contact in the last 90 days, read from the index alone.
+        indexes = [models.Index(fields=["dossier", "date"], name="contact_dossier_date")]
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="contact_minutes_positive"),

@@ -141,14 +141,20 @@ MY_WORK_STALE_ROWS = 10
 MY_LIST_PAGE_SIZE = 50
 WAITING_PAGE_SIZE = 50
 DOSSIER_CONTACTS_PAGE_SIZE = 20
+SHORT_CONTACTS_SHOWN = 20  # the newest of today's, under the form
 
 
-def _first[M: Model](queryset: QuerySet[M], rows: int) -> tuple[list[M], int]:
-    """The first `rows` rows and the total: counted only when there are more."""
-    shown = list(queryset[: rows + 1])
-    if len(shown) <= rows:
+def _first[M: Model](
+    queryset: QuerySet[M], rows: int, *, count: bool = True
+) -> tuple[list[M], int | None]:
+    """The first `rows` rows and the total: counted only when there are more, and only when
+    `count` (else None: "more"). The rows are chosen by id first and then read with their
+    joins, so a professional with 1,500 open dossiers joins 25 rows, not 1,500."""
+    ids = list(queryset.values_list("pk", flat=True)[: rows + 1])
+    shown = list(queryset.filter(pk__in=ids[:rows]))
+    if len(ids) <= rows:
         return shown, len(shown)
-    return shown[:rows], queryset.count()
+    return shown, queryset.count() if count else None
 
 
 @require_GET
@@ -156,11 +162,13 @@ def _first[M: Model](queryset: QuerySet[M], rows: int) -> tuple[list[M], int]:
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    open_questions, questions_total = _first(selectors.my_open_questions(user=user), MY_WORK_ROWS)
+    open_questions, questions_total = _first(
+        selectors.my_open_questions(user=user), MY_WORK_ROWS, count=False
+    )
     questions = [QuestionRow.of(q, today) for q in open_questions]
     dossiers, dossiers_total = _first(selectors.my_dossiers(user=user), MY_WORK_ROWS)
     stale, stale_total = _first(
-        selectors.my_stale_dossiers(user=user, today=today), MY_WORK_STALE_ROWS
+        selectors.my_stale_dossiers(user=user, today=today), MY_WORK_STALE_ROWS, count=False
     )
     waiting = list(selectors.waiting_list(user=user)[:10])
     log_list_read(
@@ -341,10 +349,17 @@ def shortcontact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     saved, _result = _submit(request, form, save, _("Short contact saved."))
     if saved:
         return redirect("registration:shortcontact_create")
-    today = ShortContact.objects.filter(
-        registered_by=user, date=timezone.localdate()
-    ).select_related("location", "domain")
-    return render(request, "registration/shortcontact_form.html", {"form": form, "today": today})
+    today, today_total = _first(
+        ShortContact.objects.filter(registered_by=user, date=timezone.localdate()).select_related(
+            "location", "domain"
+        ),
+        SHORT_CONTACTS_SHOWN,
+    )
+    return render(
+        request,
+        "registration/shortcontact_form.html",
+        {"form": form, "today": today, "today_total": today_total},
+    )
 
 
 # --- Clients ---------------------------------------------------------------------------------
