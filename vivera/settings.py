@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "vivera.accounts.middleware.TwoFactorMiddleware",
     "vivera.audit.middleware.RefusedAccessMiddleware",
+    # A page view's access-log lines in one transaction, written before the response leaves.
+    "vivera.audit.middleware.AccessLogBatchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -41,10 +41,18 @@ def log_access(
     result: Result | str = Result.SUCCESS,
     detail: dict[str, Any] | None = None,
     municipality_id: int | None = None,
+    immediate: bool = False,
 ) -> AccessLogEntry:
     """`municipality_id` names the municipality of an entry without a user (a `vivera`
     command run by an operator); otherwise it is the user's. `object_type` and `action` must be
-    members of `ObjectType` and `Action`: a line the administrator cannot read is a bug."""
+    members of `ObjectType` and `Action`: a line the administrator cannot read is a bug.
+
+    During a page view (GET) outside a transaction the line is kept with the request and written
+    with the page's other lines in one transaction when the response is ready
+    (`middleware.AccessLogBatchMiddleware`): one lock and one commit a page, not one a line. Its
+    `pk` is then not known yet; `immediate` writes it now (a caller that needs the pk). Inside a
+    transaction the line is always written in it, so it commits or rolls back with the change
+    it records."""
     if object_type not in ObjectType.values:
         raise ValueError(f"Unknown access-log object type {object_type!r}: add it to ObjectType.")
     if action not in Action.values:
@@ -68,25 +76,54 @@ def log_access(
         path=(request.get_full_path()[:300] if request else ""),
         detail=detail or {},
     )
-    _append(entry)
+    batch = _batch_of(request)
+    if batch is not None and not immediate and not transaction.get_connection().in_atomic_block:
+        batch.append(entry)
+    else:
+        _append(entry)
     return entry
 
 
-def _append(entry: AccessLogEntry) -> None:
-    """Link the entry to the chain's head and insert it. The lock is taken here, as late as
-    possible, and held until the caller's transaction commits: a service that logs at the start
-    of a long transaction holds up every other writer of the log until it is done."""
+BATCH = "_vivera_access_log_batch"
+
+
+def _batch_of(request: HttpRequest | None) -> list[AccessLogEntry] | None:
+    if request is None:
+        return None
+    request = getattr(request, "_request", request)  # a REST framework request: Django's own
+    batch = getattr(request, BATCH, None)
+    return batch if isinstance(batch, list) else None
+
+
+def start_batch(request: HttpRequest) -> None:
+    setattr(request, BATCH, [])
+
+
+def flush_batch(request: HttpRequest) -> None:
+    """Write the request's kept lines, in order, in one transaction."""
+    batch = _batch_of(request)
+    setattr(request, BATCH, None)
+    if batch:
+        _append(*batch)
+
+
+def _append(*entries: AccessLogEntry) -> None:
+    """Link the entries to the chain's head, one after the other, and insert them. The lock is
+    taken here, as late as possible, and held until the caller's transaction commits: a service
+    that logs at the start of a long transaction holds up every other writer of the log until
+    it is done."""
     # What the database will hold (an IPv6 address is stored in its short form), so the hash
     # computed now is the hash recomputed from the stored row.
     ip_field = AccessLogEntry._meta.get_field("ip_address")
-    entry.ip_address = ip_field.get_prep_value(entry.ip_address)
-    values = {name: getattr(entry, name) for name in chain.CONTENT_FIELDS}
     with transaction.atomic():
         chain.lock_chain_head()
         head = AccessLogEntry.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
-        entry.prev_hash = head or chain.GENESIS
-        entry.entry_hash = chain.entry_hash(entry.prev_hash, values)
-        entry.save(force_insert=True)
+        for entry in entries:
+            entry.ip_address = ip_field.get_prep_value(entry.ip_address)
+            values = {name: getattr(entry, name) for name in chain.CONTENT_FIELDS}
+            entry.prev_hash = head or chain.GENESIS
+            entry.entry_hash = head = chain.entry_hash(entry.prev_hash, values)
+            entry.save(force_insert=True)
 
 
 def page_name(request: HttpRequest) -> str:

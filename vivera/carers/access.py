@@ -17,7 +17,7 @@ from django.http import Http404
 from vivera.accounts.models import Role, User
 from vivera.audit.models import Action, ObjectType, Result
 from vivera.audit.services import log_access
-from vivera.registration.access import dossiers_for
+from vivera.registration.access import may_see_dossier
 
 from .models import Application, Carer, CareRelation, Scheme, SupportRecord
 
@@ -142,7 +142,7 @@ def carers_for_dossier(
     dossier; the read is logged with the client and the carers."""
     if user.role not in (Role.PROFESSIONAL, Role.COORDINATOR):
         return []
-    if not dossiers_for(user).filter(pk=dossier.pk).exists():
+    if not may_see_dossier(user, dossier):
         return []
     relations = list(
         CareRelation.objects.filter(client_id=dossier.client_id, carer__anonymised_at__isnull=True)

@@ -29,7 +29,7 @@ from vivera.core.errors import Refusals
 from vivera.core.links import digest, new_token
 from vivera.core.ratelimit import hourly_limit
 from vivera.organisation.models import Municipality, Neighbourhood, PartOfDay
-from vivera.registration.access import dossiers_for
+from vivera.registration.access import dossiers_for, may_see_dossier
 from vivera.registration.models import Dossier
 
 from .contact import contact_details
@@ -632,7 +632,7 @@ def listing_post_for_client(
 def listings_for_dossier(*, user: User, dossier: Dossier, request: Any = None) -> list[Listing]:
     """The client's Voor elkaar requests with their connections, if the user may see the
     dossier; the read is logged with the client."""
-    if not dossiers_for(user).filter(pk=dossier.pk).exists():
+    if not may_see_dossier(user, dossier):
         return []
     listings = list(
         Listing.objects.filter(client_id=dossier.client_id)

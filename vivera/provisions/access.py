@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from vivera.accounts.models import User
 from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
-from vivera.registration.access import dossiers_for
+from vivera.registration.access import may_see_dossier
 from vivera.registration.models import Dossier
 
 from .models import Allocation
@@ -20,7 +20,7 @@ def allocations_for_dossier(
     """The allocations of the dossier's client, newest first, if the user may see the dossier
     (a professional or coordinator of its team, or one it is shared with); otherwise none. The
     read is logged with the client, also when there are none."""
-    if not dossiers_for(user).filter(pk=dossier.pk).exists():
+    if not may_see_dossier(user, dossier):
         return []
     allocations = list(
         Allocation.objects.filter(client_id=dossier.client_id)

@@ -102,6 +102,19 @@ def clients_for(user: User) -> QuerySet[Client]:
     )
 
 
+# Set on a dossier fetched by `get_dossier_for_user`: the user it was fetched for.
+SEEN_BY = "_vivera_seen_by"
+
+
+def may_see_dossier(user: User, dossier: Dossier) -> bool:
+    """Whether the user may see the dossier: known without asking the database again when the
+    page fetched it for this user through `get_dossier_for_user` (the other apps' sections on
+    a dossier page each checked it anew: three queries a page)."""
+    if dossier.__dict__.get(SEEN_BY) == user.pk:
+        return True
+    return dossiers_for(user).filter(pk=dossier.pk).exists()
+
+
 def get_dossier_for_user(
     *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
 ) -> Dossier:
@@ -124,6 +137,7 @@ def get_dossier_for_user(
             result=Result.REFUSED,
         )
         raise Http404
+    dossier.__dict__[SEEN_BY] = user.pk  # see `may_see_dossier`
     if log_read:
         log_access(
             user=user,

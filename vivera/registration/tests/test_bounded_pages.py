@@ -182,3 +182,15 @@ def test_the_short_contact_page_shows_the_newest_of_today(pro, team_oost, codes)
     page = login(pro).get(reverse("registration:shortcontact_create"))
     assert len(page.context["today"]) == 20 and page.context["today_total"] == 23
     assert page.content.decode().count('data-testid="short-contact-row"') == 20
+
+
+def test_a_dossier_fetched_for_one_user_is_trusted_only_for_that_user(
+    pro, pro_west, team_oost, codes
+):
+    from vivera.registration.access import get_dossier_for_user, may_see_dossier
+
+    [dossier] = make_dossiers(pro, team_oost, codes["self"], 1, director=pro)
+    fetched = get_dossier_for_user(user=pro, pk=dossier.pk)
+    assert may_see_dossier(pro, fetched)
+    assert not may_see_dossier(pro_west, fetched)  # asked anew, and refused
+    assert may_see_dossier(pro, Dossier.objects.get(pk=dossier.pk))  # asked anew
