@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,7 @@ class Phase:
     rows: list[Row]
     failures: list[str]
     seconds: float
+    client_cpu: float = 0.0  # CPU seconds locust (the simulated users) took, logins included
 
     def row(self, name: str) -> Row | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -173,6 +175,7 @@ def _phase(
         "WARNING",
         "--skip-log-setup",
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         command,
         env=env,
@@ -186,9 +189,11 @@ def _phase(
         raise LoadTestFailed(
             "locust gaf geen statistieken:\n" + (done.stdout + done.stderr)[-3000:]
         )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = read_stats(stats)
     failures = read_failures(folder / "locust_failures.csv")
-    return Phase(users, rows, failures, float(options.seconds))
+    return Phase(users, rows, failures, float(options.seconds), cpu)
 
 
 def _report(
@@ -229,6 +234,13 @@ def _report(
             f"{number(busy.median, 0)}; {alone.requests + busy.requests} verzoeken) {verdict}"
         )
     rate = many.requests_per_second
+    available = (os.cpu_count() or 1) * (many.seconds + 3 + LOGIN_SECONDS_PER_USER * many.users)
+    lines.append(
+        f"locust zelf (de gesimuleerde gebruikers, op dezelfde kernen) gebruikte "
+        f"{number(many.client_cpu, 0)} CPU-seconden van de "
+        f"{number(available, 0)} "
+        f"die de kernen in de meting met {many.users} gebruikers hadden."
+    )
     lines.append(
         f"requests/s={number(rate, 1)} bij {many.users} gebruikers, de hele ronde "
         f"(1 gebruiker: {number(one.requests_per_second, 1)}; doel ≥ "
