@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-# The length of an IBAN per country, for the SEPA countries a Dutch carer's account is in.
+# The length of an IBAN per country, for the SEPA countries (the municipality pays in euro by
+# SEPA transfer): an IBAN of another country, or a made-up country code, is refused.
 LENGTHS = {
     "NL": 18,
     "BE": 16,
@@ -23,6 +24,25 @@ LENGTHS = {
     "SE": 24,
     "FI": 18,
     "PL": 28,
+    "NO": 15,
+    "CH": 21,
+    "LI": 21,
+    "IS": 26,
+    "GR": 27,
+    "CY": 28,
+    "MT": 31,
+    "CZ": 24,
+    "SK": 24,
+    "HU": 28,
+    "SI": 19,
+    "HR": 21,
+    "RO": 24,
+    "BG": 22,
+    "EE": 20,
+    "LV": 21,
+    "LT": 20,
+    "MC": 27,
+    "SM": 27,
 }
 
 
@@ -35,7 +55,7 @@ def is_valid(value: str) -> bool:
     iban = normalise(value)
     if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}", iban):
         return False
-    if LENGTHS.get(iban[:2], len(iban)) != len(iban):
+    if LENGTHS.get(iban[:2]) != len(iban):
         return False
     digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
     return int(digits) % 97 == 1

@@ -38,6 +38,8 @@ class TestIban:
             "NL20INGB0001234567",
             "BE68539007547034",
             "DE89370400440532013000",
+            "CH9300762011623852957",
+            "NO9386011117947",
         ],
     )
     def test_it_accepts_real_ibans(self, value):
@@ -53,6 +55,7 @@ class TestIban:
             "",
             "NL91",
             "12345678",
+            "XX900000000000",  # a made-up country whose digits pass mod 97
         ],
     )
     def test_it_refuses_a_wrong_check_digit_length_or_shape(self, value):
