@@ -87,6 +87,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 address=_address(request),
                 base_url=_base_url(request),
                 agreed=form.cleaned_data["privacy"],
+                request=request,
             )
         except ValidationError as error:
             show_in_form(form, error)
@@ -111,7 +112,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     itself. The button (POST, with the CSRF token) uses the link up and signs in."""
     if request.method == "GET":
         return render(request, "carers/public/link_open.html", {"token": token})
-    carer = services.carer_open_link(token=token)
+    carer = services.carer_open_link(token=token, request=request)
     if carer is None:
         return render(request, "carers/public/link_invalid.html", status=404)
     request.session.cycle_key()

@@ -320,6 +320,7 @@ def carer_register_public(
     address: str,
     base_url: str,
     agreed: bool = True,
+    request: HttpRequest | None = None,
 ) -> Carer:
     """A carer registers on the public form (`agreed`: to being kept in the register):
     waiting until the link in the e-mail is opened (or
@@ -342,7 +343,13 @@ def carer_register_public(
     if existing is not None:
         if existing.email:
             _send_link(existing, base_url, already=True)
-        _log(user=None, action=Action.READ, carer=existing, detail={"duplicate": "public form"})
+        _log(
+            user=None,
+            action=Action.READ,
+            carer=existing,
+            request=request,
+            detail={"duplicate": "public form"},
+        )
         return existing
     known = (
         Carer.objects.filter(
@@ -358,17 +365,27 @@ def carer_register_public(
         # could otherwise add to someone's registration); the owner gets a link to its page,
         # where it adds the person itself. The form says the same as always.
         _send_link(known, base_url, add_on_page=True)
-        _log(user=None, action=Action.READ, carer=known, detail={"known address": "public form"})
+        _log(
+            user=None,
+            action=Action.READ,
+            carer=known,
+            request=request,
+            detail={"known address": "public form"},
+        )
         return known
     created = _new_carer(municipality, carer, source=Source.PUBLIC)
     new = _new_relation(created, relation)
     _send_link(created, base_url)
-    _log(user=None, action=Action.CREATE, carer=created, detail={"relation": new.pk})
+    _log(
+        user=None, action=Action.CREATE, carer=created, request=request, detail={"relation": new.pk}
+    )
     return created
 
 
 @transaction.atomic
-def carer_open_link(*, token: str, today: dt.date | None = None) -> Carer | None:
+def carer_open_link(
+    *, token: str, today: dt.date | None = None, request: HttpRequest | None = None
+) -> Carer | None:
     """The carer whose link this is; a waiting registration is confirmed by it. None for an
     unknown, used or expired link."""
     since = timezone.now() - dt.timedelta(days=LINK_DAYS)
@@ -386,7 +403,7 @@ def carer_open_link(*, token: str, today: dt.date | None = None) -> Carer | None
         carer.status, carer.registered_on = CarerStatus.REGISTERED, today or timezone.localdate()
         fields += ["status", "registered_on"]
     carer.save(update_fields=fields)
-    _log(user=None, action=Action.UPDATE, carer=carer, detail={"opened": "link"})
+    _log(user=None, action=Action.UPDATE, carer=carer, request=request, detail={"opened": "link"})
     return carer
 
 

@@ -208,3 +208,11 @@ def test_a_carer_cannot_add_dozens_of_people_in_an_hour(registered, settings):
     ]
     assert statuses == [302, 302, 302, 429, 429]
     assert registered.relations.count() == 4
+
+
+def test_a_carers_own_actions_are_logged_with_the_address(
+    municipality, neighbourhood, django_capture_on_commit_callbacks
+):
+    register(HttpClient(REMOTE_ADDR="198.51.100.33"), django_capture_on_commit_callbacks)
+    line = AccessLogEntry.objects.get(object_type="carer", action="create")
+    assert line.ip_address == "198.51.100.33" and line.user is None
