@@ -214,6 +214,13 @@ class Dossier(models.Model):
                 condition=~Q(status="closed"),
                 name="dossier_open_by_director",
             ),
+            # "Consider closing": a director's running dossiers, longest unchanged first, so the
+            # page stops at the first ten without a recent contact.
+            models.Index(
+                fields=["case_director", "status_since"],
+                condition=Q(status__in=["active", "watching"]),
+                name="dossier_running_by_director",
+            ),
             # The waiting list in its order (oldest first), so a page of 50 reads 50 rows.
             models.Index(
                 fields=["team", "registered_on", "id"],
