@@ -155,9 +155,9 @@ def test_the_dossier_page_shows_the_latest_contacts_a_page_at_a_time(
     http = login(pro)
     url = reverse("registration:dossier_detail", args=[dossier.pk])
     http.get(url)
-    # 31 today: the dossier, its parts, and the sections of other apps (provisions, Voor
-    # elkaar, carers) that check access again and log their own reads; not one per contact.
-    with django_assert_max_num_queries(35):
+    # 28 today: the dossier, its parts, and the sections of other apps (provisions, Voor
+    # elkaar, carers; they trust the page's access check); not one per contact.
+    with django_assert_max_num_queries(30):
         first = http.get(url)
     contacts = list(first.context["contacts"])
     assert len(contacts) == views.DOSSIER_CONTACTS_PAGE_SIZE == 20
