@@ -18,7 +18,7 @@ from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action, ObjectType
 from vivera.audit.services import log_access
-from vivera.core.errors import show_in_form
+from vivera.core.errors import show_in_form, submit
 from vivera.core.spreadsheets import csv_text, sheet_title, spreadsheet_value
 
 from . import access, appreciation, selectors
@@ -65,16 +65,14 @@ def schemes(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"year": year, "one_per": "carer", "min_hours": 8, "min_months": 3},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheme = appreciation.scheme_save(
-                user=request.user, **_scheme_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("carers:scheme", scheme.pk)
+    saved, scheme = submit(
+        request,
+        form,
+        lambda data: appreciation.scheme_save(user=request.user, **_scheme_fields(data)),
+        _("Saved."),
+    )
+    if saved:
+        return redirect("carers:scheme", scheme.pk)
     rows = [(s, appreciation.budget_of(s)) for s in access.schemes_for(request.user)]
     return render(
         request,
@@ -91,16 +89,16 @@ def scheme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = SchemeForm(
         request.POST or None, initial={name: getattr(scheme, name) for name in SCHEME_FIELDS}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            appreciation.scheme_save(
-                user=request.user, scheme=scheme, **_scheme_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("carers:scheme", scheme.pk)
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: appreciation.scheme_save(
+            user=request.user, scheme=scheme, **_scheme_fields(data)
+        ),
+        _("Saved."),
+    )
+    if saved:
+        return redirect("carers:scheme", scheme.pk)
     return render(
         request,
         "carers/scheme_edit.html",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vivera.audit.services import client_address
-from vivera.core.errors import show_in_form
+from vivera.core.errors import show_in_form, submit
 from vivera.core.ratelimit import Limited, hourly_limit
 
 from . import appreciation, services
@@ -167,16 +167,16 @@ def mine_edit(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={name: getattr(carer, name) for name in ContactFieldsForm.base_fields},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.carer_update(
-                user=None, carer=carer, request=request, **contact_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Your details are saved."))
-            return redirect("carers_public:mine")
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: services.carer_update(
+            user=None, carer=carer, request=request, **contact_fields(data)
+        ),
+        _("Your details are saved."),
+    )
+    if saved:
+        return redirect("carers_public:mine")
     return render(
         request,
         "carers/public/edit.html",
@@ -194,20 +194,20 @@ def mine_relation_add(request: HttpRequest) -> HttpResponse:
     if carer is None:
         return redirect("carers_public:mine")
     form = OwnRelationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:  # a few a day is what a carer needs; dozens are made up (each could be paid)
-            hourly_limit(f"carers:relation:{carer.pk}", settings.VIVERA_CARERS_LIMIT_PER_HOUR)
-        except Limited:
-            return render(request, "carers/public/limited.html", status=429)
-        try:
-            services.relation_add(
-                user=None, carer=carer, request=request, **relation_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved: you care for this person too."))
-            return redirect("carers_public:mine")
+
+    def save(data: dict[str, Any]) -> Any:
+        # A few a day is what a carer needs; dozens are made up (each could be paid).
+        hourly_limit(f"carers:relation:{carer.pk}", settings.VIVERA_CARERS_LIMIT_PER_HOUR)
+        return services.relation_add(
+            user=None, carer=carer, request=request, **relation_fields(data)
+        )
+
+    try:
+        saved, _result = submit(request, form, save, _("Saved: you care for this person too."))
+    except Limited:
+        return render(request, "carers/public/limited.html", status=429)
+    if saved:
+        return redirect("carers_public:mine")
     return render(
         request,
         "carers/public/relation_add.html",

@@ -5,6 +5,8 @@ The appreciation's pages are in `appreciation_views.py`. Every carer is fetched 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vivera.accounts.access import AuthenticatedHttpRequest, municipality_of, role_required
 from vivera.accounts.models import Role
-from vivera.core.errors import show_in_form
+from vivera.core.errors import submit
 from vivera.registration.access import get_dossier_for_user
 
 from . import access, selectors, services
@@ -77,20 +79,20 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(CONSULTANT)
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            carer = services.carer_register_staff(
-                user=request.user,
-                municipality=municipality_of(request.user),
-                carer=carer_fields(form.cleaned_data),
-                relation=relation_fields(form.cleaned_data),
-                request=request,
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("The carer is registered."))
-            return redirect("carers:detail", carer.pk)
+    saved, carer = submit(
+        request,
+        form,
+        lambda data: services.carer_register_staff(
+            user=request.user,
+            municipality=municipality_of(request.user),
+            carer=carer_fields(data),
+            relation=relation_fields(data),
+            request=request,
+        ),
+        _("The carer is registered."),
+    )
+    if saved:
+        return redirect("carers:detail", carer.pk)
     return render(request, "carers/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -128,16 +130,16 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={name: getattr(carer, name) for name in CarerEditForm.base_fields},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.carer_update(
-                user=request.user, carer=carer, request=request, **carer_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("carers:detail", carer.pk)
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: services.carer_update(
+            user=request.user, carer=carer, request=request, **carer_fields(data)
+        ),
+        _("Saved."),
+    )
+    if saved:
+        return redirect("carers:detail", carer.pk)
     return render(
         request,
         "carers/edit.html",
@@ -162,20 +164,16 @@ def leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, request=request, log_read=request.method == "GET"
     )
     form = LeaveForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.carer_leave(
-                user=request.user,
-                carer=carer,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("The carer left the register."))
-            return redirect("carers:detail", carer.pk)
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: services.carer_leave(
+            user=request.user, carer=carer, on=data["on"], reason=data["reason"], request=request
+        ),
+        _("The carer left the register."),
+    )
+    if saved:
+        return redirect("carers:detail", carer.pk)
     return render(
         request,
         "carers/leave.html",
@@ -191,19 +189,16 @@ def relation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, request=request, log_read=request.method == "GET"
     )
     form = RelationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relation_add(
-                user=request.user,
-                carer=carer,
-                request=request,
-                **relation_fields(form.cleaned_data),
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("carers:detail", carer.pk)
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: services.relation_add(
+            user=request.user, carer=carer, request=request, **relation_fields(data)
+        ),
+        _("Saved."),
+    )
+    if saved:
+        return redirect("carers:detail", carer.pk)
     return render(
         request,
         "carers/relation_add.html",
@@ -238,16 +233,14 @@ def support_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, request=request, log_read=request.method == "GET"
     )
     form = SupportForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_add(
-                user=request.user, carer=carer, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("carers:detail", carer.pk)
+    saved, _result = submit(
+        request,
+        form,
+        lambda data: services.support_add(user=request.user, carer=carer, request=request, **data),
+        _("Saved."),
+    )
+    if saved:
+        return redirect("carers:detail", carer.pk)
     return render(
         request,
         "carers/support_add.html",
@@ -279,24 +272,22 @@ def for_client(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ClientRegistrationForm(
         request.POST or None, initial={"cared_for_name": dossier.client.full_name}
     )
-    if request.method == "POST" and form.is_valid():
-        relation = relation_fields(form.cleaned_data)
-        consent_on = form.cleaned_data["client_consent_on"]
-        relation["client"] = dossier.client if consent_on else None
-        relation["client_consent_on"] = consent_on
-        try:
-            services.carer_register_staff(
-                user=request.user,
-                municipality=dossier.municipality,
-                carer=carer_fields(form.cleaned_data),
-                relation=relation,
-                request=request,
-            )
-        except ValidationError as error:
-            show_in_form(form, error)
-        else:
-            messages.success(request, _("The carer is registered."))
-            return redirect("registration:dossier_detail", dossier.pk)
+
+    def save(data: dict[str, Any]) -> Any:
+        relation = relation_fields(data)
+        relation["client"] = dossier.client if data["client_consent_on"] else None
+        relation["client_consent_on"] = data["client_consent_on"]
+        return services.carer_register_staff(
+            user=request.user,
+            municipality=dossier.municipality,
+            carer=carer_fields(data),
+            relation=relation,
+            request=request,
+        )
+
+    saved, _result = submit(request, form, save, _("The carer is registered."))
+    if saved:
+        return redirect("registration:dossier_detail", dossier.pk)
     return render(
         request,
         "carers/for_client.html",

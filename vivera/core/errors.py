@@ -8,12 +8,14 @@ show a service's refusal with `show_in_form`, on the fields it names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -101,3 +103,20 @@ class DateRule:
                 % {"label": self.label, "year": self.earliest.year},
                 code="too_old",
             )
+
+
+def submit(
+    request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], success: str
+) -> tuple[bool, Any]:
+    """When a valid form was posted: run `save` with its data and flash `success`. A refusal
+    from the service is shown in the form, which keeps what the user typed. Returns whether it
+    was saved, and what `save` returned."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        show_in_form(form, error)
+        return False, None
+    messages.success(request, success)
+    return True, result

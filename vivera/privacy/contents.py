@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -388,7 +388,7 @@ ACCESS_REQUESTS = Part(
         "request is described at the top of this overview."
     ),
     find=lambda s: AccessRequest.objects.filter(client=s.client).exclude(pk=s.access_request.pk),
-    # client: that is you. carer: empty for a client's request.
+    # client, carer: the person of the request (that is you; the other one is empty).
     hidden=frozenset({"client", "carer"}),
     columns=("reference", "received_on", "produced_at", "handled_by", "note"),
 )
@@ -652,28 +652,12 @@ CARER = Part(
     ),
 )
 
-CARER_ACCESS_REQUESTS = Part(
-    "access_requests",
-    AccessRequest,
-    ACCESS_REQUESTS.title,
-    ACCESS_REQUESTS.explanation,
+# The carer's earlier requests and its access log: the client's parts, found from the carer.
+CARER_ACCESS_REQUESTS = replace(
+    ACCESS_REQUESTS,
     find=lambda s: AccessRequest.objects.filter(carer=s.carer).exclude(pk=s.access_request.pk),
-    # carer: that is you. client: empty for a carer's request.
-    hidden=frozenset({"client", "carer"}),
-    columns=ACCESS_REQUESTS.columns,
 )
-
-CARER_ACCESS_LOG = Part(
-    "access_log",
-    AccessLogEntry,
-    ACCESS_LOG.title,
-    ACCESS_LOG.explanation,
-    find=access_log_about_carer,
-    hidden=ACCESS_LOG.hidden,
-    shown_as=ACCESS_LOG.shown_as,
-    columns=ACCESS_LOG.columns,
-    as_lines=True,
-)
+CARER_ACCESS_LOG = replace(ACCESS_LOG, find=access_log_about_carer)
 
 CARER_PARTS: tuple[Part, ...] = (CARER, CARER_ACCESS_REQUESTS, CARER_ACCESS_LOG)
 

@@ -23,7 +23,7 @@ from vivera.accounts.access import AuthenticatedHttpRequest, role_required
 from vivera.accounts.models import Role
 from vivera.audit.models import Action
 from vivera.audit.services import log_access
-from vivera.core.errors import show_in_form
+from vivera.core.errors import show_in_form, submit
 from vivera.core.parsing import parse_id
 from vivera.survey.models import Objection
 
@@ -94,23 +94,6 @@ class WaitingRow:
     dossier: Dossier
     waiting_days: int
     assign_form: AssignCaseDirectorForm | None
-
-
-def _submit(
-    request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], success: str
-) -> tuple[bool, Any]:
-    """When a valid form was posted: run `save` with its data and flash `success`. A refusal
-    from the service is shown in the form, which keeps what the user typed. Returns whether it
-    was saved, and what `save` returned."""
-    if request.method != "POST" or not form.is_valid():
-        return False, None
-    try:
-        result = save(form.cleaned_data)
-    except ValidationError as error:
-        show_in_form(form, error)
-        return False, None
-    messages.success(request, success)
-    return True, result
 
 
 def _check_typed_bsn(
@@ -346,7 +329,7 @@ def shortcontact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "location": data["location"].pk if data["location"] else None,
         }
 
-    saved, _result = _submit(request, form, save, _("Short contact saved."))
+    saved, _result = submit(request, form, save, _("Short contact saved."))
     if saved:
         return redirect("registration:shortcontact_create")
     today, today_total = _first(
@@ -424,7 +407,7 @@ def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
 
-    saved, client = _submit(request, form, save, _("Client registered."))
+    saved, client = submit(request, form, save, _("Client registered."))
     if saved:
         _warn_outside(request, client)
         return redirect("registration:client_detail", pk=client.pk)
@@ -607,7 +590,7 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def dossier_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_client_for_user(user=request.user, pk=client_pk, request=request)
     form = DossierCreateForm(request.POST or None, user=request.user)
-    saved, dossier = _submit(
+    saved, dossier = submit(
         request,
         form,
         lambda data: services.dossier_create(
@@ -718,7 +701,7 @@ def dossier_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def dossier_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request)
     form = StatusChangeForm(request.POST, dossier=dossier)
-    saved, _result = _submit(
+    saved, _result = submit(
         request,
         form,
         lambda data: services.dossier_change_status(
@@ -752,7 +735,7 @@ def _dossier_subform(
     posted = request.method == "POST"
     dossier = get_dossier_for_user(user=request.user, pk=pk, request=request, log_read=not posted)
     form = make_form(request.POST or None, dossier)
-    saved, _result = _submit(request, form, lambda data: save(dossier, data), success)
+    saved, _result = submit(request, form, lambda data: save(dossier, data), success)
     if saved:
         return redirect("registration:dossier_detail", pk=dossier.pk)
     if posted:  # refused: the form is shown again, with the dossier
@@ -805,7 +788,7 @@ def question_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             status=200 if request.method == "GET" else 400,
         )
     form = QuestionCloseForm(request.POST or None)
-    saved, _result = _submit(
+    saved, _result = submit(
         request,
         form,
         lambda data: services.question_close(
@@ -903,7 +886,7 @@ def consent_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent, dossier = get_consent_for_user(user=request.user, pk=pk, request=request)
     form = ConsentWithdrawForm(request.POST or None)
-    saved, _result = _submit(
+    saved, _result = submit(
         request,
         form,
         lambda data: services.consent_withdraw(
@@ -956,7 +939,7 @@ def zrm_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = OutreachForm(request.POST or None, user=user)
-    saved, _result = _submit(
+    saved, _result = submit(
         request,
         form,
         lambda data: services.outreach_create(
@@ -1100,7 +1083,7 @@ def access_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
 def access_request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access_request = get_access_request_to_decide(user=request.user, pk=pk, request=request)
     form = AccessRequestDecideForm(request.POST or None)
-    saved, _result = _submit(
+    saved, _result = submit(
         request,
         form,
         lambda data: services.access_request_decide(
