@@ -44,27 +44,73 @@ if TYPE_CHECKING:
     from vivera.accounts.models import User
 
 
-def dossiers_for(user: User) -> QuerySet[Dossier]:
-    if not user.is_authenticated or not user.sees_persons or user.municipality_id is None:
-        return Dossier.objects.none()
-    team_ids = user.team_ids()
-    shared = ClientAccessRequest.objects.filter(
-        dossier=OuterRef("pk"),
+def _sees_persons(user: User) -> bool:
+    return bool(user.is_authenticated and user.sees_persons and user.municipality_id is not None)
+
+
+def _running_shares(team_ids: Iterable[int]) -> QuerySet[ClientAccessRequest]:
+    """Approved shares to one of `team_ids` that were not ended."""
+    return ClientAccessRequest.objects.filter(
         to_team_id__in=team_ids,
         kind=AccessRequestKind.SHARED,
         status=AccessRequestStatus.APPROVED,
         share_ended_at__isnull=True,
     )
+
+
+def dossiers_for(user: User) -> QuerySet[Dossier]:
+    if not _sees_persons(user):
+        return Dossier.objects.none()
+    team_ids = user.team_ids()
+    shared = _running_shares(team_ids).filter(dossier=OuterRef("pk"))
     return Dossier.objects.filter(
         Q(team_id__in=team_ids) | Q(case_director=user) | Exists(shared),
         municipality_id=user.municipality_id,
     )
 
 
+def _any_seen(user: User, dossiers: Iterable[Dossier]) -> bool:
+    """Whether `dossiers_for(user)` holds one of these fetched dossiers: the same rule, decided
+    on the rows the page already has (the database is asked only for a share). Over a million
+    dossiers the rule as one query cost more to build and plan than to run (issue 19)."""
+    if not _sees_persons(user):
+        return False
+    team_ids = user.team_ids()
+    own = [d for d in dossiers if d.municipality_id == user.municipality_id]
+    if any(d.team_id in team_ids or d.case_director_id == user.pk for d in own):
+        return True
+    return bool(own and team_ids) and (
+        _running_shares(team_ids).filter(dossier_id__in=[d.pk for d in own]).exists()
+    )
+
+
+def _client_seen(user: User, client: Client) -> bool:
+    """`clients_for(user)`'s rule for one fetched client (see there), in two or three small
+    queries instead of one with six nested subqueries."""
+    if not _sees_persons(user) or client.municipality_id != user.municipality_id:
+        return False
+    related = (
+        Dossier.objects.filter(client_id=client.pk)
+        if client.household_id is None
+        else Dossier.objects.filter(client__household_id=client.household_id)
+    ).only("pk", "client_id", "municipality_id", "team_id", "case_director_id")
+    dossiers = list(related.order_by())
+    if _any_seen(user, dossiers):
+        return True
+    if any(d.client_id == client.pk for d in dossiers):
+        return False
+    return (
+        client.created_by_id == user.pk
+        or memberships_on(timezone.localdate())
+        .filter(team_id__in=user.team_ids(), user_id=client.created_by_id)
+        .exists()
+    )
+
+
 def dossiers_directed_by(user: User) -> QuerySet[Dossier]:
     """The dossiers the user directs: the part of `dossiers_for` that names the user, without
     its OR over teams and shares (which the planner cannot use an index for)."""
-    if not user.is_authenticated or not user.sees_persons or user.municipality_id is None:
+    if not _sees_persons(user):
         return Dossier.objects.none()
     return Dossier.objects.filter(municipality_id=user.municipality_id, case_director=user)
 
@@ -85,8 +131,10 @@ def clients_for(user: User) -> QuerySet[Client]:
     - members of their households (a household is helped as a whole);
     - clients without any dossier yet, registered by the user or a current colleague in one of
       the user's teams (so a colleague can open the first dossier).
+    `_client_seen` decides the same for one client: a change here is a change there
+    (`tests/test_access_rules.py` holds them together).
     """
-    if not user.is_authenticated or not user.sees_persons or user.municipality_id is None:
+    if not _sees_persons(user):
         return Client.objects.none()
     visible = dossiers_for(user)
     own_dossier = visible.filter(client=OuterRef("pk"))
@@ -112,7 +160,7 @@ def may_see_dossier(user: User, dossier: Dossier) -> bool:
     a dossier page each checked it anew: three queries a page)."""
     if dossier.__dict__.get(SEEN_BY) == user.pk:
         return True
-    return dossiers_for(user).filter(pk=dossier.pk).exists()
+    return _any_seen(user, [dossier])
 
 
 def get_dossier_for_user(
@@ -122,12 +170,13 @@ def get_dossier_for_user(
     the caller is about to change it (the service then logs the change); a refusal is always
     logged."""
     dossier = (
-        dossiers_for(user)
-        .select_related("client", "client__household", "team", "case_director", "referrer")
+        Dossier.objects.select_related(
+            "client", "client__household", "team", "case_director", "referrer"
+        )
         .filter(pk=pk)
         .first()
     )
-    if dossier is None:
+    if dossier is None or not _any_seen(user, [dossier]):
         log_access(
             user=user,
             action=Action.READ,
@@ -153,8 +202,8 @@ def get_dossier_for_user(
 def get_client_for_user(
     *, user: User, pk: int, request: HttpRequest | None = None, log_read: bool = True
 ) -> Client:
-    client = clients_for(user).select_related("neighbourhood", "household").filter(pk=pk).first()
-    if client is None:
+    client = Client.objects.select_related("neighbourhood", "household").filter(pk=pk).first()
+    if client is None or not _client_seen(user, client):
         log_access(
             user=user,
             action=Action.READ,
@@ -190,10 +239,10 @@ def _child_of_dossier[M: (Question, SharingConsent)](
     its own type, a read as a read of the dossier naming the record."""
     record = (
         model.objects.select_related("dossier", "dossier__client", "dossier__team", *related)
-        .filter(pk=pk, dossier__in=dossiers_for(user))
+        .filter(pk=pk)
         .first()
     )
-    if record is None:
+    if record is None or not _any_seen(user, [record.dossier]):
         log_access(
             user=user,
             action=Action.READ,

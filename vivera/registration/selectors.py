@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -60,6 +61,15 @@ def my_open_questions(*, user: User) -> QuerySet[Question]:
             dossier__in=dossiers_directed_by(user).exclude(status=DossierStatus.CLOSED),
             closed_on__isnull=True,
         )
+        .select_related("dossier", "dossier__client", "domain")
+        .order_by("opened_on", "pk")
+    )
+
+
+def questions_with_dossier(ids: Iterable[int]) -> QuerySet[Question]:
+    """The questions `ids` (chosen from `my_open_questions`) as that list shows them."""
+    return (
+        Question.objects.filter(pk__in=list(ids))
         .select_related("dossier", "dossier__client", "domain")
         .order_by("opened_on", "pk")
     )
