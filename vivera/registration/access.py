@@ -44,8 +44,11 @@ if TYPE_CHECKING:
     from vivera.accounts.models import User
 
 
-def _sees_persons(user: User) -> bool:
-    return bool(user.is_authenticated and user.sees_persons and user.municipality_id is not None)
+def _persons_municipality(user: User) -> int | None:
+    """The municipality whose persons the user may see (some of), or None: none at all."""
+    if user.is_authenticated and user.sees_persons:
+        return user.municipality_id
+    return None
 
 
 def _running_shares(team_ids: Iterable[int]) -> QuerySet[ClientAccessRequest]:
@@ -59,13 +62,14 @@ def _running_shares(team_ids: Iterable[int]) -> QuerySet[ClientAccessRequest]:
 
 
 def dossiers_for(user: User) -> QuerySet[Dossier]:
-    if not _sees_persons(user):
+    municipality_id = _persons_municipality(user)
+    if municipality_id is None:
         return Dossier.objects.none()
     team_ids = user.team_ids()
     shared = _running_shares(team_ids).filter(dossier=OuterRef("pk"))
     return Dossier.objects.filter(
         Q(team_id__in=team_ids) | Q(case_director=user) | Exists(shared),
-        municipality_id=user.municipality_id,
+        municipality_id=municipality_id,
     )
 
 
@@ -73,10 +77,11 @@ def _any_seen(user: User, dossiers: Iterable[Dossier]) -> bool:
     """Whether `dossiers_for(user)` holds one of these fetched dossiers: the same rule, decided
     on the rows the page already has (the database is asked only for a share). Over a million
     dossiers the rule as one query cost more to build and plan than to run (issue 19)."""
-    if not _sees_persons(user):
+    municipality_id = _persons_municipality(user)
+    if municipality_id is None:
         return False
     team_ids = user.team_ids()
-    own = [d for d in dossiers if d.municipality_id == user.municipality_id]
+    own = [d for d in dossiers if d.municipality_id == municipality_id]
     if any(d.team_id in team_ids or d.case_director_id == user.pk for d in own):
         return True
     return bool(own and team_ids) and (
@@ -87,7 +92,8 @@ def _any_seen(user: User, dossiers: Iterable[Dossier]) -> bool:
 def _client_seen(user: User, client: Client) -> bool:
     """`clients_for(user)`'s rule for one fetched client (see there), in two or three small
     queries instead of one with six nested subqueries."""
-    if not _sees_persons(user) or client.municipality_id != user.municipality_id:
+    municipality_id = _persons_municipality(user)
+    if municipality_id is None or client.municipality_id != municipality_id:
         return False
     related = (
         Dossier.objects.filter(client_id=client.pk)
@@ -110,9 +116,10 @@ def _client_seen(user: User, client: Client) -> bool:
 def dossiers_directed_by(user: User) -> QuerySet[Dossier]:
     """The dossiers the user directs: the part of `dossiers_for` that names the user, without
     its OR over teams and shares (which the planner cannot use an index for)."""
-    if not _sees_persons(user):
+    municipality_id = _persons_municipality(user)
+    if municipality_id is None:
         return Dossier.objects.none()
-    return Dossier.objects.filter(municipality_id=user.municipality_id, case_director=user)
+    return Dossier.objects.filter(municipality_id=municipality_id, case_director=user)
 
 
 def dossiers_of_teams(user: User, team_ids: Iterable[int]) -> QuerySet[Dossier]:
@@ -134,7 +141,8 @@ def clients_for(user: User) -> QuerySet[Client]:
     `_client_seen` decides the same for one client: a change here is a change there
     (`tests/test_access_rules.py` holds them together).
     """
-    if not _sees_persons(user):
+    municipality_id = _persons_municipality(user)
+    if municipality_id is None:
         return Client.objects.none()
     visible = dossiers_for(user)
     own_dossier = visible.filter(client=OuterRef("pk"))
@@ -143,7 +151,7 @@ def clients_for(user: User) -> QuerySet[Client]:
     colleagues = (
         memberships_on(timezone.localdate()).filter(team_id__in=user.team_ids()).values("user_id")
     )
-    return Client.objects.filter(municipality_id=user.municipality_id).filter(
+    return Client.objects.filter(municipality_id=municipality_id).filter(
         Exists(own_dossier)
         | (Q(household__isnull=False) & Exists(household_dossier))
         | (~Exists(any_dossier) & (Q(created_by=user) | Q(created_by__in=colleagues)))
