@@ -190,7 +190,7 @@ AUTH_USER_MODEL = "accounts.User"
 # municipality's address, and an office should not be locked out by one person's typos.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "vivera.accounts.backends.ModelBackend",
 ]
 # Two-factor login (TOTP) for every role that sees personal data (accounts/two_factor.py).
 # Only a development machine may switch it off (VIVERA_TWO_FACTOR=0); production refuses to.

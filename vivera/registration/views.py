@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,6 +67,7 @@ from .models import (
     Dossier,
     Question,
     ShortContact,
+    ZrmScore,
 )
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
@@ -625,7 +626,8 @@ def dossier_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRes
 
 def _zrm_table(dossier: Any) -> dict[str, Any]:
     """ZRM scores as domains × moments, with the change from the first to the last moment."""
-    assessments = list(dossier.zrm_assessments.prefetch_related("scores__domain"))
+    scores = Prefetch("scores", queryset=ZrmScore.objects.select_related("domain"))
+    assessments = list(dossier.zrm_assessments.prefetch_related(scores))
     rows: dict[int, dict[str, Any]] = {}
     for index, assessment in enumerate(assessments):
         for score in assessment.scores.all():
