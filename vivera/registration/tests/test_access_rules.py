@@ -103,20 +103,31 @@ def world(
     }
 
 
+def agree(user, records, listed, seen, fetch) -> set:
+    """The one-record check and the fetch say yes exactly for the records the list holds."""
+    listed = set(listed)
+    assert {r for r in records if seen(user, r)} == listed, user.username
+    for record in records:
+        if record in listed:
+            assert fetch(user=user, pk=record.pk) == record
+        else:
+            with pytest.raises(Http404):
+                fetch(user=user, pk=record.pk)
+    return listed
+
+
 def test_one_dossier_is_seen_exactly_when_the_list_holds_it(world):
     dossiers = list(Dossier.objects.all())
     assert len(dossiers) == 9
     for user in world["users"]:
         user.refresh_from_db()
-        listed = set(access.dossiers_for(user))
-        checked = {d for d in dossiers if access._any_seen(user, [d])}
-        assert checked == listed, user.username
-        for d in dossiers:
-            if d in listed:
-                assert access.get_dossier_for_user(user=user, pk=d.pk) == d
-            else:
-                with pytest.raises(Http404):
-                    access.get_dossier_for_user(user=user, pk=d.pk)
+        agree(
+            user,
+            dossiers,
+            access.dossiers_for(user),
+            lambda u, d: access._any_seen(u, [d]),
+            access.get_dossier_for_user,
+        )
 
 
 def test_one_client_is_seen_exactly_when_the_list_holds_it(world):
@@ -125,15 +136,13 @@ def test_one_client_is_seen_exactly_when_the_list_holds_it(world):
     seen_by = {}
     for user in world["users"]:
         user.refresh_from_db()
-        listed = set(access.clients_for(user))
-        checked = {c for c in clients if access._client_seen(user, c)}
-        assert checked == listed, user.username
-        for c in clients:
-            if c in listed:
-                assert access.get_client_for_user(user=user, pk=c.pk) == c
-            else:
-                with pytest.raises(Http404):
-                    access.get_client_for_user(user=user, pk=c.pk)
+        listed = agree(
+            user,
+            clients,
+            access.clients_for(user),
+            access._client_seen,
+            access.get_client_for_user,
+        )
         seen_by[user.username] = {c.first_name for c in listed}
     # The world holds every branch (else the comparison above proves little).
     assert seen_by["pro"] >= {
