@@ -62,6 +62,8 @@ def _running_shares(team_ids: Iterable[int]) -> QuerySet[ClientAccessRequest]:
 
 
 def dossiers_for(user: User) -> QuerySet[Dossier]:
+    """The dossiers the user may see (the rules above), for lists. `_any_seen` decides the same
+    for dossiers already read: a change here is a change there (`tests/test_access_rules.py`)."""
     municipality_id = _persons_municipality(user)
     if municipality_id is None:
         return Dossier.objects.none()
