@@ -54,15 +54,20 @@ def get_carer_for_user(
     if carer is None:
         raise _refused(user, ObjectType.CARER, pk, request)
     if log_read:
-        log_access(
-            user=user,
-            action=Action.READ,
-            object_type=ObjectType.CARER,
-            object_id=carer.pk,
-            request=request,
-            detail={"carer": carer.pk},
-        )
+        log_carer_read(user=user, carer=carer, request=request)
     return carer
+
+
+def log_carer_read(*, user: User, carer: Carer, request: HttpRequest | None) -> None:
+    """A read of `carer` fetched without one (`log_read=False`) whose page is shown after all."""
+    log_access(
+        user=user,
+        action=Action.READ,
+        object_type=ObjectType.CARER,
+        object_id=carer.pk,
+        request=request,
+        detail={"carer": carer.pk},
+    )
 
 
 def get_relation_for_user(

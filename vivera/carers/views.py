@@ -5,8 +5,10 @@ The appreciation's pages are in `appreciation_views.py`. Every carer is fetched 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -32,11 +34,38 @@ from .forms import (
     StaffRegistrationForm,
     SupportForm,
 )
-from .models import CarerStatus
+from .models import Carer, CarerStatus
 from .views_common import carer_fields, relation_fields
 
 CONSULTANT = Role.CARER_CONSULTANT
 PAGE_SIZE = 50  # carers a page of the register shows (only those are in the access log)
+
+
+def _carer_form(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    make_form: Callable[[Any, Carer], forms.Form],
+    save: Callable[[Carer, dict[str, Any]], Any],
+    success: str,
+    template: str,
+) -> HttpResponse:
+    """The flow of the consultant's forms on one carer: fetch it, build the form, save through
+    the service, back to the carer's page. One line in the access log per request: the
+    service's change when saved, else the read of the page shown (a refused form too)."""
+    posted = request.method == "POST"
+    carer = access.get_carer_for_user(
+        user=request.user, pk=pk, request=request, log_read=not posted
+    )
+    form = make_form(request.POST or None, carer)
+    saved, _result = submit(request, form, lambda data: save(carer, data), success)
+    if saved:
+        return redirect("carers:detail", carer.pk)
+    if posted:
+        access.log_carer_read(user=request.user, carer=carer, request=request)
+    return render(
+        request, template, {"form": form, "carer": carer}, status=400 if form.errors else 200
+    )
 
 
 @require_GET
@@ -123,28 +152,17 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    carer = access.get_carer_for_user(
-        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
-    )
-    form = CarerEditForm(
-        request.POST or None,
-        initial={name: getattr(carer, name) for name in CarerEditForm.base_fields},
-    )
-    saved, _result = submit(
+    return _carer_form(
         request,
-        form,
-        lambda data: services.carer_update(
+        pk,
+        make_form=lambda data, carer: CarerEditForm(
+            data, initial={name: getattr(carer, name) for name in CarerEditForm.base_fields}
+        ),
+        save=lambda carer, data: services.carer_update(
             user=request.user, carer=carer, request=request, **carer_fields(data)
         ),
-        _("Saved."),
-    )
-    if saved:
-        return redirect("carers:detail", carer.pk)
-    return render(
-        request,
-        "carers/edit.html",
-        {"form": form, "carer": carer},
-        status=400 if form.errors else 200,
+        success=_("Saved."),
+        template="carers/edit.html",
     )
 
 
@@ -160,50 +178,30 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    carer = access.get_carer_for_user(
-        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
-    )
-    form = LeaveForm(request.POST or None, initial={"on": timezone.localdate()})
-    saved, _result = submit(
+    return _carer_form(
         request,
-        form,
-        lambda data: services.carer_leave(
+        pk,
+        make_form=lambda data, _carer: LeaveForm(data, initial={"on": timezone.localdate()}),
+        save=lambda carer, data: services.carer_leave(
             user=request.user, carer=carer, on=data["on"], reason=data["reason"], request=request
         ),
-        _("The carer left the register."),
-    )
-    if saved:
-        return redirect("carers:detail", carer.pk)
-    return render(
-        request,
-        "carers/leave.html",
-        {"form": form, "carer": carer},
-        status=400 if form.errors else 200,
+        success=_("The carer left the register."),
+        template="carers/leave.html",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def relation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    carer = access.get_carer_for_user(
-        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
-    )
-    form = RelationForm(request.POST or None)
-    saved, _result = submit(
+    return _carer_form(
         request,
-        form,
-        lambda data: services.relation_add(
+        pk,
+        make_form=lambda data, _carer: RelationForm(data),
+        save=lambda carer, data: services.relation_add(
             user=request.user, carer=carer, request=request, **relation_fields(data)
         ),
-        _("Saved."),
-    )
-    if saved:
-        return redirect("carers:detail", carer.pk)
-    return render(
-        request,
-        "carers/relation_add.html",
-        {"form": form, "carer": carer},
-        status=400 if form.errors else 200,
+        success=_("Saved."),
+        template="carers/relation_add.html",
     )
 
 
@@ -229,23 +227,15 @@ def relation_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(CONSULTANT)
 def support_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    carer = access.get_carer_for_user(
-        user=request.user, pk=pk, request=request, log_read=request.method == "GET"
-    )
-    form = SupportForm(request.POST or None, initial={"date": timezone.localdate()})
-    saved, _result = submit(
+    return _carer_form(
         request,
-        form,
-        lambda data: services.support_add(user=request.user, carer=carer, request=request, **data),
-        _("Saved."),
-    )
-    if saved:
-        return redirect("carers:detail", carer.pk)
-    return render(
-        request,
-        "carers/support_add.html",
-        {"form": form, "carer": carer},
-        status=400 if form.errors else 200,
+        pk,
+        make_form=lambda data, _carer: SupportForm(data, initial={"date": timezone.localdate()}),
+        save=lambda carer, data: services.support_add(
+            user=request.user, carer=carer, request=request, **data
+        ),
+        success=_("Saved."),
+        template="carers/support_add.html",
     )
 
 

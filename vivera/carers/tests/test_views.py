@@ -36,6 +36,26 @@ def test_the_register_and_the_carer_page_log_every_read(consultant, registered):
     ).exists()
 
 
+@pytest.mark.parametrize("page", ["wijzigen", "stoppen", "zorgrelatie", "steun"])
+def test_a_refused_form_on_a_carer_is_a_read_and_a_saved_one_is_not(consultant, registered, page):
+    """The refused form shows the carer again: that is a read. A saved one is the service's
+    change, without a read beside it."""
+    http = login(consultant)
+    url = f"/mantelzorgers/{registered.pk}/{page}/"
+    reads = AccessLogEntry.objects.filter(
+        object_type="carer", action="read", object_id=str(registered.pk), user=consultant
+    )
+    assert http.get(url).status_code == 200 and reads.count() == 1
+    # Bound, with required fields empty and the dates not dates.
+    response = http.post(url, {"on": "geen datum", "date": "geen datum"})
+    assert response.status_code == 400 and "Mira" in response.text
+    assert reads.count() == 2
+    if page == "stoppen":
+        saved = http.post(url, {"on": "01-01-2026", "reason": "verhuisd"})
+        assert saved.status_code == 302, saved.content[:2000]
+        assert reads.count() == 2
+
+
 def test_another_municipalitys_consultant_gets_404_and_a_refused_line(other_consultant, registered):
     http = login(other_consultant)
     assert http.get(f"/mantelzorgers/{registered.pk}/").status_code == 404
