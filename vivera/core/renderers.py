@@ -17,10 +17,18 @@ from django.template import TemplateDoesNotExist
 
 class WidgetRenderer(renderers.Jinja2):
     def get_template(self, template_name: str) -> Any:
-        try:
-            return super().get_template(template_name)
-        except TemplateDoesNotExist:
-            return self.django.get_template(template_name)
+        if template_name not in self.django_only:
+            try:
+                return super().get_template(template_name)
+            except TemplateDoesNotExist:
+                # Jinja2 caches what it found, not what it did not: remember, so an admin
+                # form does not search the disk again for every widget.
+                self.django_only.add(template_name)
+        return self.django.get_template(template_name)
+
+    @cached_property
+    def django_only(self) -> set[str]:
+        return set()
 
     @cached_property
     def django(self) -> renderers.DjangoTemplates:
